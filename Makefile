@@ -1,0 +1,65 @@
+# The two commands (see README): `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app portal
+PYBABEL := $(VENV)/bin/pybabel
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP := $(VENV)/.test-installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test setup test-setup translations i18n-update browser-deps test-sqlite test-postgres test-browser clean
+
+## Set up and serve the demo portal on SQLite at http://127.0.0.1:5000
+run: setup translations
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## Set up and run every test: unit/app tests on SQLite (and PostgreSQL when TEST_POSTGRES_URL
+## is set), then the browser accessibility suite in headless Chromium.
+test: test-setup translations browser-deps
+	$(PY) -m pytest tests -q -p no:cacheprovider
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+	  echo "== the same tests on PostgreSQL ($$TEST_POSTGRES_URL)"; \
+	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest tests -q -p no:cacheprovider; \
+	fi
+	$(PY) -m pytest a11y_tests -q -p no:cacheprovider
+
+setup: $(RUNTIME_STAMP)
+test-setup: $(TEST_STAMP)
+
+$(VENV)/bin/python:
+	python="$$(scripts/find-python)" && "$$python" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(RUNTIME_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(RUNTIME_STAMP)
+
+## Compile the message catalogues (.po → .mo); the set-up always does this.
+translations: $(RUNTIME_STAMP)
+	$(PYBABEL) -q compile -d translations -D messages
+
+## After changing UI text: extract messages and update the English catalogue.
+i18n-update: $(RUNTIME_STAMP)
+	$(PYBABEL) -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  -o translations/messages.pot portal templates
+	$(PYBABEL) -q update -i translations/messages.pot -d translations -D messages \
+	  --no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date --init-missing -l en
+
+## Chromium + driver (Debian packages), Java for the HTML checker, and the Node packages.
+browser-deps: $(NODE_STAMP)
+	scripts/install-browser-deps
+
+$(NODE_STAMP): package.json package-lock.json
+	command -v npm >/dev/null || scripts/install-browser-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+clean:
+	rm -rf $(VENV) node_modules a11y_results instance/portal.sqlite3

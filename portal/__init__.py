@@ -1,0 +1,58 @@
+"""鄠邑区残疾人服务网上办事平台 – the Flask application factory."""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from . import config as config_module
+from .config import ROOT
+
+
+def create_app(config=None) -> Flask:
+    """Build the app. `config`: a Config class, its name, or a dict of overrides."""
+    base, overrides = config_module.resolve(config)
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(config_module.INSTANCE),
+    )
+    app.config.from_object(base)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from . import cli, errors, security_headers, templating
+
+    errors.init_app(app)
+    security_headers.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import i18n
+    from . import auth, models  # noqa: F401  (tables and the account loader)
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"),
+                     render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .public.routes import bp as public
+
+    for blueprint in (public,):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,17 @@
+"""flask commands: demo data, staff accounts, translations."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .services import demo
+
+
+def init_app(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Create demo content and demo staff accounts; print their credentials."""
+        created = demo.seed()
+        click.echo("演示账号 / Demo accounts (demo only, never use in production):")
+        for row in created:
+            click.echo(f"  {row.role:<18} {row.phone}  {row.password}  {row.note}")

@@ -1,0 +1,99 @@
+"""Settings, read from environment variables. One class per environment.
+
+`create_app(config)` takes one of these classes, its name ("development", "testing",
+"production") or a plain dict of overrides.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("PORTAL_INSTANCE", ROOT / "instance"))
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """Accept the usual `postgres://` / `postgresql://` forms and use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(
+        _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+    MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
+
+    # Languages: Simplified Chinese first, English second.
+    BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "zh_Hans_CN")
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
+    LANGUAGES = ("zh_Hans_CN", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # no time limit on answering (WCAG 2.2.1); the session still ends
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    PREFERENCE_COOKIE_SECURE = True
+
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    SMS_BACKEND = _env("SMS_BACKEND", "outbox")
+    HOTLINE = "12385"
+    # Only test and demo servers expose /_test/error/<code> (to check the error pages).
+    ERROR_TEST_ROUTES = False
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = _env("SECRET_KEY", "development-only-not-secret")
+    SESSION_COOKIE_SECURE = False
+    PREFERENCE_COOKIE_SECURE = False
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(_env("TEST_DATABASE_URL", "sqlite://"))
+    SESSION_COOKIE_SECURE = False
+    PREFERENCE_COOKIE_SECURE = False
+    RATELIMIT_ENABLED = False
+    ERROR_TEST_ROUTES = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def resolve(config) -> tuple[type[Config], dict]:
+    """Return (config class, overrides) for what create_app() was given."""
+    if config is None:
+        return CONFIGS[_env("PORTAL_ENV", "development")], {}
+    if isinstance(config, str):
+        return CONFIGS[config], {}
+    if isinstance(config, dict):
+        base = CONFIGS[config.get("ENV_NAME", _env("PORTAL_ENV", "development"))]
+        return base, config
+    return config, {}

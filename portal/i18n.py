@@ -1,0 +1,44 @@
+"""Languages: which one a request is in, and the names used for it in URLs and HTML.
+
+Message ids are Simplified Chinese (the source of truth); the English catalogue translates them.
+Order of choice: the explicit choice kept in a cookie → the browser's Accept-Language → Chinese.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+from flask_babel import get_locale
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str          # short code used in URLs and the cookie
+    locale: str        # Babel locale
+    html_lang: str     # BCP 47 tag for <html lang>
+    label: str         # the language's own name, shown in the switch
+
+
+LANGUAGES = (
+    Language("zh", "zh_Hans_CN", "zh-CN", "中文"),
+    Language("en", "en", "en", "English"),
+)
+BY_CODE = {lang.code: lang for lang in LANGUAGES}
+BY_LOCALE = {lang.locale: lang for lang in LANGUAGES}
+COOKIE = "lang"
+DEFAULT = LANGUAGES[0]
+
+
+def select_locale() -> str:
+    chosen = BY_CODE.get(request.cookies.get(COOKIE, ""))
+    if chosen:
+        return chosen.locale
+    for tag in request.accept_languages.values():
+        primary = tag.lower().split("-")[0].split("_")[0]
+        if primary in BY_CODE:
+            return BY_CODE[primary].locale
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT.locale)
+
+
+def current_language() -> Language:
+    return BY_LOCALE.get(str(get_locale()), DEFAULT)

@@ -1,0 +1,14 @@
+"""The data model. One module per aggregate; import them all here so Alembic sees them."""
+from .account import RESIDENT, ROLES, STAFF_ROLES, AccessGrant, Account
+from .application import RELATIONSHIPS, Application, Document, StatusEvent
+from .audit import AuditEvent
+from .draft import Draft
+from .media import AccessibilityReport, MediaAsset
+from .outbox import OutboxMessage
+from .person import Person
+
+__all__ = [
+    "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
+    "Draft", "MediaAsset", "OutboxMessage", "Person", "StatusEvent",
+    "RELATIONSHIPS", "RESIDENT", "ROLES", "STAFF_ROLES",
+]

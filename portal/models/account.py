@@ -1,0 +1,66 @@
+"""Who signs in – residents, family members and staff – and the access they give each other."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._columns import created_at_column
+
+RESIDENT = "resident"
+STAFF_ROLES = (
+    "street_officer",      # 街道工作人员: one street
+    "district_reviewer",   # 区残联审核
+    "civil_affairs",       # 区民政审定（两项补贴）
+    "content_editor",      # 内容编辑
+    "admin",               # 系统管理员
+)
+ROLES = (RESIDENT, *STAFF_ROLES)
+
+
+class Account(UserMixin, db.Model):
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(20), default=RESIDENT)
+    street: Mapped[str | None] = mapped_column(String(40))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    preferred_locale: Mapped[str | None] = mapped_column(String(12))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Changing it ends every other session (sign-out everywhere, password change).
+    session_version: Mapped[int] = mapped_column(default=1)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at_column()
+
+    person = relationship("Person")
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:  # Flask-Login: the version makes old sessions invalid
+        return f"{self.id}:{self.session_version}"
+
+
+class AccessGrant(db.Model):
+    """A person (or their guardian) lets a family member's account see their applications."""
+
+    __tablename__ = "access_grant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    grantee_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    granted_by_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

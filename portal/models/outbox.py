@@ -1,0 +1,28 @@
+"""Messages waiting to be sent (SMS); a worker delivers them, with retries."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ._columns import created_at_column, utcnow
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), default="sms")
+    recipient: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN")
+    body: Mapped[str] = mapped_column(Text)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at_column()

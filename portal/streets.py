@@ -1,0 +1,29 @@
+"""The district's streets and towns, read from data/streets.yaml."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+FILE = Path(__file__).parent / "data" / "streets.yaml"
+
+
+@dataclass(frozen=True)
+class Street:
+    code: str
+    zh: str
+    en: str
+
+    def name(self, locale: str) -> str:
+        return self.en if locale == "en" else self.zh
+
+
+@cache
+def all_streets() -> tuple[Street, ...]:
+    return tuple(Street(**row) for row in yaml.safe_load(FILE.read_text(encoding="utf-8")))
+
+
+def by_code(code: str) -> Street | None:
+    return next((s for s in all_streets() if s.code == code), None)

@@ -1,0 +1,36 @@
+"""What every template can use: language, navigation, hotline, display classes."""
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_babel import format_date
+
+from . import i18n, navigation
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def layout_context():
+        return {
+            "language": i18n.current_language(),
+            "languages": i18n.LANGUAGES,
+            "main_navigation": navigation.main_navigation(),
+            "hotline": app.config["HOTLINE"],
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "display_classes": "",
+        }
+
+    @app.template_global()
+    def has_endpoint(endpoint: str) -> bool:
+        return endpoint in app.view_functions
+
+    @app.after_request
+    def content_language(response):
+        response.headers.setdefault("Content-Language", i18n.current_language().html_lang)
+        response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
+        return response
+
+    app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long")
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,103 @@
+"""Fixtures: `app`, `db`, `client` (checks every HTML page it gets), `runner`.
+
+The database is SQLite (a temporary file) unless TEST_DATABASE_URL points elsewhere, e.g.
+TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test. The schema always comes from the
+Alembic migrations; between tests every table is emptied.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from portal import create_app
+from portal.config import _sqlalchemy_url
+from portal.extensions import db as _db
+from tests.support.page_check import check_page
+
+
+class PageCheckingClient(FlaskClient):
+    """A test client that runs the page checks on every HTML response."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+            path = response.request.path if response.request else ""
+            check_page(response.get_data(as_text=True),
+                       response.headers.get("Content-Language"), path)
+        return response
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return _sqlalchemy_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = _database_url(tmp_path_factory)
+    app = create_app({
+        "ENV_NAME": "testing",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+        "WTF_CSRF_ENABLED": True,
+    })
+    app.test_client_class = PageCheckingClient
+    with app.app_context():
+        if url.startswith("postgresql"):
+            with _db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
+        upgrade()
+    yield app
+
+
+@pytest.fixture()
+def db(app):
+    """The database, emptied after the test."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _empty_tables()
+
+
+def _empty_tables():
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture()
+def client(app, db):
+    with app.test_client() as client:
+        yield client
+
+
+@pytest.fixture()
+def english_client(client):
+    client.set_cookie("lang", "en")
+    return client
+
+
+@pytest.fixture()
+def runner(app, db):
+    return app.test_cli_runner()
+
+
+def csrf_token(client, path: str) -> str:
+    """Fetch `path` and return the CSRF token of its form."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
