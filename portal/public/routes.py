@@ -34,7 +34,8 @@ def switch_language(code: str):
         abort(404)
     response = make_response(redirect(same_site_path(request.args.get("next")), 303))
     response.set_cookie(
-        i18n.COOKIE, language.code, max_age=365 * 24 * 3600, httponly=True, samesite="Lax",
+        i18n.COOKIE, language.code, max_age=365 * 24 * 3600, path="/", httponly=True,
+        samesite="Lax",
         secure=current_app.config["PREFERENCE_COOKIE_SECURE"],
     )
     return response
