@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 
+import flask_babel
 import pytest
+from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -48,6 +50,14 @@ def app(tmp_path_factory):
         "WTF_CSRF_ENABLED": True,
     })
     app.test_client_class = PageCheckingClient
+
+    @app.before_request
+    def _isolate_requests():
+        # Tests hold an app context open across requests, so per-request caches kept on `g`
+        # would leak from one request to the next. In production each request has its own.
+        flask_babel.refresh()
+        g.pop("_login_user", None)
+
     with app.app_context():
         if url.startswith("postgresql"):
             with _db.engine.begin() as connection:
