@@ -28,9 +28,10 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, security_headers, templating
+    from . import cli, errors, security_headers, templating, testing_routes
 
     errors.init_app(app)
+    testing_routes.init_app(app)
     security_headers.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

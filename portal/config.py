@@ -54,8 +54,8 @@ class Config:
 
     SMS_BACKEND = _env("SMS_BACKEND", "outbox")
     HOTLINE = "12385"
-    # Only test and demo servers expose /_test/error/<code> (to check the error pages).
-    ERROR_TEST_ROUTES = False
+    # Only test servers expose /_test/... (error pages, quick sign-in); see testing_routes.py.
+    TEST_ROUTES = False
 
 
 class DevelopmentConfig(Config):
@@ -73,7 +73,7 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     PREFERENCE_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
-    ERROR_TEST_ROUTES = True
+    TEST_ROUTES = True
 
 
 class ProductionConfig(Config):

@@ -1,7 +1,7 @@
 """Error pages: every error is shown in the layout, in the user's language, never a traceback."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -47,17 +47,3 @@ def init_app(app: Flask) -> None:
     def unexpected_error(error: Exception):
         current_app.logger.exception("Unhandled error", exc_info=error)
         return render_error(500)
-
-    if app.config.get("ERROR_TEST_ROUTES"):
-        app.register_blueprint(test_errors)
-
-
-# Test and demo servers only: lets the browser suite look at every error page.
-test_errors = Blueprint("test_errors", __name__)
-
-
-@test_errors.get("/_test/error/<int:code>")
-def show_error(code: int):
-    if code not in PAGES:
-        abort(404)
-    abort(code)

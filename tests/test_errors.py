@@ -53,4 +53,5 @@ def test_error_routes_are_absent_outside_tests():
     from portal import create_app
 
     app = create_app({"ENV_NAME": "development", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    assert "test_errors.show_error" not in app.view_functions
+    assert "testing.show_error" not in app.view_functions
+    assert "testing.sign_in" not in app.view_functions

@@ -1,0 +1,58 @@
+"""Driving the browser to a page in a given language, display mode and sign-in state."""
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+
+from a11y_tests.modes import MODES
+from a11y_tests.registry import Visit
+
+
+class BrowserState:
+    """Remembers who is signed in so the browser signs in and out only when needed."""
+
+    def __init__(self, driver, base_url: str):
+        self.driver = driver
+        self.base_url = base_url
+        self.account: str | None = None
+        self.started = False
+
+    def prepare(self, visit: Visit, language: str, mode: str) -> None:
+        driver = self.driver
+        if not self.started:
+            driver.get(self.base_url + "/help")  # cookies need a page on the site first
+            self.started = True
+        if visit.account != self.account:
+            driver.get(self.base_url + "/_test/sign-out")
+            if visit.account:
+                driver.get(f"{self.base_url}/_test/sign-in/{visit.account}")
+            self.account = visit.account
+        driver.add_cookie({"name": "lang", "value": language, "path": "/"})
+        for name in _all_mode_cookie_names():
+            driver.delete_cookie(name)
+        for name, value in MODES[mode].items():
+            driver.add_cookie({"name": name, "value": value, "path": "/"})
+        driver.get(self.base_url + visit.path)
+        for action in visit.actions:
+            perform(driver, action)
+
+
+def _all_mode_cookie_names() -> set[str]:
+    return {name for cookies in MODES.values() for name in cookies}
+
+
+def perform(driver, action: tuple) -> None:
+    kind, selector, *rest = action
+    element = driver.find_element(By.CSS_SELECTOR, selector)
+    if kind == "fill":
+        element.clear()
+        element.send_keys(rest[0])
+    elif kind in ("click", "check"):
+        element.click()
+    else:
+        raise ValueError(f"unknown action {kind!r}")
+
+
+def snapshot(driver) -> str:
+    """The page as the browser built it (after any actions), for the HTML checker."""
+    return "<!DOCTYPE html>\n" + driver.execute_script(
+        "return document.documentElement.outerHTML")

@@ -1,0 +1,98 @@
+"""The browser suite's fixtures: a live portal with demo data, headless Chromium, axe-core.
+
+Nothing here skips: without Chromium, its driver, axe-core or Java the suite fails and says
+what to install (`make browser-deps` does it).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(os.environ.get("A11Y_RESULTS", ROOT / "a11y_results"))
+AXE_JS = ROOT / "node_modules/axe-core/axe.min.js"
+AXE_LOCALE = ROOT / "node_modules/axe-core/locales/zh_CN.json"
+VNU_JAR = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def _require(condition: bool, what: str) -> None:
+    if not condition:
+        pytest.fail(f"{what} – run `make browser-deps` (the browser suite never skips)",
+                    pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def results_dir() -> Path:
+    if RESULTS.exists():
+        shutil.rmtree(RESULTS)
+    RESULTS.mkdir(parents=True)
+    return RESULTS
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The portal on a free local port, on its own SQLite file, seeded with the demo data."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.services import demo
+
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app({
+        "ENV_NAME": "testing",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
+        "UPLOAD_FOLDER": str(folder / "uploads"),
+    })
+    with app.app_context():
+        upgrade()
+        demo.seed()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server) -> str:
+    return f"http://127.0.0.1:{live_server.server_port}"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver_path = shutil.which("chromedriver")
+    _require(chromium is not None, "Chromium is not installed")
+    _require(driver_path is not None, "chromedriver is not installed")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    profile = tempfile.mkdtemp(prefix="a11y-chromium-")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-extensions",
+                 "--window-size=1280,900", f"--user-data-dir={profile}",
+                 "--force-device-scale-factor=1", "--lang=zh-CN"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.set_page_load_timeout(30)
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    _require(AXE_JS.exists(), f"axe-core is missing ({AXE_JS})")
+    locale = AXE_LOCALE.read_text(encoding="utf-8")
+    return AXE_JS.read_text(encoding="utf-8") + f"\n;axe.configure({{locale: {locale}}});"

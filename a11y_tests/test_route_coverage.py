@@ -1,0 +1,19 @@
+"""Every GET route the app registers is visited by the browser suite or excluded with a reason."""
+from a11y_tests.registry import all_excluded, all_visits
+
+
+def test_every_get_route_is_visited_or_excluded(live_server):
+    app = live_server.app
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    visited = {visit.endpoint for visit in all_visits()}
+    excluded = all_excluded()
+    for endpoint, reason in excluded.items():
+        assert reason.strip(), f"{endpoint} is excluded without a reason"
+    missing = sorted(endpoints - visited - set(excluded))
+    assert not missing, f"GET routes neither visited nor excluded: {missing}"
+    stale = sorted((visited | set(excluded)) - endpoints)
+    assert not stale, f"visits or exclusions for routes that no longer exist: {stale}"
+
+
+def test_exclusions_are_few():
+    assert len(all_excluded()) <= 12

@@ -1,0 +1,1 @@
+"""One module per area: VISITS and EXCLUDED (see a11y_tests/registry.py)."""

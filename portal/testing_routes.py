@@ -1,0 +1,45 @@
+"""Routes that exist only when TEST_ROUTES is on (the test and browser-test servers).
+
+/_test/error/<code>    shows an error page, so every one can be checked.
+/_test/sign-in/<phone> signs an account in without its password, so the browser suite can
+                       reach signed-in pages without depending on one sign-in form.
+"""
+from flask import Blueprint, Flask, abort, redirect, request
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+
+from .errors import PAGES
+from .extensions import db
+from .models import Account
+from .safe_redirect import same_site_path
+
+bp = Blueprint("testing", __name__, url_prefix="/_test")
+
+
+def init_app(app: Flask) -> None:
+    if app.config.get("TEST_ROUTES"):
+        if app.config.get("ENV_NAME") == "production":
+            raise RuntimeError("TEST_ROUTES must never be on in production")
+        app.register_blueprint(bp)
+
+
+@bp.get("/error/<int:code>")
+def show_error(code: int):
+    if code not in PAGES:
+        abort(404)
+    abort(code)
+
+
+@bp.get("/sign-in/<phone>")
+def sign_in(phone: str):
+    account = db.session.scalar(select(Account).where(Account.phone == phone))
+    if account is None:
+        abort(404)
+    login_user(account)
+    return redirect(same_site_path(request.args.get("next")))
+
+
+@bp.get("/sign-out")
+def sign_out():
+    logout_user()
+    return redirect(same_site_path(request.args.get("next")))
