@@ -29,12 +29,14 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
 
     from . import cli, errors, security_headers, templating, testing_routes
+    from .media import lookup as media_lookup
 
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    media_lookup.init_app(app)
     return app
 
 
