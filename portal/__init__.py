@@ -55,7 +55,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .indicators.routes import bp as indicators
     from .public.routes import bp as public
+    from .public_notice.routes import bp as notice
+    from .staff.routes import bp as staff
 
-    for blueprint in (public,):
+    for blueprint in (public, staff, notice, indicators):
         app.register_blueprint(blueprint)
