@@ -91,8 +91,9 @@ def act(reference: str, action_code: str):
 def document(reference: str, document_id: int):
     opened = casefile.open_document(current_user, reference, document_id,
                                     inline=request.args.get("view") == "1")
-    response = send_file(opened.path, mimetype=opened.document.content_type,
-                         as_attachment=not opened.inline,
+    # Only images and PDFs are shown in the browser; anything else is a plain download.
+    mimetype = opened.document.content_type if opened.inline else "application/octet-stream"
+    response = send_file(opened.path, mimetype=mimetype, as_attachment=not opened.inline,
                          download_name=opened.document.original_name, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
