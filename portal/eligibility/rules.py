@@ -113,7 +113,7 @@ def _compile(node: Any, where: str, parameters: Collection[str], reads: set, par
             _compile(part, f"{where}.{key}[{i}]", parameters, reads, params)
             for i, part in enumerate(value)
         )
-        return _all(parts) if key == "all" else _any(parts)
+        return _combine(parts, decisive=(key == "any"))
     if key == "not":
         return _not(_compile(value, f"{where}.not", parameters, reads, params))
     if key == "param":
@@ -184,34 +184,24 @@ def _fact_test(name: str, check: Callable[[Any], bool]) -> Run:
     return run
 
 
-def _all(parts: tuple[Run, ...]) -> Run:
+def _combine(parts: tuple[Run, ...], decisive: bool) -> Run:
+    """``all`` (decisive answer False) or ``any`` (decisive answer True).
+
+    The decisive answer of any part settles the whole; otherwise the whole is unknown if a part
+    is, carrying the facts that part misses; otherwise it is the other answer.
+    """
+
     def run(facts, params):
         missing = _NOTHING
         unknown = False
         for part in parts:
             answer, gaps = part(facts, params)
-            if answer is False:
-                return False, _NOTHING
+            if answer is decisive:
+                return decisive, _NOTHING
             if answer is None:
                 unknown = True
                 missing = missing | gaps
-        return (None, missing) if unknown else (True, _NOTHING)
-
-    return run
-
-
-def _any(parts: tuple[Run, ...]) -> Run:
-    def run(facts, params):
-        missing = _NOTHING
-        unknown = False
-        for part in parts:
-            answer, gaps = part(facts, params)
-            if answer is True:
-                return True, _NOTHING
-            if answer is None:
-                unknown = True
-                missing = missing | gaps
-        return (None, missing) if unknown else (False, _NOTHING)
+        return (None, missing) if unknown else (not decisive, _NOTHING)
 
     return run
 
