@@ -11,14 +11,14 @@ from collections.abc import Mapping
 
 from .loader import DATA_DIR, YamlFileError, read_yaml
 from .model import Group, Programme
+from .schema import validate_programme_file
 from .text import text_from
 
 CATALOGUE_FILE = DATA_DIR / "catalogue.yaml"
 PROGRAMMES_DIR = DATA_DIR / "programmes"
 
 
-def _read_groups() -> dict[str, Group]:
-    data = read_yaml(CATALOGUE_FILE)
+def _read_groups(data: dict) -> dict[str, Group]:
     groups: dict[str, Group] = {}
     for i, node in enumerate(data.get("groups") or []):
         try:
@@ -29,15 +29,15 @@ def _read_groups() -> dict[str, Group]:
     return groups
 
 
+_CATALOGUE = read_yaml(CATALOGUE_FILE)
+
 #: The catalogue groups in display order: code -> :class:`Group`.
-GROUPS: Mapping[str, Group] = _read_groups()
+GROUPS: Mapping[str, Group] = _read_groups(_CATALOGUE)
 
 
 @functools.cache
 def _catalogue() -> tuple[tuple[Programme, ...], dict[str, Programme]]:
-    from .schema import validate_programme_file
-
-    order = read_yaml(CATALOGUE_FILE).get("order") or []
+    order = _CATALOGUE.get("order") or []
     if len(set(order)) != len(order):
         raise YamlFileError(CATALOGUE_FILE, "order", "lists a programme twice")
     files = {path.stem for path in PROGRAMMES_DIR.glob("*.yaml")}
