@@ -25,7 +25,7 @@ class FactError(ValueError):
         super().__init__(f"fact {fact!r}: {message}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Fact:
     """One row of the fact table.
 

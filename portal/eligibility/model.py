@@ -136,9 +136,9 @@ class TimeLimit:
     note: Text | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Programme:
-    """One programme, as read from ``programmes/<code>.yaml``."""
+    """One programme, as read from ``programmes/<code>.yaml`` (compared and hashed by identity)."""
 
     code: str
     group: str  # a key of GROUPS

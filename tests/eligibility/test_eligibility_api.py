@@ -102,6 +102,13 @@ def test_programme_lookup():
         programme("free_money")
 
 
+def test_programmes_and_facts_can_be_kept_in_sets_and_dict_keys():
+    from portal.eligibility import FACTS
+
+    assert len({programme("legal_aid"), programme("legal_aid"), programme("child_rehab")}) == 2
+    assert len({FACTS["age"], FACTS["sex"]}) == 2
+
+
 def test_amounts_in_force_on_a_date():
     living = programme("living_allowance")
     in_2019 = {a.id: a for a in living.amounts_on(datetime.date(2019, 6, 1))}
