@@ -33,7 +33,8 @@ What the web app needs besides ``evaluate``:
     Look one up by code; ``KeyError`` if there is none. A :class:`Programme` has ``code``,
     ``group`` (a key of ``GROUPS``), ``name``, ``summary``, ``online`` (False: refer to the
     office), ``plan_clauses``, ``references``, ``conditions`` (each with ``id``, ``text``,
-    ``fail``, ``citation``, ``reads``), ``parameters``, ``amounts``, ``documents``, ``office``
+    ``fail`` (``None`` for a condition that cannot fail), ``unknown`` (said while it cannot be
+    settled), ``citation``, ``reads``), ``parameters``, ``amounts``, ``documents``, ``office``
     (``name``, ``address``, ``phone``, ``hours``, ``note``; address and hours are ``None`` where
     not confirmed – show the note), ``steps``, ``time_limit`` (``working_days`` or ``None``, and
     ``note``) and ``easy_read`` (very short sentences, 易读).
@@ -54,7 +55,7 @@ What the web app needs besides ``evaluate``:
 Data: ``facts.yaml`` (the fact table), ``catalogue.yaml`` (groups and order),
 ``programmes/<code>.yaml`` (one per programme; the schema is described in ``schema.py`` and
 checked by :func:`validate_programme_file`), ``cases/<code>.yaml`` (test cases, run by
-``casefile.py``). Files are read once, on first use. ``python -m portal.eligibility.bench``
+``python -m portal.eligibility.casefile``). ``README.md`` explains the files to policy reviewers. Files are read once, on first use. ``python -m portal.eligibility.bench``
 prints the time per ``evaluate`` call.
 """
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from portal.eligibility import (
-    ELIGIBLE, INELIGIBLE, MAYBE, Outcome, Text, evaluate, programme, programmes,
+    ELIGIBLE, FACTS, INELIGIBLE, MAYBE, Outcome, Text, evaluate, programme, programmes,
 )
 
 ON = datetime.date(2026, 11, 28)
@@ -103,8 +103,6 @@ def test_programme_lookup():
 
 
 def test_programmes_and_facts_can_be_kept_in_sets_and_dict_keys():
-    from portal.eligibility import FACTS
-
     assert len({programme("legal_aid"), programme("legal_aid"), programme("child_rehab")}) == 2
     assert len({FACTS["age"], FACTS["sex"]}) == 2
 
