@@ -36,9 +36,10 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, security_headers, templating, testing_routes
+    from . import cli, delivery, errors, security_headers, templating, testing_routes
     from .media import lookup as media_lookup
 
+    delivery.init_app(app)
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
