@@ -55,7 +55,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account.routes import bp as account
     from .public.routes import bp as public
+    from .staff_auth.routes import bp as staff_auth
 
-    for blueprint in (public,):
+    for blueprint in (public, account, staff_auth):
         app.register_blueprint(blueprint)
