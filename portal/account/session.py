@@ -33,14 +33,20 @@ def idle_limit() -> int:
 
 def start(account) -> None:
     """Sign `account` in with a fresh session (nothing carried over from before)."""
-    session.clear()
+    _clear()
     login_user(account)
     session[SEEN] = clock()
 
 
 def end() -> None:
     logout_user()
+    _clear()
+
+
+def _clear() -> None:
     session.clear()
+    # A CSRF token made earlier in this request belonged to the old session.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def touch() -> None:

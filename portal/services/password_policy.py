@@ -25,7 +25,7 @@ REASONS = ("empty", "too_short", "too_long", "common", "own_phone", "date_or_pho
            "repeated_or_run", "staff_too_short", "staff_not_mixed")
 
 # Rows of a keyboard and the alphabet, for runs such as "qwertyui", "asdfghjk", "abcdefgh".
-RUNS = ("0123456789", "9876543210", string.ascii_lowercase, string.ascii_lowercase[::-1],
+RUNS = ("01234567890123456789", "98765432109876543210", string.ascii_lowercase, string.ascii_lowercase[::-1],
         "qwertyuiop", "asdfghjkl", "zxcvbnm", "poiuytrewq", "lkjhgfdsa", "mnbvcxz",
         "1qaz2wsx3edc4rfv5tgb", "qazwsxedcrfvtgbyhn")
 TRAILING = "!@#$%^&*.?_-~ "
