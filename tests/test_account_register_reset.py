@@ -132,7 +132,7 @@ def test_password_reset_by_sms_code(client, db):
     old_version = account.session_version
     response = submit(client, "/account/reset", {"phone": RESIDENT_PHONE})
     assert response.location == "/account/reset/code"
-    assert "重设密码" in messages_to(RESIDENT_PHONE)[-1].body
+    assert "重设登录密码" in messages_to(RESIDENT_PHONE)[-1].body
     response = submit(client, "/account/reset/code", {"code": last_code(RESIDENT_PHONE)})
     assert response.location == "/account/reset/password"
     response = submit(client, "/account/reset/password", {"password": "a-brand-new-passphrase"})

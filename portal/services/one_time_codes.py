@@ -17,7 +17,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import select, update
 
 from ..extensions import db
@@ -26,11 +26,14 @@ from . import sms
 
 LENGTH = 6
 
-# purpose → what the text message says the code is for.
+# purpose → the text message that carries the code (whole sentences, one per purpose).
 PURPOSES = {
-    "register": _l("注册账户"),
-    "reset": _l("重设密码"),
-    "lookup": _l("查询申请进度"),
+    "register": _l("【鄠邑区残疾人服务】您正在注册账户，验证码是%(code)s，%(minutes)s分钟内有效。"
+                   "请不要告诉任何人，工作人员不会向您要验证码。"),
+    "reset": _l("【鄠邑区残疾人服务】您正在重设登录密码，验证码是%(code)s，%(minutes)s分钟内有效。"
+                "请不要告诉任何人，工作人员不会向您要验证码。"),
+    "lookup": _l("【鄠邑区残疾人服务】您正在查询申请进度，验证码是%(code)s，%(minutes)s分钟内有效。"
+                 "请不要告诉任何人，工作人员不会向您要验证码。"),
 }
 
 
@@ -80,10 +83,9 @@ def issue(phone: str, purpose: str, *, now: datetime | None = None) -> str:
 
 
 def message_text(purpose: str, code: str) -> str:
+    """The text message for `purpose`, in the current language."""
     minutes = current_app.config["ONE_TIME_CODE_MINUTES"]
-    return _("【鄠邑区残疾人服务】您正在%(purpose)s，验证码是%(code)s，%(minutes)s分钟内有效。"
-             "请不要告诉任何人，工作人员不会向您要验证码。",
-             purpose=str(PURPOSES[purpose]), code=code, minutes=minutes)
+    return str(PURPOSES[purpose]) % {"code": code, "minutes": minutes}
 
 
 def send(phone: str, purpose: str, *, locale: str | None = None,
