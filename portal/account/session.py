@@ -28,7 +28,7 @@ def clock() -> float:
 
 
 def idle_limit() -> int:
-    return int(current_app.config["SESSION_IDLE_MINUTES"]) * 60
+    return int(float(current_app.config["SESSION_IDLE_MINUTES"]) * 60)
 
 
 def start(account) -> None:
