@@ -6,12 +6,12 @@ between tests). TRUNCATE (the test set-up on PostgreSQL) is not a row UPDATE/DEL
 not blocked; production roles should not hold TRUNCATE on audit_event.
 
 Revision ID: 0004_staff_audit_guard
-Revises: 0001_core
+Revises: 0002_accounts_sign_in (after merging accounts; the integrator rechains)
 """
 from alembic import op
 
 revision = "0004_staff_audit_guard"
-down_revision = "0001_core"
+down_revision = "0002_accounts_sign_in"
 branch_labels = None
 depends_on = None
 
