@@ -214,7 +214,8 @@ def test_a_text_message_goes_to_the_applicant(client, staff):
                             "message": "请补充一张清晰的残疾人证照片。"})
     message = _db.session.scalars(select(OutboxMessage)).one()
     assert message.recipient == staff["resident"].phone
-    assert "请补充一张清晰的残疾人证照片。" in message.body
+    assert application.reference in message.body and "需补充材料" in message.body
+    assert "残疾人证" not in message.body and "王秀兰" not in message.body
 
 
 # ------------------------------------------------------------------------- documents

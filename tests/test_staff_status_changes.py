@@ -59,8 +59,10 @@ def test_the_text_message_is_in_the_applicants_language(people):
     _db.session.commit()
     sc.apply_action(application, "request_info", people["street"], message="Please add a photo.")
     body = _db.session.scalars(select(OutboxMessage)).one().body
-    assert "Please add a photo." in body and application.reference in body
-    assert "工作人员留言" not in body
+    assert application.reference in body and "need" in body.lower()
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in body)
+    # The staff's words stay in the portal: a text message is no place for personal details.
+    assert "Please add a photo." not in body
 
 
 @pytest.mark.parametrize("action", ["request_info", "reject"])

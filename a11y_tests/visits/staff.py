@@ -63,3 +63,16 @@ EXCLUDED = {
     "staff.document": "an uploaded document (image or PDF) shown or downloaded, not a page; "
                       "tested in tests/test_staff_console.py",
 }
+
+# Staff accounts (admin). The demo content editor is account 5 (portal/services/demo.py
+# creates the demo accounts in a fixed order on an empty database).
+VISITS += [
+    Visit("staff.accounts", "/staff/accounts", "staff-accounts", account=ADMIN),
+    Visit("staff.new_account", "/staff/accounts/new", "staff-account-new", account=ADMIN),
+    Visit("staff.new_account", "/staff/accounts/new", "staff-account-new-errors",
+          account=ADMIN, actions=(SUBMIT,),
+          expect_text={"zh": "请输入姓名", "en": "name"}),
+    Visit("staff.deactivate_account", "/staff/accounts/5/deactivate",
+          "staff-account-deactivate", account=ADMIN,
+          expect_text={"zh": "周敏", "en": "周敏"}),
+]

@@ -139,16 +139,13 @@ def _status_before_needs_info(application: Application) -> str | None:
 
 def _text_message(application: Application, recipient: str, status: str,
                   message: str | None) -> OutboxMessage:
+    """The text says only that there is news and the new status – never the person, the
+    programme or the staff's words, which may be sensitive (the applicant reads those signed
+    in). The SMS backend adds the registered sender signature."""
     locale = application.locale or "zh_Hans_CN"
     with force_locale(locale):
         label = str(status_machine.STATUSES[status].label)
-        if message:
-            body = _("【鄠邑区残联】您的申请（受理编号%(ref)s）现在的状态是：%(status)s。"
-                     "工作人员留言：%(message)s 详情请登录平台查看，或拨打12385。",
-                     ref=application.reference, status=label, message=message)
-        else:
-            body = _("【鄠邑区残联】您的申请（受理编号%(ref)s）现在的状态是：%(status)s。"
-                     "详情请登录平台查看，或拨打12385。",
-                     ref=application.reference, status=label)
+        body = _("您的申请（受理编号%(ref)s）有新进展：%(status)s。请登录平台查看详情，"
+                 "咨询请拨打12385。", ref=application.reference, status=label)
     return OutboxMessage(recipient=recipient, locale=locale, body=body,
                          application_id=application.id)

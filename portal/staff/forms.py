@@ -3,13 +3,25 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import (DateField, HiddenField, PasswordField, RadioField, SelectField,
+                     StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from .. import status_machine
+from .. import status_machine, streets
+from ..forms.account_validators import MobileNumber, NewPassword
 from ..services import audit, queues, references
 from . import programmes
+from .access import ROLE_LABELS
+
+ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in
+                ("street_officer", "district_reviewer", "civil_affairs", "content_editor", "admin")]
+
+
+def street_label(street: streets.Street) -> str:
+    from flask_babel import get_locale
+
+    return street.name("en" if str(get_locale()).startswith("en") else "zh")
 
 
 class GetForm(FlaskForm):
@@ -105,3 +117,40 @@ class AuditFilterForm(GetForm):
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
             raise ValidationError(_l("结束日期不能早于开始日期"))
+
+
+class StaffAccountForm(FlaskForm):
+    """An administrator creates a staff account with its role, street and first password."""
+
+    display_name = StringField(_l("姓名"), validators=[
+        InputRequired(message=_l("请输入姓名")),
+        Length(max=60, message=_l("姓名不能超过60个字"))],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value])
+    phone = StringField(_l("手机号码"), validators=[
+        InputRequired(message=_l("请输入手机号码")), MobileNumber()])
+    role = RadioField(_l("角色"), validators=[InputRequired(message=_l("请选择角色"))],
+                      choices=[SelectChoice(role, label) for role, label in ROLE_CHOICES])
+    street = SelectField(_l("所属街道、镇"), default="", validate_choice=False)
+    password = PasswordField(_l("初始密码"), validators=[
+        InputRequired(message=_l("请设置初始密码")), NewPassword(staff=True)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.street.choices = [SelectChoice("", _l("不属于某个街道、镇（区级）"))] + [
+            SelectChoice(street.code, street_label(street)) for street in streets.all_streets()]
+
+    def validate_street(self, field):
+        known = {choice.value for choice in field.choices}
+        if field.data not in known:
+            raise ValidationError(_l("请从列表中选择街道、镇"))
+        if self.role.data == "street_officer" and not field.data:
+            raise ValidationError(_l("街道工作人员请选择所属街道、镇"))
+
+    @property
+    def street_code(self) -> str | None:
+        """Only street officers belong to a street."""
+        return self.street.data if self.role.data == "street_officer" else None
+
+
+class ConfirmForm(FlaskForm):
+    """A button and the CSRF token."""

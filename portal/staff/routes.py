@@ -7,10 +7,22 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from flask_babel import lazy_gettext as _l
+
 from .. import status_machine
 from ..services import queues, status_changes
-from . import casefile, display, forms
+from ..services.accounts import AccountError
+from . import casefile, display, forms, staff_accounts
 from .access import QUEUE_ROLES, staff_required
+
+ACCOUNT_ERRORS = {
+    "exists": _l("这个手机号码已经有账号了。请换一个号码，或在列表中找到原来的账号"),
+    "phone": _l("请输入正确的手机号码，例如 139 1234 5678"),
+    "name": _l("请输入姓名"),
+    "role": _l("请选择角色"),
+    "street": _l("街道工作人员请选择所属街道、镇"),
+    "password": _l("这个密码不符合工作人员密码的要求，请换一个"),
+}
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -115,3 +127,43 @@ def audit_log():
 @bp.context_processor
 def staff_context():
     return {**display.helpers(), "staff_links": display.staff_links()}
+
+
+@bp.get("/accounts")
+@staff_required("admin")
+def accounts():
+    return render_template("staff/accounts.html", accounts=staff_accounts.staff_accounts())
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@staff_required("admin")
+def new_account():
+    form = forms.StaffAccountForm()
+    if form.validate_on_submit():
+        try:
+            account = staff_accounts.create(
+                current_user, display_name=form.display_name.data, phone=form.phone.data,
+                role=form.role.data, street=form.street_code, password=form.password.data)
+        except AccountError as error:
+            field = {"exists": form.phone, "phone": form.phone, "name": form.display_name,
+                     "role": form.role, "street": form.street}.get(error.reason, form.password)
+            field.errors.append(ACCOUNT_ERRORS.get(error.reason, ACCOUNT_ERRORS["password"]))
+        else:
+            flash(_("已为%(name)s新建工作人员账号。请当面或打电话把初始密码告诉本人，不要用短信或微信发送。",
+                    name=account.display_name))
+            return redirect(url_for(".accounts"), 303)
+    return render_template("staff/account_new.html", form=form)
+
+
+@bp.route("/accounts/<int:account_id>/deactivate", methods=["GET", "POST"])
+@staff_required("admin")
+def deactivate_account(account_id: int):
+    account = staff_accounts.find_staff(account_id)
+    if account is None or not account.active or account.id == current_user.id:
+        abort(404)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        staff_accounts.deactivate(current_user, account)
+        flash(_("已停用%(name)s的账号。", name=account.display_name))
+        return redirect(url_for(".accounts"), 303)
+    return render_template("staff/account_deactivate.html", form=form, account=account)
