@@ -1,16 +1,24 @@
-"""鄠邑区残疾人服务网上办事平台 – the Flask application factory."""
+"""鄠邑区残疾人服务网上办事平台 – the Flask application factory.
+
+Flask is imported inside the functions, not here, so that `portal.eligibility` (pure Python)
+can be imported without Flask.
+"""
 from __future__ import annotations
 
 import os
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from . import config as config_module
 from .config import ROOT
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 
 def create_app(config=None) -> Flask:
     """Build the app. `config`: a Config class, its name, or a dict of overrides."""
+    from flask import Flask
+
     base, overrides = config_module.resolve(config)
     app = Flask(
         __name__,
@@ -28,9 +36,10 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, security_headers, templating, testing_routes
+    from . import cli, delivery, errors, security_headers, templating, testing_routes
     from .media import lookup as media_lookup
 
+    delivery.init_app(app)
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
