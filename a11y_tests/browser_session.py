@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import WebDriverWait
 
 from a11y_tests.modes import MODES
 from a11y_tests.registry import Visit
@@ -47,7 +49,14 @@ def perform(driver, action: tuple) -> None:
         element.clear()
         element.send_keys(rest[0])
     elif kind in ("click", "check"):
+        submits = element.get_attribute("type") == "submit"
+        driver.execute_script("window.__beforeSubmit = true;")
         element.click()
+        if submits:  # wait for the next page, so that later steps and checks see it
+            WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+                lambda d: d.execute_script(
+                    "return window.__beforeSubmit === undefined"
+                    " && document.readyState === 'complete';"))
     else:
         raise ValueError(f"unknown action {kind!r}")
 

@@ -175,3 +175,19 @@ def test_login_view_is_the_residents_sign_in(app):
 
     assert login_manager.login_view == "account.sign_in"
     assert isinstance(app, Flask)
+
+
+def test_staff_sign_in_and_out_are_audited_but_residents_are_not(client, db):
+    from portal.models import AuditEvent
+
+    staff = make_staff()
+    sign_in(client, STAFF_PHONE, "wrong-password-1", page="/staff/sign-in")
+    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    from tests.support.accounts import submit
+    submit(client, "/staff/", {}, action="/account/sign-out")
+    events = _db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == ["sign_in_failed", "sign_in", "sign_out"]
+    assert all(e.actor_account_id == staff.id and e.ip for e in events)
+    make_account()
+    sign_in(client)
+    assert _db.session.query(AuditEvent).count() == 3

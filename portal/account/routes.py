@@ -35,8 +35,6 @@ VERIFIED_FOR_SECONDS = 30 * 60
 def _configure(state):
     sessions.init_app(state.app)
     login_manager.login_view = "account.sign_in"
-    login_manager.login_message = _l("请先登录，再继续办理。")
-    login_manager.login_message_category = "info"
 
 
 @login_manager.unauthorized_handler
@@ -82,6 +80,8 @@ def sign_out():
     if not form.validate_on_submit():
         abort(400)
     staff = current_user.is_authenticated and current_user.is_staff
+    if staff:
+        accounts.record_sign_out(current_user._get_current_object(), ip=request.remote_addr)
     sessions.end()
     return redirect(url_for("account.signed_out", staff=1 if staff else None), 303)
 

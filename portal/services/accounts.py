@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from .. import streets
 from ..extensions import db
-from ..models import RESIDENT, STAFF_ROLES, Account
+from ..models import RESIDENT, STAFF_ROLES, Account, AuditEvent
 from . import one_time_codes, password_policy, phone_numbers, sms
 from .passwords import hash_password, verify_password
 
@@ -56,9 +56,10 @@ def _decoy_hash() -> str:
 
 # ---------------------------------------------------------------- signing in
 
-def authenticate(phone: str, password: str, *, staff: bool,
-                 now: datetime | None = None) -> Account | None:
-    """The account if `password` is right for `phone` on this kind of sign-in page, else None."""
+def authenticate(phone: str, password: str, *, staff: bool, now: datetime | None = None,
+                 ip: str | None = None) -> Account | None:
+    """The account if `password` is right for `phone` on this kind of sign-in page, else None.
+    Sign-ins to staff accounts, and failed ones, go into the audit trail (with `ip`)."""
     now = now or _now()
     account = find_by_phone(phone)
     if account is None or not account.active or account.is_staff != staff:
@@ -67,15 +68,32 @@ def authenticate(phone: str, password: str, *, staff: bool,
     locked_until = _aware(account.sign_in_locked_until)
     if locked_until and locked_until > now:
         verify_password(_decoy_hash(), password)
+        _audit(account, "sign_in_refused", ip, {"reason": "waiting"})
+        db.session.commit()
         return _failed()
     if not verify_password(account.password_hash, password):
         _count_failure(account, now)
+        _audit(account, "sign_in_failed", ip, {"failures": account.failed_sign_ins})
+        db.session.commit()
         return _failed()
     account.failed_sign_ins = 0
     account.sign_in_locked_until = None
     account.last_sign_in_at = now
+    _audit(account, "sign_in", ip, {})
     db.session.commit()
     return account
+
+
+def record_sign_out(account: Account, ip: str | None = None) -> None:
+    _audit(account, "sign_out", ip, {})
+    db.session.commit()
+
+
+def _audit(account: Account, action: str, ip: str | None, detail: dict) -> None:
+    if account.is_staff:
+        db.session.add(AuditEvent(actor_account_id=account.id, action=action,
+                                  object_type="account", object_id=str(account.id), ip=ip,
+                                  detail=detail))
 
 
 def _count_failure(account: Account, now: datetime) -> None:
@@ -86,7 +104,6 @@ def _count_failure(account: Account, now: datetime) -> None:
         wait = min(config["SIGN_IN_LOCK_SECONDS"] * 2 ** min(over, 20),
                    config["SIGN_IN_LOCK_MAX_SECONDS"])
         account.sign_in_locked_until = now + timedelta(seconds=wait)
-    db.session.commit()
 
 
 def _failed() -> None:

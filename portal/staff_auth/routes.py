@@ -28,7 +28,8 @@ def sign_in():
         return redirect(same_site_path(_next(), url_for("staff_auth.home")), 303)
     form = StaffSignInForm()
     if form.validate_on_submit():
-        account = accounts.authenticate(form.phone.data, form.password.data, staff=True)
+        account = accounts.authenticate(form.phone.data, form.password.data, staff=True,
+                                        ip=request.remote_addr)
         if account is not None:
             sessions.start(account)
             return redirect(same_site_path(_next(), url_for("staff_auth.home")), 303)
