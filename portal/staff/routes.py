@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from .. import status_machine
 from ..services import queues, status_changes
 from ..services.accounts import AccountError
-from . import casefile, display, forms, staff_accounts
+from . import bench_queue, casefile, display, forms, staff_accounts
 from .access import QUEUE_ROLES, staff_required
 
 ACCOUNT_ERRORS = {
@@ -24,7 +24,8 @@ ACCOUNT_ERRORS = {
     "password": _l("这个密码不符合工作人员密码的要求，请换一个"),
 }
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
+bench_queue.register(bp)  # flask bench-queue
 
 
 @bp.get("/queue")
@@ -33,8 +34,8 @@ def queue():
     form = forms.QueueFilterForm(current_user, formdata=request.args)
     form.validate()
     filters = form.to_filter()
+    casefile.record_search(current_user, filters)  # first: its commit would expire the rows
     result = queues.page(current_user, filters, after=request.args.get("after"))
-    casefile.record_search(current_user, filters)
     return render_template(
         "staff/queue.html", form=form, filters=filters, result=result,
         summary=queues.summary(current_user), first_page=not request.args.get("after"))
