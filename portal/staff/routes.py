@@ -64,7 +64,7 @@ def _show(application, stale: bool = False, code: int = 200):
         "staff/application.html", application=application,
         actions=status_changes.available_actions(application, current_user),
         timeline=casefile.timeline(application),
-        answers=casefile.answer_rows(application),
+        answers=casefile.answer_sections(application),
         documents=casefile.current_documents(application),
         outcome=casefile.eligibility_outcome(application),
         stage_role=status_machine.stage_role(application.status, application.programme),
