@@ -185,6 +185,7 @@ def test_a_stale_form_gets_the_polite_message_and_changes_nothing(client, staff)
     _db.session.expire_all()
     assert _db.session.get(Application, application.id).status == "submitted"
     assert "application.reject" not in audit_actions()
+    assert audit_actions()[-1] == "application.view"  # the latest state was shown: recorded
 
 
 def test_an_action_no_longer_offered_says_so(client, staff):

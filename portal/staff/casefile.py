@@ -330,6 +330,20 @@ def export_csv(actor: Account, filters: queues.QueueFilter) -> Iterator[str]:
     return generate()
 
 
+@dataclass(frozen=True)
+class QueueView:
+    page: queues.QueuePage
+    summary: queues.Summary
+
+
+def open_queue(actor: Account, filters: queues.QueueFilter,
+               after: str | None = None) -> QueueView:
+    """A page of the queue and the "waiting for you" count; a search is recorded first (its
+    commit would otherwise expire the rows just read)."""
+    record_search(actor, filters)
+    return QueueView(queues.page(actor, filters, after=after), queues.summary(actor))
+
+
 def record_search(actor: Account, filters: queues.QueueFilter) -> None:
     """Searching for a person is recorded (what kind of search, never the full ID number)."""
     search = queues.parse_search(filters.q)
