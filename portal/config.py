@@ -92,6 +92,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     SIGN_IN_FAILURE_DELAY_SECONDS = 0.0
     TEST_ROUTES = True
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap, for test speed only
 
 
 class ProductionConfig(Config):

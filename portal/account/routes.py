@@ -14,7 +14,7 @@ from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, r
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from ..extensions import limiter, login_manager
+from ..extensions import login_manager
 from ..forms.account import (ChangePasswordForm, CodeForm, NewPasswordForm, PhoneForm,
                              RegisterDetailsForm, SignInForm, SignOutForm)
 from ..forms.account_validators import code_message
