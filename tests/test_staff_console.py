@@ -411,3 +411,15 @@ def test_the_rules_read_the_facts_the_journey_stored(db, staff):
     assert "not_a_fact" not in facts and "work_injury_nursing" not in facts
     outcome = eligibility_outcome(application)
     assert outcome.programme == "nursing_allowance" and outcome.reasons
+
+
+def test_staff_sign_ins_show_in_the_audit_log_by_name(client, staff):
+    from portal.services import accounts
+
+    from tests.staff_factories import PASSWORD
+
+    accounts.authenticate(staff["street"].phone, "wrong password", staff=True)
+    accounts.authenticate(staff["street"].phone, PASSWORD, staff=True)
+    sign_in(client, staff["admin"])
+    html = client.get("/staff/audit", query_string={"actor": "赵"}).get_data(as_text=True)
+    assert "登录失败" in html and "连续输错 1 次" in html and "<td>登录</td>" in html

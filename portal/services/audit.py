@@ -36,6 +36,11 @@ ACTIONS = {
     "account.create": _l("新建工作人员账号"),
     "account.deactivate": _l("停用工作人员账号"),
     "audit.search": _l("查询操作记录"),
+    # Written by portal.services.accounts (staff sign-in and sign-out).
+    "sign_in": _l("登录"),
+    "sign_in_failed": _l("登录失败"),
+    "sign_in_refused": _l("登录被暂停"),
+    "sign_out": _l("退出登录"),
 }
 
 
