@@ -1,0 +1,87 @@
+"""``evaluate``: apply every programme's conditions to a resident's (partial) facts."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from .catalogue import programmes
+from .facts import FACT_ORDER, validate_facts
+from .model import as_date
+from .text import Text
+
+ELIGIBLE = "eligible"
+MAYBE = "maybe"
+INELIGIBLE = "ineligible"
+
+
+class Reason(NamedTuple):
+    """One condition as it stands for these facts.
+
+    ``text`` is the condition when it holds or cannot be settled yet, and the ``fail`` text
+    (what it means, what to do instead) when it does not. ``passed`` is True, False or None.
+    """
+
+    text: Text
+    citation: Text
+    passed: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The answer for one programme.
+
+    ``checks`` maps each condition id to its answer (True/False/None), in the same order as
+    ``reasons`` – for staff views and tests that need to know which condition said what.
+    """
+
+    programme: str
+    result: str  # ELIGIBLE | MAYBE | INELIGIBLE
+    reasons: list[Reason]
+    missing: list[str]  # facts that would settle a MAYBE, in fact-table order
+    checks: dict[str, bool | None]
+
+
+def evaluate(facts: Mapping[str, Any], on: datetime.date | None = None) -> list[Outcome]:
+    """One :class:`Outcome` per programme, in catalogue order, for ``facts`` on the date ``on``.
+
+    ``facts`` may be partial: a fact that is absent (or ``None``) is unknown, and an unknown fact
+    never makes a programme ineligible, only "maybe". ``on`` (today by default) picks the
+    parameters in force. An unknown fact name or a value a fact cannot take raises
+    ``ValueError`` naming the fact.
+    """
+    known = validate_facts(facts)
+    parameters = _parameters_on(as_date(on))
+    return [_outcome(p, known, parameters[p.code]) for p in programmes()]
+
+
+@functools.lru_cache(maxsize=64)
+def _parameters_on(on: datetime.date) -> dict[str, dict[str, bool | None]]:
+    return {p.code: p.parameters_on(on) for p in programmes()}
+
+
+def _outcome(programme, facts: Mapping[str, Any], parameters) -> Outcome:
+    reasons: list[Reason] = []
+    checks: dict[str, bool | None] = {}
+    missing: set[str] = set()
+    failed = unknown = False
+    for condition in programme.conditions:
+        answer, gaps = condition.rule(facts, parameters)
+        checks[condition.id] = answer
+        if answer is True:
+            reasons.append(Reason(condition.text, condition.citation, True))
+        elif answer is False:
+            failed = True
+            reasons.append(Reason(condition.fail, condition.citation, False))
+        else:
+            unknown = True
+            missing |= gaps
+            reasons.append(Reason(condition.unknown, condition.citation, None))
+    if failed:
+        return Outcome(programme.code, INELIGIBLE, reasons, [], checks)
+    if unknown:
+        return Outcome(programme.code, MAYBE, reasons, sorted(missing, key=FACT_ORDER.__getitem__), checks)
+    return Outcome(programme.code, ELIGIBLE, reasons, [], checks)

@@ -1,0 +1,180 @@
+"""The programme data model: what a programme file becomes once it has been read and checked."""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .rules import Rule
+from .text import Text
+
+CONFIDENCE = ("confirmed", "plan", "weak", "unknown")
+
+
+def as_date(on: datetime.date | None) -> datetime.date:
+    """``on`` as a date (today when ``None``); raises ``ValueError`` for anything else."""
+    if on is None:
+        return datetime.date.today()
+    if isinstance(on, datetime.datetime):
+        return on.date()
+    if isinstance(on, datetime.date):
+        return on
+    raise ValueError(f"'on' must be a date, not {on!r}")
+
+
+@dataclass(frozen=True)
+class Group:
+    """A catalogue group, e.g. ``living`` – 生活补贴与救助."""
+
+    code: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A legal or policy reference: document number or plan clause, its title, how sure we are."""
+
+    citation: Text
+    title: Text | None
+    confidence: str
+
+
+@dataclass(frozen=True)
+class DatedValue:
+    """A value in force from ``since`` (``None``: from the start of the record) until the next one.
+
+    ``value`` is ``None`` when it is not known for 鄠邑; ``note`` then says where to find it.
+    """
+
+    since: datetime.date | None
+    value: Any
+    source: Text
+    confidence: str
+    note: Text | None
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A series of :class:`DatedValue` in date order; ``on(date)`` gives the one in force."""
+
+    values: tuple[DatedValue, ...]
+    _starts: tuple[datetime.date, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        starts = tuple(v.since or datetime.date.min for v in self.values)
+        object.__setattr__(self, "_starts", starts)
+
+    def on(self, on: datetime.date | None = None) -> DatedValue | None:
+        """The entry in force on ``on`` (today by default), or ``None`` before the first one."""
+        position = bisect.bisect_right(self._starts, as_date(on))
+        return self.values[position - 1] if position else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Parameter(Dated):
+    """A local choice with effective dates (yes/no, or ``None`` while not known)."""
+
+    name: str
+    label: Text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Amount(Dated):
+    """One amount of a programme (e.g. the allowance for grade 1) with its dated values."""
+
+    id: str
+    label: Text
+    unit: Text
+
+
+@dataclass(frozen=True)
+class AmountInForce:
+    """An amount as it stands on a given date – what a service guide or result page shows."""
+
+    id: str
+    label: Text
+    unit: Text
+    value: Any  # a number, or None: not known – show the note (以区民政局/区残联最新公布为准)
+    since: datetime.date | None
+    source: Text
+    confidence: str
+    note: Text | None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One condition of a programme: what must be true, what to do if not, and the rule itself."""
+
+    id: str
+    text: Text  # what must be true
+    fail: Text | None  # what it means when it is not, what to do instead (None: it cannot fail)
+    unknown: Text  # what to say while it cannot be settled (defaults to ``text``)
+    citation: Text
+    reads: tuple[str, ...]
+    rule: Rule
+
+
+@dataclass(frozen=True)
+class Office:
+    """Where to apply or ask. ``address``/``hours`` are ``None`` when not confirmed; see ``note``."""
+
+    name: Text
+    address: Text | None
+    phone: str
+    hours: Text | None
+    note: Text | None
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """How long handling takes, in working days; ``None`` when not published (see ``note``)."""
+
+    working_days: int | None
+    note: Text | None
+
+
+@dataclass(frozen=True, eq=False)
+class Programme:
+    """One programme, as read from ``programmes/<code>.yaml`` (compared and hashed by identity)."""
+
+    code: str
+    group: str  # a key of GROUPS
+    name: Text
+    summary: Text
+    online: bool  # can be applied for online; otherwise a referral to ``office``
+    plan_clauses: tuple[Text, ...]
+    references: tuple[Reference, ...]
+    conditions: tuple[Condition, ...]
+    parameters: dict[str, Parameter]
+    amounts: tuple[Amount, ...]
+    documents: tuple[Text, ...]
+    office: Office
+    steps: tuple[Text, ...]
+    time_limit: TimeLimit
+    easy_read: tuple[Text, ...]
+    path: Path
+
+    def amounts_on(self, on: datetime.date | None = None) -> list[AmountInForce]:
+        """The amounts in force on ``on`` (today by default), in file order."""
+        shown = []
+        for amount in self.amounts:
+            entry = amount.on(on)
+            if entry is not None:
+                shown.append(
+                    AmountInForce(
+                        amount.id, amount.label, amount.unit, entry.value, entry.since,
+                        entry.source, entry.confidence, entry.note,
+                    )
+                )
+        return shown
+
+    def parameters_on(self, on: datetime.date | None = None) -> dict[str, bool | None]:
+        """Each parameter's value on ``on``; ``None`` where not known or not yet in the record."""
+        values = {}
+        for name, parameter in self.parameters.items():
+            entry = parameter.on(on)
+            values[name] = entry.value if entry is not None else None
+        return values

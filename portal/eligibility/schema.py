@@ -1,0 +1,311 @@
+"""The programme file schema: read one ``programmes/<code>.yaml``, check every field, build a Programme.
+
+Any fault raises :class:`ProgrammeFileError` (a ``ValueError``) naming the file and the field,
+e.g. ``nursing_allowance.yaml: conditions[2].rule.any[1].fact: 'grade' is not in the fact table``.
+
+Top-level fields (all required unless marked optional)::
+
+    code          the file name without .yaml
+    group         a group code from catalogue.yaml
+    name, summary {zh, en}
+    online        true / false
+    plan_clauses  list of {zh, en} – the clauses of 《规划》 the programme rests on
+    references    optional list of {citation: {zh, en}, title: {zh, en} (optional), confidence}
+    parameters    optional mapping name -> {label, values: [dated yes/no/null entries]}
+    conditions    list of {id, text, fail, unknown, citation, reads, rule}: ``fail`` is required
+                  when the rule can fail, ``unknown`` when it has an assessment or a parameter
+    amounts       list of {id, label, unit, values: [dated entries]} (may be empty)
+    documents     list of {zh, en}
+    office        {name, address (or null), phone, hours (or null), note}
+    steps         list of {zh, en}
+    time_limit    {working_days (or null), note}
+    easy_read     list of {zh, en} – very short sentences
+
+A dated entry is ``{from: date (optional on the first entry only), value, source: {zh, en},
+confidence: confirmed|plan|weak|unknown, note: {zh, en}}``; entries are in date order. An amount
+whose value is not known is ``value: null`` with a note that says 以区民政局/区残联最新公布为准.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Collection
+from pathlib import Path
+from typing import Any
+
+from .facts import FACTS
+from .loader import YamlFileError, read_yaml
+from .model import (
+    CONFIDENCE, Amount, Condition, DatedValue, Office, Parameter, Programme, Reference, TimeLimit,
+)
+from .rules import RuleError, compile_rule
+from .text import Text, text_from
+
+UNKNOWN_AMOUNT_NOTE = "以区民政局/区残联最新公布为准"
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+_TOP = {
+    "code": True, "group": True, "name": True, "summary": True, "online": True,
+    "plan_clauses": True, "references": False, "parameters": False, "conditions": True,
+    "amounts": True, "documents": True, "office": True, "steps": True, "time_limit": True,
+    "easy_read": True,
+}
+
+
+class ProgrammeFileError(YamlFileError):
+    """A programme file breaks the schema; ``.path`` and ``.field`` say where."""
+
+
+class _File:
+    """Field readers that know which file they read, so every error names file and field."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def fail(self, field: str, message: str) -> ProgrammeFileError:
+        return ProgrammeFileError(self.path, field, message)
+
+    def mapping(self, node: Any, field: str, fields: dict[str, bool]) -> dict:
+        """``node`` as a mapping with only the given fields (name -> required)."""
+        if not isinstance(node, dict):
+            raise self.fail(field, "must be a mapping")
+        if extra := sorted(map(str, set(node) - set(fields))):
+            raise self.fail(field, f"unknown field(s) {extra}")
+        for name, required in fields.items():
+            if required and name not in node:
+                raise self.fail(f"{field}.{name}" if field else name, "is required")
+        return node
+
+    def list(self, node: Any, field: str, *, empty_ok: bool = False) -> list:
+        if not isinstance(node, list) or (not node and not empty_ok):
+            raise self.fail(field, "must be a list" + ("" if empty_ok else " with at least one item"))
+        return node
+
+    def text(self, node: Any, field: str) -> Text:
+        try:
+            return text_from(node)
+        except ValueError as error:
+            raise self.fail(field, str(error)) from error
+
+    def optional_text(self, node: Any, field: str) -> Text | None:
+        return None if node is None else self.text(node, field)
+
+    def texts(self, node: Any, field: str) -> tuple[Text, ...]:
+        return tuple(self.text(item, f"{field}[{i}]") for i, item in enumerate(self.list(node, field)))
+
+    def identifier(self, node: Any, field: str) -> str:
+        if not isinstance(node, str) or not _IDENTIFIER.match(node):
+            raise self.fail(field, f"must be a lower-case identifier like 'grade_1', not {node!r}")
+        return node
+
+    def choice(self, node: Any, field: str, allowed: Collection[str]) -> str:
+        if node not in allowed:
+            raise self.fail(field, f"must be one of {list(allowed)}, not {node!r}")
+        return node
+
+
+def validate_programme_file(path: Path | str, groups: Collection[str] | None = None) -> Programme:
+    """Read and check one programme file; return the :class:`Programme` or raise naming file and field.
+
+    ``groups`` are the allowed group codes (by default those of ``catalogue.yaml``).
+    """
+    if groups is None:
+        from .catalogue import GROUPS
+
+        groups = GROUPS
+    path = Path(path)
+    file = _File(path)
+    try:
+        data = read_yaml(path)
+    except YamlFileError as error:
+        raise ProgrammeFileError(path, None, error.message) from error
+    file.mapping(data, "", _TOP)
+
+    code = file.identifier(data["code"], "code")
+    if code != path.stem:
+        raise file.fail("code", f"{code!r} must match the file name {path.stem!r}")
+    if not isinstance(data["online"], bool):
+        raise file.fail("online", "must be true or false")
+
+    parameters = _parameters(file, data.get("parameters") or {})
+    conditions = _conditions(file, data["conditions"], parameters)
+    return Programme(
+        code=code,
+        group=file.choice(data["group"], "group", groups),
+        name=file.text(data["name"], "name"),
+        summary=file.text(data["summary"], "summary"),
+        online=data["online"],
+        plan_clauses=file.texts(data["plan_clauses"], "plan_clauses"),
+        references=tuple(
+            _reference(file, node, f"references[{i}]")
+            for i, node in enumerate(file.list(data.get("references") or [], "references", empty_ok=True))
+        ),
+        conditions=conditions,
+        parameters=parameters,
+        amounts=_amounts(file, data["amounts"]),
+        documents=file.texts(data["documents"], "documents"),
+        office=_office(file, data["office"]),
+        steps=file.texts(data["steps"], "steps"),
+        time_limit=_time_limit(file, data["time_limit"]),
+        easy_read=file.texts(data["easy_read"], "easy_read"),
+        path=path,
+    )
+
+
+def _reference(file: _File, node: Any, field: str) -> Reference:
+    file.mapping(node, field, {"citation": True, "title": False, "confidence": True})
+    return Reference(
+        citation=file.text(node["citation"], f"{field}.citation"),
+        title=file.optional_text(node.get("title"), f"{field}.title"),
+        confidence=file.choice(node["confidence"], f"{field}.confidence", CONFIDENCE),
+    )
+
+
+def _dated(file: _File, node: Any, field: str, kind: str) -> tuple[DatedValue, ...]:
+    entries = []
+    previous: datetime.date | None = None
+    for i, item in enumerate(file.list(node, field)):
+        at = f"{field}[{i}]"
+        file.mapping(item, at, {"from": False, "value": True, "source": True, "confidence": True, "note": False})
+        since = item.get("from")
+        if since is None and i > 0:
+            raise file.fail(f"{at}.from", "only the first entry may leave out its start date")
+        if since is not None:
+            if not isinstance(since, datetime.date) or isinstance(since, datetime.datetime):
+                raise file.fail(f"{at}.from", f"must be a date like 2021-01-01, not {since!r}")
+            if previous is not None and since <= previous:
+                raise file.fail(f"{at}.from", "entries must be in date order, each later than the one before")
+            previous = since
+        value = item["value"]
+        note = file.optional_text(item.get("note"), f"{at}.note")
+        if kind == "parameter":
+            if value is not None and not isinstance(value, bool):
+                raise file.fail(f"{at}.value", "a parameter is true, false or null (not yet known)")
+        else:
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+                raise file.fail(f"{at}.value", "an amount is a number or null (not known)")
+        if value is None and (note is None or (kind == "amount" and UNKNOWN_AMOUNT_NOTE not in note)):
+            needed = f"that says {UNKNOWN_AMOUNT_NOTE}" if kind == "amount" else "that explains it"
+            raise file.fail(f"{at}.note", f"a null value needs a note {needed}")
+        entries.append(
+            DatedValue(
+                since=since,
+                value=value,
+                source=file.text(item["source"], f"{at}.source"),
+                confidence=file.choice(item["confidence"], f"{at}.confidence", CONFIDENCE),
+                note=note,
+            )
+        )
+    return tuple(entries)
+
+
+def _parameters(file: _File, node: Any) -> dict[str, Parameter]:
+    if not isinstance(node, dict):
+        raise file.fail("parameters", "must be a mapping of name -> parameter")
+    parameters = {}
+    for name, item in node.items():
+        field = f"parameters.{name}"
+        file.identifier(name, field)
+        file.mapping(item, field, {"label": True, "values": True})
+        parameters[name] = Parameter(
+            values=_dated(file, item["values"], f"{field}.values", "parameter"),
+            name=name,
+            label=file.text(item["label"], f"{field}.label"),
+        )
+    return parameters
+
+
+def _conditions(file: _File, node: Any, parameters: dict[str, Parameter]) -> tuple[Condition, ...]:
+    conditions = []
+    seen: set[str] = set()
+    fields = {"id": True, "text": True, "fail": False, "unknown": False, "citation": True, "reads": True, "rule": True}
+    for i, item in enumerate(file.list(node, "conditions")):
+        at = f"conditions[{i}]"
+        file.mapping(item, at, fields)
+        ident = file.identifier(item["id"], f"{at}.id")
+        if ident in seen:
+            raise file.fail(f"{at}.id", f"{ident!r} is used twice")
+        seen.add(ident)
+        at = f"conditions[{i}] ({ident})"
+        try:
+            rule = compile_rule(item["rule"], "rule", parameters)
+        except RuleError as error:
+            raise file.fail(f"{at}.{error.where}", error.message) from error
+        reads = file.list(item["reads"], f"{at}.reads", empty_ok=True)
+        if unknown_facts := [name for name in reads if not isinstance(name, str) or name not in FACTS]:
+            raise file.fail(f"{at}.reads", f"{unknown_facts} not in the fact table")
+        if set(reads) != rule.reads or len(reads) != len(set(reads)):
+            raise file.fail(
+                f"{at}.reads", f"must list each fact the rule reads once: {sorted(rule.reads)}"
+            )
+        text = file.text(item["text"], f"{at}.text")
+        unknown = file.optional_text(item.get("unknown"), f"{at}.unknown")
+        if not rule.settled_by_facts and unknown is None:
+            raise file.fail(f"{at}.unknown", "needed when the rule has an assessment or a parameter: say who decides")
+        fail = file.optional_text(item.get("fail"), f"{at}.fail")
+        if rule.can_fail and fail is None:
+            raise file.fail(f"{at}.fail", "is required: say what it means and what to do instead")
+        if not rule.can_fail and fail is not None:
+            raise file.fail(f"{at}.fail", "this rule can never fail, so it needs no fail text")
+        conditions.append(
+            Condition(
+                id=ident,
+                text=text,
+                fail=fail,
+                unknown=unknown or text,
+                citation=file.text(item["citation"], f"{at}.citation"),
+                reads=tuple(reads),
+                rule=rule,
+            )
+        )
+    return tuple(conditions)
+
+
+def _amounts(file: _File, node: Any) -> tuple[Amount, ...]:
+    amounts = []
+    seen: set[str] = set()
+    for i, item in enumerate(file.list(node, "amounts", empty_ok=True)):
+        at = f"amounts[{i}]"
+        file.mapping(item, at, {"id": True, "label": True, "unit": True, "values": True})
+        ident = file.identifier(item["id"], f"{at}.id")
+        if ident in seen:
+            raise file.fail(f"{at}.id", f"{ident!r} is used twice")
+        seen.add(ident)
+        amounts.append(
+            Amount(
+                values=_dated(file, item["values"], f"{at}.values", "amount"),
+                id=ident,
+                label=file.text(item["label"], f"{at}.label"),
+                unit=file.text(item["unit"], f"{at}.unit"),
+            )
+        )
+    return tuple(amounts)
+
+
+def _office(file: _File, node: Any) -> Office:
+    file.mapping(node, "office", {"name": True, "address": True, "phone": True, "hours": True, "note": False})
+    phone = node["phone"]
+    if not isinstance(phone, str) or not re.fullmatch(r"[0-9][0-9-]{2,}", phone):
+        raise file.fail("office.phone", "must be a telephone number written as text, e.g. '12385'")
+    office = Office(
+        name=file.text(node["name"], "office.name"),
+        address=file.optional_text(node["address"], "office.address"),
+        phone=phone,
+        hours=file.optional_text(node["hours"], "office.hours"),
+        note=file.optional_text(node.get("note"), "office.note"),
+    )
+    if (office.address is None or office.hours is None) and office.note is None:
+        raise file.fail("office.note", "needed when address or hours are not given: say who confirms them")
+    return office
+
+
+def _time_limit(file: _File, node: Any) -> TimeLimit:
+    file.mapping(node, "time_limit", {"working_days": True, "note": False})
+    days = node["working_days"]
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days <= 0):
+        raise file.fail("time_limit.working_days", "must be a positive whole number or null (not published)")
+    note = file.optional_text(node.get("note"), "time_limit.note")
+    if days is None and note is None:
+        raise file.fail("time_limit.note", "needed when working_days is null: say it is not published")
+    return TimeLimit(working_days=days, note=note)
