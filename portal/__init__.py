@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import os
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from . import config as config_module
 from .config import ROOT
 
+if TYPE_CHECKING:  # Flask is imported when an app is built, so that importing a pure
+    from flask import Flask  # subpackage (portal.eligibility) does not pull Flask in.
+
 
 def create_app(config=None) -> Flask:
     """Build the app. `config`: a Config class, its name, or a dict of overrides."""
+    from flask import Flask
+
     base, overrides = config_module.resolve(config)
     app = Flask(
         __name__,
