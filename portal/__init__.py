@@ -59,7 +59,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .apply.routes import bp as apply
     from .public.routes import bp as public
 
-    for blueprint in (public,):
+    for blueprint in (public, apply):
         app.register_blueprint(blueprint)
