@@ -46,8 +46,11 @@ def perform(driver, action: tuple) -> None:
     if kind == "fill":
         element.clear()
         element.send_keys(rest[0])
-    elif kind in ("click", "check"):
+    elif kind == "click":
         element.click()
+    elif kind == "check":  # make sure it is ticked: clicking a ticked checkbox would untick it
+        if not element.is_selected():
+            element.click()
     else:
         raise ValueError(f"unknown action {kind!r}")
 
