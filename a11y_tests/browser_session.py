@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from a11y_tests.modes import MODES
 from a11y_tests.registry import Visit
@@ -47,12 +49,30 @@ def perform(driver, action: tuple) -> None:
         element.clear()
         element.send_keys(rest[0])
     elif kind == "click":
+        page = driver.find_element(By.TAG_NAME, "html")
+        navigates = _navigates(element)
         element.click()
+        if navigates:  # let the next page load before the next step looks for its elements
+            WebDriverWait(driver, 15).until(staleness_of(page))
+            WebDriverWait(driver, 15).until(
+                lambda d: d.execute_script("return document.readyState") == "complete")
     elif kind == "check":  # make sure it is ticked: clicking a ticked checkbox would untick it
         if not element.is_selected():
             element.click()
     else:
         raise ValueError(f"unknown action {kind!r}")
+
+
+def _navigates(element) -> bool:
+    """A link to another page or a form's submit button: clicking it loads a new page."""
+    tag = element.tag_name.lower()
+    if tag == "a":
+        href = element.get_dom_attribute("href") or ""
+        return bool(href) and not href.startswith("#")
+    if tag in ("button", "input"):
+        return (element.get_attribute("type") or "").lower() == "submit" \
+            and element.get_property("form") is not None
+    return False
 
 
 def snapshot(driver) -> str:
