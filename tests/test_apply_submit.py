@@ -305,3 +305,31 @@ def test_stale_drafts_are_purged_after_a_year(client, db):
     from datetime import timedelta
     assert applications.purge_stale_drafts(now=later + timedelta(days=366)) == 1
     assert count(db, Draft) == 0
+
+
+def test_two_submits_at_the_same_moment_make_one_application(app, client, db, ready):
+    """A double click that reaches two workers at once: the draft is claimed by one of them."""
+    import threading
+
+    account_id = db.session.scalar(select(Account.id))
+    db.session.commit()
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def send():
+        with app.test_request_context():
+            account = db.session.get(Account, account_id)
+            barrier.wait()
+            try:
+                outcomes.append(applications.submit(ready, account, locale="zh_Hans_CN").reference)
+            except applications.DraftGone:
+                outcomes.append("gone")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes, key=lambda o: o == "gone")[1] == "gone", outcomes
+    assert count(db, Application) == 1 and count(db, OutboxMessage) == 1
