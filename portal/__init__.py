@@ -1,4 +1,8 @@
-"""鄠邑区残疾人服务网上办事平台 – the Flask application factory."""
+"""鄠邑区残疾人服务网上办事平台 – the Flask application factory.
+
+Flask is imported inside the functions, not here, so that `portal.eligibility` (pure Python)
+can be imported without Flask.
+"""
 from __future__ import annotations
 
 import os
@@ -7,8 +11,8 @@ from typing import TYPE_CHECKING
 from . import config as config_module
 from .config import ROOT
 
-if TYPE_CHECKING:  # Flask is imported when an app is built, so that importing a pure
-    from flask import Flask  # subpackage (portal.eligibility) does not pull Flask in.
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config=None) -> Flask:
@@ -32,9 +36,10 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, security_headers, templating, testing_routes
+    from . import cli, delivery, errors, security_headers, templating, testing_routes
     from .media import lookup as media_lookup
 
+    delivery.init_app(app)
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
@@ -59,8 +64,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account.routes import bp as account
     from .apply.routes import bp as apply
     from .public.routes import bp as public
+    from .staff_auth.routes import bp as staff_auth
 
-    for blueprint in (public, apply):
+    for blueprint in (public, account, staff_auth, apply):
         app.register_blueprint(blueprint)

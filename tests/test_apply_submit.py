@@ -85,7 +85,8 @@ def test_the_receipt_prints(client, db, ready):
                      identity.mask(MOTHER_ID), "家属", "甘亭街道便民服务中心", "已提交", "1份"):
         assert expected in page, expected
     assert MOTHER_ID not in page
-    assert 'href="/static/css/print.css" media="print"' in response.get_data(as_text=True)
+    assert re.search(r'href="/static/css/print\.css[^"]*" media="print"',
+                     response.get_data(as_text=True))
 
 
 def test_a_second_submit_creates_nothing_and_shows_the_confirmation(client, db, ready):
@@ -333,3 +334,25 @@ def test_two_submits_at_the_same_moment_make_one_application(app, client, db, re
         thread.join(timeout=30)
     assert sorted(outcomes, key=lambda o: o == "gone")[1] == "gone", outcomes
     assert count(db, Application) == 1 and count(db, OutboxMessage) == 1
+
+
+def test_the_message_goes_to_the_sms_backend_and_a_failing_backend_loses_nothing(
+        client, db, ready, monkeypatch):
+    from portal.services import sms
+
+    class Broken:
+        def deliver(self, message):
+            raise ConnectionError("gateway down")
+
+    monkeypatch.setattr(sms, "current_backend", lambda: Broken())
+    response = submit(client, ready)
+    assert response.status_code == 303  # the application is sent all the same
+    application = db.session.scalar(select(Application))
+    assert application.status == "submitted"
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.status == "pending"  # left for the next attempt
+
+
+def test_the_sign_in_page_sends_the_resident_back_to_the_application(client, db):
+    response = client.get("/apply/")
+    assert "/account/sign-in?next=" in response.get_data(as_text=True)

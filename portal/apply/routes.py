@@ -12,8 +12,7 @@ from flask_login import current_user
 
 from .. import i18n
 from ..forms import apply as forms
-from ..forms.validators import mask_mobile
-from ..services import applications, documents
+from ..services import applications, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
 from ..status_machine import STATUSES
 from ..streets import by_code as street_by_code
@@ -479,7 +478,7 @@ def _application_context(application) -> dict:
         "steps": next_steps(street_name),
         "person_name": (application.answers.get("personal") or {}).get("full_name")
         or application.person.full_name,
-        "masked_phone": mask_mobile(application.applicant.phone),
+        "masked_phone": phone_numbers.mask(application.applicant.phone),
         "relationship_label": RELATIONSHIP_LABELS.get(application.relationship_to_person, ""),
         "status_label": STATUSES[application.status].label,
         "submitted_at": format_datetime(application.submitted_at, "long"),

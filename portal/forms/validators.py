@@ -1,5 +1,5 @@
-"""Checks for what residents type: ID numbers, certificate numbers, mobile numbers, bank cards,
-names and dates.
+"""Checks for what residents type in an application: ID numbers, certificate numbers, bank
+cards, names and dates. (Mobile numbers: portal/forms/account_validators.py.)
 
 Each check is a plain function `check_…(raw) -> normalised value` that raises `Invalid` with a
 message written for people. The WTForms validators at the end call them and put the normalised
@@ -120,30 +120,6 @@ def check_certificate_digits(tail: str, *, category: str | None = None,
                         shown=label("disability_grade", shown_grade),
                         chosen=label("disability_grade", int(grade))))
     return shown_category, shown_grade
-
-
-# ── 手机号码 ───────────────────────────────────────────────────────────────────────────────
-
-def check_mobile(raw: str | None) -> str:
-    value = compact(raw).replace("(", "").replace(")", "")
-    if value.startswith("+86"):
-        value = value[3:]
-    elif value.startswith("86") and len(value) == 13:
-        value = value[2:]
-    if not value:
-        raise Invalid(_("请输入手机号码。"))
-    if not value.isdigit():
-        raise Invalid(_("手机号码只能包含数字，例如13912345678。"))
-    if len(value) != 11:
-        raise Invalid(_("手机号码应为11位数字，您输入了%(count)s位。", count=len(value)))
-    if value[0] != "1" or value[1] not in "3456789":
-        raise Invalid(_("这不是一个手机号码：手机号码以1开头，第二位是3至9。请核对。"))
-    return value
-
-
-def mask_mobile(number: str) -> str:
-    """139****0001: enough to recognise one's own number, not to read it out."""
-    return number[:3] + "****" + number[-4:] if len(number) >= 8 else number
 
 
 # ── 银行卡号 (and the bank account number of a 社保卡) ────────────────────────────────────
@@ -275,10 +251,6 @@ class IdNumberValid(_Check):
     @staticmethod
     def store(value):
         return value.value
-
-
-class MobileValid(_Check):
-    check = staticmethod(check_mobile)
 
 
 class BankCardValid(_Check):

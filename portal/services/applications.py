@@ -32,7 +32,7 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import documents, identity
+from . import documents, identity, sms
 from .references import new_reference
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -320,12 +320,24 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
                                    to_status="submitted", actor_account_id=account.id))
         documents.move_to_application(draft.id, application.id)
         db.session.delete(draft)
-        notify_submitted(application)
+        message = notify_submitted(application)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+    _deliver(message)
     return application
+
+
+def _deliver(message: OutboxMessage) -> None:
+    """Hand a committed message to the SMS backend. A failure leaves it pending in the outbox
+    for a later attempt; the application is sent either way."""
+    try:
+        sms.current_backend().deliver(message)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("SMS delivery failed for outbox message %s", message.id)
 
 
 def _insert_application(**values) -> Application:
@@ -398,9 +410,8 @@ def deadline(start: datetime, days: int) -> datetime:
 def notify_submitted(application: Application) -> OutboxMessage:
     """The text message that confirms a submission – the reference and where to follow it,
     nothing about the person, their disability or the programme (the SMS backend adds the
-    registered sender signature). Added to the caller's transaction.
-
-    The one place that sends it: point it at portal.services.sms once that exists."""
+    registered sender signature). Recorded in the outbox within the caller's transaction;
+    submit() hands it to the backend of portal.services.sms once that has committed."""
     account = application.applicant or db.session.get(Account, application.applicant_account_id)
     with force_locale(application.locale):
         body = _("您提交的申请已收到，受理编号%(reference)s。"
