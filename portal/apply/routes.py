@@ -35,9 +35,7 @@ RESULT_LABELS = {
 def _sign_in_first():
     """Everything but the list of programmes is for signed-in residents."""
     if request.endpoint != "apply.start" and not current_user.is_authenticated:
-        if current_app.login_manager.login_view:
-            return current_app.login_manager.unauthorized()  # to the sign-in page and back
-        abort(403)  # "please sign in first", until a sign-in page exists
+        return current_app.login_manager.unauthorized()  # to the sign-in page, and back here
     return None
 
 
