@@ -204,8 +204,9 @@ def personal(draft_id: int):
             applications.save_personal(
                 draft, full_name=form.full_name.data, id_number=form.id_number.data,
                 phone=form.phone.data, address=form.address.data, street=form.street.data)
-        except DraftExists as problem:
-            form.id_number.errors.append(_draft_exists_message(problem))
+        except DraftExists:
+            form.id_number.errors.append(_("您已经为这个人填写过一份这项申请的草稿。请回到"
+                                           "“网上申请”首页，在“继续填写”中打开那一份。"))
         except DuplicateApplication as problem:
             duplicate = problem
             form.id_number.errors.append(_duplicate_message(problem, draft.programme))
@@ -215,11 +216,6 @@ def personal(draft_id: int):
             return _next_page(draft)
     return _section_page("personal", draft, journey, form, saved=saved,
                          duplicate=duplicate)
-
-
-def _draft_exists_message(problem: DraftExists) -> str:
-    return _("您已经为这个人填写过一份这项申请的草稿。请回到“网上申请”首页，"
-             "在“继续填写”中打开那一份。")
 
 
 @bp.route("/drafts/<int:draft_id>/certificate", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ value back into the field, so a form only ever holds clean data.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,14 +27,17 @@ class Invalid(ValueError):
         self.message = message
 
 
-# Full-width digits and letters that Chinese input methods produce.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789xX")
-_SPACES = re.compile(r"[\s\u3000\-－—–]+")
+_SPACES = re.compile(r"[\s\-—–]+")
+
+
+def half_width(raw: str | None) -> str:
+    """Full-width digits, letters and signs (from Chinese input methods) as plain ASCII."""
+    return unicodedata.normalize("NFKC", raw or "")
 
 
 def compact(raw: str | None) -> str:
     """Half-width, without spaces or hyphens: what people type around long numbers."""
-    return _SPACES.sub("", (raw or "").translate(_FULL_WIDTH))
+    return _SPACES.sub("", half_width(raw))
 
 
 # ── 居民身份证号 (GB 11643-1999) ─────────────────────────────────────────────────────────
@@ -192,7 +196,7 @@ _DATE_FORMS = (
 
 def check_date(raw: str | None, *, earliest: date | None = None,
                latest: date | None = None) -> date:
-    value = re.sub(r"\s+", "", (raw or "").translate(_FULL_WIDTH)).replace("－", "-")
+    value = re.sub(r"\s+", "", half_width(raw))
     if not value:
         raise Invalid(_("请输入日期，例如2030年5月1日。"))
     match = next((m for form in _DATE_FORMS if (m := form.fullmatch(value))), None)
