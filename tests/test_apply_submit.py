@@ -356,3 +356,8 @@ def test_the_message_goes_to_the_sms_backend_and_a_failing_backend_loses_nothing
 def test_the_sign_in_page_sends_the_resident_back_to_the_application(client, db):
     response = client.get("/apply/")
     assert "/account/sign-in?next=" in response.get_data(as_text=True)
+
+
+def test_the_purge_command(runner):
+    result = runner.invoke(args=["apply", "purge-drafts"])
+    assert result.exit_code == 0 and result.output.strip() == "0"

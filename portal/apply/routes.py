@@ -3,6 +3,7 @@ operation, redirect; otherwise render with the form. The journey's logic is in j
 the operations in portal.services.applications and portal.services.documents."""
 from __future__ import annotations
 
+import click
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import format_datetime
@@ -53,7 +54,7 @@ def _journey_context():
 @bp.cli.command("purge-drafts")
 def purge_drafts_command():
     """Delete drafts not changed for a year (as the privacy notice says)."""
-    print(applications.purge_stale_drafts())
+    click.echo(applications.purge_stale_drafts())
 
 
 # ── helpers ───────────────────────────────────────────────────────────────────────────────
@@ -83,13 +84,13 @@ def _action(endpoint: str, **values) -> str:
     return url_for(endpoint, **values)
 
 
-def _next_page(draft):
-    target = "apply.check" if _returning() else "apply.task_list"
-    return redirect(url_for(target, draft_id=draft.id), 303)
-
-
 def _back(draft) -> str:
+    """Where a section page leads back to: the check page when opened from it, else the list."""
     return url_for("apply.check" if _returning() else "apply.task_list", draft_id=draft.id)
+
+
+def _next_page(draft):
+    return redirect(_back(draft), 303)
 
 
 def _section_page(step: str, draft, journey: Journey, form, **context):
