@@ -44,7 +44,12 @@ def test_submitting_creates_the_application_its_history_and_a_message(client, db
     assert application.relationship_to_person == "family" and application.street == "ganting"
     assert application.answers["declaration"]["given"] is True
     assert application.answers["consent"]["given"] is True
-    assert application.due_at is not None
+    from portal.services import working_days
+    due = application.due_at if application.due_at.tzinfo else application.due_at.replace(
+        tzinfo=timezone.utc)
+    assert due == working_days.due_at_for("submitted", application.submitted_at if
+                                          application.submitted_at.tzinfo else
+                                          application.submitted_at.replace(tzinfo=timezone.utc))
     [event] = db.session.scalars(select(StatusEvent)).all()
     assert (event.application_id, event.from_status, event.to_status) == \
         (application.id, None, "submitted")
@@ -269,31 +274,21 @@ def test_confirmation_and_receipt_are_for_the_applicant_only(app, client, db, re
         assert stranger.get(f"/apply/applications/{reference}/receipt").status_code == 404
 
 
-@pytest.mark.parametrize("start, days, expected", [
-    (date(2026, 11, 27), 3, date(2026, 12, 2)),   # Friday + 3 → Wednesday
-    (date(2026, 11, 28), 3, date(2026, 12, 2)),   # Saturday + 3 → Wednesday
-    (date(2026, 11, 23), 3, date(2026, 11, 26)),  # Monday + 3 → Thursday
-    (date(2026, 11, 23), 10, date(2026, 12, 7)),
-    (date(2026, 11, 23), 0, date(2026, 11, 23)),
-])
-def test_working_days(start, days, expected):
-    assert applications.add_working_days(start, days) == expected
+def test_time_limits_come_from_the_one_configuration_file(app):
+    from portal import status_machine
 
-
-def test_the_deadline_is_the_end_of_a_working_day_in_beijing():
-    submitted = datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc)  # Saturday 01:00 in Beijing
-    assert applications.deadline(submitted, 3) == datetime(2026, 12, 2, 15, 59, 59,
-                                                            tzinfo=timezone.utc)
-
-
-def test_time_limits_come_from_configuration(app):
     with app.app_context():
-        assert applications.time_limits()["submitted"] == 3
-        app.config["STEP_TIME_LIMITS"] = {"submitted": 5}
-        try:
-            assert applications.time_limits()["submitted"] == 5
-        finally:
-            del app.config["STEP_TIME_LIMITS"]
+        assert applications.time_limits()["submitted"] == status_machine.time_limit("submitted")
+
+
+def test_the_first_deadline_follows_the_working_day_calendar():
+    """The deadline of a new application comes from the shared calendar (weekends and public
+    holidays skipped), not from a second calculation."""
+    from portal.services import working_days
+
+    submitted = datetime(2026, 9, 30, 2, 0, tzinfo=timezone.utc)  # the day before 国庆节
+    due = working_days.due_at_for("submitted", submitted)
+    assert working_days.local_date(due) > date(2026, 10, 8)  # the holiday week is skipped
 
 
 def test_stale_drafts_are_purged_after_a_year(client, db):

@@ -19,8 +19,7 @@ What the draft holds (Draft.answers):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -32,10 +31,9 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import documents, identity, sms
+from . import documents, identity, sms, working_days
 from .references import new_reference
 
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 # Sections copied from an earlier application for the same person ("never ask twice").
 KNOWN_SECTIONS = ("personal", "certificate", "household", "payment", "questions")
 REFERENCE_ATTEMPTS = 5
@@ -314,7 +312,7 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
             relationship_to_person=answers["relationship"], answers=answers,
             status="submitted", street=answers["personal"]["street"], locale=locale,
             submitted_at=now, status_changed_at=now,
-            due_at=deadline(now, time_limits()["submitted"]),
+            due_at=working_days.due_at_for("submitted", now),
         )
         db.session.add(StatusEvent(application_id=application.id, from_status=None,
                                    to_status="submitted", actor_account_id=account.id))
@@ -383,26 +381,8 @@ def _person_for(personal: dict, certificate: dict) -> Person:
 # ── Time limits ───────────────────────────────────────────────────────────────────────────
 
 def time_limits() -> dict[str, int]:
-    """Working days allowed in each state: the deployment's STEP_TIME_LIMITS, else the
-    defaults of the status machine."""
-    return {**DEFAULT_TIME_LIMITS, **current_app.config.get("STEP_TIME_LIMITS", {})}
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days (Monday to Friday) after `start`."""
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
-def deadline(start: datetime, days: int) -> datetime:
-    """The end of the working day `days` working days after `start` (Beijing time), in UTC."""
-    local_day = start.astimezone(LOCAL_TIME).date()
-    end = datetime.combine(add_working_days(local_day, days), time(23, 59, 59), LOCAL_TIME)
-    return end.astimezone(timezone.utc)
+    """Working days allowed in each state (portal/data/time_limits.yaml, via the status machine)."""
+    return dict(DEFAULT_TIME_LIMITS)
 
 
 # ── Messages ──────────────────────────────────────────────────────────────────────────────
