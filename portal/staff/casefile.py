@@ -69,17 +69,13 @@ def current_documents(application: Application) -> list[Document]:
 # ------------------------------------------------------------------------- the rules' view
 
 def facts_for(application: Application, today: date | None = None) -> dict:
-    """Eligibility facts from what the portal holds, as the application journey derives them:
-    age and sex from the person's record, the certificate (valid on `today`) with category and
-    grade, the household, and every answered question (answers["questions"]); answers stored
-    at the top level under a fact's name count too. A value the rules cannot take is left out.
-    """
-    try:
-        from ..eligibility import FACTS
-    except ImportError:
-        return {}
+    """Eligibility facts from what the portal holds: what the person's record says (age, sex,
+    category, grade), overridden by what the application journey derives from the answers –
+    the same derivation the applicant's pre-check used (portal.apply.journey.Journey.facts)."""
+    from ..apply.journey import Journey
+    from ..eligibility import FACTS
+
     today = today or date.today()
-    answers = application.answers or {}
     candidates: dict = {}
     person = application.person
     if person is not None:
@@ -89,22 +85,7 @@ def facts_for(application: Application, today: date | None = None) -> dict:
         candidates["sex"] = person.sex
         candidates["disability_category"] = person.disability_category
         candidates["disability_grade"] = person.disability_grade
-    candidates.update({k: v for k, v in answers.items() if k in FACTS})
-    certificate = answers.get("certificate")
-    if isinstance(certificate, dict) and "has_certificate" in certificate:
-        until = certificate.get("valid_until")
-        valid = bool(certificate["has_certificate"]) and (
-            not until or date.fromisoformat(until) >= today)
-        candidates["has_certificate"] = valid
-        if certificate.get("has_certificate"):
-            candidates["disability_category"] = certificate.get("category")
-            candidates["disability_grade"] = certificate.get("grade")
-    household = answers.get("household")
-    if isinstance(household, dict) and household.get("household"):
-        candidates["household"] = household["household"]
-    questions = answers.get("questions")
-    if isinstance(questions, dict):
-        candidates.update(questions)
+    candidates.update(Journey(application, today=today).facts())
     facts = {}
     for name, value in candidates.items():
         if value is None or name not in FACTS:
@@ -118,10 +99,8 @@ def facts_for(application: Application, today: date | None = None) -> dict:
 
 def eligibility_outcome(application: Application):
     """The rules' outcome for this application's programme, or None when not available."""
-    try:
-        from ..eligibility import evaluate
-    except ImportError:
-        return None
+    from ..eligibility import evaluate
+
     for outcome in evaluate(facts_for(application)):
         if outcome.programme == application.programme:
             return outcome
