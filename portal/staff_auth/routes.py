@@ -40,9 +40,11 @@ def sign_in():
 @bp.get("/")
 @staff_required
 def home():
+    from ..staff.display import staff_links
+
     street = streets.by_code(current_user.street) if current_user.street else None
     return render_template("staff_auth/home.html", role_label=ROLE_LABELS[current_user.role],
-                           street=street)
+                           street=street, staff_links=staff_links())
 
 
 from . import commands  # noqa: E402,F401  (flask create-staff, set-staff-password)
