@@ -63,7 +63,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .checker.routes import bp as checker
+    from .guides.routes import bp as guides
     from .public.routes import bp as public
 
-    for blueprint in (public,):
+    for blueprint in (public, checker, guides):
         app.register_blueprint(blueprint)
