@@ -1,7 +1,10 @@
 """Driving the browser to a page in a given language, display mode and sign-in state."""
 from __future__ import annotations
 
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import WebDriverWait
 
 from a11y_tests.modes import MODES
 from a11y_tests.registry import Visit
@@ -46,8 +49,17 @@ def perform(driver, action: tuple) -> None:
     if kind == "fill":
         element.clear()
         element.send_keys(rest[0])
-    elif kind in ("click", "check"):
+    elif kind == "check":
         element.click()
+    elif kind == "click":
+        page = driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        # A click that sends a form returns before the next page has loaded (more so after a
+        # POST that redirects): wait for it, or the next step would act on the old page.
+        try:
+            WebDriverWait(driver, 10).until(staleness_of(page))
+        except TimeoutException:
+            pass  # the click did not load a page
     else:
         raise ValueError(f"unknown action {kind!r}")
 
