@@ -10,8 +10,9 @@ PROFILES: dict[str, dict] = {
     "老年视力残疾人（一级，低保，需要照护）": dict(
         hukou="huyi", age=68, sex="female", has_certificate=True, disability_category="visual",
         disability_grade=1, household="dibao", needs_long_term_care=True,
-        needs_assistive_device=True, device_in_service_life=False, work_injury_nursing=False,
-        orphan_support=False, employment="retired", starting_business=False, rural=False),
+        needs_assistive_device=True, device_in_service_life=False, needs_home_modification=True,
+        home_modifiable=True, work_injury_nursing=False, orphan_support=False,
+        employment="retired", starting_business=False, rural=False),
     "农村肢体残疾人（二级，低收入，下肢）": dict(
         hukou="huyi", age=45, sex="male", has_certificate=True, disability_category="physical",
         disability_grade=2, lower_limb=True, owns_motorized_wheelchair=False,
