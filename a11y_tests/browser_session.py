@@ -1,9 +1,8 @@
 """Driving the browser to a page in a given language, display mode and sign-in state."""
 from __future__ import annotations
 
-from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 from a11y_tests.modes import MODES
@@ -49,17 +48,15 @@ def perform(driver, action: tuple) -> None:
     if kind == "fill":
         element.clear()
         element.send_keys(rest[0])
-    elif kind == "check":
+    elif kind in ("click", "check"):
+        submits = element.get_attribute("type") == "submit"
+        driver.execute_script("window.__beforeSubmit = true;")
         element.click()
-    elif kind == "click":
-        page = driver.find_element(By.TAG_NAME, "html")
-        element.click()
-        # A click that sends a form returns before the next page has loaded (more so after a
-        # POST that redirects): wait for it, or the next step would act on the old page.
-        try:
-            WebDriverWait(driver, 10).until(staleness_of(page))
-        except TimeoutException:
-            pass  # the click did not load a page
+        if submits:  # wait for the next page, so that later steps and checks see it
+            WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+                lambda d: d.execute_script(
+                    "return window.__beforeSubmit === undefined"
+                    " && document.readyState === 'complete';"))
     else:
         raise ValueError(f"unknown action {kind!r}")
 

@@ -36,9 +36,10 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, security_headers, templating, testing_routes
+    from . import cli, delivery, errors, security_headers, templating, testing_routes
     from .media import lookup as media_lookup
 
+    delivery.init_app(app)
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
@@ -63,9 +64,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .account.routes import bp as account
     from .checker.routes import bp as checker
     from .guides.routes import bp as guides
     from .public.routes import bp as public
+    from .staff_auth.routes import bp as staff_auth
 
-    for blueprint in (public, checker, guides):
+    for blueprint in (public, account, staff_auth, checker, guides):
         app.register_blueprint(blueprint)

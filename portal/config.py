@@ -53,6 +53,23 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
 
     SMS_BACKEND = _env("SMS_BACKEND", "outbox")
+
+    # Accounts and sign-in (portal/account, portal/staff_auth).
+    SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))  # signed out after this
+    SESSION_WARNING_SECONDS = 120          # the page warns this long before (WCAG 2.2.1: ≥ 20)
+    ONE_TIME_CODE_MINUTES = 10             # a code sent by SMS expires after this
+    ONE_TIME_CODE_MAX_ATTEMPTS = 5         # wrong entries before a code stops working
+    SIGN_IN_FREE_FAILURES = 5              # failures in a row before sign-in has to wait
+    SIGN_IN_LOCK_SECONDS = 60              # the first wait; doubles with each further failure
+    SIGN_IN_LOCK_MAX_SECONDS = 15 * 60     # never longer than this (a password reset ends it)
+    SIGN_IN_FAILURE_DELAY_SECONDS = 0.5    # every failed sign-in answers this much later
+    # Flask-Limiter limits (per IP address unless named "per phone").
+    RATE_LIMIT_SIGN_IN = "10 per minute;60 per hour"
+    RATE_LIMIT_SEND_CODE = "5 per 10 minutes;30 per day"
+    RATE_LIMIT_SEND_CODE_PER_PHONE = "3 per 10 minutes;10 per day"
+    RATE_LIMIT_VERIFY_CODE = "20 per 10 minutes"
+    RATE_LIMIT_REGISTER = "10 per hour"
+    RATE_LIMIT_RESET = "10 per hour"
     HOTLINE = "12385"
     # Only test servers expose /_test/... (error pages, quick sign-in); see testing_routes.py.
     TEST_ROUTES = False
@@ -73,7 +90,9 @@ class TestingConfig(Config):
     SESSION_COOKIE_SECURE = False
     PREFERENCE_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
+    SIGN_IN_FAILURE_DELAY_SECONDS = 0.0
     TEST_ROUTES = True
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap, for test speed only
 
 
 class ProductionConfig(Config):

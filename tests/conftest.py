@@ -6,7 +6,10 @@ Alembic migrations; between tests every table is emptied.
 """
 from __future__ import annotations
 
+import gzip
 import os
+
+import brotli
 
 import flask_babel
 import pytest
@@ -28,9 +31,18 @@ class PageCheckingClient(FlaskClient):
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             path = response.request.path if response.request else ""
-            check_page(response.get_data(as_text=True),
-                       response.headers.get("Content-Language"), path)
+            check_page(_decoded(response), response.headers.get("Content-Language"), path)
         return response
+
+
+def _decoded(response) -> str:
+    body = response.get_data()
+    encoding = response.headers.get("Content-Encoding")
+    if encoding == "gzip":
+        body = gzip.decompress(body)
+    elif encoding == "br":
+        body = brotli.decompress(body)
+    return body.decode("utf-8")
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -4,11 +4,12 @@ from .application import RELATIONSHIPS, Application, Document, StatusEvent
 from .audit import AuditEvent
 from .draft import Draft
 from .media import AccessibilityReport, MediaAsset
+from .one_time_code import OneTimeCode
 from .outbox import OutboxMessage
 from .person import Person
 
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
-    "Draft", "MediaAsset", "OutboxMessage", "Person", "StatusEvent",
+    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "StatusEvent",
     "RELATIONSHIPS", "RESIDENT", "ROLES", "STAFF_ROLES",
 ]

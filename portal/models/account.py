@@ -36,6 +36,9 @@ class Account(UserMixin, db.Model):
     # Changing it ends every other session (sign-out everywhere, password change).
     session_version: Mapped[int] = mapped_column(default=1)
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    # After repeated failures, sign-in waits until then (short; a password reset ends it).
+    sign_in_locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
 

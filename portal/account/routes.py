@@ -1,0 +1,278 @@
+"""Residents' accounts: sign in and out, register with an SMS code, reset and change the password,
+the time-out page and the keep-alive used by static/js/session-timeout.js.
+
+Registration and reset are three short pages each: the phone number, the code sent to it, then
+the details or the new password. Between the pages the session remembers only the number and
+whether its code was verified (never the code or a password).
+"""
+from __future__ import annotations
+
+import time
+
+from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template,
+                   request, session, url_for)
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_login import current_user
+
+from ..extensions import login_manager
+from ..forms.account import (ChangePasswordForm, CodeForm, NewPasswordForm, PhoneForm,
+                             RegisterDetailsForm, SignInForm, SignOutForm)
+from ..forms.account_validators import code_message
+from ..safe_redirect import same_site_path
+from ..services import accounts, one_time_codes, phone_numbers
+from . import session as sessions
+from .access import resident_required
+from .limits import limit, per_phone
+
+bp = Blueprint("account", __name__, url_prefix="/account", cli_group=None)
+
+GENERIC_SIGN_IN_ERROR = _l("手机号码或密码不正确")
+# How long a verified code lets someone finish registering or choosing a new password.
+VERIFIED_FOR_SECONDS = 30 * 60
+
+
+@bp.record_once
+def _configure(state):
+    sessions.init_app(state.app)
+    login_manager.login_view = "account.sign_in"
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    """`login_required` pages send people here with a same-site `next`."""
+    flash(_("请先登录，再继续办理。"), "info")
+    return redirect(url_for("account.sign_in", next=sessions.current_path()), 303)
+
+
+def _next() -> str | None:
+    target = same_site_path(request.args.get("next"), default="")
+    return target or None
+
+
+def _after_sign_in():
+    return redirect(same_site_path(_next(), url_for("account.home")), 303)
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+# ------------------------------------------------------------------ sign in and out
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limit("RATE_LIMIT_SIGN_IN")
+def sign_in():
+    if current_user.is_authenticated and not current_user.is_staff and request.method == "GET":
+        return _after_sign_in()
+    form = SignInForm()
+    if form.validate_on_submit():
+        account = accounts.authenticate(form.phone.data, form.password.data, staff=False)
+        if account is not None:
+            sessions.start(account)
+            return _after_sign_in()
+        form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
+    return render_template("account/sign_in.html", form=form, next=_next())
+
+
+@bp.post("/sign-out")
+def sign_out():
+    form = SignOutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    staff = current_user.is_authenticated and current_user.is_staff
+    if staff:
+        accounts.record_sign_out(current_user._get_current_object(), ip=request.remote_addr)
+    sessions.end()
+    return redirect(url_for("account.signed_out", staff=1 if staff else None), 303)
+
+
+@bp.get("/signed-out")
+def signed_out():
+    return render_template("account/signed_out.html", staff=request.args.get("staff") == "1")
+
+
+@bp.get("/timed-out")
+def timed_out():
+    next_path = _next()
+    if current_user.is_authenticated:  # still active (e.g. used in another tab): carry on
+        return redirect(same_site_path(next_path), 303)
+    expired = g.get("session_timed_out") or {}
+    staff = expired.get("staff") or request.args.get("staff") == "1"
+    return render_template("account/timed_out.html", next=next_path, staff=staff)
+
+
+@bp.post("/keep-alive")
+def keep_alive():
+    """"继续使用" in the time-out warning: the session starts counting again."""
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if not current_user.is_authenticated:
+        if wants_json:
+            return jsonify(signed_in=False), 401
+        return redirect(url_for("account.timed_out", next=_next()), 303)
+    sessions.touch()
+    if wants_json:
+        return jsonify(signed_in=True, remaining_seconds=sessions.remaining_seconds())
+    return redirect(same_site_path(_next()), 303)
+
+
+# ------------------------------------------------------------------ my account
+
+@bp.get("/")
+@resident_required
+def home():
+    return render_template("account/home.html",
+                           masked_phone=phone_numbers.mask(current_user.phone))
+
+
+@bp.route("/change-password", methods=["GET", "POST"])
+@resident_required
+def change_password():
+    form = ChangePasswordForm()
+    form.phone_number = current_user.phone
+    if form.validate_on_submit():
+        account = current_user._get_current_object()
+        if accounts.change_password(account, form.current_password.data, form.password.data):
+            sessions.start(account)  # other sessions have ended; this one goes on
+            flash(_("密码已修改。其他设备上的登录已全部退出。"), "success")
+            return redirect(url_for("account.home"), 303)
+        form.current_password.errors.append(_("现在的密码不正确"))
+    return render_template("account/change_password.html", form=form)
+
+
+# ------------------------------------------------------------------ registering
+
+@bp.route("/register", methods=["GET", "POST"])
+@limit("RATE_LIMIT_REGISTER")
+@limit("RATE_LIMIT_SEND_CODE")
+@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
+def register():
+    form = PhoneForm()
+    if form.validate_on_submit():
+        accounts.start_registration(form.phone.data, locale=_locale())
+        session["register"] = {"phone": form.phone.data}
+        return redirect(url_for("account.register_code", next=_next()), 303)
+    return render_template("account/register_phone.html", form=form, next=_next())
+
+
+@bp.route("/register/code", methods=["GET", "POST"])
+@limit("RATE_LIMIT_VERIFY_CODE")
+def register_code():
+    return _code_step("register", "account.register", "account.register_details",
+                      "account/register_code.html")
+
+
+@bp.post("/register/code/resend")
+@limit("RATE_LIMIT_SEND_CODE")
+@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
+def register_resend():
+    return _resend("register", "account.register", "account.register_code",
+                   lambda phone: accounts.start_registration(phone, locale=_locale()))
+
+
+@bp.route("/register/details", methods=["GET", "POST"])
+def register_details():
+    phone = _verified_phone("register")
+    if phone is None:
+        return redirect(url_for("account.register", next=_next()), 303)
+    form = RegisterDetailsForm()
+    form.phone_number = phone
+    if form.validate_on_submit():
+        try:
+            account = accounts.register(phone, form.display_name.data, form.password.data)
+        except accounts.AccountError:
+            session.pop("register", None)
+            return redirect(url_for("account.sign_in", next=_next()), 303)
+        sessions.start(account)
+        flash(_("您的账户已创建，已为您登录。"), "success")
+        return _after_sign_in()
+    return render_template("account/register_details.html", form=form, next=_next(),
+                           masked_phone=phone_numbers.mask(phone))
+
+
+# ------------------------------------------------------------------ password reset
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limit("RATE_LIMIT_RESET")
+@limit("RATE_LIMIT_SEND_CODE")
+@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
+def reset():
+    form = PhoneForm()
+    if form.validate_on_submit():
+        accounts.start_reset(form.phone.data, locale=_locale())
+        session["reset"] = {"phone": form.phone.data}
+        return redirect(url_for("account.reset_code", next=_next()), 303)
+    return render_template("account/reset_phone.html", form=form, next=_next())
+
+
+@bp.route("/reset/code", methods=["GET", "POST"])
+@limit("RATE_LIMIT_VERIFY_CODE")
+def reset_code():
+    return _code_step("reset", "account.reset", "account.reset_password",
+                      "account/reset_code.html")
+
+
+@bp.post("/reset/code/resend")
+@limit("RATE_LIMIT_SEND_CODE")
+@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
+def reset_resend():
+    return _resend("reset", "account.reset", "account.reset_code",
+                   lambda phone: accounts.start_reset(phone, locale=_locale()))
+
+
+@bp.route("/reset/password", methods=["GET", "POST"])
+def reset_password():
+    phone = _verified_phone("reset")
+    if phone is None:
+        return redirect(url_for("account.reset", next=_next()), 303)
+    form = NewPasswordForm()
+    form.phone_number = phone
+    if form.validate_on_submit():
+        try:
+            account = accounts.reset_password(phone, form.password.data)
+        except accounts.AccountError:
+            session.pop("reset", None)
+            return redirect(url_for("account.reset", next=_next()), 303)
+        sessions.start(account)
+        flash(_("密码已重设，已为您登录。其他设备上的登录已全部退出。"), "success")
+        return _after_sign_in()
+    return render_template("account/reset_password.html", form=form, next=_next())
+
+
+# ------------------------------------------------------------------ shared steps
+
+def _code_step(purpose: str, start_endpoint: str, next_endpoint: str, template: str):
+    state = session.get(purpose) or {}
+    phone = state.get("phone")
+    if not phone:
+        return redirect(url_for(start_endpoint, next=_next()), 303)
+    form = CodeForm()
+    if form.validate_on_submit():
+        result = one_time_codes.verify(phone, purpose, form.code.data)
+        if result.ok:
+            session[purpose] = {"phone": phone, "verified_at": time.time()}
+            return redirect(url_for(next_endpoint, next=_next()), 303)
+        form.code.errors.append(code_message(result))
+    return render_template(template, form=form, next=_next(),
+                           masked_phone=phone_numbers.mask(phone),
+                           minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
+
+
+def _resend(purpose: str, start_endpoint: str, code_endpoint: str, send):
+    form = SignOutForm()  # only the CSRF token
+    phone = (session.get(purpose) or {}).get("phone")
+    if not phone or not form.validate_on_submit():
+        return redirect(url_for(start_endpoint, next=_next()), 303)
+    send(phone)
+    flash(_("我们已重新发送验证码，请使用最新收到的那一条。"), "success")
+    return redirect(url_for(code_endpoint, next=_next()), 303)
+
+
+def _verified_phone(purpose: str) -> str | None:
+    state = session.get(purpose) or {}
+    verified_at = state.get("verified_at")
+    if not verified_at or time.time() - float(verified_at) > VERIFIED_FOR_SECONDS:
+        return None
+    return state.get("phone")
+
+
+from . import commands  # noqa: E402,F401  (flask outbox, registered on this blueprint)

@@ -1,0 +1,53 @@
+"""Delivering pages and assets quickly: fingerprinted static URLs cached for a year,
+gzip/brotli compression, and conditional requests (ETag) on static files.
+
+Templates keep writing url_for('static', filename=...); the fingerprint (a hash of the file's
+content) is added as ?v=… so a changed file gets a new URL and an unchanged one stays cached.
+"""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, request
+from flask_compress import Compress
+
+ONE_YEAR = 365 * 24 * 3600
+compress = Compress()
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIMETYPES", [
+        "text/html", "text/css", "text/plain", "text/vtt", "text/csv",
+        "application/javascript", "text/javascript", "application/json", "image/svg+xml",
+    ])
+    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    app.config.setdefault("COMPRESS_BR_LEVEL", 5)
+    compress.init_app(app)
+    static_folder = Path(app.static_folder)
+    fingerprint = lru_cache(maxsize=256)(_fingerprint) if not app.debug else _fingerprint
+
+    @app.url_defaults
+    def add_fingerprint(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            values["v"] = fingerprint(static_folder / values["filename"])
+
+    @app.after_request
+    def cache_static(response):
+        if request.endpoint == "static" and response.status_code in (200, 304):
+            if request.args.get("v"):
+                response.cache_control.public = True
+                response.cache_control.max_age = ONE_YEAR
+                response.cache_control.immutable = True
+            else:
+                response.cache_control.no_cache = True
+        return response
+
+
+def _fingerprint(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "missing"

@@ -1,0 +1,1 @@
+"""WTForms classes (one module per area) and the validators they share."""

@@ -1,0 +1,62 @@
+"""Forms for residents' accounts and staff sign-in."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import InputRequired, Length
+
+from .account_validators import MobileNumber, NewPassword, OneTimeCodeFormat
+
+
+def _phone_field():
+    return StringField(_l("手机号码"), validators=[
+        InputRequired(message=_l("请输入手机号码")), MobileNumber()])
+
+
+class SignInForm(FlaskForm):
+    phone = _phone_field()
+    password = PasswordField(_l("密码"), validators=[InputRequired(message=_l("请输入密码"))])
+
+
+class PhoneForm(FlaskForm):
+    """First step of registration and of password reset."""
+    phone = _phone_field()
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("验证码"), validators=[
+        InputRequired(message=_l("请输入短信里的验证码")), OneTimeCodeFormat()])
+
+
+class ResendCodeForm(FlaskForm):
+    """Only the button and the CSRF token: the phone number is the one already entered."""
+
+
+class RegisterDetailsForm(FlaskForm):
+    display_name = StringField(_l("您的姓名"), validators=[
+        InputRequired(message=_l("请输入您的姓名")),
+        Length(max=30, message=_l("姓名不能超过30个字")),
+    ], filters=[lambda value: value.strip() if isinstance(value, str) else value])
+    password = PasswordField(_l("设置密码"), validators=[
+        InputRequired(message=_l("请设置密码")), NewPassword()])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("新密码"), validators=[
+        InputRequired(message=_l("请设置新密码")), NewPassword()])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("现在的密码"), validators=[
+        InputRequired(message=_l("请输入现在的密码"))])
+    password = PasswordField(_l("新密码"), validators=[
+        InputRequired(message=_l("请设置新密码")), NewPassword()])
+
+
+class SignOutForm(FlaskForm):
+    """The sign-out button: a POST with the CSRF token."""
+
+
+class StaffSignInForm(SignInForm):
+    pass

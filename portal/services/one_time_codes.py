@@ -1,0 +1,126 @@
+"""One-time codes sent by SMS: 6 digits, valid for ONE_TIME_CODE_MINUTES, at most
+ONE_TIME_CODE_MAX_ATTEMPTS wrong entries, stored only as a keyed hash, never logged.
+
+    code = issue(phone, "register")         # a new code; earlier ones for the same purpose end
+    send(phone, "register")                 # issue and text it (the usual call)
+    result = verify(phone, "register", typed)   # a Check; result.ok when it matched
+
+Purposes are data (PURPOSES): add one for a new use, e.g. a family look-up.
+"""
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import secrets
+import unicodedata
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from flask_babel import force_locale, lazy_gettext as _l
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import OneTimeCode
+from . import sms
+
+LENGTH = 6
+
+# purpose → the text message that carries the code (whole sentences, one per purpose).
+PURPOSES = {
+    "register": _l("【鄠邑区残疾人服务】您正在注册账户，验证码是%(code)s，%(minutes)s分钟内有效。"
+                   "请不要告诉任何人，工作人员不会向您要验证码。"),
+    "reset": _l("【鄠邑区残疾人服务】您正在重设登录密码，验证码是%(code)s，%(minutes)s分钟内有效。"
+                "请不要告诉任何人，工作人员不会向您要验证码。"),
+    "lookup": _l("【鄠邑区残疾人服务】您正在查询申请进度，验证码是%(code)s，%(minutes)s分钟内有效。"
+                 "请不要告诉任何人，工作人员不会向您要验证码。"),
+}
+
+
+class Check(enum.Enum):
+    OK = "ok"
+    WRONG = "wrong"              # did not match; attempts left
+    EXPIRED = "expired"          # too old, or no code was sent
+    TOO_MANY = "too_many"        # too many wrong entries: send a new code
+
+    @property
+    def ok(self) -> bool:
+        return self is Check.OK
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops it
+
+
+def _hash(phone: str, purpose: str, code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"{purpose}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def issue(phone: str, purpose: str, *, now: datetime | None = None) -> str:
+    """A new code for (phone, purpose). Earlier unused ones stop working. Returns the code."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown purpose {purpose!r}")
+    now = now or _now()
+    db.session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.phone == phone, OneTimeCode.purpose == purpose,
+               OneTimeCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    code = f"{secrets.randbelow(10 ** LENGTH):0{LENGTH}d}"
+    minutes = current_app.config["ONE_TIME_CODE_MINUTES"]
+    db.session.add(OneTimeCode(
+        phone=phone, purpose=purpose, code_hash=_hash(phone, purpose, code),
+        expires_at=now + timedelta(minutes=minutes), created_at=now,
+    ))
+    db.session.flush()
+    return code
+
+
+def message_text(purpose: str, code: str) -> str:
+    """The text message for `purpose`, in the current language."""
+    minutes = current_app.config["ONE_TIME_CODE_MINUTES"]
+    return str(PURPOSES[purpose]) % {"code": code, "minutes": minutes}
+
+
+def send(phone: str, purpose: str, *, locale: str | None = None,
+         now: datetime | None = None) -> None:
+    """Issue a code and text it to `phone`. Commits."""
+    code = issue(phone, purpose, now=now)
+    with force_locale(locale or "zh_Hans_CN"):
+        body = message_text(purpose, code)
+    sms.send(phone, body, locale=locale)
+
+
+def verify(phone: str, purpose: str, typed: str, *, now: datetime | None = None) -> Check:
+    """Check what the person typed against the newest code. A match uses the code up. Commits."""
+    now = now or _now()
+    record = db.session.scalar(
+        select(OneTimeCode)
+        .where(OneTimeCode.phone == phone, OneTimeCode.purpose == purpose,
+               OneTimeCode.used_at.is_(None))
+        .order_by(OneTimeCode.id.desc()).limit(1)
+    )
+    if record is None or _aware(record.expires_at) <= now:
+        return Check.EXPIRED
+    max_attempts = current_app.config["ONE_TIME_CODE_MAX_ATTEMPTS"]
+    if record.attempts >= max_attempts:
+        return Check.TOO_MANY
+    typed = normalise(typed)
+    if hmac.compare_digest(record.code_hash, _hash(phone, purpose, typed)):
+        record.used_at = now
+        db.session.commit()
+        return Check.OK
+    record.attempts += 1
+    db.session.commit()
+    return Check.TOO_MANY if record.attempts >= max_attempts else Check.WRONG
+
+
+def normalise(typed: str | None) -> str:
+    """Full-width digits and spaces are fine: "１２３ ４５６" → "123456"."""
+    return "".join(unicodedata.normalize("NFKC", typed or "").split())

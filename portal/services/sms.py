@@ -1,0 +1,71 @@
+"""Sending text messages (SMS) through a pluggable backend named by SMS_BACKEND.
+
+Every message is first recorded as an OutboxMessage (the queue and the record of what was sent).
+The backend then delivers it. The development and default backend, "outbox", delivers nothing:
+the message stays in the outbox, where `flask outbox` lists it. Never show the outbox on a page.
+
+A real gateway is added by registering a backend class:
+
+    @sms.backend("gateway-name")
+    class Gateway:
+        def __init__(self, app): ...
+        def deliver(self, message: OutboxMessage) -> None: ...   # set message.status etc.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import OutboxMessage
+
+BACKENDS: dict[str, type] = {}
+
+
+def backend(name: str):
+    """Class decorator: make a backend available under SMS_BACKEND=`name`."""
+    def register(cls):
+        BACKENDS[name] = cls
+        return cls
+    return register
+
+
+@backend("outbox")
+class OutboxOnly:
+    """Keeps messages in the outbox (status "pending"); nothing leaves the machine."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def deliver(self, message: OutboxMessage) -> None:
+        return None
+
+
+def current_backend():
+    name = current_app.config.get("SMS_BACKEND", "outbox")
+    if name not in BACKENDS:
+        raise RuntimeError(f"Unknown SMS_BACKEND {name!r}; known: {sorted(BACKENDS)}")
+    return BACKENDS[name](current_app)
+
+
+def send(recipient: str, body: str, *, locale: str | None = None,
+         application_id: int | None = None) -> OutboxMessage:
+    """Record a text message to `recipient` and hand it to the backend. Commits."""
+    message = OutboxMessage(
+        channel="sms", recipient=recipient, body=body,
+        locale=locale or str(get_locale() or "zh_Hans_CN"), application_id=application_id,
+    )
+    db.session.add(message)
+    db.session.flush()
+    current_backend().deliver(message)
+    db.session.commit()
+    return message
+
+
+def recent(limit: int = 20, recipient: str | None = None) -> list[OutboxMessage]:
+    """The newest messages first (for `flask outbox` and tests)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if recipient:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return list(db.session.scalars(query))

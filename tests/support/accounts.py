@@ -1,0 +1,66 @@
+"""Helpers for account tests: make accounts, submit forms with their CSRF token, read the outbox."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Account, OutboxMessage
+from portal.services.passwords import hash_password
+
+RESIDENT_PHONE = "13900001111"
+RESIDENT_PASSWORD = "chuntian-huyi-mianpi"
+STAFF_PHONE = "13800002222"
+STAFF_PASSWORD = "Gan-Ting-Street-2026"
+
+
+def make_account(phone=RESIDENT_PHONE, password=RESIDENT_PASSWORD, role="resident",
+                 street=None, name="李梅", **extra) -> Account:
+    account = Account(phone=phone, password_hash=hash_password(password), display_name=name,
+                      role=role, street=street, **extra)
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def make_staff(phone=STAFF_PHONE, password=STAFF_PASSWORD, role="street_officer",
+               street="ganting", name="赵刚") -> Account:
+    return make_account(phone, password, role=role, street=street, name=name)
+
+
+def token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def submit(client, page: str, data: dict, action: str | None = None, **kwargs):
+    """GET `page`, then POST `data` with its CSRF token to `action` (default: the page)."""
+    html = client.get(page).get_data(as_text=True)
+    return client.post(action or page, data={**data, "csrf_token": token_from(html)}, **kwargs)
+
+
+def sign_in(client, phone=RESIDENT_PHONE, password=RESIDENT_PASSWORD, page="/account/sign-in",
+            **kwargs):
+    return submit(client, page, {"phone": phone, "password": password}, **kwargs)
+
+
+def last_code(phone: str) -> str:
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == phone)
+                                 .order_by(OutboxMessage.id.desc())).first()
+    assert message is not None, f"no message to {phone}"
+    match = re.search(r"\d{6}", message.body)
+    assert match, f"no code in {message.body!r}"
+    return match.group(0)
+
+
+def messages_to(phone: str) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage)
+                                   .where(OutboxMessage.recipient == phone)))
+
+
+def signed_in_account_id(client) -> str | None:
+    with client.session_transaction() as session:
+        return session.get("_user_id")

@@ -1,0 +1,157 @@
+"""One-time codes: 6 digits, hashed, 10 minutes, 5 attempts, newest only; the SMS outbox."""
+import logging
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import OneTimeCode, OutboxMessage
+from portal.services import one_time_codes, sms
+from portal.services.one_time_codes import Check
+
+PHONE = "13912345678"
+T0 = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
+
+
+def test_a_code_is_six_digits_and_stored_only_as_a_hash(db):
+    code = one_time_codes.issue(PHONE, "register", now=T0)
+    assert len(code) == 6 and code.isdigit()
+    record = db.session.scalar(select(OneTimeCode))
+    assert record.code_hash != code and code not in record.code_hash and len(record.code_hash) == 64
+
+
+def test_the_right_code_works_once(db):
+    code = one_time_codes.issue(PHONE, "register", now=T0)
+    assert one_time_codes.verify(PHONE, "register", code, now=T0) is Check.OK
+    assert one_time_codes.verify(PHONE, "register", code, now=T0) is Check.EXPIRED
+
+
+def test_a_code_is_tied_to_its_number_and_purpose(db):
+    code = one_time_codes.issue(PHONE, "register", now=T0)
+    assert one_time_codes.verify("13912345679", "register", code, now=T0) is Check.EXPIRED
+    assert one_time_codes.verify(PHONE, "reset", code, now=T0) is Check.EXPIRED
+    assert one_time_codes.verify(PHONE, "register", code, now=T0) is Check.OK
+
+
+def test_a_code_expires_after_ten_minutes(db):
+    code = one_time_codes.issue(PHONE, "reset", now=T0)
+    just_before = T0 + timedelta(minutes=10) - timedelta(seconds=1)
+    assert one_time_codes.verify(PHONE, "reset", "000000" if code != "000000" else "111111",
+                                 now=just_before) is Check.WRONG
+    assert one_time_codes.verify(PHONE, "reset", code, now=T0 + timedelta(minutes=10)) \
+        is Check.EXPIRED
+    code = one_time_codes.issue(PHONE, "reset", now=T0)
+    assert one_time_codes.verify(PHONE, "reset", code, now=just_before) is Check.OK
+
+
+def _wrong(code):
+    return f"{(int(code) + 1) % 1000000:06d}"
+
+
+def test_five_wrong_attempts_end_the_code(db):
+    code = one_time_codes.issue(PHONE, "register", now=T0)
+    results = [one_time_codes.verify(PHONE, "register", _wrong(code), now=T0) for _ in range(5)]
+    assert results == [Check.WRONG] * 4 + [Check.TOO_MANY]
+    assert one_time_codes.verify(PHONE, "register", code, now=T0) is Check.TOO_MANY
+
+
+def test_four_wrong_attempts_still_leave_the_right_code_working(db):
+    code = one_time_codes.issue(PHONE, "register", now=T0)
+    for _ in range(4):
+        one_time_codes.verify(PHONE, "register", _wrong(code), now=T0)
+    assert one_time_codes.verify(PHONE, "register", code, now=T0) is Check.OK
+
+
+def test_a_new_code_replaces_the_old_one(db):
+    old = one_time_codes.issue(PHONE, "register", now=T0)
+    new = one_time_codes.issue(PHONE, "register", now=T0)
+    if old != new:
+        assert one_time_codes.verify(PHONE, "register", old, now=T0) is Check.WRONG
+    assert one_time_codes.verify(PHONE, "register", new, now=T0) is Check.OK
+
+
+def test_full_width_digits_and_spaces_are_accepted(db):
+    code = one_time_codes.issue(PHONE, "register", now=T0)
+    typed = " ".join(chr(ord(d) + 0xFEE0) for d in code)
+    assert one_time_codes.verify(PHONE, "register", typed, now=T0) is Check.OK
+
+
+def test_unknown_purpose_is_a_programming_error(db):
+    with pytest.raises(ValueError):
+        one_time_codes.issue(PHONE, "nonsense")
+
+
+def test_send_texts_the_code_through_the_outbox_and_never_logs_it(app, db, caplog):
+    caplog.set_level(logging.DEBUG)
+    with app.test_request_context():
+        one_time_codes.send(PHONE, "register")
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.recipient == PHONE and message.channel == "sms"
+    assert message.status == "pending"
+    assert "注册账户" in message.body and "10分钟" in message.body
+    code = "".join(ch for ch in message.body if ch.isdigit())[:6]
+    assert one_time_codes.verify(PHONE, "register", code) is Check.OK
+    assert code not in caplog.text
+
+
+def test_messages_can_be_sent_in_english(app, db):
+    with app.test_request_context():
+        one_time_codes.send(PHONE, "reset", locale="en")
+    assert "reset your password" in db.session.scalar(select(OutboxMessage)).body.lower()
+
+
+def test_an_unknown_sms_backend_is_refused(app, db):
+    app.config["SMS_BACKEND"] = "carrier-pigeon"
+    try:
+        with app.test_request_context(), pytest.raises(RuntimeError):
+            sms.send(PHONE, "hello")
+    finally:
+        app.config["SMS_BACKEND"] = "outbox"
+
+
+def test_a_registered_backend_delivers(app, db):
+    delivered = []
+
+    @sms.backend("test-gateway")
+    class Gateway:
+        def __init__(self, app):
+            pass
+
+        def deliver(self, message):
+            delivered.append(message.body)
+            message.status = "sent"
+
+    app.config["SMS_BACKEND"] = "test-gateway"
+    try:
+        with app.test_request_context():
+            message = sms.send(PHONE, "您好")
+        assert delivered == ["您好"] and message.status == "sent"
+    finally:
+        app.config["SMS_BACKEND"] = "outbox"
+        sms.BACKENDS.pop("test-gateway")
+
+
+def test_outbox_command_lists_recent_messages(app, runner):
+    with app.test_request_context():
+        sms.send(PHONE, "第一条")
+        sms.send("13800001111", "第二条")
+    result = runner.invoke(args=["outbox"])
+    assert result.exit_code == 0
+    assert result.output.index("第二条") < result.output.index("第一条")
+    result = runner.invoke(args=["outbox", "--phone", "139 1234 5678"])
+    assert "第一条" in result.output and "第二条" not in result.output
+    result = runner.invoke(args=["outbox", "--limit", "1"])
+    assert "第二条" in result.output and "第一条" not in result.output
+
+
+def test_outbox_command_on_an_empty_outbox(runner):
+    result = runner.invoke(args=["outbox"])
+    assert result.exit_code == 0 and "empty" in result.output
+
+
+def test_the_outbox_is_not_readable_through_any_page(app, client):
+    with app.test_request_context():
+        sms.send(PHONE, "验证码是 987654")
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments:
+            assert "987654" not in client.get(rule.rule).get_data(as_text=True), rule.rule

@@ -1,0 +1,36 @@
+"""Static assets are fingerprinted and cached; responses are compressed when the client asks."""
+import gzip
+import re
+
+
+def _css_url(client):
+    html = client.get("/").get_data(as_text=True)
+    return re.search(r'href="(/static/css/portal\.css\?v=[0-9a-f]{12})"', html).group(1)
+
+
+def test_static_urls_carry_a_content_fingerprint(client):
+    assert _css_url(client)
+
+
+def test_fingerprinted_assets_are_cached_for_a_year(client):
+    response = client.get(_css_url(client))
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_unversioned_assets_must_revalidate(client):
+    response = client.get("/static/css/portal.css")
+    assert "no-cache" in response.headers["Cache-Control"]
+    etag = response.headers["ETag"]
+    again = client.get("/static/css/portal.css", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+
+
+def test_pages_are_compressed_with_gzip_or_brotli(client):
+    response = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "鄠邑区".encode() in gzip.decompress(response.data)
+    response = client.get("/", headers={"Accept-Encoding": "br, gzip"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert "Accept-Encoding" in response.headers["Vary"]
