@@ -1,5 +1,5 @@
-"""资格自测 in the browser: the start page, every question page in its error state (reached by
-answering the questions before it, as a resident would), results for a few answer sets – the
+"""资格自测 in the browser: the start page, every question page as it opens and in its error state
+(reached by answering the questions before it, as a resident would), results for a few answer sets – the
 browser's own (with change links) and opened from a link – and the page for a broken link."""
 from a11y_tests.registry import Visit
 from portal.checker import answer_link, flow
@@ -37,8 +37,11 @@ def _question_visits():
         steps = (START,)
         for question_id, token in before[question.id]:
             steps += answer_actions(question_id, token)
+        name = f"checker-question-{question.id.replace('_', '-')}"
+        visits.append(Visit("checker.question", "/check", name, actions=steps,
+                            expect_text={"zh": str(question.text), "en": question.text.en}))
         visits.append(Visit(
-            "checker.question", "/check", f"checker-question-{question.id.replace('_', '-')}-error",
+            "checker.question", "/check", f"{name}-error",
             actions=steps + (CONTINUE,),  # sent without an answer: the error state
             expect_text={"zh": str(question.error), "en": question.error.en},
         ))
