@@ -42,3 +42,12 @@ def select_locale() -> str:
 
 def current_language() -> Language:
     return BY_LOCALE.get(str(get_locale()), DEFAULT)
+
+
+def localized(text) -> str:
+    """A bilingual text (``portal.eligibility.Text``) in the current language; ``None`` as ""
+    and any other value unchanged. Templates use it as the ``loc`` filter."""
+    if text is None:
+        return ""
+    in_locale = getattr(text, "in_locale", None)
+    return in_locale(current_language().locale) if in_locale else text

@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
         return response
 
     app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long")
+    app.jinja_env.filters["loc"] = i18n.localized  # programme data (Text) in the page's language
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

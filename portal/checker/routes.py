@@ -1,0 +1,88 @@
+"""资格自测 – the self-check: a start page, one question a page, the results.
+
+Anonymous: no sign-in, and only the answers are kept, in the session cookie. The results page's
+address carries the answers (``?a=...``, see ``answer_link.py``) so it can be saved, printed,
+shared and reopened; it never carries a name or an ID number.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+
+from . import answer_link, flow, report, saved_answers
+from .forms import ResumeForm, StartForm, question_form
+
+bp = Blueprint("checker", __name__, url_prefix="/check")
+
+
+@bp.get("")
+def start():
+    return render_template("checker/start.html", form=StartForm(),
+                           has_answers=bool(flow.walk(saved_answers.load()).answered))
+
+
+@bp.post("/start")
+def begin():
+    if StartForm().validate_on_submit():
+        saved_answers.clear()
+    return redirect(_next_step(flow.walk({})), 303)
+
+
+@bp.route("/<question_id>", methods=["GET", "POST"])
+def question(question_id: str):
+    asked = flow.BY_ID.get(question_id) or abort(404)
+    walked = flow.walk(saved_answers.load())
+    tokens = walked.tokens
+    if asked is not walked.next and asked.id not in tokens:
+        return redirect(_next_step(walked), 303)  # not (or not yet) a question for these answers
+    form = question_form(asked, tokens.get(asked.id))
+    if form.validate_on_submit():
+        saved_answers.save(asked, asked.token_from_form(form.answer.data))
+        return redirect(_next_step(flow.walk(saved_answers.load())), 303)
+    changing = request.args.get("change") == "results" and walked.complete
+    previous = walked.previous(asked)
+    if changing:  # opened from the results page: back goes there
+        back = _next_step(walked)
+    elif previous:
+        back = url_for(".question", question_id=previous.id)
+    else:
+        back = url_for(".start")
+    action = url_for(".question", question_id=asked.id, change="results" if changing else None)
+    return render_template("checker/question.html", question=asked, form=form, back=back,
+                           action=action)
+
+
+@bp.get("/results")
+def results():
+    if "a" not in request.args:
+        walked = flow.walk(saved_answers.load())
+        if not walked.answered:
+            return redirect(url_for(".start"), 303)
+        return redirect(_next_step(walked), 303)
+    link = request.args.get("a", "")
+    try:
+        walked = answer_link.finished_walk(answer_link.decode(link))
+    except answer_link.LinkError:
+        return render_template("checker/bad_link.html"), 400
+    mine = flow.walk(saved_answers.load()).tokens == walked.tokens
+    shown = report.build(walked)
+    share = url_for(".results", a=answer_link.encode(walked.answered), _external=True)
+    return render_template("checker/results.html", report=shown, mine=mine, share=share,
+                           link=answer_link.encode(walked.answered), resume=ResumeForm(a=link))
+
+
+@bp.post("/resume")
+def resume():
+    form = ResumeForm()
+    try:
+        walked = answer_link.finished_walk(answer_link.decode(form.a.data))
+    except answer_link.LinkError:
+        return render_template("checker/bad_link.html"), 400
+    if form.validate_on_submit():
+        saved_answers.replace(walked.tokens)
+    return redirect(url_for(".results", a=answer_link.encode(walked.answered)), 303)
+
+
+def _next_step(walked: flow.Walk) -> str:
+    if walked.complete:
+        return url_for(".results", a=answer_link.encode(walked.answered))
+    return url_for(".question", question_id=walked.next.id)
