@@ -12,6 +12,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
@@ -57,8 +58,11 @@ def h1(driver) -> str:
     return driver.find_element(By.TAG_NAME, "h1").text
 
 
-def wait_for_h1(driver, text, seconds=10):
-    WebDriverWait(driver, seconds).until(lambda d: h1(d) == text)
+def wait_for_h1(driver, text, seconds=20):
+    # The page may be replaced between finding the <h1> and reading it: ignore that and retry.
+    WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,
+                                                       NoSuchElementException)).until(
+        lambda d: h1(d) == text)
 
 
 def check_axe(driver, axe_script, name):
@@ -189,7 +193,7 @@ def test_time_out_warning_can_be_answered_by_keyboard(fresh, base_url, live_serv
         time.sleep(1)
         assert h1(driver) == "我的账户"                      # still here, still signed in
         # Left alone, the page moves to the polite time-out page.
-        WebDriverWait(driver, 45).until(lambda d: h1(d) == "您已自动退出")
+        wait_for_h1(driver, "您已自动退出", seconds=45)
         assert "/account/timed-out" in driver.current_url
         check_axe(driver, axe_script, "timed out")
     finally:
