@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from a11y_tests.modes import MODES
@@ -48,17 +48,31 @@ def perform(driver, action: tuple) -> None:
     if kind == "fill":
         element.clear()
         element.send_keys(rest[0])
-    elif kind in ("click", "check"):
-        submits = element.get_attribute("type") == "submit"
-        driver.execute_script("window.__beforeSubmit = true;")
+    elif kind == "click":
+        page = driver.find_element(By.TAG_NAME, "html")
+        navigates = _navigates(element)
         element.click()
-        if submits:  # wait for the next page, so that later steps and checks see it
-            WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
-                lambda d: d.execute_script(
-                    "return window.__beforeSubmit === undefined"
-                    " && document.readyState === 'complete';"))
+        if navigates:  # let the next page load before the next step looks for its elements
+            WebDriverWait(driver, 15).until(staleness_of(page))
+            WebDriverWait(driver, 15).until(
+                lambda d: d.execute_script("return document.readyState") == "complete")
+    elif kind == "check":  # make sure it is ticked: clicking a ticked checkbox would untick it
+        if not element.is_selected():
+            element.click()
     else:
         raise ValueError(f"unknown action {kind!r}")
+
+
+def _navigates(element) -> bool:
+    """A link to another page or a form's submit button: clicking it loads a new page."""
+    tag = element.tag_name.lower()
+    if tag == "a":
+        href = element.get_dom_attribute("href") or ""
+        return bool(href) and not href.startswith("#")
+    if tag in ("button", "input"):
+        return (element.get_attribute("type") or "").lower() == "submit" \
+            and element.get_property("form") is not None
+    return False
 
 
 def snapshot(driver) -> str:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from . import config as config_module
 from .config import ROOT
 
-if TYPE_CHECKING:
-    from flask import Flask
+if TYPE_CHECKING:  # Flask is imported when an app is built, so that importing a pure
+    from flask import Flask  # subpackage (portal.eligibility) does not pull Flask in.
 
 
 def create_app(config=None) -> Flask:
@@ -65,8 +65,9 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .account.routes import bp as account
+    from .apply.routes import bp as apply
     from .public.routes import bp as public
     from .staff_auth.routes import bp as staff_auth
 
-    for blueprint in (public, account, staff_auth):
+    for blueprint in (public, account, staff_auth, apply):
         app.register_blueprint(blueprint)

@@ -69,6 +69,7 @@ def app(tmp_path_factory):
         # would leak from one request to the next. In production each request has its own.
         flask_babel.refresh()
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF keeps the session's token on `g`
 
     with app.app_context():
         if url.startswith("postgresql"):

@@ -1,0 +1,280 @@
+"""The application journey over one draft: its sections (the task list), what is complete,
+the eligibility facts the answers show, what still stands in the way of submitting, and the
+rows of the check-answers page. Reads the draft; never writes (services/applications.py does).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..forms.apply import PAYMENT_METHODS
+from ..forms.validators import mask_card
+from ..models import RELATIONSHIPS
+from ..streets import by_code as street_by_code
+from . import programmes
+from .relationships import LABELS as RELATIONSHIP_LABELS
+from .relationships import guardian_reason
+
+NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = (
+    "not_started", "in_progress", "completed", "cannot_start")
+STATUS_LABELS = {
+    NOT_STARTED: _l("未开始"),
+    IN_PROGRESS: _l("进行中"),
+    COMPLETED: _l("已完成"),
+    CANNOT_START: _l("暂不能开始"),
+}
+
+PERSONAL_KEYS = ("full_name", "id_hash", "id_masked", "birth_date", "sex", "phone", "address",
+                 "street")
+PAYMENT_KEYS = ("method", "bank_name", "account_holder", "card_number")
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: object
+    endpoint: str
+    applies: Callable[[str], bool] = lambda programme: True
+
+
+SECTIONS = (
+    Section("who", _l("申请对象和关系"), "apply.relationship"),
+    Section("personal", _l("基本信息"), "apply.personal"),
+    Section("certificate", _l("残疾人证"), "apply.certificate"),
+    Section("household", _l("家庭经济情况"), "apply.household"),
+    Section("payment", _l("收款账户"), "apply.payment", programmes.pays_money),
+    Section("questions", _l("本事项需要了解的情况"), "apply.questions",
+            lambda programme: bool(programmes.question_facts(programme))),
+    Section("documents", _l("上传材料"), "apply.documents_page"),
+    Section("consent", _l("个人信息授权"), "apply.consent"),
+)
+BY_KEY = {section.key: section for section in SECTIONS}
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class Journey:
+    """One draft seen as a journey. `uploaded`: the draft's documents (Document rows)."""
+
+    def __init__(self, draft, uploaded=(), today: date | None = None):
+        self.draft = draft
+        self.programme = draft.programme
+        self.answers = draft.answers or {}
+        self.uploaded = list(uploaded)
+        self.today = today or date.today()
+
+    # ── what the answers say ──
+    def part(self, key: str) -> dict:
+        return self.answers.get(key) or {}
+
+    @property
+    def relationship(self) -> str | None:
+        return self.answers.get("relationship")
+
+    @property
+    def for_self(self) -> bool:
+        return self.relationship == "self"
+
+    @property
+    def person_name(self) -> str | None:
+        return self.part("personal").get("full_name")
+
+    @property
+    def birth_date(self) -> date | None:
+        born = self.part("personal").get("birth_date")
+        return date.fromisoformat(born) if born else None
+
+    @property
+    def age(self) -> int | None:
+        return age_on(self.birth_date, self.today) if self.birth_date else None
+
+    @property
+    def category(self) -> str | None:
+        return self.part("certificate").get("category")
+
+    @property
+    def guardian_reason(self):
+        return guardian_reason(self.age, self.category)
+
+    @property
+    def guardian_missing(self) -> bool:
+        return bool(self.relationship and self.guardian_reason
+                    and self.relationship != "guardian")
+
+    def certificate_valid(self) -> bool:
+        certificate = self.part("certificate")
+        if not certificate.get("has_certificate"):
+            return False
+        until = certificate.get("valid_until")
+        return until is None or date.fromisoformat(until) >= self.today
+
+    def facts(self) -> dict:
+        """The eligibility facts shown by the answers (age and sex from the ID number, category
+        and grade from the certificate), for the pre-check."""
+        facts: dict = {}
+        if self.birth_date:
+            if 0 <= self.age <= 130:
+                facts["age"] = self.age
+            facts["sex"] = self.part("personal")["sex"]
+        certificate = self.part("certificate")
+        if "has_certificate" in certificate:
+            facts["has_certificate"] = self.certificate_valid()
+        if certificate.get("has_certificate"):
+            facts["disability_category"] = certificate["category"]
+            facts["disability_grade"] = certificate["grade"]
+        if self.part("household").get("household"):
+            facts["household"] = self.part("household")["household"]
+        asked = {fact.name for fact in programmes.question_facts(self.programme)}
+        facts.update({k: v for k, v in self.part("questions").items() if k in asked})
+        return facts
+
+    def precheck(self):
+        return programmes.precheck(self.programme, self.facts(), on=self.today)
+
+    # ── the task list ──
+    def sections(self) -> list[Section]:
+        return [s for s in SECTIONS if s.applies(self.programme)]
+
+    def complete(self, key: str) -> bool:
+        if key == "who":
+            return self.relationship in RELATIONSHIPS and not self.guardian_missing
+        if key == "personal":
+            return all(self.part("personal").get(k) for k in PERSONAL_KEYS)
+        if key == "certificate":
+            certificate = self.part("certificate")
+            if certificate.get("has_certificate"):
+                return all(certificate.get(k) for k in ("number_masked", "category", "grade"))
+            return "has_certificate" in certificate
+        if key == "household":
+            return bool(self.part("household").get("household"))
+        if key == "payment":
+            return all(self.part("payment").get(k) for k in PAYMENT_KEYS)
+        if key == "questions":
+            answered = self.part("questions")
+            return all(f.name in answered for f in programmes.question_facts(self.programme))
+        if key == "documents":
+            return bool(self.answers.get("documents_done"))
+        if key == "consent":
+            return bool(self.part("consent").get("given"))
+        raise KeyError(key)
+
+    def status(self, key: str) -> str:
+        if self.complete(key):
+            return COMPLETED
+        started = {
+            "who": bool(self.relationship),
+            "personal": bool(self.part("personal")),
+            "documents": bool(self.uploaded),
+        }.get(key, False)
+        if started or self.draft.current_step == key:
+            return IN_PROGRESS
+        return NOT_STARTED
+
+    def ready(self) -> bool:
+        return not self.problems()
+
+    def check_status(self) -> str:
+        return NOT_STARTED if self.ready() else CANNOT_START
+
+    def next_section(self) -> Section | None:
+        return next((s for s in self.sections() if not self.complete(s.key)), None)
+
+    def problems(self) -> list[tuple[str, str]]:
+        """[(section key, what to do)] – everything that stops the application being sent."""
+        found = []
+        if self.guardian_missing:
+            found.append(("who", str(self.guardian_reason)))
+        for section in self.sections():
+            if not self.complete(section.key) and not (section.key == "who" and found):
+                found.append((section.key, _("请完成“%(section)s”。", section=section.title)))
+        certificate = self.part("certificate")
+        personal_hash = self.part("personal").get("id_hash")
+        if certificate.get("id_hash") and personal_hash and certificate["id_hash"] != personal_hash:
+            found.append(("certificate", _("残疾人证号的前18位应与申请对象的身份证号码相同，"
+                                           "请修改“残疾人证”。")))
+        return found
+
+    # ── documents ──
+    def required_documents(self):
+        return programmes.documents(self.programme, self.relationship)
+
+    def uploaded_by_kind(self) -> dict[str, list]:
+        grouped: dict[str, list] = {}
+        for document in self.uploaded:
+            grouped.setdefault(document.kind, []).append(document)
+        return grouped
+
+    def documents_not_uploaded(self) -> list:
+        have = self.uploaded_by_kind()
+        return [d for d in programmes.to_upload(self.programme, self.relationship)
+                if d.kind not in have]
+
+    # ── check answers ──
+    def summary(self) -> list[tuple[Section, list[tuple[str, str]]]]:
+        """[(section, [(question, answer)])] for the check-answers page."""
+        return [(section, getattr(self, f"_rows_{section.key}")())
+                for section in self.sections() if section.key != "documents"]
+
+    def _rows_who(self):
+        return [(_("您和申请对象的关系"), str(RELATIONSHIP_LABELS.get(self.relationship, "")))]
+
+    def _rows_personal(self):
+        p = self.part("personal")
+        street = street_by_code(p.get("street") or "")
+        language = "en" if programmes.locale().startswith("en") else "zh"
+        return [
+            (_("姓名"), p.get("full_name", "")),
+            (_("身份证号码"), p.get("id_masked", "")),
+            (_("出生日期"), format_date(self.birth_date, "long") if self.birth_date else ""),
+            (_("性别"), programmes.fact_value_label("sex", p.get("sex"))
+             if p.get("sex") else ""),
+            (_("手机号码"), p.get("phone", "")),
+            (_("居住地址"), p.get("address", "")),
+            (_("户籍所在的街道（镇）"), street.name(language) if street else ""),
+        ]
+
+    def _rows_certificate(self):
+        c = self.part("certificate")
+        if not c.get("has_certificate"):
+            return [(_("有残疾人证吗"), _("没有") if "has_certificate" in c else "")]
+        until = c.get("valid_until")
+        return [
+            (_("有残疾人证吗"), _("有")),
+            (_("残疾人证号"), c.get("number_masked", "")),
+            (_("残疾类别"), programmes.fact_value_label("disability_category", c.get("category"))),
+            (_("残疾等级"), programmes.fact_value_label("disability_grade", c.get("grade"))),
+            (_("有效期至"), format_date(date.fromisoformat(until), "long") if until
+             else _("未填写")),
+        ]
+
+    def _rows_household(self):
+        value = self.part("household").get("household")
+        return [(_("家庭情况"), programmes.fact_value_label("household", value) if value else "")]
+
+    def _rows_payment(self):
+        p = self.part("payment")
+        methods = dict(PAYMENT_METHODS)
+        return [
+            (_("卡的种类"), str(methods.get(p.get("method"), ""))),
+            (_("开户银行"), p.get("bank_name", "")),
+            (_("持卡人姓名"), p.get("account_holder", "")),
+            (_("卡号"), mask_card(p["card_number"]) if p.get("card_number") else ""),
+        ]
+
+    def _rows_questions(self):
+        answered = self.part("questions")
+        return [(programmes.text(f.label),
+                 programmes.fact_value_label(f.name, answered[f.name]) if f.name in answered
+                 else "")
+                for f in programmes.question_facts(self.programme)]
+
+    def _rows_consent(self):
+        consent = self.part("consent")
+        return [(_("敏感个人信息处理"), _("已同意") if consent.get("given") else "")]

@@ -1,0 +1,500 @@
+"""The application journey's pages. Thin views: build the form, validate, call one service
+operation, redirect; otherwise render with the form. The journey's logic is in journey.py,
+the operations in portal.services.applications and portal.services.documents."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import i18n
+from ..forms import apply as forms
+from ..forms.validators import mask_mobile
+from ..services import applications, documents
+from ..services.applications import DraftExists, DraftGone, DuplicateApplication
+from ..status_machine import STATUSES
+from ..streets import by_code as street_by_code
+from . import programmes
+from .journey import BY_KEY, STATUS_LABELS, Journey
+from .next_steps import next_steps
+from .relationships import LABELS as RELATIONSHIP_LABELS
+from .relationships import ON_BEHALF
+
+bp = Blueprint("apply", __name__, url_prefix="/apply")
+
+RESULT_LABELS = {
+    "eligible": _l("符合条件"),
+    "maybe": _l("可能符合，还需要确认"),
+    "ineligible": _l("暂不符合条件"),
+}
+
+
+@bp.before_request
+def _sign_in_first():
+    """Everything but the list of programmes is for signed-in residents."""
+    if request.endpoint != "apply.start" and not current_user.is_authenticated:
+        if current_app.login_manager.login_view:
+            return current_app.login_manager.unauthorized()  # to the sign-in page and back
+        abort(403)  # "please sign in first", until a sign-in page exists
+    return None
+
+
+@bp.context_processor
+def _journey_context():
+    return {
+        "programme_text": programmes.text,
+        "sections": BY_KEY,
+        "status_labels": STATUS_LABELS,
+        "result_labels": RESULT_LABELS,
+        "relationship_hints": dict(ON_BEHALF),
+    }
+
+
+@bp.cli.command("purge-drafts")
+def purge_drafts_command():
+    """Delete drafts not changed for a year (as the privacy notice says)."""
+    print(applications.purge_stale_drafts())
+
+
+# ── helpers ───────────────────────────────────────────────────────────────────────────────
+
+def _draft(draft_id: int):
+    """The signed-in account's draft; a draft already submitted leads to its confirmation."""
+    draft = applications.draft_of(current_user.id, draft_id)
+    if draft is None:
+        submitted = applications.submitted_from_draft(current_user.id, draft_id)
+        if submitted is not None:
+            abort(redirect(url_for("apply.confirmation", reference=submitted.reference), 303))
+        abort(404)
+    return draft
+
+
+def _journey(draft) -> Journey:
+    return Journey(draft, documents.of_draft(draft.id))
+
+
+def _returning() -> bool:
+    return request.args.get("return") == "check"
+
+
+def _action(endpoint: str, **values) -> str:
+    if _returning():
+        values["return"] = "check"
+    return url_for(endpoint, **values)
+
+
+def _next_page(draft):
+    target = "apply.check" if _returning() else "apply.task_list"
+    return redirect(url_for(target, draft_id=draft.id), 303)
+
+
+def _back(draft) -> str:
+    return url_for("apply.check" if _returning() else "apply.task_list", draft_id=draft.id)
+
+
+def _section_page(step: str, draft, journey: Journey, form, **context):
+    """Render a section's question page and remember that the applicant is on it."""
+    template = f"apply/{'relationship' if step == 'who' else step}.html"
+    applications.note_step(draft, step)
+    return render_template(template, form=form, draft=draft, journey=journey,
+                           programme_name=programmes.name(draft.programme),
+                           action=_action(request.endpoint, draft_id=draft.id),
+                           back=_back(draft), **context)
+
+
+def _duplicate_message(problem: DuplicateApplication, programme: str) -> str:
+    if problem.own:
+        return _("申请对象已经有一份“%(programme)s”的申请正在办理（受理编号%(reference)s），"
+                 "同一事项不能重复申请。", programme=programmes.name(programme),
+                 reference=problem.application.reference)
+    return _("申请对象已经有一份“%(programme)s”的申请正在办理，同一事项不能重复申请。"
+             "如果这份申请不是您或家人提交的，请拨打12385或联系户籍所在街道。",
+             programme=programmes.name(programme))
+
+
+def _language() -> str:
+    return i18n.current_language().code
+
+
+# ── start ─────────────────────────────────────────────────────────────────────────────────
+
+@bp.get("/")
+def start():
+    drafts = []
+    if current_user.is_authenticated:
+        drafts = [Journey(d) for d in applications.drafts_of(current_user.id)
+                  if programmes.get(d.programme) is not None]
+    login_view = current_app.login_manager.login_view
+    sign_in_url = None
+    if not current_user.is_authenticated and login_view:
+        sign_in_url = url_for(login_view, next=request.full_path.rstrip("?"))
+    return render_template("apply/start.html", groups=programmes.by_group(),
+                           offline=programmes.offline(), drafts=drafts,
+                           programme_names={d.draft.programme: programmes.name(d.draft.programme)
+                                            for d in drafts},
+                           section_titles={k: s.title for k, s in BY_KEY.items()},
+                           sign_in_url=sign_in_url)
+
+
+@bp.route("/<programme>/", methods=["GET", "POST"])
+def choose_person(programme: str):
+    found = programmes.get(programme)
+    if found is None:
+        abort(404)
+    form = forms.WhoForm(applications.known_people(current_user))
+    duplicate = None
+    if form.validate_on_submit():
+        who = form.who.data
+        who = int(who.removeprefix("person-")) if who.startswith("person-") else who
+        try:
+            draft = applications.start_draft(current_user, programme, who)
+        except DuplicateApplication as problem:
+            duplicate = problem
+            form.who.errors.append(_duplicate_message(problem, programme))
+        else:
+            if not (draft.answers or {}).get("relationship"):
+                return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
+            return redirect(url_for("apply.task_list", draft_id=draft.id), 303)
+    return render_template("apply/choose_person.html", form=form, programme=found,
+                           programme_name=programmes.text(found.name), duplicate=duplicate,
+                           documents=programmes.to_upload(programme))
+
+
+# ── the task list ─────────────────────────────────────────────────────────────────────────
+
+@bp.get("/drafts/<int:draft_id>/")
+def task_list(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    return render_template("apply/task_list.html", draft=draft, journey=journey,
+                           programme_name=programmes.name(draft.programme),
+                           completed_keys=[s.key for s in journey.sections()
+                                           if journey.complete(s.key)],
+                           resume=BY_KEY.get(draft.current_step or ""))
+
+
+@bp.route("/drafts/<int:draft_id>/relationship", methods=["GET", "POST"])
+def relationship(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    if journey.for_self:
+        return redirect(url_for("apply.task_list", draft_id=draft.id))
+    form = forms.RelationshipForm(data={"relationship": journey.relationship},
+                                  guardian_reason=journey.guardian_reason)
+    if form.validate_on_submit():
+        applications.save_relationship(draft, form.relationship.data)
+        return _next_page(draft)
+    return _section_page("who", draft, journey, form)
+
+
+@bp.route("/drafts/<int:draft_id>/personal", methods=["GET", "POST"])
+def personal(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    saved = journey.part("personal")
+    initial = {k: saved.get(k) for k in ("full_name", "phone", "address", "street")}
+    if journey.for_self:
+        initial["full_name"] = initial["full_name"] or current_user.display_name
+        initial["phone"] = initial["phone"] or current_user.phone
+    form = forms.PersonalDetailsForm(data=initial, language=_language(),
+                                     id_saved=bool(saved.get("id_hash")))
+    duplicate = None
+    if form.validate_on_submit():
+        try:
+            applications.save_personal(
+                draft, full_name=form.full_name.data, id_number=form.id_number.data,
+                phone=form.phone.data, address=form.address.data, street=form.street.data)
+        except DraftExists as problem:
+            form.id_number.errors.append(_draft_exists_message(problem))
+        except DuplicateApplication as problem:
+            duplicate = problem
+            form.id_number.errors.append(_duplicate_message(problem, draft.programme))
+        else:
+            if _journey(draft).guardian_missing and not journey.for_self:
+                return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
+            return _next_page(draft)
+    return _section_page("personal", draft, journey, form, saved=saved,
+                         duplicate=duplicate)
+
+
+def _draft_exists_message(problem: DraftExists) -> str:
+    return _("您已经为这个人填写过一份这项申请的草稿。请回到“网上申请”首页，"
+             "在“继续填写”中打开那一份。")
+
+
+@bp.route("/drafts/<int:draft_id>/certificate", methods=["GET", "POST"])
+def certificate(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    saved = journey.part("certificate")
+    initial = {}
+    if "has_certificate" in saved:
+        initial = {"has_certificate": "yes" if saved["has_certificate"] else "no",
+                   "category": saved.get("category"),
+                   "grade": str(saved["grade"]) if saved.get("grade") else None,
+                   "valid_until": saved.get("valid_until")}
+    form = forms.CertificateForm(data=initial,
+                                 id_number_hash=journey.part("personal").get("id_hash"),
+                                 saved_number=saved.get("number_masked"))
+    if form.validate_on_submit():
+        has = form.has_certificate.data == "yes"
+        applications.save_certificate(
+            draft, has_certificate=has, certificate=form.certificate if has else None,
+            category=form.category.data, grade=int(form.grade.data) if has else None,
+            valid_until=form.valid_until.data if has else None)
+        if _journey(draft).guardian_missing and not journey.for_self:
+            return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
+        return _next_page(draft)
+    return _section_page("certificate", draft, journey, form, saved=saved)
+
+
+@bp.route("/drafts/<int:draft_id>/household", methods=["GET", "POST"])
+def household(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    form = forms.HouseholdForm(data=journey.part("household"))
+    if form.validate_on_submit():
+        applications.save_section(draft, "household", {"household": form.household.data})
+        return _next_page(draft)
+    return _section_page("household", draft, journey, form)
+
+
+@bp.route("/drafts/<int:draft_id>/payment", methods=["GET", "POST"])
+def payment(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    if not programmes.pays_money(draft.programme):
+        abort(404)
+    initial = dict(journey.part("payment"))
+    if not initial and journey.person_name:
+        initial["account_holder"] = journey.person_name
+    form = forms.PaymentForm(data=initial)
+    if form.validate_on_submit():
+        applications.save_section(draft, "payment", {
+            "method": form.method.data, "bank_name": form.bank_name.data.strip(),
+            "account_holder": form.account_holder.data, "card_number": form.card_number.data})
+        return _next_page(draft)
+    return _section_page("payment", draft, journey, form)
+
+
+@bp.route("/drafts/<int:draft_id>/questions", methods=["GET", "POST"])
+def questions(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    facts = programmes.question_facts(draft.programme)
+    if not facts:
+        abort(404)
+    form = forms.questions_form(facts, journey.part("questions"))
+    if form.validate_on_submit():
+        answers = {fact.name: forms.question_value(fact, form[fact.name].data) for fact in facts}
+        applications.save_section(draft, "questions", answers)
+        return _next_page(draft)
+    return _section_page("questions", draft, journey, form, facts=facts)
+
+
+# ── documents ─────────────────────────────────────────────────────────────────────────────
+
+def _upload_problem(reason: str) -> str:
+    return {
+        "empty": _("这个文件是空的，请重新选择。"),
+        "too_large": _("文件不能超过10MB。请把照片拍小一些，或把PDF分成几个文件上传。"),
+        "type": _("只能上传照片（JPG、PNG格式）或PDF文件。这个文件不是这几种格式。"),
+    }[reason]
+
+
+@bp.route("/drafts/<int:draft_id>/documents", methods=["GET", "POST"])
+def documents_page(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    required = journey.required_documents()
+    kinds = {d.kind for d in required if not d.filled_online}
+    kind = request.args.get("kind")
+    # One upload box per document; the app-wide CSRF check covers them (their fields are
+    # prefixed, so the page carries the token itself).
+    upload_forms = {d.kind: forms.UploadForm(prefix=d.kind, formdata=None, meta={"csrf": False})
+                    for d in required if not d.filled_online}
+    failed = None
+    if request.method == "POST":
+        if kind:
+            if kind not in kinds:
+                abort(404)
+            form = upload_forms[kind] = forms.UploadForm(prefix=kind, meta={"csrf": False})
+            if form.validate_on_submit():
+                try:
+                    documents.store(form.file.data, kind=kind, account_id=current_user.id,
+                                    draft_id=draft.id)
+                except documents.UploadRefused as problem:
+                    form.file.errors.append(_upload_problem(problem.reason))
+                else:
+                    return redirect(_action("apply.documents_page", draft_id=draft.id)
+                                    + f"#{kind}", 303)
+            failed = form
+        else:
+            done = forms.DocumentsDoneForm()
+            if done.validate_on_submit():
+                applications.save_section(draft, "documents_done", True)
+                return _next_page(draft)
+            abort(400)
+    applications.note_step(draft, "documents")
+    return render_template(
+        "apply/documents.html", draft=draft, journey=journey, required=required,
+        upload_forms=upload_forms, form=failed, done_form=forms.DocumentsDoneForm(),
+        remove_form=forms.RemoveDocumentForm(), uploaded=journey.uploaded_by_kind(),
+        programme_name=programmes.name(draft.programme), accept=documents.ACCEPT,
+        readable_size=documents.readable_size, back=_back(draft),
+        returning=_returning())
+
+
+def _draft_document(draft, document_id: int):
+    document = documents.owned_by(document_id, current_user.id)
+    if document is None or document.draft_id != draft.id:
+        abort(404)
+    return document
+
+
+@bp.route("/drafts/<int:draft_id>/documents/<int:document_id>/replace", methods=["GET", "POST"])
+def replace_document(draft_id: int, document_id: int):
+    draft = _draft(draft_id)
+    document = _draft_document(draft, document_id)
+    form = forms.UploadForm()
+    if form.validate_on_submit():
+        try:
+            documents.replace(document, form.file.data, account_id=current_user.id)
+        except documents.UploadRefused as problem:
+            form.file.errors.append(_upload_problem(problem.reason))
+        else:
+            return redirect(_action("apply.documents_page", draft_id=draft.id)
+                            + f"#{document.kind}", 303)
+    label = next((d.label for d in _journey(draft).required_documents()
+                  if d.kind == document.kind), "")
+    return render_template("apply/replace_document.html", form=form, draft=draft,
+                           document=document, label=label, accept=documents.ACCEPT,
+                           programme_name=programmes.name(draft.programme),
+                           action=_action("apply.replace_document", draft_id=draft.id,
+                                          document_id=document.id),
+                           back=_action("apply.documents_page", draft_id=draft.id))
+
+
+@bp.post("/drafts/<int:draft_id>/documents/<int:document_id>/remove")
+def remove_document(draft_id: int, document_id: int):
+    draft = _draft(draft_id)
+    document = _draft_document(draft, document_id)
+    if not forms.RemoveDocumentForm().validate_on_submit():
+        abort(400)
+    kind = document.kind
+    documents.remove(document)
+    return redirect(_action("apply.documents_page", draft_id=draft.id) + f"#{kind}", 303)
+
+
+@bp.get("/documents/<int:document_id>")
+def download_document(document_id: int):
+    document = documents.owned_by(document_id, current_user.id)
+    if document is None:
+        abort(404)
+    response = send_file(documents.path_of(document), mimetype=document.content_type,
+                         as_attachment=True, download_name=document.original_name,
+                         max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ── consent, check answers, submit ────────────────────────────────────────────────────────
+
+@bp.route("/drafts/<int:draft_id>/consent", methods=["GET", "POST"])
+def consent(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    form = forms.ConsentForm(data={"consent": journey.complete("consent")})
+    if form.validate_on_submit():
+        applications.give_consent(draft)
+        return _next_page(draft)
+    office = programmes.get(draft.programme).office
+    street = street_by_code(journey.part("personal").get("street") or "")
+    return _section_page("consent", draft, journey, form,
+                         office_name=programmes.text(office.name),
+                         street_name=street.name(_language()) if street else None)
+
+
+@bp.route("/drafts/<int:draft_id>/check", methods=["GET", "POST"])
+def check(draft_id: int):
+    draft = _draft(draft_id)
+    journey = _journey(draft)
+    form = forms.DeclarationForm()
+    problems = []
+    if request.method == "POST":
+        declared = form.validate()
+        problems = journey.problems()
+        if declared and not problems:
+            try:
+                application = applications.submit(draft.id, current_user,
+                                                  locale=i18n.current_language().locale)
+            except DraftGone:  # submitted a moment ago by a second click
+                return redirect(url_for("apply.task_list", draft_id=draft.id), 303)
+            except DuplicateApplication as problem:
+                problems = [("personal", _duplicate_message(problem, draft.programme))]
+            else:
+                return redirect(url_for("apply.confirmation",
+                                        reference=application.reference), 303)
+        form.form_errors.extend(message for _key, message in problems)
+    applications.note_step(draft, "check")
+    return render_template("apply/check.html", form=form, draft=draft, journey=journey,
+                           problems=problems, precheck=journey.precheck(),
+                           programme_name=programmes.name(draft.programme),
+                           uploaded=journey.uploaded_by_kind(),
+                           not_uploaded=journey.documents_not_uploaded())
+
+
+@bp.route("/drafts/<int:draft_id>/delete", methods=["GET", "POST"])
+def delete_draft(draft_id: int):
+    draft = _draft(draft_id)
+    form = forms.RemoveDocumentForm()
+    if form.validate_on_submit():
+        applications.delete_draft(draft)
+        return redirect(url_for("apply.start"), 303)
+    return render_template("apply/delete_draft.html", form=form, draft=draft,
+                           journey=_journey(draft),
+                           programme_name=programmes.name(draft.programme))
+
+
+# ── after submitting ──────────────────────────────────────────────────────────────────────
+
+def _own_application(reference: str):
+    application = applications.application_of(current_user.id, reference)
+    if application is None:
+        abort(404)
+    return application
+
+
+def _application_context(application) -> dict:
+    street = street_by_code(application.street)
+    street_name = street.name(_language()) if street else application.street
+    return {
+        "application": application,
+        "programme_name": programmes.name(application.programme),
+        "street_name": street_name,
+        "steps": next_steps(street_name),
+        "person_name": (application.answers.get("personal") or {}).get("full_name")
+        or application.person.full_name,
+        "masked_phone": mask_mobile(application.applicant.phone),
+        "relationship_label": RELATIONSHIP_LABELS.get(application.relationship_to_person, ""),
+        "status_label": STATUSES[application.status].label,
+        "submitted_at": format_datetime(application.submitted_at, "long"),
+    }
+
+
+@bp.get("/applications/<reference>/")
+def confirmation(reference: str):
+    application = _own_application(reference)
+    return render_template("apply/confirmation.html", **_application_context(application))
+
+
+@bp.get("/applications/<reference>/receipt")
+def receipt(reference: str):
+    application = _own_application(reference)
+    uploaded = [d for d in application.documents if d.removed_at is None]
+    return render_template("apply/receipt.html", uploaded=uploaded,
+                           **_application_context(application))

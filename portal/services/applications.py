@@ -1,0 +1,424 @@
+"""Applications in progress (drafts) and their submission.
+
+A draft belongs to one account, one programme and one person. Every page of the journey saves
+into it, so an application can be finished on another day or another device. Submitting turns
+the draft into an Application in one transaction: the draft is consumed there, so a second
+submit (refresh, back button, double click) finds nothing and creates nothing.
+
+What the draft holds (Draft.answers):
+  relationship  self | guardian | family | agent | village_staff
+  personal      full_name, id_hash, id_masked, birth_date (ISO), sex, phone, address, street
+                – the ID number itself is never stored, only its keyed hash and masked form
+  certificate   has_certificate, and with one: number_masked, id_hash, category, grade,
+                valid_until (ISO or None)
+  household     household
+  payment       method, bank_name, account_holder, card_number
+  questions     {eligibility fact: value}
+  documents_done, consent {given, at}
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
+from ..models._columns import utcnow
+from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
+from . import documents, identity
+from .references import new_reference
+
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+# Sections copied from an earlier application for the same person ("never ask twice").
+KNOWN_SECTIONS = ("personal", "certificate", "household", "payment", "questions")
+REFERENCE_ATTEMPTS = 5
+
+
+class DuplicateApplication(Exception):
+    """The person already has an active application for the programme."""
+
+    def __init__(self, application: Application, own: bool):
+        super().__init__(application.reference)
+        self.application = application
+        self.own = own  # made by this account: the reference may be shown
+
+
+class DraftExists(Exception):
+    """This account already has a draft for the same person and programme."""
+
+    def __init__(self, draft: Draft):
+        super().__init__(draft.id)
+        self.draft = draft
+
+
+class DraftGone(Exception):
+    """The draft is no longer there – already submitted or deleted."""
+
+
+# ── Reading ───────────────────────────────────────────────────────────────────────────────
+
+def drafts_of(account_id: int) -> list[Draft]:
+    return list(db.session.scalars(select(Draft).where(Draft.account_id == account_id)
+                                   .order_by(Draft.updated_at.desc(), Draft.id.desc())))
+
+
+def draft_of(account_id: int, draft_id: int) -> Draft | None:
+    draft = db.session.get(Draft, draft_id)
+    return draft if draft is not None and draft.account_id == account_id else None
+
+
+def application_of(account_id: int, reference: str) -> Application | None:
+    return db.session.scalar(select(Application).where(
+        Application.reference == reference, Application.applicant_account_id == account_id))
+
+
+def submitted_from_draft(account_id: int, draft_id: int) -> Application | None:
+    """The application a draft became (for a repeated submit of the same draft)."""
+    recent = db.session.scalars(select(Application).where(
+        Application.applicant_account_id == account_id).order_by(Application.id.desc())
+        .limit(50))
+    return next((a for a in recent if (a.answers or {}).get("draft_id") == draft_id), None)
+
+
+def known_people(account: Account) -> list[Person]:
+    """People this account has applied for before (not the account holder), newest first."""
+    rows = db.session.scalars(
+        select(Person).join(Application, Application.person_id == Person.id)
+        .where(Application.applicant_account_id == account.id,
+               Application.relationship_to_person != "self")
+        .order_by(Application.id.desc()))
+    seen, people = set(), []
+    for person in rows:
+        if person.id not in seen and person.id != account.person_id:
+            seen.add(person.id)
+            people.append(person)
+    return people
+
+
+def active_application(person_id: int | None, programme: str) -> Application | None:
+    if person_id is None:
+        return None
+    active = [code for code, status in STATUSES.items() if status.active]
+    return db.session.scalar(select(Application).where(
+        Application.person_id == person_id, Application.programme == programme,
+        Application.status.in_(active)).order_by(Application.id.desc()))
+
+
+def _check_not_duplicate(person_id: int | None, programme: str, account_id: int) -> None:
+    existing = active_application(person_id, programme)
+    if existing is not None:
+        raise DuplicateApplication(existing, existing.applicant_account_id == account_id)
+
+
+# ── Starting and saving drafts ────────────────────────────────────────────────────────────
+
+def start_draft(account: Account, programme: str, who: str | int) -> Draft:
+    """Open the draft for `who` ("self", the id of a person from known_people(), or "other"):
+    the existing one if there is one, else a new one pre-filled with what is already known.
+
+    Raises DuplicateApplication when the person already has an active application."""
+    answers: dict = {}
+    person_id = None
+    if who == "self":
+        person_id = account.person_id
+        _check_not_duplicate(person_id, programme, account.id)
+        for draft in _drafts_for(account.id, programme):
+            if (draft.answers or {}).get("relationship") == "self":
+                return draft
+        answers = {"relationship": "self", **_known_about_self(account)}
+    elif who != "other":
+        person = next((p for p in known_people(account) if p.id == who), None)
+        if person is None:
+            raise LookupError(who)
+        person_id = person.id
+        _check_not_duplicate(person_id, programme, account.id)
+        for draft in _drafts_for(account.id, programme):
+            if draft.person_id == person_id:
+                return draft
+        answers = _known_from_applications(account.id, person_id)
+    draft = Draft(account_id=account.id, programme=programme, person_id=person_id,
+                  answers=answers)
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def _drafts_for(account_id: int, programme: str) -> list[Draft]:
+    return list(db.session.scalars(select(Draft).where(
+        Draft.account_id == account_id, Draft.programme == programme)))
+
+
+def _latest_application(account_id: int, person_id: int | None,
+                        relationship: str | None = None) -> Application | None:
+    query = select(Application).where(Application.applicant_account_id == account_id)
+    if person_id is not None:
+        query = query.where(Application.person_id == person_id)
+    if relationship is not None:
+        query = query.where(Application.relationship_to_person == relationship)
+    return db.session.scalar(query.order_by(Application.id.desc()).limit(1))
+
+
+def _known_from_applications(account_id: int, person_id: int | None,
+                             relationship: str | None = None) -> dict:
+    """What this account told us about the person in its latest application for them."""
+    earlier = _latest_application(account_id, person_id, relationship)
+    if earlier is None:
+        return {}
+    answers = earlier.answers or {}
+    known = {key: answers[key] for key in KNOWN_SECTIONS if answers.get(key)}
+    known["relationship"] = earlier.relationship_to_person
+    return known
+
+
+def _known_about_self(account: Account) -> dict:
+    known = _known_from_applications(account.id, account.person_id, "self")
+    known.pop("relationship", None)
+    person = account.person
+    if "personal" not in known and person is not None:
+        known["personal"] = {
+            "full_name": person.full_name, "id_hash": person.id_number_hash,
+            "id_masked": person.id_number_masked, "birth_date": person.birth_date.isoformat(),
+            "sex": person.sex, "phone": person.phone or account.phone,
+            "address": person.address, "street": person.street,
+        }
+        known["personal"] = {k: v for k, v in known["personal"].items() if v}
+    return known
+
+
+def _save(draft: Draft, **sections) -> None:
+    answers = dict(draft.answers or {})
+    answers.update(sections)
+    draft.answers = answers  # a new dict, so the JSON column sees the change
+    draft.updated_at = utcnow()
+    db.session.commit()
+
+
+def save_relationship(draft: Draft, relationship: str) -> None:
+    _save(draft, relationship=relationship)
+
+
+def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone: str,
+                  address: str, street: str) -> None:
+    """Save the personal details. `id_number` empty: keep the number on file.
+
+    Raises DraftExists (another draft of this account is for the same person and programme)
+    or DuplicateApplication (the person already has an active application for it)."""
+    personal = dict((draft.answers or {}).get("personal") or {})
+    if id_number:
+        parsed = identity.parse_id_number(id_number)
+        digest = identity.lookup_hash(parsed.value)
+        for other in _drafts_for(draft.account_id, draft.programme):
+            if other.id != draft.id and \
+                    ((other.answers or {}).get("personal") or {}).get("id_hash") == digest:
+                raise DraftExists(other)
+        person = db.session.scalar(select(Person).where(Person.id_number_hash == digest))
+        _check_not_duplicate(person.id if person else None, draft.programme, draft.account_id)
+        draft.person_id = person.id if person else None
+        personal.update(id_hash=digest, id_masked=identity.mask(parsed.value),
+                        birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)
+    personal.update(full_name=full_name, phone=phone, address=address.strip(), street=street)
+    _save(draft, personal=personal)
+
+
+def save_certificate(draft: Draft, *, has_certificate: bool, certificate=None,
+                     category: str | None = None, grade: int | None = None,
+                     valid_until: date | None = None) -> None:
+    """`certificate`: a checked portal.forms.validators.Certificate, or None to keep the number
+    on file. Only the masked number and the hash of its ID part are kept, never the number."""
+    if not has_certificate:
+        _save(draft, certificate={"has_certificate": False})
+        return
+    saved = (draft.answers or {}).get("certificate") or {}
+    value = {
+        "has_certificate": True,
+        "number_masked": saved.get("number_masked"), "id_hash": saved.get("id_hash"),
+        "category": category, "grade": grade,
+        "valid_until": valid_until.isoformat() if valid_until else None,
+    }
+    if certificate is not None:
+        value.update(number_masked=identity.mask(certificate.number),
+                     id_hash=identity.lookup_hash(certificate.id_number),
+                     category=certificate.category, grade=certificate.grade)
+    _save(draft, certificate=value)
+
+
+def save_section(draft: Draft, section: str, value) -> None:
+    """Save one section's answers as they are (household, payment, questions, consent…)."""
+    _save(draft, **{section: value})
+
+
+def give_consent(draft: Draft) -> None:
+    _save(draft, consent={"given": True, "at": utcnow().isoformat()})
+
+
+def note_step(draft: Draft, step: str) -> None:
+    """Remember the page the applicant is on, to bring them back to it next time."""
+    if draft.current_step != step:
+        draft.current_step = step
+        db.session.commit()
+
+
+def delete_draft(draft: Draft) -> None:
+    files = documents.delete_for_draft(draft.id)
+    db.session.delete(draft)
+    db.session.commit()
+    for path in files:
+        path.unlink(missing_ok=True)
+
+
+def purge_stale_drafts(now: datetime | None = None, days: int = 365) -> int:
+    """Delete drafts not changed for `days` (the privacy notice promises one year)."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    stale = list(db.session.scalars(select(Draft).where(Draft.updated_at < cutoff)))
+    for draft in stale:
+        delete_draft(draft)
+    return len(stale)
+
+
+# ── Submitting ────────────────────────────────────────────────────────────────────────────
+
+def submit(draft_id: int, account: Account, *, locale: str) -> Application:
+    """Turn the draft into a submitted application, in one transaction: the person (found by
+    ID number or created), the application with a new reference, its first status event, its
+    documents, the text message – and the draft is consumed.
+
+    Raises DraftGone when the draft is no longer there (already submitted: the caller shows
+    the confirmation) and DuplicateApplication when the person already has an active
+    application for the programme. The caller checks that the draft is complete first."""
+    try:
+        # Claim the draft: the row lock makes a concurrent second submit wait, and then find
+        # the draft gone.
+        claimed = db.session.execute(
+            update(Draft).where(Draft.id == draft_id, Draft.account_id == account.id)
+            .values(updated_at=utcnow())).rowcount
+        if not claimed:
+            raise DraftGone(draft_id)
+        draft = db.session.get(Draft, draft_id, populate_existing=True)
+        answers = dict(draft.answers)
+        person = _person_for(answers["personal"], answers.get("certificate") or {})
+        _check_not_duplicate(person.id, draft.programme, account.id)
+        if answers["relationship"] == "self" and account.person_id is None:
+            account.person_id = person.id
+
+        now = utcnow()
+        answers.update(draft_id=draft.id, declaration={"given": True, "at": now.isoformat()})
+        application = _insert_application(
+            programme=draft.programme, person_id=person.id, applicant_account_id=account.id,
+            relationship_to_person=answers["relationship"], answers=answers,
+            status="submitted", street=answers["personal"]["street"], locale=locale,
+            submitted_at=now, status_changed_at=now,
+            due_at=deadline(now, time_limits()["submitted"]),
+        )
+        db.session.add(StatusEvent(application_id=application.id, from_status=None,
+                                   to_status="submitted", actor_account_id=account.id))
+        documents.move_to_application(draft.id, application.id)
+        db.session.delete(draft)
+        notify_submitted(application)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return application
+
+
+def _insert_application(**values) -> Application:
+    """Insert with a new reference; on the unlikely collision, try another one."""
+    for attempt in range(REFERENCE_ATTEMPTS):
+        application = Application(reference=new_reference(), **values)
+        try:
+            with db.session.begin_nested():
+                db.session.add(application)
+                db.session.flush()
+            return application
+        except IntegrityError:
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _person_for(personal: dict, certificate: dict) -> Person:
+    """The person with this ID number; created from the answers if new. An existing person's
+    record is only completed, never overwritten: the application keeps what was entered."""
+    person = db.session.scalar(select(Person).where(Person.id_number_hash == personal["id_hash"]))
+    values = {
+        "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],
+        "id_number_masked": personal["id_masked"],
+        "birth_date": date.fromisoformat(personal["birth_date"]), "sex": personal["sex"],
+        "street": personal.get("street"), "address": personal.get("address"),
+        "phone": personal.get("phone"),
+        "disability_category": certificate.get("category"),
+        "disability_grade": certificate.get("grade"),
+        "certificate_number_masked": certificate.get("number_masked"),
+    }
+    if person is None:
+        person = Person(**values)
+        db.session.add(person)
+        db.session.flush()
+        return person
+    for field, value in values.items():
+        if value is not None and getattr(person, field) in (None, ""):
+            setattr(person, field, value)
+    return person
+
+
+# ── Time limits ───────────────────────────────────────────────────────────────────────────
+
+def time_limits() -> dict[str, int]:
+    """Working days allowed in each state: the deployment's STEP_TIME_LIMITS, else the
+    defaults of the status machine."""
+    return {**DEFAULT_TIME_LIMITS, **current_app.config.get("STEP_TIME_LIMITS", {})}
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) after `start`."""
+    day = start
+    while days > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def deadline(start: datetime, days: int) -> datetime:
+    """The end of the working day `days` working days after `start` (Beijing time), in UTC."""
+    local_day = start.astimezone(LOCAL_TIME).date()
+    end = datetime.combine(add_working_days(local_day, days), time(23, 59, 59), LOCAL_TIME)
+    return end.astimezone(timezone.utc)
+
+
+# ── Messages ──────────────────────────────────────────────────────────────────────────────
+
+def notify_submitted(application: Application) -> OutboxMessage:
+    """The text message that confirms a submission – the reference and where to follow it,
+    nothing about the person, their disability or the programme (the SMS backend adds the
+    registered sender signature). Added to the caller's transaction.
+
+    The one place that sends it: point it at portal.services.sms once that exists."""
+    account = application.applicant or db.session.get(Account, application.applicant_account_id)
+    with force_locale(application.locale):
+        body = _("您提交的申请已收到，受理编号%(reference)s。"
+                 "请登录平台查看办理进度，咨询请拨打12385。", reference=application.reference)
+    message = OutboxMessage(channel="sms", recipient=account.phone, locale=application.locale,
+                            body=body, application_id=application.id)
+    db.session.add(message)
+    return message
+
+
+@dataclass(frozen=True)
+class Stage:
+    status: str
+    working_days: int
+
+
+def stages_after_submission() -> list[Stage]:
+    """The review stages an application goes through, with their time limits."""
+    limits = time_limits()
+    return [Stage(code, limits[code]) for code in
+            ("submitted", "accepted", "street_checked", "district_reviewed") if code in limits]

@@ -1,0 +1,168 @@
+"""Uploaded documents: photos (JPEG, PNG) and PDF files up to 10 MB.
+
+The type is read from the file's first bytes, never from its name or the browser's claim.
+Files are stored under app.config["UPLOAD_FOLDER"] (outside static/) with random names and are
+served back only through an authorised view.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+
+from ..extensions import db
+from ..models import Document
+
+MAX_BYTES = 10 * 1024 * 1024
+# (first bytes, content type) – what a file must start with to be accepted.
+SIGNATURES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"%PDF-", "application/pdf"),
+)
+ACCEPT = ",".join(content_type for _head, content_type in SIGNATURES)
+_CHUNK = 64 * 1024
+
+
+class UploadRefused(Exception):
+    """The file cannot be kept. `reason`: "empty", "too_large" or "type"."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type the file's first bytes show, or None if it is none we accept."""
+    return next((kind for signature, kind in SIGNATURES if head.startswith(signature)), None)
+
+
+def folder() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path_of(document: Document) -> Path:
+    return folder() / document.storage_name
+
+
+def _clean_name(filename: str | None) -> str:
+    """The name as the resident knows it, without any folder and without control characters."""
+    name = os.path.basename((filename or "").replace("\\", "/")).strip()
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    return name[-200:] or "file"
+
+
+def _write(stream, target: Path) -> tuple[int, str, bytes]:
+    """Copy the upload to `target`; return (size, sha256, first bytes). Refuses early when the
+    file grows past the limit."""
+    digest, size, head = hashlib.sha256(), 0, b""
+    with target.open("xb") as out:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise UploadRefused("too_large")
+            if len(head) < 16:
+                head += chunk[:16 - len(head)]
+            digest.update(chunk)
+            out.write(chunk)
+    return size, digest.hexdigest(), head
+
+
+def store(upload, *, kind: str, account_id: int, draft_id: int | None = None,
+          application_id: int | None = None) -> Document:
+    """Keep an uploaded file (a werkzeug FileStorage) and record it; commits.
+
+    Raises UploadRefused when it is empty, larger than 10 MB, or not a JPEG, PNG or PDF.
+    """
+    storage_name = secrets.token_hex(16)
+    target = folder() / storage_name
+    try:
+        size, sha256, head = _write(upload.stream, target)
+        if size == 0:
+            raise UploadRefused("empty")
+        content_type = sniff(head)
+        if content_type is None:
+            raise UploadRefused("type")
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    document = Document(
+        kind=kind, storage_name=storage_name, original_name=_clean_name(upload.filename),
+        content_type=content_type, size_bytes=size, sha256=sha256,
+        uploaded_by_account_id=account_id, draft_id=draft_id, application_id=application_id,
+    )
+    db.session.add(document)
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        target.unlink(missing_ok=True)
+        raise
+    return document
+
+
+def remove(document: Document) -> None:
+    """Remove a document from a draft: the row and the file go. Commits."""
+    path = path_of(document)
+    db.session.delete(document)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+
+
+def replace(document: Document, upload, *, account_id: int) -> Document:
+    """Put a new file in the place of `document` (same draft, same kind); the old one goes."""
+    new = store(upload, kind=document.kind, account_id=account_id, draft_id=document.draft_id,
+                application_id=document.application_id)
+    remove(document)
+    return new
+
+
+def of_draft(draft_id: int) -> list[Document]:
+    return list(db.session.scalars(
+        select(Document).where(Document.draft_id == draft_id, Document.removed_at.is_(None))
+        .order_by(Document.id)))
+
+
+def move_to_application(draft_id: int, application_id: int) -> None:
+    """Within the caller's transaction: the draft's documents now belong to the application."""
+    db.session.execute(update(Document).where(Document.draft_id == draft_id)
+                       .values(application_id=application_id, draft_id=None))
+
+
+def delete_for_draft(draft_id: int) -> list[Path]:
+    """Within the caller's transaction: forget the draft's documents; returns the files to
+    delete once the transaction has committed."""
+    paths = [path_of(d) for d in of_draft(draft_id)]
+    db.session.execute(delete(Document).where(Document.draft_id == draft_id))
+    return paths
+
+
+def readable_size(size_bytes: int) -> str:
+    if size_bytes >= 1024 * 1024:
+        return f"{size_bytes / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size_bytes / 1024))} KB"
+
+
+def owned_by(document_id: int, account_id: int) -> Document | None:
+    """The document if this account uploaded it or owns the draft or application it belongs
+    to; None otherwise (the caller answers 404, so nobody learns that it exists)."""
+    from ..models import Application, Draft
+
+    document = db.session.get(Document, document_id)
+    if document is None or document.removed_at is not None:
+        return None
+    owners = {document.uploaded_by_account_id}
+    if document.draft_id:
+        draft = db.session.get(Draft, document.draft_id)
+        owners.add(draft.account_id if draft else None)
+    if document.application_id:
+        application = db.session.get(Application, document.application_id)
+        owners.add(application.applicant_account_id if application else None)
+    return document if account_id in owners else None

@@ -1,0 +1,307 @@
+"""Submitting: one transaction, a unique reference, the confirmation and the receipt, the text
+message, no duplicates and an idempotent submit."""
+import re
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.models import (Account, Application, Document, Draft, OutboxMessage, Person,
+                           StatusEvent)
+from portal.services import applications, identity
+from portal.services import references
+from tests.apply_support import (MOTHER_ID, fill_all, personal, post, sign_in, start_for_other)
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def count(db, model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def submit(client, draft_id):
+    return post(client, f"/apply/drafts/{draft_id}/check", {"declaration": "y"})
+
+
+@pytest.fixture()
+def ready(client, db):
+    """A signed-in daughter with a complete nursing-allowance draft for her mother."""
+    sign_in(client)
+    draft_id = start_for_other(client)
+    fill_all(client, draft_id)
+    return draft_id
+
+
+def test_submitting_creates_the_application_its_history_and_a_message(client, db, ready):
+    response = submit(client, ready)
+    assert response.status_code == 303
+    application = db.session.scalar(select(Application))
+    assert response.headers["Location"].endswith(f"/apply/applications/{application.reference}/")
+    assert re.fullmatch(r"HY-\d{4}-[34679ACDEFGHJKMNPQRTUVWXY]{6}", application.reference)
+    assert application.status == "submitted" and application.programme == "nursing_allowance"
+    assert application.relationship_to_person == "family" and application.street == "ganting"
+    assert application.answers["declaration"]["given"] is True
+    assert application.answers["consent"]["given"] is True
+    assert application.due_at is not None
+    [event] = db.session.scalars(select(StatusEvent)).all()
+    assert (event.application_id, event.from_status, event.to_status) == \
+        (application.id, None, "submitted")
+    person = db.session.get(Person, application.person_id)
+    assert person.full_name == "王秀英" and person.birth_date == date(1950, 4, 8)
+    assert person.id_number_hash == identity.lookup_hash(MOTHER_ID)
+    assert (person.disability_category, person.disability_grade) == ("physical", 1)
+    [document] = db.session.scalars(select(Document)).all()
+    assert document.application_id == application.id and document.draft_id is None
+    assert count(db, Draft) == 0
+
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.recipient == "13911112222" and message.application_id == application.id
+    assert message.channel == "sms" and message.status == "pending"
+    assert application.reference in message.body and "12385" in message.body
+    for secret in ("王秀英", MOTHER_ID, identity.mask(MOTHER_ID), "残疾", "护理", "肢体"):
+        assert secret not in message.body
+
+
+def test_the_confirmation_page(client, db, ready):
+    response = client.get(submit(client, ready).headers["Location"])
+    application = db.session.scalar(select(Application))
+    page = text(response)
+    assert "申请已提交" in page and application.reference in page
+    assert '<div class="panel">' in response.get_data(as_text=True)
+    for expected in ("甘亭街道便民服务中心在3个工作日内受理您的申请。",
+                     "受理后，街道在10个工作日内完成初审，报区残联。",
+                     "区残联在10个工作日内审核。", "12385", "139****2222", "查看并打印申请回执"):
+        assert expected in page, expected
+
+
+def test_the_receipt_prints(client, db, ready):
+    submit(client, ready)
+    application = db.session.scalar(select(Application))
+    response = client.get(f"/apply/applications/{application.reference}/receipt")
+    page = text(response)
+    for expected in ("申请回执", application.reference, "重度残疾人护理补贴", "王秀英",
+                     identity.mask(MOTHER_ID), "家属", "甘亭街道便民服务中心", "已提交", "1份"):
+        assert expected in page, expected
+    assert MOTHER_ID not in page
+    assert 'href="/static/css/print.css" media="print"' in response.get_data(as_text=True)
+
+
+def test_a_second_submit_creates_nothing_and_shows_the_confirmation(client, db, ready):
+    first = submit(client, ready)
+    second = submit(client, ready)
+    assert second.status_code == 303
+    assert second.headers["Location"] == first.headers["Location"]
+    assert count(db, Application) == 1 and count(db, StatusEvent) == 1
+    assert count(db, OutboxMessage) == 1 and count(db, Person) == 1
+    # The back button to the check page or the task list leads there too.
+    for page in ("check", "", "personal"):
+        response = client.get(f"/apply/drafts/{ready}/{page}")
+        assert response.status_code == 303
+        assert response.headers["Location"] == first.headers["Location"]
+
+
+def test_the_draft_is_claimed_inside_the_transaction(client, db, ready):
+    account = db.session.scalar(select(Account))
+    submit(client, ready)
+    with pytest.raises(applications.DraftGone):
+        applications.submit(ready, account, locale="zh_Hans_CN")
+    assert count(db, Application) == 1
+
+
+def test_a_failure_while_submitting_leaves_the_draft_and_creates_nothing(client, db, ready,
+                                                                          monkeypatch):
+    def broken(application):
+        raise RuntimeError("the outbox is broken")
+
+    monkeypatch.setattr(applications, "notify_submitted", broken)
+    response = submit(client, ready)
+    assert response.status_code == 500
+    assert count(db, Application) == 0 and count(db, StatusEvent) == 0
+    assert count(db, Person) == 0 and count(db, OutboxMessage) == 0
+    assert db.session.get(Draft, ready) is not None
+    assert db.session.scalar(select(Document)).draft_id == ready
+
+
+def test_a_reference_collision_is_retried(client, db, ready, monkeypatch):
+    taken = "HY-2026-AAAAAA"
+    db.session.add(Application(
+        reference=taken, programme="living_allowance", person_id=_someone(db).id,
+        applicant_account_id=db.session.scalar(select(Account)).id,
+        relationship_to_person="self", answers={}, status="withdrawn", street="ganting"))
+    db.session.commit()
+    offered = iter([taken, taken, "HY-2026-CCCCCC"])
+    monkeypatch.setattr(applications, "new_reference", lambda: next(offered))
+    assert submit(client, ready).status_code == 303
+    assert db.session.scalar(select(Application).where(
+        Application.programme == "nursing_allowance")).reference == "HY-2026-CCCCCC"
+
+
+def _someone(db) -> Person:
+    person = Person(full_name="某人", id_number_hash="x" * 64, id_number_masked="1101****0000",
+                    birth_date=date(1960, 1, 1), sex="male")
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def test_references_are_in_the_documented_form():
+    assert re.fullmatch(r"HY-2026-[34679ACDEFGHJKMNPQRTUVWXY]{6}",
+                        references.new_reference(date(2026, 1, 1)))
+
+
+# ── not ready, not declared ───────────────────────────────────────────────────────────────
+
+def test_an_incomplete_draft_cannot_be_sent_and_says_what_is_missing(client, db):
+    sign_in(client)
+    draft_id = start_for_other(client)
+    post(client, *personal(draft_id))
+    tasks = client.get(f"/apply/drafts/{draft_id}/").get_data(as_text=True)
+    assert f'href="/apply/drafts/{draft_id}/check"' not in tasks
+    response = submit(client, draft_id)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<title>错误：检查您的申请" in page
+    assert f'<a href="/apply/drafts/{draft_id}/certificate">请完成“残疾人证”。</a>' in page
+    assert f'<a href="/apply/drafts/{draft_id}/consent">请完成“个人信息授权”。</a>' in page
+    assert count(db, Application) == 0
+
+
+def test_the_declaration_must_be_ticked(client, db, ready):
+    response = post(client, f"/apply/drafts/{ready}/check", {})
+    assert response.status_code == 200
+    assert '<a href="#declaration">请勾选声明后再提交申请。</a>' in response.get_data(as_text=True)
+    assert count(db, Application) == 0
+
+
+def test_consent_is_separate_and_explains_who_sees_what_and_for_how_long(client, db):
+    sign_in(client)
+    draft_id = start_for_other(client)
+    post(client, *personal(draft_id))
+    page = text(client.get(f"/apply/drafts/{draft_id}/consent"))
+    for expected in ("个人信息保护法", "敏感个人信息", "谁能看到", "甘亭街道便民服务中心",
+                     "区残联", "保存多久", "一年后删除", "撤回同意"):
+        assert expected in page, expected
+    response = post(client, f"/apply/drafts/{draft_id}/consent", {})
+    assert "请勾选同意后再继续。" in text(response)
+    check = client.get(f"/apply/drafts/{draft_id}/check").get_data(as_text=True)
+    assert 'name="consent"' not in check and 'name="declaration"' in check
+
+
+# ── no duplicates ─────────────────────────────────────────────────────────────────────────
+
+def test_one_active_application_per_person_and_programme(client, db, ready):
+    submit(client, ready)
+    reference = db.session.scalar(select(Application.reference))
+    draft_id = start_for_other(client)
+    response = post(client, *personal(draft_id))
+    assert response.status_code == 200
+    page = text(response)
+    assert f"申请对象已经有一份“重度残疾人护理补贴”的申请正在办理（受理编号{reference}），" \
+        "同一事项不能重复申请。" in page
+    assert f'href="/apply/applications/{reference}/"' in response.get_data(as_text=True)
+    assert "进度查询" in page
+
+
+def test_the_known_person_choice_is_refused_too(client, db, ready):
+    submit(client, ready)
+    person = db.session.scalar(select(Person))
+    response = post(client, "/apply/nursing_allowance/", {"who": f"person-{person.id}"})
+    assert response.status_code == 200
+    assert "同一事项不能重复申请" in text(response)
+    # Another programme for the same person is fine.
+    response = post(client, "/apply/living_allowance/", {"who": f"person-{person.id}"})
+    assert response.status_code == 303
+
+
+def test_someone_elses_application_is_not_revealed(app, client, db, ready):
+    submit(client, ready)
+    reference = db.session.scalar(select(Application.reference))
+    with app.test_client() as neighbour:
+        sign_in(neighbour, "13900000009", "邻居")
+        draft_id = start_for_other(neighbour)
+        response = post(neighbour, *personal(draft_id))
+        page = text(response)
+        assert "同一事项不能重复申请" in page and "12385" in page
+        assert reference not in page
+
+
+def test_after_a_withdrawal_the_person_can_apply_again(client, db, ready):
+    submit(client, ready)
+    application = db.session.scalar(select(Application))
+    application.status = "withdrawn"
+    db.session.commit()
+    draft_id = start_for_other(client)
+    assert post(client, *personal(draft_id)).status_code == 303
+
+
+def test_the_duplicate_check_holds_at_the_moment_of_submitting(client, db, ready):
+    """Another account's application arrives while this draft is waiting."""
+    from tests.apply_support import make_account
+
+    other = make_account("13900000009", "邻居")
+    person = Person(full_name="王秀英", id_number_hash=identity.lookup_hash(MOTHER_ID),
+                    id_number_masked=identity.mask(MOTHER_ID), birth_date=date(1950, 4, 8),
+                    sex="female")
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(Application(reference="HY-2026-DDDDDD", programme="nursing_allowance",
+                               person_id=person.id, applicant_account_id=other.id,
+                               relationship_to_person="family", answers={},
+                               status="accepted", street="ganting"))
+    db.session.commit()
+    response = submit(client, ready)
+    assert response.status_code == 200
+    assert "同一事项不能重复申请" in text(response)
+    assert count(db, Application) == 1 and db.session.get(Draft, ready) is not None
+
+
+# ── other people's applications; time limits ──────────────────────────────────────────────
+
+def test_confirmation_and_receipt_are_for_the_applicant_only(app, client, db, ready):
+    submit(client, ready)
+    reference = db.session.scalar(select(Application.reference))
+    with app.test_client() as stranger:
+        sign_in(stranger, "13900000009", "陌生人")
+        assert stranger.get(f"/apply/applications/{reference}/").status_code == 404
+        assert stranger.get(f"/apply/applications/{reference}/receipt").status_code == 404
+
+
+@pytest.mark.parametrize("start, days, expected", [
+    (date(2026, 11, 27), 3, date(2026, 12, 2)),   # Friday + 3 → Wednesday
+    (date(2026, 11, 28), 3, date(2026, 12, 2)),   # Saturday + 3 → Wednesday
+    (date(2026, 11, 23), 3, date(2026, 11, 26)),  # Monday + 3 → Thursday
+    (date(2026, 11, 23), 10, date(2026, 12, 7)),
+    (date(2026, 11, 23), 0, date(2026, 11, 23)),
+])
+def test_working_days(start, days, expected):
+    assert applications.add_working_days(start, days) == expected
+
+
+def test_the_deadline_is_the_end_of_a_working_day_in_beijing():
+    submitted = datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc)  # Saturday 01:00 in Beijing
+    assert applications.deadline(submitted, 3) == datetime(2026, 12, 2, 15, 59, 59,
+                                                            tzinfo=timezone.utc)
+
+
+def test_time_limits_come_from_configuration(app):
+    with app.app_context():
+        assert applications.time_limits()["submitted"] == 3
+        app.config["STEP_TIME_LIMITS"] = {"submitted": 5}
+        try:
+            assert applications.time_limits()["submitted"] == 5
+        finally:
+            del app.config["STEP_TIME_LIMITS"]
+
+
+def test_stale_drafts_are_purged_after_a_year(client, db):
+    sign_in(client)
+    draft_id = start_for_other(client)
+    draft = db.session.get(Draft, draft_id)
+    assert applications.purge_stale_drafts() == 0
+    later = draft.updated_at.replace(tzinfo=timezone.utc) if draft.updated_at.tzinfo is None \
+        else draft.updated_at
+    from datetime import timedelta
+    assert applications.purge_stale_drafts(now=later + timedelta(days=366)) == 1
+    assert count(db, Draft) == 0
