@@ -66,8 +66,11 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .account.routes import bp as account
     from .apply.routes import bp as apply
+    from .indicators.routes import bp as indicators
     from .public.routes import bp as public
+    from .public_notice.routes import bp as notice
+    from .staff.routes import bp as staff
     from .staff_auth.routes import bp as staff_auth
 
-    for blueprint in (public, account, staff_auth, apply):
+    for blueprint in (public, account, staff_auth, apply, staff, notice, indicators):
         app.register_blueprint(blueprint)

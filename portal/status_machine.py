@@ -1,12 +1,18 @@
 """The application status machine – the one place that says what may happen next.
 
-Views ask `allowed_actions(status, role)`; services call `transition(...)`.
-Time limits are in working days and come from configuration (STEP_TIME_LIMITS).
+Views ask `allowed_actions(status, role, programme)`; the one operation that moves an
+application is `portal.services.status_changes.apply_action`.
+Who handles each stage depends on the programme: 两项补贴 (living and nursing allowance) are
+decided by 区民政 (civil_affairs), every other programme by 区残联 (district_reviewer).
+Time limits are in working days and come from configuration (data/time_limits.yaml).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
+import yaml
 from flask_babel import lazy_gettext as _l
 
 
@@ -54,7 +60,8 @@ ACTIONS = {a.code: a for a in (
            ("civil_affairs", "district_reviewer")),
     Action("publish", _l("进入公示"), ("approved",), "public_notice",
            ("civil_affairs", "district_reviewer")),
-    Action("start_payment", _l("开始发放"), ("public_notice",), "paying",
+    # From approved only for programmes without a public notice (see _fits_programme).
+    Action("start_payment", _l("开始发放"), ("approved", "public_notice"), "paying",
            ("civil_affairs", "district_reviewer")),
     Action("request_info", _l("要求补充材料"), REVIEW_STATES, "needs_info",
            ("street_officer", "district_reviewer", "civil_affairs"), needs_message=True),
@@ -65,22 +72,96 @@ ACTIONS = {a.code: a for a in (
            ("applicant",)),
 )}
 
-# Working days allowed in each state before it is overdue (configurable per deployment).
-DEFAULT_TIME_LIMITS = {
-    "submitted": 3,
-    "accepted": 10,
-    "street_checked": 10,
-    "district_reviewed": 10,
-    "needs_info": 30,
+STAFF_ACTING_ROLES = ("street_officer", "district_reviewer", "civil_affairs")
+
+# 两项补贴: decided by 区民政 and published in the 公示 before payment.
+TWO_SUBSIDIES = ("living_allowance", "nursing_allowance")
+PUBLIC_NOTICE_PROGRAMMES = TWO_SUBSIDIES
+# The states in which the decider (区民政 or 区残联, by programme) holds the application.
+DECISION_STATES = ("district_reviewed", "approved", "public_notice")
+# Whose turn it is in each state (the decider's states are filled in per programme).
+STAGE_ROLES = {
+    "submitted": "street_officer",
+    "accepted": "street_officer",
+    "street_checked": "district_reviewer",
+    "needs_info": "applicant",
 }
+
+TIME_LIMITS_FILE = Path(__file__).parent / "data" / "time_limits.yaml"
+
+
+@cache
+def time_limit_settings() -> dict:
+    return yaml.safe_load(TIME_LIMITS_FILE.read_text(encoding="utf-8"))
+
+
+def time_limit(status: str) -> int | None:
+    """Working days allowed in `status` before it is overdue; None: no time limit."""
+    return time_limit_settings()["working_days"].get(status)
+
+
+def due_soon_working_days() -> int:
+    """An application is "due soon" with this many working days left or fewer."""
+    return int(time_limit_settings()["due_soon_working_days"])
+
+
+def public_notice_days() -> int:
+    """Calendar days a 公示 stays on the public notice page after publication."""
+    return int(time_limit_settings()["public_notice_days"])
+
+
+# Working days allowed in each state before it is overdue (kept for callers of the old name).
+DEFAULT_TIME_LIMITS = dict(time_limit_settings()["working_days"])
 
 
 class TransitionNotAllowed(Exception):
     pass
 
 
-def allowed_actions(status: str, role: str) -> list[Action]:
-    return [a for a in ACTIONS.values() if status in a.sources and role in a.roles]
+def decider_role(programme: str) -> str:
+    """Who approves or rejects an application for `programme` after the district review."""
+    return "civil_affairs" if programme in TWO_SUBSIDIES else "district_reviewer"
+
+
+def stage_role(status: str, programme: str) -> str | None:
+    """The role whose turn it is: whose queue an application in `status` sits in."""
+    if status in DECISION_STATES:
+        return decider_role(programme)
+    return STAGE_ROLES.get(status)
+
+
+def allowed_actions(status: str, role: str, programme: str | None = None) -> list[Action]:
+    """The actions `role` may take in `status`. With `programme`, staff may act only on the
+    stage they own (street, district review, decision by programme)."""
+    actions = [a for a in ACTIONS.values() if status in a.sources and role in a.roles]
+    if programme is None:
+        return actions
+    return [a for a in actions if _fits_programme(a, status, role, programme)]
+
+
+def _fits_programme(action: Action, status: str, role: str, programme: str) -> bool:
+    if role in STAFF_ACTING_ROLES and role != stage_role(status, programme):
+        return False
+    if action.code == "publish" and programme not in PUBLIC_NOTICE_PROGRAMMES:
+        return False
+    if action.code == "start_payment" and status == "approved":
+        return programme not in PUBLIC_NOTICE_PROGRAMMES
+    return True
+
+
+def statuses_handled_by(role: str) -> list[tuple[str, tuple[str, ...] | None, bool]]:
+    """The states whose queue belongs to `role`, as (status, programmes, include):
+    programmes None – any programme; include False – every programme except those listed."""
+    found: list[tuple[str, tuple[str, ...] | None, bool]] = []
+    for status, owner in STAGE_ROLES.items():
+        if owner == role:
+            found.append((status, None, True))
+    for status in DECISION_STATES:
+        if role == "civil_affairs":
+            found.append((status, TWO_SUBSIDIES, True))
+        elif role == "district_reviewer":
+            found.append((status, TWO_SUBSIDIES, False))
+    return found
 
 
 def target_of(action_code: str, status: str, previous_status: str | None = None) -> str:

@@ -46,13 +46,32 @@ def make_id_number(area: str, born: date, sequence: int) -> str:
     return first17 + identity.check_character(first17)
 
 
-# (name, birth date, sequence – odd male / even female, category, grade, programme, status)
+# (name, birth date, sequence – odd male / even female, category, grade, programme, status
+#  [, street, days in the present status])
 PEOPLE = (
     ("王秀兰", date(1951, 3, 14), 22, "physical", 1, "nursing_allowance", "submitted"),
     ("张建国", date(1968, 9, 2), 15, "visual", 2, "living_allowance", "accepted"),
     ("马玉芳", date(1979, 12, 30), 42, "hearing", 3, "assistive_devices", "needs_info"),
     ("杜小龙", date(2012, 6, 1), 31, "intellectual", 2, "child_rehab", "approved"),
+    # One application in every other state, one overdue, one in another street (staff console).
+    ("刘桂芝", date(1958, 7, 21), 44, "physical", 2, "living_allowance", "street_checked"),
+    ("陈志强", date(1972, 4, 9), 17, "mental", 1, "nursing_allowance", "district_reviewed"),
+    ("赵淑珍", date(1949, 1, 26), 28, "visual", 1, "nursing_allowance", "public_notice"),
+    ("孙立新", date(1965, 10, 3), 33, "physical", 2, "living_allowance", "paying", "ganting", 20),
+    ("周海燕", date(1983, 5, 17), 46, "hearing", 2, "rehab_services", "rejected"),
+    ("吴国栋", date(1990, 8, 8), 19, "physical", 3, "vocational_training", "withdrawn"),
+    ("黄德明", date(1955, 11, 5), 37, "physical", 1, "living_allowance", "submitted", "ganting",
+     12),
+    ("郑春梅", date(1962, 2, 11), 48, "intellectual", 2, "living_allowance", "submitted",
+     "yuxia"),
 )
+# Fixed reference numbers, so the browser suite can open each demo application by address.
+REFERENCES = {
+    "王秀兰": "HY-2026-DEMA3C", "张建国": "HY-2026-DEMA4C", "马玉芳": "HY-2026-DEMA6C",
+    "杜小龙": "HY-2026-DEMA7C", "刘桂芝": "HY-2026-DEMA9C", "陈志强": "HY-2026-DEMACC",
+    "赵淑珍": "HY-2026-DEMADC", "孙立新": "HY-2026-DEMAEC", "周海燕": "HY-2026-DEMAFC",
+    "吴国栋": "HY-2026-DEMAGC", "黄德明": "HY-2026-DEMAHC", "郑春梅": "HY-2026-DEMAJC",
+}
 
 
 def seed() -> list[DemoAccount]:
@@ -69,7 +88,8 @@ def seed() -> list[DemoAccount]:
         accounts[demo.role] = account
     db.session.flush()
 
-    for name, born, sequence, category, grade, programme, status in PEOPLE:
+    for name, born, sequence, category, grade, programme, status, *more in PEOPLE:
+        street, days = (more + ["ganting", 2][len(more):])[:2]
         id_number = make_id_number("610118", born, sequence)
         digest = identity.lookup_hash(id_number)
         if db.session.scalar(select(Person).where(Person.id_number_hash == digest)):
@@ -77,43 +97,62 @@ def seed() -> list[DemoAccount]:
         parsed = identity.parse_id_number(id_number)
         person = Person(
             full_name=name, id_number_hash=digest, id_number_masked=identity.mask(id_number),
-            birth_date=parsed.birth_date, sex=parsed.sex, street="ganting",
-            address="鄠邑区甘亭街道示例社区1号", phone="13900000001",
+            birth_date=parsed.birth_date, sex=parsed.sex, street=street,
+            address="鄠邑区甘亭街道示例社区1号" if street == "ganting" else "鄠邑区余下街道示例村2号", phone="13900000001",
             disability_category=category, disability_grade=grade,
             certificate_number_masked=identity.mask(id_number) + "**",
         )
         db.session.add(person)
         db.session.flush()
-        _demo_application(person, accounts, programme, status)
+        _demo_application(person, accounts, programme, status, street, days)
     db.session.commit()
     return list(ACCOUNTS)
 
 
-def _demo_application(person, accounts, programme, status):
+def _demo_application(person, accounts, programme, status, street="ganting", days=2):
+    from .. import status_machine
+    from .working_days import due_at_for
+
     now = datetime.now(timezone.utc)
+    changed = now - timedelta(days=days)
     resident = accounts["resident"]
     application = Application(
-        reference=new_reference(), programme=programme, person_id=person.id,
-        applicant_account_id=resident.id,
+        reference=REFERENCES.get(person.full_name) or new_reference(), programme=programme,
+        person_id=person.id, applicant_account_id=resident.id,
         relationship_to_person="family" if person.full_name != "李梅" else "self",
-        answers={"demo": True}, status=status, street="ganting",
-        submitted_at=now - timedelta(days=6), status_changed_at=now - timedelta(days=2),
-        due_at=now + timedelta(days=5),
+        answers={"demo": True}, status=status, street=street,
+        submitted_at=changed - timedelta(days=4), status_changed_at=changed,
+        due_at=due_at_for(status, changed),
     )
     db.session.add(application)
     db.session.flush()
+    review = ["submitted", "accepted", "street_checked", "district_reviewed"]
     path = {
         "submitted": ["submitted"],
         "accepted": ["submitted", "accepted"],
         "needs_info": ["submitted", "accepted", "needs_info"],
-        "approved": ["submitted", "accepted", "street_checked", "district_reviewed", "approved"],
+        "street_checked": review[:3],
+        "district_reviewed": review,
+        "approved": [*review, "approved"],
+        "public_notice": [*review, "approved", "public_notice"],
+        "paying": [*review, "approved", "public_notice", "paying"],
+        "rejected": ["submitted", "accepted", "rejected"],
+        "withdrawn": ["submitted", "withdrawn"],
     }[status]
+    decider = accounts[status_machine.decider_role(programme)]
+    actors = {"district_reviewed": accounts["district_reviewer"], "approved": decider,
+              "public_notice": decider, "paying": decider, "withdrawn": resident}
+    messages = {
+        "needs_info": "请补充一张清晰的残疾人证照片（四个角都要拍全）。",
+        "rejected": "经核实，您目前已享受同类康复服务，暂不能重复申请。如有疑问，请拨打12385。",
+    }
     previous = None
     for step in path:
-        message = "请补充一张清晰的残疾人证照片（四个角都要拍全）。" if step == "needs_info" else None
         db.session.add(StatusEvent(
             application_id=application.id, from_status=previous, to_status=step,
-            actor_account_id=None if step == "submitted" else accounts["street_officer"].id,
-            message_to_applicant=message,
+            actor_account_id=None if step == "submitted" else
+            actors.get(step, accounts["street_officer"]).id,
+            message_to_applicant=messages.get(step),
+            created_at=changed if step == status else changed - timedelta(days=1),
         ))
         previous = step

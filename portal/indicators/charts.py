@@ -1,0 +1,100 @@
+"""Horizontal bar charts drawn as inline SVG: the geometry is worked out here, the template
+only writes it out. Every bar carries its own text ("2021年：98.37%"), so no meaning rests on
+colour; the page shows the same numbers again as a table."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+WIDTH = 640
+FONT = 14            # px in the chart's own units
+LINE = 20            # height of one line of label text
+BAR = 22             # height of one bar
+BAR_GAP = 6
+GROUP_GAP = 18
+VALUE_ROOM = 190     # room right of the longest bar for its text
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+    css: str          # chart__bar--<css>
+
+
+@dataclass(frozen=True)
+class Bar:
+    series: Series
+    text: str
+    x: float
+    y: float
+    width: float
+    text_x: float
+    text_y: float
+
+
+@dataclass(frozen=True)
+class Group:
+    lines: tuple[str, ...]
+    first_line_y: float
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    description: str
+    width: int
+    height: float
+    groups: tuple[Group, ...]
+    series: tuple[Series, ...]
+
+
+def _text_width(text: str) -> float:
+    return sum(FONT if unicodedata.east_asian_width(ch) in "WF" else FONT * 0.56
+               for ch in text)
+
+
+def wrap(text: str, width: float = WIDTH) -> tuple[str, ...]:
+    """Break a label into lines that fit: between words for English, anywhere for Chinese."""
+    lines: list[str] = []
+    current = ""
+    tokens = text.split(" ") if " " in text else list(text)
+    joiner = " " if " " in text else ""
+    for token in tokens:
+        candidate = f"{current}{joiner}{token}" if current else token
+        if current and _text_width(candidate) > width:
+            lines.append(current)
+            current = token
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return tuple(lines)
+
+
+def bar_chart(chart_id: str, title: str, description: str, series: list[Series],
+              rows: list[tuple[str, list[tuple[str, float, str]]]],
+              max_value: float | None = None) -> Chart:
+    """rows: (label, [(series key, value, text on the bar)]) – one group of bars per row."""
+    by_key = {s.key: s for s in series}
+    top = max_value or max((value for _label, bars in rows for _k, value, _t in bars),
+                           default=1) or 1
+    plot = WIDTH - VALUE_ROOM
+    y = 0.0
+    groups = []
+    for label, bars in rows:
+        lines = wrap(label)
+        first_line_y = y + FONT
+        y += LINE * len(lines) + 4
+        drawn = []
+        for key, value, text in bars:
+            length = max(2.0, plot * max(value, 0) / top)
+            drawn.append(Bar(by_key[key], text, 0, y, round(length, 1),
+                             round(length + 8, 1), y + BAR / 2 + FONT * 0.35))
+            y += BAR + BAR_GAP
+        groups.append(Group(lines, first_line_y, tuple(drawn)))
+        y += GROUP_GAP
+    return Chart(chart_id, title, description, WIDTH, round(y, 1), tuple(groups),
+                 tuple(series))

@@ -1,0 +1,89 @@
+"""/indicators: the plan's main indicators (专栏1), with what the portal's own data shows."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Blueprint, render_template
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..services import indicators as plan
+from ..services import working_days
+from ..staff import display
+from . import charts
+
+bp = Blueprint("indicators", __name__)
+
+
+def _amount(indicator: plan.Indicator, figure: plan.Figure, locale: str) -> str:
+    shown = figure.display(indicator.unit, locale)
+    if figure.value is None or indicator.unit == "percent":
+        return shown
+    if indicator.unit == "people":
+        return _("%(number)s人", number=shown)
+    return _("%(number)s人次", number=shown)
+
+
+def _count(indicator: plan.Indicator, number: int) -> str:
+    if indicator.unit == "person_times":
+        return _("%(number)s人次", number=number)
+    return _("%(number)s件", number=number) if not indicator.comparable else _(
+        "%(number)s人", number=number)
+
+
+@bp.get("/indicators")
+def index():
+    locale = str(get_locale())
+    year = working_days.local_date(datetime.now(timezone.utc)).year
+    indicators = plan.indicators()
+    counts = plan.portal_counts(year)
+    baseline = charts.Series("baseline", _("2021年基数"), "baseline")
+    target = charts.Series("target", _("2025年目标"), "target")
+    received = charts.Series("received", _("%(year)s年本平台收到的申请", year=year), "received")
+    approved = charts.Series("approved", _("%(year)s年本平台批准的申请", year=year), "approved")
+
+    def label(i):
+        return _("%(number)s. %(name)s", number=i.number, name=i.name.in_locale(locale))
+
+    def plan_bars(i):
+        return [("baseline", i.baseline.value, _("2021年：%(value)s", value=_amount(i, i.baseline, locale))),
+                ("target", i.target.value, _("2025年：%(value)s", value=_amount(i, i.target, locale)))]
+
+    percent = [i for i in indicators if i.unit == "percent"
+               and i.baseline.value is not None and i.target.value is not None]
+    counted = [i for i in indicators if i.unit != "percent"]
+    measured = [i for i in indicators if i.programmes]
+
+    percent_chart = charts.bar_chart(
+        "chart-percent", _("百分比指标：2021年基数和2025年目标"),
+        _("横条图。%(count)s项百分比指标，每项两条：2021年基数和2025年目标。具体数字见图下的表格。",
+          count=len(percent)),
+        [baseline, target], [(label(i), plan_bars(i)) for i in percent], max_value=100)
+    count_rows = []
+    for i in counted:
+        bars = plan_bars(i)
+        if i.comparable:
+            bars.append(("approved", counts[i.number].approved, _(
+                "%(year)s年本平台批准：%(value)s", year=year,
+                value=_count(i, counts[i.number].approved))))
+        count_rows.append((label(i), bars))
+    count_chart = charts.bar_chart(
+        "chart-counts", _("人数指标：2021年基数、2025年目标和本平台今年的数字"),
+        _("横条图。%(count)s项按人数计的指标，每项有2021年基数、2025年目标，以及本平台今年批准的申请数。具体数字见图下的表格。",
+          count=len(counted)),
+        [baseline, target, approved], count_rows)
+    portal_chart = charts.bar_chart(
+        "chart-portal", _("%(year)s年本平台办理情况", year=year),
+        _("横条图。与规划指标有关的各项服务，每项两条：今年通过本平台收到的申请数和批准的申请数。具体数字见图下的表格。"),
+        [received, approved],
+        [(label(i), [("received", counts[i.number].received,
+                      _("收到：%(value)s", value=_count(i, counts[i.number].received))),
+                     ("approved", counts[i.number].approved,
+                      _("批准：%(value)s", value=_count(i, counts[i.number].approved)))])
+         for i in measured])
+    return render_template(
+        "indicators/index.html", indicators=indicators, counts=counts, year=year,
+        source=plan.source().in_locale(locale), amount=lambda i, f: _amount(i, f, locale),
+        count=_count, percent=percent, counted=counted, measured=measured,
+        percent_chart=percent_chart, count_chart=count_chart, portal_chart=portal_chart,
+        programme_name=display.programme_name, locale=locale)

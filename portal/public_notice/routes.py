@@ -1,0 +1,21 @@
+"""/public-notice: the 两项补贴 public notice (公示), open to everyone."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from .. import status_machine, streets
+from ..staff import display
+from . import listing
+
+bp = Blueprint("notice", __name__)
+
+
+@bp.get("/public-notice")
+def index():
+    chosen = request.args.get("street") or None
+    if chosen and streets.by_code(chosen) is None:
+        chosen = None
+    return render_template(
+        "public_notice/index.html", notices=listing.current(chosen), chosen=chosen,
+        all_streets=streets.all_streets(), days=status_machine.public_notice_days(),
+        programme_name=display.programme_name, street_name=display.street_name)

@@ -1,0 +1,104 @@
+"""The audit log: every staff view and action, written in the caller's transaction.
+
+`record()` adds a row to the session and does not commit, so an action and its audit row are
+saved together or not at all. Rows are never changed (an ORM guard in models/audit.py and, on
+PostgreSQL, a trigger added by migration 0004_staff_audit_guard).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..models import Account, AuditEvent
+
+# What can be recorded, and how the audit page names it. Keep codes short and stable.
+ACTIONS = {
+    "application.view": _l("查看申请"),
+    "application.accept": _l("受理"),
+    "application.street_check": _l("街道初审通过"),
+    "application.district_review": _l("区残联审核通过"),
+    "application.approve": _l("批准"),
+    "application.publish": _l("进入公示"),
+    "application.start_payment": _l("开始发放"),
+    "application.request_info": _l("要求补充材料"),
+    "application.reject": _l("不予批准"),
+    "application.resubmit": _l("补充后重新提交"),
+    "application.withdraw": _l("撤回申请"),
+    "document.view": _l("查看材料"),
+    "document.download": _l("下载材料"),
+    "queue.search": _l("搜索申请"),
+    "queue.export": _l("导出表格"),
+    "account.create": _l("新建工作人员账号"),
+    "account.deactivate": _l("停用工作人员账号"),
+    "audit.search": _l("查询操作记录"),
+}
+
+
+def record(actor: Account | None, action: str, object_type: str, object_id: str | None,
+           detail: dict | None = None) -> AuditEvent:
+    """Add one audit row to the current transaction (the caller commits)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        actor_account_id=actor.id if actor is not None else None,
+        action=action, object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        ip=request.remote_addr if has_request_context() else None,
+        detail=detail or {},
+    )
+    db.session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor: str | None = None        # phone number or the start of a display name
+    reference: str | None = None    # 受理编号
+    action: str | None = None       # a code from ACTIONS
+    date_from: date | None = None   # inclusive, in the district's calendar
+    date_to: date | None = None     # inclusive
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[tuple[AuditEvent, Account | None]]
+    next_before: int | None         # pass as `before_id` for the next (older) page
+
+
+def search(query: AuditQuery, before_id: int | None = None, limit: int = 50) -> AuditPage:
+    """Newest first; keyset pagination on id."""
+    from .working_days import calendar
+
+    statement = (select(AuditEvent, Account)
+                 .outerjoin(Account, Account.id == AuditEvent.actor_account_id))
+    if query.actor:
+        needle = query.actor.strip()
+        statement = statement.where(or_(Account.phone == needle,
+                                        Account.display_name.startswith(needle, autoescape=True)))
+    if query.reference:
+        statement = statement.where(AuditEvent.object_type == "application",
+                                    AuditEvent.object_id == query.reference)
+    if query.action:
+        statement = statement.where(AuditEvent.action == query.action)
+    zone = calendar().zone
+
+    def start_of(day: date) -> datetime:  # compared in UTC: SQLite keeps no offset
+        return datetime.combine(day, time(), tzinfo=zone).astimezone(timezone.utc)
+
+    if query.date_from:
+        statement = statement.where(AuditEvent.created_at >= start_of(query.date_from))
+    if query.date_to:
+        statement = statement.where(
+            AuditEvent.created_at < start_of(query.date_to + timedelta(days=1)))
+    if before_id is not None:
+        statement = statement.where(AuditEvent.id < before_id)
+    rows = db.session.execute(
+        statement.order_by(AuditEvent.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = [(event, account) for event, account in rows[:limit]]
+    return AuditPage(rows, rows[-1][0].id if more else None)

@@ -1,0 +1,139 @@
+"""The plan's main indicators (专栏1) from data/indicators.yaml, and what the portal's own data
+can add: applications received and approved this year for the programmes behind an indicator.
+
+The portal's counts cover only applications made through the portal; they are shown beside
+the plan's figures, never as the district's official rate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+from functools import cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Application, StatusEvent
+from . import working_days
+
+FILE = Path(__file__).resolve().parent.parent / "data" / "indicators.yaml"
+UNITS = ("percent", "people", "person_times")
+QUALIFIERS = ("", ">", "≥")
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    zh: str
+    en: str
+
+    def in_locale(self, locale: str | None) -> str:
+        return self.en if (locale or "").lower().startswith("en") else self.zh
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A baseline or target: a number with an optional qualifier, or words."""
+
+    value: float | None
+    qualifier: str = ""
+    text: Bilingual | None = None
+
+    def display(self, unit: str, locale: str | None) -> str:
+        if self.value is None:
+            return self.text.in_locale(locale) if self.text else ""
+        number = f"{self.value:g}"
+        suffix = "%" if unit == "percent" else ""
+        return f"{self.qualifier}{number}{suffix}"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    number: int
+    name: Bilingual
+    unit: str
+    baseline: Figure
+    target: Figure
+    binding: bool
+    programmes: tuple[str, ...] = ()
+    comparable: bool = False
+
+
+def _bilingual(node) -> Bilingual:
+    if not isinstance(node, dict) or set(node) != {"zh", "en"}:
+        raise ValueError(f"{FILE.name}: expected {{zh, en}}, got {node!r}")
+    return Bilingual(str(node["zh"]), str(node["en"]))
+
+
+def _figure(node) -> Figure:
+    if "text" in node:
+        return Figure(None, text=_bilingual(node["text"]))
+    qualifier = node.get("qualifier", "")
+    if qualifier not in QUALIFIERS:
+        raise ValueError(f"{FILE.name}: unknown qualifier {qualifier!r}")
+    return Figure(float(node["value"]), qualifier)
+
+
+@cache
+def _load() -> tuple[Bilingual, tuple[Indicator, ...]]:
+    data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
+    found = []
+    for node in data["indicators"]:
+        if node["unit"] not in UNITS:
+            raise ValueError(f"{FILE.name}: unknown unit {node['unit']!r}")
+        portal = node.get("portal") or {}
+        found.append(Indicator(
+            number=int(node["number"]), name=_bilingual(node["name"]), unit=node["unit"],
+            baseline=_figure(node["baseline"]), target=_figure(node["target"]),
+            binding=bool(node["binding"]), programmes=tuple(portal.get("programmes", ())),
+            comparable=bool(portal.get("comparable", False))))
+    return _bilingual(data["source"]), tuple(found)
+
+
+def indicators() -> tuple[Indicator, ...]:
+    return _load()[1]
+
+
+def source() -> Bilingual:
+    return _load()[0]
+
+
+APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class PortalCount:
+    received: int   # applications submitted this year
+    approved: int   # applications approved this year
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    zone = working_days.calendar().zone
+
+    def start(y: int) -> datetime:
+        return datetime.combine(date(y, 1, 1), time(), tzinfo=zone).astimezone(timezone.utc)
+
+    return start(year), start(year + 1)
+
+
+def portal_counts(year: int) -> dict[int, PortalCount]:
+    """For each indicator the portal can measure: this year's applications and approvals for
+    its programmes. Two queries, whatever the number of indicators."""
+    measured = [i for i in indicators() if i.programmes]
+    codes = sorted({code for i in measured for code in i.programmes})
+    start, end = _year_bounds(year)
+    received = dict(db.session.execute(
+        select(Application.programme, func.count())
+        .where(Application.programme.in_(codes),
+               Application.submitted_at >= start, Application.submitted_at < end)
+        .group_by(Application.programme)).all())
+    approved = dict(db.session.execute(
+        select(Application.programme, func.count(func.distinct(Application.id)))
+        .join(StatusEvent, StatusEvent.application_id == Application.id)
+        .where(Application.programme.in_(codes), StatusEvent.to_status == APPROVED,
+               StatusEvent.created_at >= start, StatusEvent.created_at < end)
+        .group_by(Application.programme)).all())
+    return {i.number: PortalCount(sum(received.get(c, 0) for c in i.programmes),
+                                  sum(approved.get(c, 0) for c in i.programmes))
+            for i in measured}

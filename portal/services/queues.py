@@ -1,0 +1,251 @@
+"""Who may see which applications, and the staff queues: filtered, searched, soonest deadline
+first, with keyset pagination that stays fast on a large table.
+
+Visibility is one rule, used by every staff view (queue, search, export, application view,
+document download) and by status_changes:
+- street officer: only the applications of their own street;
+- district reviewer (区残联): every application;
+- civil-affairs decider (区民政): only 两项补贴 (living and nursing allowance);
+- anyone else (content editor, admin, residents): none here.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import and_, false, func, or_, select, true, tuple_
+from sqlalchemy.sql.elements import ColumnElement
+
+from .. import status_machine
+from ..extensions import db
+from ..models import Account, Application, Person
+from . import identity, references, working_days
+
+VIEW_MINE, VIEW_ALL = "mine", "all"
+OVERDUE, DUE_SOON = "overdue", "due_soon"
+PAGE_SIZE = 25
+
+REFERENCE = re.compile(r"^HY-\d{4}-[0-9A-Z]{6}$")
+FULL_ID = re.compile(r"^\d{17}[\dX]$")
+LAST_FOUR = re.compile(r"^\d{3}[\dX]$")
+
+
+# --- who may see what -------------------------------------------------------------------------
+
+def visible(actor: Account) -> ColumnElement[bool]:
+    """A WHERE clause: the applications `actor` may see."""
+    role = getattr(actor, "role", None)
+    if role == "street_officer":
+        return Application.street == actor.street if actor.street else false()
+    if role == "district_reviewer":
+        return true()
+    if role == "civil_affairs":
+        return Application.programme.in_(status_machine.TWO_SUBSIDIES)
+    return false()
+
+
+def can_see(actor: Account, application: Application) -> bool:
+    """The same rule as `visible`, for one application already loaded."""
+    role = getattr(actor, "role", None)
+    if role == "street_officer":
+        return bool(actor.street) and application.street == actor.street
+    if role == "district_reviewer":
+        return True
+    if role == "civil_affairs":
+        return application.programme in status_machine.TWO_SUBSIDIES
+    return False
+
+
+def can_use_queues(actor: Account) -> bool:
+    return getattr(actor, "role", None) in status_machine.STAFF_ACTING_ROLES
+
+
+def visible_programmes(actor: Account, all_codes: list[str]) -> list[str]:
+    if getattr(actor, "role", None) == "civil_affairs":
+        return [c for c in all_codes if c in status_machine.TWO_SUBSIDIES]
+    return list(all_codes)
+
+
+def waiting_for(role: str) -> ColumnElement[bool]:
+    """A WHERE clause: the applications whose turn is with `role` (its "to do" queue)."""
+    clauses = []
+    for status, programmes, include in status_machine.statuses_handled_by(role):
+        clause = Application.status == status
+        if programmes is not None:
+            in_list = Application.programme.in_(programmes)
+            clause = and_(clause, in_list if include else ~in_list)
+        clauses.append(clause)
+    return or_(*clauses) if clauses else false()
+
+
+# --- filters and search -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueFilter:
+    view: str = VIEW_MINE           # mine | all | a status code
+    programme: str | None = None
+    deadline: str | None = None     # None | overdue | due_soon
+    q: str | None = None            # reference, full ID number, last 4 of the ID, name prefix
+
+    def as_args(self) -> dict[str, str]:
+        """The filter as query-string arguments (for links to the next page and the export)."""
+        args = {"view": self.view, "programme": self.programme, "deadline": self.deadline,
+                "q": self.q}
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass(frozen=True)
+class Search:
+    kind: str       # reference | id_number | id_last4 | name
+    value: str
+
+
+def parse_search(raw: str | None) -> Search | None:
+    text = (raw or "").strip()
+    if not text:
+        return None
+    compact = references.normalise(text)
+    if REFERENCE.match(compact):
+        return Search("reference", compact)
+    if FULL_ID.match(compact):
+        return Search("id_number", compact)
+    if LAST_FOUR.match(compact):
+        return Search("id_last4", compact)
+    return Search("name", text)
+
+
+def _search_clause(search: Search) -> ColumnElement[bool]:
+    if search.kind == "reference":
+        return Application.reference == search.value
+    if search.kind == "id_number":
+        return Person.id_number_hash == identity.lookup_hash(search.value)
+    if search.kind == "id_last4":
+        return Person.id_number_masked.endswith(search.value, autoescape=True)
+    return Person.full_name.startswith(search.value, autoescape=True)
+
+
+def _where(actor: Account, filters: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
+    clauses = [visible(actor)]
+    if filters.view == VIEW_MINE:
+        clauses.append(waiting_for(actor.role))
+    elif filters.view in status_machine.STATUSES:
+        clauses.append(Application.status == filters.view)
+    if filters.programme:
+        clauses.append(Application.programme == filters.programme)
+    if filters.deadline == OVERDUE:
+        clauses.append(Application.due_at < now)
+    elif filters.deadline == DUE_SOON:
+        last_day = working_days.add_working_days(
+            working_days.local_date(now), status_machine.due_soon_working_days())
+        clauses.append(and_(Application.due_at >= now,
+                            Application.due_at <= working_days.end_of_day(last_day)))
+    search = parse_search(filters.q)
+    if search is not None:
+        clauses.append(_search_clause(search))
+    return clauses
+
+
+# --- keyset pagination ------------------------------------------------------------------------
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def encode_cursor(application: Application) -> str:
+    """"d<microseconds>-<id>" while deadlines last, then "n<id>" for those without one."""
+    if application.due_at is None:
+        return f"n{application.id}"
+    micros = (_as_utc(application.due_at) - EPOCH) // timedelta(microseconds=1)
+    return f"d{micros}-{application.id}"
+
+
+def decode_cursor(raw: str | None) -> tuple[datetime | None, int] | None:
+    """(due_at, id) of the last row shown; None for the first page or a cursor that is not ours."""
+    if not raw:
+        return None
+    match = re.fullmatch(r"d(-?\d{1,18})-(\d{1,18})|n(\d{1,18})", raw)
+    if not match:
+        return None
+    if match.group(3):
+        return None, int(match.group(3))
+    return EPOCH + timedelta(microseconds=int(match.group(1))), int(match.group(2))
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    person: Person
+    time_left: working_days.TimeLeft | None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_cursor: str | None
+    search: Search | None
+
+
+def page(actor: Account, filters: QueueFilter, after: str | None = None,
+         limit: int = PAGE_SIZE, now: datetime | None = None) -> QueuePage:
+    """One page of the queue, soonest deadline first (those without a deadline last).
+
+    WHERE (due_at, id) > (:due_at, :id) ORDER BY due_at, id LIMIT n – and only when that runs
+    out, the rows without a deadline by id. Usually one query; two at the turn.
+    """
+    now = now or datetime.now(timezone.utc)
+    where = _where(actor, filters, now)
+    cursor = decode_cursor(after)
+    base = select(Application, Person).join(Person, Person.id == Application.person_id)
+    found: list[tuple[Application, Person]] = []
+    if cursor is None or cursor[0] is not None:
+        dated = base.where(*where, Application.due_at.is_not(None))
+        if cursor is not None:
+            dated = dated.where(tuple_(Application.due_at, Application.id) > cursor)
+        found = list(db.session.execute(
+            dated.order_by(Application.due_at, Application.id).limit(limit + 1)))
+    if len(found) <= limit and filters.deadline is None:
+        undated = base.where(*where, Application.due_at.is_(None))
+        if cursor is not None and cursor[0] is None:
+            undated = undated.where(Application.id > cursor[1])
+        found += list(db.session.execute(
+            undated.order_by(Application.id).limit(limit + 1 - len(found))))
+    more = len(found) > limit
+    found = found[:limit]
+    rows = [QueueRow(a, p, working_days.time_left(a.due_at, now)) for a, p in found]
+    next_cursor = encode_cursor(found[-1][0]) if more else None
+    return QueuePage(rows, next_cursor, parse_search(filters.q))
+
+
+def every_row(actor: Account, filters: QueueFilter, batch: int = 500,
+              now: datetime | None = None) -> Iterator[QueueRow]:
+    """Every row of the filtered queue, in queue order, read a batch at a time (for export)."""
+    now = now or datetime.now(timezone.utc)
+    after = None
+    while True:
+        result = page(actor, filters, after, limit=batch, now=now)
+        yield from result.rows
+        if result.next_cursor is None:
+            return
+        after = result.next_cursor
+
+
+@dataclass(frozen=True)
+class Summary:
+    waiting: int
+    overdue: int
+
+
+def summary(actor: Account, now: datetime | None = None) -> Summary:
+    """How many applications wait for `actor`, and how many of them are overdue."""
+    now = now or datetime.now(timezone.utc)
+    waiting, overdue = db.session.execute(
+        select(func.count(), func.count().filter(Application.due_at < now))
+        .select_from(Application)
+        .where(visible(actor), waiting_for(actor.role))
+    ).one()
+    return Summary(waiting, overdue or 0)

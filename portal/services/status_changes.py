@@ -1,0 +1,151 @@
+"""The one operation that moves an application through the status machine.
+
+    apply_action(application, action_code, actor, message=None, note=None,
+                 expected_version=None) -> StatusEvent
+
+In ONE transaction it changes the status (and its deadline), adds the StatusEvent, the
+AuditEvent and a text message to the applicant (OutboxMessage), then commits. Anything the
+caller has already put in the session (e.g. the answers of a resubmission) is committed with it.
+
+Who may act is asked of portal.status_machine (roles, and per programme who owns each stage)
+and portal.services.queues (which applications a member of staff may see). The applicant – or
+a family member they have granted access – acts as the role "applicant" (resubmit, withdraw).
+
+Two people acting at once: the Application's version column is SQLAlchemy's version_id_col,
+so the second UPDATE finds no row and the whole transaction is rolled back; the form also
+carries the version it was built from (`expected_version`). Either way: StaleApplication.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import status_machine
+from ..extensions import db
+from ..models import AccessGrant, Account, Application, OutboxMessage, StatusEvent
+from . import audit, queues, working_days
+
+
+class ActionError(Exception):
+    """Base class: the action was not taken and nothing was saved."""
+
+
+class ActionNotAllowed(ActionError):
+    """This actor may not take this action on this application in its present state."""
+
+
+class MessageRequired(ActionError):
+    """The action needs a message to the applicant (request for information, rejection)."""
+
+
+class StaleApplication(ActionError):
+    """Someone else changed the application since the actor looked at it."""
+
+
+def role_of(actor: Account, application: Application) -> str | None:
+    """The role `actor` acts in on `application`, or None when they may not act on it at all."""
+    if actor is None:
+        return None
+    if actor.is_staff:
+        return actor.role if queues.can_see(actor, application) else None
+    if actor.id == application.applicant_account_id:
+        return "applicant"
+    granted = db.session.scalar(select(AccessGrant.id).where(
+        AccessGrant.person_id == application.person_id,
+        AccessGrant.grantee_account_id == actor.id,
+        AccessGrant.revoked_at.is_(None)).limit(1))
+    return "applicant" if granted else None
+
+
+def available_actions(application: Application, actor: Account,
+                      now: datetime | None = None) -> list[status_machine.Action]:
+    """What `actor` may do with `application` now (for the buttons a view offers)."""
+    role = role_of(actor, application)
+    if role is None:
+        return []
+    actions = status_machine.allowed_actions(application.status, role, application.programme)
+    if application.status == "public_notice" and not notice_period_over(application, now):
+        # Payment starts only when the public notice has run its full period without objection.
+        actions = [a for a in actions if a.code != "start_payment"]
+    return actions
+
+
+def notice_period_over(application: Application, now: datetime | None = None) -> bool:
+    """Has the 公示 of this application (published when it entered public_notice) ended?"""
+    now = now or datetime.now(timezone.utc)
+    published = application.status_changed_at
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=timezone.utc)
+    return now >= published + timedelta(days=status_machine.public_notice_days())
+
+
+def apply_action(application: Application, action_code: str, actor: Account,
+                 message: str | None = None, note: str | None = None,
+                 expected_version: int | None = None) -> StatusEvent:
+    """Take the action and commit. Raises an ActionError (nothing saved) when it cannot."""
+    if expected_version is not None and expected_version != application.version:
+        raise StaleApplication(application.reference)
+    action = status_machine.ACTIONS.get(action_code)
+    if action is None or action not in available_actions(application, actor):
+        raise ActionNotAllowed(f"{action_code} on {application.reference} ({application.status})")
+    message = (message or "").strip() or None
+    note = (note or "").strip() or None
+    if action.needs_message and not message:
+        raise MessageRequired(action_code)
+
+    previous = _status_before_needs_info(application) if action.target is None else None
+    try:
+        target = status_machine.target_of(action_code, application.status, previous)
+    except status_machine.TransitionNotAllowed as error:
+        raise ActionNotAllowed(str(error)) from error
+
+    recipient = application.applicant.phone if application.applicant is not None else None
+    now = datetime.now(timezone.utc)
+    from_status = application.status
+    try:
+        application.status = target
+        application.status_changed_at = now
+        application.due_at = working_days.due_at_for(target, now)
+        event = StatusEvent(
+            application=application, from_status=from_status, to_status=target,
+            actor_account_id=actor.id, message_to_applicant=message, internal_note=note,
+            created_at=now,
+        )
+        db.session.add(event)
+        audit.record(actor, f"application.{action_code}", "application",
+                     application.reference,
+                     {"from": from_status, "to": target, "version": application.version,
+                      "message": bool(message), "note": bool(note)})
+        if recipient:
+            db.session.add(_text_message(application, recipient, target, message))
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleApplication(application.reference) from None
+    return event
+
+
+def _status_before_needs_info(application: Application) -> str | None:
+    return db.session.scalar(
+        select(StatusEvent.from_status)
+        .where(StatusEvent.application_id == application.id,
+               StatusEvent.to_status == "needs_info")
+        .order_by(StatusEvent.id.desc()).limit(1))
+
+
+def _text_message(application: Application, recipient: str, status: str,
+                  message: str | None) -> OutboxMessage:
+    """The text says only that there is news and the new status – never the person, the
+    programme or the staff's words, which may be sensitive (the applicant reads those signed
+    in). The SMS backend adds the registered sender signature."""
+    locale = application.locale or "zh_Hans_CN"
+    with force_locale(locale):
+        label = str(status_machine.STATUSES[status].label)
+        body = _("您的申请（受理编号%(ref)s）有新进展：%(status)s。请登录平台查看详情，"
+                 "咨询请拨打12385。", ref=application.reference, status=label)
+    return OutboxMessage(recipient=recipient, locale=locale, body=body,
+                         application_id=application.id)

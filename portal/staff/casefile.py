@@ -1,0 +1,270 @@
+"""What a member of staff sees of one application, and the audited ways to see it:
+opening it, opening or downloading its documents, exporting a queue as CSV.
+
+Every way in checks visibility (portal.services.queues) first; an application the actor may
+not see is "not found" (404), so its existence is not revealed either.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+from flask import abort, current_app
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.utils import safe_join
+
+from .. import status_machine
+from ..extensions import db
+from ..models import Account, Application, Document, StatusEvent
+from ..services import audit, queues, references, working_days
+from ..streets import by_code as street_by_code
+from . import programmes
+
+# ------------------------------------------------------------------------- opening one
+
+def find_visible(actor: Account, reference: str) -> Application:
+    """The application with this reference if `actor` may see it; else 404."""
+    application = db.session.scalar(
+        select(Application).where(Application.reference == references.normalise(reference)))
+    if application is None or not queues.can_see(actor, application):
+        abort(404)
+    return application
+
+
+def open_application(actor: Account, reference: str) -> Application:
+    """Find the application and record that `actor` looked at it (committed at once)."""
+    application = find_visible(actor, reference)
+    audit.record(actor, "application.view", "application", application.reference,
+                 {"status": application.status})
+    db.session.commit()
+    return application
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: StatusEvent
+    actor: Account | None
+
+
+def timeline(application: Application) -> list[TimelineEntry]:
+    rows = db.session.execute(
+        select(StatusEvent, Account)
+        .outerjoin(Account, Account.id == StatusEvent.actor_account_id)
+        .where(StatusEvent.application_id == application.id)
+        .order_by(StatusEvent.id)).all()
+    return [TimelineEntry(event, account) for event, account in rows]
+
+
+def current_documents(application: Application) -> list[Document]:
+    return [d for d in application.documents if d.removed_at is None]
+
+
+# ------------------------------------------------------------------------- the rules' view
+
+def facts_for(application: Application) -> dict:
+    """Eligibility facts from what the portal holds: the person's record (age, sex, disability)
+    and every answer whose name is a fact. A value the rules cannot take is left out."""
+    try:
+        from ..eligibility import FACTS
+    except ImportError:
+        return {}
+    person = application.person
+    candidates: dict = {}
+    if person is not None:
+        today = date.today()
+        born = person.birth_date
+        candidates["age"] = today.year - born.year - ((today.month, today.day)
+                                                      < (born.month, born.day))
+        candidates["sex"] = person.sex
+        candidates["disability_category"] = person.disability_category
+        candidates["disability_grade"] = person.disability_grade
+    for name, value in (application.answers or {}).items():
+        if name in FACTS:
+            candidates[name] = value
+    facts = {}
+    for name, value in candidates.items():
+        if value is None or name not in FACTS:
+            continue
+        try:
+            facts[name] = FACTS[name].check(value)
+        except ValueError:
+            continue
+    return facts
+
+
+def eligibility_outcome(application: Application):
+    """The rules' outcome for this application's programme, or None when not available."""
+    try:
+        from ..eligibility import evaluate
+    except ImportError:
+        return None
+    for outcome in evaluate(facts_for(application)):
+        if outcome.programme == application.programme:
+            return outcome
+    return None
+
+
+def fact_label(name: str) -> str:
+    try:
+        from ..eligibility import FACTS
+    except ImportError:
+        return name
+    fact = FACTS.get(name)
+    return fact.label.in_locale(str(get_locale())) if fact else name
+
+
+def answer_rows(application: Application) -> list[tuple[str, str]]:
+    """Every answer, labelled as well as the portal can, in the order given."""
+    try:
+        from ..eligibility import FACTS
+    except ImportError:
+        FACTS = {}
+    locale = str(get_locale())
+    rows = []
+    for name, value in (application.answers or {}).items():
+        fact = FACTS.get(name)
+        label = fact.label.in_locale(locale) if fact else name
+        rows.append((label, _answer_text(value, fact, locale)))
+    return rows
+
+
+def _answer_text(value, fact, locale) -> str:
+    if fact is not None and value in getattr(fact, "value_labels", {}):
+        return fact.value_labels[value].in_locale(locale)
+    if value is True:
+        return _("是")
+    if value is False:
+        return _("否")
+    if value is None or value == "":
+        return _("（未填写）")
+    if isinstance(value, list):
+        return "、".join(_answer_text(v, None, locale) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{_answer_text(v, None, locale)}" for k, v in value.items())
+    return str(value)
+
+
+# ------------------------------------------------------------------------- documents
+
+INLINE_TYPES = ("image/jpeg", "image/png", "application/pdf")
+
+
+@dataclass(frozen=True)
+class OpenedDocument:
+    path: str
+    document: Document
+    inline: bool
+
+
+def open_document(actor: Account, reference: str, document_id: int,
+                  inline: bool) -> OpenedDocument:
+    """Check, record (committed) and return where the file is. 404 when not allowed."""
+    application = find_visible(actor, reference)
+    document = db.session.get(Document, document_id)
+    if (document is None or document.application_id != application.id
+            or document.removed_at is not None):
+        abort(404)
+    path = safe_join(current_app.config["UPLOAD_FOLDER"], document.storage_name)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    inline = inline and document.content_type in INLINE_TYPES
+    audit.record(actor, "document.view" if inline else "document.download", "application",
+                 application.reference,
+                 {"document_id": document.id, "kind": document.kind})
+    db.session.commit()
+    return OpenedDocument(path, document, inline)
+
+
+# ------------------------------------------------------------------------- CSV export
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell) -> str:
+    """A cell a spreadsheet will not run as a formula: ' before = + - @ (and tab, CR)."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def time_limit_text(time_left) -> str:
+    if time_left is None:
+        return _("无时限")
+    if time_left.state == working_days.OVERDUE:
+        return _("已超期 %(days)s 个工作日", days=time_left.working_days)
+    if time_left.state == working_days.DUE_TODAY:
+        return _("今天到期")
+    return _("还剩 %(days)s 个工作日", days=time_left.working_days)
+
+
+def export_csv(actor: Account, filters: queues.QueueFilter) -> Iterator[str]:
+    """Record the export (committed), then yield the CSV: UTF-8 with BOM, masked ID numbers."""
+    search = queues.parse_search(filters.q)
+    audit.record(actor, "queue.export", "queue", None, _filter_detail(filters, search))
+    db.session.commit()
+    now = datetime.now(timezone.utc)
+    locale = str(get_locale())
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([_("受理编号"), _("项目"), _("申请对象"), _("身份证号码（已隐去部分）"),
+                         _("街道"), _("状态"), _("提交时间"), _("办理期限"), _("时限情况")])
+        yield "\ufeff" + buffer.getvalue()
+        for row in queues.every_row(actor, filters, now=now):
+            application, person = row.application, row.person
+            street = street_by_code(application.street)
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([neutralise(cell) for cell in (
+                application.reference,
+                programmes.name(application.programme),
+                person.full_name,
+                person.id_number_masked,
+                street.name(locale) if street else application.street,
+                str(status_machine.STATUSES[application.status].label),
+                format_datetime(application.submitted_at, "yyyy-MM-dd HH:mm"),
+                row.time_left.due_date.isoformat() if row.time_left else "",
+                time_limit_text(row.time_left),
+            )])
+            yield buffer.getvalue()
+
+    return generate()
+
+
+def record_search(actor: Account, filters: queues.QueueFilter) -> None:
+    """Searching for a person is recorded (what kind of search, never the full ID number)."""
+    search = queues.parse_search(filters.q)
+    if search is None:
+        return
+    audit.record(actor, "queue.search", "queue", None, _filter_detail(filters, search))
+    db.session.commit()
+
+
+def _filter_detail(filters: queues.QueueFilter, search) -> dict:
+    detail = {"view": filters.view, "programme": filters.programme,
+              "deadline": filters.deadline}
+    if search is not None:
+        shown = search.value
+        if search.kind == "id_number":
+            from ..services.identity import mask
+            shown = mask(search.value)
+        detail["search"] = {"kind": search.kind, "value": shown}
+    return {k: v for k, v in detail.items() if v}
+
+
+# ------------------------------------------------------------------------- the audit log
+
+def search_audit(actor: Account, query: audit.AuditQuery,
+                 before_id: int | None = None) -> audit.AuditPage:
+    """Search the audit log; the search itself is recorded (committed)."""
+    results = audit.search(query, before_id=before_id)
+    audit.record(actor, "audit.search", "audit", None,
+                 {key: str(value) for key, value in vars(query).items() if value})
+    db.session.commit()
+    return results

@@ -1,0 +1,117 @@
+"""How codes are shown on staff and public pages: programme, street, status and role names."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import status_machine, streets
+from . import programmes
+from .access import QUEUE_ROLES, ROLE_LABELS
+
+
+def programme_name(code: str) -> str:
+    return programmes.name(code)
+
+
+def street_name(code: str | None) -> str:
+    street = streets.by_code(code) if code else None
+    if street is None:
+        return code or ""
+    return street.name("en" if str(get_locale()).startswith("en") else "zh")
+
+
+def status_label(code: str) -> str:
+    status = status_machine.STATUSES.get(code)
+    return str(status.label) if status else code
+
+
+def role_label(role: str | None) -> str:
+    return str(ROLE_LABELS.get(role, role or ""))
+
+
+RELATIONSHIP_LABELS = {
+    "self": _l("本人"),
+    "guardian": _l("监护人"),
+    "family": _l("家属"),
+    "agent": _l("委托代理人"),
+    "village_staff": _l("村（社区）工作人员"),
+}
+
+
+def relationship_label(code: str | None) -> str:
+    return str(RELATIONSHIP_LABELS.get(code, code or ""))
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def in_locale(text) -> str:
+    """A bilingual text from the eligibility rules in the page's language (plain text as is)."""
+    return text.in_locale(_locale()) if hasattr(text, "in_locale") else str(text)
+
+
+def fact_value(fact_name: str, value) -> str:
+    """A fact's value as the rules label it (e.g. physical → 肢体残疾)."""
+    try:
+        from ..eligibility import FACTS
+    except ImportError:
+        return str(value)
+    fact = FACTS.get(fact_name)
+    label = fact.value_labels.get(value) if fact else None
+    return in_locale(label) if label is not None else str(value)
+
+
+def audit_action_label(code: str) -> str:
+    from ..services.audit import ACTIONS
+
+    return str(ACTIONS.get(code, code))
+
+
+def audit_detail(event) -> str:
+    """One plain line about an audit row's detail."""
+    detail = event.detail or {}
+    if "from" in detail and "to" in detail:
+        return _("从“%(old)s”到“%(new)s”", old=status_label(detail["from"]),
+                 new=status_label(detail["to"]))
+    if "document_id" in detail:
+        return _("材料编号 %(id)s（%(kind)s）", id=detail["document_id"],
+                 kind=detail.get("kind", ""))
+    if "search" in detail:
+        return _("查找：%(value)s", value=detail["search"].get("value", ""))
+    if event.action == "queue.export":
+        return _("导出全部符合条件的申请")
+    if "role" in detail:
+        return role_label(detail["role"])
+    return ""
+
+
+def helpers() -> dict:
+    from ..services.working_days import time_left
+    from .casefile import INLINE_TYPES
+
+    return {"programme_name": programme_name, "street_name": street_name,
+            "status_label": status_label, "role_label": role_label,
+            "relationship_label": relationship_label, "in_locale": in_locale,
+            "fact_value": fact_value, "time_left": time_left, "inline_types": INLINE_TYPES,
+            "audit_action_label": audit_action_label, "audit_detail": audit_detail}
+
+
+# The console's own navigation: (endpoint, label, roles – None for any member of staff).
+STAFF_LINKS = (
+    ("staff_auth.home", _l("工作台首页"), None),
+    ("staff.queue", _l("申请队列"), QUEUE_ROLES),
+    ("staff.audit_log", _l("操作记录"), ("admin",)),
+    ("staff.accounts", _l("工作人员账号"), ("admin",)),
+)
+
+
+def staff_links() -> list[tuple[str, object]]:
+    if not current_user.is_authenticated or not current_user.is_staff:
+        return []
+    endpoints = current_app.view_functions
+    return [(endpoint, label) for endpoint, label, roles in STAFF_LINKS
+            if endpoint in endpoints and (roles is None or current_user.role in roles)]

@@ -1,0 +1,169 @@
+"""The staff console: queues, the application view and its actions, documents, CSV export,
+the audit log. (/staff/ itself and /staff/sign-in belong to the accounts area.)"""
+from __future__ import annotations
+
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   send_file, stream_with_context, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from flask_babel import lazy_gettext as _l
+
+from .. import status_machine
+from ..services import queues, status_changes
+from ..services.accounts import AccountError
+from . import casefile, display, forms, staff_accounts
+from .access import QUEUE_ROLES, staff_required
+
+ACCOUNT_ERRORS = {
+    "exists": _l("这个手机号码已经有账号了。请换一个号码，或在列表中找到原来的账号"),
+    "phone": _l("请输入正确的手机号码，例如 139 1234 5678"),
+    "name": _l("请输入姓名"),
+    "role": _l("请选择角色"),
+    "street": _l("街道工作人员请选择所属街道、镇"),
+    "password": _l("这个密码不符合工作人员密码的要求，请换一个"),
+}
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.get("/queue")
+@staff_required(*QUEUE_ROLES)
+def queue():
+    form = forms.QueueFilterForm(current_user, formdata=request.args)
+    form.validate()
+    filters = form.to_filter()
+    result = queues.page(current_user, filters, after=request.args.get("after"))
+    casefile.record_search(current_user, filters)
+    return render_template(
+        "staff/queue.html", form=form, filters=filters, result=result,
+        summary=queues.summary(current_user), first_page=not request.args.get("after"))
+
+
+@bp.get("/export.csv")
+@staff_required(*QUEUE_ROLES)
+def export_csv():
+    form = forms.QueueFilterForm(current_user, formdata=request.args)
+    form.validate()
+    body = casefile.export_csv(current_user, form.to_filter())
+    return Response(stream_with_context(body), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=applications.csv",
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.get("/applications/<reference>")
+@staff_required(*QUEUE_ROLES)
+def application(reference: str):
+    return _show(casefile.open_application(current_user, reference))
+
+
+def _show(application, stale: bool = False, code: int = 200):
+    return render_template(
+        "staff/application.html", application=application,
+        actions=status_changes.available_actions(application, current_user),
+        timeline=casefile.timeline(application),
+        answers=casefile.answer_rows(application),
+        documents=casefile.current_documents(application),
+        outcome=casefile.eligibility_outcome(application),
+        stage_role=status_machine.stage_role(application.status, application.programme),
+        stale=stale), code
+
+
+@bp.route("/applications/<reference>/actions/<action_code>", methods=["GET", "POST"])
+@staff_required(*QUEUE_ROLES)
+def act(reference: str, action_code: str):
+    application = casefile.find_visible(current_user, reference)
+    action = status_machine.ACTIONS.get(action_code)
+    if action is None:
+        abort(404)
+    form = forms.action_form(action_code)
+    if request.method == "GET":
+        form.version.data = str(application.version)
+    if action not in status_changes.available_actions(application, current_user):
+        # Already handled by someone else, or never this person's to take.
+        return _show(application, stale=True, code=409)
+    if form.validate_on_submit():
+        try:
+            status_changes.apply_action(
+                application, action_code, current_user, message=form.message.data,
+                note=form.note.data, expected_version=int(form.version.data))
+        except status_changes.StaleApplication:
+            return _show(casefile.find_visible(current_user, reference), stale=True, code=409)
+        except status_changes.ActionNotAllowed:
+            return _show(casefile.find_visible(current_user, reference), stale=True, code=409)
+        flash(_("已完成：%(action)s。申请人会收到短信通知。", action=action.label))
+        return redirect(url_for(".application", reference=application.reference), 303)
+    return render_template("staff/action.html", application=application, action=action,
+                           form=form)
+
+
+@bp.get("/applications/<reference>/documents/<int:document_id>")
+@staff_required(*QUEUE_ROLES)
+def document(reference: str, document_id: int):
+    opened = casefile.open_document(current_user, reference, document_id,
+                                    inline=request.args.get("view") == "1")
+    # Only images and PDFs are shown in the browser; anything else is a plain download.
+    mimetype = opened.document.content_type if opened.inline else "application/octet-stream"
+    response = send_file(opened.path, mimetype=mimetype, as_attachment=not opened.inline,
+                         download_name=opened.document.original_name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+@bp.get("/audit")
+@staff_required("admin")
+def audit_log():
+    form = forms.AuditFilterForm(formdata=request.args)
+    results = None
+    if form.validate():
+        results = casefile.search_audit(current_user, form.to_query(),
+                                        before_id=request.args.get("before", type=int))
+    page_args = {k: v for k, v in request.args.items() if k != "before" and v}
+    return render_template("staff/audit.html", form=form, results=results, page_args=page_args)
+
+
+@bp.context_processor
+def staff_context():
+    return {**display.helpers(), "staff_links": display.staff_links()}
+
+
+@bp.get("/accounts")
+@staff_required("admin")
+def accounts():
+    return render_template("staff/accounts.html", accounts=staff_accounts.staff_accounts())
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@staff_required("admin")
+def new_account():
+    form = forms.StaffAccountForm()
+    if form.validate_on_submit():
+        try:
+            account = staff_accounts.create(
+                current_user, display_name=form.display_name.data, phone=form.phone.data,
+                role=form.role.data, street=form.street_code, password=form.password.data)
+        except AccountError as error:
+            field = {"exists": form.phone, "phone": form.phone, "name": form.display_name,
+                     "role": form.role, "street": form.street}.get(error.reason, form.password)
+            field.errors.append(ACCOUNT_ERRORS.get(error.reason, ACCOUNT_ERRORS["password"]))
+        else:
+            flash(_("已为%(name)s新建工作人员账号。请当面或打电话把初始密码告诉本人，不要用短信或微信发送。",
+                    name=account.display_name))
+            return redirect(url_for(".accounts"), 303)
+    return render_template("staff/account_new.html", form=form)
+
+
+@bp.route("/accounts/<int:account_id>/deactivate", methods=["GET", "POST"])
+@staff_required("admin")
+def deactivate_account(account_id: int):
+    account = staff_accounts.find_staff(account_id)
+    if account is None or not account.active or account.id == current_user.id:
+        abort(404)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        staff_accounts.deactivate(current_user, account)
+        flash(_("已停用%(name)s的账号。", name=account.display_name))
+        return redirect(url_for(".accounts"), 303)
+    return render_template("staff/account_deactivate.html", form=form, account=account)

@@ -1,0 +1,86 @@
+"""Small builders for the staff tests: accounts, people and applications in a given state."""
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta, timezone
+
+from portal.extensions import db
+from portal.models import Account, Application, Person, StatusEvent
+from portal.services import identity, working_days
+from portal.services.demo import make_id_number
+from portal.services.passwords import hash_password
+from portal.services.references import new_reference
+
+_numbers = itertools.count(1)
+PASSWORD = "Staff-Test-2026!"
+_HASH = None
+
+
+def _password_hash() -> str:
+    global _HASH
+    if _HASH is None:
+        _HASH = hash_password(PASSWORD)
+    return _HASH
+
+
+def make_account(role: str, street: str | None = None, name: str | None = None,
+                 phone: str | None = None) -> Account:
+    n = next(_numbers)
+    account = Account(phone=phone or f"137{n:08d}", password_hash=_password_hash(),
+                      display_name=name or f"{role}{n}", role=role,
+                      street=street if street is not None else
+                      ("ganting" if role == "street_officer" else None))
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def make_person(name: str = "王秀兰", born: date = date(1951, 3, 14),
+                street: str = "ganting") -> tuple[Person, str]:
+    n = next(_numbers)
+    id_number = make_id_number("610118", born, n % 1000)
+    person = Person(full_name=name, id_number_hash=identity.lookup_hash(id_number),
+                    id_number_masked=identity.mask(id_number), birth_date=born,
+                    sex="male" if int(id_number[16]) % 2 else "female", street=street,
+                    phone="13900000001", disability_category="physical",
+                    disability_grade=1)
+    db.session.add(person)
+    db.session.flush()
+    return person, id_number
+
+
+def make_application(applicant: Account, programme: str = "nursing_allowance",
+                     status: str = "submitted", street: str = "ganting",
+                     name: str = "王秀兰", due_at: datetime | None | str = "auto",
+                     answers: dict | None = None, person: Person | None = None,
+                     previous: str | None = None) -> Application:
+    """An application in `status`, with a history that got it there.
+    `previous`: for needs_info, the state it was in before."""
+    if person is None:
+        person, _ = make_person(name=name, street=street)
+    now = datetime.now(timezone.utc)
+    application = Application(
+        reference=new_reference(), programme=programme, person_id=person.id,
+        applicant_account_id=applicant.id, relationship_to_person="family",
+        answers=answers if answers is not None else {"needs_long_term_care": True},
+        status=status, street=street, submitted_at=now - timedelta(days=1),
+        status_changed_at=now,
+        due_at=working_days.due_at_for(status, now) if due_at == "auto" else due_at,
+    )
+    db.session.add(application)
+    db.session.flush()
+    db.session.add(StatusEvent(application_id=application.id, from_status=None,
+                               to_status="submitted"))
+    if status == "needs_info":
+        db.session.add(StatusEvent(application_id=application.id,
+                                   from_status=previous or "submitted", to_status="needs_info",
+                                   message_to_applicant="请补充材料。"))
+    elif status != "submitted":
+        db.session.add(StatusEvent(application_id=application.id, from_status="submitted",
+                                   to_status=status))
+    db.session.commit()
+    return application
+
+
+def sign_in(client, account: Account) -> None:
+    client.get(f"/_test/sign-in/{account.phone}")
