@@ -23,8 +23,6 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -33,6 +31,7 @@ from ..models import Account, Application, Draft, OutboxMessage, Person, StatusE
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
 from . import documents, identity
+from .notifications import queue_status_change
 from .references import new_reference
 
 LOCAL_TIME = ZoneInfo("Asia/Shanghai")
@@ -398,17 +397,9 @@ def deadline(start: datetime, days: int) -> datetime:
 def notify_submitted(application: Application) -> OutboxMessage:
     """The text message that confirms a submission – the reference and where to follow it,
     nothing about the person, their disability or the programme (the SMS backend adds the
-    registered sender signature). Added to the caller's transaction.
-
-    The one place that sends it: point it at portal.services.sms once that exists."""
-    account = application.applicant or db.session.get(Account, application.applicant_account_id)
-    with force_locale(application.locale):
-        body = _("您提交的申请已收到，受理编号%(reference)s。"
-                 "请登录平台查看办理进度，咨询请拨打12385。", reference=application.reference)
-    message = OutboxMessage(channel="sms", recipient=account.phone, locale=application.locale,
-                            body=body, application_id=application.id)
-    db.session.add(message)
-    return message
+    registered sender signature). Added to the caller's transaction. The words are
+    portal.services.notifications' (one place for every status text)."""
+    return queue_status_change(application, None, "submitted")
 
 
 @dataclass(frozen=True)

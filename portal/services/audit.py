@@ -36,6 +36,9 @@ ACTIONS = {
     "account.create": _l("新建工作人员账号"),
     "account.deactivate": _l("停用工作人员账号"),
     "audit.search": _l("查询操作记录"),
+    "access.grant": _l("授权家人查看申请"),
+    "access.revoke": _l("取消家人查看授权"),
+    "application.lookup": _l("家属查询办理进度"),
 }
 
 
