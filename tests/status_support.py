@@ -44,6 +44,7 @@ def file(content: bytes = PNG, name: str = "photo.png"):
 def page_text(response) -> str:
     html = response.get_data(as_text=True)
     main = html[html.find("<main"):html.find("</main>")]
+    main = re.sub(r"</?span[^>]*>", "", main)   # inline: no gap where a span starts or ends
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 

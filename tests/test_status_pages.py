@@ -2,7 +2,7 @@
 withdrawing – for the applicant, and what others see."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -213,3 +213,26 @@ def test_withdrawing_keeps_the_documents(client, db):
     _stored_document(f.application, f.daughter)
     status_changes.apply_action(f.application, "withdraw", f.daughter)
     assert db.session.scalars(select(Document)).one().removed_at is None
+
+
+def test_applications_waiting_for_an_answer_come_first(client, db):
+    f = family(status="accepted")
+    later = make_application(f.daughter, name="张三", programme="living_allowance")
+    later.submitted_at = f.application.submitted_at + timedelta(days=1)
+    db.session.commit()
+    sign_in(client, f.daughter)
+    text = page_text(client.get("/status/"))
+    assert text.index(later.reference) < text.index(f.application.reference)
+    request_info(f.application, f.officer)
+    text = page_text(client.get("/status/"))
+    assert text.index(f.application.reference) < text.index(later.reference)
+
+
+def test_messages_are_escaped_and_marked_with_their_language(english_client, db):
+    f = family(status="accepted")
+    request_info(f.application, f.officer, message="请补充<script>alert(1)</script>照片。")
+    sign_in(english_client, f.daughter)
+    html = english_client.get(f"/status/applications/{f.application.reference}/"
+                              ).get_data(as_text=True)
+    assert "<script>alert(1)" not in html
+    assert '<span lang="zh-CN">请补充&lt;script&gt;alert(1)&lt;/script&gt;照片。</span>' in html

@@ -84,7 +84,8 @@ def is_granted(account: Account, application: Application) -> bool:
 
 @dataclass(frozen=True)
 class Listed:
-    """The account's applications, in three groups, newest first."""
+    """The account's applications, in three groups; in each, those waiting for more
+    information first, then the newest first."""
     own: list[Application]          # about the account holder
     for_others: list[Application]   # made by the account for someone else
     granted: list[Application]      # shown because a family member granted access
@@ -98,6 +99,8 @@ def applications_for(account: Account) -> Listed:
     found = list(db.session.scalars(
         select(Application).where(visible_to(account))
         .order_by(Application.submitted_at.desc(), Application.id.desc())))
+    # Those waiting for the applicant's answer first, then the newest first.
+    found.sort(key=lambda application: application.status != "needs_info")
     own, for_others, granted = [], [], []
     for application in found:
         if application.person_id == account.person_id or (

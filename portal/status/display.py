@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import format_date
+from markupsafe import Markup, escape
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -156,7 +157,15 @@ def person_name(application: Application) -> str:
     return personal.get("full_name") or application.person.full_name
 
 
+def own_language(text: str) -> Markup:
+    """Free text (staff's messages, answers) marked with its language, which may not be the
+    page's (WCAG 3.1.2): Chinese when it has Chinese characters, else English."""
+    lang = "zh-CN" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "en"
+    return Markup('<span lang="{}">{}</span>').format(lang, escape(text))
+
+
 def helpers() -> dict:
     return {"programme_name": programme_name, "status_label": status_label,
             "status_explanation": status_explanation, "relationship_label": relationship_label,
-            "person_name": person_name, "deadline_text": deadline_text}
+            "person_name": person_name, "deadline_text": deadline_text,
+            "own_language": own_language}

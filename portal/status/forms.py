@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from ..forms.account import CodeForm
@@ -64,5 +65,6 @@ class GrantForm(FlaskForm):
 
     def __init__(self, people=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.person.choices = [(str(p.id), _("%(name)s（身份证号码%(id)s）", name=p.full_name,
-                                                  id=p.id_number_masked)) for p in people]
+        self.person.choices = [SelectChoice(str(p.id), _("%(name)s（身份证号码%(id)s）",
+                                                         name=p.full_name, id=p.id_number_masked))
+                               for p in people]
