@@ -1,8 +1,8 @@
 """Driving the browser to a page in a given language, display mode and sign-in state."""
 from __future__ import annotations
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from a11y_tests.modes import MODES
@@ -49,13 +49,14 @@ def perform(driver, action: tuple) -> None:
         element.clear()
         element.send_keys(rest[0])
     elif kind == "click":
-        page = driver.find_element(By.TAG_NAME, "html")
         navigates = _navigates(element)
+        driver.execute_script("window.__beforeSubmit = true;")
         element.click()
-        if navigates:  # let the next page load before the next step looks for its elements
-            WebDriverWait(driver, 15).until(staleness_of(page))
-            WebDriverWait(driver, 15).until(
-                lambda d: d.execute_script("return document.readyState") == "complete")
+        if navigates:  # wait for the next page, so that later steps and checks see it
+            WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+                lambda d: d.execute_script(
+                    "return window.__beforeSubmit === undefined"
+                    " && document.readyState === 'complete';"))
     elif kind == "check":  # make sure it is ticked: clicking a ticked checkbox would untick it
         if not element.is_selected():
             element.click()

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from . import config as config_module
 from .config import ROOT
 
-if TYPE_CHECKING:  # Flask is imported when an app is built, so that importing a pure
-    from flask import Flask  # subpackage (portal.eligibility) does not pull Flask in.
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config=None) -> Flask:

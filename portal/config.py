@@ -107,6 +107,7 @@ class TestingConfig(Config):
     SIGN_IN_FAILURE_DELAY_SECONDS = 0.0
     LOOKUP_MIN_RESPONSE_SECONDS = 0.0
     TEST_ROUTES = True
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap, for test speed only
 
 
 class ProductionConfig(Config):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
 from sqlalchemy import select
 
@@ -39,11 +40,15 @@ def luhn_complete(prefix: str) -> str:
 CARD = luhn_complete("622202123456789")
 
 
+@cache
+def _password_hash() -> str:  # scrypt is slow on purpose; one hash serves every test account
+    return hash_password("not-used-here-1")
+
+
 def make_account(phone: str = "13911112222", name: str = "李红") -> Account:
     account = db.session.scalar(select(Account).where(Account.phone == phone))
     if account is None:
-        account = Account(phone=phone, password_hash=hash_password("not-used-here-1"),
-                          display_name=name)
+        account = Account(phone=phone, password_hash=_password_hash(), display_name=name)
         db.session.add(account)
         db.session.commit()
     return account

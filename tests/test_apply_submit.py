@@ -85,7 +85,8 @@ def test_the_receipt_prints(client, db, ready):
                      identity.mask(MOTHER_ID), "家属", "甘亭街道便民服务中心", "已提交", "1份"):
         assert expected in page, expected
     assert MOTHER_ID not in page
-    assert 'href="/static/css/print.css" media="print"' in response.get_data(as_text=True)
+    assert re.search(r'href="/static/css/print\.css[^"]*" media="print"',
+                     response.get_data(as_text=True))
 
 
 def test_a_second_submit_creates_nothing_and_shows_the_confirmation(client, db, ready):
@@ -305,3 +306,58 @@ def test_stale_drafts_are_purged_after_a_year(client, db):
     from datetime import timedelta
     assert applications.purge_stale_drafts(now=later + timedelta(days=366)) == 1
     assert count(db, Draft) == 0
+
+
+def test_two_submits_at_the_same_moment_make_one_application(app, client, db, ready):
+    """A double click that reaches two workers at once: the draft is claimed by one of them."""
+    import threading
+
+    account_id = db.session.scalar(select(Account.id))
+    db.session.commit()
+    outcomes, barrier = [], threading.Barrier(2)
+
+    def send():
+        with app.test_request_context():
+            account = db.session.get(Account, account_id)
+            barrier.wait()
+            try:
+                outcomes.append(applications.submit(ready, account, locale="zh_Hans_CN").reference)
+            except applications.DraftGone:
+                outcomes.append("gone")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes, key=lambda o: o == "gone")[1] == "gone", outcomes
+    assert count(db, Application) == 1 and count(db, OutboxMessage) == 1
+
+
+def test_the_message_goes_to_the_sms_backend_and_a_failing_backend_loses_nothing(
+        client, db, ready, monkeypatch):
+    from portal.services import sms
+
+    class Broken:
+        def deliver(self, message):
+            raise ConnectionError("gateway down")
+
+    monkeypatch.setattr(sms, "current_backend", lambda: Broken())
+    response = submit(client, ready)
+    assert response.status_code == 303  # the application is sent all the same
+    application = db.session.scalar(select(Application))
+    assert application.status == "submitted"
+    [message] = db.session.scalars(select(OutboxMessage)).all()
+    assert message.status == "pending"  # left for the next attempt
+
+
+def test_the_sign_in_page_sends_the_resident_back_to_the_application(client, db):
+    response = client.get("/apply/")
+    assert "/account/sign-in?next=" in response.get_data(as_text=True)
+
+
+def test_the_purge_command(runner):
+    result = runner.invoke(args=["apply", "purge-drafts"])
+    assert result.exit_code == 0 and result.output.strip() == "0"

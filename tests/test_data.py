@@ -65,3 +65,12 @@ def test_audit_rows_cannot_be_changed(db):
     with pytest.raises(PermissionError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_passwords_are_hashed_with_full_strength_outside_tests():
+    from portal.config import Config, DevelopmentConfig, ProductionConfig, TestingConfig
+
+    assert getattr(ProductionConfig, "PASSWORD_HASH_METHOD", "scrypt") == "scrypt"
+    assert getattr(DevelopmentConfig, "PASSWORD_HASH_METHOD", "scrypt") == "scrypt"
+    assert not hasattr(Config, "PASSWORD_HASH_METHOD") or Config.PASSWORD_HASH_METHOD == "scrypt"
+    assert TestingConfig.PASSWORD_HASH_METHOD.startswith("scrypt:")

@@ -185,6 +185,7 @@ def test_a_stale_form_gets_the_polite_message_and_changes_nothing(client, staff)
     _db.session.expire_all()
     assert _db.session.get(Application, application.id).status == "submitted"
     assert "application.reject" not in audit_actions()
+    assert audit_actions()[-1] == "application.view"  # the latest state was shown: recorded
 
 
 def test_an_action_no_longer_offered_says_so(client, staff):
@@ -363,3 +364,62 @@ def test_audit_rows_cannot_be_changed_in_the_database(db, staff):
             with _db.engine.begin() as connection:
                 connection.execute(text(statement))
     assert _db.session.scalar(select(AuditEvent.action)) == "audit.search"
+
+
+def test_answers_in_the_journeys_sections_are_labelled_and_nothing_secret_shown(client, staff):
+    answers = {
+        "relationship": "family",
+        "personal": {"full_name": "王秀兰", "id_hash": "f" * 64, "id_masked": "6101**********0221",
+                     "birth_date": "1951-03-14", "sex": "female", "phone": "13900000001",
+                     "address": "甘亭街道示例社区1号", "street": "ganting"},
+        "certificate": {"has_certificate": True, "number_masked": "6101**********022111",
+                        "id_hash": "e" * 64, "category": "physical", "grade": 1,
+                        "valid_until": "2030-01-01"},
+        "household": {"household": "dibao"},
+        "payment": {"method": "bank_card", "bank_name": "鄠邑农商银行",
+                    "account_holder": "王秀兰", "card_number": "6217 0000 0000 1234"},
+        "questions": {"needs_long_term_care": True, "hukou": "huyi"},
+        "documents_done": True,
+        "consent": {"given": True, "at": "2026-11-20T02:00:00+00:00"},
+    }
+    application = make_application(staff["resident"], answers=answers)
+    sign_in(client, staff["street"])
+    html = client.get(f"/staff/applications/{application.reference}").get_data(as_text=True)
+    for text in ("与申请对象的关系", "家属", "残疾人证", "肢体残疾", "1951年3月14日", "甘亭街道",
+                 "补贴发放账户", "银行卡", "尾号1234", "本事项需要了解的情况", "户籍", "声明和同意"):
+        assert text in html, text
+    assert "f" * 64 not in html and "e" * 64 not in html
+    assert "6217 0000 0000 1234" not in html and "documents_done" not in html
+
+
+def test_the_rules_read_the_facts_the_journey_stored(db, staff):
+    from datetime import date
+
+    from portal.staff.casefile import eligibility_outcome, facts_for
+
+    application = make_application(staff["resident"], answers={
+        "certificate": {"has_certificate": True, "category": "physical", "grade": 1,
+                        "valid_until": "2026-01-01"},
+        "household": {"household": "dibao"},
+        "questions": {"hukou": "huyi", "needs_long_term_care": True, "not_a_fact": 1,
+                      "work_injury_nursing": "perhaps"},
+    })
+    facts = facts_for(application, today=date(2026, 11, 28))
+    assert facts["has_certificate"] is False          # expired on 2026-01-01
+    assert facts["household"] == "dibao" and facts["hukou"] == "huyi"
+    assert facts["disability_grade"] == 1 and facts["sex"] in ("male", "female")
+    assert "not_a_fact" not in facts and "work_injury_nursing" not in facts
+    outcome = eligibility_outcome(application)
+    assert outcome.programme == "nursing_allowance" and outcome.reasons
+
+
+def test_staff_sign_ins_show_in_the_audit_log_by_name(client, staff):
+    from portal.services import accounts
+
+    from tests.staff_factories import PASSWORD
+
+    accounts.authenticate(staff["street"].phone, "wrong password", staff=True)
+    accounts.authenticate(staff["street"].phone, PASSWORD, staff=True)
+    sign_in(client, staff["admin"])
+    html = client.get("/staff/audit", query_string={"actor": "赵"}).get_data(as_text=True)
+    assert "登录失败" in html and "连续输错 1 次" in html and "<td>登录</td>" in html

@@ -8,10 +8,9 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, StringField
 
 from portal.forms.validators import (BankCardValid, DateValid, IdNumberValid, Invalid,
-                                     MobileValid, NameValid, check_bank_card,
-                                     check_certificate_digits, check_certificate_number,
-                                     check_date, check_id_number, check_mobile, check_name,
-                                     luhn_ok, mask_card, mask_mobile)
+                                     NameValid, check_bank_card, check_certificate_digits,
+                                     check_certificate_number, check_date, check_id_number,
+                                     check_name, luhn_ok, mask_card)
 from portal.services import identity
 from portal.services.demo import make_id_number
 from tests.apply_support import luhn_complete
@@ -142,31 +141,6 @@ def test_a_saved_masked_number_is_cross_checked_by_its_last_two_digits():
                                     labels=label)
 
 
-# ── 手机号码 ──────────────────────────────────────────────────────────────────────────────
-
-@pytest.mark.parametrize("raw", ["13912345678", "139 1234 5678", "139-1234-5678",
-                                 "+86 139 1234 5678", "8613912345678", "１３９１２３４５６７８"])
-def test_mobile_numbers_in_the_forms_people_type(raw):
-    assert check_mobile(raw) == "13912345678"
-
-
-@pytest.mark.parametrize("raw, expected", [
-    ("", "请输入手机号码。"),
-    ("1391234567", "手机号码应为11位数字，您输入了10位。"),
-    ("139123456789", "手机号码应为11位数字，您输入了12位。"),
-    ("1391234567a", "手机号码只能包含数字，例如13912345678。"),
-    ("12912345678", "这不是一个手机号码：手机号码以1开头，第二位是3至9。请核对。"),
-    ("23912345678", "这不是一个手机号码：手机号码以1开头，第二位是3至9。请核对。"),
-])
-def test_mobile_problems_are_explained(raw, expected):
-    assert message(check_mobile, raw) == expected
-
-
-@pytest.mark.parametrize("second", "3456789")
-def test_every_mobile_second_digit_from_3_to_9(second):
-    assert check_mobile(f"1{second}912345678") == f"1{second}912345678"
-
-
 # ── 银行卡号 ──────────────────────────────────────────────────────────────────────────────
 
 @pytest.mark.parametrize("length", [16, 17, 18, 19])
@@ -201,7 +175,6 @@ def test_luhn_catches_every_single_wrong_digit(prefix, data):
 
 def test_masks():
     assert mask_card("6222021234567894") == "6222 **** **** 7894"
-    assert mask_mobile("13912345678") == "139****5678"
 
 
 # ── 姓名 ──────────────────────────────────────────────────────────────────────────────────
@@ -271,7 +244,6 @@ def test_date_limits_are_inclusive(app):
 
 class SampleForm(Form):
     id_number = StringField(validators=[IdNumberValid()])
-    phone = StringField(validators=[MobileValid(optional=True)])
     card = StringField(validators=[BankCardValid(optional=True)])
     name = StringField(validators=[NameValid()])
     until = StringField(validators=[DateValid(optional=True, latest=lambda: date(2030, 1, 1))])
@@ -279,20 +251,18 @@ class SampleForm(Form):
 
 def test_the_form_gets_the_normalised_values_and_one_message_per_field(app):
     with app.test_request_context():
-        form = SampleForm(MultiDict({"id_number": "11010519491231002x", "phone": "",
-                                     "card": "", "name": "买买提•艾力",
-                                     "until": "2029年12月31日"}))
+        form = SampleForm(MultiDict({"id_number": "11010519491231002x", "card": "",
+                                     "name": "买买提•艾力", "until": "2029年12月31日"}))
         assert form.validate(), form.errors
-        assert form.data == {"id_number": "11010519491231002X", "phone": "", "card": "",
+        assert form.data == {"id_number": "11010519491231002X", "card": "",
                              "name": "买买提·艾力", "until": date(2029, 12, 31)}
-        assert form.id_number.flags.required and not form.phone.flags.required
+        assert form.id_number.flags.required and not form.card.flags.required
 
-        form = SampleForm(MultiDict({"id_number": "", "phone": "123", "card": "1",
-                                     "name": "", "until": "2030-01-02"}))
+        form = SampleForm(MultiDict({"id_number": "", "card": "1", "name": "",
+                                     "until": "2030-01-02"}))
         assert not form.validate()
         assert form.errors == {
             "id_number": ["请输入身份证号码。"],
-            "phone": ["手机号码应为11位数字，您输入了3位。"],
             "card": ["卡号应为16至19位数字，您输入了1位。"],
             "name": ["请输入姓名。"],
             "until": ["日期不能晚于2030年1月1日。"],

@@ -12,6 +12,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from .. import i18n
 from ..forms.apply import PAYMENT_METHODS
 from ..forms.validators import mask_card
 from ..models import RELATIONSHIPS
@@ -228,7 +229,7 @@ class Journey:
     def _rows_personal(self):
         p = self.part("personal")
         street = street_by_code(p.get("street") or "")
-        language = "en" if programmes.locale().startswith("en") else "zh"
+        language = i18n.current_language().code
         return [
             (_("姓名"), p.get("full_name", "")),
             (_("身份证号码"), p.get("id_masked", "")),

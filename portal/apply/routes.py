@@ -3,6 +3,7 @@ operation, redirect; otherwise render with the form. The journey's logic is in j
 the operations in portal.services.applications and portal.services.documents."""
 from __future__ import annotations
 
+import click
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import format_datetime
@@ -12,8 +13,7 @@ from flask_login import current_user
 
 from .. import i18n
 from ..forms import apply as forms
-from ..forms.validators import mask_mobile
-from ..services import applications, documents
+from ..services import applications, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
 from ..status_machine import STATUSES
 from ..streets import by_code as street_by_code
@@ -36,9 +36,7 @@ RESULT_LABELS = {
 def _sign_in_first():
     """Everything but the list of programmes is for signed-in residents."""
     if request.endpoint != "apply.start" and not current_user.is_authenticated:
-        if current_app.login_manager.login_view:
-            return current_app.login_manager.unauthorized()  # to the sign-in page and back
-        abort(403)  # "please sign in first", until a sign-in page exists
+        return current_app.login_manager.unauthorized()  # to the sign-in page, and back here
     return None
 
 
@@ -56,7 +54,7 @@ def _journey_context():
 @bp.cli.command("purge-drafts")
 def purge_drafts_command():
     """Delete drafts not changed for a year (as the privacy notice says)."""
-    print(applications.purge_stale_drafts())
+    click.echo(applications.purge_stale_drafts())
 
 
 # ── helpers ───────────────────────────────────────────────────────────────────────────────
@@ -86,13 +84,13 @@ def _action(endpoint: str, **values) -> str:
     return url_for(endpoint, **values)
 
 
-def _next_page(draft):
-    target = "apply.check" if _returning() else "apply.task_list"
-    return redirect(url_for(target, draft_id=draft.id), 303)
-
-
 def _back(draft) -> str:
+    """Where a section page leads back to: the check page when opened from it, else the list."""
     return url_for("apply.check" if _returning() else "apply.task_list", draft_id=draft.id)
+
+
+def _next_page(draft):
+    return redirect(_back(draft), 303)
 
 
 def _section_page(step: str, draft, journey: Journey, form, **context):
@@ -207,8 +205,9 @@ def personal(draft_id: int):
             applications.save_personal(
                 draft, full_name=form.full_name.data, id_number=form.id_number.data,
                 phone=form.phone.data, address=form.address.data, street=form.street.data)
-        except DraftExists as problem:
-            form.id_number.errors.append(_draft_exists_message(problem))
+        except DraftExists:
+            form.id_number.errors.append(_("您已经为这个人填写过一份这项申请的草稿。请回到"
+                                           "“网上申请”首页，在“继续填写”中打开那一份。"))
         except DuplicateApplication as problem:
             duplicate = problem
             form.id_number.errors.append(_duplicate_message(problem, draft.programme))
@@ -218,11 +217,6 @@ def personal(draft_id: int):
             return _next_page(draft)
     return _section_page("personal", draft, journey, form, saved=saved,
                          duplicate=duplicate)
-
-
-def _draft_exists_message(problem: DraftExists) -> str:
-    return _("您已经为这个人填写过一份这项申请的草稿。请回到“网上申请”首页，"
-             "在“继续填写”中打开那一份。")
 
 
 @bp.route("/drafts/<int:draft_id>/certificate", methods=["GET", "POST"])
@@ -479,7 +473,7 @@ def _application_context(application) -> dict:
         "steps": next_steps(street_name),
         "person_name": (application.answers.get("personal") or {}).get("full_name")
         or application.person.full_name,
-        "masked_phone": mask_mobile(application.applicant.phone),
+        "masked_phone": phone_numbers.mask(application.applicant.phone),
         "relationship_label": RELATIONSHIP_LABELS.get(application.relationship_to_person, ""),
         "status_label": STATUSES[application.status].label,
         "submitted_at": format_datetime(application.submitted_at, "long"),

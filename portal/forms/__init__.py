@@ -1,2 +1,4 @@
-"""WTForms classes. `validators` holds the checks for what residents type (ID numbers, certificate
-numbers, mobile numbers, bank cards, names, dates); one module per area holds its forms."""
+"""WTForms classes (one module per area) and the validators they share: `validators` holds
+the checks for what residents type in applications (ID numbers, certificate numbers, bank
+cards, names, dates); `account_validators` those of the account forms (mobile numbers,
+passwords, one-time codes)."""

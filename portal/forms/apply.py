@@ -19,8 +19,9 @@ from ..apply import programmes
 from ..apply.relationships import LABELS as RELATIONSHIP_LABELS
 from ..apply.relationships import ON_BEHALF
 from ..streets import all_streets
-from .validators import (BankCardValid, DateValid, IdNumberValid, Invalid, MobileValid,
-                         NameValid, check_certificate_digits, check_certificate_number)
+from .account_validators import MobileNumber
+from .validators import (BankCardValid, DateValid, IdNumberValid, Invalid, NameValid,
+                         check_certificate_digits, check_certificate_number)
 
 YES_NO = (("yes", _l("是")), ("no", _l("否")))
 
@@ -65,7 +66,8 @@ class RelationshipForm(FlaskForm):
 class PersonalDetailsForm(FlaskForm):
     full_name = StringField(_l("姓名"), validators=[NameValid()])
     id_number = StringField(_l("身份证号码"), validators=[IdNumberValid()])
-    phone = StringField(_l("手机号码"), validators=[MobileValid()])
+    phone = StringField(_l("手机号码"), validators=[
+        InputRequired(message=_l("请输入手机号码")), MobileNumber()])
     address = StringField(_l("居住地址"), validators=[
         InputRequired(message=_l("请输入居住地址。")),
         Length(max=200, message=_l("居住地址不能超过200个字。")),

@@ -1,5 +1,5 @@
-"""Checks for what residents type: ID numbers, certificate numbers, mobile numbers, bank cards,
-names and dates.
+"""Checks for what residents type in an application: ID numbers, certificate numbers, bank
+cards, names and dates. (Mobile numbers: portal/forms/account_validators.py.)
 
 Each check is a plain function `check_…(raw) -> normalised value` that raises `Invalid` with a
 message written for people. The WTForms validators at the end call them and put the normalised
@@ -8,6 +8,7 @@ value back into the field, so a form only ever holds clean data.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,14 +27,17 @@ class Invalid(ValueError):
         self.message = message
 
 
-# Full-width digits and letters that Chinese input methods produce.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789xX")
-_SPACES = re.compile(r"[\s\u3000\-－—–]+")
+_SPACES = re.compile(r"[\s\-—–]+")
+
+
+def half_width(raw: str | None) -> str:
+    """Full-width digits, letters and signs (from Chinese input methods) as plain ASCII."""
+    return unicodedata.normalize("NFKC", raw or "")
 
 
 def compact(raw: str | None) -> str:
     """Half-width, without spaces or hyphens: what people type around long numbers."""
-    return _SPACES.sub("", (raw or "").translate(_FULL_WIDTH))
+    return _SPACES.sub("", half_width(raw))
 
 
 # ── 居民身份证号 (GB 11643-1999) ─────────────────────────────────────────────────────────
@@ -122,30 +126,6 @@ def check_certificate_digits(tail: str, *, category: str | None = None,
     return shown_category, shown_grade
 
 
-# ── 手机号码 ───────────────────────────────────────────────────────────────────────────────
-
-def check_mobile(raw: str | None) -> str:
-    value = compact(raw).replace("(", "").replace(")", "")
-    if value.startswith("+86"):
-        value = value[3:]
-    elif value.startswith("86") and len(value) == 13:
-        value = value[2:]
-    if not value:
-        raise Invalid(_("请输入手机号码。"))
-    if not value.isdigit():
-        raise Invalid(_("手机号码只能包含数字，例如13912345678。"))
-    if len(value) != 11:
-        raise Invalid(_("手机号码应为11位数字，您输入了%(count)s位。", count=len(value)))
-    if value[0] != "1" or value[1] not in "3456789":
-        raise Invalid(_("这不是一个手机号码：手机号码以1开头，第二位是3至9。请核对。"))
-    return value
-
-
-def mask_mobile(number: str) -> str:
-    """139****0001: enough to recognise one's own number, not to read it out."""
-    return number[:3] + "****" + number[-4:] if len(number) >= 8 else number
-
-
 # ── 银行卡号 (and the bank account number of a 社保卡) ────────────────────────────────────
 
 def luhn_ok(digits: str) -> bool:
@@ -216,7 +196,7 @@ _DATE_FORMS = (
 
 def check_date(raw: str | None, *, earliest: date | None = None,
                latest: date | None = None) -> date:
-    value = re.sub(r"\s+", "", (raw or "").translate(_FULL_WIDTH)).replace("－", "-")
+    value = re.sub(r"\s+", "", half_width(raw))
     if not value:
         raise Invalid(_("请输入日期，例如2030年5月1日。"))
     match = next((m for form in _DATE_FORMS if (m := form.fullmatch(value))), None)
@@ -275,10 +255,6 @@ class IdNumberValid(_Check):
     @staticmethod
     def store(value):
         return value.value
-
-
-class MobileValid(_Check):
-    check = staticmethod(check_mobile)
 
 
 class BankCardValid(_Check):

@@ -7,12 +7,12 @@ import unicodedata
 from dataclasses import dataclass
 
 WIDTH = 640
-FONT = 14            # px in the chart's own units
-LINE = 20            # height of one line of label text
-BAR = 22             # height of one bar
+FONT = 16            # px in the chart's own units (shown at about the body text's size)
+LINE = 22            # height of one line of label text
+BAR = 24             # height of one bar
 BAR_GAP = 6
-GROUP_GAP = 18
-VALUE_ROOM = 190     # room right of the longest bar for its text
+GROUP_GAP = 20
+VALUE_ROOM = 220     # room right of the longest bar for its text
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class Bar:
     width: float
     text_x: float
     text_y: float
+    height: int = BAR
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,8 @@ class Application(db.Model):
         # The staff queues: per street and status, soonest deadline first, keyset on id.
         Index("ix_application_queue_street", "street", "status", "due_at", "id"),
         Index("ix_application_queue_status", "status", "due_at", "id"),
+        # "Waiting for you: N, of which M overdue" – counted from the index alone.
+        Index("ix_application_queue_count", "status", "programme", "due_at"),
         Index("ix_application_person_programme", "person_id", "programme"),
     )
 

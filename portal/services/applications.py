@@ -30,7 +30,7 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import documents, identity
+from . import documents, identity, sms
 from .notifications import queue_status_change
 from .references import new_reference
 
@@ -319,12 +319,24 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
                                    to_status="submitted", actor_account_id=account.id))
         documents.move_to_application(draft.id, application.id)
         db.session.delete(draft)
-        notify_submitted(application)
+        message = notify_submitted(application)
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
+    _deliver(message)
     return application
+
+
+def _deliver(message: OutboxMessage) -> None:
+    """Hand a committed message to the SMS backend. A failure leaves it pending in the outbox
+    for a later attempt; the application is sent either way."""
+    try:
+        sms.current_backend().deliver(message)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("SMS delivery failed for outbox message %s", message.id)
 
 
 def _insert_application(**values) -> Application:
@@ -397,8 +409,9 @@ def deadline(start: datetime, days: int) -> datetime:
 def notify_submitted(application: Application) -> OutboxMessage:
     """The text message that confirms a submission – the reference and where to follow it,
     nothing about the person, their disability or the programme (the SMS backend adds the
-    registered sender signature). Added to the caller's transaction. The words are
-    portal.services.notifications' (one place for every status text)."""
+    registered sender signature). Recorded in the outbox within the caller's transaction;
+    submit() hands it to the backend of portal.services.sms once that has committed. The
+    words are portal.services.notifications' (one place for every status text)."""
     return queue_status_change(application, None, "submitted")
 
 

@@ -36,6 +36,11 @@ ACTIONS = {
     "account.create": _l("新建工作人员账号"),
     "account.deactivate": _l("停用工作人员账号"),
     "audit.search": _l("查询操作记录"),
+    # Written by portal.services.accounts (staff sign-in and sign-out).
+    "sign_in": _l("登录"),
+    "sign_in_failed": _l("登录失败"),
+    "sign_in_refused": _l("登录被暂停"),
+    "sign_out": _l("退出登录"),
     "access.grant": _l("授权家人查看申请"),
     "access.revoke": _l("取消家人查看授权"),
     "application.lookup": _l("家属查询办理进度"),

@@ -153,6 +153,7 @@ def _demo_application(person, accounts, programme, status, street="ganting", day
             actor_account_id=None if step == "submitted" else
             actors.get(step, accounts["street_officer"]).id,
             message_to_applicant=messages.get(step),
-            created_at=changed if step == status else changed - timedelta(days=1),
+            created_at=changed if step == status else
+            application.submitted_at if step == "submitted" else changed - timedelta(days=1),
         ))
         previous = step

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, false, func, or_, select, true, tuple_
+from sqlalchemy import and_, false, func, or_, select, true, tuple_, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from .. import status_machine
@@ -127,11 +127,8 @@ def _search_clause(search: Search) -> ColumnElement[bool]:
 
 
 def _where(actor: Account, filters: QueueFilter, now: datetime) -> list[ColumnElement[bool]]:
+    """Everything but the view (which states): visibility, programme, deadline, search."""
     clauses = [visible(actor)]
-    if filters.view == VIEW_MINE:
-        clauses.append(waiting_for(actor.role))
-    elif filters.view in status_machine.STATUSES:
-        clauses.append(Application.status == filters.view)
     if filters.programme:
         clauses.append(Application.programme == filters.programme)
     if filters.deadline == OVERDUE:
@@ -145,6 +142,23 @@ def _where(actor: Account, filters: QueueFilter, now: datetime) -> list[ColumnEl
     if search is not None:
         clauses.append(_search_clause(search))
     return clauses
+
+
+def _view_parts(actor: Account, filters: QueueFilter) -> list[ColumnElement[bool]]:
+    """The view as one clause per state. Each part walks its own index – (street, status,
+    due_at, id) or (status, due_at, id) – already in deadline order, so no part is sorted."""
+    if filters.view == VIEW_MINE:
+        parts = []
+        for status, programmes, include in status_machine.statuses_handled_by(actor.role):
+            clause = Application.status == status
+            if programmes is not None:
+                in_list = Application.programme.in_(programmes)
+                clause = and_(clause, in_list if include else ~in_list)
+            parts.append(clause)
+        return parts or [false()]
+    if filters.view in status_machine.STATUSES:
+        return [Application.status == filters.view]
+    return [Application.status == status for status in status_machine.STATUSES]
 
 
 # --- keyset pagination ------------------------------------------------------------------------
@@ -194,31 +208,68 @@ def page(actor: Account, filters: QueueFilter, after: str | None = None,
          limit: int = PAGE_SIZE, now: datetime | None = None) -> QueuePage:
     """One page of the queue, soonest deadline first (those without a deadline last).
 
-    WHERE (due_at, id) > (:due_at, :id) ORDER BY due_at, id LIMIT n – and only when that runs
-    out, the rows without a deadline by id. Usually one query; two at the turn.
+    Keyset pagination: WHERE (due_at, id) > (:due_at, :id) ORDER BY due_at, id LIMIT n, run
+    for each state of the view as a sub-select that walks its index, the sub-selects joined
+    with UNION ALL and cut to n – one query, however large the table. Only when the rows with
+    a deadline run out, the same again for the rows without one, by id. A search is one query
+    driven by the search (its matches are few).
     """
     now = now or datetime.now(timezone.utc)
     where = _where(actor, filters, now)
+    parts = _view_parts(actor, filters)
+    search = parse_search(filters.q)
     cursor = decode_cursor(after)
-    base = select(Application, Person).join(Person, Person.id == Application.person_id)
-    found: list[tuple[Application, Person]] = []
-    if cursor is None or cursor[0] is not None:
-        dated = base.where(*where, Application.due_at.is_not(None))
-        if cursor is not None:
-            dated = dated.where(tuple_(Application.due_at, Application.id) > cursor)
-        found = list(db.session.execute(
-            dated.order_by(Application.due_at, Application.id).limit(limit + 1)))
-    if len(found) <= limit and filters.deadline is None:
-        undated = base.where(*where, Application.due_at.is_(None))
-        if cursor is not None and cursor[0] is None:
-            undated = undated.where(Application.id > cursor[1])
-        found += list(db.session.execute(
-            undated.order_by(Application.id).limit(limit + 1 - len(found))))
+    if search is not None:
+        states = [] if filters.view == VIEW_ALL else [or_(*parts)]
+        found = _search_rows(where + states, cursor, limit + 1)
+    else:
+        found = []
+        if cursor is None or cursor[0] is not None:
+            keyset = [Application.due_at.is_not(None)]
+            if cursor is not None:
+                keyset.append(tuple_(Application.due_at, Application.id) > cursor)
+            found = _fetch(where + keyset, parts, (Application.due_at, Application.id),
+                           limit + 1)
+        if len(found) <= limit and filters.deadline is None:
+            keyset = [Application.due_at.is_(None)]
+            if cursor is not None and cursor[0] is None:
+                keyset.append(Application.id > cursor[1])
+            found += _fetch(where + keyset, parts, (Application.id,), limit + 1 - len(found))
     more = len(found) > limit
     found = found[:limit]
     rows = [QueueRow(a, p, working_days.time_left(a.due_at, now)) for a, p in found]
     next_cursor = encode_cursor(found[-1][0]) if more else None
-    return QueuePage(rows, next_cursor, parse_search(filters.q))
+    return QueuePage(rows, next_cursor, search)
+
+
+def _search_rows(where, cursor, limit):
+    """A search: one query, driven by what was searched for (its matches are few), in the
+    same order and with the same cursor as the queue."""
+    if cursor is not None and cursor[0] is not None:
+        where = where + [or_(Application.due_at.is_(None),
+                             tuple_(Application.due_at, Application.id) > cursor)]
+    elif cursor is not None:
+        where = where + [Application.due_at.is_(None), Application.id > cursor[1]]
+    statement = (select(Application, Person).join(Person, Person.id == Application.person_id)
+                 .where(*where)
+                 .order_by(Application.due_at.is_(None), Application.due_at, Application.id)
+                 .limit(limit))
+    return list(db.session.execute(statement))
+
+
+def _fetch(where, parts, order, limit):
+    """(Application, Person) rows matching `where` and any of `parts`, in `order`."""
+    joined = select(Application, Person).join(Person, Person.id == Application.person_id)
+    if len(parts) == 1:
+        statement = joined.where(*where, or_(*parts)).order_by(*order).limit(limit)
+        return list(db.session.execute(statement))
+    columns = [Application.id, *(c for c in order if c is not Application.id)]
+    branches = [select(*columns).where(*where, part).order_by(*order).limit(limit).subquery()
+                for part in parts]
+    union = union_all(*(select(branch) for branch in branches)).subquery()
+    statement = (joined.join(union, union.c.id == Application.id)
+                 .order_by(*(union.c[c.key] for c in order)).limit(limit))
+    return list(db.session.execute(statement))
 
 
 def every_row(actor: Account, filters: QueueFilter, batch: int = 500,

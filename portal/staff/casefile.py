@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from flask import abort, current_app
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.utils import safe_join
@@ -67,26 +68,43 @@ def current_documents(application: Application) -> list[Document]:
 
 # ------------------------------------------------------------------------- the rules' view
 
-def facts_for(application: Application) -> dict:
-    """Eligibility facts from what the portal holds: the person's record (age, sex, disability)
-    and every answer whose name is a fact. A value the rules cannot take is left out."""
+def facts_for(application: Application, today: date | None = None) -> dict:
+    """Eligibility facts from what the portal holds, as the application journey derives them:
+    age and sex from the person's record, the certificate (valid on `today`) with category and
+    grade, the household, and every answered question (answers["questions"]); answers stored
+    at the top level under a fact's name count too. A value the rules cannot take is left out.
+    """
     try:
         from ..eligibility import FACTS
     except ImportError:
         return {}
-    person = application.person
+    today = today or date.today()
+    answers = application.answers or {}
     candidates: dict = {}
+    person = application.person
     if person is not None:
-        today = date.today()
         born = person.birth_date
         candidates["age"] = today.year - born.year - ((today.month, today.day)
                                                       < (born.month, born.day))
         candidates["sex"] = person.sex
         candidates["disability_category"] = person.disability_category
         candidates["disability_grade"] = person.disability_grade
-    for name, value in (application.answers or {}).items():
-        if name in FACTS:
-            candidates[name] = value
+    candidates.update({k: v for k, v in answers.items() if k in FACTS})
+    certificate = answers.get("certificate")
+    if isinstance(certificate, dict) and "has_certificate" in certificate:
+        until = certificate.get("valid_until")
+        valid = bool(certificate["has_certificate"]) and (
+            not until or date.fromisoformat(until) >= today)
+        candidates["has_certificate"] = valid
+        if certificate.get("has_certificate"):
+            candidates["disability_category"] = certificate.get("category")
+            candidates["disability_grade"] = certificate.get("grade")
+    household = answers.get("household")
+    if isinstance(household, dict) and household.get("household"):
+        candidates["household"] = household["household"]
+    questions = answers.get("questions")
+    if isinstance(questions, dict):
+        candidates.update(questions)
     facts = {}
     for name, value in candidates.items():
         if value is None or name not in FACTS:
@@ -110,6 +128,66 @@ def eligibility_outcome(application: Application):
     return None
 
 
+# The sections of the answers as the application journey stores them, in the order shown.
+SECTIONS = {
+    "relationship": _l("与申请对象的关系"),
+    "personal": _l("申请对象的基本信息"),
+    "certificate": _l("残疾人证"),
+    "household": _l("家庭情况"),
+    "payment": _l("补贴发放账户"),
+    "questions": _l("本事项需要了解的情况"),
+    "consent": _l("声明和同意"),
+}
+FIELD_LABELS = {
+    "full_name": _l("姓名"), "id_masked": _l("身份证号码（已隐去部分）"),
+    "birth_date": _l("出生日期"), "sex": _l("性别"), "phone": _l("联系电话"),
+    "address": _l("住址"), "street": _l("街道、镇"),
+    "has_certificate": _l("有残疾人证"), "number_masked": _l("残疾人证号（已隐去部分）"),
+    "category": _l("残疾类别"), "grade": _l("残疾等级"), "valid_until": _l("有效期至"),
+    "household": _l("家庭情况"), "method": _l("发放方式"), "bank_name": _l("开户银行"),
+    "account_holder": _l("户名"), "card_number": _l("卡号"),
+    "given": _l("已同意"), "at": _l("同意时间"),
+}
+FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
+               "household": "household"}
+PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社会保障卡（社保卡）")}
+HIDDEN = {"id_hash", "documents_done"}  # never shown: a look-up hash, a journey flag
+
+
+@dataclass(frozen=True)
+class AnswerSection:
+    title: str
+    rows: list[tuple[str, str]]
+
+
+def answer_sections(application: Application) -> list[AnswerSection]:
+    """Every answer, in sections, labelled; look-up hashes left out, card numbers masked."""
+    from .display import relationship_label
+
+    answers = dict(application.answers or {})
+    sections = []
+    if "relationship" in answers:
+        sections.append(AnswerSection(str(SECTIONS["relationship"]), [
+            (str(SECTIONS["relationship"]), relationship_label(answers.pop("relationship")))]))
+    for key, title in SECTIONS.items():
+        value = answers.pop(key, None)
+        if key == "relationship" or value is None:
+            continue
+        if key == "questions" and isinstance(value, dict):
+            rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.items()]
+        elif isinstance(value, dict):
+            rows = [(str(FIELD_LABELS.get(k, k)), _field_text(k, v)) for k, v in value.items()
+                    if k not in HIDDEN]
+        else:
+            rows = [(str(title), _answer_text(value, None))]
+        sections.append(AnswerSection(str(title), rows))
+    other = [(fact_label(name), _answer_text(value, name)) for name, value in answers.items()
+             if name not in HIDDEN]
+    if other:
+        sections.append(AnswerSection(_("其他内容"), other))
+    return sections
+
+
 def fact_label(name: str) -> str:
     try:
         from ..eligibility import FACTS
@@ -119,34 +197,49 @@ def fact_label(name: str) -> str:
     return fact.label.in_locale(str(get_locale())) if fact else name
 
 
-def answer_rows(application: Application) -> list[tuple[str, str]]:
-    """Every answer, labelled as well as the portal can, in the order given."""
-    try:
-        from ..eligibility import FACTS
-    except ImportError:
-        FACTS = {}
-    locale = str(get_locale())
-    rows = []
-    for name, value in (application.answers or {}).items():
-        fact = FACTS.get(name)
-        label = fact.label.in_locale(locale) if fact else name
-        rows.append((label, _answer_text(value, fact, locale)))
-    return rows
+def _field_text(key: str, value) -> str:
+    from .display import street_name
+
+    if value is None or value == "":
+        return _("（未填写）")
+    if key == "card_number":
+        digits = str(value).replace(" ", "")
+        return _("尾号%(last)s", last=digits[-4:])
+    if key == "sex":
+        return _("男") if value == "male" else _("女")
+    if key == "street":
+        return street_name(value)
+    if key == "method":
+        return str(PAYMENT_METHODS.get(value, value))
+    if key in ("birth_date", "valid_until"):
+        try:
+            return format_date(date.fromisoformat(value), "long")
+        except (TypeError, ValueError):
+            return str(value)
+    if key == "at":
+        try:
+            return format_datetime(datetime.fromisoformat(value), "yyyy-MM-dd HH:mm")
+        except (TypeError, ValueError):
+            return str(value)
+    return _answer_text(value, FIELD_FACTS.get(key))
 
 
-def _answer_text(value, fact, locale) -> str:
-    if fact is not None and value in getattr(fact, "value_labels", {}):
-        return fact.value_labels[value].in_locale(locale)
+def _answer_text(value, fact_name: str | None) -> str:
+    from .display import fact_value
+
     if value is True:
         return _("是")
     if value is False:
         return _("否")
     if value is None or value == "":
         return _("（未填写）")
+    if fact_name:
+        return fact_value(fact_name, value)
     if isinstance(value, list):
-        return "、".join(_answer_text(v, None, locale) for v in value)
+        return "、".join(_answer_text(v, None) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}：{_answer_text(v, None, locale)}" for k, v in value.items())
+        return "；".join(f"{k}：{_answer_text(v, None)}" for k, v in value.items()
+                        if k not in HIDDEN)
     return str(value)
 
 
@@ -235,6 +328,20 @@ def export_csv(actor: Account, filters: queues.QueueFilter) -> Iterator[str]:
             yield buffer.getvalue()
 
     return generate()
+
+
+@dataclass(frozen=True)
+class QueueView:
+    page: queues.QueuePage
+    summary: queues.Summary
+
+
+def open_queue(actor: Account, filters: queues.QueueFilter,
+               after: str | None = None) -> QueueView:
+    """A page of the queue and the "waiting for you" count; a search is recorded first (its
+    commit would otherwise expire the rows just read)."""
+    record_search(actor, filters)
+    return QueueView(queues.page(actor, filters, after=after), queues.summary(actor))
 
 
 def record_search(actor: Account, filters: queues.QueueFilter) -> None:

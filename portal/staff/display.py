@@ -86,6 +86,8 @@ def audit_detail(event) -> str:
         return _("导出全部符合条件的申请")
     if "role" in detail:
         return role_label(detail["role"])
+    if event.action == "sign_in_failed" and "failures" in detail:
+        return _("连续输错 %(count)s 次", count=detail["failures"])
     return ""
 
 

@@ -2,17 +2,18 @@
 the audit log. (/staff/ itself and /staff/sign-in belong to the accounts area.)"""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
                    send_file, stream_with_context, url_for)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from flask_babel import lazy_gettext as _l
-
 from .. import status_machine
-from ..services import queues, status_changes
+from ..services import status_changes
 from ..services.accounts import AccountError
-from . import casefile, display, forms, staff_accounts
+from . import bench_queue, casefile, display, forms, staff_accounts
 from .access import QUEUE_ROLES, staff_required
 
 ACCOUNT_ERRORS = {
@@ -24,7 +25,8 @@ ACCOUNT_ERRORS = {
     "password": _l("这个密码不符合工作人员密码的要求，请换一个"),
 }
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
+bench_queue.register(bp)  # flask bench-queue
 
 
 @bp.get("/queue")
@@ -33,11 +35,10 @@ def queue():
     form = forms.QueueFilterForm(current_user, formdata=request.args)
     form.validate()
     filters = form.to_filter()
-    result = queues.page(current_user, filters, after=request.args.get("after"))
-    casefile.record_search(current_user, filters)
+    view = casefile.open_queue(current_user, filters, after=request.args.get("after"))
     return render_template(
-        "staff/queue.html", form=form, filters=filters, result=result,
-        summary=queues.summary(current_user), first_page=not request.args.get("after"))
+        "staff/queue.html", form=form, filters=filters, result=view.page,
+        summary=view.summary, first_page=not request.args.get("after"))
 
 
 @bp.get("/export.csv")
@@ -46,8 +47,9 @@ def export_csv():
     form = forms.QueueFilterForm(current_user, formdata=request.args)
     form.validate()
     body = casefile.export_csv(current_user, form.to_filter())
+    name = f"applications-{date.today().isoformat()}.csv"
     return Response(stream_with_context(body), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=applications.csv",
+        "Content-Disposition": f"attachment; filename={name}",
         "Cache-Control": "no-store",
     })
 
@@ -63,7 +65,7 @@ def _show(application, stale: bool = False, code: int = 200):
         "staff/application.html", application=application,
         actions=status_changes.available_actions(application, current_user),
         timeline=casefile.timeline(application),
-        answers=casefile.answer_rows(application),
+        answers=casefile.answer_sections(application),
         documents=casefile.current_documents(application),
         outcome=casefile.eligibility_outcome(application),
         stage_role=status_machine.stage_role(application.status, application.programme),
@@ -82,16 +84,15 @@ def act(reference: str, action_code: str):
         form.version.data = str(application.version)
     if action not in status_changes.available_actions(application, current_user):
         # Already handled by someone else, or never this person's to take.
-        return _show(application, stale=True, code=409)
+        return _show(casefile.open_application(current_user, reference), stale=True, code=409)
     if form.validate_on_submit():
         try:
             status_changes.apply_action(
                 application, action_code, current_user, message=form.message.data,
                 note=form.note.data, expected_version=int(form.version.data))
-        except status_changes.StaleApplication:
-            return _show(casefile.find_visible(current_user, reference), stale=True, code=409)
-        except status_changes.ActionNotAllowed:
-            return _show(casefile.find_visible(current_user, reference), stale=True, code=409)
+        except (status_changes.StaleApplication, status_changes.ActionNotAllowed):
+            return _show(casefile.open_application(current_user, reference), stale=True,
+                         code=409)
         flash(_("已完成：%(action)s。申请人会收到短信通知。", action=action.label))
         return redirect(url_for(".application", reference=application.reference), 303)
     return render_template("staff/action.html", application=application, action=action,
