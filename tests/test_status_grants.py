@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.extensions import db
 from portal.models import AccessGrant, AuditEvent
 from portal.services import access_grants
 from tests.staff_factories import make_person

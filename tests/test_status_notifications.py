@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from portal import status_machine
-from portal.extensions import db
 from portal.models import Application, OutboxMessage, StatusEvent
 from portal.services import notifications, sms, status_changes
 from tests.status_support import family, make_account, make_application, request_info
@@ -239,3 +238,19 @@ def test_the_worker_loop_waits_when_idle(app, db, gateway):
     with pytest.raises(KeyboardInterrupt):
         notifications.run(interval=7, echo=lambda text: None, sleep=sleep)
     assert naps == [7, 7]
+
+
+def test_a_message_another_worker_is_sending_is_left_alone(app, db, gateway):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time")
+    from sqlalchemy import text
+
+    _, message = _changed(db)
+    with db.engine.connect() as other_worker:
+        holding = other_worker.begin()
+        other_worker.execute(text("SELECT id FROM outbox_message WHERE id = :id FOR UPDATE"),
+                             {"id": message.id})
+        assert notifications.deliver_due().handled == 0
+        holding.rollback()
+    assert notifications.deliver_due().sent == 1
+    assert gateway.delivered == [message.body]

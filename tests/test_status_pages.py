@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from portal.extensions import db
 from portal.models import AccessGrant, Application, Document, StatusEvent
 from portal.services import documents, status_changes
 from tests.status_support import (PNG, family, make_account, make_application, messages_to,
