@@ -25,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import status_machine
 from ..extensions import db
-from ..models import AccessGrant, Account, Application, StatusEvent
+from ..models import Account, Application, StatusEvent
 from . import audit, notifications, queues, working_days
 
 
@@ -51,13 +51,12 @@ def role_of(actor: Account, application: Application) -> str | None:
         return None
     if actor.is_staff:
         return actor.role if queues.can_see(actor, application) else None
-    if actor.id == application.applicant_account_id:
+    # The account that applied, or the person's own account, acts for the applicant. A family
+    # member with an access grant may only look (grants are view access), never act.
+    if actor.id == application.applicant_account_id or (
+            actor.person_id is not None and actor.person_id == application.person_id):
         return "applicant"
-    granted = db.session.scalar(select(AccessGrant.id).where(
-        AccessGrant.person_id == application.person_id,
-        AccessGrant.grantee_account_id == actor.id,
-        AccessGrant.revoked_at.is_(None)).limit(1))
-    return "applicant" if granted else None
+    return None
 
 
 def available_actions(application: Application, actor: Account,
