@@ -29,8 +29,8 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import documents, identity, sms, working_days
-from .notifications import queue_status_change
+from . import documents, identity, working_days
+from .notifications import deliver_now, queue_status_change
 from .references import new_reference
 
 # Sections copied from an earlier application for the same person ("never ask twice").
@@ -330,9 +330,8 @@ def _deliver(message: OutboxMessage) -> None:
     """Hand a committed message to the SMS backend. A failure leaves it pending in the outbox
     for a later attempt; the application is sent either way."""
     try:
-        sms.current_backend().deliver(message)
-        db.session.commit()
-    except Exception:
+        deliver_now(message.id)
+    except Exception:  # noqa: BLE001 – the application is in; the worker retries the message
         db.session.rollback()
         current_app.logger.exception("SMS delivery failed for outbox message %s", message.id)
 

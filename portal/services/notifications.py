@@ -221,6 +221,16 @@ def due_messages(now: datetime, limit: int) -> list[int]:
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
 
 
+def deliver_now(message_id: int) -> str | None:
+    """Try one committed message straight away (after a submission or a code was sent), with
+    the same bookkeeping as the worker: sent, or pending for a retry, or failed. With the
+    "outbox" backend the message simply stays in the outbox."""
+    backend = sms.current_backend()
+    if isinstance(backend, sms.OutboxOnly):
+        return None
+    return _deliver_one(backend, message_id, None)
+
+
 def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
     """One pass: try every pending message whose time has come (at most `limit`)."""
     report = DeliveryReport()
