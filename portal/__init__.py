@@ -55,7 +55,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .preferences.routes import bp as preferences
     from .public.routes import bp as public
 
-    for blueprint in (public,):
+    for blueprint in (public, preferences):
         app.register_blueprint(blueprint)
