@@ -55,8 +55,9 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .media.routes import bp as media
     from .preferences.routes import bp as preferences
     from .public.routes import bp as public
 
-    for blueprint in (public, preferences):
+    for blueprint in (public, preferences, media):
         app.register_blueprint(blueprint)
