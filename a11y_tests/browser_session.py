@@ -47,9 +47,24 @@ def perform(driver, action: tuple) -> None:
         element.clear()
         element.send_keys(rest[0])
     elif kind in ("click", "check"):
+        navigates = driver.execute_script(
+            "const e = arguments[0]; window.__a11yOldPage = true;"
+            "return !!(e.closest('a[href]') || (e.form && (e.type === 'submit' ||"
+            " e.type === 'image')));", element)
         element.click()
+        if navigates:
+            wait_for_new_page(driver)
     else:
         raise ValueError(f"unknown action {kind!r}")
+
+
+def wait_for_new_page(driver, timeout: float = 10) -> None:
+    """After a click or key press that submits or follows a link: wait until the next page
+    has loaded (Selenium does not always wait for a navigation it did not start itself)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout, poll_frequency=0.02).until(lambda d: d.execute_script(
+        "return !window.__a11yOldPage && document.readyState === 'complete'"))
 
 
 def snapshot(driver) -> str:
