@@ -76,6 +76,15 @@ def _navigates(element) -> bool:
     return False
 
 
+def wait_for_new_page(driver, timeout: float = 10) -> None:
+    """After a click or key press that submits or follows a link: wait until the next page
+    has loaded (Selenium does not always wait for a navigation it did not start itself)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout, poll_frequency=0.02).until(lambda d: d.execute_script(
+        "return !window.__a11yOldPage && document.readyState === 'complete'"))
+
+
 def snapshot(driver) -> str:
     """The page as the browser built it (after any actions), for the HTML checker."""
     return "<!DOCTYPE html>\n" + driver.execute_script(

@@ -92,7 +92,28 @@ def browser():
 
 
 @pytest.fixture(scope="session")
+def browser_state(browser, base_url):
+    """The one browser's sign-in state, shared by every module (so none is fooled about who
+    is signed in after another module)."""
+    from a11y_tests.browser_session import BrowserState
+
+    return BrowserState(browser, base_url)
+
+
+@pytest.fixture(scope="session")
 def axe_script() -> str:
     _require(AXE_JS.exists(), f"axe-core is missing ({AXE_JS})")
     locale = AXE_LOCALE.read_text(encoding="utf-8")
     return AXE_JS.read_text(encoding="utf-8") + f"\n;axe.configure({{locale: {locale}}});"
+
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how much the suite checked (the accessibility statement quotes these numbers)."""
+    reports = [r for group in terminalreporter.stats.values() for r in group
+               if getattr(r, "nodeid", "").startswith("a11y_tests/")]
+    if reports:
+        from a11y_tests.coverage import summary
+
+        terminalreporter.write_sep("-", "accessibility checks run")
+        terminalreporter.write_line(summary())

@@ -69,12 +69,14 @@ def _register_blueprints(app: Flask) -> None:
     from .checker.routes import bp as checker
     from .guides.routes import bp as guides
     from .indicators.routes import bp as indicators
+    from .media.routes import bp as media
+    from .preferences.routes import bp as preferences
     from .public.routes import bp as public
     from .public_notice.routes import bp as notice
     from .staff.routes import bp as staff
     from .staff_auth.routes import bp as staff_auth
     from .status.routes import bp as status
 
-    for blueprint in (public, account, staff_auth, checker, guides, apply, status, staff,
-                      notice, indicators):
+    for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
+                      status, staff, notice, indicators):
         app.register_blueprint(blueprint)

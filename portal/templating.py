@@ -5,6 +5,7 @@ from flask import Flask, request
 from flask_babel import format_date
 
 from . import i18n, navigation
+from .preferences import display as display_preferences
 
 
 def init_app(app: Flask) -> None:
@@ -16,7 +17,7 @@ def init_app(app: Flask) -> None:
             "main_navigation": navigation.main_navigation(),
             "hotline": app.config["HOTLINE"],
             "current_path": request.full_path.rstrip("?") if request else "/",
-            "display_classes": "",
+            "display_classes": display_preferences.css_classes(),
         }
 
     @app.template_global()

@@ -29,7 +29,10 @@ from tests.status_support import PNG, request_info
 # Arguments that name something someone owns; a route with any of these is swept.
 ID_ARGUMENT = re.compile(r"(^|_)(id|reference)$")
 # Arguments that look like ids but name public things, not anyone's data.
-PUBLIC_ARGUMENTS = {"question_id"}  # a self-check question: the same page for everyone
+PUBLIC_ARGUMENTS = {
+    "question_id",  # a self-check question: the same page for everyone
+    "asset_id",     # sign-language media of the public guides (editing is role-checked)
+}
 # Other arguments such a route may have, and the value to use for them.
 OTHER_ARGUMENTS = {"action_code": "request_info", "programme": "nursing_allowance"}
 # Not swept, and why.

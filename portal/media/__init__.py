@@ -1,1 +1,2 @@
-"""Sign-language video, captions and transcripts attached to pages (MediaAsset)."""
+"""Sign-language video, captions and transcripts attached to pages (MediaAsset): the editors'
+upload pages, checking what is uploaded, keeping the files and serving them."""

@@ -1,8 +1,13 @@
 """Public pages: home, help, privacy notice, accessibility statement, language switch."""
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request
+from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request,
+                   url_for)
 
 from .. import i18n, navigation
+from ..extensions import limiter
 from ..safe_redirect import same_site_path
+from ..services import accessibility_reports
+from . import statement
+from .forms import AccessibilityReportForm
 
 bp = Blueprint("public", __name__)
 
@@ -22,9 +27,21 @@ def privacy():
     return render_template("public/privacy.html")
 
 
-@bp.get("/accessibility")
+@bp.route("/accessibility", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def accessibility_statement():
-    return render_template("public/accessibility.html")
+    form = AccessibilityReportForm()
+    if form.validate_on_submit():
+        accessibility_reports.record(form.page.data, form.description.data, form.contact.data)
+        return redirect(url_for("public.accessibility_report_sent"), 303)
+    record = statement.load()
+    return render_template("public/accessibility.html", form=form, checks=record.checks,
+                           last_review=record.last_review.reviewed_on), 400 if form.errors else 200
+
+
+@bp.get("/accessibility/report-sent")
+def accessibility_report_sent():
+    return render_template("public/accessibility_report_sent.html")
 
 
 @bp.get("/language/<code>")

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import select
 
 from ..extensions import db
+from ..media import samples as media_samples
 from ..models import Account, Application, Person, StatusEvent
 from . import identity
 from .passwords import hash_password
@@ -106,6 +107,7 @@ def seed() -> list[DemoAccount]:
         db.session.flush()
         _demo_application(person, accounts, programme, status, street, days)
     db.session.commit()
+    media_samples.attach_demo_sample(accounts["content_editor"])
     return list(ACCOUNTS)
 
 

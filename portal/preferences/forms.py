@@ -1,0 +1,23 @@
+"""The settings form: one field per setting. A request may carry only some of them (the bar
+changes one at a time); the others keep the visitor's current values."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import AnyOf, Optional
+
+from .cookie import Preferences
+from .options import SETTINGS
+
+
+class PreferencesForm(FlaskForm):
+    def preferences(self) -> Preferences:
+        return Preferences({s.name: self[s.name].data for s in SETTINGS if self[s.name].data})
+
+
+for _setting in SETTINGS:
+    setattr(PreferencesForm, _setting.name, StringField(
+        _setting.label,
+        validators=[Optional(), AnyOf(_setting.values, message=_setting.error)],
+    ))
+del _setting
