@@ -135,3 +135,30 @@ def test_a_multipart_part_without_a_name_is_a_bad_request(client, db):
     response = client.post("/account/sign-in", data=body,
                            content_type="multipart/form-data; boundary=b")
     assert response.status_code == 400
+
+
+@settings(max_examples=10, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bad=st.sampled_from(HOSTILE[:12] + ["12345", "6101181950040824X9"]),
+       address=st.text(alphabet="甘亭街道东西南北1234号<>&\"'", min_size=1, max_size=30))
+def test_a_refused_answer_keeps_the_others(client, db, bad, address):
+    """The main apply sections: one bad answer → the page again, the other answers kept."""
+    from markupsafe import escape
+
+    from tests.apply_support import post, sign_in, start_for_other
+
+    sign_in(client)
+    draft_id = start_for_other(client)
+    response = post(client, f"/apply/drafts/{draft_id}/personal", {
+        "full_name": "王秀英", "id_number": bad, "phone": "13911112222",
+        "address": address, "street": "ganting"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "error-summary" in page
+    assert f'value="{escape(address.strip())}"' in page or escape(address.strip()) in page
+    assert 'value="王秀英"' in page
+    response = post(client, f"/apply/drafts/{draft_id}/payment", {
+        "method": "bank_card", "bank_name": address, "account_holder": "王秀英",
+        "card_number": bad})
+    assert response.status_code == 200
+    assert escape(address.strip()) in response.get_data(as_text=True)
