@@ -36,6 +36,10 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from .services import crypto
+
+    crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
+
     from . import cli, delivery, errors, security_headers, templating, testing_routes
     from .media import lookup as media_lookup
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from .. import i18n
 from ..forms import apply as forms
-from ..services import applications, documents, phone_numbers
+from ..services import applications, crypto, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
 from ..status_machine import STATUSES
 from ..streets import by_code as street_by_code
@@ -263,6 +263,7 @@ def payment(draft_id: int):
     if not programmes.pays_money(draft.programme):
         abort(404)
     initial = dict(journey.part("payment"))
+    initial["card_number"] = crypto.decrypt(initial.get("card_number"))  # the resident's own
     if not initial and journey.person_name:
         initial["account_holder"] = journey.person_name
     form = forms.PaymentForm(data=initial)
