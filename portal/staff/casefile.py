@@ -29,6 +29,20 @@ from . import programmes
 
 # ------------------------------------------------------------------------- opening one
 
+def reveal_card_number(actor: Account, application: Application) -> str | None:
+    """The full card number, decrypted, for a role deciding payment; the viewing is recorded
+    (committed) before the number is shown. None if there is no card number."""
+    from ..services import crypto
+
+    stored = ((application.answers or {}).get("payment") or {}).get("card_number")
+    if not stored:
+        return None
+    audit.record(actor, "payment.reveal", "application", application.id,
+                 {"reference": application.reference})
+    db.session.commit()
+    return crypto.decrypt(stored)
+
+
 def find_visible(actor: Account, reference: str) -> Application:
     """The application with this reference if `actor` may see it; else 404."""
     application = db.session.scalar(

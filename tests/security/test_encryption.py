@@ -136,3 +136,52 @@ def test_the_migration_encrypts_plain_card_numbers_found_in_answers(app, client,
     answers = db.session.get(Draft, draft.id).answers
     assert crypto.decrypt(answers["payment"]["card_number"]) == CARD
     assert answers["household"] == "dibao"
+
+
+def _audit_count(action):
+    from sqlalchemy import func
+
+    from portal.models import AuditEvent
+    return _db.session.scalar(select(func.count()).select_from(AuditEvent)
+                              .where(AuditEvent.action == action))
+
+
+@pytest.mark.parametrize("role", ["district_reviewer", "civil_affairs"])
+def test_payment_roles_see_the_full_number_on_request_and_it_is_audited(app, client, db, role):
+    from portal.models import Application as App
+    world = build(client)
+    application = db.session.scalar(select(App).where(App.reference == world.reference))
+    application.status = "street_checked" if role == "district_reviewer" else "district_reviewed"
+    db.session.commit()
+    sign_in_as(client, world.staff[role])
+    view = client.get(f"/staff/applications/{world.reference}")
+    if view.status_code != 200:
+        pytest.skip(f"{role} does not see an application in this state here")
+    page = view.get_data(as_text=True)
+    assert "显示完整账号" in page and CARD not in page
+    before = _audit_count("payment.reveal")
+    url = f"/staff/applications/{world.reference}/payment-account"
+    assert client.post(url, data={}).status_code == 400  # no CSRF token
+    response = client.post(url, data={"csrf_token": csrf_of(page)})
+    assert response.status_code == 200
+    assert CARD in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+    assert _audit_count("payment.reveal") == before + 1
+
+
+def csrf_of(page):
+    import re
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+@pytest.mark.parametrize("role", ["street_officer", "admin", "other_street"])
+def test_other_roles_never_see_the_full_number(app, client, db, role):
+    world = build(client)
+    sign_in_as(client, world.staff[role])
+    page = client.get(f"/staff/applications/{world.reference}").get_data(as_text=True)
+    assert "显示完整账号" not in page
+    from tests.security.world import csrf
+    response = client.post(f"/staff/applications/{world.reference}/payment-account",
+                           data={"csrf_token": csrf(client)})
+    assert response.status_code in (403, 404)
+    assert _audit_count("payment.reveal") == 0
