@@ -4,13 +4,13 @@ A data migration: every plain card number in `answers["payment"]` is encrypted w
 DATA_ENCRYPTION_KEYS key (portal/services/crypto.py) and gets its look-up hash. No schema
 change. Downgrade writes the plain numbers back (for a rollback of the release only).
 
-Revision ID: 0006_security_encrypt_card_numbers
+Revision ID: 0006_security_card_encryption
 Revises: 0004_staff_queue_count_index
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_security_encrypt_card_numbers"
+revision = "0006_security_card_encryption"
 down_revision = "0004_staff_queue_count_index"
 branch_labels = None
 depends_on = None
