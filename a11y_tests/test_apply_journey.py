@@ -53,8 +53,10 @@ class Keyboard:
         pytest.fail(f"Tab never reached {what} on {self.driver.current_url}")
 
     def tab_to_link(self, href_end: str):
+        # Only links in <main>: the header's navigation has links with similar ends (/check).
         return self.tab_to(lambda e: e.tag_name == "a" and
-                           (e.get_dom_attribute("href") or "").endswith(href_end),
+                           (e.get_dom_attribute("href") or "").endswith(href_end) and
+                           self.driver.execute_script("return !!arguments[0].closest('main')", e),
                            f"the link to …{href_end}")
 
     def tab_to_field(self, field_id: str):

@@ -23,7 +23,7 @@ ANSWERS = {
     "household": "dibao", "needs": "care~rehab", "receives": "none", "employment": "employed",
     "business": "y", "rural": "y", "farming": "y", "sex": "male",
 }
-MAX_TABS = 60
+MAX_TABS = 200  # the results page lists every programme with its links
 
 
 class Keyboard:

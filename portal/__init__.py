@@ -80,7 +80,8 @@ def _register_blueprints(app: Flask) -> None:
     from .public_notice.routes import bp as notice
     from .staff.routes import bp as staff
     from .staff_auth.routes import bp as staff_auth
+    from .status.routes import bp as status
 
-    for blueprint in (public, account, staff_auth, checker, guides, apply, staff, notice,
-                      indicators):
+    for blueprint in (public, account, staff_auth, checker, guides, apply, status, staff,
+                      notice, indicators):
         app.register_blueprint(blueprint)

@@ -75,6 +75,20 @@ class Config:
     RATE_LIMIT_REGISTER = "10 per hour"
     RATE_LIMIT_RESET = "10 per hour"
     HOTLINE = "12385"
+    # Status tracking, family look-up, access grants and text messages (portal/status,
+    # portal/services/notifications.py).
+    LOOKUP_VIEW_MINUTES = 15               # a family look-up shows the application this long
+    LOOKUP_MIN_RESPONSE_SECONDS = 1.0      # each look-up step answers no sooner than this, so
+                                           # the time taken does not tell whether details matched
+    RATE_LIMIT_LOOKUP = "10 per 10 minutes;40 per day"                 # per IP, step 1
+    RATE_LIMIT_LOOKUP_PER_REFERENCE = "3 per 10 minutes;10 per day"    # per reference, step 1
+    RATE_LIMIT_LOOKUP_VERIFY = "15 per 10 minutes;60 per day"          # per IP, step 2
+    RATE_LIMIT_LOOKUP_VERIFY_PER_REFERENCE = "8 per 10 minutes;20 per day"
+    RATE_LIMIT_GRANT = "10 per hour;30 per day"   # per IP: granting family access
+    SMS_MAX_ATTEMPTS = 6                   # `flask send-outbox` gives up after this many tries
+    SMS_RETRY_BASE_SECONDS = 60            # wait after the first failure; doubles each time
+    SMS_RETRY_MAX_SECONDS = 3600           # never waits longer than this between tries
+    SMS_WORKER_INTERVAL_SECONDS = 10       # how often the worker looks for messages to send
     # Only test servers expose /_test/... (error pages, quick sign-in); see testing_routes.py.
     TEST_ROUTES = False
 
@@ -95,6 +109,7 @@ class TestingConfig(Config):
     PREFERENCE_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
     SIGN_IN_FAILURE_DELAY_SECONDS = 0.0
+    LOOKUP_MIN_RESPONSE_SECONDS = 0.0
     TEST_ROUTES = True
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap, for test speed only
 

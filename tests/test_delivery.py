@@ -34,3 +34,15 @@ def test_pages_are_compressed_with_gzip_or_brotli(client):
     response = client.get("/", headers={"Accept-Encoding": "br, gzip"})
     assert response.headers["Content-Encoding"] == "br"
     assert "Accept-Encoding" in response.headers["Vary"]
+
+
+def test_no_merge_conflict_markers_are_left_in_the_tree():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    markers = ("<<<<<<< ", ">>>>>>> ", "|||||||")
+    for folder in ("portal", "templates", "static", "tests", "a11y_tests", "translations"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix in {".py", ".html", ".css", ".js", ".yaml", ".po", ".pot", ".txt"}:
+                for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+                    assert not line.startswith(markers), f"conflict marker left in {path}"

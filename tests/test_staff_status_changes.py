@@ -133,7 +133,7 @@ def test_resubmission_returns_to_the_state_before_the_request(people):
     assert events[-2:] == ["needs_info", "accepted"]
 
 
-def test_a_family_member_with_access_may_resubmit(people):
+def test_a_family_member_with_access_may_look_but_not_act(people):
     application = make_application(people["resident"], status="needs_info",
                                     previous="submitted")
     helper = make_account("resident")
@@ -141,7 +141,19 @@ def test_a_family_member_with_access_may_resubmit(people):
                                 grantee_account_id=helper.id,
                                 granted_by_account_id=people["resident"].id))
     _db.session.commit()
-    sc.apply_action(application, "resubmit", helper)
+    assert sc.available_actions(application, helper) == []
+    with pytest.raises(sc.ActionNotAllowed):
+        sc.apply_action(application, "resubmit", helper)
+    assert application.status == "needs_info"
+
+
+def test_the_persons_own_account_may_act_on_an_application_made_for_them(people):
+    application = make_application(people["resident"], status="needs_info",
+                                    previous="submitted")
+    own = make_account("resident")
+    own.person_id = application.person_id
+    _db.session.commit()
+    sc.apply_action(application, "resubmit", own)
     assert application.status == "submitted"
 
 

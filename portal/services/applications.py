@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -31,7 +29,8 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import documents, identity, sms, working_days
+from . import documents, identity, working_days
+from .notifications import deliver_now, queue_status_change
 from .references import new_reference
 
 # Sections copied from an earlier application for the same person ("never ask twice").
@@ -336,9 +335,8 @@ def _deliver(message: OutboxMessage) -> None:
     """Hand a committed message to the SMS backend. A failure leaves it pending in the outbox
     for a later attempt; the application is sent either way."""
     try:
-        sms.current_backend().deliver(message)
-        db.session.commit()
-    except Exception:
+        deliver_now(message.id)
+    except Exception:  # noqa: BLE001 – the application is in; the worker retries the message
         db.session.rollback()
         current_app.logger.exception("SMS delivery failed for outbox message %s", message.id)
 
@@ -396,15 +394,9 @@ def notify_submitted(application: Application) -> OutboxMessage:
     """The text message that confirms a submission – the reference and where to follow it,
     nothing about the person, their disability or the programme (the SMS backend adds the
     registered sender signature). Recorded in the outbox within the caller's transaction;
-    submit() hands it to the backend of portal.services.sms once that has committed."""
-    account = application.applicant or db.session.get(Account, application.applicant_account_id)
-    with force_locale(application.locale):
-        body = _("您提交的申请已收到，受理编号%(reference)s。"
-                 "请登录平台查看办理进度，咨询请拨打12385。", reference=application.reference)
-    message = OutboxMessage(channel="sms", recipient=account.phone, locale=application.locale,
-                            body=body, application_id=application.id)
-    db.session.add(message)
-    return message
+    submit() hands it to the backend of portal.services.sms once that has committed. The
+    words are portal.services.notifications' (one place for every status text)."""
+    return queue_status_change(application, None, "submitted")
 
 
 @dataclass(frozen=True)

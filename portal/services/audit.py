@@ -42,6 +42,9 @@ ACTIONS = {
     "sign_in_failed": _l("登录失败"),
     "sign_in_refused": _l("登录被暂停"),
     "sign_out": _l("退出登录"),
+    "access.grant": _l("授权家人查看申请"),
+    "access.revoke": _l("取消家人查看授权"),
+    "application.lookup": _l("家属查询办理进度"),
 }
 
 

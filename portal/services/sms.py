@@ -9,7 +9,9 @@ A real gateway is added by registering a backend class:
     @sms.backend("gateway-name")
     class Gateway:
         def __init__(self, app): ...
-        def deliver(self, message: OutboxMessage) -> None: ...   # set message.status etc.
+        def deliver(self, message: OutboxMessage) -> None: ...   # raise when it was not sent
+
+portal.services.notifications records the outcome (sent / retry later / failed).
 """
 from __future__ import annotations
 
@@ -57,9 +59,10 @@ def send(recipient: str, body: str, *, locale: str | None = None,
         locale=locale or str(get_locale() or "zh_Hans_CN"), application_id=application_id,
     )
     db.session.add(message)
-    db.session.flush()
-    current_backend().deliver(message)
     db.session.commit()
+    from .notifications import deliver_now  # the one place that delivers and records it
+
+    deliver_now(message.id)
     return message
 
 

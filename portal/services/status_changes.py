@@ -4,7 +4,8 @@
                  expected_version=None) -> StatusEvent
 
 In ONE transaction it changes the status (and its deadline), adds the StatusEvent, the
-AuditEvent and a text message to the applicant (OutboxMessage), then commits. Anything the
+AuditEvent and a text message to the applicant (OutboxMessage; its words come from
+portal.services.notifications), then commits. Anything the
 caller has already put in the session (e.g. the answers of a resubmission) is committed with it.
 
 Who may act is asked of portal.status_machine (roles, and per programme who owns each stage)
@@ -19,15 +20,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import status_machine
 from ..extensions import db
-from ..models import AccessGrant, Account, Application, OutboxMessage, StatusEvent
-from . import audit, queues, working_days
+from ..models import Account, Application, StatusEvent
+from . import audit, notifications, queues, working_days
 
 
 class ActionError(Exception):
@@ -52,13 +51,12 @@ def role_of(actor: Account, application: Application) -> str | None:
         return None
     if actor.is_staff:
         return actor.role if queues.can_see(actor, application) else None
-    if actor.id == application.applicant_account_id:
+    # The account that applied, or the person's own account, acts for the applicant. A family
+    # member with an access grant may only look (grants are view access), never act.
+    if actor.id == application.applicant_account_id or (
+            actor.person_id is not None and actor.person_id == application.person_id):
         return "applicant"
-    granted = db.session.scalar(select(AccessGrant.id).where(
-        AccessGrant.person_id == application.person_id,
-        AccessGrant.grantee_account_id == actor.id,
-        AccessGrant.revoked_at.is_(None)).limit(1))
-    return "applicant" if granted else None
+    return None
 
 
 def available_actions(application: Application, actor: Account,
@@ -121,7 +119,7 @@ def apply_action(application: Application, action_code: str, actor: Account,
                      {"from": from_status, "to": target, "version": application.version,
                       "message": bool(message), "note": bool(note)})
         if recipient:
-            db.session.add(_text_message(application, recipient, target, message))
+            notifications.queue_status_change(application, from_status, target)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -135,17 +133,3 @@ def _status_before_needs_info(application: Application) -> str | None:
         .where(StatusEvent.application_id == application.id,
                StatusEvent.to_status == "needs_info")
         .order_by(StatusEvent.id.desc()).limit(1))
-
-
-def _text_message(application: Application, recipient: str, status: str,
-                  message: str | None) -> OutboxMessage:
-    """The text says only that there is news and the new status – never the person, the
-    programme or the staff's words, which may be sensitive (the applicant reads those signed
-    in). The SMS backend adds the registered sender signature."""
-    locale = application.locale or "zh_Hans_CN"
-    with force_locale(locale):
-        label = str(status_machine.STATUSES[status].label)
-        body = _("您的申请（受理编号%(ref)s）有新进展：%(status)s。请登录平台查看详情，"
-                 "咨询请拨打12385。", ref=application.reference, status=label)
-    return OutboxMessage(recipient=recipient, locale=locale, body=body,
-                         application_id=application.id)

@@ -1,0 +1,309 @@
+"""Text messages about applications and family access – the one place their words are written –
+and the worker that sends whatever is waiting in the outbox.
+
+Texts
+-----
+Every status change queues one text message to the applicant's account, in the language of
+the application (Application.locale). It says what happened, what to do and by when, and the
+reference. It never carries the person's name, ID number, the programme, anything about a
+disability, or the staff's own words (those may be sensitive: the applicant reads them signed
+in). The SMS backend adds the registered sender signature.
+
+    status_change_message(application, from_status, to_status) -> OutboxMessage  (not added)
+    queue_status_change(application, from_status, to_status)   -> added to the session
+    queue_access_granted(grant, granter, grantee) / queue_access_revoked(grant, ...)
+
+Queued messages are added to the caller's transaction: a status change and its message are
+saved together or not at all, and nothing is sent before the change is committed.
+
+Sending
+-------
+`flask send-outbox` (see portal/status/commands.py) runs `deliver_due()` in a loop (`--once`:
+one pass). Each pending message whose time has come is handed to the configured backend
+(portal.services.sms, SMS_BACKEND), one message per transaction:
+
+- the backend returns: the message is sent (unless the backend marked it otherwise);
+- the backend raises: the attempt failed; the message is tried again after
+  SMS_RETRY_BASE_SECONDS × 2^(attempts − 1) (at most SMS_RETRY_MAX_SECONDS), and after
+  SMS_MAX_ATTEMPTS failed attempts it is marked "failed" and left for a person to look at
+  (`flask outbox`). `last_error` keeps the latest reason.
+
+A failed send only ever changes the outbox row: the status change it reports was committed
+before and stays as it is. With SMS_BACKEND=outbox (development) nothing leaves the machine and
+the worker sends nothing.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import status_machine
+from ..extensions import db
+from ..models import AccessGrant, Account, Application, OutboxMessage
+from . import sms
+
+DEFAULT_LOCALE = "zh_Hans_CN"
+
+# One whole message per situation. Placeholders: ref (受理编号), due (a date: the end of the
+# step's time limit in working days), until (the last day of the public notice), status.
+STATUS_TEXTS = {
+    "submitted": _l("您的申请已提交，受理编号%(ref)s。街道将在%(due)s前受理，您现在不需要做什么。"
+                    "可以登录平台查看进度，咨询请拨打12385。"),
+    "accepted": _l("您的申请（受理编号%(ref)s）已受理，街道正在初审，预计%(due)s前完成。"
+                   "您现在不需要做什么。咨询请拨打12385。"),
+    "street_checked": _l("您的申请（受理编号%(ref)s）已通过街道初审，已报区里审核，"
+                         "预计%(due)s前完成。您现在不需要做什么。咨询请拨打12385。"),
+    "district_reviewed": _l("您的申请（受理编号%(ref)s）已通过审核，正在等待审批，"
+                            "预计%(due)s前作出决定。您现在不需要做什么。咨询请拨打12385。"),
+    "needs_info": _l("您的申请（受理编号%(ref)s）需补充材料。请在%(due)s前登录平台，"
+                     "在“我的申请”中查看要补充什么，补充后重新提交。咨询请拨打12385。"),
+    "approved": _l("您的申请（受理编号%(ref)s）已获批准，预计%(due)s前开始发放或提供服务。"
+                   "您现在不需要做什么。咨询请拨打12385。"),
+    "approved_with_notice": _l("您的申请（受理编号%(ref)s）已获批准，预计%(due)s前进行公示。"
+                               "您现在不需要做什么。咨询请拨打12385。"),
+    "public_notice": _l("您的申请（受理编号%(ref)s）已批准，正在公示，公示到%(until)s。"
+                        "公示结束后开始发放，您现在不需要做什么。咨询请拨打12385。"),
+    "paying": _l("您的申请（受理编号%(ref)s）已开始发放。请留意到账或服务安排。"
+                 "咨询请拨打12385。"),
+    "rejected": _l("您的申请（受理编号%(ref)s）未获批准。原因请登录平台，在“我的申请”中查看。"
+                   "如有疑问，请拨打12385。"),
+    "withdrawn": _l("您的申请（受理编号%(ref)s）已撤回。如需再次申请，可以登录平台重新提交。"
+                    "咨询请拨打12385。"),
+    "resubmitted": _l("我们已收到您补充的材料（受理编号%(ref)s），申请回到“%(status)s”环节，"
+                      "预计%(due)s前办完这一步。您现在不需要做什么。咨询请拨打12385。"),
+    # A status without its own text, or without a deadline where its text needs one.
+    "other": _l("您的申请（受理编号%(ref)s）有新进展：%(status)s。请登录平台查看详情，"
+                "咨询请拨打12385。"),
+}
+
+ACCESS_TEXTS = {
+    "granted_to_grantee": _l("手机尾号%(tail)s的用户已授权您查看一位家人的申请办理进度。"
+                             "请登录平台，在“我的申请”中查看。如有疑问，请拨打12385。"),
+    "granted_to_granter": _l("您已授权手机尾号%(tail)s的用户查看家人的申请办理进度。"
+                             "如需取消，请登录平台，在“授权家人查看”中操作。"),
+    "revoked_to_grantee": _l("您查看一位家人申请办理进度的授权已取消。如有疑问，请拨打12385。"),
+    "revoked_to_granter": _l("手机尾号%(tail)s的用户查看家人申请办理进度的授权已取消。"
+                             "如有疑问，请拨打12385。"),
+}
+
+
+# ── what the texts say ────────────────────────────────────────────────────────────────────
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops it
+
+
+def _date(moment: datetime | None) -> str | None:
+    """2026年11月28日 (in the district's time zone, in the current language)."""
+    return None if moment is None else format_date(_aware(moment), "long")
+
+
+def status_text_key(application: Application, from_status: str | None, to_status: str) -> str:
+    if from_status == "needs_info" and to_status in status_machine.REVIEW_STATES:
+        return "resubmitted"
+    if to_status == "approved" and application.programme in \
+            status_machine.PUBLIC_NOTICE_PROGRAMMES:
+        return "approved_with_notice"
+    return to_status if to_status in STATUS_TEXTS else "other"
+
+
+def status_text(application: Application, from_status: str | None, to_status: str,
+                locale: str | None = None) -> str:
+    """The text message for a change of `application` to `to_status`, in `locale` (default:
+    the application's language). Reads the deadline from the application as it is now."""
+    key = status_text_key(application, from_status, to_status)
+    with force_locale(locale or application.locale or DEFAULT_LOCALE):
+        values = {
+            "ref": application.reference,
+            "status": str(status_machine.STATUSES[to_status].label)
+            if to_status in status_machine.STATUSES else to_status,
+            "due": _date(application.due_at),
+        }
+        if key == "public_notice":
+            changed = application.status_changed_at or datetime.now(timezone.utc)
+            values["until"] = _date(_aware(changed) + timedelta(
+                days=status_machine.public_notice_days()))
+        text = str(STATUS_TEXTS[key])
+        if "%(due)s" in text and values["due"] is None:
+            text = str(STATUS_TEXTS["other"])
+        return text % values
+
+
+def _recipient(application: Application) -> str | None:
+    account = application.applicant or db.session.get(Account, application.applicant_account_id)
+    return account.phone if account is not None else None
+
+
+def status_change_message(application: Application, from_status: str | None,
+                          to_status: str) -> OutboxMessage | None:
+    """The outbox message for a status change (not yet added); None without a recipient."""
+    recipient = _recipient(application)
+    if not recipient:
+        return None
+    locale = application.locale or DEFAULT_LOCALE
+    return OutboxMessage(channel="sms", recipient=recipient, locale=locale,
+                         body=status_text(application, from_status, to_status, locale),
+                         application_id=application.id)
+
+
+def queue_status_change(application: Application, from_status: str | None,
+                        to_status: str) -> OutboxMessage | None:
+    """Add the message for a status change to the caller's transaction."""
+    message = status_change_message(application, from_status, to_status)
+    if message is not None:
+        db.session.add(message)
+    return message
+
+
+def _tail(phone: str) -> str:
+    return phone[-4:]
+
+
+def _locale_of(account: Account, fallback: str | None = None) -> str:
+    return account.preferred_locale or fallback or DEFAULT_LOCALE
+
+
+def _queue(recipient: str, key: str, locale: str, **values) -> OutboxMessage:
+    with force_locale(locale):
+        body = str(ACCESS_TEXTS[key]) % values
+    message = OutboxMessage(channel="sms", recipient=recipient, locale=locale, body=body)
+    db.session.add(message)
+    return message
+
+
+def queue_access_granted(grant: AccessGrant, granter: Account, grantee: Account,
+                         locale: str | None = None) -> None:
+    """Tell both sides that `granter` let `grantee` see a family member's applications."""
+    _queue(grantee.phone, "granted_to_grantee", _locale_of(grantee), tail=_tail(granter.phone))
+    _queue(granter.phone, "granted_to_granter", _locale_of(granter, locale),
+           tail=_tail(grantee.phone))
+
+
+def queue_access_revoked(grant: AccessGrant, granter: Account, grantee: Account,
+                         locale: str | None = None) -> None:
+    """Tell both sides that the access has ended (whoever ended it)."""
+    _queue(grantee.phone, "revoked_to_grantee", _locale_of(grantee))
+    _queue(granter.phone, "revoked_to_granter", _locale_of(granter, locale),
+           tail=_tail(grantee.phone))
+
+
+# ── sending ───────────────────────────────────────────────────────────────────────────────
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    kept_in_outbox: bool = False   # SMS_BACKEND=outbox: nothing is sent
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt (1, 2, …)."""
+    base = float(current_app.config["SMS_RETRY_BASE_SECONDS"])
+    longest = float(current_app.config["SMS_RETRY_MAX_SECONDS"])
+    return timedelta(seconds=min(longest, base * 2 ** max(0, attempts - 1)))
+
+
+def due_messages(now: datetime, limit: int) -> list[int]:
+    return list(db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+
+
+def deliver_now(message_id: int) -> str | None:
+    """Try one committed message straight away (after a submission or a code was sent), with
+    the same bookkeeping as the worker: sent, or pending for a retry, or failed. With the
+    "outbox" backend the message simply stays in the outbox."""
+    backend = sms.current_backend()
+    if isinstance(backend, sms.OutboxOnly):
+        return None
+    return _deliver_one(backend, message_id, None)
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
+    """One pass: try every pending message whose time has come (at most `limit`)."""
+    report = DeliveryReport()
+    backend = sms.current_backend()
+    if isinstance(backend, sms.OutboxOnly):
+        report.kept_in_outbox = True
+        return report
+    for message_id in due_messages(now or datetime.now(timezone.utc), limit):
+        outcome = _deliver_one(backend, message_id, now)
+        if outcome == "sent":
+            report.sent += 1
+        elif outcome == "retrying":
+            report.retrying += 1
+        elif outcome == "failed":
+            report.failed += 1
+    return report
+
+
+def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
+    """Send one message in its own transaction. The row is locked while it is sent, so two
+    workers never send it twice (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite has one writer)."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True,
+                             with_for_update={"skip_locked": True})
+    if message is None or message.status != "pending":
+        db.session.rollback()
+        return None
+    moment = now or datetime.now(timezone.utc)
+    message.attempts += 1
+    error = None
+    try:
+        backend.deliver(message)
+    except Exception as problem:  # noqa: BLE001 – any failure of the gateway is a failed try
+        error = f"{type(problem).__name__}: {problem}"[:1000]
+    if error is None and message.status in ("pending", "sent"):
+        message.status = "sent"
+        message.sent_at = message.sent_at or moment
+        message.last_error = None
+        outcome = "sent"
+    elif error is None:  # the backend itself marked it failed: it cannot be delivered
+        outcome = "failed"
+    else:
+        message.last_error = error
+        if message.attempts >= int(current_app.config["SMS_MAX_ATTEMPTS"]):
+            message.status = "failed"
+            outcome = "failed"
+        else:
+            message.status = "pending"
+            message.next_attempt_at = moment + retry_delay(message.attempts)
+            outcome = "retrying"
+        current_app.logger.warning("Text message %s not sent (attempt %s): %s",
+                                   message.id, message.attempts, error)
+    db.session.commit()
+    return outcome
+
+
+def run(once: bool = False, interval: float | None = None, echo=print,
+        sleep=time.sleep) -> DeliveryReport:
+    """The worker loop: a pass, then a pause when there was nothing to do. `once`: one pass."""
+    interval = float(interval if interval is not None
+                     else current_app.config["SMS_WORKER_INTERVAL_SECONDS"])
+    total = DeliveryReport()
+    while True:
+        report = deliver_due()
+        if report.kept_in_outbox:
+            echo(f"SMS_BACKEND={current_app.config.get('SMS_BACKEND')!r} keeps messages in the "
+                 "outbox (`flask outbox` lists them); nothing is sent.")
+            return report
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        if report.handled:
+            echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
+        if once:
+            return total
+        if not report.handled:
+            sleep(interval)

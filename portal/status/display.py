@@ -1,0 +1,171 @@
+"""How an application reads to the applicant: the timeline in plain words, the next step and
+its deadline, the names of its documents.
+
+The timeline shows every StatusEvent: its date, what happened and the message to the applicant
+(or, for a resubmission, the applicant's answer and the documents sent with it). It never shows
+an internal note.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import format_date
+from markupsafe import Markup, escape
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .. import status_machine
+from ..apply import programmes
+from ..apply.relationships import LABELS as RELATIONSHIP_LABELS
+from ..extensions import db
+from ..models import Account, Application, Document, StatusEvent
+from ..services import information_requests, working_days
+
+STAFF, APPLICANT = "staff", "applicant"
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    what: str                         # what happened, one short sentence
+    message: str | None = None        # the words shown with it
+    said_by: str | None = None        # STAFF (to the applicant) | APPLICANT (their answer)
+    documents: list[Document] = field(default_factory=list)
+
+
+def _what(event: StatusEvent) -> str:
+    if event.from_status is None and event.to_status == "submitted":
+        return _("提交了申请。")
+    if event.to_status == "needs_info":
+        return _("工作人员请申请人补充材料。")
+    if event.from_status == "needs_info" and event.to_status in status_machine.REVIEW_STATES:
+        return _("申请人补充了材料，申请已重新提交。")
+    if event.to_status == "withdrawn":
+        return _("申请人撤回了申请。")
+    status = status_machine.STATUSES.get(event.to_status)
+    return _("办理状态变为“%(status)s”。", status=status.label if status else event.to_status)
+
+
+def timeline(application: Application, with_messages: bool = True) -> list[Entry]:
+    """Every status event, oldest first. `with_messages` False: dates and what happened only
+    (for the family look-up, where free text cannot be masked)."""
+    rows = db.session.execute(
+        select(StatusEvent, Account)
+        .outerjoin(Account, Account.id == StatusEvent.actor_account_id)
+        .where(StatusEvent.application_id == application.id)
+        .order_by(StatusEvent.id)).all()
+    answered = information_requests.answered_documents(application) if with_messages else {}
+    entries = []
+    for event, actor in rows:
+        by_staff = actor is None or actor.is_staff
+        entry = Entry(event.created_at, _what(event))
+        if with_messages:
+            answer = event.from_status == "needs_info" and not by_staff
+            entry = Entry(event.created_at, entry.what, event.message_to_applicant,
+                          APPLICANT if answer else STAFF if event.message_to_applicant else None,
+                          answered.get(event.id, []))
+        entries.append(entry)
+    return entries
+
+
+# ── the next step ─────────────────────────────────────────────────────────────────────────
+
+NEXT_STEPS = {
+    "submitted": _l("街道会先受理您的申请。您现在不需要做什么。"),
+    "accepted": _l("街道正在初审。您现在不需要做什么。"),
+    "street_checked": _l("区残联正在审核。您现在不需要做什么。"),
+    "district_reviewed": _l("正在等待审批。您现在不需要做什么。"),
+    "needs_info": _l("请按工作人员的要求补充材料，然后重新提交。"),
+    "approved": _l("申请已批准，接下来进行公示或开始发放。您现在不需要做什么。"),
+    "public_notice": _l("公示结束后开始发放。您现在不需要做什么。"),
+    "paying": _l("补贴或服务正在发放，您不需要再做什么。"),
+    "rejected": _l("申请已办结。如果对结果有疑问，请拨打12385咨询。"),
+    "withdrawn": _l("申请已撤回。如果需要，您可以重新申请。"),
+}
+
+
+@dataclass(frozen=True)
+class NextStep:
+    text: str
+    due: working_days.TimeLeft | None   # the deadline of this step, in working days
+    yours: bool                          # the applicant has to do something
+
+
+def next_step(application: Application) -> NextStep:
+    text = NEXT_STEPS.get(application.status, "")
+    return NextStep(str(text), working_days.time_left(application.due_at),
+                    application.status == "needs_info")
+
+
+def deadline_text(step: NextStep) -> str | None:
+    """"请在2026年11月28日前完成（还有3个工作日）" – or None without a deadline."""
+    left = step.due
+    if left is None:
+        return None
+    day = format_date(left.due_date, "long")
+    if step.yours:
+        if left.is_overdue:
+            return _("补充材料的期限是%(date)s，已经过了。请尽快补充，或拨打12385说明情况。",
+                     date=day)
+        if left.state == working_days.DUE_TODAY:
+            return _("请在今天（%(date)s）内补充。", date=day)
+        return _("请在%(date)s前补充（还有%(days)s个工作日）。", date=day, days=left.working_days)
+    if left.is_overdue:
+        return _("这一步本应在%(date)s前办完，已经超过期限。如需了解情况，请拨打12385。", date=day)
+    if left.state == working_days.DUE_TODAY:
+        return _("这一步预计今天（%(date)s）办完。", date=day)
+    return _("这一步预计在%(date)s前办完（还有%(days)s个工作日）。", date=day,
+             days=left.working_days)
+
+
+# ── names ─────────────────────────────────────────────────────────────────────────────────
+
+def programme_name(code: str) -> str:
+    return programmes.name(code)
+
+
+def status_label(code: str) -> str:
+    status = status_machine.STATUSES.get(code)
+    return str(status.label) if status else code
+
+
+def status_explanation(code: str) -> str:
+    status = status_machine.STATUSES.get(code)
+    return str(status.explanation) if status else ""
+
+
+def relationship_label(code: str) -> str:
+    return str(RELATIONSHIP_LABELS.get(code, code))
+
+
+def document_labels(application: Application) -> dict[str, str]:
+    """Document kind → its name in the reader's language."""
+    labels = {information_requests.SUPPLEMENT: _("补充提交的材料")}
+    try:
+        for required in programmes.documents(application.programme,
+                                             application.relationship_to_person):
+            labels.setdefault(required.kind, required.label)
+    except KeyError:
+        pass
+    return labels
+
+
+def person_name(application: Application) -> str:
+    personal = (application.answers or {}).get("personal") or {}
+    return personal.get("full_name") or application.person.full_name
+
+
+def own_language(text: str) -> Markup:
+    """Free text (staff's messages, answers) marked with its language, which may not be the
+    page's (WCAG 3.1.2): Chinese when it has Chinese characters, else English."""
+    lang = "zh-CN" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "en"
+    return Markup('<span lang="{}">{}</span>').format(lang, escape(text))
+
+
+def helpers() -> dict:
+    return {"programme_name": programme_name, "status_label": status_label,
+            "status_explanation": status_explanation, "relationship_label": relationship_label,
+            "person_name": person_name, "deadline_text": deadline_text,
+            "own_language": own_language}

@@ -1,0 +1,70 @@
+"""Forms of the status pages: the family look-up, withdrawing, answering a request for more
+information, and giving or ending a family member's access."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, StopValidation
+
+from ..forms.account import CodeForm
+from ..forms.account_validators import MobileNumber
+from ..forms.apply import UploadForm
+from ..forms.validators import IdNumberValid
+from ..services import family_lookup, information_requests
+
+__all__ = ["AnswerForm", "CodeForm", "ConfirmForm", "GrantForm", "LookupForm", "UploadForm",
+           "VersionForm"]
+
+
+class ReferenceNumber:
+    """A 受理编号 in any reasonable spelling; leaves "HY-2026-7K3QX9" in field.data."""
+
+    def __call__(self, form, field):
+        value = family_lookup.parse_reference(field.data)
+        if value is None:
+            raise StopValidation(_("受理编号的格式是“HY-年份-6位字母或数字”，例如 HY-2026-7K3QX9。"
+                                   "请对照回执或短信核对。"))
+        field.data = value
+
+
+class LookupForm(FlaskForm):
+    reference = StringField(_l("受理编号"), validators=[
+        InputRequired(message=_l("请输入受理编号")), ReferenceNumber()])
+    id_number = StringField(_l("申请对象的身份证号码"), validators=[IdNumberValid()])
+
+
+class ConfirmForm(FlaskForm):
+    """Only the button and the CSRF token."""
+
+
+class VersionForm(FlaskForm):
+    """A confirmation that carries the version of the application it was shown for."""
+    version = HiddenField()
+
+    def version_number(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class AnswerForm(VersionForm):
+    answer = TextAreaField(_l("您的答复"), validators=[
+        Length(max=information_requests.MAX_ANSWER,
+               message=_l("答复不能超过2000个字。内容较多的，可以拍照或存成PDF文件上传。"))])
+
+
+class GrantForm(FlaskForm):
+    person = RadioField(_l("让家人查看谁的申请？"),
+                        validators=[InputRequired(message=_l("请选择让家人查看谁的申请"))])
+    phone = StringField(_l("家人注册时用的手机号码"), validators=[
+        InputRequired(message=_l("请输入家人的手机号码")), MobileNumber()])
+
+    def __init__(self, people=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person.choices = [SelectChoice(str(p.id), _("%(name)s（身份证号码%(id)s）",
+                                                         name=p.full_name, id=p.id_number_masked))
+                               for p in people]

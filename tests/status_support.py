@@ -1,0 +1,81 @@
+"""Helpers for the status tests: a family with applications, signing in, posting with the CSRF
+token, reading what the pages and the outbox say."""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Account, Application, OutboxMessage, Person
+from portal.services import status_changes
+from tests.staff_factories import make_account, make_application, make_person, sign_in
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n" + b"0" * 64
+
+__all__ = ["PDF", "PNG", "Family", "family", "file", "make_account", "make_application",
+           "messages_to", "page_text", "post", "request_info", "sign_in", "token"]
+
+_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                    r'name="csrf_token" value="([^"]+)"')
+
+
+def token(client, page: str = "/status/lookup") -> str:
+    html = client.get(page).get_data(as_text=True)
+    match = _TOKEN.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1) or match.group(2)
+
+
+def post(client, path: str, data: dict | None = None, page: str | None = None, **kwargs):
+    """POST `data` to `path` with the session's CSRF token (read from `page`, default a page
+    with a form that every visitor can open)."""
+    payload = {"csrf_token": token(client, page or "/status/lookup"), **(data or {})}
+    return client.post(path, data=payload, **kwargs)
+
+
+def file(content: bytes = PNG, name: str = "photo.png"):
+    return (io.BytesIO(content), name)
+
+
+def page_text(response) -> str:
+    html = response.get_data(as_text=True)
+    main = html[html.find("<main"):html.find("</main>")]
+    main = re.sub(r"</?span[^>]*>", "", main)   # inline: no gap where a span starts or ends
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def messages_to(phone: str) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == phone)
+                                   .order_by(OutboxMessage.id)))
+
+
+@dataclass
+class Family:
+    mother: Person          # the person the applications are about
+    mother_id: str          # her ID number
+    daughter: Account       # applied for her mother (relationship "family")
+    son: Account            # another family member, with an account of his own
+    stranger: Account       # an unrelated resident
+    officer: Account        # street officer of the mother's street (ganting)
+    application: Application
+
+
+def family(status: str = "accepted", **application_options) -> Family:
+    mother, mother_id = make_person(name="王秀兰", street="ganting")
+    daughter = make_account("resident", name="李梅", phone="13900000001")
+    son = make_account("resident", name="李强", phone="13900000002")
+    stranger = make_account("resident", name="陌生人", phone="13900000009")
+    officer = make_account("street_officer", street="ganting", phone="13800000001")
+    application = make_application(daughter, person=mother, status=status,
+                                   **application_options)
+    return Family(mother, mother_id, daughter, son, stranger, officer, application)
+
+
+def request_info(application: Application, officer: Account,
+                 message: str = "请补充一张清晰的残疾人证照片。", note: str | None = None):
+    return status_changes.apply_action(application, "request_info", officer, message=message,
+                                       note=note)

@@ -1,0 +1,171 @@
+"""Family access: the applicant (or the person themselves) lets a family member's account see
+the person's applications, and ends it; audited, and both sides told by text message."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal.models import AccessGrant, AuditEvent
+from portal.services import access_grants
+from tests.staff_factories import make_person
+from tests.status_support import (family, make_account, make_application, messages_to,
+                                  page_text, post, sign_in)
+
+
+def _grant(client, f, phone, person=None):
+    return post(client, "/status/access/new",
+                {"person": str(person or f.mother.id), "phone": phone})
+
+
+def test_granting_by_mobile_number(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    assert "授权一位家人" in page_text(client.get("/status/access/"))
+    response = _grant(client, f, "139 0000 0002")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/status/access/")
+    access = db.session.scalars(select(AccessGrant)).one()
+    assert (access.person_id, access.grantee_account_id, access.granted_by_account_id) == (
+        f.mother.id, f.son.id, f.daughter.id)
+    text = page_text(client.get("/status/access/"))
+    assert "已授权" in text and "李强（手机139****0002）可以查看王秀兰的申请" in text
+    audit = db.session.scalars(select(AuditEvent)).one()
+    assert (audit.action, audit.actor_account_id, audit.object_id) == (
+        "access.grant", f.daughter.id, str(access.id))
+    [to_son] = messages_to(f.son.phone)
+    [to_daughter] = messages_to(f.daughter.phone)
+    assert "尾号0001" in to_son.body and "尾号0002" in to_daughter.body
+    for body in (to_son.body, to_daughter.body):
+        assert "王秀兰" not in body and "残疾" not in body and f.mother_id not in body
+
+
+def test_the_family_member_sees_the_applications_in_their_own_list(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, f.son.phone)
+    client.get("/_test/sign-out")
+    sign_in(client, f.son)
+    text = page_text(client.get("/status/"))
+    assert "家人授权我查看的申请" in text and f.application.reference in text
+    assert client.get(f"/status/applications/{f.application.reference}/").status_code == 200
+    assert "您可以查看王秀兰的申请（由李梅授权）" in page_text(client.get("/status/access/"))
+
+
+@pytest.mark.parametrize("phone, problem", [
+    ("13700000000", "这个手机号码还没有注册账户"),
+    ("13900000001", "这是您自己的手机号码"),
+    ("13800000001", "这个手机号码还没有注册账户"),   # a member of staff: not a resident account
+    ("1390000", "手机号码应为11位数字"),
+    ("", "请输入家人的手机号码"),
+])
+def test_grant_problems_are_explained(client, db, phone, problem):
+    f = family()
+    sign_in(client, f.daughter)
+    response = _grant(client, f, phone)
+    assert response.status_code == 200 and problem in page_text(response)
+    assert db.session.scalars(select(AccessGrant)).all() == []
+    assert f'value="{phone}"' in response.get_data(as_text=True) or not phone
+
+
+def test_granting_twice_is_explained(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, f.son.phone)
+    response = _grant(client, f, f.son.phone)
+    assert "这位家人已经可以查看这个人的申请了" in page_text(response)
+    assert len(db.session.scalars(select(AccessGrant)).all()) == 1
+
+
+def test_the_persons_own_account_needs_no_grant(client, db):
+    f = family()
+    mother_account = make_account("resident", phone="13900000005", name="王秀兰")
+    mother_account.person_id = f.mother.id
+    db.session.commit()
+    sign_in(client, f.daughter)
+    assert "本人已经可以看到自己的申请" in page_text(_grant(client, f, "13900000005"))
+
+
+def test_only_the_applicant_or_the_person_may_grant(client, db):
+    f = family()
+    # The son cannot give access to his mother's applications: he did not apply.
+    sign_in(client, f.son)
+    assert client.get("/status/access/new").status_code == 303
+    response = _grant(client, f, f.stranger.phone)
+    assert response.status_code in (303, 404)
+    assert db.session.scalars(select(AccessGrant)).all() == []
+    # An agent applies for one application; they cannot hand out access either.
+    agent = make_account("resident", phone="13900000007")
+    other, _ = make_person(name="赵大爷")
+    application = make_application(agent, person=other, programme="living_allowance")
+    application.relationship_to_person = "agent"
+    db.session.commit()
+    assert access_grants.grantable_people(agent) == []
+
+
+def test_a_grant_cannot_be_made_for_someone_elses_person(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    stranger_person, _ = make_person(name="路人甲")
+    make_application(f.stranger, person=stranger_person, programme="living_allowance")
+    response = _grant(client, f, f.son.phone, person=stranger_person.id)
+    assert response.status_code == 200  # not one of the choices: the form says choose again
+    assert db.session.scalars(select(AccessGrant)).all() == []
+
+
+def test_the_granter_ends_the_access(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, f.son.phone)
+    access = db.session.scalars(select(AccessGrant)).one()
+    confirm = client.get(f"/status/access/{access.id}/end")
+    assert "确定要取消这个授权吗？" in page_text(confirm)
+    response = post(client, f"/status/access/{access.id}/end", page=f"/status/access/{access.id}/end")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(AccessGrant, access.id).revoked_at is not None
+    assert [a.action for a in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))] == [
+        "access.grant", "access.revoke"]
+    assert "授权已取消" in messages_to(f.son.phone)[-1].body
+    assert "尾号0002" in messages_to(f.daughter.phone)[-1].body
+    client.get("/_test/sign-out")
+    sign_in(client, f.son)
+    assert client.get(f"/status/applications/{f.application.reference}/").status_code == 404
+    assert f.application.reference not in page_text(client.get("/status/"))
+
+
+def test_the_family_member_may_give_the_access_up(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, f.son.phone)
+    access = db.session.scalars(select(AccessGrant)).one()
+    client.get("/_test/sign-out")
+    sign_in(client, f.son)
+    assert "确定不再查看这些申请吗？" in page_text(client.get(f"/status/access/{access.id}/end"))
+    post(client, f"/status/access/{access.id}/end", page=f"/status/access/{access.id}/end")
+    db.session.expire_all()
+    assert db.session.get(AccessGrant, access.id).revoked_at is not None
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "access.revoke")
+                               ).one()
+    assert audit.actor_account_id == f.son.id and audit.detail["by_grantee"] is True
+
+
+def test_nobody_else_can_end_a_grant(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, f.son.phone)
+    access = db.session.scalars(select(AccessGrant)).one()
+    client.get("/_test/sign-out")
+    sign_in(client, f.stranger)
+    assert client.get(f"/status/access/{access.id}/end").status_code == 404
+    assert post(client, f"/status/access/{access.id}/end").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(AccessGrant, access.id).revoked_at is None
+
+
+def test_an_ended_grant_cannot_be_ended_again(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, f.son.phone)
+    access = db.session.scalars(select(AccessGrant)).one()
+    path = f"/status/access/{access.id}/end"
+    post(client, path, page=path)
+    assert client.get(path).status_code == 404

@@ -1,0 +1,247 @@
+"""No one sees or acts on an application that is not theirs: a sweep over EVERY route in the app
+that takes an id or a reference (read from app.url_map, so new routes are covered as soon as
+they exist – from any area: apply, status, staff …).
+
+For each such route and each of its methods (GET, POST – posted with a valid CSRF token and
+plausible fields, so that only authorisation can stop it):
+- another resident gets 404 on residents' pages (403 on staff pages, whatever the id);
+- a street officer of another street gets 404 or 403;
+- either answer is the same as for an id that does not exist (nothing reveals existence),
+  and the victim's data is not in it;
+- afterwards nothing of the victim's has changed.
+A sanity check proves the values filled in are right: someone entitled opens every GET route.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.extensions import db as _db
+from portal.models import (AccessGrant, Application, AuditEvent, Document, Draft, OutboxMessage,
+                           StatusEvent)
+from portal.services import documents
+from tests.staff_factories import make_account, make_application, make_person
+from tests.status_support import PNG, request_info
+
+# Arguments that name something someone owns; a route with any of these is swept.
+ID_ARGUMENT = re.compile(r"(^|_)(id|reference)$")
+# Arguments that look like ids but name public things, not anyone's data.
+PUBLIC_ARGUMENTS = {"question_id"}  # a self-check question: the same page for everyone
+# Other arguments such a route may have, and the value to use for them.
+OTHER_ARGUMENTS = {"action_code": "request_info", "programme": "nursing_allowance"}
+# Not swept, and why.
+NOT_SWEPT = {
+    "static": "static files, no one's data",
+    "testing.sign_in": "test-only helper (TEST_ROUTES), never in production",
+    "testing.sign_out": "test-only helper (TEST_ROUTES), never in production",
+    "testing.show_error": "test-only helper (TEST_ROUTES), never in production",
+}
+RESIDENT_BLUEPRINTS = ("apply", "status", "account")
+SECRETS = ("王秀兰", "受害人的答复")
+
+
+def _store(upload_name, **where):
+    from werkzeug.datastructures import FileStorage
+
+    return documents.store(FileStorage(io.BytesIO(PNG), filename=upload_name), **where)
+
+
+@pytest.fixture()
+def world(app, db):
+    victim = make_account("resident", name="李梅", phone="13900000001")
+    family_member = make_account("resident", name="李强", phone="13900000002")
+    attacker = make_account("resident", name="张三", phone="13900000009")
+    same_street = make_account("street_officer", street="ganting", phone="13800000001")
+    other_street = make_account("street_officer", street="yuxia", phone="13800000009")
+    admin = make_account("admin", phone="13800000005")
+    mother, _ = make_person(name="王秀兰", street="ganting")
+    application = make_application(victim, person=mother, status="accepted")
+    request_info(application, same_street)
+    document = _store("受害人的证件.png", kind="supplement", account_id=victim.id,
+                      application_id=application.id)
+    draft = Draft(account_id=victim.id, programme="nursing_allowance",
+                  answers={"relationship": "family", "personal": {"full_name": "王秀兰"}})
+    db.session.add(draft)
+    db.session.commit()
+    draft_document = _store("草稿材料.png", kind="doc-x", account_id=victim.id, draft_id=draft.id)
+    grant = AccessGrant(person_id=mother.id, grantee_account_id=family_member.id,
+                        granted_by_account_id=victim.id)
+    db.session.add(grant)
+    # The attacker has an application of their own (a resident with data, not an empty one).
+    own, _ = make_person(name="张小三")
+    make_application(attacker, person=own, programme="living_allowance")
+    db.session.commit()
+    return {
+        "victim": victim, "family": family_member, "attacker": attacker,
+        "same_street": same_street, "other_street": other_street, "admin": admin,
+        "application": application, "document": document, "draft": draft,
+        "draft_document": draft_document, "grant": grant,
+    }
+
+
+def swept_rules(app):
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in NOT_SWEPT or rule.endpoint.startswith("testing."):
+            continue
+        if any(ID_ARGUMENT.search(argument) for argument in rule.arguments - PUBLIC_ARGUMENTS):
+            rules.append(rule)
+    return sorted(rules, key=lambda r: r.rule)
+
+
+def _values(rule, world, missing: bool) -> dict:
+    values = {}
+    for argument in rule.arguments:
+        if argument == "reference":
+            values[argument] = "HY-2026-ZZZZZZ" if missing else world["application"].reference
+        elif argument == "draft_id":
+            values[argument] = 999999 if missing else world["draft"].id
+        elif argument == "document_id":
+            key = "draft_document" if "draft_id" in rule.arguments else "document"
+            values[argument] = 999999 if missing else world[key].id
+        elif argument == "grant_id":
+            values[argument] = 999999 if missing else world["grant"].id
+        elif argument == "account_id":
+            values[argument] = 999999 if missing else world["same_street"].id
+        elif argument in OTHER_ARGUMENTS:
+            values[argument] = OTHER_ARGUMENTS[argument]
+        else:
+            pytest.fail(f"{rule.endpoint} takes <{argument}>: add a value for it to the IDOR "
+                        "sweep (tests/test_status_idor.py) so the new route is covered")
+    return values
+
+
+def _path(app, rule, values) -> str:
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def _token(client) -> str:
+    html = client.get("/status/lookup").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def _form(world, token) -> dict:
+    """Every field any of these forms might read, filled in plausibly."""
+    return {
+        "csrf_token": token, "version": str(world["application"].version), "send": "1",
+        "answer": "攻击者的答复", "message": "攻击者的留言", "note": "攻击", "upload": "1",
+        "file": (io.BytesIO(PNG), "attack.png"), "phone": "13900000009",
+        "person": str(world["application"].person_id), "who": "self",
+        "relationship": "family", "consent": "y", "declaration": "y",
+    }
+
+
+def _request(client, method, path, world):
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, data=_form(world, _token(client)),
+                       content_type="multipart/form-data")
+
+
+def _state(world) -> tuple:
+    application = _db.session.get(Application, world["application"].id)
+    grant = _db.session.get(AccessGrant, world["grant"].id)
+    return (
+        application.status, application.version,
+        _db.session.scalar(select(func.count()).select_from(StatusEvent)),
+        _db.session.scalar(select(func.count()).select_from(Document)),
+        _db.session.scalar(select(func.count()).select_from(AccessGrant)),
+        _db.session.scalar(select(func.count()).select_from(Draft)),
+        grant.revoked_at,
+        _db.session.scalar(select(func.count()).select_from(OutboxMessage)),
+    )
+
+
+def _sign_in(client, account):
+    client.get("/_test/sign-out")
+    assert client.get(f"/_test/sign-in/{account.phone}").status_code == 302
+
+
+def test_the_sweep_covers_the_routes_we_know(app):
+    endpoints = {rule.endpoint for rule in swept_rules(app)}
+    for expected in ("status.application", "status.document", "status.withdraw",
+                     "status.answer", "status.revoke", "apply.task_list",
+                     "apply.download_document", "apply.confirmation", "staff.application",
+                     "staff.act", "staff.document"):
+        assert expected in endpoints, expected
+
+
+@pytest.mark.parametrize("who", ["attacker", "other_street"])
+def test_no_one_sees_or_acts_on_what_is_not_theirs(app, client, world, who):
+    before = _state(world)
+    problems = []
+    for rule in swept_rules(app):
+        for method in sorted({"GET", "POST"} & rule.methods):
+            _sign_in(client, world[who])
+            answers = {}
+            for missing in (False, True):
+                path = _path(app, rule, _values(rule, world, missing))
+                response = _request(client, method, path, world)
+                answers[missing] = response.status_code
+                response.close()
+                if not missing:
+                    body = response.get_data()
+                    leaked = [s for s in SECRETS if s.encode() in body]
+                    if leaked:
+                        problems.append(f"{method} {path}: shows {leaked}")
+            expected = {404} if (who == "attacker" and
+                                 rule.endpoint.split(".")[0] in RESIDENT_BLUEPRINTS) \
+                else {403, 404}
+            if answers[False] not in expected:
+                problems.append(f"{method} {rule.rule} as {who}: {answers[False]}, "
+                                f"expected {sorted(expected)}")
+            if answers[False] != answers[True]:
+                problems.append(f"{method} {rule.rule} as {who}: {answers[False]} for an "
+                                f"existing id, {answers[True]} for a missing one")
+    _db.session.expire_all()
+    assert _state(world) == before, "the victim's data changed"
+    assert not problems, "\n".join(problems)
+    # Nothing the victim owns was acted on in the audit log either.
+    assert _db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.notin_(("application.request_info", "application.view",
+                                  "document.view", "document.download", "queue.search")))
+    ).all() == []
+
+
+def test_the_values_are_right_someone_entitled_opens_every_get_route(app, client, world):
+    """Without this, a sweep that filled in wrong values would pass for the wrong reason."""
+    problems = []
+    for rule in swept_rules(app):
+        if "GET" not in rule.methods:
+            continue
+        path = _path(app, rule, _values(rule, world, missing=False))
+        codes = []
+        for owner in ("victim", "same_street", "admin"):
+            _sign_in(client, world[owner])
+            response = client.get(path)
+            codes.append(response.status_code)
+            response.close()
+            if codes[-1] not in (403, 404):
+                break
+        else:
+            problems.append(f"GET {path}: no one may open it ({codes})")
+    assert not problems, "\n".join(problems)
+
+
+def test_a_family_member_with_access_sees_but_does_not_act(app, client, world):
+    _sign_in(client, world["family"])
+    reference = world["application"].reference
+    assert client.get(f"/status/applications/{reference}/").status_code == 200
+    document = world["document"].id
+    assert client.get(f"/status/applications/{reference}/documents/{document}"
+                      ).status_code == 200
+    before = _state(world)
+    for path in (f"/status/applications/{reference}/withdraw",
+                 f"/status/applications/{reference}/answer"):
+        assert client.get(path).status_code == 404
+        assert _request(client, "POST", path, world).status_code == 404
+    # Not the applicant's other pages either (the apply journey is the applicant's own).
+    assert client.get(f"/apply/applications/{reference}/").status_code == 404
+    _db.session.expire_all()
+    assert _state(world) == before

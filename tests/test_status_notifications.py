@@ -1,0 +1,256 @@
+"""Text messages: one per status change in the applicant's language, saying what happened,
+what to do and by when and the reference – never personal or sensitive details – and the
+`flask send-outbox` worker that sends them, retrying failures without touching the change."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from portal import status_machine
+from portal.models import Application, OutboxMessage, StatusEvent
+from portal.services import notifications, sms, status_changes
+from tests.status_support import family, make_account, make_application, request_info
+
+SENSITIVE = ("王秀兰", "残疾", "disab", "护理", "nursing", "肢体", "请补充一张清晰")
+CJK = range(0x4E00, 0xA000)
+
+
+def _is_chinese(text: str) -> bool:
+    return any(ord(ch) in CJK for ch in text)
+
+
+# ── the words ─────────────────────────────────────────────────────────────────────────────
+
+@pytest.mark.parametrize("locale", ["zh_Hans_CN", "en"])
+@pytest.mark.parametrize("status", list(status_machine.STATUSES))
+def test_every_status_has_a_text_in_the_applicants_language(app, db, status, locale):
+    f = family(status=status)
+    application = f.application
+    application.locale = locale
+    application.due_at = datetime(2026, 12, 10, 15, 59, 59, tzinfo=timezone.utc)
+    db.session.commit()
+    body = notifications.status_text(application, "accepted", status)
+    assert application.reference in body and "12385" in body
+    assert _is_chinese(body) == (locale == "zh_Hans_CN"), body
+    for word in SENSITIVE:
+        assert word.lower() not in body.lower(), (word, body)
+    if status in ("submitted", "accepted", "street_checked", "district_reviewed",
+                  "needs_info", "approved"):
+        assert ("2026年12月10日" if locale == "zh_Hans_CN" else "December 10, 2026") in body
+
+
+def test_the_request_for_information_says_what_to_do_and_by_when(app, db):
+    f = family(status="accepted")
+    request_info(f.application, f.officer)
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.recipient == f.daughter.phone and message.application_id == f.application.id
+    assert "需补充材料" in message.body and "登录平台" in message.body and "前" in message.body
+    assert "请补充一张清晰" not in message.body
+
+
+def test_a_resubmission_says_the_material_arrived(app, db):
+    f = family(status="needs_info", previous="accepted")
+    status_changes.apply_action(f.application, "resubmit", f.daughter, message="已补充")
+    body = db.session.scalars(select(OutboxMessage)).one().body
+    assert "我们已收到您补充的材料" in body and "已受理" in body and "已补充" not in body
+
+
+def test_the_public_notice_text_gives_its_last_day(app, db):
+    f = family(status="approved", programme="living_allowance")
+    officer = make_account("civil_affairs")
+    status_changes.apply_action(f.application, "publish", officer)
+    body = db.session.scalars(select(OutboxMessage)).one().body
+    assert "正在公示" in body and "公示到" in body and "年" in body
+
+
+def test_approval_says_whether_a_public_notice_follows(app, db):
+    with_notice = family(status="district_reviewed", programme="living_allowance")
+    assert "公示" in notifications.status_text(with_notice.application, "district_reviewed",
+                                               "approved")
+    with_notice.application.programme = "assistive_devices"
+    assert "公示" not in notifications.status_text(with_notice.application, "district_reviewed",
+                                                   "approved")
+
+
+def test_a_missing_deadline_falls_back_to_the_general_text(app, db):
+    f = family(status="accepted")
+    f.application.due_at = None
+    body = notifications.status_text(f.application, "submitted", "accepted")
+    assert "有新进展：已受理" in body
+
+
+def test_submitting_uses_the_same_texts(app, db):
+    from portal.services import applications
+
+    f = family(status="submitted")
+    message = applications.notify_submitted(f.application)
+    assert message.body == notifications.status_text(f.application, None, "submitted")
+
+
+# ── sending ───────────────────────────────────────────────────────────────────────────────
+
+class Gateway:
+    """A fake SMS gateway: fails while `failures` > 0, then delivers."""
+    failures = 0
+    delivered: list[str] = []
+
+    def __init__(self, app):
+        pass
+
+    def deliver(self, message):
+        if Gateway.failures > 0:
+            Gateway.failures -= 1
+            raise ConnectionError("gateway timed out")
+        Gateway.delivered.append(message.body)
+
+
+class Refusing:
+    """A gateway that says a number cannot be reached: it marks the message failed itself."""
+
+    def __init__(self, app):
+        pass
+
+    def deliver(self, message):
+        message.status = "failed"
+        message.last_error = "number does not exist"
+
+
+@pytest.fixture()
+def gateway(app):
+    sms.BACKENDS["test-gateway"] = Gateway
+    sms.BACKENDS["test-refusing"] = Refusing
+    Gateway.failures, Gateway.delivered = 0, []
+    app.config["SMS_BACKEND"] = "test-gateway"
+    yield Gateway
+    app.config["SMS_BACKEND"] = "outbox"
+    sms.BACKENDS.pop("test-gateway")
+    sms.BACKENDS.pop("test-refusing")
+
+
+def _changed(db, status="accepted"):
+    """An application accepted by the street: its status change and its text message."""
+    f = family(status="submitted")
+    status_changes.apply_action(f.application, "accept", f.officer)
+    return f, db.session.scalars(select(OutboxMessage)).one()
+
+
+def test_the_worker_sends_waiting_messages(app, db, gateway):
+    f, message = _changed(db)
+    report = notifications.deliver_due()
+    assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, message.id)
+    assert message.status == "sent" and message.attempts == 1 and message.sent_at is not None
+    assert gateway.delivered == [message.body]
+    assert notifications.deliver_due().handled == 0   # nothing twice
+
+
+def test_failed_sends_are_retried_with_growing_waits_then_given_up(app, db, gateway):
+    f, message = _changed(db)
+    gateway.failures = 100
+    now = datetime.now(timezone.utc)
+    waits = []
+    for attempt in range(1, app.config["SMS_MAX_ATTEMPTS"] + 1):
+        report = notifications.deliver_due(now=now)
+        db.session.expire_all()
+        message = db.session.get(OutboxMessage, message.id)
+        assert message.attempts == attempt and "gateway timed out" in message.last_error
+        if attempt < app.config["SMS_MAX_ATTEMPTS"]:
+            assert report.retrying == 1 and message.status == "pending"
+            due = message.next_attempt_at.replace(tzinfo=timezone.utc) \
+                if message.next_attempt_at.tzinfo is None else message.next_attempt_at
+            waits.append((due - now).total_seconds())
+            assert notifications.deliver_due(now=now).handled == 0   # not before its time
+            now = due
+        else:
+            assert report.failed == 1 and message.status == "failed"
+    assert waits == [60, 120, 240, 480, 960]
+    # The status change it reports is untouched.
+    application = db.session.get(Application, f.application.id)
+    assert application.status == "accepted"
+    assert db.session.scalars(select(StatusEvent.to_status).order_by(StatusEvent.id.desc())
+                              ).first() == "accepted"
+
+
+def test_a_send_that_works_after_failing_is_sent(app, db, gateway):
+    _, message = _changed(db)
+    gateway.failures = 2
+    now = datetime.now(timezone.utc)
+    for _ in range(3):
+        notifications.deliver_due(now=now)
+        now += timedelta(hours=1)
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, message.id)
+    assert (message.status, message.attempts, message.last_error) == ("sent", 3, None)
+
+
+def test_waits_never_exceed_the_maximum(app):
+    with app.app_context():
+        assert notifications.retry_delay(1) == timedelta(seconds=60)
+        assert notifications.retry_delay(20) == timedelta(
+            seconds=app.config["SMS_RETRY_MAX_SECONDS"])
+
+
+def test_a_message_the_gateway_refuses_is_not_retried(app, db, gateway):
+    _, message = _changed(db)
+    app.config["SMS_BACKEND"] = "test-refusing"
+    report = notifications.deliver_due()
+    assert report.failed == 1
+    db.session.expire_all()
+    message = db.session.get(OutboxMessage, message.id)
+    assert (message.status, message.last_error) == ("failed", "number does not exist")
+
+
+def test_the_outbox_backend_keeps_messages(app, db):
+    _, message = _changed(db)
+    report = notifications.deliver_due()
+    assert report.kept_in_outbox and report.handled == 0
+    assert db.session.get(OutboxMessage, message.id).status == "pending"
+
+
+def test_send_outbox_command(app, db, gateway, runner):
+    f, _ = _changed(db)
+    result = runner.invoke(args=["send-outbox", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1, to retry 0, failed 0" in result.output
+    gateway.failures = 1
+    second = make_application(f.daughter, name="张三", status="submitted")
+    status_changes.apply_action(second, "accept", f.officer)
+    result = runner.invoke(args=["send-outbox", "--once"])
+    assert "sent 0, to retry 1, failed 0" in result.output
+
+
+def test_send_outbox_with_the_outbox_backend_says_nothing_is_sent(app, db, runner):
+    result = runner.invoke(args=["send-outbox", "--once"])
+    assert result.exit_code == 0 and "nothing is sent" in result.output
+
+
+def test_the_worker_loop_waits_when_idle(app, db, gateway):
+    naps = []
+
+    def sleep(seconds):
+        naps.append(seconds)
+        if len(naps) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        notifications.run(interval=7, echo=lambda text: None, sleep=sleep)
+    assert naps == [7, 7]
+
+
+def test_a_message_another_worker_is_sending_is_left_alone(app, db, gateway):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite lets one writer in at a time")
+    from sqlalchemy import text
+
+    _, message = _changed(db)
+    with db.engine.connect() as other_worker:
+        holding = other_worker.begin()
+        other_worker.execute(text("SELECT id FROM outbox_message WHERE id = :id FOR UPDATE"),
+                             {"id": message.id})
+        assert notifications.deliver_due().handled == 0
+        holding.rollback()
+    assert notifications.deliver_due().sent == 1
+    assert gateway.delivered == [message.body]
