@@ -122,8 +122,10 @@ def resident(live_server):
 @pytest.fixture()
 def photos(tmp_path) -> list[Path]:
     paths = [tmp_path / "身份证正面.jpg", tmp_path / "户口簿.png"]
-    paths[0].write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 2048)
-    paths[1].write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2048)
+    from tests.apply_support import JPEG, PNG  # real photos: uploads are decoded again
+
+    paths[0].write_bytes(JPEG)
+    paths[1].write_bytes(PNG)
     return paths
 
 

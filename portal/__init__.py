@@ -36,6 +36,10 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from .services import crypto
+
+    crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
+
     from . import cli, delivery, errors, security_headers, templating, testing_routes
     from .media import lookup as media_lookup
 
@@ -51,9 +55,12 @@ def create_app(config=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import i18n
+    from .forms import formdata
     from . import auth, models  # noqa: F401  (tables and the account loader)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    formdata.install()
+    app.before_request(formdata.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"),
                      render_as_batch=True)

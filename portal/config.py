@@ -54,6 +54,10 @@ class Config:
 
     SMS_BACKEND = _env("SMS_BACKEND", "outbox")
 
+    # Card numbers are encrypted at rest (portal/services/crypto.py): comma-separated Fernet
+    # keys, newest first. Required in production; a public key is used elsewhere.
+    DATA_ENCRYPTION_KEYS = _env("DATA_ENCRYPTION_KEYS")
+
     # Accounts and sign-in (portal/account, portal/staff_auth).
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))  # signed out after this
     SESSION_WARNING_SECONDS = 120          # the page warns this long before (WCAG 2.2.1: ≥ 20)

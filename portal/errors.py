@@ -1,7 +1,7 @@
 """Error pages: every error is shown in the layout, in the user's language, never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -43,7 +43,34 @@ def init_app(app: Flask) -> None:
             return response[0], code, {"Allow": ", ".join(error.valid_methods)}
         return response
 
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    @app.errorhandler(DBAPIError)
+    def database_error(error: DBAPIError):
+        """The database cannot be reached (down, restarting, connection lost): a calm 503 in
+        the user's language, never a traceback. Other database errors are unexpected (500)."""
+        unavailable = isinstance(error, (OperationalError, InterfaceError)) \
+            or error.connection_invalidated
+        _forget_failed_transaction()
+        if not unavailable:
+            return unexpected_error(error)
+        current_app.logger.error("Database unavailable: %s", type(error.orig).__name__)
+        if "_login_user" not in g:  # the page must not ask the database who is signed in
+            from .extensions import login_manager
+            g._login_user = login_manager.anonymous_user()
+        body, code = render_error(503)
+        return body, code, {"Retry-After": "30", "Cache-Control": "no-store"}
+
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         current_app.logger.exception("Unhandled error", exc_info=error)
         return render_error(500)
+
+
+def _forget_failed_transaction() -> None:
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # the connection itself is gone; the pool replaces it
+        current_app.logger.warning("Rollback after a database error failed", exc_info=True)

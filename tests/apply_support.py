@@ -17,8 +17,21 @@ MOTHER_ID = make_id_number("610118", date(1950, 4, 8), 24)        # female, born
 DAUGHTER_ID = make_id_number("610118", date(1978, 9, 1), 46)
 CHILD_ID = make_id_number("610118", date(2019, 5, 20), 13)        # male, a minor
 MOTHER_CERTIFICATE = MOTHER_ID + "41"                             # 肢体, 一级
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _image(fmt: str) -> bytes:
+    """A small real photo (uploads are decoded and written again, so they must decode)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 120, 40)).save(out, fmt)
+    return out.getvalue()
+
+
+PNG = _image("PNG")
+JPEG = _image("JPEG")
 PDF = b"%PDF-1.7\n" + b"0" * 64
 
 

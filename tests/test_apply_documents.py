@@ -44,9 +44,12 @@ def test_photos_and_pdf_files_are_kept_under_a_random_name_outside_static(
     [document] = stored(db)
     assert (document.kind, document.content_type, document.original_name) == \
         (kind, content_type, filename)
-    assert document.size_bytes == len(content) and document.draft_id == draft
     path = Path(app.config["UPLOAD_FOLDER"]) / document.storage_name
-    assert path.read_bytes() == content
+    assert document.size_bytes == path.stat().st_size and document.draft_id == draft
+    if content_type == "application/pdf":
+        assert path.read_bytes() == content
+    else:  # photos are written again, without their metadata (tests/security/test_uploads.py)
+        assert path.read_bytes()[:8] == content[:8]
     assert re.fullmatch(r"[0-9a-f]{32}", document.storage_name)
     assert not path.resolve().is_relative_to((ROOT / "static").resolve())
     page = client.get(f"/apply/drafts/{draft}/documents").get_data(as_text=True)

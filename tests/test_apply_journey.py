@@ -258,7 +258,10 @@ def test_household_and_payment(client, db):
                                    "account_holder": "王秀英",
                                    "card_number": " ".join([CARD[:4], CARD[4:8], CARD[8:]])})
     assert response.status_code == 303
-    assert db.session.get(Draft, draft_id).answers["payment"]["card_number"] == CARD
+    stored = db.session.get(Draft, draft_id).answers["payment"]["card_number"]
+    assert CARD not in stored  # encrypted at rest (tests/security/test_encryption.py)
+    from portal.services import crypto
+    assert crypto.decrypt(stored) == CARD
 
 
 # ── check answers and coming back to it ───────────────────────────────────────────────────

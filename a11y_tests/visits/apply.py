@@ -15,13 +15,14 @@ from pathlib import Path
 
 from a11y_tests.registry import Visit
 from portal.services.demo import make_id_number
+from tests.apply_support import PNG
 
 RESIDENT = "13900000001"
 SAVE = ("click", "main form button[type=submit]")
 ZHANG_ID = make_id_number("610118", date(1968, 9, 2), 15)  # 张建国 in the demo data
 
 PHOTO = Path(tempfile.gettempdir()) / "a11y-apply-photo.png"
-PHOTO.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+PHOTO.write_bytes(PNG)  # a real photo: uploads are decoded and written again
 
 # Open 张建国's nursing-allowance draft (its task list).
 ZHANG_DRAFT = (("check", "input[name=who][value=person-2]"), SAVE)

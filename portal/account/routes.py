@@ -82,6 +82,8 @@ def sign_out():
     staff = current_user.is_authenticated and current_user.is_staff
     if staff:
         accounts.record_sign_out(current_user._get_current_object(), ip=request.remote_addr)
+    if current_user.is_authenticated:
+        accounts.end_all_sessions(current_user._get_current_object())
     sessions.end()
     return redirect(url_for("account.signed_out", staff=1 if staff else None), 303)
 

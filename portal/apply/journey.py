@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from .. import i18n
 from ..forms.apply import PAYMENT_METHODS
 from ..forms.validators import mask_card
+from ..services import crypto
 from ..models import RELATIONSHIPS
 from ..streets import by_code as street_by_code
 from . import programmes
@@ -266,7 +267,8 @@ class Journey:
             (_("卡的种类"), str(methods.get(p.get("method"), ""))),
             (_("开户银行"), p.get("bank_name", "")),
             (_("持卡人姓名"), p.get("account_holder", "")),
-            (_("卡号"), mask_card(p["card_number"]) if p.get("card_number") else ""),
+            (_("卡号"), mask_card(crypto.decrypt(p["card_number"])) if p.get("card_number")
+             else ""),
         ]
 
     def _rows_questions(self):

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from .. import i18n
 from ..forms import apply as forms
-from ..services import applications, documents, phone_numbers
+from ..services import applications, crypto, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
 from ..status_machine import STATUSES
 from ..streets import by_code as street_by_code
@@ -263,6 +263,7 @@ def payment(draft_id: int):
     if not programmes.pays_money(draft.programme):
         abort(404)
     initial = dict(journey.part("payment"))
+    initial["card_number"] = crypto.decrypt(initial.get("card_number"))  # the resident's own
     if not initial and journey.person_name:
         initial["account_holder"] = journey.person_name
     form = forms.PaymentForm(data=initial)
@@ -296,6 +297,10 @@ def _upload_problem(reason: str) -> str:
         "empty": _("这个文件是空的，请重新选择。"),
         "too_large": _("文件不能超过10MB。请把照片拍小一些，或把PDF分成几个文件上传。"),
         "type": _("只能上传照片（JPG、PNG格式）或PDF文件。这个文件不是这几种格式。"),
+        "unreadable": _("这张照片打不开，可能已经损坏。请重新拍一张，或换一个文件上传。"),
+        "too_many_pixels": _("这张照片的尺寸太大了。请把照片拍小一些，或截图后再上传。"),
+        "pdf_active": _("这个PDF文件里带有程序或附件，为了安全不能上传。"
+                        "请把它另存或打印成普通的PDF，或者拍照后再上传。"),
     }[reason]
 
 

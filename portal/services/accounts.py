@@ -171,6 +171,13 @@ def change_password(account: Account, current_password: str, password: str) -> b
     return True
 
 
+def end_all_sessions(account: Account) -> None:
+    """Signing out ends every session of the account, here and on any other device: sessions
+    live in signed cookies, so a copied cookie would otherwise still work. Commits."""
+    account.session_version += 1
+    db.session.commit()
+
+
 def _set_password(account: Account, password: str) -> None:
     if password_policy.problem(password, phone=account.phone, staff=account.is_staff):
         raise AccountError("password")

@@ -247,7 +247,12 @@ def save_certificate(draft: Draft, *, has_certificate: bool, certificate=None,
 
 
 def save_section(draft: Draft, section: str, value) -> None:
-    """Save one section's answers as they are (household, payment, questions, consent…)."""
+    """Save one section's answers as they are (household, payment, questions, consent…);
+    the card number of the payment section is encrypted."""
+    if section == "payment":
+        from . import crypto
+
+        value = crypto.seal_payment(value)
     _save(draft, **{section: value})
 
 

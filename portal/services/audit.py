@@ -30,6 +30,7 @@ ACTIONS = {
     "application.resubmit": _l("补充后重新提交"),
     "application.withdraw": _l("撤回申请"),
     "document.view": _l("查看材料"),
+    "payment.reveal": _l("查看完整收款账号"),
     "document.download": _l("下载材料"),
     "queue.search": _l("搜索申请"),
     "queue.export": _l("导出表格"),

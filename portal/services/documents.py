@@ -3,13 +3,21 @@
 The type is read from the file's first bytes, never from its name or the browser's claim.
 Files are stored under app.config["UPLOAD_FOLDER"] (outside static/) with random names and are
 served back only through an authorised view.
+
+Photos are decoded and written again (Pillow) before they are kept: that drops their metadata
+(EXIF, with the GPS position a phone records) and anything hidden after the image data, and
+refuses files that do not decode or that would unpack to an absurd number of pixels
+(decompression bombs). PDF files that carry JavaScript, launch actions or embedded files are
+refused.
 """
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import unicodedata
+import warnings
 from pathlib import Path
 
 from flask import current_app
@@ -19,6 +27,11 @@ from ..extensions import db
 from ..models import Document
 
 MAX_BYTES = 10 * 1024 * 1024
+# A photo larger than this many pixels is refused (a 48-megapixel phone photo fits).
+MAX_PIXELS = 60_000_000
+# What marks a PDF as active content; names may be written with #xx escapes (/J#61vaScript).
+PDF_ACTIVE = (b"/JS", b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"/EmbeddedFiles",
+              b"/RichMedia", b"/AA")
 # (first bytes, content type) – what a file must start with to be accepted.
 SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -30,7 +43,9 @@ _CHUNK = 64 * 1024
 
 
 class UploadRefused(Exception):
-    """The file cannot be kept. `reason`: "empty", "too_large" or "type"."""
+    """The file cannot be kept. `reason`: "empty", "too_large", "type", "unreadable" (a photo
+    that does not decode), "too_many_pixels" or "pdf_active" (a PDF with scripts, actions or
+    attachments)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -75,6 +90,49 @@ def _write(stream, target: Path) -> tuple[int, str, bytes]:
     return size, digest.hexdigest(), head
 
 
+def refuse_active_pdf(path: Path) -> None:
+    """Refuse a PDF with JavaScript, launch/automatic actions or embedded files. Read as bytes
+    (names with #xx escapes decoded), so it also catches what a parser would hide."""
+    data = path.read_bytes()
+    names = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), data)
+    for marker in PDF_ACTIVE:
+        if re.search(re.escape(marker) + rb"(?![A-Za-z])", names):
+            raise UploadRefused("pdf_active")
+    if rb"/OpenAction" in names and re.search(rb"/S\s*/(JavaScript|Launch)", names):
+        raise UploadRefused("pdf_active")
+
+
+def reencode_image(path: Path, content_type: str) -> tuple[int, str]:
+    """Decode the photo and write it again without metadata; returns (size, sha256)."""
+    from PIL import Image, ImageOps
+
+    fmt = "JPEG" if content_type == "image/jpeg" else "PNG"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=[fmt]) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise UploadRefused("too_many_pixels")
+                image.load()
+                clean = ImageOps.exif_transpose(image)  # keep it the right way up
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRefused("too_many_pixels") from None
+    except UploadRefused:
+        raise
+    except Exception:  # not a readable JPEG/PNG: truncated, corrupt, a polyglot…
+        raise UploadRefused("unreadable") from None
+    if fmt == "JPEG" and clean.mode not in ("RGB", "L"):
+        clean = clean.convert("RGB")
+    clean.info = {}
+    with path.open("wb") as out:
+        if fmt == "JPEG":
+            clean.save(out, "JPEG", quality=90, optimize=True)
+        else:
+            clean.save(out, "PNG", optimize=True)
+    data = path.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
 def store(upload, *, kind: str, account_id: int, draft_id: int | None = None,
           application_id: int | None = None) -> Document:
     """Keep an uploaded file (a werkzeug FileStorage) and record it; commits.
@@ -90,6 +148,10 @@ def store(upload, *, kind: str, account_id: int, draft_id: int | None = None,
         content_type = sniff(head)
         if content_type is None:
             raise UploadRefused("type")
+        if content_type == "application/pdf":
+            refuse_active_pdf(target)
+        else:
+            size, sha256 = reencode_image(target, content_type)
     except BaseException:
         target.unlink(missing_ok=True)
         raise

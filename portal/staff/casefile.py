@@ -29,6 +29,20 @@ from . import programmes
 
 # ------------------------------------------------------------------------- opening one
 
+def reveal_card_number(actor: Account, application: Application) -> str | None:
+    """The full card number, decrypted, for a role deciding payment; the viewing is recorded
+    (committed) before the number is shown. None if there is no card number."""
+    from ..services import crypto
+
+    stored = ((application.answers or {}).get("payment") or {}).get("card_number")
+    if not stored:
+        return None
+    audit.record(actor, "payment.reveal", "application", application.id,
+                 {"reference": application.reference})
+    db.session.commit()
+    return crypto.decrypt(stored)
+
+
 def find_visible(actor: Account, reference: str) -> Application:
     """The application with this reference if `actor` may see it; else 404."""
     application = db.session.scalar(
@@ -130,7 +144,8 @@ FIELD_LABELS = {
 FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
                "household": "household"}
 PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社会保障卡（社保卡）")}
-HIDDEN = {"id_hash", "documents_done"}  # never shown: a look-up hash, a journey flag
+# Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number).
+HIDDEN = {"id_hash", "documents_done", "card_hash", "card_last4"}
 
 
 @dataclass(frozen=True)
@@ -181,8 +196,10 @@ def _field_text(key: str, value) -> str:
 
     if value is None or value == "":
         return _("（未填写）")
-    if key == "card_number":
-        digits = str(value).replace(" ", "")
+    if key == "card_number":  # stored encrypted; only the last four digits are shown
+        from ..services import crypto
+
+        digits = str(crypto.decrypt(value)).replace(" ", "")
         return _("尾号%(last)s", last=digits[-4:])
     if key == "sex":
         return _("男") if value == "male" else _("女")

@@ -69,7 +69,9 @@ def _show(application, stale: bool = False, code: int = 200):
         documents=casefile.current_documents(application),
         outcome=casefile.eligibility_outcome(application),
         stage_role=status_machine.stage_role(application.status, application.programme),
-        stale=stale), code
+        stale=stale, reveal_form=forms.ConfirmForm(),
+        may_reveal=current_user.role in PAYMENT_ROLES
+        and bool((application.answers or {}).get("payment", {}).get("card_number"))), code
 
 
 @bp.route("/applications/<reference>/actions/<action_code>", methods=["GET", "POST"])
@@ -97,6 +99,27 @@ def act(reference: str, action_code: str):
         return redirect(url_for(".application", reference=application.reference), 303)
     return render_template("staff/action.html", application=application, action=action,
                            form=form)
+
+
+# The roles deciding on payment may see the full card number – one application at a time, on
+# purpose (a POST), and each viewing is in the audit log.
+PAYMENT_ROLES = ("district_reviewer", "civil_affairs")
+
+
+@bp.post("/applications/<reference>/payment-account")
+@staff_required(*PAYMENT_ROLES)
+def payment_account(reference: str):
+    form = forms.ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    application = casefile.find_visible(current_user, reference)
+    number = casefile.reveal_card_number(current_user, application)
+    if number is None:
+        abort(404)
+    response = Response(render_template("staff/payment_account.html", application=application,
+                                        number=number))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/applications/<reference>/documents/<int:document_id>")
