@@ -292,18 +292,6 @@ def questions(draft_id: int):
 
 # ── documents ─────────────────────────────────────────────────────────────────────────────
 
-def _upload_problem(reason: str) -> str:
-    return {
-        "empty": _("这个文件是空的，请重新选择。"),
-        "too_large": _("文件不能超过10MB。请把照片拍小一些，或把PDF分成几个文件上传。"),
-        "type": _("只能上传照片（JPG、PNG格式）或PDF文件。这个文件不是这几种格式。"),
-        "unreadable": _("这张照片打不开，可能已经损坏。请重新拍一张，或换一个文件上传。"),
-        "too_many_pixels": _("这张照片的尺寸太大了。请把照片拍小一些，或截图后再上传。"),
-        "pdf_active": _("这个PDF文件里带有程序或附件，为了安全不能上传。"
-                        "请把它另存或打印成普通的PDF，或者拍照后再上传。"),
-    }[reason]
-
-
 @bp.route("/drafts/<int:draft_id>/documents", methods=["GET", "POST"])
 def documents_page(draft_id: int):
     draft = _draft(draft_id)
@@ -326,7 +314,7 @@ def documents_page(draft_id: int):
                     documents.store(form.file.data, kind=kind, account_id=current_user.id,
                                     draft_id=draft.id)
                 except documents.UploadRefused as problem:
-                    form.file.errors.append(_upload_problem(problem.reason))
+                    form.file.errors.append(documents.refusal_message(problem.reason))
                 else:
                     return redirect(_action("apply.documents_page", draft_id=draft.id)
                                     + f"#{kind}", 303)
@@ -363,7 +351,7 @@ def replace_document(draft_id: int, document_id: int):
         try:
             documents.replace(document, form.file.data, account_id=current_user.id)
         except documents.UploadRefused as problem:
-            form.file.errors.append(_upload_problem(problem.reason))
+            form.file.errors.append(documents.refusal_message(problem.reason))
         else:
             return redirect(_action("apply.documents_page", draft_id=draft.id)
                             + f"#{document.kind}", 303)

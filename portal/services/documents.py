@@ -20,6 +20,7 @@ import unicodedata
 import warnings
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from flask import current_app
 from sqlalchemy import delete, select, update
 
@@ -228,3 +229,19 @@ def owned_by(document_id: int, account_id: int) -> Document | None:
         application = db.session.get(Application, document.application_id)
         owners.add(application.applicant_account_id if application else None)
     return document if account_id in owners else None
+
+
+# What a person is told when an upload is refused – one place for every page that takes files.
+REFUSALS = {
+    "empty": _l("这个文件是空的，请重新选择。"),
+    "too_large": _l("文件不能超过10MB。请把照片拍小一些，或把PDF分成几个文件上传。"),
+    "type": _l("只能上传照片（JPG、PNG格式）或PDF文件。这个文件不是这几种格式。"),
+    "unreadable": _l("这张照片打不开，可能已经损坏。请重新拍一张，或换一个文件上传。"),
+    "too_many_pixels": _l("这张照片的尺寸太大了。请把照片拍小一些，或截图后再上传。"),
+    "pdf_active": _l("这个PDF文件里带有程序或附件，为了安全不能上传。"
+                     "请把它另存或打印成普通的PDF，或者拍照后再上传。"),
+}
+
+
+def refusal_message(reason: str) -> str:
+    return str(REFUSALS[reason])

@@ -28,11 +28,6 @@ bp = Blueprint("status", __name__, url_prefix="/status", cli_group=None)
 
 VIEW = "lookup_view"      # session: the application a family look-up may show, and until when
 
-UPLOAD_PROBLEMS = {
-    "empty": lambda: _("这个文件是空的，请重新选择。"),
-    "too_large": lambda: _("文件不能超过10MB。请把照片拍小一些，或把PDF分成几个文件上传。"),
-    "type": lambda: _("只能上传照片（JPG、PNG格式）或PDF文件。这个文件不是这几种格式。"),
-}
 GRANT_PROBLEMS = {
     "no_account": lambda: _("这个手机号码还没有注册账户。请您的家人先用这个号码注册，再回来授权。"),
     "self": lambda: _("这是您自己的手机号码。请输入家人的手机号码。"),
@@ -201,7 +196,7 @@ def _store_upload(application, upload):
     try:
         return information_requests.add_document(application, chosen, _me())
     except documents.UploadRefused as problem:
-        upload.file.errors = [UPLOAD_PROBLEMS[problem.reason]()]
+        upload.file.errors = [documents.refusal_message(problem.reason)]
         return None
 
 
