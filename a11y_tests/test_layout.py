@@ -20,12 +20,15 @@ from __future__ import annotations
 import pytest
 
 from a11y_tests import layout
+from a11y_tests.modes import representative
 from a11y_tests.registry import all_visits
 
 MINIMUM_TARGET = {"default": 44, "elder": 60, "xlarge-text": 44}
 LAYOUTS = (("zh", "default", 320), ("en", "default", 320), ("zh", "elder", 320),
            ("en", "elder", 320), ("zh", "xlarge-text", 1280), ("en", "xlarge-text", 1280))
-CASES = [(visit, *row) for visit in all_visits() for row in LAYOUTS]
+# Every page in the first row; the representative pages (every component) in every row.
+CASES = [(visit, *LAYOUTS[0]) for visit in all_visits()]
+CASES += [(visit, *row) for visit in representative(all_visits()) for row in LAYOUTS[1:]]
 
 
 @pytest.mark.browser
