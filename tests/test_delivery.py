@@ -46,3 +46,25 @@ def test_no_merge_conflict_markers_are_left_in_the_tree():
             if path.suffix in {".py", ".html", ".css", ".js", ".yaml", ".po", ".pot", ".txt"}:
                 for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
                     assert not line.startswith(markers), f"conflict marker left in {path}"
+
+
+def test_every_stylesheet_is_well_formed_so_no_rule_is_silently_dropped():
+    """A lost closing brace makes the browser swallow every rule after it (a merge once dropped
+    one, and the display modes, the settings bar and half the layout went with it)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for path in (root / "static").rglob("*.css"):
+        text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
+        text = re.sub(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'", '""', text)
+        depth = 0
+        for number, line in enumerate(text.splitlines(), start=1):
+            for character in line:
+                depth += {"{": 1, "}": -1}.get(character, 0)
+                assert depth >= 0, f"{path.name}: unmatched '}}' on line {number}"
+            if re.match(r"^(@media|@supports|[.#a-zA-Z:*\[])", line):
+                # A top-level rule starts at the left margin; nested ones are indented.
+                assert depth - line.count("{") + line.count("}") == 0 or line.startswith(" "), (
+                    f"{path.name} line {number}: a rule starts inside an unclosed block")
+        assert depth == 0, f"{path.name}: {depth} block(s) never closed"
