@@ -119,7 +119,7 @@ def test_one_application_from_submitted_to_approved_by_keyboard(browser, base_ur
     wait_for_text(driver, "可以进行的操作")
     take_action(driver, "受理", note="材料齐全，已电话核实。")
     wait_for_text(driver, "已完成：受理")
-    assert driver.find_element(By.CSS_SELECTOR, "[role=status]").text.startswith("已完成：受理")
+    assert driver.find_element(By.CSS_SELECTOR, "main [role=status]").text.startswith("已完成：受理")
     check_axe(driver, axe_script, "staff application after an action")
 
     # Ask for more information: first without a message (the error), then with one.
