@@ -54,11 +54,18 @@ const vw = document.documentElement.clientWidth, vh = window.innerHeight;
 const top = Math.max(r.top, 0), bottom = Math.min(r.bottom, vh);
 const inside = r.width > 0 && r.height > 0 && r.left >= -1 && r.right <= vw + 1 &&
   bottom - top >= Math.min(r.height, 44) - 1;
-const cx = Math.min(Math.max(r.left + r.width / 2, 0), vw - 1);
-const cy = Math.min(Math.max((top + bottom) / 2, 0), vh - 1);
-const hit = document.elementFromPoint(cx, cy);
-const covered = !(hit && (hit === el || el.contains(hit) ||
-  (el.labels && Array.from(el.labels).some(l => l === hit || l.contains(hit)))));
+// A link that wraps onto two lines has one box per line and the middle of its bounding box
+// may lie between them: look at the middle of each of its boxes that is on screen.
+const own = hit => hit && (hit === el || el.contains(hit) ||
+  (el.labels && Array.from(el.labels).some(l => l === hit || l.contains(hit))));
+const hitAt = box => document.elementFromPoint(
+  Math.min(Math.max(box.left + box.width / 2, 0), vw - 1),
+  Math.min(Math.max((Math.max(box.top, 0) + Math.min(box.bottom, vh)) / 2, 0), vh - 1));
+const boxes = Array.from(el.getClientRects()).filter(b => b.width > 0 && b.height > 0 &&
+  b.bottom > 0 && b.top < vh);
+const hits = (boxes.length ? boxes : [r]).map(hitAt);
+const hit = hits.find(h => !own(h)) || hits[0];
+const covered = !hits.some(own);
 const name = (el.getAttribute("aria-label") || el.innerText || el.value || el.getAttribute("title")
   || "").replace(/\s+/g, " ").trim().slice(0, 60);
 const tag = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +

@@ -72,7 +72,10 @@ def _is(tag: str, **attributes):
 
 
 def _continue_button(element) -> bool:
-    return element.tag_name.lower() == "button" and element.get_attribute("type") == "submit"
+    """The form's submit button in the main content (the display-settings bar above it is
+    made of submit buttons too)."""
+    return element.tag_name.lower() == "button" and element.get_attribute("type") == "submit" \
+        and element.parent.execute_script("return !!arguments[0].closest('main')", element)
 
 
 def answer_question(keyboard: Keyboard, question: flow.Question, token: str) -> None:
