@@ -144,8 +144,9 @@ FIELD_LABELS = {
 FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
                "household": "household"}
 PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社会保障卡（社保卡）")}
-# Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number).
-HIDDEN = {"id_hash", "documents_done", "card_hash", "card_last4"}
+# Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number),
+# the encrypted ID number (the masked one is shown; the full one only by reveal_id_number).
+HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4"}
 
 
 @dataclass(frozen=True)
