@@ -43,6 +43,22 @@ def reveal_card_number(actor: Account, application: Application) -> str | None:
     return crypto.decrypt(stored)
 
 
+def reveal_id_number(actor: Account, application: Application) -> str | None:
+    """The person's full ID number, decrypted, for a role that verifies identity; the viewing
+    is recorded (committed) before the number is shown – the reference and person, never the
+    number. None if no encrypted number is on file (people recorded before it was kept)."""
+    from ..services import crypto
+
+    person = application.person
+    stored = person.id_number_encrypted if person is not None else None
+    if not stored:
+        return None
+    audit.record(actor, "identity.reveal", "application", application.reference,
+                 {"person_id": person.id})
+    db.session.commit()
+    return crypto.decrypt(stored)
+
+
 def find_visible(actor: Account, reference: str) -> Application:
     """The application with this reference if `actor` may see it; else 404."""
     application = db.session.scalar(
