@@ -6,13 +6,13 @@ encrypted the next time it is entered (an application's personal details). Downg
 the column and with it the encrypted numbers, and takes `personal.id_encrypted` out of drafts'
 and applications' answers (the code before this release would list it on the staff page).
 
-Revision ID: 0007_security_id_number_encryption
+Revision ID: 0007_security_id_encryption
 Revises: 0006_security_card_encryption
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_security_id_number_encryption"
+revision = "0007_security_id_encryption"
 down_revision = "0006_security_card_encryption"
 branch_labels = None
 depends_on = None
