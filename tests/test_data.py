@@ -74,3 +74,17 @@ def test_passwords_are_hashed_with_full_strength_outside_tests():
     assert getattr(DevelopmentConfig, "PASSWORD_HASH_METHOD", "scrypt") == "scrypt"
     assert not hasattr(Config, "PASSWORD_HASH_METHOD") or Config.PASSWORD_HASH_METHOD == "scrypt"
     assert TestingConfig.PASSWORD_HASH_METHOD.startswith("scrypt:")
+
+
+def test_revision_ids_fit_alembic_version_column():
+    """alembic_version.version_num is VARCHAR(32): PostgreSQL refuses a longer id (SQLite does
+    not check), so a long one would only fail on the production database."""
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    import portal
+
+    directory = ScriptDirectory(str(Path(portal.__file__).parent / "migrations"))
+    for script in directory.walk_revisions():
+        assert len(script.revision) <= 32, script.revision

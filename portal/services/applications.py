@@ -7,8 +7,10 @@ submit (refresh, back button, double click) finds nothing and creates nothing.
 
 What the draft holds (Draft.answers):
   relationship  self | guardian | family | agent | village_staff
-  personal      full_name, id_hash, id_masked, birth_date (ISO), sex, phone, address, street
-                – the ID number itself is never stored, only its keyed hash and masked form
+  personal      full_name, id_hash, id_masked, id_encrypted, birth_date (ISO), sex, phone,
+                address, street – the ID number is never stored readable: its keyed hash
+                (look-ups), masked form (display) and, encrypted (portal.services.crypto), the
+                full number for the staff who verify identity
   certificate   has_certificate, and with one: number_masked, id_hash, category, grade,
                 valid_until (ISO or None)
   household     household
@@ -29,7 +31,7 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import documents, identity, working_days
+from . import crypto, documents, identity, working_days
 from .notifications import deliver_now, queue_status_change
 from .references import new_reference
 
@@ -181,7 +183,8 @@ def _known_about_self(account: Account) -> dict:
     if "personal" not in known and person is not None:
         known["personal"] = {
             "full_name": person.full_name, "id_hash": person.id_number_hash,
-            "id_masked": person.id_number_masked, "birth_date": person.birth_date.isoformat(),
+            "id_masked": person.id_number_masked, "id_encrypted": person.id_number_encrypted,
+            "birth_date": person.birth_date.isoformat(),
             "sex": person.sex, "phone": person.phone or account.phone,
             "address": person.address, "street": person.street,
         }
@@ -219,6 +222,7 @@ def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone:
         _check_not_duplicate(person.id if person else None, draft.programme, draft.account_id)
         draft.person_id = person.id if person else None
         personal.update(id_hash=digest, id_masked=identity.mask(parsed.value),
+                        id_encrypted=crypto.encrypt(parsed.value),
                         birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)
     personal.update(full_name=full_name, phone=phone, address=address.strip(), street=street)
     _save(draft, personal=personal)
@@ -250,8 +254,6 @@ def save_section(draft: Draft, section: str, value) -> None:
     """Save one section's answers as they are (household, payment, questions, consent…);
     the card number of the payment section is encrypted."""
     if section == "payment":
-        from . import crypto
-
         value = crypto.seal_payment(value)
     _save(draft, **{section: value})
 
@@ -363,6 +365,7 @@ def _person_for(personal: dict, certificate: dict) -> Person:
     values = {
         "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],
         "id_number_masked": personal["id_masked"],
+        "id_number_encrypted": personal.get("id_encrypted"),
         "birth_date": date.fromisoformat(personal["birth_date"]), "sex": personal["sex"],
         "street": personal.get("street"), "address": personal.get("address"),
         "phone": personal.get("phone"),

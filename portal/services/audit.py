@@ -31,6 +31,7 @@ ACTIONS = {
     "application.withdraw": _l("撤回申请"),
     "document.view": _l("查看材料"),
     "payment.reveal": _l("查看完整收款账号"),
+    "identity.reveal": _l("查看完整身份证号码"),
     "document.download": _l("下载材料"),
     "queue.search": _l("搜索申请"),
     "queue.export": _l("导出表格"),

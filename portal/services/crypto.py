@@ -1,11 +1,15 @@
-"""Encryption at rest for the few answers that must be kept in full: bank and social-security
-card numbers (Application.answers["payment"]["card_number"], and the same in drafts).
+"""Encryption at rest for the few values that must be kept in full:
+
+- bank and social-security card numbers (Application.answers["payment"]["card_number"], and
+  the same in drafts), with a look-up hash and the last four digits beside them;
+- resident ID numbers (Person.id_number_encrypted, and answers["personal"]["id_encrypted"] of
+  drafts and applications), beside the keyed hash and masked form of portal.services.identity.
 
 Keys come from the environment: DATA_ENCRYPTION_KEYS, comma-separated Fernet keys, newest
 first. New values are encrypted with the newest key; every listed key can still decrypt, so a
 key is rotated by putting a new one in front, running `flask rotate-keys` (re-encrypts every
-stored value with the newest key) and then removing the old one. Production refuses to start
-without keys; development and tests use a fixed, public key.
+stored value – card numbers and ID numbers – with the newest key) and then removing the old
+one. Production refuses to start without keys; development and tests use a fixed, public key.
 
 A stored value is "enc:" + a Fernet token. Plain values (written before this module) are read
 as they are, and `flask rotate-keys` encrypts them.
@@ -107,21 +111,27 @@ def seal_payment(payment: dict | None) -> dict | None:
 
 
 def rotate_answers(answers: dict | None) -> tuple[dict | None, bool]:
-    """(answers with every sealed value re-encrypted with the newest key, changed?)"""
-    payment = (answers or {}).get("payment")
-    if not isinstance(payment, dict) or not payment.get("card_number"):
+    """(answers with every sealed value re-encrypted with the newest key, changed?): the card
+    number of the payment section and the ID number of the personal section."""
+    if not isinstance(answers, dict):
         return answers, False
-    number = payment["card_number"]
-    sealed = seal_payment(payment)
-    sealed["card_number"] = rotate(number)
-    return {**answers, "payment": sealed}, sealed != payment
+    rotated = dict(answers)
+    payment = answers.get("payment")
+    if isinstance(payment, dict) and payment.get("card_number"):
+        sealed = seal_payment(payment)
+        sealed["card_number"] = rotate(payment["card_number"])
+        rotated["payment"] = sealed
+    personal = answers.get("personal")
+    if isinstance(personal, dict) and personal.get("id_encrypted"):
+        rotated["personal"] = {**personal, "id_encrypted": rotate(personal["id_encrypted"])}
+    return rotated, rotated != answers
 
 
 def rotate_all() -> int:
-    """Re-encrypt every stored card number with the newest key; returns how many rows
-    changed. One transaction."""
+    """Re-encrypt every stored card number and ID number with the newest key; returns how
+    many rows changed. One transaction."""
     from ..extensions import db
-    from ..models import Application, Draft
+    from ..models import Application, Draft, Person
 
     changed = 0
     for model in (Draft, Application):
@@ -130,6 +140,12 @@ def rotate_all() -> int:
             if did:
                 row.answers = answers
                 changed += 1
+    for person in db.session.scalars(
+            db.select(Person).where(Person.id_number_encrypted.is_not(None))).all():
+        rotated = rotate(person.id_number_encrypted)
+        if rotated != person.id_number_encrypted:
+            person.id_number_encrypted = rotated
+            changed += 1
     db.session.commit()
     return changed
 
@@ -139,5 +155,5 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("rotate-keys")
     def rotate_keys_command():
-        """Re-encrypt stored card numbers with the newest DATA_ENCRYPTION_KEYS key."""
+        """Re-encrypt stored card and ID numbers with the newest DATA_ENCRYPTION_KEYS key."""
         click.echo(f"Re-encrypted {rotate_all()} records with the newest key.")

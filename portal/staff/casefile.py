@@ -43,6 +43,22 @@ def reveal_card_number(actor: Account, application: Application) -> str | None:
     return crypto.decrypt(stored)
 
 
+def reveal_id_number(actor: Account, application: Application) -> str | None:
+    """The person's full ID number, decrypted, for a role that verifies identity; the viewing
+    is recorded (committed) before the number is shown – the reference and person, never the
+    number. None if no encrypted number is on file (people recorded before it was kept)."""
+    from ..services import crypto
+
+    person = application.person
+    stored = person.id_number_encrypted if person is not None else None
+    if not stored:
+        return None
+    audit.record(actor, "identity.reveal", "application", application.reference,
+                 {"person_id": person.id})
+    db.session.commit()
+    return crypto.decrypt(stored)
+
+
 def find_visible(actor: Account, reference: str) -> Application:
     """The application with this reference if `actor` may see it; else 404."""
     application = db.session.scalar(
@@ -144,8 +160,9 @@ FIELD_LABELS = {
 FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
                "household": "household"}
 PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社会保障卡（社保卡）")}
-# Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number).
-HIDDEN = {"id_hash", "documents_done", "card_hash", "card_last4"}
+# Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number),
+# the encrypted ID number (the masked one is shown; the full one only by reveal_id_number).
+HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4"}
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,10 @@ def _show(application, stale: bool = False, code: int = 200):
         stage_role=status_machine.stage_role(application.status, application.programme),
         stale=stale, reveal_form=forms.ConfirmForm(),
         may_reveal=current_user.role in PAYMENT_ROLES
-        and bool((application.answers or {}).get("payment", {}).get("card_number"))), code
+        and bool((application.answers or {}).get("payment", {}).get("card_number")),
+        may_reveal_id=current_user.role in IDENTITY_ROLES
+        and application.person is not None
+        and bool(application.person.id_number_encrypted)), code
 
 
 @bp.route("/applications/<reference>/actions/<action_code>", methods=["GET", "POST"])
@@ -117,6 +120,32 @@ def payment_account(reference: str):
     if number is None:
         abort(404)
     response = Response(render_template("staff/payment_account.html", application=application,
+                                        number=number))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# The roles that verify who the person is may see the full ID number – one application at a
+# time, on purpose (a POST), and each viewing is in the audit log. The street officer is one of
+# them: the street's first check (街道初审) is where the resident's ID card and disability
+# certificate are checked against the application in person, and the masked number cannot
+# show a wrong middle digit; they see only their own street's applications (find_visible).
+# The district reviewer and civil affairs check identity again before approval and payment.
+# Admins and content editors never need it.
+IDENTITY_ROLES = ("street_officer", "district_reviewer", "civil_affairs")
+
+
+@bp.post("/applications/<reference>/id-number")
+@staff_required(*IDENTITY_ROLES)
+def id_number(reference: str):
+    form = forms.ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    application = casefile.find_visible(current_user, reference)
+    number = casefile.reveal_id_number(current_user, application)
+    if number is None:
+        abort(404)
+    response = Response(render_template("staff/id_number.html", application=application,
                                         number=number))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -79,7 +79,8 @@ def test_keys_rotate_newest_first_and_old_values_still_read(app, client, db, run
         application = db.session.scalar(select(Application))
         assert crypto.decrypt(application.answers["payment"]["card_number"]) == CARD
         result = runner.invoke(args=["rotate-keys"])
-        assert result.exit_code == 0 and "Re-encrypted 1 records" in result.output
+        # The application's answers and its person (whose ID number is encrypted too).
+        assert result.exit_code == 0 and "Re-encrypted 2 records" in result.output
         db.session.expire_all()
         assert _raw_answers() != before
         _with_keys(app, [new])  # the old key removed: everything still reads
