@@ -40,11 +40,11 @@ def _in_two_processes(url: str, uploads: str, work: list[tuple[str, list]]) -> l
                  for phone, forms in work]
     for process in processes:
         process.start()
-    outcomes = [results.get(timeout=180) for _ in processes]
+    finished = dict(results.get(timeout=180) for _ in processes)  # in the order they end
     for process in processes:
         process.join(timeout=60)
         assert process.exitcode == 0
-    return outcomes
+    return [finished[phone] for phone, _forms in work]
 
 
 def _ready_draft(client, n: int) -> int:

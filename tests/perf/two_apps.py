@@ -13,7 +13,8 @@ _HIDDEN = re.compile(r'name="(csrf_token|version)" type="hidden" value="([^"]*)"
 def post_forms(database_url: str, uploads: str, phone: str, forms: list[tuple[str, str, dict]],
                start, results) -> None:
     """For each (page, action, data): open the page (its CSRF token and version), then – once
-    both processes are ready – post every form. Puts [(action, status, Location)] on results."""
+    both processes are ready – post every form. Puts (phone, [(action, status, Location)]) on
+    results."""
     from portal import create_app
     from portal.services import applications
 
@@ -34,4 +35,4 @@ def post_forms(database_url: str, uploads: str, phone: str, forms: list[tuple[st
             response = client.post(action, data=data)
             outcome.append((action, response.status_code, response.headers.get("Location")))
     finally:
-        results.put(outcome)
+        results.put((phone, outcome))
