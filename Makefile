@@ -8,7 +8,7 @@ RUNTIME_STAMP := $(VENV)/.runtime-installed
 TEST_STAMP := $(VENV)/.test-installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: run test setup test-setup translations i18n-update browser-deps test-sqlite test-postgres test-browser clean
+.PHONY: run test bench setup test-setup translations i18n-update browser-deps test-sqlite test-postgres test-browser clean
 
 ## Set up and serve the demo portal on SQLite at http://127.0.0.1:5000
 run: setup translations
@@ -25,6 +25,14 @@ test: test-setup translations browser-deps
 	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest tests -q -p no:cacheprovider; \
 	fi
 	$(PY) -m pytest a11y_tests -q -p no:cacheprovider
+
+## The performance benchmark and its budgets (README "Performance"): seeds 100,000 applications
+## into its own SQLite file and PostgreSQL database (BENCH_POSTGRES_URL, default
+## postgresql://postgres@127.0.0.1:5432/huyi_bench, created when missing), serves the portal and a
+## bare Flask app with gunicorn, loads five pages, prints PASS/FAIL per budget; fails if any fails.
+## Options: make bench BENCH_ARGS="--count 2000 --seconds 3 --databases sqlite"
+bench: setup translations
+	PYTHONPATH=$(CURDIR) $(PY) -m portal.bench $(BENCH_ARGS)
 
 setup: $(RUNTIME_STAMP)
 test-setup: $(TEST_STAMP)

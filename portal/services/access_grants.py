@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import false, or_, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -98,6 +99,7 @@ class Listed:
 def applications_for(account: Account) -> Listed:
     found = list(db.session.scalars(
         select(Application).where(visible_to(account))
+        .options(joinedload(Application.person))  # each row shows the person's name
         .order_by(Application.submitted_at.desc(), Application.id.desc())))
     # Those waiting for the applicant's answer first, then the newest first.
     found.sort(key=lambda application: application.status != "needs_info")

@@ -20,6 +20,7 @@ import click
 from flask import Flask
 from sqlalchemy import event, func, select
 
+BENCH_PASSWORD = "Bench-Queue-2026!"  # the bench accounts' password (bench databases only)
 BENCH_PHONES = {"resident": "17000000000", "street_officer": "17000000001",
                 "district_reviewer": "17000000002", "civil_affairs": "17000000003"}
 # How the applications are spread over the states: most are settled, about a third active.
@@ -75,7 +76,7 @@ def seed(count: int, rng: random.Random | None = None) -> int:
 
     rng = rng or random.Random(2026)
     accounts = {}
-    password = hash_password("Bench-Queue-2026!")
+    password = hash_password(BENCH_PASSWORD)
     for role, phone in BENCH_PHONES.items():
         account = db.session.scalar(select(Account).where(Account.phone == phone))
         if account is None:

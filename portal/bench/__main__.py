@@ -1,0 +1,276 @@
+"""`make bench` / `python -m portal.bench`: the performance benchmark and its budgets.
+
+In one run:
+1. times ``evaluate()`` for all programmes (portal/eligibility/bench.py);
+2. serves a bare Flask "hello" app with gunicorn and measures it under load;
+3. for each database (SQLite, PostgreSQL): brings it to the current schema, seeds it with
+   --count applications (portal/staff/bench_queue.py; skipped when it already holds them),
+   serves the portal with the same gunicorn settings, signs a street officer in through the
+   real staff sign-in form (CSRF token included), and measures under load the home page, a
+   service guide, a self-check results page, the family look-up and the staff queue;
+4. weighs each resident page as a browser would fetch it (portal/bench/weight.py);
+5. prints requests/s, p50/p95/p99 latency, errors and the ratio to the bare app per page, then
+   one PASS/FAIL line per budget (portal/bench/budgets.py). Exit status 1 if any fails.
+
+The databases are the benchmark's own, never the test database: by default
+instance/bench/bench-<count>.sqlite3 and postgresql://postgres@127.0.0.1:5432/huyi_bench
+(BENCH_POSTGRES_URL; created when missing). They keep their rows between runs.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+import urllib.parse
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+from . import budgets, load, pages, servers, weight
+from .budgets import Check, kb
+
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/huyi_bench"
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def say(line: str = "") -> None:
+    print(line, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m portal.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=100_000, help="applications to seed")
+    parser.add_argument("--seconds", type=float, default=10.0, help="load time per page")
+    parser.add_argument("--connections", type=int, default=4,
+                        help="concurrent clients (one process each)")
+    parser.add_argument("--workers", type=int, default=servers.default_workers(),
+                        help="gunicorn workers (default: 2 × CPU cores)")
+    parser.add_argument("--databases", default="sqlite,postgresql",
+                        help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
+                                                                 DEFAULT_POSTGRES))
+    parser.add_argument("--sqlite-path", default=None,
+                        help="default: instance/bench/bench-<count>.sqlite3")
+    parser.add_argument("--evaluate-calls", type=int, default=20_000)
+    args = parser.parse_args(argv)
+
+    say(f"== huyi portal benchmark: {args.count:,} applications, gunicorn {args.workers} sync "
+        f"workers (2 × {os.cpu_count()} cores by default), {args.connections} clients, "
+        f"{args.seconds:g} s a page")
+    checks: list[Check] = []
+
+    say("\n== eligibility: evaluate() for all programmes")
+    from ..eligibility import bench as eligibility_bench
+
+    mean_ms = eligibility_bench.main(args.evaluate_calls)
+    checks.append(Check("evaluate() for all programmes", mean_ms <= budgets.EVALUATE_MS,
+                        f"{mean_ms:.3f} ms a call (budget {budgets.EVALUATE_MS:g} ms)"))
+
+    say("\n== bare Flask app (portal/bench/hello.py), same gunicorn settings")
+    with servers.gunicorn("portal.bench.hello:app", workers=args.workers,
+                          log=_log("hello")) as port:
+        hello = load.run(servers.HOST, port, "/", seconds=args.seconds,
+                         connections=args.connections)
+    say(_header())
+    say(_row("-", "bare Flask hello", hello, hello))
+
+    weighed = False
+    for database in [d.strip() for d in args.databases.split(",") if d.strip()]:
+        url = _database_url(database, args)
+        say(f"\n== {database}: {_safe(url)}")
+        _prepare(url, args.count)
+        env = _portal_env(url)
+        with servers.gunicorn("portal:create_app()", env=env, workers=args.workers,
+                              log=_log(database)) as port:
+            if not weighed:
+                checks += _weigh(port)
+                weighed = True
+            cookie = sign_in_staff(port)
+            targets = dict(pages.resident_pages())
+            targets["staff queue (street officer)"] = pages.QUEUE
+            say(_header())
+            results = {}
+            for name, path in targets.items():
+                result = load.run(servers.HOST, port, path, seconds=args.seconds,
+                                  connections=args.connections,
+                                  cookie=cookie if path == pages.QUEUE else None)
+                results[name] = result
+                say(_row(database, name, result, hello))
+        home, queue = results["home"], results["staff queue (street officer)"]
+        ratio = home.per_second / hello.per_second if hello.per_second else 0.0
+        checks.append(Check(f"{database}: home page vs bare Flask", ratio >= budgets.HOME_VS_HELLO,
+                            f"{home.per_second:.0f} vs {hello.per_second:.0f} requests/s = "
+                            f"{ratio:.2f} (budget ≥ {budgets.HOME_VS_HELLO:g})"))
+        p95 = queue.percentile(95)
+        checks.append(Check(f"{database}: staff queue p95, {args.count:,} applications",
+                            p95 <= budgets.QUEUE_P95_MS,
+                            f"{p95:.1f} ms (budget ≤ {budgets.QUEUE_P95_MS:g} ms)"))
+        failed = {name: r.errors for name, r in results.items() if r.errors}
+        checks.append(Check(f"{database}: no errors under load", not failed,
+                            ", ".join(f"{n}: {e}" for n, e in failed.items()) or
+                            f"{sum(r.requests for r in results.values())} responses, all 2xx"))
+    if hello.errors:
+        checks.append(Check("bare Flask: no errors under load", False, f"{hello.errors}"))
+
+    say("\n== budgets")
+    for check in checks:
+        say(check.line())
+    failed = [c for c in checks if not c.passed]
+    say(f"\n{len(checks) - len(failed)} of {len(checks)} budgets met")
+    return 1 if failed else 0
+
+
+# --- measuring ----------------------------------------------------------------------------
+
+def _header() -> str:
+    return (f"{'database':<11} {'page':<30} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+            f"{'p99 ms':>7} {'errors':>6} {'× hello':>7}")
+
+
+def _row(database: str, name: str, result: load.LoadResult, hello: load.LoadResult) -> str:
+    ratio = result.per_second / hello.per_second if hello.per_second else 0.0
+    return (f"{database:<11} {name:<30} {result.per_second:>7.0f} {result.percentile(50):>7.1f} "
+            f"{result.percentile(95):>7.1f} {result.percentile(99):>7.1f} {result.errors:>6} "
+            f"{ratio:>7.2f}")
+
+
+def _weigh(port: int) -> list[Check]:
+    say("page weight (bytes as transferred, Accept-Encoding: br, gzip):")
+    checks = []
+
+    def fetch(path):
+        return load.get(servers.HOST, port, path)
+
+    for name, path in pages.resident_pages().items():
+        measured = weight.weigh(path, fetch)
+        say(f"  {name:<20} first visit {kb(measured.first_visit):>9} "
+            f"(HTML {kb(measured.html)} + {len(measured.assets)} assets), "
+            f"repeat visit {kb(measured.repeat_visit):>8}")
+        checks.append(Check(f"{name}: first visit ≤ {kb(budgets.FIRST_VISIT_BYTES)}",
+                            measured.first_visit <= budgets.FIRST_VISIT_BYTES
+                            and not measured.problems,
+                            f"{kb(measured.first_visit)}" +
+                            (f"; missing: {measured.problems}" if measured.problems else "")))
+        checks.append(Check(f"{name}: repeat visit ≤ {kb(budgets.REPEAT_VISIT_BYTES)}",
+                            measured.repeat_visit <= budgets.REPEAT_VISIT_BYTES,
+                            kb(measured.repeat_visit)))
+    return checks
+
+
+def sign_in_staff(port: int) -> str:
+    """Sign the bench street officer in through /staff/sign-in; returns the Cookie header."""
+    from ..staff.bench_queue import BENCH_PASSWORD, BENCH_PHONES
+
+    status, headers, body = load.get(servers.HOST, port, "/staff/sign-in")
+    html = weight.decode(body, headers.get("Content-Encoding")).decode("utf-8")
+    token = _CSRF.search(html)
+    if status != 200 or token is None:
+        raise RuntimeError(f"/staff/sign-in: HTTP {status}, no CSRF token")
+    cookies = _cookies(headers)
+    form = urllib.parse.urlencode({"csrf_token": token.group(1), "password": BENCH_PASSWORD,
+                                   "phone": BENCH_PHONES["street_officer"]}).encode()
+    status, headers, _ = load.get(servers.HOST, port, "/staff/sign-in", method="POST",
+                                  body=form, headers={
+                                      "Cookie": _cookie_header(cookies),
+                                      "Content-Type": "application/x-www-form-urlencoded"})
+    cookies.update(_cookies(headers))
+    cookie = _cookie_header(cookies)
+    if status != 303:
+        raise RuntimeError(f"staff sign-in failed: HTTP {status}")
+    status, _, _ = load.get(servers.HOST, port, pages.QUEUE, headers={"Cookie": cookie})
+    if status != 200:
+        raise RuntimeError(f"the staff queue after signing in: HTTP {status}")
+    return cookie
+
+
+def _cookies(headers) -> dict[str, str]:
+    found = {}
+    for header in headers.get_all("Set-Cookie") or []:
+        parsed = SimpleCookie()
+        parsed.load(header)
+        found.update({name: morsel.value for name, morsel in parsed.items()})
+    return found
+
+
+def _cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+# --- databases and servers ----------------------------------------------------------------
+
+def _database_url(database: str, args) -> str:
+    if database == "sqlite":
+        path = Path(args.sqlite_path) if args.sqlite_path else (
+            servers.ROOT / "instance" / "bench" / f"bench-{args.count}.sqlite3")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path.resolve()}"
+    if database == "postgresql":
+        return args.postgres_url
+    raise SystemExit(f"unknown database {database!r} (sqlite or postgresql)")
+
+
+def _safe(url: str) -> str:
+    return re.sub(r"//([^:/@]+):[^@]+@", r"//\1:***@", url)
+
+
+def _prepare(url: str, count: int) -> None:
+    """The schema, the seed and fresh statistics, from this process (not the servers)."""
+    from flask_migrate import upgrade
+
+    from .. import create_app
+    from ..config import _sqlalchemy_url
+    from ..staff import bench_queue
+
+    if url.startswith(("postgresql", "postgres:")):
+        _create_postgres_database(url)
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url)})
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        added = bench_queue.seed(count)
+        if added:
+            say(f"seeded {added:,} applications in {time.perf_counter() - started:.0f} s")
+        else:
+            say(f"the database already holds {count:,} applications")
+        bench_queue.settle()
+        from ..extensions import db
+
+        db.engine.dispose()
+
+
+def _create_postgres_database(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                    (name,)).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+            say(f"created database {name}")
+
+
+def _portal_env(url: str) -> dict[str, str]:
+    """Production settings, with keys made for this run only."""
+    import secrets
+
+    from cryptography.fernet import Fernet
+
+    return {"PORTAL_ENV": "production", "DATABASE_URL": url,
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "DATA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://")}
+
+
+def _log(name: str) -> Path:
+    folder = servers.ROOT / "instance" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"gunicorn-{name}.log"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
