@@ -27,11 +27,21 @@ def _require(condition: bool, what: str) -> None:
                     pytrace=False)
 
 
-@pytest.fixture(scope="session")
-def results_dir() -> Path:
+PAGES = RESULTS / "pages"   # every page version as the browser built it, for the whole-run checks
+
+
+def pytest_configure(config):
+    """Start from an empty results folder – once per run, in the process that runs the workers
+    (pytest-xdist), and not when only the whole-run checks run (they read the pages)."""
+    if hasattr(config, "workerinput") or config.option.markexpr.strip() == "whole_run":
+        return
     if RESULTS.exists():
         shutil.rmtree(RESULTS)
-    RESULTS.mkdir(parents=True)
+
+
+@pytest.fixture(scope="session")
+def results_dir() -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
     return RESULTS
 
 

@@ -42,7 +42,9 @@ for (const el of document.body.querySelectorAll("*")) {
   const hidesX = ["hidden", "clip"].includes(cs.overflowX), hidesY = ["hidden", "clip"].includes(cs.overflowY);
   const scrollsX = ["auto", "scroll"].includes(cs.overflowX);
   const moreX = el.scrollWidth > el.clientWidth + 1, moreY = el.scrollHeight > el.clientHeight + 1;
-  if (block && ((hidesX && moreX) || (hidesY && moreY))) found.push(`content cut off in ${d}`);
+  // (A text field is exempt: its text scrolls with the caret, as in any field too short for it.)
+  if (block && el.tagName !== "INPUT" && ((hidesX && moreX) || (hidesY && moreY)))
+    found.push(`content cut off in ${d}`);
   else if (block && scrollsX && moreX && el.tagName !== "TEXTAREA" && !scrollableTable(el))
     found.push(`${d} scrolls sideways`);
   if (cs.textOverflow === "ellipsis" && moreX) found.push(`text cut short with “…” in ${d}`);

@@ -37,7 +37,7 @@ LAYOUT_OR_COLOUR = ("default", "large-text", "xlarge-text", "elder", "yellow-on-
 # Kept to what fits a CI run on two cores: every page in both languages in the default mode;
 # every mode in both languages on the representative pages (which hold every component).
 EVERY_PAGE = {
-    "zh": ("default",),
+    "zh": ("default", "text-only"),
     "en": ("default",),
 }
 

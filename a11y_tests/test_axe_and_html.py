@@ -32,6 +32,7 @@ import subprocess
 
 import pytest
 
+from a11y_tests import built_pages
 from a11y_tests.browser_session import snapshot
 from a11y_tests.conftest import VNU_JAR, _require
 from a11y_tests.modes import HIGH_CONTRAST, combinations
@@ -44,7 +45,12 @@ AXE_OPTIONS = {
 }
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 CASES = combinations(all_visits(), LANGUAGES)
-SNAPSHOTS: dict[str, str] = {}
+# Text-only mode shows the same content with no pictures, video or decoration.
+PICTURES_JS = (
+    "return Array.from(document.querySelectorAll('img, svg, video, picture, canvas, iframe, "
+    "object, embed')).filter(e => e.getClientRects().length > 0).length + Array.from("
+    "document.querySelectorAll('body *')).filter(e => getComputedStyle(e).backgroundImage "
+    "!== 'none').length")
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +84,10 @@ def test_page_has_no_axe_violations(state, axe_script, results_dir, visit, langu
     if visit.expect_text:
         assert visit.expect_text[language] in driver.page_source, \
             f"{visit.name}: the expected state was not reached"
-    SNAPSHOTS[f"{visit.name}-{language}-{mode}"] = snapshot(driver)
+    built_pages.save(f"{visit.name}-{language}-{mode}", snapshot(driver))
+    if mode == "text-only":
+        assert driver.execute_script(PICTURES_JS) == 0, \
+            f"{visit.path}: pictures or decoration in text-only mode"
 
     if not driver.execute_script("return typeof axe === 'object'"):
         driver.execute_script(axe_script)
@@ -102,15 +111,17 @@ def test_page_has_no_axe_violations(state, axe_script, results_dir, visit, langu
 
 
 @pytest.mark.browser
+@pytest.mark.whole_run
 def test_html_is_valid(results_dir):
     """The W3C Nu checker (vnu-jar) on every page the axe test built: zero errors."""
     _require(VNU_JAR.exists(), f"the W3C Nu HTML checker is missing ({VNU_JAR})")
     _require(shutil.which("java") is not None, "Java is not installed")
-    assert SNAPSHOTS, "no page was visited – run the whole a11y_tests module"
+    pages = built_pages.load_all()
+    assert pages, "no page was built – run the page suite first (make test does)"
     folder = results_dir / "html"
     folder.mkdir(exist_ok=True)
     files, seen = [], set()
-    for name, html in SNAPSHOTS.items():
+    for name, html in pages.items():
         distinct = re.sub(r'^(<!DOCTYPE html>\s*<html lang="[^"]*") class="[^"]*"', r"\1", html)
         if distinct in seen:        # the same document in another mode: checked already
             continue

@@ -4,7 +4,8 @@ it, whatever other landmarks a page has: the staff pages add their navigation), 
 position among that landmark's links.
 
 It reads the pages the axe suite built (every page × language × mode it ran, after any
-actions), so it costs no page loads; run on its own it loads every page in the default mode.
+actions; a11y_tests/built_pages.py), so it costs no page loads; with none built it loads every
+page in the default mode itself.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections import defaultdict
 import html5lib
 import pytest
 
-from a11y_tests import test_axe_and_html
+from a11y_tests import built_pages
 from a11y_tests.browser_session import snapshot
 from a11y_tests.registry import LANGUAGES, all_visits
 
@@ -67,7 +68,7 @@ def help_positions(html: str) -> set[tuple]:
 
 @pytest.fixture(scope="module")
 def pages(browser_state):
-    built = dict(test_axe_and_html.SNAPSHOTS)
+    built = built_pages.load_all()
     if not built:                       # this module alone: load the pages itself
         for visit in all_visits():
             for language in LANGUAGES:
@@ -77,6 +78,7 @@ def pages(browser_state):
 
 
 @pytest.mark.browser
+@pytest.mark.whole_run
 def test_help_is_in_the_same_place_on_every_page(pages):
     found = {name: help_positions(html) for name, html in pages.items()}
     common = set.intersection(*found.values())

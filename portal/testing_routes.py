@@ -3,6 +3,10 @@
 /_test/error/<code>    shows an error page, so every one can be checked.
 /_test/sign-in/<phone> signs an account in without its password, so the browser suite can
                        reach signed-in pages without depending on one sign-in form.
+/_test/checker-answers?a=<answers>&next=<path>
+                       puts self-check answers (in the results link's form) in the session,
+                       so the browser suite opens question N without answering 1…N-1 again
+                       for every page version (its keyboard journeys do answer them all).
 """
 from flask import Blueprint, Flask, abort, redirect, request
 from flask_login import login_user, logout_user
@@ -42,4 +46,16 @@ def sign_in(phone: str):
 @bp.get("/sign-out")
 def sign_out():
     logout_user()
+    return redirect(same_site_path(request.args.get("next")))
+
+
+@bp.get("/checker-answers")
+def checker_answers():
+    from .checker import answer_link, saved_answers
+
+    try:
+        answers = answer_link.decode(request.args.get("a")) if request.args.get("a") else {}
+    except answer_link.LinkError:
+        abort(400)
+    saved_answers.replace(answers)
     return redirect(same_site_path(request.args.get("next")))

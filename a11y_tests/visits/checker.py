@@ -1,23 +1,13 @@
 """资格自测 in the browser: the start page, every question page as it opens and in its error state
-(reached by answering the questions before it, as a resident would), results for a few answer sets – the
-browser's own (with change links) and opened from a link – and the page for a broken link."""
+(opened with the answers before it already in the session, through a test-only route – the
+keyboard journeys in test_checker_keyboard.py answer every question as a resident would),
+results for a few answer sets – the browser's own (with change links) and opened from a link –
+and the page for a broken link."""
 from a11y_tests.registry import Visit
 from portal.checker import answer_link, flow
 from tests.support.checker_profiles import PROFILES, answer_all, path
 
-START = ("click", "form[action='/check/start'] button")
 CONTINUE = ("click", "main form button[type=submit]")
-
-
-def answer_actions(question_id: str, token: str) -> tuple:
-    """The browser steps that give ``token`` as the answer to a question and send it."""
-    question = flow.BY_ID[question_id]
-    if question.kind == flow.NUMBER:
-        return (("fill", "input[name=answer]", token), CONTINUE)
-    if question.kind == flow.CHECKBOXES:
-        boxes = token.split(flow.CODE_SEPARATOR)
-        return tuple(("check", f"input[name=answer][value='{box}']") for box in boxes) + (CONTINUE,)
-    return (("check", f"input[name=answer][value='{token}']"), CONTINUE)
 
 
 def _paths():
@@ -30,19 +20,25 @@ def _paths():
     return found
 
 
+def _answered_before(question_id: str, before) -> str:
+    """The path that puts the answers before a question in the session and opens it (the
+    self-check's keyboard journeys answer every question the way a resident does)."""
+    link = answer_link.encode((flow.BY_ID[qid], token) for qid, token in before)
+    return f"/_test/checker-answers?a={link}&next=/check/{question_id}"
+
+
 def _question_visits():
     visits = []
     before = _paths()
     for question in flow.QUESTIONS:
-        steps = (START,)
-        for question_id, token in before[question.id]:
-            steps += answer_actions(question_id, token)
+        path = _answered_before(question.id, before[question.id]) if before[question.id] \
+            else f"/_test/checker-answers?next=/check/{question.id}"
         name = f"checker-question-{question.id.replace('_', '-')}"
-        visits.append(Visit("checker.question", "/check", name, actions=steps,
+        visits.append(Visit("checker.question", path, name,
                             expect_text={"zh": str(question.text), "en": question.text.en}))
         visits.append(Visit(
-            "checker.question", "/check", f"{name}-error",
-            actions=steps + (CONTINUE,),  # sent without an answer: the error state
+            "checker.question", path, f"{name}-error",
+            actions=(CONTINUE,),  # sent without an answer: the error state
             expect_text={"zh": str(question.error), "en": question.error.en},
         ))
     return visits
@@ -54,13 +50,13 @@ def _link(person) -> str:
 
 _OLDER = PROFILES["老年视力残疾人（一级，低保，需要照护）"]
 _UNSURE = {**PROFILES["在职的精神残疾人（三级，需要康复）"], "disability_grade": None}
-_FINISH = (START,) + tuple(step for question_id, token in path(answer_all({}, _OLDER))
-                           for step in answer_actions(question_id, token))
+# The browser's own answers, all given: /check/results sends it on to its results link.
+_FINISH = _answered_before("results", path(answer_all({}, _OLDER)))
 
 VISITS = [
     Visit("checker.start", "/check", "checker-start"),
     *_question_visits(),
-    Visit("checker.results", "/check", "checker-results-own", actions=_FINISH,
+    Visit("checker.results", _FINISH, "checker-results-own",
           expect_text={"zh": "?change=results", "en": "?change=results"}),
     Visit("checker.results", f"/check/results?a={_link(_UNSURE)}", "checker-results-link-unsure",
           expect_text={"zh": "修改这些回答", "en": "Change these answers"}),
@@ -72,4 +68,7 @@ VISITS = [
           expect_text={"zh": "这个结果链接打不开", "en": "This results link cannot be opened"}),
 ]
 
-EXCLUDED = {}
+EXCLUDED = {
+    "testing.checker_answers": "test-only helper that puts answers in the session; redirects, "
+                               "no page (every question page it opens is visited)",
+}
