@@ -71,7 +71,7 @@ const name = (el.getAttribute("aria-label") || el.innerText || el.value || el.ge
 const tag = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
   (el.getAttribute("name") ? "[name=" + el.getAttribute("name") + "]" : "");
 return {focused: true, key: el.dataset.a11yStop, name: name, tag: tag, shown: focusedStyle !== plainStyle,
-  inside: inside,
+  inside: inside, inMain: !!el.closest("main"),
   covered: covered, coveredBy: covered && hit ? hit.tagName.toLowerCase() + "." + hit.className : "",
   rect: [Math.round(r.left), Math.round(r.top), Math.round(r.width), Math.round(r.height)]};
 """
@@ -98,6 +98,7 @@ class FocusState:
     coveredBy: str = ""  # noqa: N815
     rect: tuple = ()
     key: str | None = None   # tells Tab stops apart (a data attribute the check adds)
+    inMain: bool = False     # noqa: N815 – inside <main>
 
     def problems(self) -> list[str]:
         if not self.focused:
@@ -174,18 +175,34 @@ class Keyboard:
         raise AssertionError(f"{self.driver.current_url}: Tab never reached {target!r}; "
                              f"the Tab order was: {', '.join(seen[:60])}")
 
+    def focused(self):
+        return self.driver.switch_to.active_element
+
     def type(self, text: str) -> None:
         ActionChains(self.driver).send_keys(text).perform()
 
     def start_from_top(self) -> None:
         """As after loading a page: nothing focused, at the top (the next Tab is the first)."""
+        # (Focusing the body for a moment moves the browser's starting point for Tab back to
+        # the top, where a freshly loaded page has it; a page shown after a form was sent may
+        # have it on a field.)
         self.driver.execute_script(
-            "if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0);")
+            "if (document.activeElement) document.activeElement.blur();"
+            "const b = document.body; b.setAttribute('tabindex', '-1'); b.focus({preventScroll: true});"
+            "b.blur(); b.removeAttribute('tabindex'); window.scrollTo(0, 0);")
 
-    def walk(self) -> list[FocusState]:
+    def walk(self, main_only: bool = False) -> list[FocusState]:
         """Tab through the whole page from the top, checking each stop; return the stops.
-        (Tabbing inside one element, e.g. a video's own controls, counts as one stop.)"""
+        (Tabbing inside one element, e.g. a video's own controls, counts as one stop.)
+        `main_only`: follow the skip link (Tab, Enter) and walk the main content only, up to
+        the first stop after it – the header, settings bar and footer around it are the same
+        on every page and walked in full on the pages that show each of their states."""
         self.start_from_top()
+        if main_only:
+            self.press(Keys.TAB)
+            assert "skip-link" in (self.focused().get_attribute("class") or ""), \
+                "the first Tab stop is not the skip link"
+            self.press(Keys.ENTER)
         stops: list[FocusState] = []
         seen: set[str] = set()
         last = None
@@ -195,6 +212,8 @@ class Keyboard:
             key = state.key
             if key is None or (key in seen and key != last):
                 return stops   # past the last element, or round to the start again
+            if main_only and not state.inMain:
+                return stops
             if key != last:
                 stops.append(state)
             seen.add(key)
