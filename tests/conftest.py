@@ -101,6 +101,7 @@ def _empty_tables():
 
 @pytest.fixture()
 def client(app, db):
+    app.extensions.pop("page_cache", None)   # each test starts with no kept pages
     with app.test_client() as client:
         yield client
 

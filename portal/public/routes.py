@@ -3,6 +3,7 @@ from flask import (Blueprint, abort, current_app, make_response, redirect, rende
                    url_for)
 
 from .. import i18n, navigation
+from ..page_cache import cached_page
 from ..extensions import limiter
 from ..safe_redirect import same_site_path
 from ..services import accessibility_reports
@@ -13,18 +14,21 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@cached_page("public/home.html")
 def home():
-    return render_template("public/home.html", services=navigation.home_services())
+    return {"services": navigation.home_services()}
 
 
 @bp.get("/help")
+@cached_page("public/help.html")
 def help_page():
-    return render_template("public/help.html")
+    return {}
 
 
 @bp.get("/privacy")
+@cached_page("public/privacy.html")
 def privacy():
-    return render_template("public/privacy.html")
+    return {}
 
 
 @bp.route("/accessibility", methods=["GET", "POST"])

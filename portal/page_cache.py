@@ -1,0 +1,69 @@
+"""Rendered pages kept for visitors who are not signed in.
+
+The pages that hold nothing but the portal's own text (the home page, help, the privacy
+notice, the guides' index) are the same for every visitor with the same language and display
+settings. Rendering one costs most of its response time (the template, the settings bar, a
+few dozen translations), so each worker keeps the rendered HTML and serves it again, with one
+thing put in per request: the visitor's own CSRF token in the settings bar's form.
+
+Not kept: pages for a signed-in visitor (their header and time-out warning are theirs), pages
+with a message waiting to be shown (a flash), and anything not GET. The cache is per process,
+bounded (oldest out first) and short-lived, so a new release or translation shows within
+`MAX_AGE` seconds even without a restart.
+"""
+from __future__ import annotations
+
+import functools
+import time
+from collections import OrderedDict
+
+from flask import current_app, render_template, request, session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from . import i18n
+from .preferences import display
+
+TOKEN = "csrf-token-goes-here-7f3a"   # what the kept page holds where the token goes
+MAX_AGE = 300                         # seconds
+MAX_PAGES = 256
+
+
+def _pages() -> OrderedDict[tuple, tuple[float, str]]:
+    """This app's pages (each app its own: tests make apps with different settings)."""
+    return current_app.extensions.setdefault("page_cache", OrderedDict())
+
+
+def _key() -> tuple | None:
+    if request.method != "GET" or current_user.is_authenticated or session.get("_flashes"):
+        return None
+    if not current_app.config.get("PAGE_CACHE", True):
+        return None
+    return (request.full_path, i18n.current_language().code,
+            tuple(sorted(display.current().values.items())))
+
+
+def render_cached(template: str, **context) -> str:
+    """`render_template`, kept per page, language and display settings for visitors."""
+    key = _key()
+    if key is None:
+        return render_template(template, **context)
+    pages, now = _pages(), time.monotonic()
+    kept = pages.get(key)
+    if kept is None or now - kept[0] > MAX_AGE:
+        html = render_template(template, csrf_token=lambda: TOKEN, **context)
+        pages[key] = kept = (now, html)
+        while len(pages) > MAX_PAGES:
+            pages.popitem(last=False)
+    return kept[1].replace(TOKEN, generate_csrf())
+
+
+def cached_page(template: str):
+    """Decorator for a view whose page depends on nothing but the request's language and
+    display settings: the view returns the template's context."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            return render_cached(template, **view(*args, **kwargs))
+        return wrapper
+    return decorate
