@@ -14,18 +14,21 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@limiter.exempt
 @cached_page("public/home.html")
 def home():
     return {"services": navigation.home_services()}
 
 
 @bp.get("/help")
+@limiter.exempt
 @cached_page("public/help.html")
 def help_page():
     return {}
 
 
 @bp.get("/privacy")
+@limiter.exempt
 @cached_page("public/privacy.html")
 def privacy():
     return {}
