@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from markupsafe import escape
 
 from portal.extensions import db
 from tests import staff_factories
@@ -131,3 +132,27 @@ def test_csv_export_neutralises_every_formula_start(client, db):
         assert "'" + text in cells, text
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
     db.session.rollback()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_an_answer_to_a_request_for_more_information_is_inert_for_staff(client, db, payload):
+    """补正: what the applicant writes back is shown to the officer (and in the applicant's own
+    timeline) as text, never as markup or a template."""
+    from tests.staff_factories import sign_in as staff_sign_in
+    from tests.status_support import family, post, request_info, sign_in
+
+    f = family(status="accepted")
+    request_info(f.application, f.officer, message="请补充一张清晰的残疾人证照片。")
+    page = f"/status/applications/{f.application.reference}/answer"
+    sign_in(client, f.daughter)
+    response = post(client, page, {"version": str(f.application.version), "send": "1",
+                                   "answer": payload},
+                    page=page, content_type="multipart/form-data")
+    assert response.status_code in (302, 303), response.status_code
+    _assert_inert(client.get(f"/status/applications/{f.application.reference}")
+                  .get_data(as_text=True), payload, "the applicant's timeline")
+    client.get("/_test/sign-out")
+    staff_sign_in(client, f.officer)
+    html = client.get(f"/staff/applications/{f.application.reference}").get_data(as_text=True)
+    _assert_inert(html, payload, "the staff application view")
+    assert str(escape(payload)) in html, "the answer is not shown to the officer"
