@@ -19,6 +19,7 @@ from a11y_tests.registry import Visit, all_visits
 
 HOME = Visit("public.home", "/", "home")
 PREVIEW = next(visit for visit in all_visits() if visit.name == "media-preview")
+GUIDE = next(visit for visit in all_visits() if visit.name == "guide-nursing-allowance")
 
 # What each mode puts on <html> and the body text size it gives (CSS px; default 18).
 EXPECTED = {
@@ -189,11 +190,13 @@ def test_large_cursor(browser_state, base_url):
 @pytest.mark.browser
 @pytest.mark.parametrize("mode", list(MODES))
 def test_screenshots(browser_state, results_dir, mode):
-    """Full-page PNGs of the home page and of a page with a form, a video and a table in every
-    mode (and both languages in the default mode), for people to look at."""
+    """Full-page PNGs of the home page, a service guide (with its sign-language video) and an
+    editor's page with a form, a video and a table, in every mode (and both languages in the
+    default mode), for people to look at."""
     driver = browser_state.driver
     folder = results_dir / "screenshots"
-    pages = [(HOME, "zh"), (PREVIEW, "zh")] + ([(HOME, "en")] if mode == "default" else [])
+    pages = [(HOME, "zh"), (GUIDE, "zh"), (PREVIEW, "zh")] + (
+        [(HOME, "en"), (GUIDE, "en")] if mode == "default" else [])
     for visit, language in pages:
         browser_state.prepare(visit, language, mode)
         path = folder / f"{mode}-{visit.name}-{language}.png"
