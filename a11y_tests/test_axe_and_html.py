@@ -4,8 +4,9 @@ Zero violations allowed (tags wcag2a wcag2aa wcag21a wcag21aa wcag22aa best-prac
 Results are written as JSON (axe's zh_CN locale) under a11y_results/axe/.
 
 Which page versions (a11y_tests/modes.py): every page in Chinese in the default, text-only and
-both high-contrast modes (text-only takes pictures out; the high-contrast schemes are where a
-colour is most likely to fall short of 7:1), every page in English in the default mode, and the
+yellow-on-black modes (text-only takes pictures out; a high-contrast scheme is where a colour is
+most likely to fall short of 7:1 – black-on-white uses the same rules with the colours swapped
+and is checked on the representative pages), every page in English in the default mode, and the
 representative pages (between them every kind of component the layout has) in all 10 modes in
 both languages. Why not every page × 10 modes × 2 languages (about 4,400 versions): one version
 costs about 0.3 s of browser time on the 2-CPU CI machine: over 20 minutes, more than 10 even
