@@ -37,8 +37,7 @@ def reveal_card_number(actor: Account, application: Application) -> str | None:
     stored = ((application.answers or {}).get("payment") or {}).get("card_number")
     if not stored:
         return None
-    audit.record(actor, "payment.reveal", "application", application.id,
-                 {"reference": application.reference})
+    audit.record(actor, "payment.reveal", "application", application.reference)
     db.session.commit()
     return crypto.decrypt(stored)
 

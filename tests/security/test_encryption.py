@@ -168,6 +168,12 @@ def test_payment_roles_see_the_full_number_on_request_and_it_is_audited(app, cli
     assert CARD in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
     assert _audit_count("payment.reveal") == before + 1
+    # Recorded against the reference, as every other event on an application, so that the
+    # audit log's search by reference finds it.
+    from portal.models import AuditEvent
+    newest = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "payment.reveal")
+                                 .order_by(AuditEvent.id.desc())).first()
+    assert newest.object_id == world.reference
 
 
 def csrf_of(page):
