@@ -30,30 +30,29 @@ from . import programmes
 # ------------------------------------------------------------------------- opening one
 
 def reveal_card_number(actor: Account, application: Application) -> str | None:
-    """The full card number, decrypted, for a role deciding payment; the viewing is recorded
-    (committed) before the number is shown. None if there is no card number."""
-    from ..services import crypto
-
+    """The full card number, decrypted, for a role deciding payment. None if there is none."""
     stored = ((application.answers or {}).get("payment") or {}).get("card_number")
-    if not stored:
-        return None
-    audit.record(actor, "payment.reveal", "application", application.reference)
-    db.session.commit()
-    return crypto.decrypt(stored)
+    return _reveal(actor, application, "payment.reveal", stored)
 
 
 def reveal_id_number(actor: Account, application: Application) -> str | None:
-    """The person's full ID number, decrypted, for a role that verifies identity; the viewing
-    is recorded (committed) before the number is shown – the reference and person, never the
-    number. None if no encrypted number is on file (people recorded before it was kept)."""
-    from ..services import crypto
-
+    """The person's full ID number, decrypted, for a role that verifies identity. None if no
+    encrypted number is on file (people recorded before it was kept)."""
     person = application.person
     stored = person.id_number_encrypted if person is not None else None
+    return _reveal(actor, application, "identity.reveal", stored,
+                   {"person_id": person.id} if person is not None else None)
+
+
+def _reveal(actor: Account, application: Application, action: str, stored: str | None,
+            detail: dict | None = None) -> str | None:
+    """Decrypt `stored`, the viewing recorded (committed) first – the reference and `detail`,
+    never the number."""
+    from ..services import crypto
+
     if not stored:
         return None
-    audit.record(actor, "identity.reveal", "application", application.reference,
-                 {"person_id": person.id})
+    audit.record(actor, action, "application", application.reference, detail)
     db.session.commit()
     return crypto.decrypt(stored)
 

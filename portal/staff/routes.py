@@ -112,17 +112,7 @@ PAYMENT_ROLES = ("district_reviewer", "civil_affairs")
 @bp.post("/applications/<reference>/payment-account")
 @staff_required(*PAYMENT_ROLES)
 def payment_account(reference: str):
-    form = forms.ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    application = casefile.find_visible(current_user, reference)
-    number = casefile.reveal_card_number(current_user, application)
-    if number is None:
-        abort(404)
-    response = Response(render_template("staff/payment_account.html", application=application,
-                                        number=number))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _revealed(reference, casefile.reveal_card_number, "staff/payment_account.html")
 
 
 # The roles that verify who the person is may see the full ID number – one application at a
@@ -138,15 +128,19 @@ IDENTITY_ROLES = ("street_officer", "district_reviewer", "civil_affairs")
 @bp.post("/applications/<reference>/id-number")
 @staff_required(*IDENTITY_ROLES)
 def id_number(reference: str):
-    form = forms.ConfirmForm()
-    if not form.validate_on_submit():
+    return _revealed(reference, casefile.reveal_id_number, "staff/id_number.html")
+
+
+def _revealed(reference: str, reveal, template: str) -> Response:
+    """A full number on purpose (a confirmed POST), for an application the officer may see;
+    `reveal` audits the viewing. Never stored by the browser."""
+    if not forms.ConfirmForm().validate_on_submit():
         abort(400)
     application = casefile.find_visible(current_user, reference)
-    number = casefile.reveal_id_number(current_user, application)
+    number = reveal(current_user, application)
     if number is None:
         abort(404)
-    response = Response(render_template("staff/id_number.html", application=application,
-                                        number=number))
+    response = Response(render_template(template, application=application, number=number))
     response.headers["Cache-Control"] = "no-store"
     return response
 
