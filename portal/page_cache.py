@@ -37,8 +37,6 @@ def _pages() -> OrderedDict[tuple, tuple[float, str]]:
 def _key() -> tuple | None:
     if request.method != "GET" or current_user.is_authenticated or session.get("_flashes"):
         return None
-    if not current_app.config.get("PAGE_CACHE", True):
-        return None
     return (request.full_path, i18n.current_language().code,
             tuple(sorted(display.current().values.items())))
 

@@ -60,11 +60,11 @@ def test_every_stylesheet_is_well_formed_so_no_rule_is_silently_dropped():
         text = re.sub(r"\"(?:\\.|[^\"\\])*\"|'(?:\\.|[^'\\])*'", '""', text)
         depth = 0
         for number, line in enumerate(text.splitlines(), start=1):
+            # A rule at the left margin is a top-level one (nested rules are indented): no
+            # block may still be open when it starts.
+            assert not (depth and re.match(r"^(@media|@supports|[.#a-zA-Z:*\[])", line)), (
+                f"{path.name} line {number}: a rule starts inside an unclosed block")
             for character in line:
                 depth += {"{": 1, "}": -1}.get(character, 0)
                 assert depth >= 0, f"{path.name}: unmatched '}}' on line {number}"
-            if re.match(r"^(@media|@supports|[.#a-zA-Z:*\[])", line):
-                # A top-level rule starts at the left margin; nested ones are indented.
-                assert depth - line.count("{") + line.count("}") == 0 or line.startswith(" "), (
-                    f"{path.name} line {number}: a rule starts inside an unclosed block")
         assert depth == 0, f"{path.name}: {depth} block(s) never closed"
