@@ -10,10 +10,10 @@ and is checked on the representative pages), every page in English in the defaul
 representative pages (between them every kind of component the layout has) in all 10 modes in
 both languages. Why not every page × 10 modes × 2 languages (about 4,400 versions): one version
 costs about 0.3 s of browser time on the 2-CPU CI machine: over 20 minutes, more than 10 even
-in two processes, in a CI run that must stay under 15 in all. Within one language a page differs between the other modes only
-in the class on <html> and the settings bar's pressed buttons, so the stylesheet's rules for
-each mode meet every component on the representative pages; the colours do not depend on the
-language.
+in two processes, in a CI run that must stay under 15 in all. Within one language a page
+differs between the other modes only in the class on <html> and the settings bar's pressed
+buttons, so the stylesheet's rules for each mode meet every component on the representative
+pages; the colours do not depend on the language.
 In the high-contrast schemes axe also runs its enhanced-contrast rule (7:1, WCAG 1.4.6).
 The W3C checker reads each distinct document once (modes differ only in the class on <html>
 except text-only). The numbers of each run are printed at the end of the suite.
