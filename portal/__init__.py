@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 def create_app(config=None) -> Flask:
     """Build the app. `config`: a Config class, its name, or a dict of overrides."""
-    from flask import Flask
+    from .app_class import Portal
 
     base, overrides = config_module.resolve(config)
-    app = Flask(
+    app = Portal(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -40,13 +40,15 @@ def create_app(config=None) -> Flask:
 
     crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
 
-    from . import cli, delivery, errors, security_headers, templating, testing_routes
+    from . import (cli, delivery, errors, security_headers, session_cookie, templating,
+                   testing_routes)
     from .media import lookup as media_lookup
 
     delivery.init_app(app)
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
+    session_cookie.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     media_lookup.init_app(app)
@@ -56,7 +58,7 @@ def create_app(config=None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from . import i18n
     from .forms import formdata
-    from . import auth, models  # noqa: F401  (tables and the account loader)
+    from . import auth, models, rate_limits  # noqa: F401  (tables and the account loader)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     formdata.install()
@@ -67,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    rate_limits.init_app(app)
     login_manager.init_app(app)
 
 

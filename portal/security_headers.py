@@ -25,13 +25,18 @@ HEADERS = {
 }
 
 
+HSTS = {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
+
+
 def init_app(app: Flask) -> None:
+    headers = {**HEADERS, **(HSTS if app.config.get("SESSION_COOKIE_SECURE") else {})}
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+        # What a view set itself stays. One pass over the response's headers: Headers'
+        # setdefault() would scan them (and raise a KeyError) once for each name.
+        present = {name.lower() for name in response.headers.keys()}
+        for name, value in headers.items():
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response

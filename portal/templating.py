@@ -8,6 +8,10 @@ from . import i18n, navigation
 from .preferences import display as display_preferences
 
 
+# Pages differ by the language and display cookies and by the browser's language.
+VARY = ("Cookie", "Accept-Language")
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def layout_context():
@@ -26,9 +30,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def content_language(response):
-        response.headers.setdefault("Content-Language", i18n.current_language().html_lang)
-        response.vary.add("Cookie")
-        response.vary.add("Accept-Language")
+        # Read the headers once (response.vary re-parses and rewrites Vary on each add).
+        present = {name.lower(): value for name, value in response.headers.items()}
+        if "content-language" not in present:
+            response.headers.add("Content-Language", i18n.current_language().html_lang)
+        vary = [v.strip() for v in present.get("vary", "").split(",") if v.strip()]
+        missing = [v for v in VARY if v.lower() not in {x.lower() for x in vary}]
+        if missing:
+            response.headers.set("Vary", ", ".join(vary + missing))
         return response
 
     app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long")

@@ -31,11 +31,12 @@ class PageCheckingClient(FlaskClient):
         response = super().open(*args, **kwargs)
         if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
             path = response.request.path if response.request else ""
-            check_page(_decoded(response), response.headers.get("Content-Language"), path)
+            check_page(decoded(response), response.headers.get("Content-Language"), path)
         return response
 
 
-def _decoded(response) -> str:
+def decoded(response) -> str:
+    """The response's page as text, whatever its Content-Encoding."""
     body = response.get_data()
     encoding = response.headers.get("Content-Encoding")
     if encoding == "gzip":

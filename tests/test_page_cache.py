@@ -4,7 +4,7 @@ for a signed-in visitor, never over a message waiting to be shown."""
 import re
 
 from portal import page_cache
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, decoded
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -82,3 +82,58 @@ def test_kept_pages_expire(client, monkeypatch):
     monkeypatch.setattr(page_cache, "MAX_AGE", -1)
     client.get("/privacy")
     assert len(renders) == 2
+
+
+def _compressions(monkeypatch) -> list[str]:
+    """Count whole-page compressions by Flask-Compress."""
+    import flask_compress.flask_compress as fc
+
+    calls: list[str] = []
+    real = fc._compress_data
+
+    def counting(app, data, algorithm):
+        calls.append(algorithm)
+        return real(app, data, algorithm)
+
+    monkeypatch.setattr(fc, "_compress_data", counting)
+    return calls
+
+
+def test_a_kept_page_is_sent_compressed_without_compressing_it_again(client, monkeypatch):
+    plain = client.get("/", headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    compressions = _compressions(monkeypatch)
+    for accept, expected in (("br, gzip", "br"), ("gzip, deflate", "gzip"),
+                             ("br;q=0, gzip", "gzip"), ("*", "br")):
+        response = client.get("/", headers={"Accept-Encoding": accept})
+        assert response.headers["Content-Encoding"] == expected
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert int(response.headers["Content-Length"]) == len(response.get_data())
+        page = decoded(response)
+        # The same page, the same visitor's token, much smaller.
+        assert page == plain.get_data(as_text=True)
+        assert len(response.get_data()) < len(page.encode()) / 2
+    assert compressions == []
+
+
+def test_each_visitor_gets_their_own_token_in_the_compressed_page(app):
+    tokens = set()
+    for _ in range(3):
+        with app.test_client() as visitor:
+            page = decoded(visitor.get("/", headers={"Accept-Encoding": "br"}))
+            token = TOKEN.search(page).group(1)
+            assert visitor.post("/preferences?next=/", data={
+                "csrf_token": token, "size": "large"}).status_code == 303
+            tokens.add(token)
+    assert len(tokens) == 3
+
+
+def test_pages_that_are_not_kept_are_still_compressed_as_usual(client, monkeypatch):
+    from tests.apply_support import sign_in
+
+    compressions = _compressions(monkeypatch)
+    sign_in(client)
+    response = client.get("/", headers={"Accept-Encoding": "br, gzip"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert "退出登录" in decoded(response)
+    assert compressions == ["br"]

@@ -102,7 +102,11 @@ def test_bar_is_on_every_page_and_posts_back_to_it(client):
     for path in ("/", "/help", "/privacy", "/accessibility", "/preferences", "/nope"):
         html = client.get(path).get_data(as_text=True)
         assert 'class="preferences-bar" aria-label="无障碍工具"' in html
-        assert 'name="csrf_token"' in html.split("</section>")[0]
+        # The bar's token is the page's last element, tied to the form by its id (it is
+        # appended to the kept, compressed page: portal/precompressed.py).
+        assert 'id="preferences-bar-form"' in html.split("</section>")[0]
+        assert re.search(r'<input form="preferences-bar-form" name="csrf_token" type="hidden" '
+                         r'value="[^"]+">\s*</body>', html)
     html = client.get("/help").get_data(as_text=True)
     assert 'action="/preferences?next=/help"' in html
     assert 'name="size" value="xlarge" aria-pressed="false"' in html

@@ -18,11 +18,12 @@ from ..extensions import login_manager
 from ..forms.account import (ChangePasswordForm, CodeForm, NewPasswordForm, PhoneForm,
                              RegisterDetailsForm, SignInForm, SignOutForm)
 from ..forms.account_validators import code_message
+from ..rate_limits import limit
 from ..safe_redirect import same_site_path
 from ..services import accounts, one_time_codes, phone_numbers
 from . import session as sessions
 from .access import resident_required
-from .limits import limit, per_phone
+from .limits import per_phone
 
 bp = Blueprint("account", __name__, url_prefix="/account", cli_group=None)
 

@@ -3,8 +3,9 @@ from flask import (Blueprint, abort, current_app, make_response, redirect, rende
                    url_for)
 
 from .. import i18n, navigation
-from ..page_cache import cached_page
 from ..extensions import limiter
+from ..page_cache import cached_page
+from ..rate_limits import limit
 from ..safe_redirect import same_site_path
 from ..services import accessibility_reports
 from . import statement
@@ -35,7 +36,7 @@ def privacy():
 
 
 @bp.route("/accessibility", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@limit("RATE_LIMIT_ACCESSIBILITY_REPORT")
 def accessibility_statement():
     form = AccessibilityReportForm()
     if form.validate_on_submit():

@@ -6,9 +6,9 @@ from flask_login import current_user
 
 from .. import streets
 from ..account import session as sessions
-from ..account.limits import limit
 from ..account.routes import GENERIC_SIGN_IN_ERROR
 from ..forms.account import StaffSignInForm
+from ..rate_limits import limit
 from ..safe_redirect import same_site_path
 from ..services import accounts
 from .access import staff_required

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import request, session
 from flask_limiter.util import get_remote_address
 
-from ..account.limits import limit
+from ..rate_limits import limit
 from ..services import family_lookup
 
 PENDING = "lookup_pending"   # the session key of step 1's details (see routes.py)

@@ -4,7 +4,7 @@
 - exactly one <h1>, and <title> starts with its text (after an optional "错误：" / "Error: ");
 - no duplicate ids;
 - <html lang> matches the Content-Language the app chose;
-- every POST form has an action and a CSRF token.
+- every POST form has an action and a CSRF token (inside it, or tied to it by form="its id").
 """
 from __future__ import annotations
 
@@ -60,6 +60,8 @@ def check_page(html: str, content_language: str | None, path: str = "") -> None:
             continue
         if not form.get("action"):
             raise PageProblem(f"a POST form without an action{where}")
-        tokens = [i for i in form.iter("input") if i.get("name") == "csrf_token" and i.get("value")]
+        tied = [i for i in document.iter("input") if form.get("id") and i.get("form") == form.get("id")]
+        tokens = [i for i in [*form.iter("input"), *tied]
+                  if i.get("name") == "csrf_token" and i.get("value")]
         if not tokens:
             raise PageProblem(f"a POST form without a CSRF token{where} (action {form.get('action')})")
