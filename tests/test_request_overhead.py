@@ -106,7 +106,13 @@ def test_only_counted_methods_reach_the_limiter(app, monkeypatch):
         before_views = [(method, path) for method, path, middle in seen if middle]
         assert before_views == [("POST", "/accessibility")]
         assert ("POST", "/accessibility", False) in seen
+        monkeypatch.undo()
+        with limited.test_client() as client:
+            assert "X-RateLimit-Limit" not in client.get("/accessibility").headers
+            counted = client.post("/accessibility", data={})
+            assert counted.headers["X-RateLimit-Limit"] == "10"   # RATE_LIMIT_ACCESSIBILITY_REPORT
     finally:
+        limiter.reset()
         limiter.enabled = was_enabled
 
 

@@ -91,6 +91,13 @@ def run(host: str, port: int, path: str, *, seconds: float = 3.0, connections: i
     return LoadResult(len(latencies), errors, seconds, tuple(sorted(latencies)))
 
 
+def combined(parts: list[LoadResult]) -> LoadResult:
+    """Several runs of one page as one result (requests and time added up)."""
+    latencies = sorted(ms for part in parts for ms in part.latencies_ms)
+    return LoadResult(len(latencies), sum(p.errors for p in parts),
+                      sum(p.seconds for p in parts), tuple(latencies))
+
+
 def get(host: str, port: int, path: str, headers: Mapping[str, str] | None = None,
         method: str = "GET", body: bytes | None = None):
     """One request: (status, headers, body as transferred)."""
