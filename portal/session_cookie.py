@@ -4,12 +4,13 @@ host can serve any request), made with less work per request.
 Flask builds a new signing serializer twice a request (to read the cookie and to write it) and
 zlib-compresses every payload to see whether that is shorter. For a first visitor, whose
 session holds only a CSRF token, that was about a fifth of the time of a kept page. Here one
-serializer is kept per secret key, and only payloads long enough to gain are compressed. The
-cookie's format is unchanged: Flask's own interface reads these cookies and this one reads
-Flask's, compressed or not.
+serializer is kept per secret key, its HMAC is computed by OpenSSL, and only payloads long
+enough to gain are compressed. The cookie's format is unchanged: Flask's own interface reads
+these cookies and this one reads Flask's, compressed or not.
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 
 from flask import Flask
@@ -30,6 +31,10 @@ class _Serializer(URLSafeTimedSerializer):
 
 
 class SessionInterface(SecureCookieSessionInterface):
+    # The same SHA-1 HMAC as Flask's, given as hashlib's own constructor: Python's hmac then
+    # signs in OpenSSL, where Flask's wrapper function sends it through pure Python.
+    digest_method = staticmethod(hashlib.sha1)
+
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
             return None
