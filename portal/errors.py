@@ -1,7 +1,7 @@
 """Error pages: every error is shown in the layout, in the user's language, never a traceback."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -26,10 +26,18 @@ PAGES = {
 }
 
 
+# The settings bar's buttons are sent with a CSRF token that is the page's last element, tied
+# to the bar's form by form="…" (portal/precompressed.py says why). A browser without the form
+# attribute (Internet Explorer, some very old phone browsers) leaves it out, and the change is
+# refused: the page then points to the full settings page, whose form holds its own token.
+SETTINGS_ENDPOINTS = {"preferences.settings", "preferences.reset"}
+
+
 def render_error(code: int):
     heading, what, todo = PAGES[code]
+    settings_hint = code == 400 and request.endpoint in SETTINGS_ENDPOINTS
     return render_template("errors/error.html", code=code, heading=heading, what=what,
-                           todo=todo), code
+                           todo=todo, settings_hint=settings_hint), code
 
 
 def init_app(app: Flask) -> None:

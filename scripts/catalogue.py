@@ -24,7 +24,7 @@ def load(path: Path = PO):
 
 def save(catalog) -> None:
     with PO.open("wb") as handle:
-        write_po(handle, catalog, sort_output=True, width=100)
+        write_po(handle, catalog, sort_output=True, width=76)  # as pybabel update writes it
 
 
 def missing(catalog):

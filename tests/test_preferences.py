@@ -248,3 +248,18 @@ def test_secure_cookie_in_production_settings(app, client):
         assert "Secure" in header
     finally:
         app.config["PREFERENCE_COOKIE_SECURE"] = False
+
+
+def test_a_bar_button_sent_without_its_token_points_to_the_settings_page(client):
+    """A browser that ignores form="…" (Internet Explorer) sends the bar's buttons without
+    the token at the end of the page: the change is refused, politely, with the way round."""
+    client.get("/help")
+    for path in ("/preferences?next=/help", "/preferences/reset?next=/help"):
+        response = client.post(path, data={"size": "large"})
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert "显示设置按钮可能无法使用" in page
+        assert 'href="/preferences"' in page
+        assert COOKIE not in response.headers.get("Set-Cookie", "")
+    other = client.post("/account/sign-in", data={"phone": "1"})
+    assert other.status_code == 400 and "显示设置按钮" not in other.get_data(as_text=True)
