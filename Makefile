@@ -10,6 +10,8 @@ NODE_STAMP := node_modules/.installed
 # The browser suite runs in this many processes, each with its own portal and Chromium (one
 # browser leaves a core idle while it waits for the server and the server for it).
 A11Y_WORKERS ?= 2
+# The app tests run in this many processes too (on PostgreSQL each gets its own database).
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench setup test-setup translations i18n-update browser-deps test-sqlite test-postgres test-browser clean
 
@@ -23,10 +25,10 @@ run: setup translations
 ## is set), then the browser accessibility suite in headless Chromium – the pages in parallel,
 ## then the checks that read every page they built (the HTML checker, consistent help).
 test: test-setup translations browser-deps
-	$(PY) -m pytest tests -q -p no:cacheprovider
+	$(PY) -m pytest tests -q -p no:cacheprovider -n $(TEST_WORKERS)
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  echo "== the same tests on PostgreSQL ($$TEST_POSTGRES_URL)"; \
-	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest tests -q -p no:cacheprovider; \
+	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest tests -q -p no:cacheprovider -n $(TEST_WORKERS); \
 	fi
 	status=0; \
 	$(PY) -m pytest a11y_tests -q -p no:cacheprovider -n $(A11Y_WORKERS) -m "not whole_run" || status=1; \

@@ -1,8 +1,9 @@
 """Fixtures: `app`, `db`, `client` (checks every HTML page it gets), `runner`.
 
 The database is SQLite (a temporary file) unless TEST_DATABASE_URL points elsewhere, e.g.
-TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test. The schema always comes from the
-Alembic migrations; between tests every table is emptied.
+TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test (in parallel runs, pytest -n,
+each process gets its own database beside it: test_gw0, test_gw1, …). The schema always comes
+from the Alembic migrations; between tests every table is emptied.
 """
 from __future__ import annotations
 
@@ -48,9 +49,31 @@ def decoded(response) -> str:
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return _sqlalchemy_url(url)
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    url = _sqlalchemy_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")       # pytest -n: gw0, gw1, …
+    return _worker_database(url, worker) if worker and url.startswith("postgresql") else url
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Each parallel test process its own PostgreSQL database, <name>_<worker> on the same
+    server, made when missing (the tests empty and rebuild what they use)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                        {"name": name}).scalar()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
