@@ -1,7 +1,7 @@
 """Rendered pages kept for visitors who are not signed in.
 
 The pages that hold nothing but the portal's own text (the home page, help, the privacy
-notice, the guides' index) are the same for every visitor with the same language and display
+notice, the service guides) are the same for every visitor with the same language and display
 settings. Rendering one costs most of its response time (the template, the settings bar, a
 few dozen translations), so each worker keeps the rendered HTML and serves it again, with one
 thing put in per request: the visitor's own CSRF token for the settings bar's form. The page
@@ -11,8 +11,8 @@ it again for each visitor – which would cost more than the rest – is not nee
 
 Not kept: pages for a signed-in visitor (their header and time-out warning are theirs), pages
 with a message waiting to be shown (a flash), and anything not GET. The cache is per process,
-bounded (oldest out first) and short-lived, so a new release or translation shows within
-`MAX_AGE` seconds even without a restart.
+bounded (oldest out first) and short-lived, so a new release, translation or published
+sign-language video shows within `MAX_AGE` seconds even without a restart.
 """
 from __future__ import annotations
 

@@ -137,3 +137,16 @@ def test_pages_that_are_not_kept_are_still_compressed_as_usual(client, monkeypat
     assert response.headers["Content-Encoding"] == "br"
     assert "退出登录" in decoded(response)
     assert compressions == ["br"]
+
+
+def test_service_guides_are_kept_and_unknown_ones_still_404(client, monkeypatch):
+    renders = _renders(monkeypatch)
+    for path in ("/programmes", "/programmes/nursing_allowance",
+                 "/programmes/nursing_allowance/easy-read"):
+        first = client.get(path)
+        second = client.get(path)
+        assert first.status_code == second.status_code == 200, path
+        assert TOKEN.sub("", first.get_data(as_text=True)) == \
+            TOKEN.sub("", second.get_data(as_text=True))
+    assert renders == ["guides/index.html", "guides/programme.html", "guides/easy_read.html"]
+    assert client.get("/programmes/no_such_programme").status_code == 404

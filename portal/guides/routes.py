@@ -1,38 +1,44 @@
 """办事指南 – the list of programmes by group, a guide per programme, and its easy-read version.
 
 Everything shown comes from the programme files (``portal/eligibility/programmes/``); a new
-programme file gives a new guide without changes here.
+programme file gives a new guide without changes here. The pages are the same for every
+visitor with the same language and display settings, so they are kept (portal/page_cache.py).
 """
 from __future__ import annotations
 
 import datetime
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort
 
 from ..eligibility import GROUPS, Programme, programme, programmes
+from ..page_cache import cached_page
 
 bp = Blueprint("guides", __name__, url_prefix="/programmes")
 
 
 @bp.get("")
+@cached_page("guides/index.html")
 def index():
     by_group = {code: [] for code in GROUPS}
     for each in programmes():
         by_group[each.group].append(each)
-    return render_template("guides/index.html",
-                           groups=[(GROUPS[code], listed) for code, listed in by_group.items() if listed])
+    return {"groups": [(GROUPS[code], listed) for code, listed in by_group.items() if listed]}
 
 
 @bp.get("/<code>", endpoint="programme")
+@cached_page("guides/programme.html")
 def programme_guide(code: str):
     shown = _programme_or_404(code)
-    return render_template("guides/programme.html", programme=shown, group=GROUPS[shown.group],
-                           amounts=shown.amounts_on(datetime.date.today()))
+    # A kept page is at most page_cache.MAX_AGE old, so amounts that change on a date show
+    # from that date within minutes.
+    return {"programme": shown, "group": GROUPS[shown.group],
+            "amounts": shown.amounts_on(datetime.date.today())}
 
 
 @bp.get("/<code>/easy-read")
+@cached_page("guides/easy_read.html")
 def easy_read(code: str):
-    return render_template("guides/easy_read.html", programme=_programme_or_404(code))
+    return {"programme": _programme_or_404(code)}
 
 
 def _programme_or_404(code: str) -> Programme:
