@@ -35,7 +35,8 @@ def init_app(app: Flask) -> None:
         if "content-language" not in present:
             response.headers.add("Content-Language", i18n.current_language().html_lang)
         vary = [v.strip() for v in present.get("vary", "").split(",") if v.strip()]
-        missing = [v for v in VARY if v.lower() not in {x.lower() for x in vary}]
+        named = {v.lower() for v in vary}
+        missing = [v for v in VARY if v.lower() not in named]
         if missing:
             response.headers.set("Vary", ", ".join(vary + missing))
         return response

@@ -3,7 +3,6 @@ from flask import (Blueprint, abort, current_app, make_response, redirect, rende
                    url_for)
 
 from .. import i18n, navigation
-from ..extensions import limiter
 from ..page_cache import cached_page
 from ..rate_limits import limit
 from ..safe_redirect import same_site_path
@@ -15,21 +14,18 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
-@limiter.exempt
 @cached_page("public/home.html")
 def home():
     return {"services": navigation.home_services()}
 
 
 @bp.get("/help")
-@limiter.exempt
 @cached_page("public/help.html")
 def help_page():
     return {}
 
 
 @bp.get("/privacy")
-@limiter.exempt
 @cached_page("public/privacy.html")
 def privacy():
     return {}
