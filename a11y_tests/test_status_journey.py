@@ -1,7 +1,8 @@
-"""The whole status journey in the browser: an applicant submits an application, staff ask for
-more information (through the service layer), the applicant answers online, gives a family
-member access, and the family member looks the application up with the reference number, the
-ID number and the code texted to the applicant – and sees the updated timeline.
+"""The whole status journey in the browser: an applicant applies for herself, staff accept it
+and ask for more information (through the service layer), the applicant answers online, proves
+that she is the person (a code to the phone on record, which staff's acceptance set), gives a
+family member access, and the family member looks the application up with the reference number,
+the ID number and the code texted to the applicant – and sees the updated timeline.
 
 Everything after the submission is done with the keyboard only (Tab, Shift+Tab, Space, Enter
 and typing), and axe runs on every page on the way, including the look-up's error states and
@@ -76,11 +77,10 @@ def fresh(browser, base_url, people):
 
 
 def submit_application(driver, base_url) -> None:
-    """The applicant applies for her mother through the application journey."""
+    """The applicant applies for herself through the application journey."""
     driver.get(f"{base_url}/_test/sign-in/{APPLICANT}?next=/apply/nursing_allowance/")
     for action in (
-        ("check", "input[name=who][value=other]"), SAVE,
-        ("check", "input[name=relationship][value=family]"), SAVE,
+        ("check", "input[name=who][value=self]"), SAVE,
         section("personal"),
         ("fill", "#full_name", PERSON), ("fill", "#id_number", PERSON_ID),
         ("fill", "#phone", APPLICANT), ("fill", "#address", "鄠邑区甘亭街道示例社区8号"),
@@ -119,7 +119,8 @@ def the_application(app):
 
 
 def staff_ask_for_more(app, reference) -> None:
-    """The street officer asks for more information – through the one service operation."""
+    """The street officer accepts the application (its mobile number becomes the person's phone
+    on record) and asks for more information – through the one service operation."""
     from portal.extensions import db
     from portal.models import Account, Application
     from portal.services import status_changes
@@ -129,6 +130,7 @@ def staff_ask_for_more(app, reference) -> None:
             Application.reference == reference))
         officer = db.session.scalar(select(Account).where(
             Account.role == "street_officer", Account.street == application.street))
+        status_changes.apply_action(application, "accept", officer)
         status_changes.apply_action(application, "request_info", officer, message=ASKED,
                                     note="内部：照片看不清")
 
@@ -173,7 +175,29 @@ def test_submit_ask_answer_and_a_family_look_up(fresh, base_url, live_server, ax
     assert text.index(f"工作人员的说明：{ASKED}") < text.index(f"申请人的答复：{ANSWER}")
     assert PHOTO.name in text
     check_axe(driver, axe_script, "the application after the answer")
-    assert the_application(app)[1] == "submitted"   # back where it was before the request
+    assert the_application(app)[1] == "accepted"    # back where it was before the request
+
+    # ── she proves that she is the person, by a code to the phone on record ─────────────
+    driver.get(base_url + "/status/")
+    wait_for_h1(driver, "我的申请")
+    tab_to(driver, link("确认是我本人"))
+    press(driver, Keys.ENTER)
+    wait_for_h1(driver, "查看以您名义办理的所有申请")
+    check_axe(driver, axe_script, "prove that it is me")
+    tab_to(driver, button("发送验证码"))
+    press(driver, Keys.ENTER)
+    wait_for_h1(driver, "输入短信验证码")
+    check_axe(driver, axe_script, "prove: the code")
+    code = tab_to(driver, by_id("code"))
+    code.send_keys("000000" if last_code(app, APPLICANT) != "000000" else "111111")
+    press(driver, Keys.ENTER)
+    wait_for_error(driver)
+    assert "验证码不正确，或者已经失效" in main_text(driver)
+    check_axe(driver, axe_script, "prove: a wrong code")
+    retype(tab_to(driver, by_id("code")), last_code(app, APPLICANT))
+    press(driver, Keys.ENTER)
+    wait_for_h1(driver, "我的申请")
+    assert "验证成功" in main_text(driver)
 
     # ── and gives her brother access (and looks at how it would end) ─────────────────────
     driver.get(base_url + "/status/access/")
@@ -186,7 +210,7 @@ def test_submit_ask_answer_and_a_family_look_up(fresh, base_url, live_server, ax
     wait_for_h1(driver, "授权家人查看")
     assert "已授权" in main_text(driver)
     check_axe(driver, axe_script, "family access given")
-    tab_to(driver, link(f"取消{FAMILY_NAME}的授权"))
+    tab_to(driver, link(f"取消手机{FAMILY[:3]}****{FAMILY[-4:]}的授权"))
     press(driver, Keys.ENTER)
     wait_for_h1(driver, "确定要取消这个授权吗？")
     check_axe(driver, axe_script, "end a family member's access")
@@ -218,7 +242,7 @@ def test_submit_ask_answer_and_a_family_look_up(fresh, base_url, live_server, ax
     press(driver, Keys.ENTER)
     wait_for_h1(driver, "办理进度")
     text = main_text(driver)
-    assert reference in text and "办理状态：已提交" in text
+    assert reference in text and "办理状态：已受理" in text
     assert text.index("工作人员请申请人补充材料。") < text.index("申请人补充了材料，申请已重新提交。")
     assert "周*英" in text and PERSON not in driver.page_source and PERSON_ID not in text
     assert ANSWER not in driver.page_source and ASKED not in driver.page_source

@@ -85,6 +85,9 @@ class Config:
     RATE_LIMIT_LOOKUP_VERIFY = "15 per 10 minutes;60 per day"          # per IP, step 2
     RATE_LIMIT_LOOKUP_VERIFY_PER_REFERENCE = "8 per 10 minutes;20 per day"
     RATE_LIMIT_GRANT = "10 per hour;30 per day"   # per IP: granting family access
+    # Per account: proving "this is me" by a code to the person's phone on record.
+    RATE_LIMIT_PROVE = "3 per 10 minutes;10 per day"         # codes asked for
+    RATE_LIMIT_PROVE_VERIFY = "10 per 10 minutes;30 per day"  # codes tried
     RATE_LIMIT_ACCESSIBILITY_REPORT = "10 per hour"   # per IP: reports of an accessibility problem
     SMS_MAX_ATTEMPTS = 6                   # `flask send-outbox` gives up after this many tries
     SMS_RETRY_BASE_SECONDS = 60            # wait after the first failure; doubles each time

@@ -5,7 +5,7 @@ import itertools
 from datetime import date, datetime, timedelta, timezone
 
 from portal.extensions import db
-from portal.models import Account, Application, Person, StatusEvent
+from portal.models import Account, Application, Person, PersonLink, StatusEvent
 from portal.services import identity, working_days
 from portal.services.demo import make_id_number
 from portal.services.passwords import hash_password
@@ -80,6 +80,18 @@ def make_application(applicant: Account, programme: str = "nursing_allowance",
                                    to_status=status))
     db.session.commit()
     return application
+
+
+def make_link(account: Account, person: Person, role: str = "self",
+              officer: Account | None = None) -> PersonLink:
+    """A proven link: `account` is `person` ("self") or their recorded guardian, as if staff
+    had confirmed it at the counter."""
+    link = PersonLink(account_id=account.id, person_id=person.id, role=role,
+                      proven_by="counter",
+                      confirmed_by_account_id=officer.id if officer is not None else None)
+    db.session.add(link)
+    db.session.commit()
+    return link
 
 
 def sign_in(client, account: Account) -> None:

@@ -11,12 +11,13 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Account, Application, OutboxMessage, Person
 from portal.services import status_changes
-from tests.staff_factories import make_account, make_application, make_person, sign_in
+from tests.staff_factories import (make_account, make_application, make_link, make_person,
+                                   sign_in)
 
 from tests.apply_support import PNG  # a real tiny photo: fake bytes are refused now
 PDF = b"%PDF-1.7\n" + b"0" * 64
 
-__all__ = ["PDF", "PNG", "Family", "family", "file", "make_account", "make_application",
+__all__ = ["PDF", "PNG", "Family", "family", "file", "make_account", "make_application", "make_link",
            "messages_to", "page_text", "post", "request_info", "sign_in", "token"]
 
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
@@ -57,14 +58,15 @@ def messages_to(phone: str) -> list[OutboxMessage]:
 class Family:
     mother: Person          # the person the applications are about
     mother_id: str          # her ID number
-    daughter: Account       # applied for her mother (relationship "family")
+    daughter: Account       # applied for her mother (relationship "family"); staff recorded
+                            # her as the mother's guardian (guardian=True, the default)
     son: Account            # another family member, with an account of his own
     stranger: Account       # an unrelated resident
     officer: Account        # street officer of the mother's street (ganting)
     application: Application
 
 
-def family(status: str = "accepted", **application_options) -> Family:
+def family(status: str = "accepted", guardian: bool = True, **application_options) -> Family:
     mother, mother_id = make_person(name="王秀兰", street="ganting")
     daughter = make_account("resident", name="李梅", phone="13900000001")
     son = make_account("resident", name="李强", phone="13900000002")
@@ -72,6 +74,8 @@ def family(status: str = "accepted", **application_options) -> Family:
     officer = make_account("street_officer", street="ganting", phone="13800000001")
     application = make_application(daughter, person=mother, status=status,
                                    **application_options)
+    if guardian:
+        make_link(daughter, mother, "guardian", officer)
     return Family(mother, mother_id, daughter, son, stranger, officer, application)
 
 

@@ -206,7 +206,7 @@ def test_one_active_application_per_person_and_programme(client, db, ready):
     page = text(response)
     assert f"申请对象已经有一份“重度残疾人护理补贴”的申请正在办理（受理编号{reference}），" \
         "同一事项不能重复申请。" in page
-    assert f'href="/apply/applications/{reference}/"' in response.get_data(as_text=True)
+    assert f'href="/status/applications/{reference}/"' in response.get_data(as_text=True)
     assert "进度查询" in page
 
 
@@ -221,16 +221,62 @@ def test_the_known_person_choice_is_refused_too(client, db, ready):
     assert response.status_code == 303
 
 
+def _personal_step_answer(client, id_number: str) -> tuple[int, str, str]:
+    """What the personal-details step answers for an ID number: status, where it goes next,
+    and that next page (the draft's own id and the CSRF token's time stamp taken out)."""
+    draft_id = start_for_other(client)
+    path, data = personal(draft_id)
+    response = post(client, path, {**data, "id_number": id_number})
+    location = response.headers.get("Location", "")
+    following = (client.get(location) if location else response).get_data(as_text=True)
+    following = re.sub(r'(name="csrf_token"[^>]*value=")[^"]+"', r"\1", following)
+    return (response.status_code, location.replace(f"/{draft_id}/", "/N/"),
+            following.replace(f"/drafts/{draft_id}/", "/drafts/N/"))
+
+
 def test_someone_elses_application_is_not_revealed(app, client, db, ready):
+    """Finding 3: the personal-details step was an oracle ("申请对象已经有一份…的申请正在办理").
+    Now an ID number with someone else's application in progress gets the very same answer as
+    one that has none – same status, same next page, same size – and no limit is needed."""
+    from portal.services.demo import make_id_number
+
     submit(client, ready)
     reference = db.session.scalar(select(Application.reference))
+    nobody = make_id_number("610118", date(1955, 6, 1), 77)
+    with app.test_client() as neighbour:
+        sign_in(neighbour, "13900000009", "邻居")
+        with_application = _personal_step_answer(neighbour, MOTHER_ID)
+        without = _personal_step_answer(neighbour, nobody)
+        assert with_application == without
+        assert with_application[0] == 303
+        assert "同一事项不能重复申请" not in with_application[2]
+        assert reference not in with_application[2]
+
+
+def test_a_second_claim_by_someone_else_is_accepted_and_shown_to_staff(app, client, db, ready):
+    """No oracle at submission either: the second application goes in; staff see both."""
+    from tests.staff_factories import make_account as make_staff
+    from tests.staff_factories import sign_in as staff_sign_in
+
+    submit(client, ready)
+    first = db.session.scalar(select(Application))
     with app.test_client() as neighbour:
         sign_in(neighbour, "13900000009", "邻居")
         draft_id = start_for_other(neighbour)
-        response = post(neighbour, *personal(draft_id))
-        page = text(response)
-        assert "同一事项不能重复申请" in page and "12385" in page
-        assert reference not in page
+        fill_all(neighbour, draft_id)
+        response = submit(neighbour, draft_id)
+        assert response.status_code == 303 and "/confirmation" in response.headers["Location"] \
+            or response.status_code == 303
+        page = text(neighbour.get(response.headers["Location"]))
+        assert first.reference not in page and "同一事项" not in page
+    assert count(db, Application) == 2
+    second = db.session.scalar(select(Application).where(Application.id != first.id))
+    assert second.person_id == first.person_id
+    officer = make_staff("street_officer", street=first.street)
+    with app.test_client() as staff:
+        staff_sign_in(staff, officer)
+        page = staff.get(f"/staff/applications/{second.reference}").get_data(as_text=True)
+        assert "同一申请对象还有在办的同类申请" in page and first.reference in page
 
 
 def test_after_a_withdrawal_the_person_can_apply_again(client, db, ready):
@@ -243,8 +289,10 @@ def test_after_a_withdrawal_the_person_can_apply_again(client, db, ready):
 
 
 def test_the_duplicate_check_holds_at_the_moment_of_submitting(client, db, ready):
-    """Another account's application arrives while this draft is waiting."""
+    """An application the account may see (here: of a person it is the proven guardian of)
+    arrives while this draft is waiting: the submission is refused and the draft kept."""
     from tests.apply_support import make_account
+    from tests.staff_factories import make_link
 
     other = make_account("13900000009", "邻居")
     person = Person(full_name="王秀英", id_number_hash=identity.lookup_hash(MOTHER_ID),
@@ -257,9 +305,11 @@ def test_the_duplicate_check_holds_at_the_moment_of_submitting(client, db, ready
                                relationship_to_person="family", answers={},
                                status="accepted", street="ganting"))
     db.session.commit()
+    applicant = db.session.get(Draft, ready).account_id
+    make_link(db.session.get(Account, applicant), person, "guardian")
     response = submit(client, ready)
     assert response.status_code == 200
-    assert "同一事项不能重复申请" in text(response)
+    assert "同一事项不能重复申请" in text(response) and "HY-2026-DDDDDD" in text(response)
     assert count(db, Application) == 1 and db.session.get(Draft, ready) is not None
 
 

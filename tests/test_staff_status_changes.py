@@ -10,7 +10,7 @@ from portal.extensions import db as _db
 from portal.models import AccessGrant, Application, AuditEvent, OutboxMessage, StatusEvent
 from portal.services import status_changes as sc
 from portal.services import working_days
-from tests.staff_factories import make_account, make_application
+from tests.staff_factories import make_account, make_application, make_link
 
 
 @pytest.fixture()
@@ -137,8 +137,9 @@ def test_a_family_member_with_access_may_look_but_not_act(people):
     application = make_application(people["resident"], status="needs_info",
                                     previous="submitted")
     helper = make_account("resident")
+    make_link(people["resident"], application.person, "guardian")
     _db.session.add(AccessGrant(person_id=application.person_id,
-                                grantee_account_id=helper.id,
+                                grantee_phone=helper.phone,
                                 granted_by_account_id=people["resident"].id))
     _db.session.commit()
     assert sc.available_actions(application, helper) == []
@@ -151,8 +152,8 @@ def test_the_persons_own_account_may_act_on_an_application_made_for_them(people)
     application = make_application(people["resident"], status="needs_info",
                                     previous="submitted")
     own = make_account("resident")
-    own.person_id = application.person_id
-    _db.session.commit()
+    assert sc.available_actions(application, own) == []     # not proven yet: a stranger
+    make_link(own, application.person)
     sc.apply_action(application, "resubmit", own)
     assert application.status == "submitted"
 

@@ -1,5 +1,6 @@
-"""Family access: the applicant (or the person themselves) lets a family member's account see
-the person's applications, and ends it; audited, and both sides told by text message."""
+"""Family access: the person themselves or their recorded guardian (a proven link) lets a family
+member – named by mobile number – see the person's applications, and ends it; audited, and both
+sides told by text message. The form never tells whether a number is registered."""
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,8 @@ from sqlalchemy import select
 from portal.models import AccessGrant, AuditEvent
 from portal.services import access_grants
 from tests.staff_factories import make_person
-from tests.status_support import (family, make_account, make_application, messages_to,
-                                  page_text, post, sign_in)
+from tests.status_support import (family, make_account, make_application, make_link,
+                                  messages_to, page_text, post, sign_in)
 
 
 def _grant(client, f, phone, person=None):
@@ -24,10 +25,10 @@ def test_granting_by_mobile_number(client, db):
     response = _grant(client, f, "139 0000 0002")
     assert response.status_code == 303 and response.headers["Location"].endswith("/status/access/")
     access = db.session.scalars(select(AccessGrant)).one()
-    assert (access.person_id, access.grantee_account_id, access.granted_by_account_id) == (
-        f.mother.id, f.son.id, f.daughter.id)
+    assert (access.person_id, access.grantee_phone, access.granted_by_account_id) == (
+        f.mother.id, f.son.phone, f.daughter.id)
     text = page_text(client.get("/status/access/"))
-    assert "已授权" in text and "李强（手机139****0002）可以查看王秀兰的申请" in text
+    assert "已授权" in text and "手机139****0002的家人可以查看王秀兰的申请" in text
     audit = db.session.scalars(select(AuditEvent)).one()
     assert (audit.action, audit.actor_account_id, audit.object_id) == (
         "access.grant", f.daughter.id, str(access.id))
@@ -51,9 +52,7 @@ def test_the_family_member_sees_the_applications_in_their_own_list(client, db):
 
 
 @pytest.mark.parametrize("phone, problem", [
-    ("13700000000", "这个手机号码还没有注册账户"),
     ("13900000001", "这是您自己的手机号码"),
-    ("13800000001", "这个手机号码还没有注册账户"),   # a member of staff: not a resident account
     ("1390000", "手机号码应为11位数字"),
     ("", "请输入家人的手机号码"),
 ])
@@ -66,31 +65,68 @@ def test_grant_problems_are_explained(client, db, phone, problem):
     assert f'value="{phone}"' in response.get_data(as_text=True) or not phone
 
 
+def _answer_to_grant(client, f, phone: str) -> tuple[int, str, str]:
+    response = _grant(client, f, phone)
+    follow = page_text(client.get(response.headers.get("Location", "/status/access/")))
+    flashed = follow[follow.find("已授权"):follow.find("我们已发短信告诉您和您的家人。")]
+    return response.status_code, response.headers.get("Location"), flashed.replace(phone[-4:], "####")
+
+
+def test_the_form_never_tells_whether_a_number_is_registered(client, db):
+    """A registered resident, a number nobody registered and a member of staff's number: the
+    same answer (and each gets a grant that works for whoever registers with the number)."""
+    f = family()
+    sign_in(client, f.daughter)
+    answers = {phone: _answer_to_grant(client, f, phone)
+               for phone in (f.son.phone, "13700000000", f.officer.phone)}
+    assert len(set(answers.values())) == 1, answers
+    status, location, flashed = answers[f.son.phone]
+    assert status == 303 and location.endswith("/status/access/") and flashed
+    assert {g.grantee_phone for g in db.session.scalars(select(AccessGrant))} == set(answers)
+    # Each number got the same text, whether or not it is registered.
+    bodies = {messages_to(phone)[-1].body for phone in answers}
+    assert len(bodies) == 1
+
+
+def test_a_grant_to_a_number_not_yet_registered_works_once_it_is(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, "13700000000")
+    client.get("/_test/sign-out")
+    later = make_account("resident", name="李军", phone="13700000000")
+    sign_in(client, later)
+    assert f.application.reference in page_text(client.get("/status/"))
+    assert client.get(f"/status/applications/{f.application.reference}/").status_code == 200
+
+
+def test_staff_never_see_a_grant_to_their_number(client, db):
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, f.officer.phone)
+    assert access_grants.applications_for(f.officer).empty
+    assert access_grants.grants_received(f.officer) == []
+
+
 def test_granting_twice_is_explained(client, db):
     f = family()
     sign_in(client, f.daughter)
     _grant(client, f, f.son.phone)
     response = _grant(client, f, f.son.phone)
-    assert "这位家人已经可以查看这个人的申请了" in page_text(response)
+    assert "您已经授权过这个手机号码查看这个人的申请了" in page_text(response)
     assert len(db.session.scalars(select(AccessGrant)).all()) == 1
 
 
-def test_the_persons_own_account_needs_no_grant(client, db):
-    f = family()
-    mother_account = make_account("resident", phone="13900000005", name="王秀兰")
-    mother_account.person_id = f.mother.id
-    db.session.commit()
+def test_only_the_proven_person_or_guardian_may_grant(client, db):
+    f = family(guardian=False)
+    # The daughter applied for her mother "as family": filing proves nothing, so she cannot
+    # hand out access to her mother's records.
     sign_in(client, f.daughter)
-    assert "本人已经可以看到自己的申请" in page_text(_grant(client, f, "13900000005"))
-
-
-def test_only_the_applicant_or_the_person_may_grant(client, db):
-    f = family()
-    # The son cannot give access to his mother's applications: he did not apply.
-    sign_in(client, f.son)
     assert client.get("/status/access/new").status_code == 303
-    response = _grant(client, f, f.stranger.phone)
-    assert response.status_code in (303, 404)
+    assert _grant(client, f, f.son.phone).status_code in (303, 404)
+    # Nor can the son, who never applied.
+    client.get("/_test/sign-out")
+    sign_in(client, f.son)
+    assert _grant(client, f, f.stranger.phone).status_code in (303, 404)
     assert db.session.scalars(select(AccessGrant)).all() == []
     # An agent applies for one application; they cannot hand out access either.
     agent = make_account("resident", phone="13900000007")
@@ -99,6 +135,23 @@ def test_only_the_applicant_or_the_person_may_grant(client, db):
     application.relationship_to_person = "agent"
     db.session.commit()
     assert access_grants.grantable_people(agent) == []
+    # The mother herself, once proven, may.
+    mother_account = make_account("resident", phone="13900000005", name="王秀兰")
+    make_link(mother_account, f.mother)
+    assert [p.id for p in access_grants.grantable_people(mother_account)] == [f.mother.id]
+
+
+def test_a_grant_stops_counting_when_its_granters_link_ends(client, db):
+    from portal.services import person_links
+
+    f = family()
+    sign_in(client, f.daughter)
+    _grant(client, f, f.son.phone)
+    link = person_links.link_of(f.daughter, f.mother.id)
+    person_links.end(f.officer, link)
+    client.get("/_test/sign-out")
+    sign_in(client, f.son)
+    assert client.get(f"/status/applications/{f.application.reference}/").status_code == 404
 
 
 def test_a_grant_cannot_be_made_for_someone_elses_person(client, db):

@@ -23,7 +23,7 @@ from portal.extensions import db as _db
 from portal.models import (AccessGrant, Application, AuditEvent, Document, Draft, OutboxMessage,
                            StatusEvent)
 from portal.services import documents
-from tests.staff_factories import make_account, make_application, make_person
+from tests.staff_factories import make_account, make_application, make_link, make_person
 from tests.status_support import PNG, request_info
 
 # Arguments that name something someone owns; a route with any of these is swept.
@@ -70,7 +70,8 @@ def world(app, db):
     db.session.add(draft)
     db.session.commit()
     draft_document = _store("草稿材料.png", kind="doc-x", account_id=victim.id, draft_id=draft.id)
-    grant = AccessGrant(person_id=mother.id, grantee_account_id=family_member.id,
+    make_link(victim, mother, "guardian", same_street)
+    grant = AccessGrant(person_id=mother.id, grantee_phone=family_member.phone,
                         granted_by_account_id=victim.id)
     db.session.add(grant)
     # The attacker has an application of their own (a resident with data, not an empty one).

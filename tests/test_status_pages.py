@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from portal.models import AccessGrant, Application, Document, StatusEvent
 from portal.services import documents, status_changes
-from tests.status_support import (PNG, family, make_account, make_application, messages_to,
-                                  page_text, post, request_info, sign_in)
+from tests.status_support import (PNG, family, make_account, make_application, make_link,
+                                  messages_to, page_text, post, request_info, sign_in)
 
 
 def test_signed_out_visitors_are_offered_sign_in_and_the_family_look_up(client, db):
@@ -36,14 +36,14 @@ def test_the_list_groups_own_for_others_and_granted(client, db):
     from tests.staff_factories import make_person
 
     herself, _ = make_person(name="李梅")
-    own_person.person_id = herself.id
-    db.session.commit()
+    make_link(own_person, herself)
     mine = make_application(f.daughter, person=herself, programme="living_allowance")
     # The son's father: the son applied; the mother's grant lets the daughter see nothing of
     # that, but a grant from the son for his father does.
     father, _ = make_person(name="李建国")
     fathers = make_application(f.son, person=father, programme="assistive_devices")
-    db.session.add(AccessGrant(person_id=father.id, grantee_account_id=f.daughter.id,
+    make_link(f.son, father, "guardian")
+    db.session.add(AccessGrant(person_id=father.id, grantee_phone=f.daughter.phone,
                                granted_by_account_id=f.son.id))
     db.session.commit()
     sign_in(client, f.daughter)
@@ -171,7 +171,7 @@ def test_withdrawing_is_offered_only_where_the_status_machine_allows(client, db,
 def test_a_family_member_with_access_sees_but_cannot_withdraw_or_answer(client, db):
     f = family(status="accepted")
     request_info(f.application, f.officer)
-    db.session.add(AccessGrant(person_id=f.mother.id, grantee_account_id=f.son.id,
+    db.session.add(AccessGrant(person_id=f.mother.id, grantee_phone=f.son.phone,
                                granted_by_account_id=f.daughter.id))
     db.session.commit()
     sign_in(client, f.son)
@@ -188,17 +188,18 @@ def test_a_family_member_with_access_sees_but_cannot_withdraw_or_answer(client, 
     assert db.session.get(Application, f.application.id).status == "needs_info"
 
 
-def test_the_person_themselves_sees_applications_made_for_them(client, db):
+def test_the_person_themselves_sees_applications_made_for_them_once_proven(client, db):
     f = family()
     mother_account = make_account("resident", phone="13900000005", name="王秀兰")
-    mother_account.person_id = f.mother.id
-    db.session.commit()
     sign_in(client, mother_account)
+    # Not yet proven: nothing of hers shows.
+    assert client.get(f"/status/applications/{f.application.reference}/").status_code == 404
+    make_link(mother_account, f.mother)
     assert f.application.reference in page_text(client.get("/status/"))
     assert client.get(f"/status/applications/{f.application.reference}/").status_code == 200
-    # Seeing is not acting: only the account that applied withdraws.
+    # It is her application: she may withdraw it (a family member with a grant may not).
     assert client.get(f"/status/applications/{f.application.reference}/withdraw"
-                      ).status_code == 404
+                      ).status_code == 200
 
 
 def test_pages_need_a_signed_in_resident(client, db):

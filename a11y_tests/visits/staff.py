@@ -22,6 +22,11 @@ VISITS = [
     # One application in each state, seen by whoever holds it
     Visit("staff.application", "/staff/applications/HY-2026-DEMA3C", "staff-app-submitted",
           account=STREET),
+    # 王秀兰's guardian is not yet confirmed: the counter-link form, sent without the tick.
+    Visit("staff.application", "/staff/applications/HY-2026-DEMA3C",
+          "staff-app-counter-link-unticked", account=STREET,
+          actions=(("click", "form[action$='/link'] button[type=submit]"),),
+          expect_text={"zh": "请先当面核验原件", "en": "Check the original documents"}),
     Visit("staff.application", "/staff/applications/HY-2026-DEMA6C", "staff-app-needs-info",
           account=STREET),
     Visit("staff.application", "/staff/applications/HY-2026-DEMA9C",

@@ -65,9 +65,11 @@ VISITS = [
           expect=zh_en("让家人查看谁的申请？", "Whose applications may your family member see?")),
     visit("status.grant", "/status/access/new", "grant-empty", [SUBMIT],
           expect=zh_en("请输入家人的手机号码", "Enter your family member's mobile number")),
-    visit("status.grant", "/status/access/new", "grant-no-account",
-          [("check", "input[name=person]"), ("fill", "#phone", "137 0000 0000"), SUBMIT],
-          expect=zh_en("这个手机号码还没有注册账户", "No account is registered")),
+    visit("status.grant", "/status/access/new", "grant-own-number",
+          [("check", "input[name=person]"), ("fill", "#phone", "139 0000 0001"), SUBMIT],
+          expect=zh_en("这是您自己的手机号码", "This is your own mobile number")),
+    visit("status.prove", "/status/prove/", "prove-nothing-left",
+          expect=zh_en("您已经确认过了", "You have already confirmed this")),
 
     visit("status.lookup", LOOKUP, "lookup", account=None,
           expect=zh_en("用受理编号查询办理进度", "Look up progress with a reference number")),
@@ -98,6 +100,9 @@ EXCLUDED = {
     "status.lookup_result": "needs the code texted to the applicant's phone; "
                             "a11y_tests/test_status_journey.py reaches it by keyboard and runs "
                             "axe on it",
+    "status.prove_code": "needs a code texted to the person's phone on record; "
+                         "a11y_tests/test_status_journey.py proves a link by keyboard and runs "
+                         "axe on it, with its error state",
     "status.revoke": "needs a second resident's account, which the demo data does not have; "
                      "a11y_tests/test_status_journey.py makes one and runs axe on the page",
 }

@@ -104,13 +104,11 @@ def _section_page(step: str, draft, journey: Journey, form, **context):
 
 
 def _duplicate_message(problem: DuplicateApplication, programme: str) -> str:
-    if problem.own:
-        return _("申请对象已经有一份“%(programme)s”的申请正在办理（受理编号%(reference)s），"
-                 "同一事项不能重复申请。", programme=programmes.name(programme),
-                 reference=problem.application.reference)
-    return _("申请对象已经有一份“%(programme)s”的申请正在办理，同一事项不能重复申请。"
-             "如果这份申请不是您或家人提交的，请拨打12385或联系户籍所在街道。",
-             programme=programmes.name(programme))
+    """Only about an application the account may see anyway (no oracle: see
+    applications._check_not_duplicate)."""
+    return _("申请对象已经有一份“%(programme)s”的申请正在办理（受理编号%(reference)s），"
+             "同一事项不能重复申请。", programme=programmes.name(programme),
+             reference=problem.application.reference)
 
 
 def _language() -> str:

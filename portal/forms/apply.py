@@ -40,7 +40,7 @@ class WhoForm(FlaskForm):
         super().__init__(*args, **kwargs)
         choices = [("self", _("为我自己申请"))]
         choices += [(f"person-{p.id}", _("为%(name)s申请（身份证号码%(id)s）",
-                                         name=p.full_name, id=p.id_number_masked))
+                                         name=p.full_name, id=p.id_masked))
                     for p in people]
         choices.append(("other", _("为其他人申请")))
         self.who.choices = choices

@@ -30,7 +30,6 @@ class Account(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(60))
     role: Mapped[str] = mapped_column(String(20), default=RESIDENT)
     street: Mapped[str | None] = mapped_column(String(40))
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     preferred_locale: Mapped[str | None] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(default=True)
     # Changing it ends every other session (sign-out everywhere, password change).
@@ -41,8 +40,6 @@ class Account(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
-
-    person = relationship("Person")
 
     @property
     def is_staff(self) -> bool:
@@ -56,14 +53,46 @@ class Account(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
 
+LINK_ROLES = ("self", "guardian")       # the account IS the person / is their legal guardian
+LINK_PROOFS = ("sms", "counter")         # a code to the phone on record / staff, in person
+
+
+class PersonLink(db.Model):
+    """Proof that an account is a person, or their legal guardian (portal.services.person_links).
+
+    Only a proven link opens a person's records beyond what the account itself submitted:
+    "self" by a code texted to the person's phone on record, or by staff at the counter;
+    "guardian" only by staff, who see the guardianship papers. Typing an ID number proves
+    nothing. Ended links stay for the record (ended_at)."""
+
+    __tablename__ = "person_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))          # LINK_ROLES
+    proven_by: Mapped[str] = mapped_column(String(10))     # LINK_PROOFS
+    confirmed_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+
+    person = relationship("Person")
+
+
 class AccessGrant(db.Model):
-    """A person (or their guardian) lets a family member's account see their applications."""
+    """A person (or their guardian) lets a family member see their applications.
+
+    The family member is named by mobile number: the grant works for the resident's account
+    registered with it, now or later (so the form never tells whether a number is
+    registered). It counts only while whoever granted it still holds a proven link to the
+    person (PersonLink)."""
 
     __tablename__ = "access_grant"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    grantee_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    grantee_phone: Mapped[str] = mapped_column(String(20), index=True)
     granted_by_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[datetime] = created_at_column()
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,64 +1,75 @@
 """Which applications a resident's account may see and act on, and the access a person (or
-whoever applies for them) gives a family member's account.
+their recorded guardian) gives a family member.
 
 Seeing – one rule, used by every resident's status page (and proved by the IDOR tests):
-- the applications the account made, for its holder or for someone else;
-- the applications about the account holder themselves (Account.person_id);
-- the applications about a person whose access was granted to the account and not revoked.
+- the applications the account submitted itself, for its holder or for someone else;
+- every application about a person the account holds a *proven* link to – it is that person
+  or their legal guardian (portal.services.person_links: a code to the phone on record, or
+  staff at the counter). Typing someone's ID number into an application is no such proof;
+- every application about a person who granted the account access, while the grant stands and
+  whoever made it still holds a proven link to the person.
 Anything else is "not found": the pages answer 404, so nobody learns that it exists.
 
-Acting (withdrawing, answering a request for more information) is for the account that made
-the application. A family member who was granted access sees; they do not act.
+Acting (withdrawing, answering a request for more information) is for the account that
+submitted the application and for the person or guardian with a proven link. A family member
+who was granted access sees; they do not act.
 
-Granting: the person's own account, or an account that applied for the person as themselves,
-as their guardian or as a family member, may let another resident's account – found by its
-registered mobile number – see all of the person's applications, and may take that back.
-(An agent or village staff member applies for one application and cannot hand out access.)
-The family member may also give the access up themselves. Every grant and revocation is
-written to the audit log and both sides are told by text message.
+Granting is for the person and their guardian only (a proven link): they name a family
+member's mobile number, and the resident's account registered with that number – now or later
+– may see all of the person's applications. The form answers the same whether or not the
+number is registered. The person (or guardian) may end the grant, and so may the family member.
+Every grant and revocation is written to the audit log and both sides are told by text message.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
-from ..models import AccessGrant, Account, Application, Person
-from . import audit, notifications, references
-
-GRANTING_RELATIONSHIPS = ("self", "guardian", "family")
+from ..models import AccessGrant, Account, Application, Person, PersonLink
+from . import audit, notifications, person_links, references
 
 
 class GrantError(Exception):
-    """The grant was not made. `reason`: no_account, self, person_has_own, exists,
-    not_allowed."""
+    """The grant was not made. `reason`: self, exists, not_allowed."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
 
 
+def _resident(account: Account | None) -> bool:
+    return account is not None and getattr(account, "is_authenticated", False) \
+        and not account.is_staff
+
+
 # ── seeing ────────────────────────────────────────────────────────────────────────────────
 
-def _granted_people(account_id: int):
-    return (select(AccessGrant.person_id)
-            .where(AccessGrant.grantee_account_id == account_id,
-                   AccessGrant.revoked_at.is_(None)))
+def _standing_grants():
+    """Grants not revoked whose granter still holds a proven link to the person."""
+    return (select(AccessGrant)
+            .join(PersonLink, and_(PersonLink.account_id == AccessGrant.granted_by_account_id,
+                                   PersonLink.person_id == AccessGrant.person_id,
+                                   PersonLink.ended_at.is_(None)))
+            .where(AccessGrant.revoked_at.is_(None)))
+
+
+def _granted_people(account: Account):
+    return (_standing_grants().where(AccessGrant.grantee_phone == account.phone)
+            .with_only_columns(AccessGrant.person_id))
 
 
 def visible_to(account: Account | None) -> ColumnElement[bool]:
     """A WHERE clause: the applications `account` may see on the residents' pages."""
-    if account is None or not getattr(account, "is_authenticated", False) or account.is_staff:
+    if not _resident(account):
         return false()
-    clauses = [Application.applicant_account_id == account.id,
-               Application.person_id.in_(_granted_people(account.id))]
-    if account.person_id is not None:
-        clauses.append(Application.person_id == account.person_id)
-    return or_(*clauses)
+    return or_(Application.applicant_account_id == account.id,
+               Application.person_id.in_(person_links.linked_person_ids(account.id)),
+               Application.person_id.in_(_granted_people(account)))
 
 
 def find_visible(account: Account | None, reference: str) -> Application | None:
@@ -73,23 +84,29 @@ def can_view(account: Account | None, application: Application) -> bool:
 
 
 def can_act(account: Account | None, application: Application) -> bool:
-    """Withdrawing and answering requests are for the account that made the application."""
-    return (account is not None and getattr(account, "is_authenticated", False)
-            and not account.is_staff and application.applicant_account_id == account.id)
+    """Withdrawing and answering requests: the account that submitted the application, and
+    the person or guardian with a proven link."""
+    if not _resident(account):
+        return False
+    return application.applicant_account_id == account.id or \
+        person_links.link_of(account, application.person_id) is not None
 
 
 def is_granted(account: Account, application: Application) -> bool:
-    return db.session.scalar(_granted_people(account.id).where(
+    return db.session.scalar(_granted_people(account).where(
         AccessGrant.person_id == application.person_id).limit(1)) is not None
 
 
 @dataclass(frozen=True)
 class Listed:
     """The account's applications, in three groups; in each, those waiting for more
-    information first, then the newest first."""
-    own: list[Application]          # about the account holder
-    for_others: list[Application]   # made by the account for someone else
+    information first, then the newest first. With what the page offers next."""
+    own: list[Application]          # about the account holder (proven, or filed "for myself")
+    for_others: list[Application]   # submitted by the account for someone else, or about a
+                                    # person it is the proven guardian of
     granted: list[Application]      # shown because a family member granted access
+    can_grant: bool = False         # it holds a proven link: it may let family see
+    can_prove: bool = False         # it applied "for myself" and may prove it is that person
 
     @property
     def empty(self) -> bool:
@@ -97,76 +114,68 @@ class Listed:
 
 
 def applications_for(account: Account) -> Listed:
+    links = person_links.links_of(account)
     found = list(db.session.scalars(
         select(Application).where(visible_to(account))
         .options(joinedload(Application.person))  # each row shows the person's name
         .order_by(Application.submitted_at.desc(), Application.id.desc())))
+    can_prove = bool(person_links.provable_among(account, found, links))
     # Those waiting for the applicant's answer first, then the newest first.
     found.sort(key=lambda application: application.status != "needs_info")
+    me = person_links.self_person_id(account, links)
+    guarded = {link.person_id for link in links} - {me}
     own, for_others, granted = [], [], []
     for application in found:
-        if application.person_id == account.person_id or (
+        if application.person_id == me or (
                 application.applicant_account_id == account.id
                 and application.relationship_to_person == "self"):
             own.append(application)
-        elif application.applicant_account_id == account.id:
+        elif application.applicant_account_id == account.id or \
+                application.person_id in guarded:
             for_others.append(application)
         else:
             granted.append(application)
-    return Listed(own, for_others, granted)
+    return Listed(own, for_others, granted, can_grant=bool(links), can_prove=can_prove)
 
 
 # ── granting ──────────────────────────────────────────────────────────────────────────────
 
 def grantable_people(account: Account) -> list[Person]:
-    """The people whose applications `account` may let a family member see."""
-    if account is None or account.is_staff:
+    """The people whose applications `account` may let a family member see: those it is
+    proven to be, or to be the legal guardian of."""
+    if not _resident(account):
         return []
-    people: dict[int, Person] = {}
-    if account.person_id is not None and account.person is not None:
-        people[account.person_id] = account.person
-    rows = db.session.scalars(
-        select(Person).join(Application, Application.person_id == Person.id)
-        .where(Application.applicant_account_id == account.id,
-               Application.relationship_to_person.in_(GRANTING_RELATIONSHIPS))
-        .order_by(Application.id.desc()))
-    for person in rows:
-        people.setdefault(person.id, person)
-    return list(people.values())
+    return person_links.linked_people(account)
 
 
 def may_grant_for(account: Account, person_id: int) -> bool:
-    return any(person.id == person_id for person in grantable_people(account))
+    return _resident(account) and person_links.link_of(account, person_id) is not None
 
 
-def _active_grant(person_id: int, grantee_id: int) -> AccessGrant | None:
+def _active_grant(person_id: int, phone: str) -> AccessGrant | None:
     return db.session.scalar(select(AccessGrant).where(
-        AccessGrant.person_id == person_id, AccessGrant.grantee_account_id == grantee_id,
+        AccessGrant.person_id == person_id, AccessGrant.grantee_phone == phone,
         AccessGrant.revoked_at.is_(None)).limit(1))
 
 
 def grant(granter: Account, person_id: int, phone: str, *,
           locale: str | None = None) -> AccessGrant:
-    """Let the resident's account registered with `phone` (11 digits) see the applications of
-    person `person_id`. Audited, both told by text message; commits. Raises GrantError."""
+    """Let the resident's account registered with `phone` (11 digits) – now or later – see
+    the applications of person `person_id`. The same work and answer whether or not `phone`
+    is registered. Audited, both told by text message; commits. Raises GrantError."""
     if not may_grant_for(granter, person_id):
         raise GrantError("not_allowed")
-    grantee = db.session.scalar(select(Account).where(Account.phone == phone))
-    if grantee is None or grantee.is_staff or not grantee.active:
-        raise GrantError("no_account")
-    if grantee.id == granter.id:
+    if phone == granter.phone:
         raise GrantError("self")
-    if grantee.person_id == person_id:
-        raise GrantError("person_has_own")
-    if _active_grant(person_id, grantee.id) is not None:
-        raise GrantError("exists")
-    access = AccessGrant(person_id=person_id, grantee_account_id=grantee.id,
+    if _active_grant(person_id, phone) is not None:
+        raise GrantError("exists")   # the granter's own grant: nothing about the number
+    access = AccessGrant(person_id=person_id, grantee_phone=phone,
                          granted_by_account_id=granter.id)
     db.session.add(access)
     db.session.flush()
     audit.record(granter, "access.grant", "access_grant", access.id,
-                 {"person": person_id, "grantee": grantee.id})
-    notifications.queue_access_granted(access, granter, grantee, locale=locale)
+                 {"person": person_id, "grantee_phone_tail": phone[-4:]})
+    notifications.queue_access_granted(access, granter, locale=locale)
     db.session.commit()
     return access
 
@@ -175,41 +184,47 @@ def grant(granter: Account, person_id: int, phone: str, *,
 class GrantRow:
     grant: AccessGrant
     person: Person
-    other: Account      # given: the family member; received: who granted it
+    # given: the family member's mobile number; received: who granted it (their account)
+    other: Account | None
+
+    @property
+    def phone(self) -> str:
+        return self.grant.grantee_phone
 
 
 def grants_given(account: Account) -> list[GrantRow]:
-    """Active grants for the people `account` may grant for (whoever made them)."""
+    """Active grants for the people `account` may grant for (whoever of them made them)."""
     people = [person.id for person in grantable_people(account)]
     if not people:
         return []
     rows = db.session.execute(
-        select(AccessGrant, Person, Account)
+        select(AccessGrant, Person)
         .join(Person, Person.id == AccessGrant.person_id)
-        .join(Account, Account.id == AccessGrant.grantee_account_id)
         .where(AccessGrant.person_id.in_(people), AccessGrant.revoked_at.is_(None))
         .order_by(AccessGrant.id)).all()
-    return [GrantRow(*row) for row in rows]
+    return [GrantRow(access, person, None) for access, person in rows]
 
 
 def grants_received(account: Account) -> list[GrantRow]:
+    """Standing grants to the account's mobile number, with who made them."""
+    if not _resident(account):
+        return []
     rows = db.session.execute(
-        select(AccessGrant, Person, Account)
+        _standing_grants().add_columns(Person, Account)
         .join(Person, Person.id == AccessGrant.person_id)
         .join(Account, Account.id == AccessGrant.granted_by_account_id)
-        .where(AccessGrant.grantee_account_id == account.id,
-               AccessGrant.revoked_at.is_(None))
+        .where(AccessGrant.grantee_phone == account.phone)
         .order_by(AccessGrant.id)).all()
     return [GrantRow(*row) for row in rows]
 
 
 def revocable(account: Account, grant_id: int) -> AccessGrant | None:
-    """The active grant if `account` may end it: someone who may grant for the person, or the
-    family member who holds it. None otherwise (the page answers 404)."""
+    """The active grant if `account` may end it: the person or guardian (a proven link), or
+    the family member who holds it. None otherwise (the page answers 404)."""
     access = db.session.get(AccessGrant, grant_id)
-    if access is None or access.revoked_at is not None or account is None or account.is_staff:
+    if access is None or access.revoked_at is not None or not _resident(account):
         return None
-    if access.grantee_account_id == account.id or may_grant_for(account, access.person_id):
+    if access.grantee_phone == account.phone or may_grant_for(account, access.person_id):
         return access
     return None
 
@@ -219,11 +234,11 @@ def revoke(actor: Account, access: AccessGrant, *, locale: str | None = None) ->
     if access.revoked_at is not None:
         return
     access.revoked_at = datetime.now(timezone.utc)
+    by_grantee = actor.phone == access.grantee_phone
     audit.record(actor, "access.revoke", "access_grant", access.id,
-                 {"person": access.person_id, "grantee": access.grantee_account_id,
-                  "by_grantee": actor.id == access.grantee_account_id})
+                 {"person": access.person_id, "grantee_phone_tail": access.grantee_phone[-4:],
+                  "by_grantee": by_grantee})
     granter = db.session.get(Account, access.granted_by_account_id)
-    grantee = db.session.get(Account, access.grantee_account_id)
-    notifications.queue_access_revoked(access, granter, grantee,
-                                       locale=locale if actor.id == granter.id else None)
+    notifications.queue_access_revoked(access, granter,
+                                       locale=None if by_grantee else locale)
     db.session.commit()

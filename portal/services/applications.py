@@ -31,7 +31,7 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import crypto, documents, identity, working_days
+from . import access_grants, crypto, documents, identity, notifications, person_links, working_days
 from .notifications import deliver_now, queue_status_change
 from .references import new_reference
 
@@ -41,12 +41,12 @@ REFERENCE_ATTEMPTS = 5
 
 
 class DuplicateApplication(Exception):
-    """The person already has an active application for the programme."""
+    """The person already has an active application for the programme that this account may
+    see (one it may not see is never revealed: see _check_not_duplicate)."""
 
-    def __init__(self, application: Application, own: bool):
+    def __init__(self, application: Application):
         super().__init__(application.reference)
         self.application = application
-        self.own = own  # made by this account: the reference may be shown
 
 
 class DraftExists(Exception):
@@ -86,34 +86,56 @@ def submitted_from_draft(account_id: int, draft_id: int) -> Application | None:
     return next((a for a in recent if (a.answers or {}).get("draft_id") == draft_id), None)
 
 
-def known_people(account: Account) -> list[Person]:
+@dataclass(frozen=True)
+class KnownPerson:
+    """Someone this account applied for before, as the account itself described them (its
+    own latest application's answers) – never what others recorded about the person."""
+    id: int
+    full_name: str
+    id_masked: str
+
+
+def known_people(account: Account) -> list[KnownPerson]:
     """People this account has applied for before (not the account holder), newest first."""
+    me = person_links.self_person_id(account)
     rows = db.session.scalars(
-        select(Person).join(Application, Application.person_id == Person.id)
-        .where(Application.applicant_account_id == account.id,
-               Application.relationship_to_person != "self")
+        select(Application).where(Application.applicant_account_id == account.id,
+                                  Application.relationship_to_person != "self")
         .order_by(Application.id.desc()))
-    seen, people = set(), []
-    for person in rows:
-        if person.id not in seen and person.id != account.person_id:
-            seen.add(person.id)
-            people.append(person)
-    return people
+    people: dict[int, KnownPerson] = {}
+    for application in rows:
+        if application.person_id in people or application.person_id == me:
+            continue
+        personal = (application.answers or {}).get("personal") or {}
+        people[application.person_id] = KnownPerson(
+            application.person_id, personal.get("full_name") or "",
+            personal.get("id_masked") or "")
+    return list(people.values())
 
 
-def active_application(person_id: int | None, programme: str) -> Application | None:
+def active_application(person_id: int | None, programme: str,
+                       seen_by: Account | None = None) -> Application | None:
+    """The person's newest active application for the programme; with `seen_by`, only one
+    that account may see (portal.services.access_grants)."""
     if person_id is None:
         return None
     active = [code for code, status in STATUSES.items() if status.active]
-    return db.session.scalar(select(Application).where(
+    query = select(Application).where(
         Application.person_id == person_id, Application.programme == programme,
-        Application.status.in_(active)).order_by(Application.id.desc()))
+        Application.status.in_(active))
+    if seen_by is not None:
+        query = query.where(access_grants.visible_to(seen_by))
+    return db.session.scalar(query.order_by(Application.id.desc()).limit(1))
 
 
-def _check_not_duplicate(person_id: int | None, programme: str, account_id: int) -> None:
-    existing = active_application(person_id, programme)
+def _check_not_duplicate(person_id: int | None, programme: str, account: Account) -> None:
+    """Tell the account about an active application only when it may see that application
+    anyway. One it may not see is never revealed – not by words, nor by the time taken (the
+    same one query runs either way): the new application is accepted, and staff see both
+    (the case file lists the person's other applications)."""
+    existing = active_application(person_id, programme, seen_by=account)
     if existing is not None:
-        raise DuplicateApplication(existing, existing.applicant_account_id == account_id)
+        raise DuplicateApplication(existing)
 
 
 # ── Starting and saving drafts ────────────────────────────────────────────────────────────
@@ -126,8 +148,8 @@ def start_draft(account: Account, programme: str, who: str | int) -> Draft:
     answers: dict = {}
     person_id = None
     if who == "self":
-        person_id = account.person_id
-        _check_not_duplicate(person_id, programme, account.id)
+        person_id = person_links.self_person_id(account)
+        _check_not_duplicate(person_id, programme, account)
         for draft in _drafts_for(account.id, programme):
             if (draft.answers or {}).get("relationship") == "self":
                 return draft
@@ -137,7 +159,7 @@ def start_draft(account: Account, programme: str, who: str | int) -> Draft:
         if person is None:
             raise LookupError(who)
         person_id = person.id
-        _check_not_duplicate(person_id, programme, account.id)
+        _check_not_duplicate(person_id, programme, account)
         for draft in _drafts_for(account.id, programme):
             if draft.person_id == person_id:
                 return draft
@@ -177,15 +199,18 @@ def _known_from_applications(account_id: int, person_id: int | None,
 
 
 def _known_about_self(account: Account) -> dict:
-    known = _known_from_applications(account.id, account.person_id, "self")
+    """What the account told us about its holder before; for a proven link (only), what the
+    person's record holds."""
+    person_id = person_links.self_person_id(account)
+    known = _known_from_applications(account.id, person_id, "self")
     known.pop("relationship", None)
-    person = account.person
+    person = db.session.get(Person, person_id) if person_id is not None else None
     if "personal" not in known and person is not None:
         known["personal"] = {
             "full_name": person.full_name, "id_hash": person.id_number_hash,
             "id_masked": person.id_number_masked, "id_encrypted": person.id_number_encrypted,
             "birth_date": person.birth_date.isoformat(),
-            "sex": person.sex, "phone": person.phone or account.phone,
+            "sex": person.sex, "phone": account.phone,
             "address": person.address, "street": person.street,
         }
         known["personal"] = {k: v for k, v in known["personal"].items() if v}
@@ -219,7 +244,8 @@ def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone:
                     ((other.answers or {}).get("personal") or {}).get("id_hash") == digest:
                 raise DraftExists(other)
         person = db.session.scalar(select(Person).where(Person.id_number_hash == digest))
-        _check_not_duplicate(person.id if person else None, draft.programme, draft.account_id)
+        _check_not_duplicate(person.id if person else None, draft.programme,
+                             db.session.get(Account, draft.account_id))
         draft.person_id = person.id if person else None
         personal.update(id_hash=digest, id_masked=identity.mask(parsed.value),
                         id_encrypted=crypto.encrypt(parsed.value),
@@ -307,9 +333,7 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
         draft = db.session.get(Draft, draft_id, populate_existing=True)
         answers = dict(draft.answers)
         person = _person_for(answers["personal"], answers.get("certificate") or {})
-        _check_not_duplicate(person.id, draft.programme, account.id)
-        if answers["relationship"] == "self" and account.person_id is None:
-            account.person_id = person.id
+        _check_not_duplicate(person.id, draft.programme, account)
 
         now = utcnow()
         answers.update(draft_id=draft.id, declaration={"given": True, "at": now.isoformat()})
@@ -325,6 +349,7 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
         documents.move_to_application(draft.id, application.id)
         db.session.delete(draft)
         message = notify_submitted(application)
+        notifications.queue_filed_in_name(application)
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -360,7 +385,8 @@ def _insert_application(**values) -> Application:
 
 def _person_for(personal: dict, certificate: dict) -> Person:
     """The person with this ID number; created from the answers if new. An existing person's
-    record is only completed, never overwritten: the application keeps what was entered."""
+    record is only completed, never overwritten: the application keeps what was entered.
+    Nothing the submitter learns depends on whether the person existed."""
     person = db.session.scalar(select(Person).where(Person.id_number_hash == personal["id_hash"]))
     values = {
         "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],
@@ -368,7 +394,8 @@ def _person_for(personal: dict, certificate: dict) -> Person:
         "id_number_encrypted": personal.get("id_encrypted"),
         "birth_date": date.fromisoformat(personal["birth_date"]), "sex": personal["sex"],
         "street": personal.get("street"), "address": personal.get("address"),
-        "phone": personal.get("phone"),
+        # Not the phone: the phone on record comes only from an application staff accepted
+        # (person_links.record_phone), never from what someone typed.
         "disability_category": certificate.get("category"),
         "disability_grade": certificate.get("grade"),
         "certificate_number_masked": certificate.get("number_masked"),

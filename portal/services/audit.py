@@ -46,6 +46,9 @@ ACTIONS = {
     "access.grant": _l("授权家人查看申请"),
     "access.revoke": _l("取消家人查看授权"),
     "application.lookup": _l("家属查询办理进度"),
+    # Written by portal.services.person_links.
+    "person.link": _l("确认账户与申请对象的关联"),
+    "person.unlink": _l("解除账户与申请对象的关联"),
 }
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..media import samples as media_samples
-from ..models import Account, Application, Person, StatusEvent
+from ..models import Account, Application, Person, PersonLink, StatusEvent
 from . import crypto, identity
 from .passwords import hash_password
 from .references import new_reference
@@ -49,6 +49,12 @@ def make_id_number(area: str, born: date, sequence: int) -> str:
 
 # (name, birth date, sequence – odd male / even female, category, grade, programme, status
 #  [, street, days in the present status])
+# The demo resident (李梅) applied as guardian for these two – for 杜小龙 confirmed at the
+# counter; for her mother 王秀兰 not yet (the street officer's case page offers it) – and as
+# family for everyone else.
+GUARDIAN_OF = ("王秀兰", "杜小龙")
+CONFIRMED_GUARDIAN_OF = ("杜小龙",)
+
 PEOPLE = (
     ("王秀兰", date(1951, 3, 14), 22, "physical", 1, "nursing_allowance", "submitted"),
     ("张建国", date(1968, 9, 2), 15, "visual", 2, "living_allowance", "accepted"),
@@ -107,6 +113,12 @@ def seed() -> list[DemoAccount]:
         db.session.add(person)
         db.session.flush()
         _demo_application(person, accounts, programme, status, street, days)
+        if name in CONFIRMED_GUARDIAN_OF:
+            # The street officer saw the guardianship papers at the counter (person_links):
+            # the demo resident may let family see this person's applications.
+            db.session.add(PersonLink(account_id=accounts["resident"].id, person_id=person.id,
+                                      role="guardian", proven_by="counter",
+                                      confirmed_by_account_id=accounts["street_officer"].id))
     db.session.commit()
     media_samples.attach_demo_sample(accounts["content_editor"])
     return list(ACCOUNTS)
@@ -122,7 +134,7 @@ def _demo_application(person, accounts, programme, status, street="ganting", day
     application = Application(
         reference=REFERENCES.get(person.full_name) or new_reference(), programme=programme,
         person_id=person.id, applicant_account_id=resident.id,
-        relationship_to_person="family" if person.full_name != "李梅" else "self",
+        relationship_to_person="guardian" if person.full_name in GUARDIAN_OF else "family",
         answers={"demo": True}, status=status, street=street,
         submitted_at=changed - timedelta(days=4), status_changed_at=changed,
         due_at=due_at_for(status, changed),

@@ -11,7 +11,8 @@ in). The SMS backend adds the registered sender signature.
 
     status_change_message(application, from_status, to_status) -> OutboxMessage  (not added)
     queue_status_change(application, from_status, to_status)   -> added to the session
-    queue_access_granted(grant, granter, grantee) / queue_access_revoked(grant, ...)
+    queue_access_granted(grant, granter) / queue_access_revoked(grant, granter)
+    queue_person_linked(person) / queue_filed_in_name(application)   – to the phone on record
 
 Queued messages are added to the caller's transaction: a status change and its message are
 saved together or not at all, and nothing is sent before the change is committed.
@@ -45,7 +46,7 @@ from sqlalchemy import select
 
 from .. import status_machine
 from ..extensions import db
-from ..models import AccessGrant, Account, Application, OutboxMessage
+from ..models import AccessGrant, Account, Application, OutboxMessage, Person
 from . import sms
 
 DEFAULT_LOCALE = "zh_Hans_CN"
@@ -84,12 +85,18 @@ STATUS_TEXTS = {
 
 ACCESS_TEXTS = {
     "granted_to_grantee": _l("手机尾号%(tail)s的用户已授权您查看一位家人的申请办理进度。"
-                             "请登录平台，在“我的申请”中查看。如有疑问，请拨打12385。"),
+                             "请用本手机号码登录平台（还没有账户的请先注册），在“我的申请”中查看。"
+                             "如有疑问，请拨打12385。"),
     "granted_to_granter": _l("您已授权手机尾号%(tail)s的用户查看家人的申请办理进度。"
                              "如需取消，请登录平台，在“授权家人查看”中操作。"),
     "revoked_to_grantee": _l("您查看一位家人申请办理进度的授权已取消。如有疑问，请拨打12385。"),
     "revoked_to_granter": _l("手机尾号%(tail)s的用户查看家人申请办理进度的授权已取消。"
                              "如有疑问，请拨打12385。"),
+    # To the phone on record of a person: never their name, the programme or the account.
+    "person_linked": _l("有一个账户已经通过验证，可以在网上办事平台查看以您名义办理的所有申请。"
+                        "如果不是您本人或您的监护人办理的，请拨打12385。"),
+    "filed_in_name": _l("有人在网上办事平台以您的名义提交了一份申请（受理编号%(ref)s）。"
+                        "如果您不知道这件事，请拨打12385。"),
 }
 
 
@@ -177,20 +184,44 @@ def _queue(recipient: str, key: str, locale: str, **values) -> OutboxMessage:
     return message
 
 
-def queue_access_granted(grant: AccessGrant, granter: Account, grantee: Account,
+def _locale_of_phone(phone: str) -> str:
+    """The language of the resident's account registered with `phone`, if any."""
+    account = db.session.scalar(select(Account).where(Account.phone == phone))
+    return _locale_of(account) if account is not None else DEFAULT_LOCALE
+
+
+def queue_access_granted(grant: AccessGrant, granter: Account,
                          locale: str | None = None) -> None:
-    """Tell both sides that `granter` let `grantee` see a family member's applications."""
-    _queue(grantee.phone, "granted_to_grantee", _locale_of(grantee), tail=_tail(granter.phone))
+    """Tell both sides that `granter` let the holder of the grant's number see a family
+    member's applications (the number gets the text whether or not it is registered)."""
+    _queue(grant.grantee_phone, "granted_to_grantee", _locale_of_phone(grant.grantee_phone),
+           tail=_tail(granter.phone))
     _queue(granter.phone, "granted_to_granter", _locale_of(granter, locale),
-           tail=_tail(grantee.phone))
+           tail=_tail(grant.grantee_phone))
 
 
-def queue_access_revoked(grant: AccessGrant, granter: Account, grantee: Account,
+def queue_access_revoked(grant: AccessGrant, granter: Account,
                          locale: str | None = None) -> None:
     """Tell both sides that the access has ended (whoever ended it)."""
-    _queue(grantee.phone, "revoked_to_grantee", _locale_of(grantee))
+    _queue(grant.grantee_phone, "revoked_to_grantee", _locale_of_phone(grant.grantee_phone))
     _queue(granter.phone, "revoked_to_granter", _locale_of(granter, locale),
-           tail=_tail(grantee.phone))
+           tail=_tail(grant.grantee_phone))
+
+
+def queue_person_linked(person: Person, locale: str | None = None) -> None:
+    """Tell the person, on their phone on record, that an account was linked to them."""
+    if person.phone:
+        _queue(person.phone, "person_linked", locale or DEFAULT_LOCALE)
+
+
+def queue_filed_in_name(application: Application) -> OutboxMessage | None:
+    """Tell the person, on their phone on record, that an application was filed in their name
+    – unless it was filed from that very number (it gets the submission text anyway)."""
+    person = application.person or db.session.get(Person, application.person_id)
+    if person is None or not person.phone or person.phone == _recipient(application):
+        return None
+    return _queue(person.phone, "filed_in_name", application.locale or DEFAULT_LOCALE,
+                  ref=application.reference)
 
 
 # ── sending ───────────────────────────────────────────────────────────────────────────────

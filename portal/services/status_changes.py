@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import status_machine
 from ..extensions import db
 from ..models import Account, Application, StatusEvent
-from . import audit, notifications, queues, working_days
+from . import access_grants, audit, notifications, person_links, queues, working_days
 
 
 class ActionError(Exception):
@@ -51,12 +51,9 @@ def role_of(actor: Account, application: Application) -> str | None:
         return None
     if actor.is_staff:
         return actor.role if queues.can_see(actor, application) else None
-    # The account that applied, or the person's own account, acts for the applicant. A family
-    # member with an access grant may only look (grants are view access), never act.
-    if actor.id == application.applicant_account_id or (
-            actor.person_id is not None and actor.person_id == application.person_id):
-        return "applicant"
-    return None
+    # The account that applied, or the person or guardian with a proven link, acts for the
+    # applicant. A family member with an access grant may only look, never act.
+    return "applicant" if access_grants.can_act(actor, application) else None
 
 
 def available_actions(application: Application, actor: Account,
@@ -114,6 +111,8 @@ def apply_action(application: Application, action_code: str, actor: Account,
             created_at=now,
         )
         db.session.add(event)
+        if action_code == "accept":   # identity documents checked: the phone on record
+            person_links.record_phone(application)
         audit.record(actor, f"application.{action_code}", "application",
                      application.reference,
                      {"from": from_status, "to": target, "version": application.version,

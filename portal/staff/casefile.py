@@ -75,6 +75,19 @@ def open_application(actor: Account, reference: str) -> Application:
     return application
 
 
+def same_programme_applications(actor: Account, application: Application) -> list[Application]:
+    """The person's other active applications for the same programme that `actor` may see –
+    a possible second claim, for staff to check (the applicant is never told of one they
+    could not see: portal.services.applications._check_not_duplicate)."""
+    active = [code for code, status in status_machine.STATUSES.items() if status.active]
+    return [other for other in db.session.scalars(
+        select(Application).where(Application.person_id == application.person_id,
+                                  Application.programme == application.programme,
+                                  Application.id != application.id,
+                                  Application.status.in_(active))
+        .order_by(Application.id)) if queues.can_see(actor, other)]
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     event: StatusEvent

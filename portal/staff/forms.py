@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, HiddenField, PasswordField, RadioField, SelectField,
+from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField,
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
@@ -154,3 +154,9 @@ class StaffAccountForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button and the CSRF token."""
+
+
+class CounterLinkForm(FlaskForm):
+    """Linking an account to its person at the counter: the officer says what they saw."""
+    checked = BooleanField(_l("我已当面核验了原件"), validators=[
+        InputRequired(message=_l("请先当面核验原件，再勾选这一项"))])

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import status_machine
-from ..services import status_changes
+from ..services import person_links, status_changes
 from ..services.accounts import AccountError
 from . import bench_queue, casefile, display, forms, staff_accounts
 from .access import QUEUE_ROLES, staff_required
@@ -60,7 +60,7 @@ def application(reference: str):
     return _show(casefile.open_application(current_user, reference))
 
 
-def _show(application, stale: bool = False, code: int = 200):
+def _show(application, stale: bool = False, code: int = 200, link_form=None):
     return render_template(
         "staff/application.html", application=application,
         actions=status_changes.available_actions(application, current_user),
@@ -70,6 +70,10 @@ def _show(application, stale: bool = False, code: int = 200):
         outcome=casefile.eligibility_outcome(application),
         stage_role=status_machine.stage_role(application.status, application.programme),
         stale=stale, reveal_form=forms.ConfirmForm(),
+        same_programme=casefile.same_programme_applications(current_user, application),
+        link_role=person_links.counter_role(current_user, application),
+        link_form=link_form or forms.CounterLinkForm(formdata=None),
+        form=link_form,   # its errors make the page's title start with "错误："
         may_reveal=current_user.role in PAYMENT_ROLES
         and bool((application.answers or {}).get("payment", {}).get("card_number")),
         may_reveal_id=current_user.role in IDENTITY_ROLES
@@ -102,6 +106,22 @@ def act(reference: str, action_code: str):
         return redirect(url_for(".application", reference=application.reference), 303)
     return render_template("staff/action.html", application=application, action=action,
                            form=form)
+
+
+@bp.post("/applications/<reference>/link")
+@staff_required(*person_links.COUNTER_STAFF)
+def confirm_link(reference: str):
+    """At the counter: the officer saw the applicant's ID card (or the guardianship papers)
+    and links the account that submitted the application to its person. Audited."""
+    application = casefile.find_visible(current_user, reference)
+    form = forms.CounterLinkForm()
+    if person_links.counter_role(current_user, application) is None:
+        abort(404)
+    if not form.validate_on_submit():
+        return _show(application, code=400, link_form=form)
+    person_links.confirm_at_counter(current_user, application)
+    flash(_("已确认关联。申请人的账户现在可以看到申请对象的所有申请；我们已发短信告诉申请对象。"))
+    return redirect(url_for(".application", reference=application.reference), 303)
 
 
 # The roles deciding on payment may see the full card number – one application at a time, on

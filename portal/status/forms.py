@@ -15,8 +15,8 @@ from ..forms.apply import UploadForm
 from ..forms.validators import IdNumberValid
 from ..services import family_lookup, information_requests
 
-__all__ = ["AnswerForm", "CodeForm", "ConfirmForm", "GrantForm", "LookupForm", "UploadForm",
-           "VersionForm"]
+__all__ = ["AnswerForm", "CodeForm", "ConfirmForm", "GrantForm", "LookupForm", "ProveForm",
+           "UploadForm", "VersionForm"]
 
 
 class ReferenceNumber:
@@ -57,10 +57,22 @@ class AnswerForm(VersionForm):
                message=_l("答复不能超过2000个字。内容较多的，可以拍照或存成PDF文件上传。"))])
 
 
+class ProveForm(FlaskForm):
+    """Which person the account proves it is (those it applied for "for myself")."""
+    person = RadioField(_l("您要验证的是哪一位？"),
+                        validators=[InputRequired(message=_l("请选择要验证的申请对象"))])
+
+    def __init__(self, people=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person.choices = [SelectChoice(str(p.person_id), p.name) for p in people]
+        if len(self.person.choices) == 1 and not self.person.data:
+            self.person.data = self.person.choices[0].value
+
+
 class GrantForm(FlaskForm):
     person = RadioField(_l("让家人查看谁的申请？"),
                         validators=[InputRequired(message=_l("请选择让家人查看谁的申请"))])
-    phone = StringField(_l("家人注册时用的手机号码"), validators=[
+    phone = StringField(_l("家人的手机号码"), validators=[
         InputRequired(message=_l("请输入家人的手机号码")), MobileNumber()])
 
     def __init__(self, people=(), *args, **kwargs):

@@ -19,20 +19,22 @@ from flask_login import current_user
 from .. import i18n
 from ..account.access import resident_required
 from ..services import (access_grants, documents, family_lookup, identity, information_requests,
-                        phone_numbers, status_changes)
+                        person_links, phone_numbers, status_changes)
 from . import display, forms
-from .limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_reference, verify_per_ip,
+from .limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_reference,
+                     prove_per_account, prove_verify_per_account, verify_per_ip,
                      verify_per_reference)
 
 bp = Blueprint("status", __name__, url_prefix="/status", cli_group=None)
 
 VIEW = "lookup_view"      # session: the application a family look-up may show, and until when
 
+PROVING = "proving"       # session: the person whose link the account is proving, and since
+# Only about the granter's own number and own grants: nothing about whether a number is
+# registered (the grant works for whoever registers with it).
 GRANT_PROBLEMS = {
-    "no_account": lambda: _("这个手机号码还没有注册账户。请您的家人先用这个号码注册，再回来授权。"),
     "self": lambda: _("这是您自己的手机号码。请输入家人的手机号码。"),
-    "person_has_own": lambda: _("这是申请对象本人的账户，本人已经可以看到自己的申请。"),
-    "exists": lambda: _("这位家人已经可以查看这个人的申请了。"),
+    "exists": lambda: _("您已经授权过这个手机号码查看这个人的申请了。"),
 }
 
 
@@ -82,9 +84,9 @@ def index():
     if not current_user.is_authenticated or current_user.is_staff:
         return render_template("status/start.html")
     me = _me()
-    return render_template("status/index.html", listed=access_grants.applications_for(me),
-                           can_grant=bool(access_grants.grantable_people(me)),
-                           next_step=display.next_step)
+    listed = access_grants.applications_for(me)
+    return render_template("status/index.html", listed=listed, can_grant=listed.can_grant,
+                           can_prove=listed.can_prove, next_step=display.next_step)
 
 
 @bp.get("/applications/<reference>/")
@@ -248,8 +250,9 @@ def grant():
                 abort(404)
             form.phone.errors.append(GRANT_PROBLEMS[problem.reason]())
         else:
-            flash(_("已授权。手机尾号%(tail)s的家人登录后，可以在“我的申请”中查看。"
-                    "我们已发短信告诉您和您的家人。", tail=form.phone.data[-4:]), "success")
+            flash(_("已授权手机尾号%(tail)s。家人用这个号码登录（还没有账户的，先用这个号码注册）后，"
+                    "就可以在“我的申请”中查看。我们已发短信告诉您和您的家人。",
+                    tail=form.phone.data[-4:]), "success")
             return redirect(url_for("status.grants"), 303)
     return render_template("status/grant.html", form=form, people=people)
 
@@ -261,7 +264,7 @@ def revoke(grant_id: int):
     access = access_grants.revocable(me, grant_id)
     if access is None:
         abort(404)
-    mine = access.grantee_account_id == me.id
+    mine = access.grantee_phone == me.phone
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         access_grants.revoke(me, access, locale=_locale())
@@ -272,6 +275,50 @@ def revoke(grant_id: int):
                             else access_grants.grants_given(me)) if r.grant.id == access.id))
     return render_template("status/revoke.html", form=form, row=row, mine=mine,
                            mask_phone=phone_numbers.mask)
+
+
+# ── proving "this is me": a code to the phone on record ───────────────────────────────────
+
+@bp.route("/prove/", methods=["GET", "POST"])
+@resident_required
+@prove_per_account
+def prove():
+    """The people the account applied for "for myself" and is not yet linked to. Sending a code
+    answers the same, in the same time, whether or not one was sent."""
+    me = _me()
+    people = person_links.provable(me)
+    form = forms.ProveForm(people)
+    if form.validate_on_submit():
+        person_id = int(form.person.data)
+        with family_lookup.paced():
+            person_links.send_code(me, person_id, locale=_locale())
+        session[PROVING] = {"person": person_id, "at": time.time()}
+        return redirect(url_for("status.prove_code"), 303)
+    return render_template("status/prove.html", form=form, people=people,
+                           minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
+
+
+@bp.route("/prove/code", methods=["GET", "POST"])
+@resident_required
+@prove_verify_per_account
+def prove_code():
+    proving = session.get(PROVING) or {}
+    minutes = current_app.config["ONE_TIME_CODE_MINUTES"]
+    if not proving.get("person") or time.time() - float(proving.get("at", 0)) > minutes * 60:
+        session.pop(PROVING, None)
+        return redirect(url_for("status.prove"), 303)
+    form = forms.CodeForm()
+    if form.validate_on_submit():
+        with family_lookup.paced():
+            link = person_links.prove(_me(), int(proving["person"]), form.code.data,
+                                      locale=_locale())
+        if link is not None:
+            session.pop(PROVING, None)
+            flash(_("验证成功。以您名义办理的所有申请，现在都会显示在“我的申请”中。"), "success")
+            return redirect(url_for("status.index"), 303)
+        form.code.errors.append(_("验证码不正确，或者已经失效。请核对短信里的验证码；"
+                                  "如果还是不行，请返回上一步重新获取，或者带上身份证到街道办理。"))
+    return render_template("status/prove_code.html", form=form, minutes=minutes)
 
 
 # ── the family look-up ────────────────────────────────────────────────────────────────────

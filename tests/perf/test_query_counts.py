@@ -22,7 +22,8 @@ PAGES = {
     "my applications": ("/status/", "resident", 3),
     "one application's status": ("status", "resident", 7),
     "staff queue": (pages.QUEUE + "?view=all", "street_officer", 4),
-    "staff application view": ("staff", "street_officer", 9),
+    # + the person's other active applications for the programme, + the counter-link check
+    "staff application view": ("staff", "street_officer", 10),
 }
 
 
