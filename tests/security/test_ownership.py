@@ -255,3 +255,43 @@ def test_the_counter_link_needs_the_officer_to_say_what_was_checked(app, client,
         assert response.status_code == 400
         assert "请先当面核验原件" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(PersonLink)) == 0
+
+
+# ── the migration ─────────────────────────────────────────────────────────────────────────
+
+def test_the_migration_trusts_no_typed_link_and_keeps_grants_by_number(app, db):
+    """0012: `account.person_id` (set by typing an ID number) becomes no link at all; a grant to
+    an account becomes a grant to its mobile number. Down and up again on real rows."""
+    from alembic.script import ScriptDirectory
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, text
+
+    from tests.staff_factories import make_account as account
+    from tests.staff_factories import make_link, make_person
+
+    typed = account("resident", phone="13900000021").id
+    granter = account("resident", phone="13900000022")
+    grantee = account("resident", phone="13900000023")
+    grantee_id, grantee_phone = grantee.id, grantee.phone
+    person, _ = make_person()
+    person_id = person.id
+    make_link(granter, person, "guardian")
+    db.session.add(AccessGrant(person_id=person_id, grantee_phone=grantee_phone,
+                               granted_by_account_id=granter.id))
+    db.session.commit()
+    db.session.close()
+    script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+    before = script.get_revision("0012_person_links").down_revision
+    downgrade(revision=before)
+    try:
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT grantee_account_id FROM access_grant")
+                                      ).scalar() == grantee_id
+            # What the old code did: the first "for myself" application set person_id.
+            connection.execute(text("UPDATE account SET person_id = :p WHERE id = :a"),
+                               {"p": person_id, "a": typed})
+    finally:
+        upgrade()
+    assert "person_id" not in {c["name"] for c in inspect(db.engine).get_columns("account")}
+    assert db.session.scalars(select(PersonLink)).all() == []     # nothing typed is trusted
+    assert db.session.scalar(select(AccessGrant.grantee_phone)) == grantee_phone
