@@ -7,12 +7,13 @@ submit (refresh, back button, double click) finds nothing and creates nothing.
 
 What the draft holds (Draft.answers):
   relationship  self | guardian | family | agent | village_staff
-  personal      full_name, id_hash, id_masked, id_encrypted, birth_date (ISO), sex, phone,
-                address, street – the ID number is never stored readable: its keyed hash
-                (look-ups), masked form (display) and, encrypted (portal.services.crypto), the
-                full number for the staff who verify identity
-  certificate   has_certificate, and with one: number_masked, id_hash, category, grade,
-                valid_until (ISO or None)
+  personal      full_name, id_hash, id_encrypted, phone, address, street – nothing derived
+                from the ID number is stored readable: its keyed hash (look-ups) and the number
+                encrypted (portal.services.crypto); birth date, age, sex and last four are read
+                from that when shown (portal.services.identity.read)
+  certificate   has_certificate, and with one: id_hash, category, grade, valid_until (ISO or
+                None) – the number is the ID number and the category and grade digits, so it is
+                not kept: id_hash says one was entered and matches the person's
   household     household
   payment       method, bank_name, account_holder, card_number
   questions     {eligibility fact: value}
@@ -183,9 +184,8 @@ def _known_about_self(account: Account) -> dict:
     if "personal" not in known and person is not None:
         known["personal"] = {
             "full_name": person.full_name, "id_hash": person.id_number_hash,
-            "id_masked": person.id_number_masked, "id_encrypted": person.id_number_encrypted,
-            "birth_date": person.birth_date.isoformat(),
-            "sex": person.sex, "phone": person.phone or account.phone,
+            "id_encrypted": person.id_number_encrypted,
+            "phone": person.phone or account.phone,
             "address": person.address, "street": person.street,
         }
         known["personal"] = {k: v for k, v in known["personal"].items() if v}
@@ -221,9 +221,7 @@ def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone:
         person = db.session.scalar(select(Person).where(Person.id_number_hash == digest))
         _check_not_duplicate(person.id if person else None, draft.programme, draft.account_id)
         draft.person_id = person.id if person else None
-        personal.update(id_hash=digest, id_masked=identity.mask(parsed.value),
-                        id_encrypted=crypto.encrypt(parsed.value),
-                        birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)
+        personal.update(id_hash=digest, id_encrypted=crypto.encrypt(parsed.value))
     personal.update(full_name=full_name, phone=phone, address=address.strip(), street=street)
     _save(draft, personal=personal)
 
@@ -232,20 +230,19 @@ def save_certificate(draft: Draft, *, has_certificate: bool, certificate=None,
                      category: str | None = None, grade: int | None = None,
                      valid_until: date | None = None) -> None:
     """`certificate`: a checked portal.forms.validators.Certificate, or None to keep the number
-    on file. Only the masked number and the hash of its ID part are kept, never the number."""
+    on file. Only the hash of its ID part is kept (with the category and grade its last two
+    digits show), never the number nor any part of it readable."""
     if not has_certificate:
         _save(draft, certificate={"has_certificate": False})
         return
     saved = (draft.answers or {}).get("certificate") or {}
     value = {
-        "has_certificate": True,
-        "number_masked": saved.get("number_masked"), "id_hash": saved.get("id_hash"),
+        "has_certificate": True, "id_hash": saved.get("id_hash"),
         "category": category, "grade": grade,
         "valid_until": valid_until.isoformat() if valid_until else None,
     }
     if certificate is not None:
-        value.update(number_masked=identity.mask(certificate.number),
-                     id_hash=identity.lookup_hash(certificate.id_number),
+        value.update(id_hash=identity.lookup_hash(certificate.id_number),
                      category=certificate.category, grade=certificate.grade)
     _save(draft, certificate=value)
 
@@ -362,16 +359,15 @@ def _person_for(personal: dict, certificate: dict) -> Person:
     """The person with this ID number; created from the answers if new. An existing person's
     record is only completed, never overwritten: the application keeps what was entered."""
     person = db.session.scalar(select(Person).where(Person.id_number_hash == personal["id_hash"]))
+    number = identity.read(personal.get("id_encrypted"))
     values = {
-        "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],
-        "id_number_masked": personal["id_masked"],
-        "id_number_encrypted": personal.get("id_encrypted"),
-        "birth_date": date.fromisoformat(personal["birth_date"]), "sex": personal["sex"],
+        "full_name": personal["full_name"],
+        **(identity.stored_fields(number.value) if number else
+           {"id_number_hash": personal["id_hash"]}),
         "street": personal.get("street"), "address": personal.get("address"),
         "phone": personal.get("phone"),
         "disability_category": certificate.get("category"),
         "disability_grade": certificate.get("grade"),
-        "certificate_number_masked": certificate.get("number_masked"),
     }
     if person is None:
         person = Person(**values)
