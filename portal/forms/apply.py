@@ -98,7 +98,8 @@ class CertificateForm(FlaskForm):
     def __init__(self, *args, id_number_hash=None, saved_number=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.id_number_hash = id_number_hash
-        self.saved_number = saved_number  # masked; its last two digits are category and grade
+        # the last four of the number on file: its last two digits are category and grade
+        self.saved_number = saved_number
         category, grade = programmes.fact("disability_category"), programmes.fact("disability_grade")
         self.category.choices = [(v, programmes.text(label))
                                  for v, label in category.value_labels.items()]

@@ -361,9 +361,9 @@ def _person_for(personal: dict, certificate: dict) -> Person:
     person = db.session.scalar(select(Person).where(Person.id_number_hash == personal["id_hash"]))
     number = identity.read(personal.get("id_encrypted"))
     values = {
-        "full_name": personal["full_name"],
-        **(identity.stored_fields(number.value) if number else
-           {"id_number_hash": personal["id_hash"]}),
+        "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],
+        "id_number_encrypted": personal.get("id_encrypted"),
+        "id_number_last4_hash": identity.last_four_hash(number.last_four) if number else None,
         "street": personal.get("street"), "address": personal.get("address"),
         "phone": personal.get("phone"),
         "disability_category": certificate.get("category"),

@@ -88,7 +88,8 @@ def stored_fields(id_number: str) -> dict:
     """What a Person keeps of an ID number: the look-up hash, the hash of the last four and
     the encrypted number – nothing readable."""
     value = id_number.upper()
-    return {"id_number_hash": lookup_hash(value), "id_number_last4_hash": last_four_hash(value[-4:]),
+    return {"id_number_hash": lookup_hash(value),
+            "id_number_last4_hash": last_four_hash(value[-4:]),
             "id_number_encrypted": crypto.encrypt(value)}
 
 

@@ -65,6 +65,7 @@ class GrantForm(FlaskForm):
 
     def __init__(self, people=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.person.choices = [SelectChoice(str(p.id), _("%(name)s（身份证号码%(id)s）",
-                                                         name=p.full_name, id=identity.masked_id(p)))
-                               for p in people]
+        self.person.choices = [
+            SelectChoice(str(p.id), _("%(name)s（身份证号码%(id)s）", name=p.full_name,
+                                      id=identity.masked_id(p)))
+            for p in people]
