@@ -158,9 +158,11 @@ FIELD_LABELS = {
 FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
                "household": "household"}
 PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社会保障卡（社保卡）")}
-# Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number).
-# The encrypted ID number is shown as its last four (the full one only by reveal_id_number).
-HIDDEN = {"id_hash", "documents_done", "card_hash", "card_last4"}
+# Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number),
+# the encrypted ID number – except in its own section, as its last four (MASKED; the full one
+# only by reveal_id_number).
+HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4"}
+MASKED = {"id_encrypted"}
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ def answer_sections(application: Application) -> list[AnswerSection]:
             rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.items()]
         elif isinstance(value, dict):
             rows = [(str(FIELD_LABELS.get(k, k)), _field_text(k, v)) for k, v in value.items()
-                    if k not in HIDDEN]
+                    if k not in HIDDEN or k in MASKED]
         else:
             rows = [(str(title), _answer_text(value, None))]
         sections.append(AnswerSection(str(title), rows))
