@@ -51,9 +51,8 @@ def new_application(app) -> str:
     with app.app_context():
         resident = db.session.scalar(select(Account).where(Account.phone == RESIDENT))
         id_number = make_id_number("610118", date(1948, 8, 15), 962)
-        person = Person(full_name="键盘测", id_number_hash=identity.lookup_hash(id_number),
-                        id_number_masked=identity.mask(id_number), birth_date=date(1948, 8, 15),
-                        sex="female", street="ganting", disability_category="physical",
+        person = Person(full_name="键盘测", **identity.stored_fields(id_number),
+                        street="ganting", disability_category="physical",
                         disability_grade=1)
         db.session.add(person)
         db.session.flush()

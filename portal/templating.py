@@ -6,6 +6,7 @@ from flask_babel import format_date
 
 from . import i18n, navigation
 from .preferences import display as display_preferences
+from .services import identity
 
 
 # Pages differ by the language and display cookies and by the browser's language.
@@ -41,6 +42,9 @@ def init_app(app: Flask) -> None:
             response.headers.set("Vary", ", ".join(vary + missing))
         return response
 
+    # An ID number as pages show it: the last four only (portal.services.identity).
+    app.add_template_global(identity.masked_id, "masked_id")
+    app.add_template_global(identity.masked, "masked_number")
     app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long")
     app.jinja_env.filters["loc"] = i18n.localized  # programme data (Text) in the page's language
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -39,9 +39,7 @@ def make_person(name: str = "王秀兰", born: date = date(1951, 3, 14),
                 street: str = "ganting") -> tuple[Person, str]:
     n = next(_numbers)
     id_number = make_id_number("610118", born, n % 1000)
-    person = Person(full_name=name, id_number_hash=identity.lookup_hash(id_number),
-                    id_number_masked=identity.mask(id_number), birth_date=born,
-                    sex="male" if int(id_number[16]) % 2 else "female", street=street,
+    person = Person(full_name=name, **identity.stored_fields(id_number), street=street,
                     phone="13900000001", disability_category="physical",
                     disability_grade=1)
     db.session.add(person)

@@ -1,6 +1,7 @@
 """The application journey page by page: start, whom for, relationship, the task list, each
 section with its errors, change links that return to the check page, and resuming a draft."""
 import re
+from datetime import date
 from urllib.parse import unquote
 
 from sqlalchemy import select
@@ -165,9 +166,11 @@ def test_birth_date_and_sex_are_read_from_the_id_number_and_never_asked(client, 
     path, data = personal(draft_id)
     assert post(client, path, data).status_code == 303
     saved = db.session.get(Draft, draft_id).answers["personal"]
-    assert saved["birth_date"] == "1950-04-08" and saved["sex"] == "female"
-    assert saved["id_masked"] == identity.mask(MOTHER_ID)
-    assert MOTHER_ID not in str(saved)  # only its hash and masked form are kept
+    # Nothing readable derived from the number is kept: read from the encrypted number.
+    assert not {"birth_date", "sex", "id_masked"} & set(saved)
+    assert MOTHER_ID[-4:] not in str(saved) and "1950" not in str(saved)
+    number = identity.read(saved["id_encrypted"])
+    assert (number.birth_date, number.sex) == (date(1950, 4, 8), "female")
 
 
 def test_a_saved_id_number_need_not_be_typed_again(client, db):
@@ -176,11 +179,12 @@ def test_a_saved_id_number_need_not_be_typed_again(client, db):
     path, data = personal(draft_id)
     post(client, path, data)
     page = client.get(path).get_data(as_text=True)
-    assert identity.mask(MOTHER_ID) in page and MOTHER_ID not in page
+    assert f"已保存的号码：尾号{MOTHER_ID[-4:]}。" in page and MOTHER_ID[:6] not in page
     response = post(client, path, {**data, "id_number": "", "address": "鄠邑区新地址8号"})
     assert response.status_code == 303
     saved = db.session.get(Draft, draft_id).answers["personal"]
-    assert saved["address"] == "鄠邑区新地址8号" and saved["id_masked"] == identity.mask(MOTHER_ID)
+    assert saved["address"] == "鄠邑区新地址8号"
+    assert identity.read(saved["id_encrypted"]).value == MOTHER_ID
 
 
 # ── certificate ───────────────────────────────────────────────────────────────────────────
@@ -208,10 +212,10 @@ def test_the_certificate_is_cross_checked_with_the_id_number_and_the_choices(cli
     assert "这个日期不存在" in text(response)
     assert post(client, *certificate(draft_id, valid_until="2031年5月1日")).status_code == 303
     saved = db.session.get(Draft, draft_id).answers["certificate"]
-    assert saved == {"has_certificate": True, "number_masked": identity.mask(MOTHER_CERTIFICATE),
-                     "id_hash": saved["id_hash"], "category": "physical", "grade": 1,
-                     "valid_until": "2031-05-01"}
-    assert MOTHER_CERTIFICATE not in str(saved)
+    # The number is the ID number and the category and grade digits: none of it is kept.
+    assert saved == {"has_certificate": True, "id_hash": identity.lookup_hash(MOTHER_ID),
+                     "category": "physical", "grade": 1, "valid_until": "2031-05-01"}
+    assert MOTHER_CERTIFICATE[-4:] not in str(saved)
 
 
 def test_without_a_certificate_nothing_else_is_asked(client, db):
@@ -230,14 +234,16 @@ def test_a_saved_certificate_number_is_kept_and_still_cross_checked(client, db):
     draft_id = start_for_other(client)
     post(client, *personal(draft_id))
     post(client, *certificate(draft_id))
-    assert identity.mask(MOTHER_CERTIFICATE) in client.get(
-        f"/apply/drafts/{draft_id}/certificate").get_data(as_text=True)
+    page = client.get(f"/apply/drafts/{draft_id}/certificate").get_data(as_text=True)
+    assert f"已保存的证号：尾号{MOTHER_CERTIFICATE[-4:]}。" in page
+    assert MOTHER_CERTIFICATE[:6] not in page
     response = post(client, *certificate(draft_id, certificate_number="", category="visual"))
     assert "您的证号显示为肢体残疾，但您选择了视力残疾" in text(response)
     response = post(client, *certificate(draft_id, certificate_number=""))
     assert response.status_code == 303
-    assert db.session.get(Draft, draft_id).answers["certificate"]["number_masked"] == \
-        identity.mask(MOTHER_CERTIFICATE)
+    saved = db.session.get(Draft, draft_id).answers["certificate"]
+    assert saved["id_hash"] == identity.lookup_hash(MOTHER_ID) and saved["category"] == "physical"
+    assert "尾号" + MOTHER_CERTIFICATE[-4:] in text(client.get(f"/apply/drafts/{draft_id}/check"))
 
 
 # ── household, payment ────────────────────────────────────────────────────────────────────
@@ -291,11 +297,14 @@ def test_the_check_page_shows_every_answer_masked_where_sensitive(client):
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     page = text(client.get(f"/apply/drafts/{draft_id}/check"))
-    for expected in ("王秀英", identity.mask(MOTHER_ID), "1950年4月8日", "女", "甘亭街道",
+    age = identity.age_on(date(1950, 4, 8), date.today())
+    for expected in ("王秀英", f"尾号{MOTHER_ID[-4:]}", f"{age}周岁", "女", "甘亭街道",
                      "肢体残疾", "一级", "2031年5月1日", "低收入家庭", "中国农业银行鄠邑支行",
                      CARD[:4] + " **** **** " + CARD[-4:], "身份证.png", "家属", "已同意"):
         assert expected in page, expected
     assert MOTHER_ID not in page and CARD not in page
+    # at most the last four, and an age, never the area code or the birth date
+    assert MOTHER_ID[:6] not in page and "1950年" not in page and "4月8日" not in page
 
 
 # ── drafts are kept and resumed ───────────────────────────────────────────────────────────

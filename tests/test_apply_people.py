@@ -5,9 +5,9 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.apply.journey import age_on
 from portal.models import Account, Application, Draft, Person, PersonLink
-from portal.services import identity, person_links
+from portal.services import crypto, identity, person_links
+from portal.services.identity import age_on
 from tests.staff_factories import make_link
 from portal.services.demo import make_id_number
 from tests.apply_support import (CHILD_ID, MOTHER_ID, fill_all, make_account, personal, post,
@@ -92,7 +92,7 @@ def test_someone_applied_for_before_is_offered_and_their_details_are_filled_in(c
 
     page = client.get("/apply/living_allowance/").get_data(as_text=True)
     assert f'value="person-{person.id}"' in page
-    assert f"为王秀英申请（身份证号码{identity.mask(MOTHER_ID)}）" in page
+    assert f"为王秀英申请（身份证号码尾号{MOTHER_ID[-4:]}）" in page
     response = post(client, "/apply/living_allowance/", {"who": f"person-{person.id}"})
     new_id = int(re.search(r"/drafts/(\d+)/", response.headers["Location"]).group(1))
     assert response.headers["Location"].endswith(f"/apply/drafts/{new_id}/")  # no relationship
@@ -127,9 +127,7 @@ def test_applying_for_oneself_uses_what_the_account_knows(client, db):
     account = make_account("13922223333", "赵军")
     born = date(1970, 3, 3)
     own_id = make_id_number("610118", born, 11)
-    person = Person(full_name="赵军", id_number_hash=identity.lookup_hash(own_id),
-                    id_number_masked=identity.mask(own_id), birth_date=born, sex="male",
-                    street="yuxia", address="鄠邑区余下街道1号", phone="13922223333")
+    person = Person(full_name="赵军", **identity.stored_fields(own_id), street="yuxia", address="鄠邑区余下街道1号", phone="13922223333")
     db.session.add(person)
     db.session.flush()
     make_link(account, person)
@@ -141,7 +139,8 @@ def test_applying_for_oneself_uses_what_the_account_knows(client, db):
     assert statuses["personal"] == "已完成"
     assert "申请对象：本人" in client.get(f"/apply/drafts/{draft_id}/").get_data(as_text=True)
     saved = db.session.get(Draft, draft_id).answers["personal"]
-    assert saved["street"] == "yuxia" and saved["id_masked"] == identity.mask(own_id)
+    assert saved["street"] == "yuxia" and crypto.decrypt(saved["id_encrypted"]) == own_id
+    assert not {"id_masked", "birth_date", "sex"} & set(saved)
 
 
 def test_a_self_application_proves_nothing(client, db):
@@ -160,8 +159,7 @@ def test_a_self_application_proves_nothing(client, db):
 
 def test_an_existing_persons_record_is_completed_not_overwritten(client, db):
     person = Person(full_name="王秀英", id_number_hash=identity.lookup_hash(MOTHER_ID),
-                    id_number_masked=identity.mask(MOTHER_ID), birth_date=date(1950, 4, 8),
-                    sex="female", address="原来的地址")
+                    address="原来的地址")
     db.session.add(person)
     db.session.commit()
     sign_in(client)

@@ -4,13 +4,15 @@ import csv
 import io
 import os
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from portal.extensions import db as _db
+from portal.services.demo import make_id_number
 from portal.models import Application, AuditEvent, Document, OutboxMessage
-from portal.services import status_changes
+from portal.services import crypto, identity, status_changes
 from tests.conftest import csrf_token
 from tests.staff_factories import make_account, make_application, make_person, sign_in
 
@@ -129,9 +131,12 @@ def test_the_application_view_shows_everything_and_is_recorded(client, staff):
         "needs_long_term_care": True, "hukou": "huyi", "家庭住址备注": "三楼"})
     sign_in(client, staff["street"])
     html = client.get(f"/staff/applications/{application.reference}").get_data(as_text=True)
-    for text in ("王秀兰", "6101**********", "三楼", "办理记录", "已提交", "受理",
-                 "要求补充材料", "不予批准", "政策规则核对"):
+    number = identity.of(application.person)
+    for text in ("王秀兰", f"尾号{number.last_four}", f"{number.age()}周岁", "三楼", "办理记录",
+                 "已提交", "受理", "要求补充材料", "不予批准", "政策规则核对"):
         assert text in html, text
+    # at most the last four, and the age instead of the birth date (make_person: 1951-03-14)
+    assert "6101" not in html and number.value[:14] not in html and "1951年" not in html
     assert "actions/approve" not in html  # not the street's to approve
     assert audit_actions(application.reference) == ["application.view"]
 
@@ -295,7 +300,9 @@ def test_csv_export_is_excel_friendly_masked_neutralised_and_recorded(client, st
     names = {row[2] for row in rows[1:]}
     assert names == {"'=HYPERLINK(\"http://evil\")", "'+王"}
     assert id_number not in raw.decode("utf-8-sig")
-    assert all("**********" in row[3] for row in rows[1:])
+    [linked] = [row for row in rows[1:] if row[2].startswith("'=HYPERLINK")]
+    assert linked[3] == "尾号" + id_number[-4:]  # the last four only
+    assert all(re.fullmatch(r"尾号[\dX]{4}", row[3]) for row in rows[1:])
     assert "郑春梅" not in raw.decode("utf-8-sig")
     assert audit_actions() == ["queue.export"]
 
@@ -367,15 +374,17 @@ def test_audit_rows_cannot_be_changed_in_the_database(db, staff):
     assert _db.session.scalar(select(AuditEvent.action)) == "audit.search"
 
 
+ID_1951 = make_id_number("610118", date(1951, 3, 14), 221)
+
+
 def test_answers_in_the_journeys_sections_are_labelled_and_nothing_secret_shown(client, staff):
     answers = {
         "relationship": "family",
-        "personal": {"full_name": "王秀兰", "id_hash": "f" * 64, "id_masked": "6101**********0221",
-                     "birth_date": "1951-03-14", "sex": "female", "phone": "13900000001",
+        "personal": {"full_name": "王秀兰", "id_hash": "f" * 64,
+                     "id_encrypted": crypto.encrypt(ID_1951), "phone": "13900000001",
                      "address": "甘亭街道示例社区1号", "street": "ganting"},
-        "certificate": {"has_certificate": True, "number_masked": "6101**********022111",
-                        "id_hash": "e" * 64, "category": "physical", "grade": 1,
-                        "valid_until": "2030-01-01"},
+        "certificate": {"has_certificate": True, "id_hash": "e" * 64, "category": "physical",
+                        "grade": 1, "valid_until": "2030-01-01"},
         "household": {"household": "dibao"},
         "payment": {"method": "bank_card", "bank_name": "鄠邑农商银行",
                     "account_holder": "王秀兰", "card_number": "6217 0000 0000 1234"},
@@ -386,10 +395,12 @@ def test_answers_in_the_journeys_sections_are_labelled_and_nothing_secret_shown(
     application = make_application(staff["resident"], answers=answers)
     sign_in(client, staff["street"])
     html = client.get(f"/staff/applications/{application.reference}").get_data(as_text=True)
-    for text in ("与申请对象的关系", "家属", "残疾人证", "肢体残疾", "1951年3月14日", "甘亭街道",
-                 "补贴发放账户", "银行卡", "尾号1234", "本事项需要了解的情况", "户籍", "声明和同意"):
+    for text in ("与申请对象的关系", "家属", "残疾人证", "肢体残疾", "2030年1月1日", "甘亭街道",
+                 "补贴发放账户", "银行卡", "尾号1234", "本事项需要了解的情况", "户籍", "声明和同意",
+                 f"尾号{ID_1951[-4:]}"):
         assert text in html, text
-    assert "f" * 64 not in html and "e" * 64 not in html
+    assert "f" * 64 not in html and "e" * 64 not in html and "enc:" not in html
+    assert ID_1951[:6] not in html and "1951年" not in html
     assert "6217 0000 0000 1234" not in html and "documents_done" not in html
 
 

@@ -14,8 +14,9 @@ from flask_babel import lazy_gettext as _l
 
 from .. import i18n
 from ..forms.apply import PAYMENT_METHODS
-from ..forms.validators import mask_card
-from ..services import crypto
+from ..forms.validators import CERTIFICATE_CATEGORIES, mask_card
+from ..services import crypto, identity
+from ..services.identity import age_on  # noqa: F401 – where the journey's callers look for it
 from ..models import RELATIONSHIPS
 from ..streets import by_code as street_by_code
 from . import programmes
@@ -31,8 +32,7 @@ STATUS_LABELS = {
     CANNOT_START: _l("暂不能开始"),
 }
 
-PERSONAL_KEYS = ("full_name", "id_hash", "id_masked", "birth_date", "sex", "phone", "address",
-                 "street")
+PERSONAL_KEYS = ("full_name", "id_hash", "id_encrypted", "phone", "address", "street")
 PAYMENT_KEYS = ("method", "bank_name", "account_holder", "card_number")
 
 
@@ -58,8 +58,20 @@ SECTIONS = (
 BY_KEY = {section.key: section for section in SECTIONS}
 
 
-def age_on(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def certificate_last_four(certificate: dict, personal: dict,
+                          number: identity.IdNumber | None) -> str | None:
+    """The last four characters of the certificate number on file (ID digits 17-18, then the
+    category and grade digits), read from the person's ID number – the number is not kept.
+    None when none is on file or its ID part is not the person's (it is asked for again)."""
+    if not certificate.get("id_hash") or number is None \
+            or certificate["id_hash"] != personal.get("id_hash"):
+        return None
+    digit = {v: k for k, v in CERTIFICATE_CATEGORIES.items()}.get(certificate.get("category"))
+    if digit is None or not certificate.get("grade"):
+        return None
+    return (number.value + digit + str(certificate["grade"]))[-4:]
 
 
 class Journey:
@@ -89,13 +101,19 @@ class Journey:
         return self.part("personal").get("full_name")
 
     @property
-    def birth_date(self) -> date | None:
-        born = self.part("personal").get("birth_date")
-        return date.fromisoformat(born) if born else None
+    def id_number(self) -> identity.IdNumber | None:
+        """The person's ID number, read from its encrypted form (birth date, age, sex, last
+        four); decrypted once per journey."""
+        stored = self.part("personal").get("id_encrypted")
+        read = self.__dict__.get("_id_read")
+        if read is None or read[0] != stored:
+            read = self._id_read = (stored, identity.read(stored))
+        return read[1]
 
     @property
     def age(self) -> int | None:
-        return age_on(self.birth_date, self.today) if self.birth_date else None
+        number = self.id_number
+        return number.age(self.today) if number else None
 
     @property
     def category(self) -> str | None:
@@ -117,14 +135,24 @@ class Journey:
         until = certificate.get("valid_until")
         return until is None or date.fromisoformat(until) >= self.today
 
+    def certificate_last_four(self) -> str | None:
+        return certificate_last_four(self.part("certificate"), self.part("personal"),
+                                     self.id_number)
+
+    def certificate_masked(self) -> str:
+        """The certificate number on file as pages show it (尾号…), or ""."""
+        last = self.certificate_last_four()
+        return identity.masked(last) if last else ""
+
     def facts(self) -> dict:
         """The eligibility facts shown by the answers (age and sex from the ID number, category
         and grade from the certificate), for the pre-check."""
         facts: dict = {}
-        if self.birth_date:
+        number = self.id_number
+        if number is not None:
             if 0 <= self.age <= 130:
                 facts["age"] = self.age
-            facts["sex"] = self.part("personal")["sex"]
+            facts["sex"] = number.sex
         certificate = self.part("certificate")
         if "has_certificate" in certificate:
             facts["has_certificate"] = self.certificate_valid()
@@ -152,7 +180,7 @@ class Journey:
         if key == "certificate":
             certificate = self.part("certificate")
             if certificate.get("has_certificate"):
-                return all(certificate.get(k) for k in ("number_masked", "category", "grade"))
+                return all(certificate.get(k) for k in ("id_hash", "category", "grade"))
             return "has_certificate" in certificate
         if key == "household":
             return bool(self.part("household").get("household"))
@@ -233,10 +261,10 @@ class Journey:
         language = i18n.current_language().code
         return [
             (_("姓名"), p.get("full_name", "")),
-            (_("身份证号码"), p.get("id_masked", "")),
-            (_("出生日期"), format_date(self.birth_date, "long") if self.birth_date else ""),
-            (_("性别"), programmes.fact_value_label("sex", p.get("sex"))
-             if p.get("sex") else ""),
+            (_("身份证号码"), identity.masked(self.id_number) if self.id_number else ""),
+            (_("年龄"), identity.age_text(self.id_number, self.today) if self.id_number else ""),
+            (_("性别"), programmes.fact_value_label("sex", self.id_number.sex)
+             if self.id_number else ""),
             (_("手机号码"), p.get("phone", "")),
             (_("居住地址"), p.get("address", "")),
             (_("户籍所在的街道（镇）"), street.name(language) if street else ""),
@@ -249,7 +277,7 @@ class Journey:
         until = c.get("valid_until")
         return [
             (_("有残疾人证吗"), _("有")),
-            (_("残疾人证号"), c.get("number_masked", "")),
+            (_("残疾人证号"), self.certificate_masked()),
             (_("残疾类别"), programmes.fact_value_label("disability_category", c.get("category"))),
             (_("残疾等级"), programmes.fact_value_label("disability_grade", c.get("grade"))),
             (_("有效期至"), format_date(date.fromisoformat(until), "long") if until

@@ -196,7 +196,7 @@ def personal(draft_id: int):
         initial["full_name"] = initial["full_name"] or current_user.display_name
         initial["phone"] = initial["phone"] or current_user.phone
     form = forms.PersonalDetailsForm(data=initial, language=_language(),
-                                     id_saved=bool(saved.get("id_hash")))
+                                     id_saved=bool(saved.get("id_encrypted")))
     duplicate = None
     if form.validate_on_submit():
         try:
@@ -230,7 +230,7 @@ def certificate(draft_id: int):
                    "valid_until": saved.get("valid_until")}
     form = forms.CertificateForm(data=initial,
                                  id_number_hash=journey.part("personal").get("id_hash"),
-                                 saved_number=saved.get("number_masked"))
+                                 saved_number=journey.certificate_last_four())
     if form.validate_on_submit():
         has = form.has_certificate.data == "yes"
         applications.save_certificate(

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from ..apply import programmes
 from ..apply.relationships import LABELS as RELATIONSHIP_LABELS
 from ..apply.relationships import ON_BEHALF
+from ..services import identity
 from ..streets import all_streets
 from .account_validators import MobileNumber
 from .validators import (BankCardValid, DateValid, IdNumberValid, Invalid, NameValid,
@@ -40,7 +41,7 @@ class WhoForm(FlaskForm):
         super().__init__(*args, **kwargs)
         choices = [("self", _("为我自己申请"))]
         choices += [(f"person-{p.id}", _("为%(name)s申请（身份证号码%(id)s）",
-                                         name=p.full_name, id=p.id_masked))
+                                         name=p.full_name, id=identity.masked_id(p)))
                     for p in people]
         choices.append(("other", _("为其他人申请")))
         self.who.choices = choices
@@ -97,7 +98,8 @@ class CertificateForm(FlaskForm):
     def __init__(self, *args, id_number_hash=None, saved_number=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.id_number_hash = id_number_hash
-        self.saved_number = saved_number  # masked; its last two digits are category and grade
+        # the last four of the number on file: its last two digits are category and grade
+        self.saved_number = saved_number
         category, grade = programmes.fact("disability_category"), programmes.fact("disability_grade")
         self.category.choices = [(v, programmes.text(label))
                                  for v, label in category.value_labels.items()]

@@ -7,12 +7,13 @@ submit (refresh, back button, double click) finds nothing and creates nothing.
 
 What the draft holds (Draft.answers):
   relationship  self | guardian | family | agent | village_staff
-  personal      full_name, id_hash, id_masked, id_encrypted, birth_date (ISO), sex, phone,
-                address, street – the ID number is never stored readable: its keyed hash
-                (look-ups), masked form (display) and, encrypted (portal.services.crypto), the
-                full number for the staff who verify identity
-  certificate   has_certificate, and with one: number_masked, id_hash, category, grade,
-                valid_until (ISO or None)
+  personal      full_name, id_hash, id_encrypted, phone, address, street – nothing derived
+                from the ID number is stored readable: its keyed hash (look-ups) and the number
+                encrypted (portal.services.crypto); birth date, age, sex and last four are read
+                from that when shown (portal.services.identity.read)
+  certificate   has_certificate, and with one: id_hash, category, grade, valid_until (ISO or
+                None) – the number is the ID number and the category and grade digits, so it is
+                not kept: id_hash says one was entered and matches the person's
   household     household
   payment       method, bank_name, account_holder, card_number
   questions     {eligibility fact: value}
@@ -92,7 +93,7 @@ class KnownPerson:
     own latest application's answers) – never what others recorded about the person."""
     id: int
     full_name: str
-    id_masked: str
+    id_number_encrypted: str | None   # shown masked (identity.masked_id), like a Person's
 
 
 def known_people(account: Account) -> list[KnownPerson]:
@@ -109,7 +110,7 @@ def known_people(account: Account) -> list[KnownPerson]:
         personal = (application.answers or {}).get("personal") or {}
         people[application.person_id] = KnownPerson(
             application.person_id, personal.get("full_name") or "",
-            personal.get("id_masked") or "")
+            personal.get("id_encrypted"))
     return list(people.values())
 
 
@@ -208,9 +209,8 @@ def _known_about_self(account: Account) -> dict:
     if "personal" not in known and person is not None:
         known["personal"] = {
             "full_name": person.full_name, "id_hash": person.id_number_hash,
-            "id_masked": person.id_number_masked, "id_encrypted": person.id_number_encrypted,
-            "birth_date": person.birth_date.isoformat(),
-            "sex": person.sex, "phone": account.phone,
+            "id_encrypted": person.id_number_encrypted,
+            "phone": account.phone,
             "address": person.address, "street": person.street,
         }
         known["personal"] = {k: v for k, v in known["personal"].items() if v}
@@ -247,9 +247,7 @@ def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone:
         _check_not_duplicate(person.id if person else None, draft.programme,
                              db.session.get(Account, draft.account_id))
         draft.person_id = person.id if person else None
-        personal.update(id_hash=digest, id_masked=identity.mask(parsed.value),
-                        id_encrypted=crypto.encrypt(parsed.value),
-                        birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)
+        personal.update(id_hash=digest, id_encrypted=crypto.encrypt(parsed.value))
     personal.update(full_name=full_name, phone=phone, address=address.strip(), street=street)
     _save(draft, personal=personal)
 
@@ -258,20 +256,19 @@ def save_certificate(draft: Draft, *, has_certificate: bool, certificate=None,
                      category: str | None = None, grade: int | None = None,
                      valid_until: date | None = None) -> None:
     """`certificate`: a checked portal.forms.validators.Certificate, or None to keep the number
-    on file. Only the masked number and the hash of its ID part are kept, never the number."""
+    on file. Only the hash of its ID part is kept (with the category and grade its last two
+    digits show), never the number nor any part of it readable."""
     if not has_certificate:
         _save(draft, certificate={"has_certificate": False})
         return
     saved = (draft.answers or {}).get("certificate") or {}
     value = {
-        "has_certificate": True,
-        "number_masked": saved.get("number_masked"), "id_hash": saved.get("id_hash"),
+        "has_certificate": True, "id_hash": saved.get("id_hash"),
         "category": category, "grade": grade,
         "valid_until": valid_until.isoformat() if valid_until else None,
     }
     if certificate is not None:
-        value.update(number_masked=identity.mask(certificate.number),
-                     id_hash=identity.lookup_hash(certificate.id_number),
+        value.update(id_hash=identity.lookup_hash(certificate.id_number),
                      category=certificate.category, grade=certificate.grade)
     _save(draft, certificate=value)
 
@@ -388,17 +385,16 @@ def _person_for(personal: dict, certificate: dict) -> Person:
     record is only completed, never overwritten: the application keeps what was entered.
     Nothing the submitter learns depends on whether the person existed."""
     person = db.session.scalar(select(Person).where(Person.id_number_hash == personal["id_hash"]))
+    number = identity.read(personal.get("id_encrypted"))
     values = {
         "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],
-        "id_number_masked": personal["id_masked"],
         "id_number_encrypted": personal.get("id_encrypted"),
-        "birth_date": date.fromisoformat(personal["birth_date"]), "sex": personal["sex"],
+        "id_number_last4_hash": identity.last_four_hash(number.last_four) if number else None,
         "street": personal.get("street"), "address": personal.get("address"),
         # Not the phone: the phone on record comes only from an application staff accepted
         # (person_links.record_phone), never from what someone typed.
         "disability_category": certificate.get("category"),
         "disability_grade": certificate.get("grade"),
-        "certificate_number_masked": certificate.get("number_masked"),
     }
     if person is None:
         person = Person(**values)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..media import samples as media_samples
 from ..models import Account, Application, Person, PersonLink, StatusEvent
-from . import crypto, identity
+from . import identity
 from .passwords import hash_password
 from .references import new_reference
 
@@ -101,14 +101,10 @@ def seed() -> list[DemoAccount]:
         digest = identity.lookup_hash(id_number)
         if db.session.scalar(select(Person).where(Person.id_number_hash == digest)):
             continue
-        parsed = identity.parse_id_number(id_number)
         person = Person(
-            full_name=name, id_number_hash=digest, id_number_masked=identity.mask(id_number),
-            id_number_encrypted=crypto.encrypt(id_number),
-            birth_date=parsed.birth_date, sex=parsed.sex, street=street,
+            full_name=name, **identity.stored_fields(id_number), street=street,
             address="鄠邑区甘亭街道示例社区1号" if street == "ganting" else "鄠邑区余下街道示例村2号", phone="13900000001",
             disability_category=category, disability_grade=grade,
-            certificate_number_masked=identity.mask(id_number) + "**",
         )
         db.session.add(person)
         db.session.flush()

@@ -122,4 +122,4 @@ def view(application_id: int) -> LookupView | None:
         return None
     person = application.person
     name = ((application.answers or {}).get("personal") or {}).get("full_name") or person.full_name
-    return LookupView(application, identity.mask_name(name), person.id_number_masked)
+    return LookupView(application, identity.mask_name(name), identity.masked_id(person))

@@ -1,4 +1,13 @@
-"""Resident ID numbers (GB 11643-1999): checking, reading, hashing for look-up, masking."""
+"""Resident ID numbers (GB 11643-1999): checking, reading, hashing for look-up, masking.
+
+An ID number shows the area, the birth date and the sex, so nothing derived from it is stored
+readable: a person (and an application's answers) keeps only the keyed look-up hash, a keyed
+hash of the last four characters (the staff search them) and the number encrypted
+(portal.services.crypto). Birth date, age, sex and last four are read from the encrypted number
+when a page shows them – read() is the one place that does it – and pages show at most the
+last four (masked()) and an age, never the area code or the birth date. The full number and
+birth date are shown only by the audited staff reveal (portal.staff.casefile).
+"""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
+
+from . import crypto
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -25,6 +37,18 @@ class IdNumber:
     @property
     def area_code(self) -> str:
         return self.value[:6]
+
+    @property
+    def last_four(self) -> str:
+        return self.value[-4:]
+
+    def age(self, on: date | None = None) -> int:
+        return age_on(self.birth_date, on or date.today())
+
+
+def age_on(born: date, on: date) -> int:
+    """Completed years (周岁) on a day – the one age calculation of the portal."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
 def parse_id_number(raw: str) -> IdNumber:
@@ -55,9 +79,66 @@ def lookup_hash(id_number: str) -> str:
     return hmac.new(_key(), id_number.upper().encode(), hashlib.sha256).hexdigest()
 
 
+def last_four_hash(last_four: str) -> str:
+    """A keyed hash of the last four characters: the staff search by them, unreadable at rest."""
+    return hmac.new(_key(), ("last4:" + last_four.upper()).encode(), hashlib.sha256).hexdigest()
+
+
+def stored_fields(id_number: str) -> dict:
+    """What a Person keeps of an ID number: the look-up hash, the hash of the last four and
+    the encrypted number – nothing readable."""
+    value = id_number.upper()
+    return {"id_number_hash": lookup_hash(value),
+            "id_number_last4_hash": last_four_hash(value[-4:]),
+            "id_number_encrypted": crypto.encrypt(value)}
+
+
+def read(encrypted: str | None) -> IdNumber | None:
+    """The number kept encrypted, decrypted and parsed – the one way to its birth date, age,
+    sex and last four. None when none is kept (people recorded before it was; see README)."""
+    if not encrypted:
+        return None
+    try:
+        return parse_id_number(crypto.decrypt(encrypted))
+    except ValueError:
+        return None
+
+
+def of(person) -> IdNumber | None:
+    """A Person's ID number (read())."""
+    return read(person.id_number_encrypted) if person is not None else None
+
+
+def masked_id(person) -> str:
+    """A Person's ID number as pages show it (masked())."""
+    return masked(of(person))
+
+
 def mask(id_number: str) -> str:
-    """6101**********002X – area and last four only."""
-    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+    """**************002X – the last four only, language-neutral (for the audit log)."""
+    return "*" * (len(id_number) - 4) + id_number[-4:]
+
+
+def masked(number: IdNumber | str | None) -> str:
+    """How a page shows an ID (or certificate) number: 尾号002X – the last four only, read
+    clearly by screen readers (asterisks are read out one by one)."""
+    if number is None or number == "":
+        return _("未记录")
+    last = number.last_four if isinstance(number, IdNumber) else number[-4:]
+    return _("尾号%(last)s", last=last)
+
+
+def age_text(number: IdNumber | None, on: date | None = None) -> str:
+    """The age shown instead of a birth date: 75周岁."""
+    if number is None:
+        return _("未记录")
+    return _("%(age)s周岁", age=number.age(on))
+
+
+def sex_text(number: IdNumber | None) -> str:
+    if number is None:
+        return _("未记录")
+    return _("男") if number.sex == "male" else _("女")
 
 
 def mask_name(name: str) -> str:

@@ -122,7 +122,7 @@ def _search_clause(search: Search) -> ColumnElement[bool]:
     if search.kind == "id_number":
         return Person.id_number_hash == identity.lookup_hash(search.value)
     if search.kind == "id_last4":
-        return Person.id_number_masked.endswith(search.value, autoescape=True)
+        return Person.id_number_last4_hash == identity.last_four_hash(search.value)
     return Person.full_name.startswith(search.value, autoescape=True)
 
 

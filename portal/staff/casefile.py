@@ -23,7 +23,7 @@ from werkzeug.utils import safe_join
 from .. import status_machine
 from ..extensions import db
 from ..models import Account, Application, Document, StatusEvent
-from ..services import audit, queues, references, working_days
+from ..services import audit, identity, queues, references, working_days
 from ..streets import by_code as street_by_code
 from . import programmes
 
@@ -31,30 +31,31 @@ from . import programmes
 
 def reveal_card_number(actor: Account, application: Application) -> str | None:
     """The full card number, decrypted, for a role deciding payment. None if there is none."""
+    from ..services import crypto
+
     stored = ((application.answers or {}).get("payment") or {}).get("card_number")
-    return _reveal(actor, application, "payment.reveal", stored)
+    return _reveal(actor, application, "payment.reveal", stored, crypto.decrypt)
 
 
-def reveal_id_number(actor: Account, application: Application) -> str | None:
-    """The person's full ID number, decrypted, for a role that verifies identity. None if no
-    encrypted number is on file (people recorded before it was kept)."""
+def reveal_id_number(actor: Account, application: Application) -> identity.IdNumber | None:
+    """The person's full ID number with its birth date (identity.read), for a role that
+    verifies identity – the only way either is shown. None if no encrypted number is on file
+    (people recorded before it was kept)."""
     person = application.person
     stored = person.id_number_encrypted if person is not None else None
-    return _reveal(actor, application, "identity.reveal", stored,
+    return _reveal(actor, application, "identity.reveal", stored, identity.read,
                    {"person_id": person.id} if person is not None else None)
 
 
 def _reveal(actor: Account, application: Application, action: str, stored: str | None,
-            detail: dict | None = None) -> str | None:
-    """Decrypt `stored`, the viewing recorded (committed) first – the reference and `detail`,
-    never the number."""
-    from ..services import crypto
-
+            read, detail: dict | None = None):
+    """`read(stored)` (decrypted), the viewing recorded (committed) first – the reference and
+    `detail`, never the number."""
     if not stored:
         return None
     audit.record(actor, action, "application", application.reference, detail)
     db.session.commit()
-    return crypto.decrypt(stored)
+    return read(stored)
 
 
 def find_visible(actor: Account, reference: str) -> Application:
@@ -120,10 +121,10 @@ def facts_for(application: Application, today: date | None = None) -> dict:
     candidates: dict = {}
     person = application.person
     if person is not None:
-        born = person.birth_date
-        candidates["age"] = today.year - born.year - ((today.month, today.day)
-                                                      < (born.month, born.day))
-        candidates["sex"] = person.sex
+        number = identity.of(person)
+        if number is not None:
+            candidates["age"] = number.age(today)
+            candidates["sex"] = number.sex
         candidates["disability_category"] = person.disability_category
         candidates["disability_grade"] = person.disability_grade
     candidates.update(Journey(application, today=today).facts())
@@ -159,10 +160,9 @@ SECTIONS = {
     "consent": _l("声明和同意"),
 }
 FIELD_LABELS = {
-    "full_name": _l("姓名"), "id_masked": _l("身份证号码（已隐去部分）"),
-    "birth_date": _l("出生日期"), "sex": _l("性别"), "phone": _l("联系电话"),
-    "address": _l("住址"), "street": _l("街道、镇"),
-    "has_certificate": _l("有残疾人证"), "number_masked": _l("残疾人证号（已隐去部分）"),
+    "full_name": _l("姓名"), "id_encrypted": _l("身份证号码（已隐去部分）"),
+    "phone": _l("联系电话"), "address": _l("住址"), "street": _l("街道、镇"),
+    "has_certificate": _l("有残疾人证"),
     "category": _l("残疾类别"), "grade": _l("残疾等级"), "valid_until": _l("有效期至"),
     "household": _l("家庭情况"), "method": _l("发放方式"), "bank_name": _l("开户银行"),
     "account_holder": _l("户名"), "card_number": _l("卡号"),
@@ -172,8 +172,10 @@ FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
                "household": "household"}
 PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社会保障卡（社保卡）")}
 # Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number),
-# the encrypted ID number (the masked one is shown; the full one only by reveal_id_number).
+# the encrypted ID number – except in its own section, as its last four (MASKED; the full one
+# only by reveal_id_number).
 HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4"}
+MASKED = {"id_encrypted"}
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ def answer_sections(application: Application) -> list[AnswerSection]:
             rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.items()]
         elif isinstance(value, dict):
             rows = [(str(FIELD_LABELS.get(k, k)), _field_text(k, v)) for k, v in value.items()
-                    if k not in HIDDEN]
+                    if k not in HIDDEN or k in MASKED]
         else:
             rows = [(str(title), _answer_text(value, None))]
         sections.append(AnswerSection(str(title), rows))
@@ -224,18 +226,18 @@ def _field_text(key: str, value) -> str:
 
     if value is None or value == "":
         return _("（未填写）")
+    if key == "id_encrypted":  # only the last four, like everywhere (identity.masked)
+        return identity.masked(identity.read(value))
     if key == "card_number":  # stored encrypted; only the last four digits are shown
         from ..services import crypto
 
         digits = str(crypto.decrypt(value)).replace(" ", "")
         return _("尾号%(last)s", last=digits[-4:])
-    if key == "sex":
-        return _("男") if value == "male" else _("女")
     if key == "street":
         return street_name(value)
     if key == "method":
         return str(PAYMENT_METHODS.get(value, value))
-    if key in ("birth_date", "valid_until"):
+    if key == "valid_until":
         try:
             return format_date(date.fromisoformat(value), "long")
         except (TypeError, ValueError):
@@ -342,7 +344,7 @@ def export_csv(actor: Account, filters: queues.QueueFilter) -> Iterator[str]:
                 application.reference,
                 programmes.name(application.programme),
                 person.full_name,
-                person.id_number_masked,
+                identity.masked_id(person),
                 street.name(locale) if street else application.street,
                 str(status_machine.STATUSES[application.status].label),
                 format_datetime(application.submitted_at, "yyyy-MM-dd HH:mm"),
@@ -383,8 +385,7 @@ def _filter_detail(filters: queues.QueueFilter, search) -> dict:
     if search is not None:
         shown = search.value
         if search.kind == "id_number":
-            from ..services.identity import mask
-            shown = mask(search.value)
+            shown = identity.mask(search.value)
         detail["search"] = {"kind": search.kind, "value": shown}
     return {k: v for k, v in detail.items() if v}
 

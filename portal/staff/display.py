@@ -92,6 +92,7 @@ def audit_detail(event) -> str:
 
 
 def helpers() -> dict:
+    from ..services import identity
     from ..services.working_days import time_left
     from .casefile import INLINE_TYPES
 
@@ -99,7 +100,10 @@ def helpers() -> dict:
             "status_label": status_label, "role_label": role_label,
             "relationship_label": relationship_label, "in_locale": in_locale,
             "fact_value": fact_value, "time_left": time_left, "inline_types": INLINE_TYPES,
-            "audit_action_label": audit_action_label, "audit_detail": audit_detail}
+            "audit_action_label": audit_action_label, "audit_detail": audit_detail,
+            # the person's ID number shown as its last four, age and sex (never the birth date)
+            "person_id_number": identity.of, "age_text": identity.age_text,
+            "sex_text": identity.sex_text}
 
 
 # The console's own navigation: (endpoint, label, roles – None for any member of staff).

@@ -13,7 +13,7 @@ from ..forms.account import CodeForm
 from ..forms.account_validators import MobileNumber
 from ..forms.apply import UploadForm
 from ..forms.validators import IdNumberValid
-from ..services import family_lookup, information_requests
+from ..services import family_lookup, identity, information_requests
 
 __all__ = ["AnswerForm", "CodeForm", "ConfirmForm", "GrantForm", "LookupForm", "ProveForm",
            "UploadForm", "VersionForm"]
@@ -77,6 +77,7 @@ class GrantForm(FlaskForm):
 
     def __init__(self, people=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.person.choices = [SelectChoice(str(p.id), _("%(name)s（身份证号码%(id)s）",
-                                                         name=p.full_name, id=p.id_number_masked))
-                               for p in people]
+        self.person.choices = [
+            SelectChoice(str(p.id), _("%(name)s（身份证号码%(id)s）", name=p.full_name,
+                                      id=identity.masked_id(p)))
+            for p in people]

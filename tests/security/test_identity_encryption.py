@@ -52,7 +52,7 @@ def test_the_draft_keeps_the_id_number_encrypted_never_plain(app, client, db):
     assert crypto.is_encrypted(personal["id_encrypted"])
     assert crypto.decrypt(personal["id_encrypted"]) == MOTHER_ID
     assert personal["id_hash"] == identity.lookup_hash(MOTHER_ID)
-    assert personal["id_masked"] == identity.mask(MOTHER_ID)
+    assert "id_masked" not in personal  # nothing derived kept readable (test_masking.py)
 
 
 def test_the_person_and_the_application_keep_it_encrypted_never_plain(app, client, db):
@@ -70,8 +70,6 @@ def test_the_person_and_the_application_keep_it_encrypted_never_plain(app, clien
 
 def test_a_person_recorded_before_gets_the_encrypted_number_when_they_apply(app, client, db):
     person = Person(full_name="王秀英", id_number_hash=identity.lookup_hash(MOTHER_ID),
-                    id_number_masked=identity.mask(MOTHER_ID),
-                    birth_date=identity.parse_id_number(MOTHER_ID).birth_date, sex="female",
                     street="ganting")
     db.session.add(person)
     db.session.commit()
@@ -165,7 +163,8 @@ def test_identity_roles_see_the_full_number_on_request_and_it_is_audited(
     view = client.get(f"/staff/applications/{world.reference}")
     assert view.status_code == 200
     page = view.get_data(as_text=True)
-    assert identity.mask(MOTHER_ID) in page and MOTHER_ID not in page
+    assert f"尾号{MOTHER_ID[-4:]}" in page and MOTHER_ID[:6] not in page
+    assert "1950年" not in page  # the age, never the birth date
     assert "查看完整身份证号" in page
     token = _csrf_of_reveal_form(page, _url(world))
 
@@ -175,7 +174,9 @@ def test_identity_roles_see_the_full_number_on_request_and_it_is_audited(
 
     response = client.post(_url(world), data={"csrf_token": token})
     assert response.status_code == 200
+    # the full number with its birth date – only here
     assert MOTHER_ID in response.get_data(as_text=True)
+    assert "1950年4月8日" in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
     [event] = _audit("identity.reveal")
     assert event.actor_account_id == world.staff[role].id

@@ -14,13 +14,13 @@ Downgrade restores the columns (links with role "self" become `account.person_id
 grants to numbers without an account are dropped).
 
 Revision ID: 0012_person_links
-Revises: 0007_security_id_encryption
+Revises: 0008_identity_masking
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_person_links"
-down_revision = "0007_security_id_encryption"
+down_revision = "0008_identity_masking"
 branch_labels = None
 depends_on = None
 
