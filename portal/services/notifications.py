@@ -95,6 +95,8 @@ ACCESS_TEXTS = {
     # To the phone on record of a person: never their name, the programme or the account.
     "person_linked": _l("有一个账户已经通过验证，可以在网上办事平台查看以您名义办理的所有申请。"
                         "如果不是您本人或您的监护人办理的，请拨打12385。"),
+    "unlinked": _l("工作人员已解除您的账户与一位申请对象的关联，您的账户不能再查看这个人的所有申请了。"
+                   "如有疑问，请拨打12385。"),
     "filed_in_name": _l("有人在网上办事平台以您的名义提交了一份申请（受理编号%(ref)s）。"
                         "如果您不知道这件事，请拨打12385。"),
 }
@@ -212,6 +214,11 @@ def queue_person_linked(person: Person, locale: str | None = None) -> None:
     """Tell the person, on their phone on record, that an account was linked to them."""
     if person.phone:
         _queue(person.phone, "person_linked", locale or DEFAULT_LOCALE)
+
+
+def queue_person_unlinked(account: Account) -> None:
+    """Tell an account holder that staff ended their link to a person."""
+    _queue(account.phone, "unlinked", _locale_of(account))
 
 
 def queue_filed_in_name(application: Application) -> OutboxMessage | None:

@@ -152,20 +152,27 @@ def prove(account: Account, person_id: int, typed: str, *,
 
 # ── confirming at the counter ─────────────────────────────────────────────────────────────
 
-def counter_role(staff: Account, application: Application) -> str | None:
-    """The link staff may confirm for the applicant of `application`: "self" or "guardian" by
-    the relationship given, or None (not a counter role, not their case, already linked)."""
+def may_manage(staff: Account | None, application: Application) -> bool:
+    """Counter staff who may see `application` may confirm and end links to its person."""
     from . import queues
 
+    return staff is not None and staff.role in COUNTER_STAFF and \
+        queues.can_see(staff, application)
+
+
+def counter_role(staff: Account, application: Application,
+                 links: list[tuple[PersonLink, Account]] | None = None) -> str | None:
+    """The link staff may confirm for the applicant of `application`: "self" or "guardian" by
+    the relationship given, or None (not a counter role, not their case, already linked).
+    `links`: the person's links, if already read (linked_accounts)."""
     role = COUNTER_ROLES.get(application.relationship_to_person)
-    if role is None or staff is None or staff.role not in COUNTER_STAFF \
-            or not queues.can_see(staff, application):
+    if role is None or not may_manage(staff, application):
         return None
     applicant = application.applicant      # already loaded for the case page
-    if applicant is None or applicant.is_staff or db.session.scalar(
-            select(PersonLink.id).where(PersonLink.account_id == applicant.id,
-                                        PersonLink.person_id == application.person_id,
-                                        PersonLink.ended_at.is_(None)).limit(1)) is not None:
+    if applicant is None or applicant.is_staff:
+        return None
+    links = linked_accounts(application.person_id) if links is None else links
+    if any(account.id == applicant.id for _link, account in links):
         return None
     return role
 
@@ -200,14 +207,26 @@ def _make(account: Account, person: Person, role: str, proven_by: str, *, actor:
 
 
 def end(actor: Account, link: PersonLink) -> None:
-    """End a link (the account itself, or staff correcting a wrong one). Audited; commits."""
+    """End a link (staff correcting a wrong one). Audited; the account holder is told;
+    commits. Grants the account made for the person stop counting with it."""
     if link.ended_at is not None:
         return
     link.ended_at = datetime.now(timezone.utc)
     link.ended_by_account_id = actor.id
     audit.record(actor, "person.unlink", "person_link", link.id,
                  {"person": link.person_id, "account": link.account_id, "role": link.role})
+    account = db.session.get(Account, link.account_id)
+    if account is not None:
+        notifications.queue_person_unlinked(account)
     db.session.commit()
+
+
+def link_for(application: Application, link_id: int) -> PersonLink | None:
+    """An active link to the person of `application`, by its id; else None."""
+    link = db.session.get(PersonLink, link_id)
+    if link is None or link.ended_at is not None or link.person_id != application.person_id:
+        return None
+    return link
 
 
 def record_phone(application: Application) -> None:

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import status_machine
-from ..services import person_links, status_changes
+from ..services import person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
 from . import bench_queue, casefile, display, forms, staff_accounts
 from .access import QUEUE_ROLES, staff_required
@@ -61,6 +61,7 @@ def application(reference: str):
 
 
 def _show(application, stale: bool = False, code: int = 200, link_form=None):
+    links = person_links.linked_accounts(application.person_id)
     return render_template(
         "staff/application.html", application=application,
         actions=status_changes.available_actions(application, current_user),
@@ -71,7 +72,9 @@ def _show(application, stale: bool = False, code: int = 200, link_form=None):
         stage_role=status_machine.stage_role(application.status, application.programme),
         stale=stale, reveal_form=forms.ConfirmForm(),
         same_programme=casefile.same_programme_applications(current_user, application),
-        link_role=person_links.counter_role(current_user, application),
+        links=links if person_links.may_manage(current_user, application) else [],
+        mask_phone=phone_numbers.mask,
+        link_role=person_links.counter_role(current_user, application, links),
         link_form=link_form or forms.CounterLinkForm(formdata=None),
         form=link_form,   # its errors make the page's title start with "错误："
         may_reveal=current_user.role in PAYMENT_ROLES
@@ -121,6 +124,21 @@ def confirm_link(reference: str):
         return _show(application, code=400, link_form=form)
     person_links.confirm_at_counter(current_user, application)
     flash(_("已确认关联。申请人的账户现在可以看到申请对象的所有申请；我们已发短信告诉申请对象。"))
+    return redirect(url_for(".application", reference=application.reference), 303)
+
+
+@bp.post("/applications/<reference>/links/<int:link_id>/end")
+@staff_required(*person_links.COUNTER_STAFF)
+def end_link(reference: str, link_id: int):
+    """Counter staff end a wrong link to the person (audited; the account holder is told)."""
+    application = casefile.find_visible(current_user, reference)
+    link = person_links.link_for(application, link_id)
+    if link is None or not person_links.may_manage(current_user, application):
+        abort(404)
+    if not forms.ConfirmForm().validate_on_submit():
+        abort(400)
+    person_links.end(current_user, link)
+    flash(_("已解除这个账户与申请对象的关联。我们已发短信告诉账户持有人。"))
     return redirect(url_for(".application", reference=application.reference), 303)
 
 

@@ -22,8 +22,9 @@ PAGES = {
     "my applications": ("/status/", "resident", 3),
     "one application's status": ("status", "resident", 7),
     "staff queue": (pages.QUEUE + "?view=all", "street_officer", 4),
-    # + the person's other active applications for the programme, + the counter-link check
-    "staff application view": ("staff", "street_officer", 10),
+    # + the person's other active applications for the programme, + the accounts linked to
+    # the person (counter staff confirm and end links there)
+    "staff application view": ("staff", "street_officer", 11),
 }
 
 

@@ -295,3 +295,48 @@ def test_the_migration_trusts_no_typed_link_and_keeps_grants_by_number(app, db):
     assert "person_id" not in {c["name"] for c in inspect(db.engine).get_columns("account")}
     assert db.session.scalars(select(PersonLink)).all() == []     # nothing typed is trusted
     assert db.session.scalar(select(AccessGrant.grantee_phone)) == grantee_phone
+
+
+def test_counter_staff_see_the_links_and_end_a_wrong_one(app, client, db, world):
+    """A link made in error (say, the code reached the wrong hands) is ended by the officer:
+    audited, the account holder told, and the access – and the grants it made – gone."""
+    link = db.session.scalar(select(PersonLink))
+    with app.test_client() as counter:
+        staff_sign_in(counter, world["officer"])
+        page = f"/staff/applications/{world['application'].reference}"
+        html = counter.get(page).get_data(as_text=True)
+        assert "已确认与申请对象关联的账户" in html and "监护人，窗口当面核验" in html
+        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        response = counter.post(f"{page}/links/{link.id}/end", data={"csrf_token": csrf})
+        assert response.status_code == 303
+        assert counter.post(f"{page}/links/{link.id}/end",
+                            data={"csrf_token": csrf}).status_code == 404   # ended already
+    db.session.expire_all()
+    assert db.session.get(PersonLink, link.id).ended_at is not None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.unlink"))
+    assert "解除" in messages_to(DAUGHTER)[-1].body
+    with app.test_client() as son:
+        sign_in(son, SON, "李强")
+        reference = world["application"].reference
+        assert son.get(f"/status/applications/{reference}/").status_code == 404
+    sign_in(client, DAUGHTER, "李梅")
+    # She still sees the application she submitted herself, but may no longer grant.
+    assert client.get(f"/status/applications/{world['application'].reference}/").status_code == 200
+    assert client.get("/status/access/new").status_code == 303
+
+
+def test_other_staff_cannot_end_a_link(app, db, world):
+    link = db.session.scalar(select(PersonLink))
+    admin = make_staff("admin", phone="13800000005")
+    other_street = make_staff("street_officer", street="yuxia", phone="13800000009")
+    for who in (admin, other_street):
+        with app.test_client() as staff:
+            staff_sign_in(staff, who)
+            html = staff.get("/staff/").get_data(as_text=True)
+            match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+            response = staff.post(
+                f"/staff/applications/{world['application'].reference}/links/{link.id}/end",
+                data={"csrf_token": match.group(1) if match else ""})
+            assert response.status_code in (403, 404)
+    db.session.expire_all()
+    assert db.session.get(PersonLink, link.id).ended_at is None
