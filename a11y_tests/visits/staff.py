@@ -35,8 +35,10 @@ VISITS = [
           "staff-app-district-reviewed", account=CIVIL),
     Visit("staff.application", "/staff/applications/HY-2026-DEMADC", "staff-app-public-notice",
           account=CIVIL),
+    # 杜小龙's guardian was confirmed at the counter: the linked accounts, each with its button.
     Visit("staff.application", "/staff/applications/HY-2026-DEMA7C", "staff-app-approved",
-          account=DISTRICT),
+          account=DISTRICT, expect_text={"zh": "已确认与申请对象关联的账户",
+                                         "en": "Accounts confirmed as linked to this person"}),
     Visit("staff.application", "/staff/applications/HY-2026-DEMAFC", "staff-app-rejected",
           account=DISTRICT),
     # Actions: the form, its error state, and an action someone else has already taken
