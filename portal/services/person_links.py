@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Account, Application, Person, PersonLink
@@ -196,8 +197,12 @@ def _make(account: Account, person: Person, role: str, proven_by: str, *, actor:
     link = PersonLink(account_id=account.id, person_id=person.id, role=role,
                       proven_by=proven_by,
                       confirmed_by_account_id=actor.id if actor.is_staff else None)
-    db.session.add(link)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(link)
+            db.session.flush()
+    except IntegrityError:      # made a moment ago by the same click, sent twice
+        return link_of(account, person.id)
     audit.record(actor, "person.link", "person_link", link.id,
                  {"person": person.id, "account": account.id, "role": role,
                   "proven_by": proven_by, **({"reference": reference} if reference else {})})

@@ -50,6 +50,9 @@ def upgrade():
     with op.batch_alter_table("person_link", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_person_link_account_id"), ["account_id"])
         batch_op.create_index(batch_op.f("ix_person_link_person_id"), ["person_id"])
+    op.create_index("uq_person_link_active", "person_link", ["account_id", "person_id"],
+                    unique=True, sqlite_where=sa.text("ended_at IS NULL"),
+                    postgresql_where=sa.text("ended_at IS NULL"))
 
     with op.batch_alter_table("access_grant", schema=None) as batch_op:
         batch_op.add_column(sa.Column("grantee_phone", sa.String(length=20), nullable=True))
@@ -105,6 +108,7 @@ def downgrade():
         batch_op.create_index(batch_op.f("ix_access_grant_grantee_account_id"),
                               ["grantee_account_id"])
 
+    op.drop_index("uq_person_link_active", table_name="person_link")
     with op.batch_alter_table("person_link", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_person_link_person_id"))
         batch_op.drop_index(batch_op.f("ix_person_link_account_id"))
