@@ -28,8 +28,9 @@ def create_app(config=None) -> Flask:
     )
     app.config.from_object(base)
     app.config.update(overrides)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
+    from .keys import check as check_keys
+
+    check_keys(app)   # production refuses missing, short, published or shared keys
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 

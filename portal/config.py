@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import keys
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("PORTAL_INSTANCE", ROOT / "instance"))
 
@@ -57,6 +59,11 @@ class Config:
     # Card numbers are encrypted at rest (portal/services/crypto.py): comma-separated Fernet
     # keys, newest first. Required in production; a public key is used elsewhere.
     DATA_ENCRYPTION_KEYS = _env("DATA_ENCRYPTION_KEYS")
+    # The blind index (keyed hashes that find a person by ID number): comma-separated keys,
+    # newest first; look-ups try each (portal/keys.py). ID_HASH_KEY: one key, read when
+    # ID_HASH_KEYS is not set. Production checks every key at start (portal/keys.py).
+    ID_HASH_KEYS = _env("ID_HASH_KEYS")
+    ID_HASH_KEY = _env("ID_HASH_KEY")
 
     # Accounts and sign-in (portal/account, portal/staff_auth).
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))  # signed out after this
@@ -96,7 +103,11 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
-    SECRET_KEY = _env("SECRET_KEY", "development-only-not-secret")
+    SECRET_KEY = _env("SECRET_KEY", keys.DEVELOPMENT_SECRET_KEY)
+    # The second key is what development databases were hashed with before the blind index
+    # had its own key (SECRET_KEY's default): `flask rotate-keys` re-hashes them.
+    ID_HASH_KEYS = _env("ID_HASH_KEYS", None if _env("ID_HASH_KEY") else
+                        f"{keys.DEVELOPMENT_ID_HASH_KEY},{keys.DEVELOPMENT_SECRET_KEY}")
     SESSION_COOKIE_SECURE = False
     PREFERENCE_COOKIE_SECURE = False
 
@@ -104,7 +115,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"
+    SECRET_KEY = keys.TESTING_SECRET_KEY
+    ID_HASH_KEYS = keys.TESTING_ID_HASH_KEY
     SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(_env("TEST_DATABASE_URL", "sqlite://"))
     SESSION_COOKIE_SECURE = False
     PREFERENCE_COOKIE_SECURE = False

@@ -214,11 +214,12 @@ def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone:
     if id_number:
         parsed = identity.parse_id_number(id_number)
         digest = identity.lookup_hash(parsed.value)
+        digests = identity.lookup_hashes(parsed.value)   # records of an older key too
         for other in _drafts_for(draft.account_id, draft.programme):
             if other.id != draft.id and \
-                    ((other.answers or {}).get("personal") or {}).get("id_hash") == digest:
+                    ((other.answers or {}).get("personal") or {}).get("id_hash") in digests:
                 raise DraftExists(other)
-        person = db.session.scalar(select(Person).where(Person.id_number_hash == digest))
+        person = db.session.scalar(select(Person).where(Person.id_number_hash.in_(digests)))
         _check_not_duplicate(person.id if person else None, draft.programme, draft.account_id)
         draft.person_id = person.id if person else None
         personal.update(id_hash=digest, id_masked=identity.mask(parsed.value),
@@ -245,7 +246,9 @@ def save_certificate(draft: Draft, *, has_certificate: bool, certificate=None,
     }
     if certificate is not None:
         value.update(number_masked=identity.mask(certificate.number),
-                     id_hash=identity.lookup_hash(certificate.id_number),
+                     id_hash=identity.lookup_hash_like(
+                         certificate.id_number,
+                         ((draft.answers or {}).get("personal") or {}).get("id_hash")),
                      category=certificate.category, grade=certificate.grade)
     _save(draft, certificate=value)
 
@@ -361,7 +364,9 @@ def _insert_application(**values) -> Application:
 def _person_for(personal: dict, certificate: dict) -> Person:
     """The person with this ID number; created from the answers if new. An existing person's
     record is only completed, never overwritten: the application keeps what was entered."""
-    person = db.session.scalar(select(Person).where(Person.id_number_hash == personal["id_hash"]))
+    person = db.session.scalar(select(Person).where(
+        Person.id_number_hash.in_(identity.stored_hashes(personal["id_hash"],
+                                                         personal.get("id_encrypted")))))
     values = {
         "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],
         "id_number_masked": personal["id_masked"],

@@ -120,7 +120,7 @@ def _search_clause(search: Search) -> ColumnElement[bool]:
     if search.kind == "reference":
         return Application.reference == search.value
     if search.kind == "id_number":
-        return Person.id_number_hash == identity.lookup_hash(search.value)
+        return Person.id_number_hash.in_(identity.lookup_hashes(search.value))
     if search.kind == "id_last4":
         return Person.id_number_masked.endswith(search.value, autoescape=True)
     return Person.full_name.startswith(search.value, autoescape=True)
