@@ -161,3 +161,20 @@ def test_rotate_keys_reports_a_record_it_cannot_re_hash(app, client, db, runner)
         assert f"person {person.id} (ID number not kept encrypted)" in result.output
     finally:
         app.extensions["id_hash_keys"] = saved
+
+
+def test_seed_demo_is_refused_under_production_settings(tmp_path):
+    """Finding 12: demo accounts have published passwords."""
+    from flask_migrate import upgrade
+
+    app = create_app({**_good(), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p.db"})
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "refused under production settings" in result.output
+    with app.app_context():
+        from portal.extensions import db
+        from portal.models import Account
+
+        assert db.session.scalar(select(Account).limit(1)) is None
