@@ -69,8 +69,10 @@ def _init_extensions(app: Flask) -> None:
                      render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    rate_limits.check_storage(app)   # production: shared counters, or one worker declared
     limiter.init_app(app)
     rate_limits.init_app(app)
+    rate_limits.trust_proxies(app)
     login_manager.init_app(app)
 
 

@@ -53,6 +53,20 @@ class Config:
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # When the shared store (Redis) cannot be reached, each worker keeps counting in its own
+    # memory (the limits still hold, per worker) and the limiter logs a warning; it goes back
+    # to the store once it answers again. Any other error of the limiter is logged, never a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # How many worker processes share one memory:// store's limits. Production refuses
+    # memory:// unless this says 1 (and no sign of more workers is found): with more, each
+    # worker counts alone and every limit multiplies by their number (portal/rate_limits.py).
+    PORTAL_WORKERS = int(_env("PORTAL_WORKERS", "0")) or None
+    # Reverse proxies in front of the portal that add X-Forwarded-For / -Proto (nginx: 1).
+    # 0: the headers are ignored, the client is the connection's address (a visitor could
+    # forge them). Set it to exactly the number of proxies: limits and the audit log then see
+    # the visitor's own address (werkzeug's ProxyFix).
+    TRUSTED_PROXY_COUNT = int(_env("TRUSTED_PROXY_COUNT", "0"))
 
     SMS_BACKEND = _env("SMS_BACKEND", "outbox")
 
