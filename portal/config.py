@@ -96,6 +96,9 @@ class Config:
     RATE_LIMIT_REGISTER = "10 per hour"
     RATE_LIMIT_RESET = "10 per hour"
     HOTLINE = "12385"
+    # The staff queue's search text travels sealed in the URL (portal/staff/search_token.py),
+    # usable this long: paging, exporting and the back button work through a working day.
+    SEARCH_TOKEN_HOURS = 12
     # Status tracking, family look-up, access grants and text messages (portal/status,
     # portal/services/notifications.py).
     LOOKUP_VIEW_MINUTES = 15               # a family look-up shows the application this long
