@@ -48,15 +48,17 @@ def parse_id_number(raw: str) -> IdNumber:
 def _keys() -> list[bytes]:
     """The blind index's keys (ID_HASH_KEYS, portal/keys.py), newest first – never SECRET_KEY,
     so that signing everyone out does not lose every look-up."""
+    config = current_app.config
+    raw = (config.get("ID_HASH_KEYS"), config.get("ID_HASH_KEY"))
     kept = current_app.extensions.get("id_hash_keys")
-    if kept is None:
+    if kept is None or kept[0] != raw:
         from ..keys import id_hash_keys
 
-        kept = current_app.extensions["id_hash_keys"] = [
-            key.encode() for key in id_hash_keys(current_app.config)]
-        if not kept:
+        keys = [key.encode() for key in id_hash_keys(config)]
+        if not keys:
             raise RuntimeError("ID_HASH_KEYS must be set (the key of the look-up hashes).")
-    return kept
+        kept = current_app.extensions["id_hash_keys"] = (raw, keys)
+    return kept[1]
 
 
 def _key() -> bytes:

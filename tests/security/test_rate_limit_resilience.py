@@ -74,7 +74,6 @@ def _app(tmp_path, proxies: int):
     app = create_app({
         "ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/p{proxies}.db",
         "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
-        "RATELIMIT_KEY_PREFIX": secrets.token_hex(8),
         "RATE_LIMIT_SIGN_IN": "2 per minute", "WTF_CSRF_ENABLED": False,
         "TRUSTED_PROXY_COUNT": proxies,
     })

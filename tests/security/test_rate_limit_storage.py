@@ -35,9 +35,13 @@ def redis_storage():
         return list(client.scan_iter(match=f"*{prefix}*"))
 
     client.own_keys = own_keys
+    # The limiter object is shared by every app of the test run and keeps the first key prefix
+    # it was given (Flask-Limiter reads RATELIMIT_KEY_PREFIX only when it has none).
+    kept_prefix, limiter._key_prefix = limiter._key_prefix, None
     try:
         yield client
     finally:
+        limiter._key_prefix = kept_prefix
         if own_keys():
             client.delete(*own_keys())
         client.close()
