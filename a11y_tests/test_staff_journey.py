@@ -112,7 +112,8 @@ def test_one_application_from_submitted_to_approved_by_keyboard(browser, base_ur
     sign_in_as(driver, base_url, STREET, "/staff/queue")
     tab_to(driver, by_id("q"))
     press(driver, reference, Keys.ENTER)
-    WebDriverWait(driver, 10).until(lambda d: "q=" in d.current_url)
+    WebDriverWait(driver, 10).until(lambda d: "s=" in d.current_url)   # sealed, not the text
+    assert reference not in driver.current_url
     tab_to(driver, link(reference))
     press(driver, Keys.ENTER)
     wait_for_text(driver, "可以进行的操作")

@@ -28,8 +28,9 @@ def create_app(config=None) -> Flask:
     )
     app.config.from_object(base)
     app.config.update(overrides)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set (environment variable SECRET_KEY).")
+    from .keys import check as check_keys
+
+    check_keys(app)   # production refuses missing, short, published or shared keys
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 
@@ -68,8 +69,10 @@ def _init_extensions(app: Flask) -> None:
                      render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    rate_limits.check_storage(app)   # production: shared counters, or one worker declared
     limiter.init_app(app)
     rate_limits.init_app(app)
+    rate_limits.trust_proxies(app)
     login_manager.init_app(app)
 
 

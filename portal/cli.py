@@ -11,7 +11,10 @@ def init_app(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo():
         """Create demo content and demo staff accounts; print their credentials."""
-        created = demo.seed()
+        try:
+            created = demo.seed()
+        except demo.DemoRefused as refused:
+            raise click.ClickException(str(refused)) from None
         click.echo("演示账号 / Demo accounts (demo only, never use in production):")
         for row in created:
             click.echo(f"  {row.role:<18} {row.phone}  {row.password}  {row.note}")

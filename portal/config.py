@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import keys
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("PORTAL_INSTANCE", ROOT / "instance"))
 
@@ -51,12 +53,31 @@ class Config:
 
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # When the shared store (Redis) cannot be reached, each worker keeps counting in its own
+    # memory (the limits still hold, per worker) and the limiter logs a warning; it goes back
+    # to the store once it answers again. Any other error of the limiter is logged, never a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # How many worker processes share one memory:// store's limits. Production refuses
+    # memory:// unless this says 1 (and no sign of more workers is found): with more, each
+    # worker counts alone and every limit multiplies by their number (portal/rate_limits.py).
+    PORTAL_WORKERS = int(_env("PORTAL_WORKERS", "0")) or None
+    # Reverse proxies in front of the portal that add X-Forwarded-For / -Proto (nginx: 1).
+    # 0: the headers are ignored, the client is the connection's address (a visitor could
+    # forge them). Set it to exactly the number of proxies: limits and the audit log then see
+    # the visitor's own address (werkzeug's ProxyFix).
+    TRUSTED_PROXY_COUNT = int(_env("TRUSTED_PROXY_COUNT", "0"))
 
     SMS_BACKEND = _env("SMS_BACKEND", "outbox")
 
     # Card numbers are encrypted at rest (portal/services/crypto.py): comma-separated Fernet
     # keys, newest first. Required in production; a public key is used elsewhere.
     DATA_ENCRYPTION_KEYS = _env("DATA_ENCRYPTION_KEYS")
+    # The blind index (keyed hashes that find a person by ID number): comma-separated keys,
+    # newest first; look-ups try each (portal/keys.py). ID_HASH_KEY: one key, read when
+    # ID_HASH_KEYS is not set. Production checks every key at start (portal/keys.py).
+    ID_HASH_KEYS = _env("ID_HASH_KEYS")
+    ID_HASH_KEY = _env("ID_HASH_KEY")
 
     # Accounts and sign-in (portal/account, portal/staff_auth).
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))  # signed out after this
@@ -75,6 +96,9 @@ class Config:
     RATE_LIMIT_REGISTER = "10 per hour"
     RATE_LIMIT_RESET = "10 per hour"
     HOTLINE = "12385"
+    # The staff queue's search text travels sealed in the URL (portal/staff/search_token.py),
+    # usable this long: paging, exporting and the back button work through a working day.
+    SEARCH_TOKEN_HOURS = 12
     # Status tracking, family look-up, access grants and text messages (portal/status,
     # portal/services/notifications.py).
     LOOKUP_VIEW_MINUTES = 15               # a family look-up shows the application this long
@@ -99,7 +123,11 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
-    SECRET_KEY = _env("SECRET_KEY", "development-only-not-secret")
+    SECRET_KEY = _env("SECRET_KEY", keys.DEVELOPMENT_SECRET_KEY)
+    # The second key is what development databases were hashed with before the blind index
+    # had its own key (SECRET_KEY's default): `flask rotate-keys` re-hashes them.
+    ID_HASH_KEYS = _env("ID_HASH_KEYS", None if _env("ID_HASH_KEY") else
+                        f"{keys.DEVELOPMENT_ID_HASH_KEY},{keys.DEVELOPMENT_SECRET_KEY}")
     SESSION_COOKIE_SECURE = False
     PREFERENCE_COOKIE_SECURE = False
 
@@ -107,7 +135,8 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-only-not-secret"
+    SECRET_KEY = keys.TESTING_SECRET_KEY
+    ID_HASH_KEYS = keys.TESTING_ID_HASH_KEY
     SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(_env("TEST_DATABASE_URL", "sqlite://"))
     SESSION_COOKIE_SECURE = False
     PREFERENCE_COOKIE_SECURE = False

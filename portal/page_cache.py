@@ -9,7 +9,8 @@ is also kept compressed (gzip and brotli) up to that token, which comes last, so
 it again for each visitor – which would cost more than the rest – is not needed
 (portal/precompressed.py).
 
-Not kept: pages for a signed-in visitor (their header and time-out warning are theirs), pages
+A kept page is the only page a browser may store (no `Cache-Control: no-store`,
+portal/security_headers.py). Not kept: pages for a signed-in visitor (their header and time-out warning are theirs), pages
 with a message waiting to be shown (a flash), and anything not GET. The cache is per process,
 bounded (oldest out first) and short-lived, so a new release, translation or published
 sign-language video shows within `MAX_AGE` seconds even without a restart.
@@ -25,6 +26,7 @@ from flask_wtf.csrf import generate_csrf
 
 from . import i18n
 from .precompressed import Precompressed
+from .security_headers import KEPT_PAGE
 from .preferences import display
 
 TOKEN = "csrf-token-goes-here-7f3a"   # what the kept page holds where the token goes
@@ -51,6 +53,7 @@ def render_cached(template: str, **context) -> str | Response:
     key = _key()
     if key is None:
         return render_template(template, **context)
+    request.environ[KEPT_PAGE] = True   # the same for everyone: may be stored (see there)
     pages, now = _pages(), time.monotonic()
     kept = pages.get(key)
     if kept is None or now - kept[0] > MAX_AGE:

@@ -1,5 +1,13 @@
-"""Security headers on every response."""
-from flask import Flask, Response
+"""Security headers on every response, and who may keep a copy of it.
+
+Cache policy (one place, not per route): a response may be stored by the browser or a cache on
+the way only when it is a public asset (static files, published sign-language videos) or a
+kept page served to a visitor who is not signed in (portal/page_cache.py marks those). Every
+other response gets `Cache-Control: no-store`: everything a signed-in resident or member of
+staff sees, and every page that may carry personal data for anyone – a family look-up's
+result, a self-check's answers, a form sent back with what was typed, a document.
+"""
+from flask import Flask, Response, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -25,6 +33,17 @@ HEADERS = {
 }
 
 
+# Endpoints whose responses are the same for everyone and cached on purpose.
+STORABLE_ENDPOINTS = frozenset({"static", "media.file"})
+KEPT_PAGE = "portal.kept_page"   # set in the WSGI environ by portal.page_cache for a kept page
+
+
+def may_be_stored() -> bool:
+    if request.endpoint in STORABLE_ENDPOINTS:
+        return True
+    return KEPT_PAGE in request.environ   # only ever set for a visitor who is not signed in
+
+
 HSTS = {"Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
 
 
@@ -39,4 +58,9 @@ def init_app(app: Flask) -> None:
         for name, value in headers.items():
             if name.lower() not in present:
                 response.headers.add(name, value)
+        if not may_be_stored():
+            if "cache-control" not in present:
+                response.headers.add("Cache-Control", "no-store")
+            elif "no-store" not in response.headers["Cache-Control"]:
+                response.headers["Cache-Control"] = "no-store"
         return response

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db as _db
 from portal.models import (AccessGrant, Application, AuditEvent, Document, Draft, OutboxMessage,
-                           StatusEvent)
+                           PersonLink, StatusEvent)
 from portal.services import documents
 from tests.staff_factories import make_account, make_application, make_link, make_person
 from tests.status_support import PNG, request_info
@@ -70,7 +70,7 @@ def world(app, db):
     db.session.add(draft)
     db.session.commit()
     draft_document = _store("草稿材料.png", kind="doc-x", account_id=victim.id, draft_id=draft.id)
-    make_link(victim, mother, "guardian", same_street)
+    link = make_link(victim, mother, "guardian", same_street)
     grant = AccessGrant(person_id=mother.id, grantee_phone=family_member.phone,
                         granted_by_account_id=victim.id)
     db.session.add(grant)
@@ -82,7 +82,7 @@ def world(app, db):
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
-        "draft_document": draft_document, "grant": grant,
+        "draft_document": draft_document, "grant": grant, "link": link,
     }
 
 
@@ -108,6 +108,8 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world[key].id
         elif argument == "grant_id":
             values[argument] = 999999 if missing else world["grant"].id
+        elif argument == "link_id":
+            values[argument] = 999999 if missing else world["link"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:
@@ -151,7 +153,10 @@ def _request(client, method, path, world):
 def _state(world) -> tuple:
     application = _db.session.get(Application, world["application"].id)
     grant = _db.session.get(AccessGrant, world["grant"].id)
+    link = _db.session.get(PersonLink, world["link"].id)
     return (
+        link.ended_at,
+        _db.session.scalar(select(func.count()).select_from(PersonLink)),
         application.status, application.version,
         _db.session.scalar(select(func.count()).select_from(StatusEvent)),
         _db.session.scalar(select(func.count()).select_from(Document)),
@@ -169,7 +174,8 @@ def _sign_in(client, account):
 
 def test_the_sweep_covers_the_routes_we_know(app):
     endpoints = {rule.endpoint for rule in swept_rules(app)}
-    for expected in ("status.application", "status.document", "status.withdraw",
+    for expected in ("staff.end_link", "staff.confirm_link",
+                     "status.application", "status.document", "status.withdraw",
                      "status.answer", "status.revoke", "apply.task_list",
                      "apply.download_document", "apply.confirmation", "staff.application",
                      "staff.act", "staff.document"):

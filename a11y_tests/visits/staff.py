@@ -15,8 +15,13 @@ VISITS = [
     Visit("staff.queue", "/staff/queue", "staff-queue-street", account=STREET),
     Visit("staff.queue", "/staff/queue?view=all&deadline=overdue", "staff-queue-overdue",
           account=STREET, expect_text={"zh": "已超期", "en": "Overdue"}),
-    Visit("staff.queue", "/staff/queue?view=all&q=%E6%97%A0%E6%AD%A4%E4%BA%BA",
-          "staff-queue-no-results", account=STREET),
+    # The search is sent by POST (never in the URL) and answered with a redirect.
+    Visit("staff.queue", "/staff/queue?view=all", "staff-queue-no-results", account=STREET,
+          actions=(("fill", "#q", "无此人"), SUBMIT),
+          expect_text={"zh": "没有符合条件的申请", "en": "No applications match"}),
+    Visit("staff.queue", "/staff/queue?view=all&s=not-a-search", "staff-queue-search-expired",
+          account=STREET, expect_text={"zh": "这次搜索的结果已经过期",
+                                       "en": "This search has expired"}),
     Visit("staff.queue", "/staff/queue?view=all", "staff-queue-district", account=DISTRICT),
     Visit("staff.queue", "/staff/queue", "staff-queue-civil", account=CIVIL),
     # One application in each state, seen by whoever holds it

@@ -289,10 +289,15 @@ def _portal_env(url: str) -> dict[str, str]:
 
     from cryptography.fernet import Fernet
 
+    # Several workers: production refuses per-worker (memory://) limits. Without a Redis
+    # server the limiter counts in each worker's memory and logs it – the requests measured
+    # are GETs, which the limiter never sees.
     return {"PORTAL_ENV": "production", "DATABASE_URL": url,
             "SECRET_KEY": secrets.token_urlsafe(32),
+            "ID_HASH_KEYS": secrets.token_urlsafe(32),
             "DATA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://")}
+            "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI",
+                                                    "redis://127.0.0.1:6379/0")}
 
 
 def _log(name: str) -> Path:

@@ -95,7 +95,7 @@ def check_certificate_number(raw: str | None, *, id_number_hash: str | None = No
         id_number = identity.parse_id_number(value[:18])
     except ValueError:
         raise Invalid(_("残疾人证号的前18位应是持证人的身份证号码，这部分不正确，请核对。")) from None
-    if id_number_hash and identity.lookup_hash(id_number.value) != id_number_hash:
+    if id_number_hash and id_number_hash not in identity.lookup_hashes(id_number.value):
         raise Invalid(_("残疾人证号的前18位应与申请对象的身份证号码相同，但两者不一致，请核对。"))
     shown_category, shown_grade = check_certificate_digits(value[18:], category=category,
                                                            grade=grade, labels=labels)

@@ -239,11 +239,12 @@ def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone:
     if id_number:
         parsed = identity.parse_id_number(id_number)
         digest = identity.lookup_hash(parsed.value)
+        digests = identity.lookup_hashes(parsed.value)   # records of an older key too
         for other in _drafts_for(draft.account_id, draft.programme):
             if other.id != draft.id and \
-                    ((other.answers or {}).get("personal") or {}).get("id_hash") == digest:
+                    ((other.answers or {}).get("personal") or {}).get("id_hash") in digests:
                 raise DraftExists(other)
-        person = db.session.scalar(select(Person).where(Person.id_number_hash == digest))
+        person = db.session.scalar(select(Person).where(Person.id_number_hash.in_(digests)))
         _check_not_duplicate(person.id if person else None, draft.programme,
                              db.session.get(Account, draft.account_id))
         draft.person_id = person.id if person else None
@@ -268,7 +269,9 @@ def save_certificate(draft: Draft, *, has_certificate: bool, certificate=None,
         "valid_until": valid_until.isoformat() if valid_until else None,
     }
     if certificate is not None:
-        value.update(id_hash=identity.lookup_hash(certificate.id_number),
+        value.update(id_hash=identity.lookup_hash_like(
+                         certificate.id_number,
+                         ((draft.answers or {}).get("personal") or {}).get("id_hash")),
                      category=certificate.category, grade=certificate.grade)
     _save(draft, certificate=value)
 
@@ -384,7 +387,9 @@ def _person_for(personal: dict, certificate: dict) -> Person:
     """The person with this ID number; created from the answers if new. An existing person's
     record is only completed, never overwritten: the application keeps what was entered.
     Nothing the submitter learns depends on whether the person existed."""
-    person = db.session.scalar(select(Person).where(Person.id_number_hash == personal["id_hash"]))
+    person = db.session.scalar(select(Person).where(
+        Person.id_number_hash.in_(identity.stored_hashes(personal["id_hash"],
+                                                         personal.get("id_encrypted")))))
     number = identity.read(personal.get("id_encrypted"))
     values = {
         "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],

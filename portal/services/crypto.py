@@ -155,5 +155,21 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("rotate-keys")
     def rotate_keys_command():
-        """Re-encrypt stored card and ID numbers with the newest DATA_ENCRYPTION_KEYS key."""
+        """Re-encrypt stored card and ID numbers with the newest DATA_ENCRYPTION_KEYS key and
+        re-hash the ID numbers' look-up hashes with the newest ID_HASH_KEYS key."""
+        from . import blind_index, identity
+
         click.echo(f"Re-encrypted {rotate_all()} records with the newest key.")
+        report = blind_index.rehash_all()
+        from ..extensions import db
+
+        db.session.commit()
+        click.echo(f"Re-hashed {report.changed} records with the newest ID_HASH_KEYS key.")
+        if report.stuck:
+            click.echo(f"{len(report.stuck)} records could not be re-hashed; they will not be "
+                       "found by ID number once an older ID_HASH_KEYS key that hashed them is "
+                       "removed:", err=True)
+            for line in report.stuck:
+                click.echo(f"  {line}", err=True)
+            if len(identity._keys()) > 1:
+                raise SystemExit(1)

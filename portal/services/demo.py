@@ -81,7 +81,17 @@ REFERENCES = {
 }
 
 
+class DemoRefused(RuntimeError):
+    """Demo accounts (with published passwords) are never made under production settings."""
+
+
 def seed() -> list[DemoAccount]:
+    from flask import current_app
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise DemoRefused("seed-demo makes accounts with published passwords and is refused "
+                          "under production settings (PORTAL_ENV=production). / "
+                          "生产环境不能创建演示账号和演示数据。")
     accounts = {}
     for demo in ACCOUNTS:
         account = db.session.scalar(select(Account).where(Account.phone == demo.phone))
@@ -99,7 +109,8 @@ def seed() -> list[DemoAccount]:
         street, days = (more + ["ganting", 2][len(more):])[:2]
         id_number = make_id_number("610118", born, sequence)
         digest = identity.lookup_hash(id_number)
-        if db.session.scalar(select(Person).where(Person.id_number_hash == digest)):
+        if db.session.scalar(select(Person).where(
+                Person.id_number_hash.in_(identity.lookup_hashes(id_number)))):
             continue
         person = Person(
             full_name=name, **identity.stored_fields(id_number), street=street,

@@ -69,19 +69,77 @@ def parse_id_number(raw: str) -> IdNumber:
     return IdNumber(value, born, "male" if int(value[16]) % 2 else "female")
 
 
+def _keys() -> list[bytes]:
+    """The blind index's keys (ID_HASH_KEYS, portal/keys.py), newest first – never SECRET_KEY,
+    so that signing everyone out does not lose every look-up."""
+    config = current_app.config
+    raw = (config.get("ID_HASH_KEYS"), config.get("ID_HASH_KEY"))
+    kept = current_app.extensions.get("id_hash_keys")
+    if kept is None or kept[0] != raw:
+        from ..keys import id_hash_keys
+
+        keys = [key.encode() for key in id_hash_keys(config)]
+        if not keys:
+            raise RuntimeError("ID_HASH_KEYS must be set (the key of the look-up hashes).")
+        kept = current_app.extensions["id_hash_keys"] = (raw, keys)
+    return kept[1]
+
+
 def _key() -> bytes:
-    secret = current_app.config.get("ID_HASH_KEY") or current_app.config["SECRET_KEY"]
-    return secret.encode()
+    return _keys()[0]
+
+
+def _hash(key: bytes, id_number: str) -> str:
+    return hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()
 
 
 def lookup_hash(id_number: str) -> str:
-    """A keyed hash: finds a person by ID number without the number being readable."""
-    return hmac.new(_key(), id_number.upper().encode(), hashlib.sha256).hexdigest()
+    """A keyed hash, with the newest key: finds a person by ID number without the number
+    being readable. What is stored."""
+    return _hash(_key(), id_number)
+
+
+def lookup_hashes(id_number: str) -> list[str]:
+    """The number's hash under every key, newest first: what a look-up compares with, so
+    records hashed with an older key are still found until `flask rotate-keys` re-hashed them."""
+    return [_hash(key, id_number) for key in _keys()]
+
+
+def lookup_hash_like(id_number: str, other_hash: str | None) -> str:
+    """The number's hash under the same key as `other_hash` when that is the same number's
+    (so two hashes of one record compare equal while a rotation is under way); otherwise the
+    newest key's."""
+    if other_hash:
+        for digest in lookup_hashes(id_number):
+            if hmac.compare_digest(digest, other_hash):
+                return digest
+    return lookup_hash(id_number)
+
+
+def stored_hashes(id_hash: str, encrypted: str | None = None) -> list[str]:
+    """What a stored record's number may be hashed as: under every key when its encrypted
+    copy can be read, else the stored hash alone."""
+    if encrypted:
+        from .crypto import decrypt
+
+        return list(dict.fromkeys([*lookup_hashes(decrypt(encrypted)), id_hash]))
+    return [id_hash]
+
+
+def _last_four(key: bytes, last_four: str) -> str:
+    return hmac.new(key, ("last4:" + last_four.upper()).encode(), hashlib.sha256).hexdigest()
 
 
 def last_four_hash(last_four: str) -> str:
-    """A keyed hash of the last four characters: the staff search by them, unreadable at rest."""
-    return hmac.new(_key(), ("last4:" + last_four.upper()).encode(), hashlib.sha256).hexdigest()
+    """A keyed hash of the last four characters (newest key): the staff search by them,
+    unreadable at rest. What is stored."""
+    return _last_four(_key(), last_four)
+
+
+def last_four_hashes(last_four: str) -> list[str]:
+    """The last four's hash under every key, newest first (what the search compares with,
+    until `flask rotate-keys` re-hashed older ones)."""
+    return [_last_four(key, last_four) for key in _keys()]
 
 
 def stored_fields(id_number: str) -> dict:

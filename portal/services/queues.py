@@ -120,9 +120,9 @@ def _search_clause(search: Search) -> ColumnElement[bool]:
     if search.kind == "reference":
         return Application.reference == search.value
     if search.kind == "id_number":
-        return Person.id_number_hash == identity.lookup_hash(search.value)
+        return Person.id_number_hash.in_(identity.lookup_hashes(search.value))
     if search.kind == "id_last4":
-        return Person.id_number_last4_hash == identity.last_four_hash(search.value)
+        return Person.id_number_last4_hash.in_(identity.last_four_hashes(search.value))
     return Person.full_name.startswith(search.value, autoescape=True)
 
 

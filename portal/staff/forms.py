@@ -31,7 +31,10 @@ class GetForm(FlaskForm):
         csrf = False
 
 
-class QueueFilterForm(GetForm):
+class QueueFilterForm(FlaskForm):
+    """Sent by POST (with its CSRF token): the search may be an ID number, which must never
+    be in a URL (portal/staff/routes.py queue). Read from the URL with meta={"csrf": False}."""
+
     view = SelectField(_l("显示哪些申请"), default=queues.VIEW_MINE, validate_choice=False)
     programme = SelectField(_l("项目"), default="", validate_choice=False)
     deadline = SelectField(_l("办理时限"), default="", validate_choice=False, choices=[

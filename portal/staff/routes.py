@@ -13,7 +13,7 @@ from flask_login import current_user
 from .. import status_machine
 from ..services import person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
-from . import bench_queue, casefile, display, forms, staff_accounts
+from . import bench_queue, casefile, display, forms, search_token, staff_accounts
 from .access import QUEUE_ROLES, staff_required
 
 ACCOUNT_ERRORS = {
@@ -29,23 +29,56 @@ bp = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
 bench_queue.register(bp)  # flask bench-queue
 
 
-@bp.get("/queue")
+@bp.route("/queue", methods=["GET", "POST"])
 @staff_required(*QUEUE_ROLES)
 def queue():
-    form = forms.QueueFilterForm(current_user, formdata=request.args)
-    form.validate()
+    """The queue. Its filter form is sent by POST and answered with a redirect to the queue's
+    URL, where the search text is sealed (search_token): never an ID number in a URL."""
+    expired, after = False, None
+    if request.method == "POST":
+        form = forms.QueueFilterForm(current_user)
+        if form.validate_on_submit():
+            return redirect(url_for(".queue", **_link_args(form.to_filter())), 303)
+    else:
+        form, expired = _filter_form_from_url()
+        after = request.args.get("after")
     filters = form.to_filter()
-    view = casefile.open_queue(current_user, filters, after=request.args.get("after"))
+    view = casefile.open_queue(current_user, filters, after=after)
     return render_template(
         "staff/queue.html", form=form, filters=filters, result=view.page,
-        summary=view.summary, first_page=not request.args.get("after"))
+        summary=view.summary, first_page=not after, link_args=_link_args(filters),
+        search_expired=expired)
+
+
+def _filter_form_from_url():
+    """(the filter form as the URL gives it, whether a sealed search could not be opened).
+    A plain `q` in the URL is ignored: search text only ever comes sealed."""
+    args = request.args.copy()
+    args.pop("q", None)
+    form = forms.QueueFilterForm(current_user, formdata=args, meta={"csrf": False})
+    form.validate()
+    try:
+        form.q.data = search_token.open_token(current_user.id, args.get(search_token.PARAMETER))
+        return form, False
+    except search_token.Expired:
+        form.q.data = None
+        return form, True
+
+
+def _link_args(filters) -> dict[str, str]:
+    """The filters as query-string arguments for links (paging, export), the search sealed."""
+    args = {key: value for key, value in filters.as_args().items() if key != "q"}
+    if filters.q:
+        args[search_token.PARAMETER] = search_token.seal(current_user.id, filters.q)
+    return args
 
 
 @bp.get("/export.csv")
 @staff_required(*QUEUE_ROLES)
 def export_csv():
-    form = forms.QueueFilterForm(current_user, formdata=request.args)
-    form.validate()
+    form, expired = _filter_form_from_url()
+    if expired:   # the queue says so, and offers the search again
+        return redirect(url_for(".queue", **request.args), 303)
     body = casefile.export_csv(current_user, form.to_filter())
     name = f"applications-{date.today().isoformat()}.csv"
     return Response(stream_with_context(body), mimetype="text/csv", headers={

@@ -335,7 +335,7 @@ def lookup():
         with family_lookup.paced():
             family_lookup.start(form.reference.data, form.id_number.data, locale=_locale())
         session[PENDING] = {"reference": form.reference.data,
-                            "id_hash": identity.lookup_hash(form.id_number.data),
+                            "id_hashes": identity.lookup_hashes(form.id_number.data),
                             "at": time.time()}
         session.pop(VIEW, None)
         return redirect(url_for("status.lookup_code"), 303)
@@ -360,7 +360,7 @@ def lookup_code():
     form = forms.CodeForm()
     if form.validate_on_submit():
         with family_lookup.paced():
-            found = family_lookup.verify(pending["reference"], pending["id_hash"],
+            found = family_lookup.verify(pending["reference"], pending.get("id_hashes") or [],
                                          form.code.data)
         if found is not None:
             session.pop(PENDING, None)

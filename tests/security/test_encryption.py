@@ -97,19 +97,21 @@ def test_keys_rotate_newest_first_and_old_values_still_read(app, client, db, run
 
 
 def test_production_refuses_to_start_without_keys(monkeypatch):
+    import secrets
+
     from portal import create_app
+    from portal.keys import KeyProblem
 
     monkeypatch.delenv("DATA_ENCRYPTION_KEYS", raising=False)
-    with pytest.raises(crypto.KeysMissing, match="DATA_ENCRYPTION_KEYS"):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
-                    "SQLALCHEMY_DATABASE_URI": "sqlite://", "DATA_ENCRYPTION_KEYS": None})
-    with pytest.raises(ValueError):
-        create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
-                    "SQLALCHEMY_DATABASE_URI": "sqlite://", "DATA_ENCRYPTION_KEYS": "not-a-key"})
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 32,
-                      "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "DATA_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()}, "
-                                              f"{Fernet.generate_key().decode()}"})
+    good = {"ENV_NAME": "production", "SECRET_KEY": secrets.token_urlsafe(32),
+            "ID_HASH_KEYS": secrets.token_urlsafe(32), "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+    with pytest.raises(KeyProblem, match="DATA_ENCRYPTION_KEYS"):
+        create_app({**good, "DATA_ENCRYPTION_KEYS": None})
+    with pytest.raises(KeyProblem, match="not a Fernet key"):
+        create_app({**good, "DATA_ENCRYPTION_KEYS": "not-a-key"})
+    app = create_app({**good, "DATA_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()}, "
+                                                      f"{Fernet.generate_key().decode()}"})
     assert len(app.extensions["data_encryption_keys"]) == 2
 
 

@@ -1,11 +1,13 @@
 """Rate limits are shared by every worker when RATELIMIT_STORAGE_URI names a Redis server:
 two create_app() objects (two workers) with the same storage count together.
 
-Runs against the Redis server on 127.0.0.1:6379, database 5 (flushed here). Skipped when no
+Runs against the Redis server on 127.0.0.1:6379, database 5, under a key prefix of its own
+(RATELIMIT_KEY_PREFIX): only its own keys are deleted, never the database. Skipped when no
 Redis answers – except in CI (CI=true), where a missing Redis is a failure."""
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 
@@ -26,13 +28,28 @@ def redis_storage():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Redis is not reachable at {REDIS_URI} (CI=true): {error}")
         pytest.skip(f"no Redis at {REDIS_URI}")
-    client.flushdb()
-    yield client
-    client.flushdb()
+    prefix = f"portal-test-{uuid.uuid4().hex}"
+    client.prefix = prefix
+
+    def own_keys():
+        return list(client.scan_iter(match=f"*{prefix}*"))
+
+    client.own_keys = own_keys
+    # The limiter object is shared by every app of the test run and keeps the first key prefix
+    # it was given (Flask-Limiter reads RATELIMIT_KEY_PREFIX only when it has none).
+    kept_prefix, limiter._key_prefix = limiter._key_prefix, None
+    try:
+        yield client
+    finally:
+        limiter._key_prefix = kept_prefix
+        if own_keys():
+            client.delete(*own_keys())
+        client.close()
 
 
-def _worker(tmp_path, name):
+def _worker(tmp_path, name, prefix):
     app = create_app({
+        "RATELIMIT_KEY_PREFIX": prefix,
         "ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.db",
         "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URI,
         "RATE_LIMIT_SIGN_IN": "3 per minute", "WTF_CSRF_ENABLED": False,
@@ -42,7 +59,8 @@ def _worker(tmp_path, name):
 
 def test_two_workers_share_the_sign_in_limit_through_redis(tmp_path, redis_storage):
     was_enabled = limiter.enabled
-    first, second = _worker(tmp_path, "a"), _worker(tmp_path, "b")
+    first, second = (_worker(tmp_path, "a", redis_storage.prefix),
+                     _worker(tmp_path, "b", redis_storage.prefix))
     try:
         answers = []
         for app in (first, second, first, second):
@@ -52,9 +70,9 @@ def test_two_workers_share_the_sign_in_limit_through_redis(tmp_path, redis_stora
                                            data={"phone": "x", "password": "y"}).status_code)
         assert answers[:3] == [200, 200, 200]
         assert answers[3] == 429  # the fourth attempt, on the other worker
-        assert redis_storage.keys("LIMITS*"), "the counts live in Redis"
+        assert redis_storage.own_keys(), "the counts live in Redis, under the test's prefix"
     finally:
-        limiter.reset()
+        # not limiter.reset(): on Redis that deletes every limit key of the database
         limiter.enabled = was_enabled
 
 
