@@ -1,5 +1,5 @@
 """The data model. One module per aggregate; import them all here so Alembic sees them."""
-from .account import RESIDENT, ROLES, STAFF_ROLES, AccessGrant, Account
+from .account import RESIDENT, ROLES, STAFF_ROLES, AccessGrant, Account, RecoveryCode
 from .application import RELATIONSHIPS, Application, Document, StatusEvent
 from .audit import AuditEvent
 from .draft import Draft
@@ -10,6 +10,7 @@ from .person import Person
 
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
-    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "StatusEvent",
+    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "RecoveryCode",
+    "StatusEvent",
     "RELATIONSHIPS", "RESIDENT", "ROLES", "STAFF_ROLES",
 ]
