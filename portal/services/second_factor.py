@@ -312,4 +312,5 @@ def set_demo_totp(account: Account, secret: str) -> None:
     """Demo and test data only: a known TOTP secret (the caller commits)."""
     account.second_factor = TOTP
     account.totp_secret_encrypted = crypto.encrypt(secret)
+    account.totp_last_step = None
     account.second_factor_enrolled_at = _now()
