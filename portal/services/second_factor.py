@@ -103,7 +103,8 @@ def qr_svg(uri: str, label: str) -> Markup:
     """The otpauth:// link as an inline SVG QR code (no script, no image request), with
     `label` as its accessible name."""
     svg = segno.make(uri, error="m").svg_inline(scale=5, border=4, dark="#000",
-                                                light="#fff", svgclass="qr-code")
+                                                light="#fff", svgclass="qr-code",
+                                                omitsize=True)  # a viewBox: it scales
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(label)}" ', 1)
     return Markup(svg)
 
