@@ -448,6 +448,7 @@ def test_the_migration_ends_password_only_staff_sessions(app, db):
     _db.session.add(resident)
     _db.session.commit()
     staff_id, resident_id = staff.id, resident.id
+    _db.session.remove()  # no transaction left open (PostgreSQL's DROP TABLE would wait)
     config = app.extensions["migrate"].migrate.get_config()
     try:
         command.downgrade(config, "0007_security_id_encryption")
@@ -458,3 +459,24 @@ def test_the_migration_ends_password_only_staff_sessions(app, db):
     assert staff.session_version == 2
     assert staff.second_factor is None and staff.failed_second_factor == 0
     assert _db.session.get(Account, resident_id).session_version == 1
+
+
+def test_rotating_keys_re_encrypts_authenticator_keys(app, runner, db):
+    from cryptography.fernet import Fernet
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    saved = app.extensions["data_encryption_keys"]
+    try:
+        app.extensions["data_encryption_keys"] = [old]
+        account = _staff()
+        before = account.totp_secret_encrypted
+        app.extensions["data_encryption_keys"] = [new, old]
+        result = runner.invoke(args=["rotate-keys"])
+        assert result.exit_code == 0 and "Re-encrypted 1 records" in result.output
+        app.extensions["data_encryption_keys"] = [new]      # the old key gone: still signs in
+        account = _reload(account)
+        assert account.totp_secret_encrypted != before
+        with app.test_request_context():
+            assert second_factor.verify_code(account, totp_code()).ok
+    finally:
+        app.extensions["data_encryption_keys"] = saved
