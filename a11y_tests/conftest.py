@@ -62,12 +62,29 @@ def live_server(tmp_path_factory):
     with app.app_context():
         upgrade()
         demo.seed()
+        _second_factor_accounts()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.app = app
     yield server
     server.shutdown()
+
+
+def _second_factor_accounts() -> None:
+    """Two more street officers for the second sign-in step's pages (visits/staff.py): one who
+    has yet to set up a second factor, one who chose SMS codes."""
+    from portal.extensions import db
+    from portal.models import Account
+    from portal.services.demo import DEMO_PASSWORD
+    from portal.services.passwords import hash_password
+    from a11y_tests.visits.staff import NOT_ENROLLED, SMS_USER
+
+    for phone, name, method in ((NOT_ENROLLED, "吴新", None), (SMS_USER, "郑短信", "sms")):
+        db.session.add(Account(phone=phone, password_hash=hash_password(DEMO_PASSWORD),
+                               display_name=name, role="street_officer", street="ganting",
+                               second_factor=method))
+    db.session.commit()
 
 
 @pytest.fixture(scope="session")

@@ -18,3 +18,6 @@ def init_app(app: Flask) -> None:
         click.echo("演示账号 / Demo accounts (demo only, never use in production):")
         for row in created:
             click.echo(f"  {row.role:<18} {row.phone}  {row.password}  {row.note}")
+        click.echo(f"Staff second step: add the key {demo.DEMO_TOTP_SECRET} to a TOTP "
+                   f"authenticator app, or print the current code with\n"
+                   f"  python -c \"import pyotp; print(pyotp.TOTP('{demo.DEMO_TOTP_SECRET}').now())\"")

@@ -88,6 +88,16 @@ class Config:
     SIGN_IN_LOCK_SECONDS = 60              # the first wait; doubles with each further failure
     SIGN_IN_LOCK_MAX_SECONDS = 15 * 60     # never longer than this (a password reset ends it)
     SIGN_IN_FAILURE_DELAY_SECONDS = 0.5    # every failed sign-in answers this much later
+    # A session ends this long after signing in, however active (besides the idle time-out).
+    SESSION_ABSOLUTE_HOURS = float(_env("SESSION_ABSOLUTE_HOURS", "12"))              # residents
+    STAFF_SESSION_ABSOLUTE_HOURS = float(_env("STAFF_SESSION_ABSOLUTE_HOURS", "10"))  # staff
+    # Staff second factor (portal/services/second_factor.py): TOTP app or SMS code.
+    SECOND_FACTOR_STEP_MINUTES = 30        # after the password, this long for the second step
+    TOTP_ISSUER = "鄠邑区残疾人服务"          # the name shown in the authenticator app
+    RECOVERY_CODE_COUNT = 10               # one-use recovery codes in a set
+    # A password-reset request answers no sooner than this, so that the time taken does not
+    # tell whether the number has an account (family_lookup.paced).
+    RESET_MIN_RESPONSE_SECONDS = 0.25
     # Flask-Limiter limits (per IP address unless named "per phone").
     RATE_LIMIT_SIGN_IN = "10 per minute;60 per hour"
     RATE_LIMIT_SEND_CODE = "5 per 10 minutes;30 per day"
@@ -143,6 +153,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     SIGN_IN_FAILURE_DELAY_SECONDS = 0.0
     LOOKUP_MIN_RESPONSE_SECONDS = 0.0
+    RESET_MIN_RESPONSE_SECONDS = 0.0
     TEST_ROUTES = True
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap, for test speed only
 

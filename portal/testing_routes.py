@@ -1,17 +1,18 @@
 """Routes that exist only when TEST_ROUTES is on (the test and browser-test servers).
 
 /_test/error/<code>    shows an error page, so every one can be checked.
-/_test/sign-in/<phone> signs an account in without its password, so the browser suite can
-                       reach signed-in pages without depending on one sign-in form.
+/_test/sign-in/<phone> signs an account in without its password (staff: nor second factor),
+                       so the browser suite can reach signed-in pages without depending on
+                       one sign-in form.
 /_test/checker-answers?a=<answers>&next=<path>
                        puts self-check answers (in the results link's form) in the session,
                        so the browser suite opens question N without answering 1…N-1 again
                        for every page version (its keyboard journeys do answer them all).
 """
 from flask import Blueprint, Flask, abort, redirect, request
-from flask_login import login_user, logout_user
 from sqlalchemy import select
 
+from .account import session as sessions
 from .errors import PAGES
 from .extensions import db
 from .models import Account
@@ -39,13 +40,13 @@ def sign_in(phone: str):
     account = db.session.scalar(select(Account).where(Account.phone == phone))
     if account is None:
         abort(404)
-    login_user(account)
+    sessions.start(account, second_factor="test" if account.is_staff else None)
     return redirect(same_site_path(request.args.get("next")))
 
 
 @bp.get("/sign-out")
 def sign_out():
-    logout_user()
+    sessions.end()
     return redirect(same_site_path(request.args.get("next")))
 
 

@@ -174,7 +174,8 @@ def test_a_password_reset_ends_the_wait(app, db):
     account = make_account(failed_sign_ins=9,
                            sign_in_locked_until=datetime.now(timezone.utc) + timedelta(minutes=15))
     with app.test_request_context():
-        accounts.reset_password(RESIDENT_PHONE, "a-brand-new-passphrase")
+        accounts.reset_password(RESIDENT_PHONE, "a-brand-new-passphrase",
+                                verified_at=datetime.now(timezone.utc))
         assert accounts.authenticate(RESIDENT_PHONE, "a-brand-new-passphrase",
                                      staff=False) is account
 

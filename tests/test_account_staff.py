@@ -9,7 +9,8 @@ from portal.models import Account
 from portal.services.passwords import verify_password
 from portal.staff_auth.access import staff_required
 from tests.support.accounts import (RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
-                                    STAFF_PHONE, make_account, make_staff, sign_in)
+                                    STAFF_PHONE, make_account, make_staff, sign_in,
+                                    totp_code)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,10 @@ def guarded(guarded_app, db):
 
 
 def _sign_in(client, phone, password, page):
-    return client.post(page, data={"phone": phone, "password": password})
+    response = client.post(page, data={"phone": phone, "password": password})
+    if response.status_code == 303 and response.location.startswith("/staff/sign-in/verify"):
+        response = client.post(response.location, data={"code": totp_code(phone)})
+    return response
 
 
 def test_staff_required_sends_signed_out_visitors_to_the_staff_sign_in(guarded):
@@ -186,8 +190,9 @@ def test_staff_sign_in_and_out_are_audited_but_residents_are_not(client, db):
     from tests.support.accounts import submit
     submit(client, "/staff/", {}, action="/account/sign-out")
     events = _db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
-    assert [e.action for e in events] == ["sign_in_failed", "sign_in", "sign_out"]
+    assert [e.action for e in events] == ["sign_in_failed", "sign_in", "second_factor.passed",
+                                          "sign_out"]
     assert all(e.actor_account_id == staff.id and e.ip for e in events)
     make_account()
     sign_in(client)
-    assert _db.session.query(AuditEvent).count() == 3
+    assert _db.session.query(AuditEvent).count() == 4

@@ -88,3 +88,57 @@ VISITS += [
           "staff-account-deactivate", account=ADMIN,
           expect_text={"zh": "周敏", "en": "周敏"}),
 ]
+
+# Signing in, second step (signed out: the password step first, as a person would) and the
+# second factor pages. NOT_ENROLLED and SMS_USER are street officers that a11y_tests/conftest.py
+# adds to the demo data; the demo staff use an authenticator app (DEMO_TOTP_SECRET).
+NOT_ENROLLED, SMS_USER = "13800000011", "13800000012"
+
+
+def _password(phone: str) -> tuple:
+    return (("fill", "#phone", phone), ("fill", "#password", "Huyi-Demo-2026!"), SUBMIT)
+
+
+VISITS += [
+    Visit("staff_auth.verify", "/staff/sign-in", "staff-second-step-app",
+          actions=_password(STREET),
+          expect_text={"zh": "验证器应用", "en": "authenticator app"}),
+    Visit("staff_auth.verify", "/staff/sign-in", "staff-second-step-error",
+          actions=_password(STREET) + (("fill", "#code", "12"), SUBMIT),
+          expect_text={"zh": "验证码是6位数字", "en": "6 digits"}),
+    Visit("staff_auth.verify", "/staff/sign-in", "staff-second-step-sms",
+          actions=_password(SMS_USER),
+          expect_text={"zh": "138****0012", "en": "138****0012"}),
+    Visit("staff_auth.recovery", "/staff/sign-in", "staff-second-step-recovery",
+          actions=_password(STREET) + (("click", "main a[href^='/staff/sign-in/recovery']"),),
+          expect_text={"zh": "每个恢复码只能用一次", "en": "recovery code"}),
+    Visit("staff_auth.recovery", "/staff/sign-in", "staff-second-step-recovery-error",
+          actions=_password(STREET) + (("click", "main a[href^='/staff/sign-in/recovery']"),
+                                       SUBMIT),
+          expect_text={"zh": "请输入一个恢复码", "en": "recovery code"}),
+    Visit("staff_auth.enrol", "/staff/sign-in", "staff-enrol",
+          actions=_password(NOT_ENROLLED),
+          expect_text={"zh": "设置登录验证", "en": "Set up your sign-in check"}),
+    Visit("staff_auth.enrol", "/staff/sign-in", "staff-enrol-error",
+          actions=_password(NOT_ENROLLED) + (SUBMIT,),
+          expect_text={"zh": "请选择一种登录验证方式", "en": "Choose"}),
+    Visit("staff_auth.enrol_app", "/staff/sign-in", "staff-enrol-app",
+          actions=_password(NOT_ENROLLED) + (("check", "#method-0"), SUBMIT),
+          expect_text={"zh": "手动输入密钥", "en": "key"}),
+    Visit("staff_auth.enrol_app", "/staff/sign-in", "staff-enrol-app-error",
+          actions=_password(NOT_ENROLLED) + (("check", "#method-0"), SUBMIT,
+                                             ("fill", "#code", "000000"), SUBMIT),
+          expect_text={"zh": "验证码不正确", "en": "code"}),
+    Visit("staff_auth.enrol_sms", "/staff/sign-in", "staff-enrol-sms",
+          actions=_password(NOT_ENROLLED) + (("check", "#method-1"), SUBMIT),
+          expect_text={"zh": "138****0011", "en": "138****0011"}),
+    Visit("staff_auth.second_factor_settings", "/staff/second-factor", "staff-second-factor",
+          account=STREET, expect_text={"zh": "恢复码", "en": "recovery code"}),
+    Visit("staff_auth.second_factor_settings", "/staff/second-factor",
+          "staff-recovery-codes-shown", account=STREET, actions=(SUBMIT,),
+          expect_text={"zh": "只显示这一次", "en": "only"}),
+    # The demo street officer is account 2 (portal/services/demo.py order).
+    Visit("staff.reset_second_factor", "/staff/accounts/2/second-factor/reset",
+          "staff-second-factor-reset", account=ADMIN,
+          expect_text={"zh": "赵刚", "en": "赵刚"}),
+]

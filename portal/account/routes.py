@@ -8,6 +8,7 @@ whether its code was verified (never the code or a password).
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template,
                    request, session, url_for)
@@ -20,7 +21,7 @@ from ..forms.account import (ChangePasswordForm, CodeForm, NewPasswordForm, Phon
 from ..forms.account_validators import code_message
 from ..rate_limits import limit
 from ..safe_redirect import same_site_path
-from ..services import accounts, one_time_codes, phone_numbers
+from ..services import accounts, family_lookup, one_time_codes, phone_numbers
 from . import session as sessions
 from .access import resident_required
 from .limits import per_phone
@@ -201,7 +202,7 @@ def register_details():
 def reset():
     form = PhoneForm()
     if form.validate_on_submit():
-        accounts.start_reset(form.phone.data, locale=_locale())
+        _start_reset(form.phone.data)
         session["reset"] = {"phone": form.phone.data}
         return redirect(url_for("account.reset_code", next=_next()), 303)
     return render_template("account/reset_phone.html", form=form, next=_next())
@@ -218,8 +219,14 @@ def reset_code():
 @limit("RATE_LIMIT_SEND_CODE")
 @limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
 def reset_resend():
-    return _resend("reset", "account.reset", "account.reset_code",
-                   lambda phone: accounts.start_reset(phone, locale=_locale()))
+    return _resend("reset", "account.reset", "account.reset_code", _start_reset)
+
+
+def _start_reset(phone: str) -> None:
+    """Text a code if the number has a resident's account. Paced: the answer takes as long
+    whether or not it has one (RESET_MIN_RESPONSE_SECONDS)."""
+    with family_lookup.paced(current_app.config["RESET_MIN_RESPONSE_SECONDS"]):
+        accounts.start_reset(phone, locale=_locale())
 
 
 @bp.route("/reset/password", methods=["GET", "POST"])
@@ -231,7 +238,8 @@ def reset_password():
     form.phone_number = phone
     if form.validate_on_submit():
         try:
-            account = accounts.reset_password(phone, form.password.data)
+            account = accounts.reset_password(phone, form.password.data,
+                                              verified_at=_verified_at("reset"))
         except accounts.AccountError:
             session.pop("reset", None)
             return redirect(url_for("account.reset", next=_next()), 303)
@@ -268,6 +276,10 @@ def _resend(purpose: str, start_endpoint: str, code_endpoint: str, send):
     send(phone)
     flash(_("我们已重新发送验证码，请使用最新收到的那一条。"), "success")
     return redirect(url_for(code_endpoint, next=_next()), 303)
+
+
+def _verified_at(purpose: str) -> datetime:
+    return datetime.fromtimestamp(float(session[purpose]["verified_at"]), timezone.utc)
 
 
 def _verified_phone(purpose: str) -> str | None:

@@ -4,18 +4,31 @@ A session records when it was last used (SEEN). Every request by a signed-in per
 after SESSION_IDLE_MINUTES without a request the person is signed out and sent to a polite
 page (account.timed_out) that offers to sign in again and return to where they were.
 Pages warn SESSION_WARNING_SECONDS before (static/js/session-timeout.js, WCAG 2.2.1).
+
+A session also ends a fixed time after signing in (SIGNED_IN), however active:
+SESSION_ABSOLUTE_HOURS for residents, STAFF_SESSION_ABSOLUTE_HOURS for staff. The person is
+sent to the sign-in page, which says why.
+
+Staff sign in in two steps. After the password the session holds only PENDING (who, which
+session version, since when): no one is signed in, so it reaches no page but the second step
+and enrolment (portal/staff_auth). `start(account, second_factor=...)` then signs them in; a
+staff session without the second factor's mark is not signed in at all (portal/auth.py).
 """
 from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, g, jsonify, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..auth import load_account
+from ..auth import SECOND_FACTOR, load_account
 from ..safe_redirect import same_site_path
 
 SEEN = "_seen_at"
+SIGNED_IN = "_signed_in_at"
+STAFF = "_staff"
+PENDING = "_staff_pending"
 # Requests that neither count as activity nor are redirected when the session has ended.
 PASSIVE_ENDPOINTS = {"static"}
 # Endpoints that deal with an ended session themselves.
@@ -31,11 +44,51 @@ def idle_limit() -> int:
     return int(float(current_app.config["SESSION_IDLE_MINUTES"]) * 60)
 
 
-def start(account) -> None:
-    """Sign `account` in with a fresh session (nothing carried over from before)."""
+def absolute_limit(staff: bool) -> int:
+    key = "STAFF_SESSION_ABSOLUTE_HOURS" if staff else "SESSION_ABSOLUTE_HOURS"
+    return int(float(current_app.config[key]) * 3600)
+
+
+def start(account, *, second_factor: str | None = None) -> None:
+    """Sign `account` in with a fresh session (nothing carried over from before). Staff need
+    `second_factor` (how they passed the second step); without it they are not signed in."""
     _clear()
     login_user(account)
-    session[SEEN] = clock()
+    now = clock()
+    session[SEEN] = now
+    session[SIGNED_IN] = now
+    if account.is_staff:
+        session[STAFF] = True
+        if second_factor:
+            session[SECOND_FACTOR] = second_factor
+
+
+def start_pending(account) -> None:
+    """Staff, after the right password: a fresh session that only remembers who is half-way
+    through signing in (nobody is signed in yet)."""
+    _clear()
+    session[PENDING] = {"id": account.id, "v": account.session_version, "at": clock()}
+
+
+def pending_account():
+    """The staff account half-way through signing in, or None (none, too old, or the account
+    changed since: disabled, signed out everywhere, second factor reset)."""
+    from ..extensions import db
+    from ..models import Account
+
+    state = session.get(PENDING)
+    if not isinstance(state, dict):
+        return None
+    limit = float(current_app.config["SECOND_FACTOR_STEP_MINUTES"]) * 60
+    if clock() - float(state.get("at", 0)) > limit:
+        session.pop(PENDING, None)
+        return None
+    account = db.session.get(Account, int(state.get("id", 0)))
+    if (account is None or not account.active or not account.is_staff
+            or account.session_version != state.get("v")):
+        session.pop(PENDING, None)
+        return None
+    return account
 
 
 def end() -> None:
@@ -54,10 +107,14 @@ def touch() -> None:
 
 
 def remaining_seconds() -> int:
+    """Until the session ends: the idle time-out, or the absolute limit if that comes first."""
+    now = clock()
     seen = session.get(SEEN)
-    if seen is None:
-        return idle_limit()
-    return max(0, int(idle_limit() - (clock() - float(seen))))
+    left = idle_limit() if seen is None else idle_limit() - (now - float(seen))
+    signed_in = session.get(SIGNED_IN)
+    if signed_in is not None:
+        left = min(left, absolute_limit(bool(session.get(STAFF))) - (now - float(signed_in)))
+    return max(0, int(left))
 
 
 def current_path() -> str:
@@ -85,8 +142,26 @@ def init_app(app: Flask) -> None:
                 return jsonify(signed_in=False), 401
             return redirect(url_for("account.timed_out", next=current_path(),
                                     staff=1 if staff else None), 303)
+        signed_in = session.get(SIGNED_IN)
+        if signed_in is None:  # a session from before the limit existed: it counts from now
+            session[SIGNED_IN] = signed_in = clock()
+        staff = bool(session.get(STAFF))
+        if clock() - float(signed_in) > absolute_limit(staff):
+            return _end_after_absolute_limit(staff)
         touch()
         return None
+
+    def _end_after_absolute_limit(staff: bool):
+        end()
+        hours = absolute_limit(staff) / 3600
+        flash(_("为了保护您的信息，每次登录最多可以使用%(hours)s小时。时间已到，请重新登录。",
+                hours=f"{hours:g}"), "info")
+        if request.endpoint in SELF_HANDLING:
+            return None
+        if request.accept_mimetypes.best == "application/json":
+            return jsonify(signed_in=False), 401
+        endpoint = "staff_auth.sign_in" if staff else "account.sign_in"
+        return redirect(url_for(endpoint, next=current_path()), 303)
 
     @app.context_processor
     def session_timeout_context():

@@ -8,7 +8,8 @@ In one run:
 3. for each database (SQLite, PostgreSQL): brings it to the current schema, seeds it with
    --count applications (portal/staff/bench_queue.py; skipped when it already holds them),
    serves the portal with the same gunicorn settings, signs a street officer in through the
-   real staff sign-in form (CSRF token included), and measures under load the home page, a
+   real staff sign-in form (CSRF token included; then the second step with its authenticator
+   code), and measures under load the home page, a
    service guide, a self-check results page, the family look-up and the staff queue;
 4. weighs each resident page as a browser would fetch it (portal/bench/weight.py);
 5. prints requests/s, p50/p95/p99 latency, errors and the ratio to the bare app per page, then
@@ -21,6 +22,7 @@ instance/bench/bench-<count>.sqlite3 and postgresql://postgres@127.0.0.1:5432/hu
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import sys
@@ -205,13 +207,40 @@ def sign_in_staff(port: int) -> str:
                                       "Cookie": _cookie_header(cookies),
                                       "Content-Type": "application/x-www-form-urlencoded"})
     cookies.update(_cookies(headers))
-    cookie = _cookie_header(cookies)
     if status != 303:
         raise RuntimeError(f"staff sign-in failed: HTTP {status}")
+    cookie = _second_step(port, cookies)
     status, _, _ = load.get(servers.HOST, port, pages.QUEUE, headers={"Cookie": cookie})
     if status != 200:
         raise RuntimeError(f"the staff queue after signing in: HTTP {status}")
     return cookie
+
+
+def _second_step(port: int, cookies: dict[str, str]) -> str:
+    """The second sign-in step with the bench officer's authenticator code. A code counts
+    once only, so if this time step's was used (a run a moment ago), the next step's is."""
+    import pyotp
+
+    from ..staff.bench_queue import BENCH_TOTP_SECRET
+
+    totp = pyotp.TOTP(BENCH_TOTP_SECRET)
+    for ahead in (0, 30):
+        status, headers, body = load.get(servers.HOST, port, "/staff/sign-in/verify",
+                                         headers={"Cookie": _cookie_header(cookies)})
+        html = weight.decode(body, headers.get("Content-Encoding")).decode("utf-8")
+        token = _CSRF.search(html)
+        if status != 200 or token is None:
+            raise RuntimeError(f"/staff/sign-in/verify: HTTP {status}, no CSRF token")
+        form = urllib.parse.urlencode({"csrf_token": token.group(1),
+                                       "code": totp.at(time.time() + ahead)}).encode()
+        status, headers, _ = load.get(servers.HOST, port, "/staff/sign-in/verify",
+                                      method="POST", body=form, headers={
+                                          "Cookie": _cookie_header(cookies),
+                                          "Content-Type": "application/x-www-form-urlencoded"})
+        cookies.update(_cookies(headers))
+        if status == 303:
+            return _cookie_header(cookies)
+    raise RuntimeError(f"staff sign-in, second step failed: HTTP {status}")
 
 
 def _cookies(headers) -> dict[str, str]:
@@ -254,7 +283,10 @@ def _prepare(url: str, count: int) -> None:
 
     if url.startswith(("postgresql", "postgres:")):
         _create_postgres_database(url)
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url)})
+    # The servers' encryption key, so that they can read what the seed encrypts (the bench
+    # officer's authenticator key, set again on every run).
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url),
+                      "DATA_ENCRYPTION_KEYS": _run_key()})
     with app.app_context():
         upgrade()
         started = time.perf_counter()
@@ -283,11 +315,17 @@ def _create_postgres_database(url: str) -> None:
             say(f"created database {name}")
 
 
+@functools.cache
+def _run_key() -> str:
+    """A data encryption key made for this run only."""
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
 def _portal_env(url: str) -> dict[str, str]:
     """Production settings, with keys made for this run only."""
     import secrets
-
-    from cryptography.fernet import Fernet
 
     # Several workers: production refuses per-worker (memory://) limits. Without a Redis
     # server the limiter counts in each worker's memory and logs it – the requests measured
@@ -295,7 +333,7 @@ def _portal_env(url: str) -> dict[str, str]:
     return {"PORTAL_ENV": "production", "DATABASE_URL": url,
             "SECRET_KEY": secrets.token_urlsafe(32),
             "ID_HASH_KEYS": secrets.token_urlsafe(32),
-            "DATA_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "DATA_ENCRYPTION_KEYS": _run_key(),
             "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI",
                                                     "redis://127.0.0.1:6379/0")}
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, RadioField, StringField
 from wtforms.validators import InputRequired, Length
 
 from .account_validators import MobileNumber, NewPassword, OneTimeCodeFormat
@@ -60,3 +60,22 @@ class SignOutForm(FlaskForm):
 
 class StaffSignInForm(SignInForm):
     pass
+
+
+class SecondFactorCodeForm(FlaskForm):
+    """The 6-digit code from the authenticator app or the text message."""
+    code = StringField(_l("验证码"), validators=[
+        InputRequired(message=_l("请输入6位数字的验证码")), OneTimeCodeFormat()])
+
+
+class RecoveryCodeForm(FlaskForm):
+    code = StringField(_l("恢复码"), validators=[
+        InputRequired(message=_l("请输入一个恢复码")),
+        Length(max=40, message=_l("恢复码是10个字母和数字，例如 abcde-23456"))])
+
+
+class SecondFactorMethodForm(FlaskForm):
+    method = RadioField(_l("您想用哪种方式进行登录验证？"), choices=[
+        ("totp", _l("手机上的验证器应用（推荐）")),
+        ("sms", _l("短信验证码")),
+    ], validators=[InputRequired(message=_l("请选择一种登录验证方式"))])

@@ -1,5 +1,6 @@
 """The data model. One module per aggregate; import them all here so Alembic sees them."""
-from .account import LINK_PROOFS, LINK_ROLES, RESIDENT, ROLES, STAFF_ROLES, AccessGrant, Account, PersonLink
+from .account import (LINK_PROOFS, LINK_ROLES, RESIDENT, ROLES, STAFF_ROLES, AccessGrant,
+                      Account, PersonLink, RecoveryCode)
 from .application import RELATIONSHIPS, Application, Document, StatusEvent
 from .audit import AuditEvent
 from .draft import Draft
@@ -10,7 +11,7 @@ from .person import Person
 
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
-    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "PersonLink", "StatusEvent",
-    "LINK_PROOFS", "LINK_ROLES",
+    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "PersonLink",
+    "RecoveryCode", "StatusEvent", "LINK_PROOFS", "LINK_ROLES",
     "RELATIONSHIPS", "RESIDENT", "ROLES", "STAFF_ROLES",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, Index, String, text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,6 +40,18 @@ class Account(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at_column()
+    # Staff second factor (portal/services/second_factor.py): "totp" or "sms", None until
+    # enrolled. The TOTP secret is encrypted ("enc:" + Fernet, portal/services/crypto.py);
+    # the last accepted time step stops a code from being used twice.
+    second_factor: Mapped[str | None] = mapped_column(String(10))
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(String(255))
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    second_factor_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Wrong second-factor codes, counted apart from passwords (a right password does not
+    # clear them); the same growing waits as SIGN_IN_*.
+    failed_second_factor: Mapped[int] = mapped_column(default=0)
+    second_factor_locked_until: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True))
 
     @property
     def is_staff(self) -> bool:
@@ -101,3 +113,16 @@ class AccessGrant(db.Model):
     granted_by_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[datetime] = created_at_column()
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RecoveryCode(db.Model):
+    """A staff member's one-use recovery code (for when the phone or app is lost). Only a
+    password-style hash is kept; a new set replaces (deletes) the old one."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at_column()

@@ -96,13 +96,21 @@ def _audit(account: Account, action: str, ip: str | None, detail: dict) -> None:
                                   detail=detail))
 
 
-def _count_failure(account: Account, now: datetime) -> None:
+def lock_wait(failures: int) -> int:
+    """Seconds to wait after `failures` failures in a row (0: none yet). Used for passwords
+    and for staff second-factor codes alike."""
     config = current_app.config
+    over = failures - config["SIGN_IN_FREE_FAILURES"]
+    if over < 0:
+        return 0
+    return int(min(config["SIGN_IN_LOCK_SECONDS"] * 2 ** min(over, 20),
+                   config["SIGN_IN_LOCK_MAX_SECONDS"]))
+
+
+def _count_failure(account: Account, now: datetime) -> None:
     account.failed_sign_ins += 1
-    over = account.failed_sign_ins - config["SIGN_IN_FREE_FAILURES"]
-    if over >= 0:
-        wait = min(config["SIGN_IN_LOCK_SECONDS"] * 2 ** min(over, 20),
-                   config["SIGN_IN_LOCK_MAX_SECONDS"])
+    wait = lock_wait(account.failed_sign_ins)
+    if wait:
         account.sign_in_locked_until = now + timedelta(seconds=wait)
 
 
@@ -153,11 +161,16 @@ def start_reset(phone: str, *, locale: str | None = None) -> None:
         one_time_codes.send(phone, "reset", locale=locale)
 
 
-def reset_password(phone: str, password: str) -> Account:
-    """After a verified reset code: set the password, end every session, lift any wait."""
+def reset_password(phone: str, password: str, *, verified_at: datetime) -> Account:
+    """After a reset code verified at `verified_at`: set the password, end every session, lift
+    any wait. A verified code allows one change: once the password has changed after it, the
+    same verification (e.g. a saved and replayed session cookie) is refused ("used")."""
     account = find_by_phone(phone)
     if account is None or account.is_staff or not account.active:
         raise AccountError("no_account")
+    changed_at = _aware(account.password_changed_at)
+    if changed_at is not None and changed_at >= verified_at:
+        raise AccountError("used")
     _set_password(account, password)
     return account
 

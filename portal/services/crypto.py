@@ -3,7 +3,8 @@
 - bank and social-security card numbers (Application.answers["payment"]["card_number"], and
   the same in drafts), with a look-up hash and the last four digits beside them;
 - resident ID numbers (Person.id_number_encrypted, and answers["personal"]["id_encrypted"] of
-  drafts and applications), beside the keyed hash and masked form of portal.services.identity.
+  drafts and applications), beside the keyed hash and masked form of portal.services.identity;
+- staff authenticator (TOTP) keys (Account.totp_secret_encrypted, portal.services.second_factor).
 
 Keys come from the environment: DATA_ENCRYPTION_KEYS, comma-separated Fernet keys, newest
 first. New values are encrypted with the newest key; every listed key can still decrypt, so a
@@ -128,10 +129,10 @@ def rotate_answers(answers: dict | None) -> tuple[dict | None, bool]:
 
 
 def rotate_all() -> int:
-    """Re-encrypt every stored card number and ID number with the newest key; returns how
-    many rows changed. One transaction."""
+    """Re-encrypt every stored card number, ID number and staff authenticator key with the
+    newest key; returns how many rows changed. One transaction."""
     from ..extensions import db
-    from ..models import Application, Draft, Person
+    from ..models import Account, Application, Draft, Person
 
     changed = 0
     for model in (Draft, Application):
@@ -145,6 +146,12 @@ def rotate_all() -> int:
         rotated = rotate(person.id_number_encrypted)
         if rotated != person.id_number_encrypted:
             person.id_number_encrypted = rotated
+            changed += 1
+    for account in db.session.scalars(  # staff authenticator keys (services/second_factor.py)
+            db.select(Account).where(Account.totp_secret_encrypted.is_not(None))).all():
+        rotated = rotate(account.totp_secret_encrypted)
+        if rotated != account.totp_secret_encrypted:
+            account.totp_secret_encrypted = rotated
             changed += 1
     db.session.commit()
     return changed

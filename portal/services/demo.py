@@ -13,11 +13,13 @@ from sqlalchemy import select
 from ..extensions import db
 from ..media import samples as media_samples
 from ..models import Account, Application, Person, PersonLink, StatusEvent
-from . import identity
+from . import identity, second_factor
 from .passwords import hash_password
 from .references import new_reference
 
 DEMO_PASSWORD = "Huyi-Demo-2026!"
+# The demo staff's second factor: this key in any TOTP authenticator app (public: demo only).
+DEMO_TOTP_SECRET = "HUYIDEMOHUYIDEMOHUYIDEMOHUYIDEMO"
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def seed() -> list[DemoAccount]:
                 street="ganting" if demo.role in ("street_officer", "resident") else None,
             )
             db.session.add(account)
+        if account.is_staff and account.second_factor is None:
+            second_factor.set_demo_totp(account, DEMO_TOTP_SECRET)
         accounts[demo.role] = account
     db.session.flush()
 

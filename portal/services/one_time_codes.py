@@ -32,6 +32,8 @@ PURPOSES = {
                    "请不要告诉任何人，工作人员不会向您要验证码。"),
     "reset": _l("【鄠邑区残疾人服务】您正在重设登录密码，验证码是%(code)s，%(minutes)s分钟内有效。"
                 "请不要告诉任何人，工作人员不会向您要验证码。"),
+    "staff_sign_in": _l("【鄠邑区残疾人服务】您正在登录工作人员账号，验证码是%(code)s，%(minutes)s分钟内有效。"
+                        "请不要告诉任何人。如果不是您本人在登录，请马上告诉系统管理员。"),
     "lookup": _l("【鄠邑区残疾人服务】您正在查询申请进度，验证码是%(code)s，%(minutes)s分钟内有效。"
                  "请不要告诉任何人，工作人员不会向您要验证码。"),
     # To a person's phone on record (portal.services.person_links).

@@ -21,6 +21,8 @@ from flask import Flask
 from sqlalchemy import event, func, select
 
 BENCH_PASSWORD = "Bench-Queue-2026!"  # the bench accounts' password (bench databases only)
+# The bench staff's authenticator key, for the second sign-in step (bench databases only).
+BENCH_TOTP_SECRET = "BENCHQUEUEBENCHQUEUEBENCHQUEUEBE"
 BENCH_PHONES = {"resident": "17000000000", "street_officer": "17000000001",
                 "district_reviewer": "17000000002", "civil_affairs": "17000000003"}
 # How the applications are spread over the states: most are settled, about a third active.
@@ -69,7 +71,7 @@ def seed(count: int, rng: random.Random | None = None) -> int:
     """Bring the database up to `count` applications; returns how many were added."""
     from ..extensions import db
     from ..models import Account, Application, Person, StatusEvent
-    from ..services import identity, working_days
+    from ..services import identity, second_factor, working_days
     from ..services.demo import make_id_number
     from ..services.passwords import hash_password
     from ..streets import all_streets
@@ -85,6 +87,8 @@ def seed(count: int, rng: random.Random | None = None) -> int:
                               street="ganting" if role in ("street_officer", "resident")
                               else None)
             db.session.add(account)
+        if account.is_staff:  # every run: encrypted with this run's key, no step used yet
+            second_factor.set_demo_totp(account, BENCH_TOTP_SECRET)
         accounts[role] = account
     db.session.commit()
 

@@ -32,6 +32,17 @@ def role_label(role: str | None) -> str:
     return str(ROLE_LABELS.get(role, role or ""))
 
 
+SECOND_FACTOR_LABELS = {
+    "totp": _l("验证器应用"),
+    "sms": _l("短信验证码"),
+    "recovery": _l("恢复码"),
+}
+
+
+def second_factor_label(method: str | None) -> str:
+    return str(SECOND_FACTOR_LABELS.get(method, _l("还没有设置")))
+
+
 RELATIONSHIP_LABELS = {
     "self": _l("本人"),
     "guardian": _l("监护人"),
@@ -86,8 +97,10 @@ def audit_detail(event) -> str:
         return _("导出全部符合条件的申请")
     if "role" in detail:
         return role_label(detail["role"])
-    if event.action == "sign_in_failed" and "failures" in detail:
+    if event.action in ("sign_in_failed", "second_factor.failed") and "failures" in detail:
         return _("连续输错 %(count)s 次", count=detail["failures"])
+    if event.action.startswith("second_factor.") and "method" in detail:
+        return second_factor_label(detail["method"])
     return ""
 
 
@@ -98,6 +111,7 @@ def helpers() -> dict:
 
     return {"programme_name": programme_name, "street_name": street_name,
             "status_label": status_label, "role_label": role_label,
+            "second_factor_label": second_factor_label,
             "relationship_label": relationship_label, "in_locale": in_locale,
             "fact_value": fact_value, "time_left": time_left, "inline_types": INLINE_TYPES,
             "audit_action_label": audit_action_label, "audit_detail": audit_detail,

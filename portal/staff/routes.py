@@ -285,3 +285,19 @@ def deactivate_account(account_id: int):
         flash(_("已停用%(name)s的账号。", name=account.display_name))
         return redirect(url_for(".accounts"), 303)
     return render_template("staff/account_deactivate.html", form=form, account=account)
+
+
+@bp.route("/accounts/<int:account_id>/second-factor/reset", methods=["GET", "POST"])
+@staff_required("admin")
+def reset_second_factor(account_id: int):
+    account = staff_accounts.find_staff(account_id)
+    if account is None or not account.active or account.id == current_user.id:
+        abort(404)  # one's own: another admin, or `flask reset-second-factor`
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        staff_accounts.reset_second_factor(current_user, account)
+        flash(_("已重置%(name)s的登录验证方式。此人已退出登录，下次登录时需要重新设置。",
+                name=account.display_name))
+        return redirect(url_for(".accounts"), 303)
+    return render_template("staff/account_second_factor_reset.html", form=form,
+                           account=account)

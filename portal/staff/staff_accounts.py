@@ -1,4 +1,5 @@
-"""Staff accounts as the administrator manages them: list, create, deactivate – audited.
+"""Staff accounts as the administrator manages them: list, create, deactivate, reset a
+colleague's second factor – audited.
 
 Creating goes through portal.services.accounts.create_staff (the same rules as
 `flask create-staff`: staff password policy, known street, one account per phone); the audit
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import STAFF_ROLES, Account
-from ..services import accounts, audit
+from ..services import accounts, audit, second_factor
 
 
 class CannotDeactivateSelf(Exception):
@@ -51,3 +52,9 @@ def deactivate(actor: Account, account: Account) -> None:
     audit.record(actor, "account.deactivate", "account", account.phone,
                  {"account_id": account.id, "role": account.role})
     db.session.commit()
+
+
+def reset_second_factor(actor: Account, account: Account) -> None:
+    """The colleague's second factor and recovery codes go, their sessions end; they set up a
+    new one at the next sign-in. Raises second_factor.CannotResetSelf for one's own."""
+    second_factor.reset(actor, account)

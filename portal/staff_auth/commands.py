@@ -1,4 +1,4 @@
-"""`flask create-staff` and `flask set-staff-password`.
+"""`flask create-staff`, `flask set-staff-password` and `flask reset-second-factor`.
 
     flask create-staff --phone 13800000009 --name 王芳 --role street_officer --street ganting
     flask create-staff ... --generate-password     # prints a strong password once
@@ -9,7 +9,7 @@ import click
 
 from .. import streets
 from ..models import STAFF_ROLES
-from ..services import accounts, password_policy, phone_numbers
+from ..services import accounts, password_policy, phone_numbers, second_factor
 from .routes import bp
 
 PROBLEMS = {
@@ -84,3 +84,17 @@ def set_staff_password(phone: str, generate_password: bool):
     click.echo(f"Password changed for {phone}; every session of this account has ended.")
     if generated:
         click.echo(f"Password (shown only now – hand it over safely): {password}")
+
+
+@bp.cli.command("reset-second-factor")
+@click.option("--phone", required=True)
+def reset_second_factor(phone: str):
+    """Remove a staff member's second factor (e.g. the only admin lost their phone): their
+    sessions end and they set up a new one at the next sign-in. Audited."""
+    phone = _phone(phone)
+    account = accounts.find_by_phone(phone)
+    if account is None or not account.is_staff:
+        raise click.UsageError(PROBLEMS["no_account"])
+    second_factor.reset(None, account)
+    click.echo(f"Second factor removed for {phone}; every session of this account has ended. "
+               f"They set up a new one at their next sign-in.")

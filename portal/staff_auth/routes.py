@@ -1,16 +1,27 @@
-"""Staff sign-in, kept apart from the residents' one, and a small landing page."""
+"""Staff sign-in, kept apart from the residents' one, and a small landing page.
+
+Signing in takes two steps: the password (/staff/sign-in), then the second factor
+(/staff/sign-in/verify: a code from the authenticator app or a texted code; or
+/staff/sign-in/recovery: a recovery code). Staff who have no second factor yet set one up
+right after the password (/staff/second-factor/enrol…). Between the steps nobody is signed in
+(portal/account/session.py PENDING): only these pages know the half-way state.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
+                   request, url_for)
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from .. import streets
 from ..account import session as sessions
 from ..account.routes import GENERIC_SIGN_IN_ERROR
-from ..forms.account import StaffSignInForm
+from ..forms.account import (RecoveryCodeForm, SecondFactorCodeForm, SecondFactorMethodForm,
+                             SignOutForm, StaffSignInForm)
+from ..forms.account_validators import code_message
 from ..rate_limits import limit
 from ..safe_redirect import same_site_path
-from ..services import accounts
+from ..services import accounts, one_time_codes, phone_numbers, second_factor
 from .access import staff_required
 from .roles import ROLE_LABELS
 
@@ -21,21 +32,193 @@ def _next() -> str | None:
     return same_site_path(request.args.get("next"), default="") or None
 
 
+def _home():
+    return redirect(same_site_path(_next(), url_for("staff_auth.home")), 303)
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
     if current_user.is_authenticated and current_user.is_staff and request.method == "GET":
-        return redirect(same_site_path(_next(), url_for("staff_auth.home")), 303)
+        return _home()
     form = StaffSignInForm()
     if form.validate_on_submit():
         account = accounts.authenticate(form.phone.data, form.password.data, staff=True,
                                         ip=request.remote_addr)
         if account is not None:
-            sessions.start(account)
-            return redirect(same_site_path(_next(), url_for("staff_auth.home")), 303)
+            sessions.start_pending(account)
+            if not second_factor.is_enrolled(account):
+                return redirect(url_for("staff_auth.enrol", next=_next()), 303)
+            if account.second_factor == second_factor.SMS:
+                second_factor.send_sms_code(account, locale=_locale())
+            return redirect(url_for("staff_auth.verify", next=_next()), 303)
         form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
     return render_template("staff_auth/sign_in.html", form=form, next=_next())
 
+
+# ------------------------------------------------------------------ the second step
+
+def _pending(enrolled: bool):
+    """(account, None) for the person half-way through signing in, or (None, a redirect)."""
+    account = sessions.pending_account()
+    if account is None:
+        flash(_("请先输入手机号码和密码。"), "info")
+        return None, redirect(url_for("staff_auth.sign_in", next=_next()), 303)
+    if second_factor.is_enrolled(account) != enrolled:
+        endpoint = "staff_auth.verify" if second_factor.is_enrolled(account) else \
+            "staff_auth.enrol"
+        return None, redirect(url_for(endpoint, next=_next()), 303)
+    return account, None
+
+
+def _result_message(result: second_factor.Result, method: str) -> str:
+    outcome = second_factor.Outcome
+    if result.outcome is outcome.WAIT:
+        minutes = max(1, (result.wait_seconds + 59) // 60)
+        return _("输错的次数太多，请等%(num)s分钟后再试。", num=minutes)
+    if result.outcome is outcome.EXPIRED:
+        return code_message(one_time_codes.Check.EXPIRED)
+    if result.outcome is outcome.TOO_MANY:
+        return code_message(one_time_codes.Check.TOO_MANY)
+    if method == second_factor.TOTP:
+        return _("验证码不正确或已经用过。请等应用里出现新的验证码，再输入一次。")
+    if method == "recovery":
+        return _("这个恢复码不正确或已经用过，请检查后重新输入")
+    return code_message(one_time_codes.Check.WRONG)
+
+
+def _signed_in(account, method: str):
+    sessions.start(account, second_factor=method)
+    return _home()
+
+
+@bp.route("/sign-in/verify", methods=["GET", "POST"])
+@limit("RATE_LIMIT_VERIFY_CODE")
+def verify():
+    account, elsewhere = _pending(enrolled=True)
+    if elsewhere:
+        return elsewhere
+    form = SecondFactorCodeForm()
+    if form.validate_on_submit():
+        result = second_factor.verify_code(account, form.code.data)
+        if result.ok:
+            return _signed_in(account, account.second_factor)
+        form.code.errors.append(_result_message(result, account.second_factor))
+    return render_template("staff_auth/verify.html", form=form, next=_next(),
+                           method=account.second_factor,
+                           masked_phone=phone_numbers.mask(account.phone),
+                           minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
+
+
+@bp.post("/sign-in/send-code")
+@limit("RATE_LIMIT_SEND_CODE")
+def send_code():
+    """Text a (new) code: on the second step of an SMS user, or while choosing SMS codes."""
+    account = sessions.pending_account()
+    form = SignOutForm()  # only the CSRF token
+    if account is None or not form.validate_on_submit():
+        return redirect(url_for("staff_auth.sign_in", next=_next()), 303)
+    enrolling = not second_factor.is_enrolled(account)
+    if enrolling or account.second_factor == second_factor.SMS:
+        second_factor.send_sms_code(account, locale=_locale())
+        flash(_("我们已发送新的验证码，请使用最新收到的那一条。"), "success")
+    return redirect(url_for("staff_auth.enrol_sms" if enrolling else "staff_auth.verify",
+                            next=_next()), 303)
+
+
+@bp.route("/sign-in/recovery", methods=["GET", "POST"])
+@limit("RATE_LIMIT_VERIFY_CODE")
+def recovery():
+    account, elsewhere = _pending(enrolled=True)
+    if elsewhere:
+        return elsewhere
+    form = RecoveryCodeForm()
+    if form.validate_on_submit():
+        result = second_factor.verify_recovery_code(account, form.code.data)
+        if result.ok:
+            response = _signed_in(account, "recovery")  # a new session: the message after it
+            flash(_("您已用恢复码登录，还剩%(num)s个恢复码。可以在“登录验证”页生成新的一组；"
+                    "如果手机丢了，请联系系统管理员重置登录验证方式。",
+                    num=second_factor.recovery_codes_left(account)), "info")
+            return response
+        form.code.errors.append(_result_message(result, "recovery"))
+    return render_template("staff_auth/recovery.html", form=form, next=_next())
+
+
+# ------------------------------------------------------------------ enrolment
+
+@bp.route("/second-factor/enrol", methods=["GET", "POST"])
+def enrol():
+    account, elsewhere = _pending(enrolled=False)
+    if elsewhere:
+        return elsewhere
+    form = SecondFactorMethodForm()
+    if form.validate_on_submit():
+        if form.method.data == second_factor.SMS:
+            second_factor.send_sms_code(account, locale=_locale())
+            return redirect(url_for("staff_auth.enrol_sms", next=_next()), 303)
+        return redirect(url_for("staff_auth.enrol_app", next=_next()), 303)
+    return render_template("staff_auth/enrol.html", form=form, next=_next(),
+                           masked_phone=phone_numbers.mask(account.phone))
+
+
+@bp.route("/second-factor/enrol/app", methods=["GET", "POST"])
+@limit("RATE_LIMIT_VERIFY_CODE")
+def enrol_app():
+    account, elsewhere = _pending(enrolled=False)
+    if elsewhere:
+        return elsewhere
+    secret = second_factor.pending_totp_secret(account)
+    form = SecondFactorCodeForm()
+    if form.validate_on_submit():
+        codes = second_factor.enrol_totp(account, secret, form.code.data)
+        if codes is not None:
+            return _enrolled(account, codes)
+        form.code.errors.append(_("验证码不正确。请确认已添加上面的密钥，再输入应用里现在显示的6位数字。"))
+    uri = second_factor.provisioning_uri(account, secret)
+    return render_template(
+        "staff_auth/enrol_app.html", form=form, next=_next(),
+        qr_code=second_factor.qr_svg(uri, _("二维码：用验证器应用扫描，添加本平台的登录验证")),
+        key_groups=second_factor.grouped(secret),
+        issuer=current_app.config["TOTP_ISSUER"], account_name=account.phone)
+
+
+@bp.route("/second-factor/enrol/sms", methods=["GET", "POST"])
+@limit("RATE_LIMIT_VERIFY_CODE")
+def enrol_sms():
+    account, elsewhere = _pending(enrolled=False)
+    if elsewhere:
+        return elsewhere
+    form = SecondFactorCodeForm()
+    if form.validate_on_submit():
+        check, codes = second_factor.enrol_sms(account, form.code.data)
+        if codes is not None:
+            return _enrolled(account, codes)
+        form.code.errors.append(code_message(check))
+    return render_template("staff_auth/enrol_sms.html", form=form, next=_next(),
+                           masked_phone=phone_numbers.mask(account.phone),
+                           minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
+
+
+def _enrolled(account, codes: list[str]):
+    """Signed in; the recovery codes are shown this once, in this answer (never stored)."""
+    sessions.start(account, second_factor=account.second_factor)
+    return _show_codes(codes, enrolled=True,
+                       continue_to=same_site_path(_next(), url_for("staff_auth.home")))
+
+
+def _show_codes(codes: list[str], **context):
+    response = make_response(render_template("staff_auth/recovery_codes.html", codes=codes,
+                                             **context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ------------------------------------------------------------------ signed in
 
 @bp.get("/")
 @staff_required
@@ -47,4 +230,28 @@ def home():
                            street=street, staff_links=staff_links())
 
 
-from . import commands  # noqa: E402,F401  (flask create-staff, set-staff-password)
+@bp.get("/second-factor")
+@staff_required
+def second_factor_settings():
+    from ..staff.display import staff_links
+
+    account = current_user._get_current_object()
+    return render_template("staff_auth/second_factor.html", form=SignOutForm(),
+                           staff_links=staff_links(),
+                           method=account.second_factor,
+                           codes_left=second_factor.recovery_codes_left(account),
+                           masked_phone=phone_numbers.mask(account.phone))
+
+
+@bp.post("/second-factor/recovery-codes")
+@staff_required
+def new_recovery_codes():
+    form = SignOutForm()  # only the CSRF token
+    if not form.validate_on_submit():
+        abort(400)
+    codes = second_factor.new_recovery_codes(current_user._get_current_object())
+    return _show_codes(codes, enrolled=False,
+                       continue_to=url_for("staff_auth.second_factor_settings"))
+
+
+from . import commands  # noqa: E402,F401  (flask create-staff, set-staff-password, …)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from portal.extensions import db as _db
+from portal.services import second_factor
 from tests.security.world import csrf
+from tests.support.accounts import STAFF_TOTP_SECRET, totp_code
 from tests.staff_factories import PASSWORD, make_account
 
 RESIDENT_PASSWORD = PASSWORD
@@ -18,10 +20,18 @@ def resident(db):
 
 
 def _sign_in(client, account, path="/account/sign-in"):
+    if account.is_staff and account.second_factor is None:
+        second_factor.set_demo_totp(account, STAFF_TOTP_SECRET)
+        _db.session.commit()
     token = csrf(client, path)
     response = client.post(path, data={"csrf_token": token, "phone": account.phone,
                                        "password": PASSWORD})
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    if response.location.startswith("/staff/sign-in/verify"):
+        token = csrf(client, response.location)
+        response = client.post(response.location, data={
+            "csrf_token": token, "code": totp_code(account.phone)})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
 
 
 def _cookie(client):

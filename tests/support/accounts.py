@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import re
 
+import pyotp
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Account, OutboxMessage
+from portal.services import second_factor
 from portal.services.passwords import hash_password
 
 RESIDENT_PHONE = "13900001111"
 RESIDENT_PASSWORD = "chuntian-huyi-mianpi"
 STAFF_PHONE = "13800002222"
 STAFF_PASSWORD = "Gan-Ting-Street-2026"
+# The test staff's authenticator key (make_staff); totp_code() gives a code that is accepted.
+STAFF_TOTP_SECRET = "GANTINGSTREETTESTKEYGANTINGSTREE"
 
 
 def make_account(phone=RESIDENT_PHONE, password=RESIDENT_PASSWORD, role="resident",
@@ -25,8 +29,23 @@ def make_account(phone=RESIDENT_PHONE, password=RESIDENT_PASSWORD, role="residen
 
 
 def make_staff(phone=STAFF_PHONE, password=STAFF_PASSWORD, role="street_officer",
-               street="ganting", name="赵刚") -> Account:
-    return make_account(phone, password, role=role, street=street, name=name)
+               street="ganting", name="赵刚", enrolled=True) -> Account:
+    """A staff account; `enrolled`: with STAFF_TOTP_SECRET as its second factor."""
+    account = make_account(phone, password, role=role, street=street, name=name)
+    if enrolled:
+        second_factor.set_demo_totp(account, STAFF_TOTP_SECRET)
+        db.session.commit()
+    return account
+
+
+def totp_code(phone=STAFF_PHONE, secret=STAFF_TOTP_SECRET) -> str:
+    """The current code of `secret`. A code is accepted once only, so the account's last used
+    time step is forgotten first (tests sign in many times within 30 seconds)."""
+    account = db.session.scalar(select(Account).where(Account.phone == phone))
+    if account is not None:
+        account.totp_last_step = None
+        db.session.commit()
+    return pyotp.TOTP(secret).now()
 
 
 def token_from(html: str) -> str:
@@ -44,7 +63,12 @@ def submit(client, page: str, data: dict, action: str | None = None, **kwargs):
 
 def sign_in(client, phone=RESIDENT_PHONE, password=RESIDENT_PASSWORD, page="/account/sign-in",
             **kwargs):
-    return submit(client, page, {"phone": phone, "password": password}, **kwargs)
+    """Sign in through the real form. On the staff page, a right password leads to the second
+    step, which is completed with the account's TOTP code (make_staff): the last response."""
+    response = submit(client, page, {"phone": phone, "password": password}, **kwargs)
+    if response.status_code == 303 and response.location.startswith("/staff/sign-in/verify"):
+        response = submit(client, response.location, {"code": totp_code(phone)})
+    return response
 
 
 def last_code(phone: str) -> str:

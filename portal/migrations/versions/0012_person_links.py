@@ -14,13 +14,13 @@ Downgrade restores the columns (links with role "self" become `account.person_id
 grants to numbers without an account are dropped).
 
 Revision ID: 0012_person_links
-Revises: 0008_identity_masking
+Revises: 0010_staff_second_factor
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_person_links"
-down_revision = "0008_identity_masking"
+down_revision = "0010_staff_second_factor"
 branch_labels = None
 depends_on = None
 
