@@ -76,6 +76,19 @@ def fresh(browser, base_url, people):
     browser.get(base_url + "/_test/sign-out")
 
 
+def enter_code(driver, app, axe_script, wrong_page: str) -> None:
+    """On a code page: a wrong code first (its error checked by axe), then the one texted to
+    the applicant, typed over it – by keyboard."""
+    code = tab_to(driver, by_id("code"))
+    code.send_keys("000000" if last_code(app, APPLICANT) != "000000" else "111111")
+    press(driver, Keys.ENTER)
+    wait_for_error(driver)
+    assert "验证码不正确，或者已经失效" in main_text(driver)
+    check_axe(driver, axe_script, wrong_page)
+    retype(tab_to(driver, by_id("code")), last_code(app, APPLICANT))
+    press(driver, Keys.ENTER)
+
+
 def submit_application(driver, base_url) -> None:
     """The applicant applies for herself through the application journey."""
     driver.get(f"{base_url}/_test/sign-in/{APPLICANT}?next=/apply/nursing_allowance/")
@@ -188,14 +201,7 @@ def test_submit_ask_answer_and_a_family_look_up(fresh, base_url, live_server, ax
     press(driver, Keys.ENTER)
     wait_for_h1(driver, "输入短信验证码")
     check_axe(driver, axe_script, "prove: the code")
-    code = tab_to(driver, by_id("code"))
-    code.send_keys("000000" if last_code(app, APPLICANT) != "000000" else "111111")
-    press(driver, Keys.ENTER)
-    wait_for_error(driver)
-    assert "验证码不正确，或者已经失效" in main_text(driver)
-    check_axe(driver, axe_script, "prove: a wrong code")
-    retype(tab_to(driver, by_id("code")), last_code(app, APPLICANT))
-    press(driver, Keys.ENTER)
+    enter_code(driver, app, axe_script, "prove: a wrong code")
     wait_for_h1(driver, "我的申请")
     assert "验证成功" in main_text(driver)
 
@@ -232,14 +238,7 @@ def test_submit_ask_answer_and_a_family_look_up(fresh, base_url, live_server, ax
     wait_for_h1(driver, "输入短信验证码")
     assert "如果信息正确，我们已向申请时登记的手机号发送了验证码" in main_text(driver)
     check_axe(driver, axe_script, "look-up code")
-    code = tab_to(driver, by_id("code"))
-    code.send_keys("000000" if last_code(app, APPLICANT) != "000000" else "111111")
-    press(driver, Keys.ENTER)
-    wait_for_error(driver)
-    assert "验证码不正确，或者已经失效" in main_text(driver)
-    check_axe(driver, axe_script, "look-up with a wrong code")
-    retype(tab_to(driver, by_id("code")), last_code(app, APPLICANT))
-    press(driver, Keys.ENTER)
+    enter_code(driver, app, axe_script, "look-up with a wrong code")
     wait_for_h1(driver, "办理进度")
     text = main_text(driver)
     assert reference in text and "办理状态：已受理" in text

@@ -49,13 +49,21 @@ def _apply_for_myself(client, name: str) -> Application:
     return _submit(client, draft_id)
 
 
-@pytest.fixture()
-def world(app, client, db):
-    officer = make_staff("street_officer", street="ganting", phone="13800000001")
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def _filed_by_the_daughter_as_guardian(client) -> Application:
     sign_in(client, DAUGHTER, "李梅")
     draft_id = start_for_other(client, relationship="guardian")
     fill_all(client, draft_id)
-    family_application = _submit(client, draft_id)
+    return _submit(client, draft_id)
+
+
+@pytest.fixture()
+def world(app, client, db):
+    officer = make_staff("street_officer", street="ganting", phone="13800000001")
+    family_application = _filed_by_the_daughter_as_guardian(client)
     document = db.session.scalars(select(Document).where(
         Document.application_id == family_application.id)).first()
     assert document is not None
@@ -65,7 +73,7 @@ def world(app, client, db):
         page = f"/staff/applications/{family_application.reference}"
         html = counter.get(page).get_data(as_text=True)
         assert "登记为法定监护人" in html
-        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        csrf = _csrf(html)
         response = counter.post(page + "/link", data={"csrf_token": csrf, "checked": "y"})
         assert response.status_code == 303
     assert post(client, "/status/access/new",
@@ -226,14 +234,14 @@ def test_staff_cannot_confirm_a_link_for_an_agent_or_another_street(app, db, wor
         staff_sign_in(counter, world["officer"])
         html = counter.get(f"/staff/applications/{agents.reference}").get_data(as_text=True)
         assert "当面确认申请人的账户" not in html
-        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        csrf = _csrf(html)
         response = counter.post(f"/staff/applications/{agents.reference}/link",
                                 data={"csrf_token": csrf, "checked": "y"})
         assert response.status_code == 404
     with app.test_client() as counter:
         staff_sign_in(counter, other_officer)
         html = counter.get("/staff/queue").get_data(as_text=True)
-        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        csrf = _csrf(html)
         response = counter.post(f"/staff/applications/{world['application'].reference}/link",
                                 data={"csrf_token": csrf, "checked": "y"})
         assert response.status_code == 404
@@ -242,15 +250,12 @@ def test_staff_cannot_confirm_a_link_for_an_agent_or_another_street(app, db, wor
 
 def test_the_counter_link_needs_the_officer_to_say_what_was_checked(app, client, db):
     officer = make_staff("street_officer", street="ganting", phone="13800000001")
-    sign_in(client, DAUGHTER, "李梅")
-    draft_id = start_for_other(client, relationship="guardian")
-    fill_all(client, draft_id)
-    application = _submit(client, draft_id)
+    application = _filed_by_the_daughter_as_guardian(client)
     with app.test_client() as counter:
         staff_sign_in(counter, officer)
         page = f"/staff/applications/{application.reference}"
         html = counter.get(page).get_data(as_text=True)
-        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        csrf = _csrf(html)
         response = counter.post(page + "/link", data={"csrf_token": csrf})
         assert response.status_code == 400
         assert "请先当面核验原件" in response.get_data(as_text=True)
@@ -306,7 +311,7 @@ def test_counter_staff_see_the_links_and_end_a_wrong_one(app, client, db, world)
         page = f"/staff/applications/{world['application'].reference}"
         html = counter.get(page).get_data(as_text=True)
         assert "已确认与申请对象关联的账户" in html and "监护人，窗口当面核验" in html
-        csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+        csrf = _csrf(html)
         response = counter.post(f"{page}/links/{link.id}/end", data={"csrf_token": csrf})
         assert response.status_code == 303
         assert counter.post(f"{page}/links/{link.id}/end",
