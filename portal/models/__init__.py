@@ -2,6 +2,7 @@
 from .account import RESIDENT, ROLES, STAFF_ROLES, AccessGrant, Account
 from .application import RELATIONSHIPS, Application, Document, StatusEvent
 from .audit import AuditEvent
+from .conflict import CONFLICT_RELATIONS, StaffConflict
 from .draft import Draft
 from .media import AccessibilityReport, MediaAsset
 from .one_time_code import OneTimeCode
@@ -10,6 +11,7 @@ from .person import Person
 
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
-    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "StatusEvent",
+    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "StaffConflict",
+    "StatusEvent", "CONFLICT_RELATIONS",
     "RELATIONSHIPS", "RESIDENT", "ROLES", "STAFF_ROLES",
 ]
