@@ -36,4 +36,10 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sealed_code: Mapped[str | None] = mapped_column(String(255))
     code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def text(self) -> str:
+        """What a backend sends: the readable text while the message is being delivered
+        (set by the sender, never stored), else the stored body."""
+        return self.__dict__.get("_readable_text") or self.body
     created_at: Mapped[datetime] = created_at_column()
