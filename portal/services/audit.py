@@ -46,6 +46,8 @@ ACTIONS = {
     "access.grant": _l("授权家人查看申请"),
     "access.revoke": _l("取消家人查看授权"),
     "application.lookup": _l("家属查询办理进度"),
+    "application.conflict_refused": _l("因需回避被拒绝办理"),
+    "conflict.declare": _l("登记工作人员的亲属关系（回避）"),
 }
 
 

@@ -1,0 +1,69 @@
+"""Staff who are too close to an application may not decide on it: another officer must.
+
+The rule itself – which applications a member of staff may not act on – is
+status_changes.conflict_of(); this module keeps what it reads:
+
+- the applications a staff account submitted itself (Application.applicant_account_id: staff
+  can use the resident journey like anyone, e.g. for their own family);
+- the person linked to their own account (Account.person_id);
+- people they are related to: anyone they filed an application for, and anyone they declared
+  (StaffConflict, recorded by an admin with `flask declare-conflict`, by the relative's ID
+  number – kept only as its keyed hash and encrypted).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import CONFLICT_RELATIONS, Account, Application, Person, StaffConflict
+from . import crypto, identity
+
+
+def related_person_ids(actor: Account) -> dict[int, str]:
+    """person id → why (self | family) for the people `actor` may not decide about. Two
+    queries, whatever the number of applications (the queue marks a whole page with it)."""
+    related: dict[int, str] = {}
+    filed_for = db.session.scalars(
+        select(Application.person_id).where(Application.applicant_account_id == actor.id)
+        .distinct())
+    for person_id in filed_for:
+        related[person_id] = "family"
+    declared = db.session.scalars(
+        select(Person.id).join(StaffConflict, StaffConflict.id_number_hash == Person.id_number_hash)
+        .where(StaffConflict.account_id == actor.id))
+    for person_id in declared:
+        related[person_id] = "family"
+    if actor.person_id is not None:
+        related[actor.person_id] = "self"
+    return related
+
+
+def declare(staff: Account, id_number: str, relation: str,
+            recorded_by: Account | None = None) -> StaffConflict:
+    """Record that `staff` is related to the person with `id_number`. Commits."""
+    if not staff.is_staff:
+        raise ValueError("only staff declare conflicts")
+    if relation not in CONFLICT_RELATIONS:
+        raise ValueError(f"relation must be one of {', '.join(CONFLICT_RELATIONS)}")
+    number = identity.parse_id_number(id_number).value
+    digest = identity.lookup_hash(number)
+    record = db.session.scalar(select(StaffConflict).where(
+        StaffConflict.account_id == staff.id, StaffConflict.id_number_hash == digest))
+    if record is None:
+        record = StaffConflict(account_id=staff.id, id_number_hash=digest,
+                               id_number_encrypted=crypto.encrypt(number), relation=relation,
+                               recorded_by_account_id=recorded_by.id if recorded_by else None)
+        db.session.add(record)
+    else:
+        record.relation = relation
+    from . import audit
+
+    audit.record(recorded_by, "conflict.declare", "account", str(staff.id),
+                 {"relation": relation})
+    db.session.commit()
+    return record
+
+
+def of_staff(staff: Account) -> list[StaffConflict]:
+    return list(db.session.scalars(select(StaffConflict).where(
+        StaffConflict.account_id == staff.id).order_by(StaffConflict.id)))
