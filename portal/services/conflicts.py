@@ -12,29 +12,34 @@ status_changes.conflict_of(); this module keeps what it reads:
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from flask import has_request_context, request
+from sqlalchemy import select, union
 
 from ..extensions import db
 from ..models import CONFLICT_RELATIONS, Account, Application, Person, StaffConflict
 from . import crypto, identity
 
 
+_CACHE = "portal.related_person_ids"   # per request (in its WSGI environ)
+
+
 def related_person_ids(actor: Account) -> dict[int, str]:
-    """person id → why (self | family) for the people `actor` may not decide about. Two
-    queries, whatever the number of applications (the queue marks a whole page with it)."""
-    related: dict[int, str] = {}
-    filed_for = db.session.scalars(
-        select(Application.person_id).where(Application.applicant_account_id == actor.id)
-        .distinct())
-    for person_id in filed_for:
-        related[person_id] = "family"
-    declared = db.session.scalars(
-        select(Person.id).join(StaffConflict, StaffConflict.id_number_hash == Person.id_number_hash)
-        .where(StaffConflict.account_id == actor.id))
-    for person_id in declared:
-        related[person_id] = "family"
+    """person id → why (self | family) for the people `actor` may not decide about. One
+    statement, whatever the number of applications (the queue marks a whole page with it),
+    read once per request."""
+    cache = request.environ.setdefault(_CACHE, {}) if has_request_context() else {}
+    if actor.id in cache:
+        return cache[actor.id]
+    filed_for = select(Application.person_id.label("person_id")).where(
+        Application.applicant_account_id == actor.id)
+    declared = select(Person.id.label("person_id")).join(
+        StaffConflict, StaffConflict.id_number_hash == Person.id_number_hash).where(
+        StaffConflict.account_id == actor.id)
+    related = {person_id: "family"
+               for person_id in db.session.scalars(union(filed_for, declared))}
     if actor.person_id is not None:
         related[actor.person_id] = "self"
+    cache[actor.id] = related
     return related
 
 
@@ -56,6 +61,8 @@ def declare(staff: Account, id_number: str, relation: str,
         db.session.add(record)
     else:
         record.relation = relation
+    if has_request_context():
+        request.environ.pop(_CACHE, None)
     from . import audit
 
     audit.record(recorded_by, "conflict.declare", "account", str(staff.id),
