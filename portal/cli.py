@@ -4,10 +4,20 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-from .services import demo
+from .services import audit_chain, demo
 
 
 def init_app(app: Flask) -> None:
+    @app.cli.command("verify-audit")
+    def verify_audit():
+        """Walk the audit log's hash chain; exit 1 naming the first row that does not fit."""
+        verdict = audit_chain.verify()
+        if not verdict.ok:
+            click.echo(f"audit_event row {verdict.broken_id} breaks the chain: {verdict.reason} "
+                       f"({verdict.rows} rows checked).", err=True)
+            raise SystemExit(1)
+        click.echo(f"The audit log is intact: {verdict.rows} rows, chain unbroken.")
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Create demo content and demo staff accounts; print their credentials."""

@@ -37,6 +37,15 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
+    # Uploaded documents (portal/services/documents.py). A photo's size is read from its header
+    # and refused above this many pixels before it is decoded (24 MP: a 6000 × 4000 photo;
+    # decoding costs about 3 bytes a pixel, and more while it is written again).
+    MAX_IMAGE_PIXELS = int(_env("MAX_IMAGE_PIXELS", "24000000"))
+    MAX_FILES_PER_DRAFT = 30               # files in one application's documents, in all
+    MAX_FILES_PER_DOCUMENT_KIND = 10       # files for one document (one answer of the step)
+    MAX_FILES_PER_ANSWER = 10              # files sent with one answer to a request (补正)
+    PDF_MAX_PAGES = 200                    # a PDF is parsed to check it; larger ones refused
+    PDF_MAX_OBJECTS = 50_000
 
     # Languages: Simplified Chinese first, English second.
     BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "zh_Hans_CN")

@@ -32,7 +32,60 @@ def _image(fmt: str) -> bytes:
 
 PNG = _image("PNG")
 JPEG = _image("JPEG")
-PDF = b"%PDF-1.7\n" + b"0" * 64
+def plain_pdf() -> bytes:
+    """A real one-page PDF (uploads are parsed, so they must parse)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_in_object_stream(objects: dict[int, bytes]) -> bytes:
+    """A PDF whose objects (number → dictionary, 1 the catalog) all sit inside one compressed
+    object stream, with a compressed cross-reference stream: none of their names can be read
+    from the file's bytes, only by parsing it."""
+    import zlib
+
+    numbers = sorted(objects)
+    body, offsets = b"", []
+    for number in numbers:
+        offsets.append(len(body))
+        body += objects[number] + b"\n"
+    header = b" ".join(b"%d %d" % (n, o) for n, o in zip(numbers, offsets)) + b"\n"
+    stream = zlib.compress(header + body)
+    stream_number, xref_number = max(numbers) + 1, max(numbers) + 2
+    out = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+    stream_offset = len(out)
+    out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n" % (stream_number, len(numbers), len(header), len(stream))
+            + stream + b"\nendstream\nendobj\n")
+    xref_offset = len(out)
+    rows = b"\x00" + (0).to_bytes(4, "big") + (0xFFFF).to_bytes(2, "big")
+    for number in range(1, xref_number + 1):
+        if number in objects:
+            rows += b"\x02" + stream_number.to_bytes(4, "big") + \
+                numbers.index(number).to_bytes(2, "big")
+        elif number == stream_number:
+            rows += b"\x01" + stream_offset.to_bytes(4, "big") + (0).to_bytes(2, "big")
+        elif number == xref_number:
+            rows += b"\x01" + xref_offset.to_bytes(4, "big") + (0).to_bytes(2, "big")
+        else:
+            rows += b"\x00" + (0).to_bytes(4, "big") + (0).to_bytes(2, "big")
+    xref = zlib.compress(rows)
+    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Filter /FlateDecode "
+            b"/Length %d >>\nstream\n" % (xref_number, xref_number + 1, len(xref))
+            + xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_offset)
+    return out
+
+
+PAGES = {2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"}
+PDF = plain_pdf()
 
 
 def luhn_complete(prefix: str) -> str:

@@ -14,8 +14,7 @@ from portal.services import status_changes
 from tests.staff_factories import (make_account, make_application, make_link, make_person,
                                    sign_in)
 
-from tests.apply_support import PNG  # a real tiny photo: fake bytes are refused now
-PDF = b"%PDF-1.7\n" + b"0" * 64
+from tests.apply_support import PDF, PNG  # a real photo and PDF: fake bytes are refused now
 
 __all__ = ["PDF", "PNG", "Family", "family", "file", "make_account", "make_application", "make_link",
            "messages_to", "page_text", "post", "request_info", "sign_in", "token"]

@@ -358,7 +358,7 @@ def test_audit_log_date_errors_are_explained(client, staff):
 
 
 def test_audit_rows_cannot_be_changed_in_the_database(db, staff):
-    """The ORM refuses everywhere; on PostgreSQL the database refuses too (trigger)."""
+    """The ORM refuses everywhere, and the database too (triggers on SQLite and PostgreSQL)."""
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
@@ -366,8 +366,6 @@ def test_audit_rows_cannot_be_changed_in_the_database(db, staff):
 
     audit.record(staff["admin"], "audit.search", "audit", None, {})
     _db.session.commit()
-    if _db.engine.dialect.name != "postgresql":
-        pytest.skip("the trigger is PostgreSQL's; the ORM guard is tested in test_data.py")
     for statement in ("UPDATE audit_event SET action = 'changed'", "DELETE FROM audit_event"):
         with pytest.raises(DBAPIError, match="cannot be changed or deleted"):
             with _db.engine.begin() as connection:

@@ -3,6 +3,7 @@ from .account import (LINK_PROOFS, LINK_ROLES, RESIDENT, ROLES, STAFF_ROLES, Acc
                       Account, PersonLink, RecoveryCode)
 from .application import RELATIONSHIPS, Application, Document, StatusEvent
 from .audit import AuditEvent
+from .conflict import CONFLICT_RELATIONS, StaffConflict
 from .draft import Draft
 from .media import AccessibilityReport, MediaAsset
 from .one_time_code import OneTimeCode
@@ -12,6 +13,7 @@ from .person import Person
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
     "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "PersonLink",
-    "RecoveryCode", "StatusEvent", "LINK_PROOFS", "LINK_ROLES",
+    "RecoveryCode", "StaffConflict", "StatusEvent", "CONFLICT_RELATIONS", "LINK_PROOFS",
+    "LINK_ROLES",
     "RELATIONSHIPS", "RESIDENT", "ROLES", "STAFF_ROLES",
 ]

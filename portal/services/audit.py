@@ -57,6 +57,8 @@ ACTIONS = {
     # Written by portal.services.person_links.
     "person.link": _l("确认账户与申请对象的关联"),
     "person.unlink": _l("解除账户与申请对象的关联"),
+    "application.conflict_refused": _l("因需回避被拒绝办理"),
+    "conflict.declare": _l("登记工作人员的亲属关系（回避）"),
 }
 
 

@@ -1,7 +1,8 @@
 """Re-hashing the blind index with the newest ID_HASH_KEYS key (`flask rotate-keys`).
 
 Every stored keyed hash is re-computed from the decrypted number:
-- person.id_number_hash and id_number_last4_hash, from person.id_number_encrypted;
+- person.id_number_hash and id_number_last4_hash, from person.id_number_encrypted, and
+  staff_conflict.id_number_hash (declared relatives), from its encrypted number;
 - drafts' and applications' answers: personal.id_hash from personal.id_encrypted, and
   certificate.id_hash (the hash of the ID part of the disability certificate number, which must
   be the person's number) when it is that number's hash under one of the keys;
@@ -56,7 +57,7 @@ def _rehash_answers(answers, label: str, report: Report) -> dict | None:
 
 def rehash_all() -> Report:
     """Re-hash every stored ID hash with the newest key (the caller commits)."""
-    from ..models import Application, Draft, Person
+    from ..models import Application, Draft, Person, StaffConflict
 
     report = Report()
     people = db.session.scalars(select(Person).order_by(Person.id)).all()
@@ -84,6 +85,11 @@ def rehash_all() -> Report:
         person.id_number_hash = newest
         report.changed += 1
     db.session.flush()
+    for conflict in db.session.scalars(select(StaffConflict).order_by(StaffConflict.id)):
+        newest = identity.lookup_hash(crypto.decrypt(conflict.id_number_encrypted))
+        if newest != conflict.id_number_hash:
+            conflict.id_number_hash = newest
+            report.changed += 1
     for model, name in ((Draft, "draft"), (Application, "application")):
         for row in db.session.scalars(select(model).order_by(model.id)).all():
             label = f"{name} {getattr(row, 'reference', None) or row.id}"

@@ -7,14 +7,20 @@ served back only through an authorised view.
 Photos are decoded and written again (Pillow) before they are kept: that drops their metadata
 (EXIF, with the GPS position a phone records) and anything hidden after the image data, and
 refuses files that do not decode or that would unpack to an absurd number of pixels
-(decompression bombs). PDF files that carry JavaScript, launch actions or embedded files are
-refused.
+(decompression bombs): the size in the header is checked against MAX_IMAGE_PIXELS before
+anything is decoded, and Pillow's own limit (Image.MAX_IMAGE_PIXELS) is set to the same value.
+PDF files are parsed (pypdf), compressed object streams included, and refused when anywhere
+in them there is JavaScript, an automatic or launch action, an embedded file, rich media or an
+XFA form – or when they are encrypted, unparsable or too large to check.
+
+A draft holds at most MAX_FILES_PER_DRAFT files, at most MAX_FILES_PER_DOCUMENT_KIND of one
+kind; an answer to a request for more information at most MAX_FILES_PER_ANSWER
+(portal/config.py).
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import re
 import secrets
 import unicodedata
 import warnings
@@ -28,11 +34,13 @@ from ..extensions import db
 from ..models import Document
 
 MAX_BYTES = 10 * 1024 * 1024
-# A photo larger than this many pixels is refused (a 48-megapixel phone photo fits).
-MAX_PIXELS = 60_000_000
-# What marks a PDF as active content; names may be written with #xx escapes (/J#61vaScript).
-PDF_ACTIVE = (b"/JS", b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"/EmbeddedFiles",
-              b"/RichMedia", b"/AA")
+# What marks a PDF as active content, wherever it appears in the parsed object graph (as a
+# dictionary key, or as the value of /S or /Type).
+PDF_ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/AA", "/OpenAction", "/Launch",
+                             "/EmbeddedFile", "/EmbeddedFiles", "/RichMedia", "/XFA"})
+PDF_ACTIVE_VALUES = frozenset({"/JavaScript", "/Launch", "/EmbeddedFile", "/RichMedia",
+                               "/Filespec", "/ImportData", "/SubmitForm", "/GoToR", "/GoToE",
+                               "/Sound", "/Movie", "/Rendition"})
 # (first bytes, content type) – what a file must start with to be accepted.
 SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg"),
@@ -45,8 +53,9 @@ _CHUNK = 64 * 1024
 
 class UploadRefused(Exception):
     """The file cannot be kept. `reason`: "empty", "too_large", "type", "unreadable" (a photo
-    that does not decode), "too_many_pixels" or "pdf_active" (a PDF with scripts, actions or
-    attachments)."""
+    that does not decode), "too_many_pixels", "pdf_active" (a PDF with scripts, actions or
+    attachments), "pdf_unreadable" (encrypted, broken or too large to check),
+    "too_many_files_draft", "too_many_files_kind" or "too_many_files_answer"."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -92,15 +101,55 @@ def _write(stream, target: Path) -> tuple[int, str, bytes]:
 
 
 def refuse_active_pdf(path: Path) -> None:
-    """Refuse a PDF with JavaScript, launch/automatic actions or embedded files. Read as bytes
-    (names with #xx escapes decoded), so it also catches what a parser would hide."""
-    data = path.read_bytes()
-    names = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), data)
-    for marker in PDF_ACTIVE:
-        if re.search(re.escape(marker) + rb"(?![A-Za-z])", names):
-            raise UploadRefused("pdf_active")
-    if rb"/OpenAction" in names and re.search(rb"/S\s*/(JavaScript|Launch)", names):
-        raise UploadRefused("pdf_active")
+    """Refuse a PDF with JavaScript, automatic/launch actions, embedded files, rich media or
+    XFA. The document is parsed (pypdf) and every object reachable from the trailer is
+    visited – including objects kept inside compressed object streams, which no byte scan
+    sees. Encrypted or unparsable files are refused too; so is a file with more than
+    PDF_MAX_OBJECTS objects or PDF_MAX_PAGES pages (the check stays bounded)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    max_objects = int(current_app.config["PDF_MAX_OBJECTS"])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(str(path), strict=False)
+            if reader.is_encrypted:
+                raise UploadRefused("pdf_unreadable")
+            if len(reader.pages) > int(current_app.config["PDF_MAX_PAGES"]):
+                raise UploadRefused("pdf_unreadable")
+            seen: set[tuple[int, int]] = set()
+            stack = [reader.trailer]
+            visited = 0
+            while stack:
+                item = stack.pop()
+                if isinstance(item, IndirectObject):
+                    key = (item.idnum, item.generation)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    item = item.get_object()
+                visited += 1
+                if visited > max_objects:
+                    raise UploadRefused("pdf_unreadable")
+                if isinstance(item, DictionaryObject):   # streams are dictionaries too
+                    for name, value in item.items():
+                        if str(name) in PDF_ACTIVE_KEYS:
+                            raise UploadRefused("pdf_active")
+                        if name in ("/S", "/Type", "/Subtype") and isinstance(
+                                value, NameObject) and str(value) in PDF_ACTIVE_VALUES:
+                            raise UploadRefused("pdf_active")
+                        stack.append(value)
+                elif isinstance(item, ArrayObject):
+                    stack.extend(item)
+    except UploadRefused:
+        raise
+    except Exception:  # noqa: BLE001 – whatever pypdf cannot read, we do not keep
+        raise UploadRefused("pdf_unreadable") from None
+
+
+def _max_pixels() -> int:
+    return int(current_app.config["MAX_IMAGE_PIXELS"])
 
 
 def reencode_image(path: Path, content_type: str) -> tuple[int, str]:
@@ -108,11 +157,13 @@ def reencode_image(path: Path, content_type: str) -> tuple[int, str]:
     from PIL import Image, ImageOps
 
     fmt = "JPEG" if content_type == "image/jpeg" else "PNG"
+    limit = _max_pixels()
+    Image.MAX_IMAGE_PIXELS = limit   # Pillow's own guard (its public attribute): the same limit
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path, formats=[fmt]) as image:
-                if image.width * image.height > MAX_PIXELS:
+            with Image.open(path, formats=[fmt]) as image:   # reads the header only
+                if image.width * image.height > limit:
                     raise UploadRefused("too_many_pixels")
                 image.load()
                 clean = ImageOps.exif_transpose(image)  # keep it the right way up
@@ -134,12 +185,27 @@ def reencode_image(path: Path, content_type: str) -> tuple[int, str]:
     return len(data), hashlib.sha256(data).hexdigest()
 
 
+def refuse_too_many(draft_id: int, kind: str) -> None:
+    """A draft's files are capped: MAX_FILES_PER_DRAFT in all, MAX_FILES_PER_DOCUMENT_KIND of
+    one kind (one answer of the documents step)."""
+    config = current_app.config
+    kinds = list(db.session.scalars(select(Document.kind).where(
+        Document.draft_id == draft_id, Document.removed_at.is_(None))))
+    if len(kinds) >= int(config["MAX_FILES_PER_DRAFT"]):
+        raise UploadRefused("too_many_files_draft")
+    if kinds.count(kind) >= int(config["MAX_FILES_PER_DOCUMENT_KIND"]):
+        raise UploadRefused("too_many_files_kind")
+
+
 def store(upload, *, kind: str, account_id: int, draft_id: int | None = None,
-          application_id: int | None = None) -> Document:
+          application_id: int | None = None, replacing: bool = False) -> Document:
     """Keep an uploaded file (a werkzeug FileStorage) and record it; commits.
 
-    Raises UploadRefused when it is empty, larger than 10 MB, or not a JPEG, PNG or PDF.
+    Raises UploadRefused when it is empty, larger than 10 MB, not a JPEG, PNG or PDF, or one
+    file too many for the draft (unless `replacing` one of its files).
     """
+    if draft_id is not None and not replacing:
+        refuse_too_many(draft_id, kind)
     storage_name = secrets.token_hex(16)
     target = folder() / storage_name
     try:
@@ -182,7 +248,7 @@ def remove(document: Document) -> None:
 def replace(document: Document, upload, *, account_id: int) -> Document:
     """Put a new file in the place of `document` (same draft, same kind); the old one goes."""
     new = store(upload, kind=document.kind, account_id=account_id, draft_id=document.draft_id,
-                application_id=document.application_id)
+                application_id=document.application_id, replacing=True)
     remove(document)
     return new
 
@@ -240,8 +306,21 @@ REFUSALS = {
     "too_many_pixels": _l("这张照片的尺寸太大了。请把照片拍小一些，或截图后再上传。"),
     "pdf_active": _l("这个PDF文件里带有程序或附件，为了安全不能上传。"
                      "请把它另存或打印成普通的PDF，或者拍照后再上传。"),
+    "pdf_unreadable": _l("这个PDF文件无法打开检查（可能设置了密码、已经损坏或页数太多）。"
+                         "请把它另存或打印成普通的PDF，或者拍照后再上传。"),
+    "too_many_files_draft": _l("一份申请最多可以上传%(limit)s个文件，已经达到上限。"
+                               "如需换一个文件，请先删除或替换已上传的文件。"),
+    "too_many_files_kind": _l("这项材料最多可以上传%(limit)s个文件，已经达到上限。"
+                              "如需换一个文件，请先删除或替换已上传的文件。"),
+    "too_many_files_answer": _l("补充材料一次最多可以上传%(limit)s个文件，已经达到上限。"
+                                "如需换一个文件，请先移除已上传的文件。"),
 }
 
 
 def refusal_message(reason: str) -> str:
-    return str(REFUSALS[reason])
+    config = current_app.config
+    limits = {"too_many_files_draft": config["MAX_FILES_PER_DRAFT"],
+              "too_many_files_kind": config["MAX_FILES_PER_DOCUMENT_KIND"],
+              "too_many_files_answer": config["MAX_FILES_PER_ANSWER"]}
+    text = str(REFUSALS[reason])
+    return text % {"limit": limits[reason]} if reason in limits else text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
@@ -75,7 +76,11 @@ def answered_documents(application: Application) -> dict[int, list[Document]]:
 
 def add_document(application: Application, upload, account: Account) -> Document:
     """Keep an uploaded file as part of the answer (commits). Raises
-    documents.UploadRefused (empty, too large, not a photo or PDF)."""
+    documents.UploadRefused (empty, too large, not a photo or PDF, or one file more than
+    MAX_FILES_PER_ANSWER for this answer)."""
+    limit = int(current_app.config["MAX_FILES_PER_ANSWER"])
+    if len(uploaded_since(application, open_request(application))) >= limit:
+        raise documents.UploadRefused("too_many_files_answer")
     return documents.store(upload, kind=SUPPLEMENT, account_id=account.id,
                            application_id=application.id)
 

@@ -42,12 +42,13 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
 from .. import status_machine
 from ..extensions import db
 from ..models import AccessGrant, Account, Application, OutboxMessage, Person
-from . import sms
+from ..models.outbox import CODE_MASK
+from . import crypto, sms
 
 DEFAULT_LOCALE = "zh_Hans_CN"
 
@@ -269,9 +270,34 @@ def deliver_now(message_id: int) -> str | None:
     return _deliver_one(backend, message_id, None)
 
 
+CODE_EXPIRED = "the code expired before it was sent"
+
+
+def purge_codes(now: datetime | None = None) -> int:
+    """Remove the sealed code of every message that no longer needs it: delivered, failed for
+    good, or past the code's expiry (such a message is not sent any more: it is marked failed).
+    Commits; returns how many codes were removed."""
+    now = now or datetime.now(timezone.utc)
+    table = OutboxMessage.__table__
+    expired = db.session.execute(
+        update(table)
+        .where(table.c.sealed_code.is_not(None), table.c.status == "pending",
+               table.c.code_expires_at <= now)
+        .values(sealed_code=None, status="failed", last_error=CODE_EXPIRED)).rowcount
+    done = db.session.execute(
+        update(table)
+        .where(table.c.sealed_code.is_not(None),
+               or_(table.c.status != "pending", table.c.code_expires_at.is_(None)))
+        .values(sealed_code=None)).rowcount
+    db.session.commit()
+    return expired + done
+
+
 def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
-    """One pass: try every pending message whose time has come (at most `limit`)."""
+    """One pass: remove codes no longer needed, then try every pending message whose time has
+    come (at most `limit`)."""
     report = DeliveryReport()
+    purge_codes(now)
     backend = sms.current_backend()
     if isinstance(backend, sms.OutboxOnly):
         report.kept_in_outbox = True
@@ -296,12 +322,23 @@ def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
         db.session.rollback()
         return None
     moment = now or datetime.now(timezone.utc)
+    if message.sealed_code and message.code_expires_at is not None \
+            and _aware(message.code_expires_at) <= moment:
+        message.sealed_code, message.status, message.last_error = None, "failed", CODE_EXPIRED
+        db.session.commit()
+        return "failed"
     message.attempts += 1
     error = None
+    message.__dict__["_readable_text"] = sms.readable_text(message)   # never stored
     try:
         backend.deliver(message)
     except Exception as problem:  # noqa: BLE001 – any failure of the gateway is a failed try
-        error = f"{type(problem).__name__}: {problem}"[:1000]
+        error = f"{type(problem).__name__}: {problem}"
+        if message.sealed_code:  # a gateway's error may quote the text: never keep the code
+            error = error.replace(crypto.decrypt(message.sealed_code), CODE_MASK)
+        error = error[:1000]
+    finally:
+        message.__dict__.pop("_readable_text", None)
     if error is None and message.status in ("pending", "sent"):
         message.status = "sent"
         message.sent_at = message.sent_at or moment
@@ -320,6 +357,8 @@ def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
             outcome = "retrying"
         current_app.logger.warning("Text message %s not sent (attempt %s): %s",
                                    message.id, message.attempts, error)
+    if message.status != "pending":
+        message.sealed_code = None   # delivered or failed for good: the code is not needed
     db.session.commit()
     return outcome
 

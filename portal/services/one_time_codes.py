@@ -1,5 +1,6 @@
 """One-time codes sent by SMS: 6 digits, valid for ONE_TIME_CODE_MINUTES, at most
-ONE_TIME_CODE_MAX_ATTEMPTS wrong entries, stored only as a keyed hash, never logged.
+ONE_TIME_CODE_MAX_ATTEMPTS wrong entries, stored only as a keyed hash, never logged; in the
+SMS outbox only sealed, and only until it is sent or expires.
 
     code = issue(phone, "register")         # a new code; earlier ones for the same purpose end
     send(phone, "register")                 # issue and text it (the usual call)
@@ -22,6 +23,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import OneTimeCode
+from ..models.outbox import CODE_MASK
 from . import sms
 
 LENGTH = 6
@@ -68,10 +70,13 @@ def _hash(phone: str, purpose: str, code: str) -> str:
 
 
 def issue(phone: str, purpose: str, *, now: datetime | None = None) -> str:
-    """A new code for (phone, purpose). Earlier unused ones stop working. Returns the code."""
+    return _issue(phone, purpose, now or _now())[0]
+
+
+def _issue(phone: str, purpose: str, now: datetime) -> tuple[str, datetime]:
+    """A new code for (phone, purpose) and when it expires. Earlier unused ones stop working."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}")
-    now = now or _now()
     db.session.execute(
         update(OneTimeCode)
         .where(OneTimeCode.phone == phone, OneTimeCode.purpose == purpose,
@@ -80,12 +85,13 @@ def issue(phone: str, purpose: str, *, now: datetime | None = None) -> str:
     )
     code = f"{secrets.randbelow(10 ** LENGTH):0{LENGTH}d}"
     minutes = current_app.config["ONE_TIME_CODE_MINUTES"]
+    expires_at = now + timedelta(minutes=minutes)
     db.session.add(OneTimeCode(
         phone=phone, purpose=purpose, code_hash=_hash(phone, purpose, code),
-        expires_at=now + timedelta(minutes=minutes), created_at=now,
+        expires_at=expires_at, created_at=now,
     ))
     db.session.flush()
-    return code
+    return code, expires_at
 
 
 def message_text(purpose: str, code: str) -> str:
@@ -96,11 +102,12 @@ def message_text(purpose: str, code: str) -> str:
 
 def send(phone: str, purpose: str, *, locale: str | None = None,
          now: datetime | None = None) -> None:
-    """Issue a code and text it to `phone`. Commits."""
-    code = issue(phone, purpose, now=now)
+    """Issue a code and text it to `phone`. Commits. The outbox stores the text with ******
+    for the code and the code sealed until it is sent (portal/services/sms.py)."""
+    code, expires_at = _issue(phone, purpose, now or _now())
     with force_locale(locale or "zh_Hans_CN"):
-        body = message_text(purpose, code)
-    sms.send(phone, body, locale=locale)
+        body = message_text(purpose, CODE_MASK)
+    sms.send(phone, body, locale=locale, code=code, code_expires_at=expires_at)
 
 
 def verify(phone: str, purpose: str, typed: str, *, now: datetime | None = None) -> Check:

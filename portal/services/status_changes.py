@@ -9,7 +9,10 @@ portal.services.notifications), then commits. Anything the
 caller has already put in the session (e.g. the answers of a resubmission) is committed with it.
 
 Who may act is asked of portal.status_machine (roles, and per programme who owns each stage)
-and portal.services.queues (which applications a member of staff may see). The applicant – or
+and portal.services.queues (which applications a member of staff may see). A member of staff
+never decides on an application they submitted, about themselves, or about a person they are
+related to (conflict_of – the one place for that rule; portal.services.conflicts keeps what it
+reads): they may look, another officer must act, and an attempt is refused and audited. The applicant – or
 a family member they have granted access – acts as the role "applicant" (resubmit, withdraw).
 
 Two people acting at once: the Application's version column is SQLAlchemy's version_id_col,
@@ -26,7 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import status_machine
 from ..extensions import db
 from ..models import Account, Application, StatusEvent
-from . import access_grants, audit, notifications, person_links, queues, working_days
+from . import access_grants, audit, conflicts, notifications, person_links, queues, working_days
 
 
 class ActionError(Exception):
@@ -45,6 +48,38 @@ class StaleApplication(ActionError):
     """Someone else changed the application since the actor looked at it."""
 
 
+class ConflictOfInterest(ActionNotAllowed):
+    """The actor is too close to the application (`reason`: submitted | self | family)."""
+
+    def __init__(self, reference: str, reason: str):
+        super().__init__(f"{reference}: {reason}")
+        self.reason = reason
+
+
+def conflict_of(actor: Account, application: Application,
+                related: dict[int, str] | None = None) -> str | None:
+    """Why staff member `actor` may not act on `application`, or None: "submitted" (their own
+    account filed it), "self" (it is about the person linked to their account) or "family" (a
+    person they filed an application for, or declared as a relative). `related`:
+    conflicts.related_person_ids(actor), when already read (a queue page)."""
+    if actor is None or not actor.is_staff:
+        return None
+    if application.applicant_account_id == actor.id:
+        return "submitted"
+    if related is None:
+        related = conflicts.related_person_ids(actor)
+    return related.get(application.person_id)
+
+
+def refuse_conflict(actor: Account, application: Application, action_code: str,
+                    reason: str) -> None:
+    """Record an attempt to act despite a conflict (a forged or stale form). Commits."""
+    db.session.rollback()
+    audit.record(actor, "application.conflict_refused", "application", application.reference,
+                 {"action": action_code, "reason": reason})
+    db.session.commit()
+
+
 def role_of(actor: Account, application: Application) -> str | None:
     """The role `actor` acts in on `application`, or None when they may not act on it at all."""
     if actor is None:
@@ -60,7 +95,7 @@ def available_actions(application: Application, actor: Account,
                       now: datetime | None = None) -> list[status_machine.Action]:
     """What `actor` may do with `application` now (for the buttons a view offers)."""
     role = role_of(actor, application)
-    if role is None:
+    if role is None or conflict_of(actor, application):
         return []
     actions = status_machine.allowed_actions(application.status, role, application.programme)
     if application.status == "public_notice" and not notice_period_over(application, now):
@@ -84,6 +119,10 @@ def apply_action(application: Application, action_code: str, actor: Account,
     """Take the action and commit. Raises an ActionError (nothing saved) when it cannot."""
     if expected_version is not None and expected_version != application.version:
         raise StaleApplication(application.reference)
+    reason = conflict_of(actor, application)
+    if reason:
+        refuse_conflict(actor, application, action_code, reason)
+        raise ConflictOfInterest(application.reference, reason)
     action = status_machine.ACTIONS.get(action_code)
     if action is None or action not in available_actions(application, actor):
         raise ActionNotAllowed(f"{action_code} on {application.reference} ({application.status})")

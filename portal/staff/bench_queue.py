@@ -243,7 +243,8 @@ def measure(app: Flask, repeat: int) -> list[str]:
         lines.append(f"{name:<52} {queries:>7} {statistics.median(sql):>7.1f} "
                      f"{statistics.median(times):>8.1f} {max(times):>7.1f}")
     lines.append("queries: every SQL statement of the request (the signed-in account, the "
-                 "queue page, the 'waiting for you' count and, for a search, its audit row); "
+                 "queue page, the 'waiting for you' count, the people the officer may not decide "
+                 "about and, for a search, its audit row, chained); "
                  "SQL ms: their time, median; page ms: the whole request with the HTML, median "
                  f"of {repeat}; max ms: the slowest request")
     return lines

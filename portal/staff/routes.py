@@ -11,9 +11,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import status_machine
-from ..services import person_links, phone_numbers, status_changes
+from ..services import conflicts, person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
-from . import bench_queue, casefile, display, forms, search_token, staff_accounts
+from . import (bench_queue, casefile, conflict_commands, display, forms, search_token,
+               staff_accounts)
 from .access import QUEUE_ROLES, staff_required
 
 ACCOUNT_ERRORS = {
@@ -25,8 +26,17 @@ ACCOUNT_ERRORS = {
     "password": _l("这个密码不符合工作人员密码的要求，请换一个"),
 }
 
+# Why a member of staff may not act on an application (status_changes.conflict_of). Says only
+# what the officer already knows – nothing about the person.
+CONFLICT_TEXTS = {
+    "submitted": _l("这份申请是用您自己的账号提交的。"),
+    "self": _l("这份申请与您本人有关。"),
+    "family": _l("申请对象是您的亲属（您曾为其提交申请，或已登记为需要回避的亲属）。"),
+}
+
 bp = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
 bench_queue.register(bp)  # flask bench-queue
+conflict_commands.register(bp)  # flask declare-conflict, list-conflicts
 
 
 @bp.route("/queue", methods=["GET", "POST"])
@@ -44,8 +54,11 @@ def queue():
         after = request.args.get("after")
     filters = form.to_filter()
     view = casefile.open_queue(current_user, filters, after=after)
+    related = conflicts.related_person_ids(current_user)
+    conflicted = {row.application.id for row in view.page.rows
+                  if status_changes.conflict_of(current_user, row.application, related)}
     return render_template(
-        "staff/queue.html", form=form, filters=filters, result=view.page,
+        "staff/queue.html", form=form, filters=filters, result=view.page, conflicted=conflicted,
         summary=view.summary, first_page=not after, link_args=_link_args(filters),
         search_expired=expired)
 
@@ -93,10 +106,14 @@ def application(reference: str):
     return _show(casefile.open_application(current_user, reference))
 
 
-def _show(application, stale: bool = False, code: int = 200, link_form=None):
+def _show(application, stale: bool = False, code: int = 200, link_form=None,
+          refused: bool = False):
     links = person_links.linked_accounts(application.person_id)
+    conflict = status_changes.conflict_of(current_user, application)
     return render_template(
         "staff/application.html", application=application,
+        conflict=conflict, refused=refused,
+        conflict_text=CONFLICT_TEXTS[conflict] if conflict else None,
         actions=status_changes.available_actions(application, current_user),
         timeline=casefile.timeline(application),
         answers=casefile.answer_sections(application),
@@ -127,6 +144,13 @@ def act(reference: str, action_code: str):
     form = forms.action_form(action_code)
     if request.method == "GET":
         form.version.data = str(application.version)
+    conflict = status_changes.conflict_of(current_user, application)
+    if conflict:
+        # Another officer must act. A POST here is a forged or old form: refused and audited.
+        if request.method == "POST":
+            status_changes.refuse_conflict(current_user, application, action_code, conflict)
+        return _show(casefile.open_application(current_user, reference), code=403,
+                     refused=True)
     if action not in status_changes.available_actions(application, current_user):
         # Already handled by someone else, or never this person's to take.
         return _show(casefile.open_application(current_user, reference), stale=True, code=409)
@@ -135,6 +159,9 @@ def act(reference: str, action_code: str):
             status_changes.apply_action(
                 application, action_code, current_user, message=form.message.data,
                 note=form.note.data, expected_version=int(form.version.data))
+        except status_changes.ConflictOfInterest:   # recorded and audited by apply_action
+            return _show(casefile.open_application(current_user, reference), code=403,
+                         refused=True)
         except (status_changes.StaleApplication, status_changes.ActionNotAllowed):
             return _show(casefile.open_application(current_user, reference), stale=True,
                          code=409)

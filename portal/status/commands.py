@@ -20,3 +20,10 @@ def send_outbox(once: bool, interval: float | None):
         notifications.run(once=once, interval=interval, echo=click.echo)
     except KeyboardInterrupt:
         click.echo("Stopped.")
+
+
+@bp.cli.command("purge-outbox-codes")
+def purge_outbox_codes():
+    """Remove one-time codes the outbox no longer needs (sent, failed, or expired). `send-outbox`
+    does this on every pass; run this from a timer where no worker runs."""
+    click.echo(f"Removed {notifications.purge_codes()} codes from the outbox.")

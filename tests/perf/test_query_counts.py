@@ -21,10 +21,13 @@ PAGES = {
     "self-check results": ("results", None, 0),
     "my applications": ("/status/", "resident", 3),
     "one application's status": ("status", "resident", 7),
-    "staff queue": (pages.QUEUE + "?view=all", "street_officer", 4),
-    # + the person's other active applications for the programme, + the accounts linked to
-    # the person (counter staff confirm and end links there)
-    "staff application view": ("staff", "street_officer", 11),
+    # +1 for the staff queue and the application view: the people the officer may not decide
+    # about (conflicts of interest, one statement). The view besides: +2, its audit row is
+    # chained (the chain's lock and its head); +1, the person's other active applications for
+    # the programme; +1, the accounts linked to the person (counter staff confirm and end
+    # links there).
+    "staff queue": (pages.QUEUE + "?view=all", "street_officer", 5),
+    "staff application view": ("staff", "street_officer", 14),
 }
 
 

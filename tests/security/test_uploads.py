@@ -9,12 +9,13 @@ import zlib
 
 import pytest
 from PIL import Image
+from pypdf.actions import JavaScript
 from sqlalchemy import select
 
 from portal.models import Document, Draft
 from portal.services import documents
-from tests.apply_support import (JPEG, PDF, PNG, first_document_kind, post, sign_in,
-                                 start_for_other, upload)
+from tests.apply_support import (JPEG, PAGES, PDF, PNG, first_document_kind,
+                                 pdf_in_object_stream, post, sign_in, start_for_other, upload)
 
 
 @pytest.fixture()
@@ -86,20 +87,89 @@ BAD = [
     (b"MZ\x90\x00" + b"\x00" * 60, "setup.pdf", "只能上传"),
     (b"PK\x03\x04" + b"\x00" * 60, "doc.jpg", "只能上传"),
     (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "x.png", "只能上传"),
-    (b"%PDF-1.4\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
-     "js.pdf", "带有程序或附件"),
-    (b"%PDF-1.4\n1 0 obj << /Type /Action /S /Launch /F (cmd.exe) >>", "launch.pdf",
-     "带有程序或附件"),
-    (b"%PDF-1.4\n1 0 obj << /Type /EmbeddedFile /Length 3 >> stream\nMZ\nendstream",
-     "attach.pdf", "带有程序或附件"),
-    (b"%PDF-1.4\n1 0 obj << /Names << /EmbeddedFiles 2 0 R >> >>", "names.pdf",
-     "带有程序或附件"),
-    (b"%PDF-1.4\n1 0 obj << /S /J#61vaScript /J#53 (x) >>", "escaped.pdf", "带有程序或附件"),
     (PNG + b"%PDF-1.4 /JavaScript", "both.png", None),  # a photo with a tail: kept, tail gone
 ]
 
 
-@pytest.mark.parametrize("content, filename, message", BAD)
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+
+
+def _hidden(catalog: bytes = CATALOG, **extra: bytes) -> bytes:
+    """A PDF with every object in a compressed object stream (the catalog is object 1, its
+    pages 2 and 3, anything else from 4)."""
+    objects = {1: catalog, **PAGES}
+    objects.update({int(k.removeprefix("o")): v for k, v in extra.items()})
+    if "o3" in extra:
+        objects[3] = extra["o3"]
+    return pdf_in_object_stream(objects)
+
+
+def _written(change) -> bytes:
+    """A PDF written by pypdf after `change(writer)`."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+ACTIVE = "带有程序或附件"
+UNREADABLE = "无法打开检查"
+BAD_PDFS = [
+    (_hidden(b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+             o4=b"<< /S /JavaScript /JS (app.alert(1)) >>"), "openaction-js.pdf", ACTIVE),
+    (_hidden(o3=b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /AA << /O 4 0 R >> >>",
+             o4=b"<< /S /Named /N /NextPage >>"), "page-aa.pdf", ACTIVE),
+    (_hidden(b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+             o4=b"<< /S /Launch /F (cmd.exe) >>"), "launch.pdf", ACTIVE),
+    (_hidden(b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 4 0 R >> >>",
+             o4=b"<< /Names [(a.exe) 5 0 R] >>",
+             o5=b"<< /Type /Filespec /F (a.exe) >>"), "attachment.pdf", ACTIVE),
+    (_hidden(b"<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript 4 0 R >> >>",
+             o4=b"<< /Names [(x) 5 0 R] >>", o5=b"<< /S /JavaScript /JS (x) >>"),
+     "names-js.pdf", ACTIVE),
+    (_hidden(o3=b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>",
+             o4=b"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] >>"), "richmedia.pdf",
+     ACTIVE),
+    (_hidden(b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA 4 0 R >> >>",
+             o4=b"<< /Length 0 >>"), "xfa.pdf", ACTIVE),
+    (_hidden(b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+             o4=b"<< /S /J#61vaScript /J#53 (x) >>"), "escaped.pdf", ACTIVE),
+    (_written(lambda w: w.add_open_action(JavaScript("app.alert(1);"))), "pypdf-js.pdf", ACTIVE),
+    (_written(lambda w: w.add_attachment("a.exe", b"MZ")), "pypdf-attachment.pdf", ACTIVE),
+    (_written(lambda w: w.encrypt("secret")), "encrypted.pdf", UNREADABLE),
+    (b"%PDF-1.4\n1 0 obj << /S /JavaScript /JS (x) >>", "broken.pdf", UNREADABLE),
+    (b"%PDF-1.7\n" + b"0" * 64, "not-really.pdf", UNREADABLE),
+]
+
+
+def test_the_hidden_pdfs_really_hide_their_names_from_a_byte_scan():
+    """What the byte scan this replaced looked for is not in the bytes of these files."""
+    for content, _name, _message in BAD_PDFS[:8]:
+        for marker in (b"/JavaScript", b"/JS", b"/AA", b"/Launch", b"/EmbeddedFiles",
+                       b"/RichMedia", b"/XFA", b"/OpenAction"):
+            assert marker not in content
+
+
+def test_a_plain_pdf_in_an_object_stream_is_kept(app, client, db, draft):
+    content = _hidden()
+    assert upload(client, draft, first_document_kind(draft), content, "plain.pdf"
+                  ).status_code == 303
+    [document] = _stored(db)
+    assert documents.path_of(document).read_bytes() == content
+
+
+def test_a_pdf_with_too_many_pages_is_refused(app, client, db, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "PDF_MAX_PAGES", 2)
+    content = _written(lambda w: [w.add_blank_page(200, 200) for _ in range(3)])
+    response = upload(client, draft, first_document_kind(draft), content, "long.pdf")
+    assert UNREADABLE in response.get_data(as_text=True) and _stored(db) == []
+
+
+@pytest.mark.parametrize("content, filename, message", BAD + BAD_PDFS)
 def test_hostile_files_are_refused_politely_and_leave_nothing(app, client, db, draft, content,
                                                               filename, message):
     before = set(documents.folder().iterdir())
@@ -177,3 +247,116 @@ def test_staff_download_is_an_attachment_with_nosniff_and_a_sandbox(app, client,
         assert "no-store" in response.headers["Cache-Control"]
         if not query:
             assert response.headers["Content-Disposition"].startswith("attachment")
+
+
+# ── finding 8: pixel limit before decoding; files per draft, per document, per answer ─────
+
+def test_a_59_megapixel_png_is_refused_from_its_header_without_decoding(
+        app, client, db, draft, monkeypatch):
+    """7,700 × 7,700 (59 MP, under the old 60 MP limit): a few KB that would take ~180 MB to
+    decode. Refused from the header; Pillow never decodes it."""
+    import time
+    import tracemalloc
+
+    from PIL import ImageFile
+
+    from werkzeug.datastructures import FileStorage
+
+    bomb = _png_bomb(7_700, 7_700)
+    assert len(bomb) < 10_000
+    loads = []
+    real_load = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load",
+                        lambda self: loads.append(self.size) or real_load(self))
+    response = upload(client, draft, first_document_kind(draft), bomb, "big.png")
+    assert "尺寸太大" in response.get_data(as_text=True) and _stored(db) == []
+    assert loads == []
+    # The check itself, measured: time, and memory as Python sees it.
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(documents.UploadRefused, match="too_many_pixels"):
+            documents.store(FileStorage(io.BytesIO(bomb), "big.png"), kind="photo",
+                            account_id=db.session.get(Draft, draft).account_id)
+        elapsed = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 0.5 and peak < 50 * 1024 * 1024 and loads == []
+
+
+def test_pillows_own_limit_is_the_configured_one(app, client, db, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_IMAGE_PIXELS", 50)   # the 8 × 8 photo is 64 pixels
+    response = upload(client, draft, first_document_kind(draft), PNG, "photo.png")
+    assert "尺寸太大" in response.get_data(as_text=True)
+    assert Image.MAX_IMAGE_PIXELS == 50
+    monkeypatch.setitem(app.config, "MAX_IMAGE_PIXELS", 64)
+    assert upload(client, draft, first_document_kind(draft), PNG, "photo.png"
+                  ).status_code == 303
+    assert Image.MAX_IMAGE_PIXELS == 64
+
+
+def _kinds(draft):
+    from portal.apply import programmes
+    from portal.extensions import db
+
+    stored = db.session.get(Draft, draft)
+    return [d.kind for d in programmes.to_upload(stored.programme,
+                                                 (stored.answers or {}).get("relationship"))]
+
+
+def test_files_per_document_are_capped_politely(app, client, db, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_FILES_PER_DOCUMENT_KIND", 2)
+    assert post(client, f"/apply/drafts/{draft}/household",
+                {"household": "low_income"}).status_code == 303
+    kind = first_document_kind(draft)
+    for number in range(2):
+        assert upload(client, draft, kind, PNG, f"{number}.png").status_code == 303
+    response = upload(client, draft, kind, PNG, "3.png")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "error-summary" in page
+    assert "这项材料最多可以上传2个文件" in page
+    assert len(_stored(db)) == 2
+    assert "low_income" in str(db.session.get(Draft, draft).answers)   # other answers kept
+    # Replacing a file at the cap still works: it is one for one.
+    [first, _] = _stored(db)
+    from tests.apply_support import token
+    response = client.post(
+        f"/apply/drafts/{draft}/documents/{first.id}/replace",
+        data={"csrf_token": token(client, f"/apply/drafts/{draft}/documents/{first.id}/replace"),
+              "file": (io.BytesIO(JPEG), "new.jpg")}, content_type="multipart/form-data")
+    assert response.status_code == 303 and len(_stored(db)) == 2
+
+
+def test_files_per_draft_are_capped_politely(app, client, db, draft, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_FILES_PER_DRAFT", 2)
+    kinds = _kinds(draft)
+    assert len(kinds) >= 2
+    assert upload(client, draft, kinds[0], PNG, "a.png").status_code == 303
+    assert upload(client, draft, kinds[0], PNG, "b.png").status_code == 303
+    response = upload(client, draft, kinds[1], PDF, "c.pdf")
+    assert "一份申请最多可以上传2个文件" in response.get_data(as_text=True)
+    assert len(_stored(db)) == 2
+
+
+def test_files_per_answer_to_a_request_are_capped_politely(app, client, db, monkeypatch):
+    from tests.status_support import family, file, post as status_post, request_info
+    from tests.status_support import sign_in as status_sign_in
+
+    monkeypatch.setitem(app.config, "MAX_FILES_PER_ANSWER", 1)
+    f = family(status="accepted")
+    request_info(f.application, f.officer)
+    status_sign_in(client, f.daughter)
+    page = f"/status/applications/{f.application.reference}/answer"
+
+    def send(name):
+        return status_post(client, page, {"version": str(f.application.version), "upload": "1",
+                                          "answer": "我的说明", "file": file(PNG, name)},
+                           page=page, content_type="multipart/form-data")
+
+    assert "已上传a.png" in send("a.png").get_data(as_text=True)
+    response = send("b.png")
+    html = response.get_data(as_text=True)
+    assert "补充材料一次最多可以上传1个文件" in html
+    assert "我的说明" in html                       # what was typed is kept
+    assert len(_stored(db)) == 1

@@ -14,13 +14,13 @@ Downgrade restores the columns (links with role "self" become `account.person_id
 grants to numbers without an account are dropped).
 
 Revision ID: 0012_person_links
-Revises: 0010_staff_second_factor
+Revises: 0011_audit_chain
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_person_links"
-down_revision = "0010_staff_second_factor"
+down_revision = "0011_audit_chain"
 branch_labels = None
 depends_on = None
 
