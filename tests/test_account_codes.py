@@ -156,3 +156,45 @@ def test_the_outbox_is_not_readable_through_any_page(app, client):
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments:
             assert "987654" not in client.get(rule.rule).get_data(as_text=True), rule.rule
+
+
+def _at_once(app, count: int, typed) -> list[Check]:
+    """`count` verifications released together, each in its own thread and connection (as a
+    real server's workers would), like a double click or a burst of guesses."""
+    import threading
+
+    from portal.extensions import db as _db
+
+    barrier, results = threading.Barrier(count), []
+
+    def one(index: int) -> None:
+        with app.app_context():
+            barrier.wait()
+            results.append(one_time_codes.verify(PHONE, "register", typed(index), now=T0))
+            _db.session.remove()
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_requests_sent_at_once_use_a_code_once(app, db):
+    code = one_time_codes.issue(PHONE, "register", now=T0)
+    db.session.commit()
+    results = _at_once(app, 6, lambda _i: code)
+    assert results.count(Check.OK) == 1, results
+
+
+def test_a_burst_of_guesses_gets_the_attempts_between_them_not_each(app, db):
+    code = one_time_codes.issue(PHONE, "register", now=T0)
+    db.session.commit()
+    wrong = [f"{n:06d}" for n in range(1000) if f"{n:06d}" != code][:12]
+    results = _at_once(app, 12, lambda i: wrong[i])
+    assert results.count(Check.WRONG) <= app.config["ONE_TIME_CODE_MAX_ATTEMPTS"] - 1, results
+    db.session.expire_all()
+    assert db.session.scalar(select(OneTimeCode)).attempts == \
+        app.config["ONE_TIME_CODE_MAX_ATTEMPTS"]
+    assert one_time_codes.verify(PHONE, "register", code, now=T0) is Check.TOO_MANY

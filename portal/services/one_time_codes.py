@@ -111,7 +111,11 @@ def send(phone: str, purpose: str, *, locale: str | None = None,
 
 
 def verify(phone: str, purpose: str, typed: str, *, now: datetime | None = None) -> Check:
-    """Check what the person typed against the newest code. A match uses the code up. Commits."""
+    """Check what the person typed against the newest code. A match uses the code up. Commits.
+
+    Both steps are single UPDATEs, so requests sent at once cannot share a code or a try: each
+    try is counted before the comparison (a burst of guesses gets ONE_TIME_CODE_MAX_ATTEMPTS
+    between them, not each), and only one request can use a matching code up."""
     now = now or _now()
     record = db.session.scalar(
         select(OneTimeCode)
@@ -122,15 +126,23 @@ def verify(phone: str, purpose: str, typed: str, *, now: datetime | None = None)
     if record is None or _aware(record.expires_at) <= now:
         return Check.EXPIRED
     max_attempts = current_app.config["ONE_TIME_CODE_MAX_ATTEMPTS"]
-    if record.attempts >= max_attempts:
-        return Check.TOO_MANY
-    typed = normalise(typed)
-    if hmac.compare_digest(record.code_hash, _hash(phone, purpose, typed)):
-        record.used_at = now
-        db.session.commit()
-        return Check.OK
-    record.attempts += 1
+    counted = db.session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.id == record.id, OneTimeCode.used_at.is_(None),
+               OneTimeCode.attempts < max_attempts)
+        .values(attempts=OneTimeCode.attempts + 1)).rowcount
     db.session.commit()
+    if not counted:
+        db.session.refresh(record)
+        return Check.EXPIRED if record.used_at is not None else Check.TOO_MANY
+    if hmac.compare_digest(record.code_hash, _hash(phone, purpose, normalise(typed))):
+        used = db.session.execute(
+            update(OneTimeCode).where(OneTimeCode.id == record.id,
+                                      OneTimeCode.used_at.is_(None))
+            .values(used_at=now)).rowcount
+        db.session.commit()
+        return Check.OK if used else Check.EXPIRED
+    db.session.refresh(record)
     return Check.TOO_MANY if record.attempts >= max_attempts else Check.WRONG
 
 
