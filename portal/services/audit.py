@@ -64,9 +64,15 @@ ACTIONS = {
 
 def record(actor: Account | None, action: str, object_type: str, object_id: str | None,
            detail: dict | None = None) -> AuditEvent:
-    """Add one audit row to the current transaction (the caller commits)."""
+    """Add one audit row to the current transaction (the caller commits).
+
+    The transaction's other changes are flushed first, so that the chain's lock (taken when the
+    audit row is flushed, portal.models.audit) is the last lock a transaction takes: a writer
+    holding it never waits for a row another writer holds while waiting for it (two officers
+    acting on one application at once deadlocked on PostgreSQL)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    db.session.flush()
     event = AuditEvent(
         actor_account_id=actor.id if actor is not None else None,
         action=action, object_type=object_type,
