@@ -22,7 +22,7 @@ import hmac
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import pyotp
 import segno
@@ -32,6 +32,7 @@ from sqlalchemy import delete, func, select
 
 from ..extensions import db
 from ..models import Account, RecoveryCode
+from ..models._columns import aware, utcnow
 from . import audit, crypto, one_time_codes
 from .accounts import lock_wait
 from .passwords import hash_password, verify_password
@@ -66,16 +67,6 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.outcome is Outcome.OK
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)  # SQLite gives naive datetimes back
-    return moment
 
 
 def is_enrolled(account: Account) -> bool:
@@ -135,7 +126,7 @@ def enrol_totp(account: Account, secret: str, typed: str, *,
                now: datetime | None = None) -> list[str] | None:
     """Keep `secret` as the account's second factor if `typed` is its current code; returns a
     new set of recovery codes to show once, or None if the code was wrong. Commits."""
-    now = now or _now()
+    now = now or utcnow()
     step = _matching_step(secret, one_time_codes.normalise(typed), now)
     if step is None:
         return None
@@ -156,7 +147,7 @@ def enrol_sms(account: Account, typed: str, *,
               now: datetime | None = None) -> tuple[one_time_codes.Check, list[str] | None]:
     """Choose SMS codes once a code texted to the phone has come back. Returns (the check,
     the recovery codes to show once when it matched). Commits."""
-    now = now or _now()
+    now = now or utcnow()
     check = one_time_codes.verify(account.phone, SMS_PURPOSE, typed, now=now)
     if not check.ok:
         return check, None
@@ -177,8 +168,8 @@ def _enrolled(account: Account, method: str, now: datetime) -> list[str]:
 # ---------------------------------------------------------------- the second sign-in step
 
 def waiting_seconds(account: Account, now: datetime | None = None) -> int:
-    locked_until = _aware(account.second_factor_locked_until)
-    now = now or _now()
+    locked_until = aware(account.second_factor_locked_until)
+    now = now or utcnow()
     if locked_until is None or locked_until <= now:
         return 0
     return max(1, int((locked_until - now).total_seconds() + 0.999))
@@ -186,7 +177,7 @@ def waiting_seconds(account: Account, now: datetime | None = None) -> int:
 
 def verify_code(account: Account, typed: str, *, now: datetime | None = None) -> Result:
     """The code from the app (method totp) or from the text message (method sms). Commits."""
-    now = now or _now()
+    now = now or utcnow()
     wait = waiting_seconds(account, now)
     if wait:
         return _refused(account, wait)
@@ -213,7 +204,7 @@ def verify_code(account: Account, typed: str, *, now: datetime | None = None) ->
 def verify_recovery_code(account: Account, typed: str, *,
                          now: datetime | None = None) -> Result:
     """A recovery code: right once, then used up. Commits."""
-    now = now or _now()
+    now = now or utcnow()
     wait = waiting_seconds(account, now)
     if wait:
         return _refused(account, wait)
@@ -314,4 +305,4 @@ def set_demo_totp(account: Account, secret: str) -> None:
     account.second_factor = TOTP
     account.totp_secret_encrypted = crypto.encrypt(secret)
     account.totp_last_step = None
-    account.second_factor_enrolled_at = _now()
+    account.second_factor_enrolled_at = utcnow()
