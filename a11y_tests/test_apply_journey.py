@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,13 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
+from portal.services import identity
+
 PHONE = "13700000077"
 MOTHER = "王桂英"
 
 
 def _mother_id() -> str:
-    from datetime import date
-
     from portal.services.demo import make_id_number
 
     return make_id_number("610118", date(1948, 6, 15), 26)
@@ -236,7 +237,10 @@ def _day_two(driver, keys, base_url) -> str:
     keys.follow("/check")
     main = driver.find_element(By.TAG_NAME, "main").text
     assert "初步判断：符合条件" in main
-    assert "王桂英" in main and "1948年6月15日" in main and "肢体残疾" in main
+    # The age, never the birth date.
+    age = identity.age_on(date(1948, 6, 15), date.today())
+    assert "王桂英" in main and f"{age}周岁" in main and "肢体残疾" in main
+    assert "1948年6月15日" not in main
     keys.tab_to_field("declaration")
     keys.press(Keys.SPACE)
     keys.press_button("提交申请")

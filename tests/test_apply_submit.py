@@ -206,7 +206,7 @@ def test_one_active_application_per_person_and_programme(client, db, ready):
     page = text(response)
     assert f"申请对象已经有一份“重度残疾人护理补贴”的申请正在办理（受理编号{reference}），" \
         "同一事项不能重复申请。" in page
-    assert f'href="/status/applications/{reference}/"' in response.get_data(as_text=True)
+    assert f'href="/apply/applications/{reference}/"' in response.get_data(as_text=True)
     assert "进度查询" in page
 
 

@@ -146,7 +146,13 @@ def _demo_application(person, accounts, programme, status, street="ganting", day
         reference=REFERENCES.get(person.full_name) or new_reference(), programme=programme,
         person_id=person.id, applicant_account_id=resident.id,
         relationship_to_person="guardian" if person.full_name in GUARDIAN_OF else "family",
-        answers={"demo": True}, status=status, street=street,
+        # What the demo resident typed about the person (she sees it; "apply again for…"
+        # offers the person by it – never by what others recorded).
+        answers={"demo": True, "personal": {
+            "full_name": person.full_name, "id_hash": person.id_number_hash,
+            "id_encrypted": person.id_number_encrypted, "phone": person.phone,
+            "address": person.address, "street": street}},
+        status=status, street=street,
         submitted_at=changed - timedelta(days=4), status_changed_at=changed,
         due_at=due_at_for(status, changed),
     )
