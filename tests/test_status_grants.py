@@ -222,3 +222,36 @@ def test_an_ended_grant_cannot_be_ended_again(client, db):
     path = f"/status/access/{access.id}/end"
     post(client, path, page=path)
     assert client.get(path).status_code == 404
+
+
+def test_grants_sent_at_once_make_one(app, db):
+    """A double click (here four at once, each in its own connection): one grant; the others
+    hear "already granted", never an error page."""
+    import threading
+
+    from portal.extensions import db as _db
+    from portal.models import Account
+
+    f = family()
+    daughter_id, mother_id = f.daughter.id, f.mother.id
+    barrier, outcomes = threading.Barrier(4), []
+
+    def one() -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                access_grants.grant(_db.session.get(Account, daughter_id), mother_id,
+                                    "13700000055")
+                outcomes.append("granted")
+            except access_grants.GrantError as problem:
+                outcomes.append(problem.reason)
+            _db.session.remove()
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["exists", "exists", "exists", "granted"], outcomes
+    db.session.expire_all()
+    assert len(db.session.scalars(select(AccessGrant)).all()) == 1

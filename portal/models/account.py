@@ -106,6 +106,11 @@ class AccessGrant(db.Model):
     person (PersonLink)."""
 
     __tablename__ = "access_grant"
+    __table_args__ = (
+        # One standing grant per person and number: clicks sent at once make one.
+        Index("uq_access_grant_active", "person_id", "grantee_phone", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import and_, false, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -171,8 +172,12 @@ def grant(granter: Account, person_id: int, phone: str, *,
         raise GrantError("exists")   # the granter's own grant: nothing about the number
     access = AccessGrant(person_id=person_id, grantee_phone=phone,
                          granted_by_account_id=granter.id)
-    db.session.add(access)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(access)
+            db.session.flush()
+    except IntegrityError:      # the same grant, made a moment ago by a click sent twice
+        raise GrantError("exists") from None
     audit.record(granter, "access.grant", "access_grant", access.id,
                  {"person": person_id, "grantee_phone_tail": phone[-4:]})
     notifications.queue_access_granted(access, granter, locale=locale)

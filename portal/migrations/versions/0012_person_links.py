@@ -71,6 +71,9 @@ def upgrade():
                                  type_="foreignkey")
         batch_op.drop_column("grantee_account_id")
         batch_op.create_index(batch_op.f("ix_access_grant_grantee_phone"), ["grantee_phone"])
+    op.create_index("uq_access_grant_active", "access_grant", ["person_id", "grantee_phone"],
+                    unique=True, sqlite_where=sa.text("revoked_at IS NULL"),
+                    postgresql_where=sa.text("revoked_at IS NULL"))
 
     with op.batch_alter_table("account", schema=None) as batch_op:
         batch_op.drop_constraint("fk_account_person_id_person", type_="foreignkey")
@@ -92,6 +95,7 @@ def downgrade():
         link.c.account_id == account.c.id, link.c.role == "self",
         link.c.ended_at.is_(None)).limit(1).scalar_subquery()))
 
+    op.drop_index("uq_access_grant_active", table_name="access_grant")
     with op.batch_alter_table("access_grant", schema=None) as batch_op:
         batch_op.add_column(sa.Column("grantee_account_id", sa.Integer(), nullable=True))
     grant = sa.table("access_grant", sa.column("grantee_account_id", sa.Integer),
