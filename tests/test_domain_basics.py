@@ -56,7 +56,9 @@ def test_lookup_hash_is_keyed_and_stable(app):
 
 def test_reference_numbers_are_random_and_readable():
     refs = {references.new_reference(date(2026, 11, 28)) for _ in range(2000)}
-    assert len(refs) == 2000
+    # 25**6 ≈ 244 million codes: 2000 draws meet a repeat about once in 120 runs (the insert
+    # retries on one), but more than a handful would mean the draws are not random.
+    assert len(refs) >= 1995
     for ref in refs:
         assert re.fullmatch(r"HY-2026-[34679ACDEFGHJKMNPQRTUVWXY]{6}", ref)
     assert references.normalise(" hy－2026－7k3qx9 ") == "HY-2026-7K3QX9"

@@ -76,9 +76,14 @@ def test_the_answer_takes_the_same_time_either_way(app, client, db):
         for reference, id_number in ((f.application.reference, f.mother_id),
                                      ("HY-2026-AAAAAA", f.mother_id),
                                      (f.application.reference, WRONG_ID)):
-            started = time.monotonic()
-            _start(client, reference, id_number)
-            timings.append(time.monotonic() - started)
+            # The fastest of three tries: a loaded machine only ever adds time, so the minimum
+            # is what the server itself takes.
+            tries = []
+            for _ in range(3):
+                started = time.monotonic()
+                _start(client, reference, id_number)
+                tries.append(time.monotonic() - started)
+            timings.append(min(tries))
     finally:
         app.config["LOOKUP_MIN_RESPONSE_SECONDS"] = 0.0
     assert all(t >= 0.3 for t in timings), timings
