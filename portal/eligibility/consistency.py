@@ -63,7 +63,8 @@ CONTRADICTIONS: tuple[Contradiction, ...] = _read()
 def contradiction(facts: Mapping[str, Any]) -> Contradiction | None:
     """The first declared contradiction among ``facts`` (already checked one by one), if any."""
     for each in CONTRADICTIONS:
-        if each.holds(facts):
+        first, second = each.facts
+        if first in facts and second in facts and each.holds(facts):
             return each
     return None
 
