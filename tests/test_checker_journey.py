@@ -379,3 +379,16 @@ def test_a_results_link_carrying_contradicting_answers_is_a_polite_bad_link(clie
                              for qid, token in answers.items())
     response = client.get(f"/check/results?a={bad}")
     assert response.status_code == 400
+
+
+def test_this_years_graduate_who_has_left_college_and_has_no_job_is_told_eligible(client):
+    # Issue 15: answering "没有工作" used to imply "not studying, not graduating this year", and
+    # the graduate grant came out ✗ 不符合; the same person answering "学生" was eligible.
+    graduate = PROFILES["今年毕业、已离校、还没有工作的大专生（肢体三级）"]
+    for employment in ("unemployed", "student"):
+        person = {**graduate, "employment": employment,
+                  "education_stage": "none" if employment == "unemployed" else "college"}
+        asked, location = complete(client, person)
+        assert "graduating" in asked
+        html = page(client, location)
+        assert programme("graduate_subsidy").name in section(html, "eligible"), employment
