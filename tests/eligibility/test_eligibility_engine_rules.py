@@ -73,6 +73,10 @@ def test_dibao_single_grade_3_intellectual_is_maybe_not_eligible():
      {"employment", "recent_graduate_unemployed"}),
     ({"age": 70, "education_stage": "compulsory"}, {"age", "education_stage"}),
     ({"age": 8, "graduating_this_year": True}, {"age", "graduating_this_year"}),
+    ({"age": 15, "graduating_this_year": True}, {"age", "graduating_this_year"}),   # boundary
+    ({"age": 31, "education_stage": "compulsory"}, {"age", "education_stage"}),     # boundary
+    ({"employment": "self_employed", "starting_business": False},
+     {"employment", "starting_business"}),
     ({"parent_disabled_in_dibao": True, "parent_disabled_household": "low_income"},
      {"parent_disabled_in_dibao", "parent_disabled_household"}),
 ])
@@ -87,6 +91,7 @@ def test_contradicting_facts_are_refused_naming_both(facts, named):
     {"employment": "unemployed", "recent_graduate_unemployed": True},
     {"employment": "student", "recent_graduate_unemployed": True},
     {"age": 20, "education_stage": "compulsory"},   # late starters are not refused
+    {"age": 30, "education_stage": "compulsory"},   # boundary
     {"age": 70, "education_stage": "university"},
     {"age": 16, "graduating_this_year": True},
 ])
@@ -134,6 +139,8 @@ def test_child_rehab_31000_has_a_start_date_and_is_not_shown_for_2018():
     child = programme("child_rehab")
     (in_2018,) = child.amounts_on(datetime.date(2018, 6, 1))
     assert in_2018.value is None and "以区民政局/区残联最新公布为准" in in_2018.note
+    assert child.amounts_on(datetime.date(2024, 12, 31))[0].value is None      # boundary
+    assert child.amounts_on(datetime.date(2025, 1, 1))[0].value == 31000
     (in_2026,) = child.amounts_on(ON)
     assert in_2026.value == 31000 and in_2026.since == datetime.date(2025, 1, 1)
 
