@@ -17,11 +17,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 from portal.checker import flow
 
 # The answers given: a blind resident of 58 in a village, grade 1, in a dibao household, who
-# needs care and rehabilitation, works, and is starting a small business.
+# needs care and rehabilitation, works, is starting a small business, and is not studying
+# (working says nothing about studying any more – issue 15 – so both are asked).
 ANSWERS = {
     "hukou": "huyi", "age": "58", "certificate": "y", "category": "visual", "grade": "1",
     "household": "dibao", "needs": "care~rehab", "receives": "none", "employment": "employed",
-    "business": "y", "rural": "y", "farming": "y", "sex": "male",
+    "business": "y", "education": "none", "graduating": "n", "rural": "y", "farming": "y",
+    "sex": "male",
 }
 MAX_TABS = 200  # the results page lists every programme with its links
 

@@ -60,7 +60,7 @@ def test_every_guide_renders_from_its_file_in_chinese(client, code):
     assert f"<h1>{shown.name}</h1>" in html
     assert headings(html) == ["谁可以申请", "能得到什么", "需要准备的材料", "办理流程和时限",
                               "线下办理地点", "咨询电话", "政策依据", "手语视频"]
-    for condition in shown.conditions:
+    for condition in shown.conditions_on(datetime.date.today()):
         assert str(condition.text) in html
     for document in shown.documents:
         assert str(document) in html
@@ -85,7 +85,7 @@ def test_every_guide_renders_in_english(english_client, code):
     html = page(english_client, f"/programmes/{code}")
     assert '<html lang="en"' in html
     assert f"<h1>{shown.name.en}</h1>".replace("'", "&#39;") in html
-    for condition in shown.conditions:
+    for condition in shown.conditions_on(datetime.date.today()):
         assert condition.text.en.replace("'", "&#39;").replace('"', "&#34;") in html
     assert headings(html)[:3] == ["Who can apply", "What you get", "Documents to prepare"]
 
@@ -181,3 +181,64 @@ def test_an_online_programme_links_straight_to_its_application(client):
     assert 'href="/apply/nursing_allowance/"' in online
     assert "/apply/legal_aid/" not in offline
     assert "本事项暂不能在网上申请，请到线下办理。" in offline
+
+
+# -- easy-read pages built from the rules (issue 15) ----------------------------------------------
+
+def main_of(html):
+    return next(parse(html).iter("main"))
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_easy_read_who_can_apply_is_made_of_the_conditions_in_force(client, code):
+    shown = programme(code)
+    main = main_of(page(client, f"/programmes/{code}/easy-read"))
+    listed = next(ul for ul in main.iter("ul") if ul.get("id") == "easy-who-list")
+    expected = [str(c.easy_read) for c in shown.conditions_on(datetime.date.today())]
+    assert [text_of(li) for li in listed.iter("li")] == expected
+
+
+def test_the_easy_read_nursing_allowance_page_names_the_grade_3_4_extension(client):
+    html = page(client, "/programmes/nursing_allowance/easy-read")
+    assert "三级、四级的智力残疾、精神残疾的人，也可能可以申请。" in html
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_easy_read_pages_link_to_apply_and_give_the_hotline_once(client, code):
+    shown = programme(code)
+    main = main_of(page(client, f"/programmes/{code}/easy-read"))
+    links = [a.get("href") for a in main.iter("a")]
+    if shown.online:
+        assert f"/apply/{code}/" in links
+    else:
+        assert str(shown.office.name) in text_of(main)
+    assert links.count("tel:12385") == 1
+    assert text_of(main).count("12385") == 1
+
+
+@pytest.mark.parametrize("code", ["nursing_allowance", "legal_aid"])
+def test_easy_read_pictograms_are_small_svgs_with_text_alternatives(client, code):
+    main = main_of(page(client, f"/programmes/{code}/easy-read"))
+    svg_tag, title_tag = "{http://www.w3.org/2000/svg}svg", "{http://www.w3.org/2000/svg}title"
+    pictures = [svg for svg in main.iter(svg_tag)]
+    names = []
+    for svg in pictures:
+        assert svg.get("role") == "img" and svg.get("width") == "48"
+        (title,) = [t for t in svg.iter(title_tag)]
+        assert svg.get("aria-labelledby") == title.get("id") and text_of(title)
+        names.append(text_of(title))
+    assert names == ["钱", "残疾人证", "材料", "家", "电话"]
+
+
+def test_the_easy_read_pictograms_say_what_they_are_in_english(english_client):
+    html = page(english_client, "/programmes/nursing_allowance/easy-read")
+    for word in ("Money", "Disability certificate", "Documents", "Home", "Phone"):
+        assert f">{word}</title>" in html
+
+
+def test_a_guide_lists_only_the_conditions_in_force(client):
+    html = page(client, "/programmes/nursing_allowance")
+    who = html.split('id="who"')[1].split('id="what"')[0]
+    current = [c for c in programme("nursing_allowance").conditions_on(datetime.date.today())]
+    assert who.count("<li>") == len(current)
+    assert "三级、四级的智力、精神残疾人" in who

@@ -10,9 +10,15 @@ results link (see ``answer_link.py``):
 - several yes/no facts on one page (checkboxes): the codes chosen, joined by ``~``
   (``care~rehab``), or ``none``.
 
+An answer never speaks for another fact, except through ``implications.yaml`` – the one
+reviewed place where an answer settles another fact (``if`` earlier answers say this, ``then``
+that fact is known), each backed by a declared contradiction
+(``portal/eligibility/contradictions.yaml``): the implied value is the only one possible. An
+answer that contradicts earlier ones is not taken (:func:`conflict` says why, politely).
+
 :func:`walk` goes through the questions in order with the answers given so far. A question is
 skipped when its ``when`` does not hold, when an earlier answer already settled its facts
-(``implies``), or when no answer to it could change anything for a programme the person may
+(``implications.yaml``), or when no answer to it could change anything for a programme the person may
 still qualify for – tried with :func:`portal.eligibility.evaluate` on the answers so far plus
 each possible answer. Skipped questions' answers are kept in the session (the person may go back
 and change an earlier answer) but are not used.
@@ -24,15 +30,17 @@ import functools
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..eligibility import FACTS, INELIGIBLE, Text, evaluate
+from ..eligibility.consistency import CONTRADICTIONS, Contradiction, contradiction
 from ..eligibility.loader import YamlFileError, read_yaml
 from ..eligibility.text import text_from
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.yaml"
+IMPLICATIONS_FILE = Path(__file__).resolve().parent / "implications.yaml"
 
 UNKNOWN = "u"          # the token for 不清楚
 NONE_CHOSEN = "none"   # the token for "none of these" on a checkbox page
@@ -73,9 +81,7 @@ class Question:
     options: tuple[Option, ...]     # choices and checkboxes; the 不清楚 option last
     none_label: Text | None         # checkboxes: the "none of these" answer
     when: Mapping[str, Any]         # fact -> allowed values (tuple) or {"min":, "max":}
-    otherwise: str | None = None    # the answer taken when ``when`` certainly does not hold
     unit: Text | None = None        # a number's unit, e.g. 周岁
-    implies: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     @property
     def fact(self) -> str:
@@ -84,17 +90,7 @@ class Question:
     def applies(self, facts: Mapping[str, Any]) -> bool | None:
         """Whether ``when`` holds on the facts known so far: True, False, or None when it
         depends on a fact that is not known (the question is then not asked either)."""
-        answer: bool | None = True
-        for name, allowed in self.when.items():
-            value = facts.get(name)
-            if value is None:
-                answer = None
-            elif isinstance(allowed, Mapping):
-                if not allowed.get("min", value) <= value <= allowed.get("max", value):
-                    return False
-            elif value not in allowed:
-                return False
-        return answer
+        return _holds(self.when, facts)
 
     # -- tokens ---------------------------------------------------------------------------
 
@@ -125,12 +121,12 @@ class Question:
         """The facts an answer gives (with those it implies); 不清楚 gives none."""
         self.check(token)
         if self.kind == NUMBER:
-            return {self.fact: int(token), **self.implies.get(token, {})}
+            return {self.fact: int(token)}
         if self.kind == CHECKBOXES:
             chosen = set() if token == NONE_CHOSEN else set(token.split(CODE_SEPARATOR))
             return {next(iter(option.facts)): option.token in chosen for option in self.options}
         option = next(option for option in self.options if option.token == token)
-        return {**option.facts, **self.implies.get(token, {})}
+        return dict(option.facts)
 
     def labels_for(self, token: str) -> list[Text]:
         """The answer in words, for the list of answers (several on a checkbox page)."""
@@ -223,9 +219,12 @@ UNKNOWN_LABEL = Text("不清楚", "I don't know")
 def _read_question(node: Any, index: int, asked: dict[str, str]) -> Question:
     where = f"questions[{index}]"
     allowed = {"id", "fact", "facts", "text", "hint", "error", "errors", "unknown", "values",
-               "when", "otherwise", "implies", "none", "option_hints", "unit"}
+               "when", "none", "option_hints", "unit"}
     if not isinstance(node, dict):
         raise YamlFileError(QUESTIONS_FILE, where, "must be a mapping")
+    if moved := {"implies", "otherwise"} & set(node):
+        raise YamlFileError(QUESTIONS_FILE, where, f"{sorted(moved)}: an answer that settles another "
+                            "fact belongs in implications.yaml (the one reviewed place)")
     if extra := set(node) - allowed:
         raise YamlFileError(QUESTIONS_FILE, where, f"unknown field(s) {sorted(extra)}")
     qid = node.get("id")
@@ -270,35 +269,10 @@ def _read_question(node: Any, index: int, asked: dict[str, str]) -> Question:
             raise YamlFileError(QUESTIONS_FILE, where, f"{name!r} is already asked by {asked[name]!r}")
         asked[name] = qid
 
-    when = {}
-    for name, allowed_values in (node.get("when") or {}).items():
+    for name in node.get("when") or {}:
         if name not in asked or asked[name] == qid:
             raise YamlFileError(QUESTIONS_FILE, f"{where}.when", f"{name!r} must be asked by an earlier question")
-        if isinstance(allowed_values, dict):
-            if set(allowed_values) - {"min", "max"} or FACTS[name].type != "int":
-                raise YamlFileError(QUESTIONS_FILE, f"{where}.when.{name}", "a range is {min:, max:} on a number")
-            when[name] = dict(allowed_values)
-        else:
-            try:
-                when[name] = tuple(FACTS[name].check(v) for v in allowed_values)
-            except (TypeError, ValueError) as error:
-                raise YamlFileError(QUESTIONS_FILE, f"{where}.when.{name}", str(error)) from error
-
-    tokens = {option.token for option in options}
-    implies = {}
-    for token, implied in (node.get("implies") or {}).items():
-        if str(token) not in tokens:
-            raise YamlFileError(QUESTIONS_FILE, f"{where}.implies", f"{token!r} is not an answer of this question")
-        try:
-            implies[str(token)] = {fact: FACTS[fact].check(value) for fact, value in implied.items()}
-        except (KeyError, ValueError) as error:
-            raise YamlFileError(QUESTIONS_FILE, f"{where}.implies.{token}", str(error)) from error
-        if set(implied) & set(facts):
-            raise YamlFileError(QUESTIONS_FILE, f"{where}.implies.{token}", "cannot imply its own fact")
-
-    otherwise = node.get("otherwise")
-    if otherwise is not None and (not when or str(otherwise) not in tokens - {UNKNOWN}):
-        raise YamlFileError(QUESTIONS_FILE, f"{where}.otherwise", "must be an answer of the question, and needs 'when'")
+    when = _condition(node.get("when") or {}, QUESTIONS_FILE, f"{where}.when")
 
     errors = {key: _text(value, f"{where}.errors.{key}") for key, value in (node.get("errors") or {}).items()}
     if kind == NUMBER and set(errors) != {"not_a_number", "out_of_range"}:
@@ -309,7 +283,6 @@ def _read_question(node: Any, index: int, asked: dict[str, str]) -> Question:
         hint=_text(node["hint"], f"{where}.hint") if "hint" in node else None,
         error=_text(node.get("error"), f"{where}.error"),
         errors=errors, options=options, none_label=none_label, when=when,
-        otherwise=None if otherwise is None else str(otherwise), implies=implies,
         unit=_text(node["unit"], f"{where}.unit") if "unit" in node else None,
     )
 
@@ -321,17 +294,109 @@ def _read_questions() -> tuple[Question, ...]:
     ids = [q.id for q in questions]
     if len(set(ids)) != len(ids):
         raise YamlFileError(QUESTIONS_FILE, "questions", "an id appears twice")
-    for q in questions:
-        for implied in q.implies.values():
-            for fact in implied:
-                if fact not in asked:
-                    raise YamlFileError(QUESTIONS_FILE, q.id, f"implies {fact!r}, which no question asks")
     return questions
+
+
+def _condition(node: Any, path: Path, where: str) -> dict[str, Any]:
+    """A ``when``/``if`` condition: {fact: [values]} or {number fact: {min:, max:}}."""
+    if not isinstance(node, dict):
+        raise YamlFileError(path, where, "must be a mapping of facts")
+    condition = {}
+    for name, allowed_values in node.items():
+        if name not in FACTS:
+            raise YamlFileError(path, f"{where}.{name}", "is not in the fact table")
+        if isinstance(allowed_values, dict):
+            if set(allowed_values) - {"min", "max"} or FACTS[name].type != "int":
+                raise YamlFileError(path, f"{where}.{name}", "a range is {min:, max:} on a number")
+            condition[name] = dict(allowed_values)
+        else:
+            try:
+                condition[name] = tuple(FACTS[name].check(v) for v in allowed_values)
+            except (TypeError, ValueError) as error:
+                raise YamlFileError(path, f"{where}.{name}", str(error)) from error
+    return condition
+
+
+def _holds(condition: Mapping[str, Any], facts: Mapping[str, Any]) -> bool | None:
+    """True, False, or None when it depends on a fact not known."""
+    answer: bool | None = True
+    for name, allowed in condition.items():
+        value = facts.get(name)
+        if value is None:
+            answer = None
+        elif isinstance(allowed, Mapping):
+            if not allowed.get("min", value) <= value <= allowed.get("max", value):
+                return False
+        elif value not in allowed:
+            return False
+    return answer
 
 
 #: Every question, in the order they are asked.
 QUESTIONS: tuple[Question, ...] = _read_questions()
 BY_ID: Mapping[str, Question] = {q.id: q for q in QUESTIONS}
+
+
+# -- implications.yaml ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Implication:
+    """``if`` the answers so far say this, ``then`` these facts are known without asking."""
+
+    id: str
+    condition: Mapping[str, Any]
+    then: Mapping[str, Any]
+    because: Text
+    backed_by: Contradiction
+
+    def applies(self, facts: Mapping[str, Any]) -> bool:
+        return _holds(self.condition, facts) is True
+
+
+def _read_implications() -> tuple[Implication, ...]:
+    data = read_yaml(IMPLICATIONS_FILE)
+    asked = {fact for q in QUESTIONS for fact in q.facts}
+    by_id = {c.id: c for c in CONTRADICTIONS}
+    found = []
+    for i, node in enumerate(data.get("implications") or []):
+        where = f"implications[{i}]"
+        if not isinstance(node, dict) or set(node) != {"id", "if", "then", "because", "backed_by"}:
+            raise YamlFileError(IMPLICATIONS_FILE, where, "needs exactly id, if, then, because and backed_by")
+        condition = _condition(node["if"], IMPLICATIONS_FILE, f"{where}.if")
+        then = node["then"]
+        if not isinstance(then, dict) or len(then) != 1:
+            raise YamlFileError(IMPLICATIONS_FILE, f"{where}.then", "must settle exactly one fact")
+        (name, value), = then.items()
+        if name not in asked:
+            raise YamlFileError(IMPLICATIONS_FILE, f"{where}.then", f"{name!r} is not asked by any question")
+        try:
+            then = {name: FACTS[name].check(value)}
+            because = text_from(node["because"])
+        except ValueError as error:
+            raise YamlFileError(IMPLICATIONS_FILE, where, str(error)) from error
+        backing = by_id.get(node["backed_by"])
+        if backing is None or name not in backing.facts:
+            raise YamlFileError(IMPLICATIONS_FILE, f"{where}.backed_by",
+                                f"must name a contradiction of contradictions.yaml about {name!r}")
+        found.append(Implication(node["id"], condition, then, because, backing))
+    return tuple(found)
+
+
+#: Every implied answer, in file order.
+IMPLICATIONS: tuple[Implication, ...] = _read_implications()
+
+
+def _implied(facts: dict[str, Any]) -> None:
+    """Add, in place, the facts the answers so far imply."""
+    for implication in IMPLICATIONS:
+        (name, value), = implication.then.items()
+        if name not in facts and implication.applies(facts):
+            facts[name] = value
+
+
+def conflict(question: Question, token: str, facts: Mapping[str, Any]) -> Contradiction | None:
+    """The contradiction an answer would make with the answers so far (``None``: it fits)."""
+    return contradiction({**facts, **question.facts_for(token)})
 
 
 # -- the walk -----------------------------------------------------------------------------------
@@ -357,6 +422,17 @@ class Walk:
     def tokens(self) -> dict[str, str]:
         return {question.id: token for question, token in self.answered}
 
+    def facts_before(self, question: Question) -> dict[str, Any]:
+        """What the answers given before ``question`` on this path say (with what they imply)."""
+        facts: dict[str, Any] = {}
+        for asked, token in self.answered:
+            if asked is question:
+                break
+            for name, value in asked.facts_for(token).items():
+                facts.setdefault(name, value)
+        _implied(facts)
+        return facts
+
     def previous(self, question: Question | None) -> Question | None:
         """The question asked before ``question`` on this path (``None``: it is the first);
         before the results when ``question`` is ``None``."""
@@ -375,17 +451,16 @@ def walk(answers: Mapping[str, str], on: datetime.date | None = None) -> Walk:
     facts: dict[str, Any] = {}
     answered = []
     for question in QUESTIONS:
-        if question.otherwise is not None and question.applies(facts) is False:
-            for name, value in question.facts_for(question.otherwise).items():
-                facts.setdefault(name, value)
+        _implied(facts)
         if not asks(question, facts, on):
             continue
         token = answers.get(question.id)
-        if token is None:
-            return Walk(tuple(answered), facts, question)
+        if token is None or conflict(question, token, facts) is not None:
+            return Walk(tuple(answered), facts, question)  # (again, when it contradicts)
         for name, value in question.facts_for(token).items():
             facts.setdefault(name, value)
         answered.append((question, token))
+    _implied(facts)
     return Walk(tuple(answered), facts, None)
 
 
@@ -415,6 +490,8 @@ def _matters(question_id: str, facts: frozenset, on: datetime.date) -> bool:
     still_open = [i for i, outcome in enumerate(now) if outcome.result != INELIGIBLE]
     known = dict(facts)
     for trial in question.trials():
+        if contradiction({**trial, **known}) is not None:
+            continue  # an answer that cannot be given after these
         tried = _outcomes(_frozen({**trial, **known}), on)
         if any(tried[i].checks != now[i].checks for i in still_open):
             return True

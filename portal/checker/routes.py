@@ -7,6 +7,9 @@ shared and reopened; it never carries a name or an ID number.
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..i18n import localized
 
 from . import answer_link, flow, report, saved_answers
 from .forms import ResumeForm, StartForm, question_form
@@ -36,8 +39,14 @@ def question(question_id: str):
         return redirect(_next_step(walked), 303)  # not (or not yet) a question for these answers
     form = question_form(asked, tokens.get(asked.id))
     if form.validate_on_submit():
-        saved_answers.save(asked, asked.token_from_form(form.answer.data))
-        return redirect(_next_step(flow.walk(saved_answers.load())), 303)
+        token = asked.token_from_form(form.answer.data)
+        clash = flow.conflict(asked, token, walked.facts_before(asked))
+        if clash is None:
+            saved_answers.save(asked, token)
+            return redirect(_next_step(flow.walk(saved_answers.load())), 303)
+        # Facts that cannot both be true (contradictions.yaml): say which, keep the answer shown.
+        form.answer.errors.append(_("这个回答和前面的回答对不上：%(why)s请检查这个回答，或者返回修改前面的回答。",
+                                    why=localized(clash.text)))
     changing = request.args.get("change") == "results" and walked.complete
     previous = walked.previous(asked)
     if changing:  # opened from the results page: back goes there

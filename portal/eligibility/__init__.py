@@ -18,8 +18,13 @@ Evaluating::
 
 ``evaluate(facts, on=None)``
     ``facts`` is partial (absent or ``None`` = unknown). An unknown fact name or a value a fact
-    cannot take raises ``ValueError`` (a :class:`FactError`, with ``.fact``) naming the fact.
-    ``on`` is a ``datetime.date`` (default today); it picks the parameters in force.
+    cannot take raises ``ValueError`` (a :class:`FactError`, with ``.fact``) naming the fact;
+    two facts that contradict each other (``contradictions.yaml``: employed and an unemployed
+    recent graduate, 70 and in primary school ...) raise a :class:`FactError` naming both
+    (``.facts``). ``on`` is a ``datetime.date`` (default today); it picks the conditions and
+    parameters in force that day. A condition resting on a weak source never holds ("maybe" at
+    most). ``parent_disabled_household`` is a documented addition to the contract's facts
+    (``parent_disabled_in_dibao: true`` is read as its ``dibao``).
 
 Texts: every human-readable value (reason texts, citations, names, labels ...) is a
 :class:`Text` – a ``str`` whose value is the Chinese, carrying the English: ``str(t)`` or
@@ -32,9 +37,10 @@ What the web app needs besides ``evaluate``:
 ``programme(code) -> Programme``
     Look one up by code; ``KeyError`` if there is none. A :class:`Programme` has ``code``,
     ``group`` (a key of ``GROUPS``), ``name``, ``summary``, ``online`` (False: refer to the
-    office), ``plan_clauses``, ``references``, ``conditions`` (each with ``id``, ``text``,
-    ``fail`` (``None`` for a condition that cannot fail), ``unknown`` (said while it cannot be
-    settled), ``citation``, ``reads``), ``parameters``, ``amounts``, ``documents``, ``office``
+    office), ``plan_clauses``, ``references``, ``conditions`` (every version; each with ``id``,
+    ``text``, ``fail`` (``None`` for a condition that cannot fail), ``unknown`` (said while it
+    cannot be settled), ``citation``, ``reads``, ``easy_read``, ``confidence``, ``since``/``until``),
+    ``conditions_on(date)`` (those in force that day), ``parameters``, ``amounts``, ``documents``, ``office``
     (``name``, ``address``, ``phone``, ``hours``, ``note``; address and hours are ``None`` where
     not confirmed – show the note), ``steps``, ``time_limit`` (``working_days`` or ``None``, and
     ``note``) and ``easy_read`` (very short sentences, 易读).

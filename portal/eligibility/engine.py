@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .catalogue import programmes
+from .consistency import consistent_facts
 from .facts import FACT_ORDER, validate_facts
 from .model import as_date
 from .text import Text
@@ -50,26 +51,30 @@ def evaluate(facts: Mapping[str, Any], on: datetime.date | None = None) -> list[
 
     ``facts`` may be partial: a fact that is absent (or ``None``) is unknown, and an unknown fact
     never makes a programme ineligible, only "maybe". ``on`` (today by default) picks the
-    parameters in force. An unknown fact name or a value a fact cannot take raises
-    ``ValueError`` naming the fact.
+    conditions and parameters in force that day. An unknown fact name or a value a fact cannot
+    take raises ``ValueError`` naming the fact; facts that contradict each other (see
+    ``contradictions.yaml``) raise a ``FactError`` naming both.
     """
-    known = validate_facts(facts)
-    parameters = _parameters_on(as_date(on))
-    return [_outcome(p, known, parameters[p.code]) for p in programmes()]
+    known = consistent_facts(validate_facts(facts))
+    in_force = _in_force_on(as_date(on))
+    return [_outcome(p, known, *in_force[p.code]) for p in programmes()]
 
 
 @functools.lru_cache(maxsize=64)
-def _parameters_on(on: datetime.date) -> dict[str, dict[str, bool | None]]:
-    return {p.code: p.parameters_on(on) for p in programmes()}
+def _in_force_on(on: datetime.date) -> dict[str, tuple[dict[str, bool | None], tuple]]:
+    """Each programme's parameters and conditions in force on ``on``."""
+    return {p.code: (p.parameters_on(on), p.conditions_on(on)) for p in programmes()}
 
 
-def _outcome(programme, facts: Mapping[str, Any], parameters) -> Outcome:
+def _outcome(programme, facts: Mapping[str, Any], parameters, conditions) -> Outcome:
     reasons: list[Reason] = []
     checks: dict[str, bool | None] = {}
     missing: set[str] = set()
     failed = unknown = False
-    for condition in programme.conditions:
+    for condition in conditions:
         answer, gaps = condition.rule(facts, parameters)
+        if answer is True and condition.weak:
+            answer = None  # a weak source can give "maybe", never "eligible"
         checks[condition.id] = answer
         if answer is True:
             reasons.append(Reason(condition.text, condition.citation, True))

@@ -18,11 +18,17 @@ TYPES = ("int", "bool", "choice")
 
 
 class FactError(ValueError):
-    """A fact passed to ``evaluate`` is unknown or has a value it cannot take; ``.fact`` names it."""
+    """A fact passed to ``evaluate`` is unknown, has a value it cannot take, or contradicts
+    another fact; ``.fact`` names it and ``.facts`` every fact involved (two for a
+    contradiction, the first being ``.fact``)."""
 
-    def __init__(self, fact: str, message: str):
+    def __init__(self, fact: str, message: str, *, other: str | None = None):
         self.fact = fact
-        super().__init__(f"fact {fact!r}: {message}")
+        self.facts = (fact,) if other is None else (fact, other)
+        if other is None:
+            super().__init__(f"fact {fact!r}: {message}")
+        else:
+            super().__init__(f"facts {fact!r} and {other!r} contradict each other: {message}")
 
 
 @dataclass(frozen=True, eq=False)

@@ -104,9 +104,21 @@ class AmountInForce:
     note: Text | None
 
 
+#: Sources too weak to say "eligible" on: a condition resting on one can give "maybe" at most.
+WEAK_CONFIDENCE = ("weak", "unknown")
+
+
 @dataclass(frozen=True)
 class Condition:
-    """One condition of a programme: what must be true, what to do if not, and the rule itself."""
+    """One condition of a programme: what must be true, what to do if not, and the rule itself.
+
+    ``since``/``until`` (either may be ``None``: open-ended) are the first and last day the
+    condition is in force; a changed rule is a new version of the condition (same ``id``, a
+    later period), so a decision can be re-explained as of its own date. ``confidence`` is how
+    sure its source is: a ``weak`` or ``unknown`` source never lets it say "holds" (the engine
+    answers "to be confirmed" instead). ``easy_read`` is the condition in very short words, for
+    the easy-read page's "who can apply".
+    """
 
     id: str
     text: Text  # what must be true
@@ -115,6 +127,17 @@ class Condition:
     citation: Text
     reads: tuple[str, ...]
     rule: Rule
+    easy_read: Text
+    confidence: str = "confirmed"
+    since: datetime.date | None = None
+    until: datetime.date | None = None
+
+    @property
+    def weak(self) -> bool:
+        return self.confidence in WEAK_CONFIDENCE
+
+    def in_force(self, on: datetime.date) -> bool:
+        return (self.since is None or self.since <= on) and (self.until is None or on <= self.until)
 
 
 @dataclass(frozen=True)
@@ -147,7 +170,7 @@ class Programme:
     online: bool  # can be applied for online; otherwise a referral to ``office``
     plan_clauses: tuple[Text, ...]
     references: tuple[Reference, ...]
-    conditions: tuple[Condition, ...]
+    conditions: tuple[Condition, ...]  # every version; conditions_on(date) gives those in force
     parameters: dict[str, Parameter]
     amounts: tuple[Amount, ...]
     documents: tuple[Text, ...]
@@ -156,6 +179,11 @@ class Programme:
     time_limit: TimeLimit
     easy_read: tuple[Text, ...]
     path: Path
+
+    def conditions_on(self, on: datetime.date | None = None) -> tuple[Condition, ...]:
+        """The conditions in force on ``on`` (today by default), in file order."""
+        on = as_date(on)
+        return tuple(c for c in self.conditions if c.in_force(on))
 
     def amounts_on(self, on: datetime.date | None = None) -> list[AmountInForce]:
         """The amounts in force on ``on`` (today by default), in file order."""

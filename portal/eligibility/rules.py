@@ -13,11 +13,14 @@ A rule is one of these (all written in YAML in the programme files)::
     {not: rule}
     {param: extension_grade_3_4}          # a dated yes/no parameter of the programme
     {assessment: 需经定点康复机构评估}      # something only an assessment can settle
+    {weak: rule}                          # this part rests on a weak source: it can fail, or
+                                          # leave the whole unknown, but never make it hold
 
 Each rule answers ``True``, ``False`` or ``None`` (unknown) – Kleene's three-valued logic:
 a fact that is not given is unknown, ``all`` is false as soon as one part is false, ``any`` is
 true as soon as one part is true, and otherwise an unknown part makes the whole unknown. An
-``assessment`` is always unknown, and so is a parameter whose value is ``null`` (not yet known).
+``assessment`` is always unknown, and so is a parameter whose value is ``null`` (not yet known);
+a ``weak`` part that holds is unknown too (a weak source can give "maybe", never "eligible").
 So a rule never answers ``False`` just because a fact is missing.
 
 Alongside the answer, a compiled rule returns the facts whose absence left it unknown (the facts
@@ -88,6 +91,9 @@ def _reach(node: dict) -> tuple[bool, bool, bool]:
         return True, True, False
     if "assessment" in node:
         return False, False, True
+    if "weak" in node:
+        _, can_fail, _ = _reach(node["weak"])
+        return False, can_fail, True
     if "not" in node:
         can_pass, can_fail, assessed = _reach(node["not"])
         return can_fail, can_pass, assessed
@@ -104,7 +110,7 @@ def _compile(node: Any, where: str, parameters: Collection[str], reads: set, par
     if "fact" in node:
         return _compile_test(node, where, reads)
     if len(node) != 1:
-        raise RuleError(where, f"expected one of fact/all/any/not/param/assessment, got {sorted(node)}")
+        raise RuleError(where, f"expected one of fact/all/any/not/param/assessment/weak, got {sorted(node)}")
     (key, value), = node.items()
     if key in ("all", "any"):
         if not isinstance(value, list) or not value:
@@ -116,6 +122,8 @@ def _compile(node: Any, where: str, parameters: Collection[str], reads: set, par
         return _combine(parts, decisive=(key == "any"))
     if key == "not":
         return _not(_compile(value, f"{where}.not", parameters, reads, params))
+    if key == "weak":
+        return _weak(_compile(value, f"{where}.weak", parameters, reads, params))
     if key == "param":
         if value not in parameters:
             raise RuleError(f"{where}.param", f"{value!r} is not a parameter of this programme")
@@ -125,7 +133,7 @@ def _compile(node: Any, where: str, parameters: Collection[str], reads: set, par
         if not isinstance(value, str) or not value.strip():
             raise RuleError(f"{where}.assessment", "must say, in words, who assesses what")
         return _assessment
-    raise RuleError(where, f"unknown rule {key!r}; expected fact/all/any/not/param/assessment")
+    raise RuleError(where, f"unknown rule {key!r}; expected fact/all/any/not/param/assessment/weak")
 
 
 def _compile_test(node: dict, where: str, reads: set) -> Run:
@@ -210,6 +218,14 @@ def _not(part: Run) -> Run:
     def run(facts, params):
         answer, gaps = part(facts, params)
         return (None, gaps) if answer is None else (not answer, _NOTHING)
+
+    return run
+
+
+def _weak(part: Run) -> Run:
+    def run(facts, params):
+        answer, gaps = part(facts, params)
+        return (None, gaps) if answer is not False else (False, _NOTHING)
 
     return run
 

@@ -12,8 +12,16 @@ Top-level fields (all required unless marked optional)::
     plan_clauses  list of {zh, en} – the clauses of 《规划》 the programme rests on
     references    optional list of {citation: {zh, en}, title: {zh, en} (optional), confidence}
     parameters    optional mapping name -> {label, values: [dated yes/no/null entries]}
-    conditions    list of {id, text, fail, unknown, citation, reads, rule}: ``fail`` is required
-                  when the rule can fail, ``unknown`` when it has an assessment or a parameter
+    conditions    list of {id, text, fail, unknown, citation, reads, rule, easy_read, confidence
+                  (optional), from/until (optional)}: ``fail`` is required when the rule can
+                  fail, ``unknown`` when it has an assessment, a parameter or a weak part;
+                  ``easy_read`` is the condition in very short words (the easy-read page's
+                  "who can apply" is made of them). ``from``/``until`` are the first and last
+                  day it is in force; two conditions may share an id (versions of one rule)
+                  when their periods do not overlap. ``confidence`` (default confirmed) is
+                  required – and must be weak, or the rule must mark its weak part
+                  ``{weak: ...}``, or it must say which stronger source carries it – when the
+                  citation names a reference marked weak (see ``_check_weak_sources``).
     amounts       list of {id, label, unit, values: [dated entries]} (may be empty)
     documents     list of {zh, en}
     office        {name, address (or null), phone, hours (or null), note}
@@ -37,7 +45,8 @@ from typing import Any
 from .facts import FACTS
 from .loader import YamlFileError, read_yaml
 from .model import (
-    CONFIDENCE, Amount, Condition, DatedValue, Office, Parameter, Programme, Reference, TimeLimit,
+    CONFIDENCE, WEAK_CONFIDENCE, Amount, Condition, DatedValue, Office, Parameter, Programme,
+    Reference, TimeLimit,
 )
 from .rules import RuleError, compile_rule
 from .text import Text, text_from
@@ -130,6 +139,11 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
 
     parameters = _parameters(file, data.get("parameters") or {})
     conditions = _conditions(file, data["conditions"], parameters)
+    references = tuple(
+        _reference(file, node, f"references[{i}]")
+        for i, node in enumerate(file.list(data.get("references") or [], "references", empty_ok=True))
+    )
+    _check_weak_sources(file, data["conditions"], conditions, references)
     return Programme(
         code=code,
         group=file.choice(data["group"], "group", groups),
@@ -137,10 +151,7 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
         summary=file.text(data["summary"], "summary"),
         online=data["online"],
         plan_clauses=file.texts(data["plan_clauses"], "plan_clauses"),
-        references=tuple(
-            _reference(file, node, f"references[{i}]")
-            for i, node in enumerate(file.list(data.get("references") or [], "references", empty_ok=True))
-        ),
+        references=references,
         conditions=conditions,
         parameters=parameters,
         amounts=_amounts(file, data["amounts"]),
@@ -218,16 +229,26 @@ def _parameters(file: _File, node: Any) -> dict[str, Parameter]:
 
 def _conditions(file: _File, node: Any, parameters: dict[str, Parameter]) -> tuple[Condition, ...]:
     conditions = []
-    seen: set[str] = set()
-    fields = {"id": True, "text": True, "fail": False, "unknown": False, "citation": True, "reads": True, "rule": True}
+    periods: dict[str, list[tuple[datetime.date, datetime.date]]] = {}
+    fields = {"id": True, "text": True, "fail": False, "unknown": False, "citation": True, "reads": True,
+              "rule": True, "easy_read": True, "confidence": False, "from": False, "until": False}
     for i, item in enumerate(file.list(node, "conditions")):
         at = f"conditions[{i}]"
+        if isinstance(item, dict) and "easy_read" not in item and "id" in item:
+            raise file.fail(f"{at} ({item['id']}).easy_read",
+                            "is required: say the condition in very short words for the easy-read page")
         file.mapping(item, at, fields)
         ident = file.identifier(item["id"], f"{at}.id")
-        if ident in seen:
-            raise file.fail(f"{at}.id", f"{ident!r} is used twice")
-        seen.add(ident)
         at = f"conditions[{i}] ({ident})"
+        since, until = _day(file, item.get("from"), f"{at}.from"), _day(file, item.get("until"), f"{at}.until")
+        if since and until and until < since:
+            raise file.fail(f"{at}.until", "is before its 'from' date")
+        period = (since or datetime.date.min, until or datetime.date.max)
+        for other in periods.get(ident, []):
+            if period[0] <= other[1] and other[0] <= period[1]:
+                raise file.fail(f"{at}.id", f"{ident!r} is used twice with periods that overlap "
+                                "(give each version 'from'/'until' dates that do not)")
+        periods.setdefault(ident, []).append(period)
         try:
             rule = compile_rule(item["rule"], "rule", parameters)
         except RuleError as error:
@@ -257,9 +278,46 @@ def _conditions(file: _File, node: Any, parameters: dict[str, Parameter]) -> tup
                 citation=file.text(item["citation"], f"{at}.citation"),
                 reads=tuple(reads),
                 rule=rule,
+                easy_read=file.text(item["easy_read"], f"{at}.easy_read"),
+                confidence=file.choice(item.get("confidence", "confirmed"), f"{at}.confidence", CONFIDENCE),
+                since=since,
+                until=until,
             )
         )
     return tuple(conditions)
+
+
+def _day(file: _File, value: Any, field: str) -> datetime.date | None:
+    if value is not None and (not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)):
+        raise file.fail(field, f"must be a date like 2021-01-01, not {value!r}")
+    return value
+
+
+def _check_weak_sources(file: _File, nodes: list, conditions: tuple[Condition, ...],
+                        references: tuple[Reference, ...]) -> None:
+    """A weak source can give "maybe", never "eligible" – checked for every condition.
+
+    A condition whose citation names a reference marked weak (or unknown) must say how it
+    stands: ``confidence: weak`` (the engine never lets it hold), a rule that wraps the part
+    resting on the weak source in ``{weak: ...}``, or an explicit stronger ``confidence`` –
+    the reviewer's statement that another source cited there carries the whole condition.
+    """
+    weak = [str(r.citation) for r in references if r.confidence in WEAK_CONFIDENCE]
+    for i, (node, condition) in enumerate(zip(nodes, conditions)):
+        cited = [name for name in weak if name in condition.citation]
+        if cited and "confidence" not in node and not _has_weak_part(node["rule"]):
+            raise file.fail(
+                f"conditions[{i}] ({condition.id}).confidence",
+                f"the citation names {cited}, marked weak: set confidence: weak, mark the weak "
+                "part of the rule {weak: ...}, or state the stronger source's confidence")
+
+
+def _has_weak_part(rule: Any) -> bool:
+    if isinstance(rule, dict):
+        return "weak" in rule or any(_has_weak_part(v) for v in rule.values())
+    if isinstance(rule, list):
+        return any(_has_weak_part(v) for v in rule)
+    return False
 
 
 def _amounts(file: _File, node: Any) -> tuple[Amount, ...]:

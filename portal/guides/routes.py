@@ -31,14 +31,18 @@ def programme_guide(code: str):
     shown = _programme_or_404(code)
     # A kept page is at most page_cache.MAX_AGE old, so amounts that change on a date show
     # from that date within minutes.
+    today = datetime.date.today()
     return {"programme": shown, "group": GROUPS[shown.group],
-            "amounts": shown.amounts_on(datetime.date.today())}
+            "conditions": shown.conditions_on(today), "amounts": shown.amounts_on(today)}
 
 
 @bp.get("/<code>/easy-read")
 @cached_page("guides/easy_read.html")
 def easy_read(code: str):
-    return {"programme": _programme_or_404(code)}
+    # "Who can apply" is made of the easy-read sentences of the conditions in force today – the
+    # same conditions the rules use – so the two cannot drift apart.
+    shown = _programme_or_404(code)
+    return {"programme": shown, "conditions": shown.conditions_on(datetime.date.today())}
 
 
 def _programme_or_404(code: str) -> Programme:

@@ -139,11 +139,26 @@ def facts_for(application: Application, today: date | None = None) -> dict:
     return facts
 
 
+def rules_date(application: Application) -> date:
+    """The day the rules' check is made as of: the day the application was submitted (in the
+    district's calendar), so a decision is re-explained by the rules it was made under."""
+    if application.submitted_at is None:
+        return date.today()
+    return working_days.local_date(application.submitted_at)
+
+
 def eligibility_outcome(application: Application):
-    """The rules' outcome for this application's programme, or None when not available."""
+    """The rules' outcome for this application's programme as of its submission day
+    (:func:`rules_date`): the conditions in force that day and the person's age that day.
+    None when not available (e.g. facts that contradict each other)."""
     from ..eligibility import evaluate
 
-    for outcome in evaluate(facts_for(application)):
+    on = rules_date(application)
+    try:
+        outcomes = evaluate(facts_for(application, today=on), on=on)
+    except ValueError:
+        return None
+    for outcome in outcomes:
         if outcome.programme == application.programme:
             return outcome
     return None

@@ -35,14 +35,15 @@ def test_outcome_shape_is_the_contracts():
     assert isinstance(o.reasons, list)
     for text, citation, passed in o.reasons:
         assert isinstance(text, str) and isinstance(citation, str) and passed is True
-    assert list(o.checks) == [c.id for c in programme("nursing_allowance").conditions]
+    assert list(o.checks) == [c.id for c in programme("nursing_allowance").conditions_on(ON)]
 
 
 def test_a_failing_reason_says_what_to_do_instead():
     o = outcome("nursing_allowance", {**SEVERE, "disability_grade": 3})
     assert o.result == INELIGIBLE
     (failed,) = [r for r in o.reasons if r.passed is False]
-    assert failed.text == programme("nursing_allowance").conditions[2].fail
+    (severity,) = [c for c in programme("nursing_allowance").conditions_on(ON) if c.id == "severity"]
+    assert failed.text == severity.fail
     assert "生活补贴" in failed.text and "《规划》（二）5" in failed.citation
 
 

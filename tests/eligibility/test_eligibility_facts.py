@@ -30,6 +30,8 @@ CONTRACT = {
     "wants_training": "bool",
     "education_stage": ["none", "preschool", "compulsory", "high_school", "vocational", "college", "university"],
     "parent_disabled_in_dibao": "bool",
+    # The contract's allowed addition (issue 15): the disabled parent's household.
+    "parent_disabled_household": ["dibao", "low_income", "none"],
     "owns_motorized_wheelchair": "bool",
     "rural": "bool",
     "farming_or_crafts": "bool",

@@ -102,10 +102,10 @@ def test_the_nursing_extension_takes_effect_on_the_date_the_office_sets(tmp_path
     path = tmp_path / "nursing_allowance.yaml"
     path.write_text(text.replace(marker, "\n" + published + marker, 1), encoding="utf-8")
     nursing = validate_programme_file(path)
-    severity = next(c for c in nursing.conditions if c.id == "severity")
     grade_3_intellectual = {"disability_grade": 3, "disability_category": "intellectual"}
 
     def on(day):
+        (severity,) = [c for c in nursing.conditions_on(day) if c.id == "severity"]
         return severity.rule(grade_3_intellectual, nursing.parameters_on(day))[0]
 
     assert on(datetime.date(2020, 12, 31)) is False

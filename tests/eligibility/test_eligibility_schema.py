@@ -113,8 +113,8 @@ MALFORMED = {
         "conditions[1] (certificate).rule.min",
     ),
     "parameter the programme does not have": (
-        lambda d: d["conditions"][2]["rule"]["any"][1]["all"][2].update(param="extension"),
-        "conditions[2] (severity).rule.any[1].all[2].param",
+        lambda d: d["conditions"][3]["rule"]["any"][1]["all"][2].update(param="extension"),
+        "conditions[3] (severity).rule.any[1].all[2].param",
     ),
     "reads does not match the rule": (
         lambda d: d["conditions"][0].update(reads=["hukou", "age"]),
@@ -126,7 +126,7 @@ MALFORMED = {
     ),
     "condition id used twice": (
         lambda d: d["conditions"][1].update(id="hukou"),
-        "conditions[1].id",
+        "conditions[1] (hukou).id",
     ),
     "missing required field": (lambda d: d.pop("office"), "office"),
     "code does not match the file name": (lambda d: d.update(code="nursing"), "code"),

@@ -12,38 +12,45 @@ PROFILES: dict[str, dict] = {
         disability_grade=1, household="dibao", needs_long_term_care=True,
         needs_assistive_device=True, device_in_service_life=False, needs_home_modification=True,
         home_modifiable=True, work_injury_nursing=False, orphan_support=False,
-        employment="retired", starting_business=False, rural=False),
+        employment="retired", starting_business=False, education_stage="none",
+        graduating_this_year=False, rural=False),
     "农村肢体残疾人（二级，低收入，下肢）": dict(
         hukou="huyi", age=45, sex="male", has_certificate=True, disability_category="physical",
         disability_grade=2, lower_limb=True, owns_motorized_wheelchair=False,
         household="low_income", needs_assistive_device=True, device_in_service_life=False,
         wants_training=True, work_injury_nursing=False, orphan_support=False,
         employment="unemployed", starting_business=False, recent_graduate_unemployed=False,
-        rural=True, farming_or_crafts=True),
+        education_stage="none", graduating_this_year=False, rural=True, farming_or_crafts=True),
     "智力残疾儿童（8岁，二级，家长代答）": dict(
         hukou="huyi", age=8, sex="male", has_certificate=True, disability_category="intellectual",
         disability_grade=2, household="none", needs_rehab=True, education_stage="compulsory",
-        parent_disabled_in_dibao=False, rural=False),
+        parent_disabled_household="none", rural=False),
     "应届大学毕业生（听力三级）": dict(
         hukou="huyi", age=22, sex="female", has_certificate=True, disability_category="hearing",
         disability_grade=3, household="none", employment="student", starting_business=False,
         education_stage="university", graduating_this_year=True,
-        recent_graduate_unemployed=False, parent_disabled_in_dibao=False, rural=False),
+        recent_graduate_unemployed=False, parent_disabled_household="none", rural=False),
     "没有残疾人证的在职职工": dict(
         hukou="huyi", age=50, sex="male", has_certificate=False, household="none",
-        employment="employed", starting_business=False, rural=False),
+        employment="employed", starting_business=False, education_stage="none",
+        graduating_this_year=False, rural=False),
     "在职的精神残疾人（三级，需要康复）": dict(
         hukou="huyi", age=35, sex="female", has_certificate=True, disability_category="mental",
         disability_grade=3, household="none", needs_rehab=True, employment="employed",
-        starting_business=False, rural=False),
+        starting_business=False, education_stage="none", graduating_this_year=False, rural=False),
     "外省户籍的肢体残疾人": dict(
         hukou="other", age=40, sex="male", has_certificate=True, disability_category="physical",
         disability_grade=3, lower_limb=False, household="none", employment="employed",
-        starting_business=False, rural=False),
+        starting_business=False, education_stage="none", graduating_this_year=False, rural=False),
     "持居住证的外市儿童（5岁，还没有残疾人证）": dict(
         hukou="shaanxi", age=5, xian_residence_permit=True, has_certificate=False,
         household="none", needs_rehab=True, education_stage="preschool",
-        parent_disabled_in_dibao=False, rural=False),
+        parent_disabled_household="none", rural=False),
+    "今年毕业、已离校、还没有工作的大专生（肢体三级）": dict(
+        hukou="huyi", age=21, sex="male", has_certificate=True, disability_category="physical",
+        disability_grade=3, lower_limb=False, household="none", employment="unemployed",
+        starting_business=False, education_stage="none", graduating_this_year=True,
+        recent_graduate_unemployed=True, parent_disabled_household="none", rural=False),
 }
 
 
