@@ -71,7 +71,9 @@ VISITS = [
 
 EXCLUDED = {
     "staff.export_csv": "a CSV file download (UTF-8 with BOM), not a page; tested in "
-                        "tests/test_staff_console.py",
+                        "tests/test_staff_console.py and tests/test_staff_export.py",
+    "staff.export_xlsx": "an Excel file download, not a page; tested in "
+                         "tests/test_staff_export.py",
     "staff.document": "an uploaded document (image or PDF) shown or downloaded, not a page; "
                       "tested in tests/test_staff_console.py",
 }

@@ -35,6 +35,7 @@ ACTIONS = {
     "document.download": _l("下载材料"),
     "queue.search": _l("搜索申请"),
     "queue.export": _l("导出表格"),
+    "queue.export_failed": _l("导出表格未完成（连接中断或出错）"),
     "account.create": _l("新建工作人员账号"),
     "account.deactivate": _l("停用工作人员账号"),
     "audit.search": _l("查询操作记录"),

@@ -6,12 +6,9 @@ not see is "not found" (404), so its existence is not revealed either.
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import abort, current_app
 from flask_babel import format_date, format_datetime, get_locale
@@ -23,9 +20,7 @@ from werkzeug.utils import safe_join
 from .. import status_machine
 from ..extensions import db
 from ..models import Account, Application, Document, StatusEvent
-from ..services import audit, identity, queues, references, working_days
-from ..streets import by_code as street_by_code
-from . import programmes
+from ..services import audit, identity, queues, references
 
 # ------------------------------------------------------------------------- opening one
 
@@ -300,60 +295,10 @@ def open_document(actor: Account, reference: str, document_id: int,
     return OpenedDocument(path, document, inline)
 
 
-# ------------------------------------------------------------------------- CSV export
+# ------------------------------------------------------------------------- export
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell) -> str:
-    """A cell a spreadsheet will not run as a formula: ' before = + - @ (and tab, CR)."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def time_limit_text(time_left) -> str:
-    if time_left is None:
-        return _("无时限")
-    if time_left.state == working_days.OVERDUE:
-        return _("已超期 %(days)s 个工作日", days=time_left.working_days)
-    if time_left.state == working_days.DUE_TODAY:
-        return _("今天到期")
-    return _("还剩 %(days)s 个工作日", days=time_left.working_days)
-
-
-def export_csv(actor: Account, filters: queues.QueueFilter) -> Iterator[str]:
-    """Record the export (committed), then yield the CSV: UTF-8 with BOM, masked ID numbers."""
-    search = queues.parse_search(filters.q)
-    audit.record(actor, "queue.export", "queue", None, _filter_detail(filters, search))
-    db.session.commit()
-    now = datetime.now(timezone.utc)
-    locale = str(get_locale())
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([_("受理编号"), _("项目"), _("申请对象"), _("身份证号码（已隐去部分）"),
-                         _("街道"), _("状态"), _("提交时间"), _("办理期限"), _("时限情况")])
-        yield "\ufeff" + buffer.getvalue()
-        for row in queues.every_row(actor, filters, now=now):
-            application, person = row.application, row.person
-            street = street_by_code(application.street)
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow([neutralise(cell) for cell in (
-                application.reference,
-                programmes.name(application.programme),
-                person.full_name,
-                identity.masked_id(person),
-                street.name(locale) if street else application.street,
-                str(status_machine.STATUSES[application.status].label),
-                format_datetime(application.submitted_at, "yyyy-MM-dd HH:mm"),
-                row.time_left.due_date.isoformat() if row.time_left else "",
-                time_limit_text(row.time_left),
-            )])
-            yield buffer.getvalue()
-
-    return generate()
+# The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
+from .export import FORMULA_STARTS, filter_detail as _filter_detail, neutralise  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
@@ -377,17 +322,6 @@ def record_search(actor: Account, filters: queues.QueueFilter) -> None:
         return
     audit.record(actor, "queue.search", "queue", None, _filter_detail(filters, search))
     db.session.commit()
-
-
-def _filter_detail(filters: queues.QueueFilter, search) -> dict:
-    detail = {"view": filters.view, "programme": filters.programme,
-              "deadline": filters.deadline}
-    if search is not None:
-        shown = search.value
-        if search.kind == "id_number":
-            shown = identity.mask(search.value)
-        detail["search"] = {"kind": search.kind, "value": shown}
-    return {k: v for k, v in detail.items() if v}
 
 
 # ------------------------------------------------------------------------- the audit log

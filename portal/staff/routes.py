@@ -13,7 +13,7 @@ from flask_login import current_user
 from .. import status_machine
 from ..services import conflicts, person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
-from . import (bench_queue, casefile, conflict_commands, display, forms, search_token,
+from . import (bench_queue, casefile, conflict_commands, display, export, forms, search_token,
                staff_accounts)
 from .access import QUEUE_ROLES, staff_required
 
@@ -86,18 +86,17 @@ def _link_args(filters) -> dict[str, str]:
     return args
 
 
-@bp.get("/export.csv")
+@bp.get("/export.csv", defaults={"file_format": "csv"}, endpoint="export_csv")
+@bp.get("/export.xlsx", defaults={"file_format": "xlsx"}, endpoint="export_xlsx")
 @staff_required(*QUEUE_ROLES)
-def export_csv():
+def export_queue(file_format: str):
+    """The filtered queue as a spreadsheet, streamed (portal/staff/export.py): only the
+    applications this member of staff may see, audited by what was actually sent."""
     form, expired = _filter_form_from_url()
     if expired:   # the queue says so, and offers the search again
         return redirect(url_for(".queue", **request.args), 303)
-    body = casefile.export_csv(current_user, form.to_filter())
-    name = f"applications-{date.today().isoformat()}.csv"
-    return Response(stream_with_context(body), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={name}",
-        "Cache-Control": "no-store",
-    })
+    name = f"applications-{date.today().isoformat()}.{file_format}"
+    return export.response(current_user, form.to_filter(), file_format, name)
 
 
 @bp.get("/applications/<reference>")
