@@ -153,7 +153,11 @@ SECTIONS = {
     "payment": _l("补贴发放账户"),
     "questions": _l("本事项需要了解的情况"),
     "consent": _l("声明和同意"),
+    "declaration": _l("提交时的声明"),
 }
+# Labels that differ by section: the declaration's "given" is the declaration the applicant
+# ticked on the check-answers page (the form's own label, portal.forms.apply.DeclarationForm).
+SECTION_FIELD_LABELS = {"declaration": {"at": _l("声明时间")}}
 FIELD_LABELS = {
     "full_name": _l("姓名"), "id_encrypted": _l("身份证号码（已隐去部分）"),
     "phone": _l("联系电话"), "address": _l("住址"), "street": _l("街道、镇"),
@@ -169,7 +173,8 @@ PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社
 # Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number),
 # the encrypted ID number – except in its own section, as its last four (MASKED; the full one
 # only by reveal_id_number).
-HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4"}
+# The draft the application came from (draft_id) is the portal's own bookkeeping.
+HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4", "draft_id"}
 MASKED = {"id_encrypted"}
 
 
@@ -195,7 +200,7 @@ def answer_sections(application: Application) -> list[AnswerSection]:
         if key == "questions" and isinstance(value, dict):
             rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.items()]
         elif isinstance(value, dict):
-            rows = [(str(FIELD_LABELS.get(k, k)), _field_text(k, v)) for k, v in value.items()
+            rows = [(_field_label(key, k), _field_text(k, v)) for k, v in value.items()
                     if k not in HIDDEN or k in MASKED]
         else:
             rows = [(str(title), _answer_text(value, None))]
@@ -207,13 +212,26 @@ def answer_sections(application: Application) -> list[AnswerSection]:
     return sections
 
 
+def _field_label(section: str, key: str) -> str:
+    """A field's label: the section's own, the common one, the eligibility fact's – never
+    the key (an unknown one is "other information")."""
+    if section == "declaration" and key == "given":
+        from ..forms.apply import DeclarationForm
+
+        return str(DeclarationForm.declaration.args[0])
+    label = SECTION_FIELD_LABELS.get(section, {}).get(key) or FIELD_LABELS.get(key)
+    return str(label) if label else fact_label(key)
+
+
 def fact_label(name: str) -> str:
     try:
         from ..eligibility import FACTS
     except ImportError:
         return name
     fact = FACTS.get(name)
-    return fact.label.in_locale(str(get_locale())) if fact else name
+    if fact is None:   # a key with no label of its own: never shown as the key itself
+        return _("其他信息")
+    return fact.label.in_locale(str(get_locale()))
 
 
 def _field_text(key: str, value) -> str:
@@ -259,7 +277,7 @@ def _answer_text(value, fact_name: str | None) -> str:
     if isinstance(value, list):
         return "、".join(_answer_text(v, None) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}：{_answer_text(v, None)}" for k, v in value.items()
+        return "；".join(f"{_field_label('', k)}：{_field_text(k, v)}" for k, v in value.items()
                         if k not in HIDDEN)
     return str(value)
 

@@ -13,6 +13,7 @@ from flask_login import current_user
 from .. import status_machine
 from ..services import conflicts, person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
+from ..status import display as status_display
 from . import (bench_queue, casefile, conflict_commands, display, export, forms, search_token,
                staff_accounts)
 from .access import QUEUE_ROLES, staff_required
@@ -117,6 +118,7 @@ def _show(application, stale: bool = False, code: int = 200, link_form=None,
         timeline=casefile.timeline(application),
         answers=casefile.answer_sections(application),
         documents=casefile.current_documents(application),
+        document_labels=status_display.document_labels(application),
         outcome=casefile.eligibility_outcome(application),
         stage_role=status_machine.stage_role(application.status, application.programme),
         stale=stale, reveal_form=forms.ConfirmForm(),
