@@ -161,6 +161,18 @@ class StaffAccountForm(FlaskForm):
         return self.street.data if self.role.data == "street_officer" else None
 
 
+class SetPasswordForm(FlaskForm):
+    """A staff member sets their own new password from the link sent by text."""
+    password = PasswordField(_l("新密码"), validators=[
+        InputRequired(message=_l("请输入新密码")), NewPassword(staff=True)])
+    confirm = PasswordField(_l("再输入一次新密码"), validators=[
+        InputRequired(message=_l("请再输入一次新密码"))])
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_l("两次输入的密码不一样，请再输入一次"))
+
+
 class ConfirmForm(FlaskForm):
     """A button and the CSRF token."""
 

@@ -87,10 +87,19 @@ def _link_args(filters) -> dict[str, str]:
     return args
 
 
-@bp.get("/export.csv", defaults={"file_format": "csv"}, endpoint="export_csv")
-@bp.get("/export.xlsx", defaults={"file_format": "xlsx"}, endpoint="export_xlsx")
+@bp.get("/export.csv")
 @staff_required(*QUEUE_ROLES)
-def export_queue(file_format: str):
+def export_csv():
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@staff_required(*QUEUE_ROLES)
+def export_xlsx():
+    return _export("xlsx")
+
+
+def _export(file_format: str):
     """The filtered queue as a spreadsheet, streamed (portal/staff/export.py): only the
     applications this member of staff may see, audited by what was actually sent."""
     form, expired = _filter_form_from_url()
@@ -329,3 +338,49 @@ def reset_second_factor(account_id: int):
         return redirect(url_for(".accounts"), 303)
     return render_template("staff/account_second_factor_reset.html", form=form,
                            account=account)
+
+
+@bp.route("/accounts/<int:account_id>/password/reset", methods=["GET", "POST"])
+@staff_required("admin")
+def reset_password(account_id: int):
+    """A colleague forgot their password: a one-time link goes to their own phone
+    (staff_accounts.reset_password says why not a temporary password). Not one's own."""
+    account = staff_accounts.find_staff(account_id)
+    if account is None or not account.active or account.id == current_user.id:
+        abort(404)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        staff_accounts.reset_password(current_user, account)
+        flash(_("已重置%(name)s的密码：原密码已失效，此人已退出登录。设置新密码的链接已用短信发到%(phone)s，"
+                "%(hours)s小时内有效，只能用一次。",
+                name=account.display_name, phone=phone_numbers.mask(account.phone),
+                hours=staff_accounts.link_hours()))
+        return redirect(url_for(".accounts"), 303)
+    return render_template("staff/account_password_reset.html", form=form, account=account,
+                           hours=staff_accounts.link_hours(),
+                           masked_phone=phone_numbers.mask(account.phone))
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The link from the text: the staff member sets a new password (no sign-in needed; the
+    second factor is still asked at the next sign-in). Used once; never stored by the browser."""
+    account = staff_accounts.account_for_link(token)
+    if account is None:
+        response = Response(render_template("staff/password_link_invalid.html"), 404)
+    else:
+        form = forms.SetPasswordForm()
+        form.phone_number = account.phone
+        if form.validate_on_submit():
+            try:
+                staff_accounts.set_password_by_link(account, form.password.data)
+            except AccountError:
+                form.password.errors.append(ACCOUNT_ERRORS["password"])
+            else:
+                response = Response(render_template("staff/password_set.html", done=True))
+                response.headers["Cache-Control"] = "no-store"
+                return response
+        response = Response(render_template("staff/password_set.html", form=form,
+                                            account=account, token=token, done=False))
+    response.headers["Cache-Control"] = "no-store"
+    return response
