@@ -21,6 +21,9 @@ from .. import status_machine
 from ..extensions import db
 from ..models import Account, Application, Document, StatusEvent
 from ..services import audit, identity, queues, references
+# The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
+from .export import FORMULA_STARTS, neutralise  # noqa: F401 – where they were
+from .export import filter_detail as _filter_detail
 
 # ------------------------------------------------------------------------- opening one
 
@@ -311,12 +314,6 @@ def open_document(actor: Account, reference: str, document_id: int,
                  {"document_id": document.id, "kind": document.kind})
     db.session.commit()
     return OpenedDocument(path, document, inline)
-
-
-# ------------------------------------------------------------------------- export
-
-# The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
-from .export import FORMULA_STARTS, filter_detail as _filter_detail, neutralise  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
