@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   send_file, stream_with_context, url_for)
+                   send_file, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
