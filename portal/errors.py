@@ -16,7 +16,7 @@ PAGES = {
     405: (_l("无法用这种方式打开此页面"), _l("此页面不支持这种访问方式。"),
           _l("请从首页或上一页的链接重新进入。")),
     413: (_l("上传的文件太大"), _l("文件超过了允许的大小。"),
-          _l("请压缩照片或分开上传后再试。您已填写的内容没有丢失。")),
+          _l("请压缩照片或分开上传后再试。您已填写的内容没有丢失。")),  # + the limits, a way back
     429: (_l("操作太频繁，请稍后再试"), _l("为了保护您的信息安全，短时间内的尝试次数有限制。"),
           _l("请等几分钟再试。如需帮助，请拨打12385。")),
     500: (_l("系统出现问题"), _l("很抱歉，系统暂时出现了问题，我们已经记录下来。"),
@@ -36,8 +36,26 @@ SETTINGS_ENDPOINTS = {"preferences.settings", "preferences.reset"}
 def render_error(code: int):
     heading, what, todo = PAGES[code]
     settings_hint = code == 400 and request.endpoint in SETTINGS_ENDPOINTS
+    extra = _too_large() if code == 413 else {}
     return render_template("errors/error.html", code=code, heading=heading, what=what,
-                           todo=todo, settings_hint=settings_hint), code
+                           todo=todo, settings_hint=settings_hint, **extra), code
+
+
+def _too_large() -> dict:
+    """For the 413 page: the limits as the configuration sets them, and the way back to the
+    page the file was sent from. The upload forms post to their own page (the documents step,
+    the answer to a request for information), so the request's own path – same site, never
+    the Referer – is that page; only a page that can be opened (GET) is offered."""
+    from .services.documents import MAX_BYTES, readable_size
+
+    limits = {"request_limit": readable_size(current_app.config["MAX_CONTENT_LENGTH"]),
+              "file_limit": readable_size(MAX_BYTES)}
+    rule = request.url_rule
+    if request.method == "POST" and rule is not None and "GET" in (rule.methods or ()):
+        kind = request.args.get("kind", "")
+        anchor = "#" + kind if kind.replace("-", "").isalnum() else ""
+        limits["back_to"] = request.path + anchor
+    return limits
 
 
 def init_app(app: Flask) -> None:

@@ -29,21 +29,22 @@ def stored(db) -> list[Document]:
     return list(db.session.scalars(select(Document).order_by(Document.id)))
 
 
-@pytest.mark.parametrize("content, filename, content_type", [
-    (PNG, "证件.png", "image/png"),
-    (JPEG, "IMG_0001.JPG", "image/jpeg"),
-    (PDF, "诊断证明.pdf", "application/pdf"),
-    (PNG, "named-wrongly.pdf", "image/png"),  # the content decides, not the name
+@pytest.mark.parametrize("content, filename, content_type, kept", [
+    (PNG, "证件.png", "image/png", "证件.png"),
+    (JPEG, "IMG_0001.JPG", "image/jpeg", "IMG_0001.JPG"),
+    (PDF, "诊断证明.pdf", "application/pdf", "诊断证明.pdf"),
+    # the content decides, not the name – and the name it is kept under says what it is
+    (PNG, "named-wrongly.pdf", "image/png", "named-wrongly.png"),
 ])
 def test_photos_and_pdf_files_are_kept_under_a_random_name_outside_static(
-        app, client, db, draft, content, filename, content_type):
+        app, client, db, draft, content, filename, content_type, kept):
     kind = first_document_kind(draft)
     response = upload(client, draft, kind, content, filename)
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/apply/drafts/{draft}/documents#{kind}")
     [document] = stored(db)
     assert (document.kind, document.content_type, document.original_name) == \
-        (kind, content_type, filename)
+        (kind, content_type, kept)
     path = Path(app.config["UPLOAD_FOLDER"]) / document.storage_name
     assert document.size_bytes == path.stat().st_size and document.draft_id == draft
     if content_type == "application/pdf":
@@ -53,7 +54,7 @@ def test_photos_and_pdf_files_are_kept_under_a_random_name_outside_static(
     assert re.fullmatch(r"[0-9a-f]{32}", document.storage_name)
     assert not path.resolve().is_relative_to((ROOT / "static").resolve())
     page = client.get(f"/apply/drafts/{draft}/documents").get_data(as_text=True)
-    assert filename in page and f"/apply/documents/{document.id}" in page
+    assert kept in page and f"/apply/documents/{document.id}" in page
 
 
 @pytest.mark.parametrize("content, filename, expected", [

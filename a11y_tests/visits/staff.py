@@ -71,7 +71,9 @@ VISITS = [
 
 EXCLUDED = {
     "staff.export_csv": "a CSV file download (UTF-8 with BOM), not a page; tested in "
-                        "tests/test_staff_console.py",
+                        "tests/test_staff_console.py and tests/test_staff_export.py",
+    "staff.export_xlsx": "an Excel file download, not a page; tested in "
+                         "tests/test_staff_export.py",
     "staff.document": "an uploaded document (image or PDF) shown or downloaded, not a page; "
                       "tested in tests/test_staff_console.py",
 }
@@ -141,4 +143,12 @@ VISITS += [
     Visit("staff.reset_second_factor", "/staff/accounts/2/second-factor/reset",
           "staff-second-factor-reset", account=ADMIN,
           expect_text={"zh": "赵刚", "en": "赵刚"}),
+    # A forgotten password: the admin's confirmation page (not sent: a visit changes nothing),
+    # and a link that cannot be used (the form itself needs a fresh link: it is checked in
+    # tests/test_staff_password_reset.py, whose pages the test client's page checks cover).
+    Visit("staff.reset_password", "/staff/accounts/2/password/reset",
+          "staff-password-reset", account=ADMIN,
+          expect_text={"zh": "只能用一次", "en": "once"}),
+    Visit("staff.set_password", "/staff/password/not-a-link", "staff-password-link-invalid",
+          expect_text={"zh": "这个链接已经不能用了", "en": "link"}),
 ]

@@ -70,6 +70,15 @@ def _draft(draft_id: int):
     return draft
 
 
+def _after_draft_gone(draft_id: int):
+    """The confirmation of the application the draft became; the start page when the draft
+    was deleted instead."""
+    submitted = applications.submitted_from_draft(current_user.id, draft_id)
+    if submitted is None:
+        return redirect(url_for("apply.start"), 303)
+    return redirect(url_for("apply.confirmation", reference=submitted.reference), 303)
+
+
 def _journey(draft) -> Journey:
     return Journey(draft, documents.of_draft(draft.id))
 
@@ -417,8 +426,10 @@ def check(draft_id: int):
             try:
                 application = applications.submit(draft.id, current_user,
                                                   locale=i18n.current_language().locale)
-            except DraftGone:  # submitted a moment ago by a second click
-                return redirect(url_for("apply.task_list", draft_id=draft.id), 303)
+            except DraftGone:
+                # Sent a moment ago by the other click of a double click (the draft object
+                # is gone with it: only the id from the URL is used) – its confirmation.
+                return _after_draft_gone(draft_id)
             except DuplicateApplication as problem:
                 problems = [("personal", _duplicate_message(problem, draft.programme))]
             else:

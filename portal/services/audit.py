@@ -35,8 +35,11 @@ ACTIONS = {
     "document.download": _l("下载材料"),
     "queue.search": _l("搜索申请"),
     "queue.export": _l("导出表格"),
+    "queue.export_failed": _l("导出表格未完成（连接中断或出错）"),
     "account.create": _l("新建工作人员账号"),
     "account.deactivate": _l("停用工作人员账号"),
+    "account.password_reset": _l("重置工作人员的密码（发送设置新密码的链接）"),
+    "account.password_set": _l("工作人员用链接设置了新密码"),
     "audit.search": _l("查询操作记录"),
     # Written by portal.services.accounts (staff sign-in and sign-out).
     "sign_in": _l("登录"),

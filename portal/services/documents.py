@@ -77,11 +77,29 @@ def path_of(document: Document) -> Path:
     return folder() / document.storage_name
 
 
-def _clean_name(filename: str | None) -> str:
-    """The name as the resident knows it, without any folder and without control characters."""
+# The extension a kept file is named with, by the type its content shows (sniff) – never the
+# one it arrived with: a photo sent as "id.exe" is kept, shown and downloaded as "id.jpg".
+EXTENSIONS = {"image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",),
+              "application/pdf": (".pdf",)}
+_UNSAFE_IN_NAMES = set('<>:"/\\|?*')
+
+
+def _clean_name(filename: str | None, content_type: str) -> str:
+    """The name as the resident knows it – without any folder, control characters or
+    characters a computer refuses in a file name – ending in the real type's extension."""
     name = os.path.basename((filename or "").replace("\\", "/")).strip()
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    return name[-200:] or "file"
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C"
+                   and ch not in _UNSAFE_IN_NAMES)
+    allowed = EXTENSIONS[content_type]
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    if "." + extension.lower() in allowed:
+        extension = "." + extension          # as sent: IMG_0001.JPG stays as the phone named it
+    else:
+        extension = allowed[0]
+    stem = stem.strip(" .")[:200] or "file"
+    return stem + extension
 
 
 def _write(stream, target: Path) -> tuple[int, str, bytes]:
@@ -223,7 +241,8 @@ def store(upload, *, kind: str, account_id: int, draft_id: int | None = None,
         target.unlink(missing_ok=True)
         raise
     document = Document(
-        kind=kind, storage_name=storage_name, original_name=_clean_name(upload.filename),
+        kind=kind, storage_name=storage_name,
+        original_name=_clean_name(upload.filename, content_type),
         content_type=content_type, size_bytes=size, sha256=sha256,
         uploaded_by_account_id=account_id, draft_id=draft_id, application_id=application_id,
     )

@@ -6,12 +6,9 @@ not see is "not found" (404), so its existence is not revealed either.
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import abort, current_app
 from flask_babel import format_date, format_datetime, get_locale
@@ -23,9 +20,10 @@ from werkzeug.utils import safe_join
 from .. import status_machine
 from ..extensions import db
 from ..models import Account, Application, Document, StatusEvent
-from ..services import audit, identity, queues, references, working_days
-from ..streets import by_code as street_by_code
-from . import programmes
+from ..services import audit, identity, queues, references
+# The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
+from .export import FORMULA_STARTS, neutralise  # noqa: F401 – where they were
+from .export import filter_detail as _filter_detail
 
 # ------------------------------------------------------------------------- opening one
 
@@ -173,7 +171,11 @@ SECTIONS = {
     "payment": _l("补贴发放账户"),
     "questions": _l("本事项需要了解的情况"),
     "consent": _l("声明和同意"),
+    "declaration": _l("提交时的声明"),
 }
+# Labels that differ by section: the declaration's "given" is the declaration the applicant
+# ticked on the check-answers page (the form's own label, portal.forms.apply.DeclarationForm).
+SECTION_FIELD_LABELS = {"declaration": {"at": _l("声明时间")}}
 FIELD_LABELS = {
     "full_name": _l("姓名"), "id_encrypted": _l("身份证号码（已隐去部分）"),
     "phone": _l("联系电话"), "address": _l("住址"), "street": _l("街道、镇"),
@@ -189,7 +191,8 @@ PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社
 # Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number),
 # the encrypted ID number – except in its own section, as its last four (MASKED; the full one
 # only by reveal_id_number).
-HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4"}
+# The draft the application came from (draft_id) is the portal's own bookkeeping.
+HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4", "draft_id"}
 MASKED = {"id_encrypted"}
 
 
@@ -215,7 +218,7 @@ def answer_sections(application: Application) -> list[AnswerSection]:
         if key == "questions" and isinstance(value, dict):
             rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.items()]
         elif isinstance(value, dict):
-            rows = [(str(FIELD_LABELS.get(k, k)), _field_text(k, v)) for k, v in value.items()
+            rows = [(_field_label(key, k), _field_text(k, v)) for k, v in value.items()
                     if k not in HIDDEN or k in MASKED]
         else:
             rows = [(str(title), _answer_text(value, None))]
@@ -227,13 +230,26 @@ def answer_sections(application: Application) -> list[AnswerSection]:
     return sections
 
 
+def _field_label(section: str, key: str) -> str:
+    """A field's label: the section's own, the common one, the eligibility fact's – never
+    the key (an unknown one is "other information")."""
+    if section == "declaration" and key == "given":
+        from ..forms.apply import DeclarationForm
+
+        return str(DeclarationForm.declaration.args[0])
+    label = SECTION_FIELD_LABELS.get(section, {}).get(key) or FIELD_LABELS.get(key)
+    return str(label) if label else fact_label(key)
+
+
 def fact_label(name: str) -> str:
     try:
         from ..eligibility import FACTS
     except ImportError:
         return name
     fact = FACTS.get(name)
-    return fact.label.in_locale(str(get_locale())) if fact else name
+    if fact is None:   # a key with no label of its own: never shown as the key itself
+        return _("其他信息")
+    return fact.label.in_locale(str(get_locale()))
 
 
 def _field_text(key: str, value) -> str:
@@ -279,7 +295,7 @@ def _answer_text(value, fact_name: str | None) -> str:
     if isinstance(value, list):
         return "、".join(_answer_text(v, None) for v in value)
     if isinstance(value, dict):
-        return "；".join(f"{k}：{_answer_text(v, None)}" for k, v in value.items()
+        return "；".join(f"{_field_label('', k)}：{_field_text(k, v)}" for k, v in value.items()
                         if k not in HIDDEN)
     return str(value)
 
@@ -315,62 +331,6 @@ def open_document(actor: Account, reference: str, document_id: int,
     return OpenedDocument(path, document, inline)
 
 
-# ------------------------------------------------------------------------- CSV export
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(cell) -> str:
-    """A cell a spreadsheet will not run as a formula: ' before = + - @ (and tab, CR)."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def time_limit_text(time_left) -> str:
-    if time_left is None:
-        return _("无时限")
-    if time_left.state == working_days.OVERDUE:
-        return _("已超期 %(days)s 个工作日", days=time_left.working_days)
-    if time_left.state == working_days.DUE_TODAY:
-        return _("今天到期")
-    return _("还剩 %(days)s 个工作日", days=time_left.working_days)
-
-
-def export_csv(actor: Account, filters: queues.QueueFilter) -> Iterator[str]:
-    """Record the export (committed), then yield the CSV: UTF-8 with BOM, masked ID numbers."""
-    search = queues.parse_search(filters.q)
-    audit.record(actor, "queue.export", "queue", None, _filter_detail(filters, search))
-    db.session.commit()
-    now = datetime.now(timezone.utc)
-    locale = str(get_locale())
-
-    def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([_("受理编号"), _("项目"), _("申请对象"), _("身份证号码（已隐去部分）"),
-                         _("街道"), _("状态"), _("提交时间"), _("办理期限"), _("时限情况")])
-        yield "\ufeff" + buffer.getvalue()
-        for row in queues.every_row(actor, filters, now=now):
-            application, person = row.application, row.person
-            street = street_by_code(application.street)
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow([neutralise(cell) for cell in (
-                application.reference,
-                programmes.name(application.programme),
-                person.full_name,
-                identity.masked_id(person),
-                street.name(locale) if street else application.street,
-                str(status_machine.STATUSES[application.status].label),
-                format_datetime(application.submitted_at, "yyyy-MM-dd HH:mm"),
-                row.time_left.due_date.isoformat() if row.time_left else "",
-                time_limit_text(row.time_left),
-            )])
-            yield buffer.getvalue()
-
-    return generate()
-
-
 @dataclass(frozen=True)
 class QueueView:
     page: queues.QueuePage
@@ -392,17 +352,6 @@ def record_search(actor: Account, filters: queues.QueueFilter) -> None:
         return
     audit.record(actor, "queue.search", "queue", None, _filter_detail(filters, search))
     db.session.commit()
-
-
-def _filter_detail(filters: queues.QueueFilter, search) -> dict:
-    detail = {"view": filters.view, "programme": filters.programme,
-              "deadline": filters.deadline}
-    if search is not None:
-        shown = search.value
-        if search.kind == "id_number":
-            shown = identity.mask(search.value)
-        detail["search"] = {"kind": search.kind, "value": shown}
-    return {k: v for k, v in detail.items() if v}
 
 
 # ------------------------------------------------------------------------- the audit log

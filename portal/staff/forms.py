@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField,
                      StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from .. import status_machine, streets
 from ..forms.account_validators import MobileNumber, NewPassword
@@ -65,23 +65,29 @@ class QueueFilterForm(FlaskForm):
                                   deadline=chosen(self.deadline) or None, q=q)
 
 
+def _stripped(value):
+    """Spaces and line breaks around a text (full-width spaces too) are not part of it: a
+    reason of only spaces is no reason, and gets the form's polite error."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class ActionForm(FlaskForm):
-    message = TextAreaField(_l("给申请人的说明"), validators=[
+    message = TextAreaField(_l("给申请人的说明"), filters=[_stripped], validators=[
         Optional(), Length(max=500, message=_l("给申请人的说明请不要超过500个字"))])
-    note = TextAreaField(_l("内部备注"), validators=[
+    note = TextAreaField(_l("内部备注"), filters=[_stripped], validators=[
         Optional(), Length(max=1000, message=_l("内部备注请不要超过1000个字"))])
     version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
 
 
 class RequestInfoForm(ActionForm):
-    message = TextAreaField(_l("需要申请人补充什么"), validators=[
-        InputRequired(message=_l("请写明需要申请人补充什么材料，申请人会看到这段话")),
+    message = TextAreaField(_l("需要申请人补充什么"), filters=[_stripped], validators=[
+        DataRequired(message=_l("请写明需要申请人补充什么材料，申请人会看到这段话")),
         Length(max=500, message=_l("给申请人的说明请不要超过500个字"))])
 
 
 class RejectForm(ActionForm):
-    message = TextAreaField(_l("不予批准的理由"), validators=[
-        InputRequired(message=_l("请写明不予批准的理由，申请人会看到这段话")),
+    message = TextAreaField(_l("不予批准的理由"), filters=[_stripped], validators=[
+        DataRequired(message=_l("请写明不予批准的理由，申请人会看到这段话")),
         Length(max=500, message=_l("给申请人的说明请不要超过500个字"))])
 
 
@@ -153,6 +159,18 @@ class StaffAccountForm(FlaskForm):
     def street_code(self) -> str | None:
         """Only street officers belong to a street."""
         return self.street.data if self.role.data == "street_officer" else None
+
+
+class SetPasswordForm(FlaskForm):
+    """A staff member sets their own new password from the link sent by text."""
+    password = PasswordField(_l("新密码"), validators=[
+        InputRequired(message=_l("请输入新密码")), NewPassword(staff=True)])
+    confirm = PasswordField(_l("再输入一次新密码"), validators=[
+        InputRequired(message=_l("请再输入一次新密码"))])
+
+    def validate_confirm(self, field):
+        if field.data != self.password.data:
+            raise ValidationError(_l("两次输入的密码不一样，请再输入一次"))
 
 
 class ConfirmForm(FlaskForm):

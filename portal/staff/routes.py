@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   send_file, stream_with_context, url_for)
+                   send_file, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +13,8 @@ from flask_login import current_user
 from .. import status_machine
 from ..services import conflicts, person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
-from . import (bench_queue, casefile, conflict_commands, display, forms, search_token,
+from ..status import display as status_display
+from . import (bench_queue, casefile, conflict_commands, display, export, forms, search_token,
                staff_accounts)
 from .access import QUEUE_ROLES, staff_required
 
@@ -89,15 +90,23 @@ def _link_args(filters) -> dict[str, str]:
 @bp.get("/export.csv")
 @staff_required(*QUEUE_ROLES)
 def export_csv():
+    return _export("csv")
+
+
+@bp.get("/export.xlsx")
+@staff_required(*QUEUE_ROLES)
+def export_xlsx():
+    return _export("xlsx")
+
+
+def _export(file_format: str):
+    """The filtered queue as a spreadsheet, streamed (portal/staff/export.py): only the
+    applications this member of staff may see, audited by what was actually sent."""
     form, expired = _filter_form_from_url()
     if expired:   # the queue says so, and offers the search again
         return redirect(url_for(".queue", **request.args), 303)
-    body = casefile.export_csv(current_user, form.to_filter())
-    name = f"applications-{date.today().isoformat()}.csv"
-    return Response(stream_with_context(body), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename={name}",
-        "Cache-Control": "no-store",
-    })
+    name = f"applications-{date.today().isoformat()}.{file_format}"
+    return export.response(current_user, form.to_filter(), file_format, name)
 
 
 @bp.get("/applications/<reference>")
@@ -118,6 +127,7 @@ def _show(application, stale: bool = False, code: int = 200, link_form=None,
         timeline=casefile.timeline(application),
         answers=casefile.answer_sections(application),
         documents=casefile.current_documents(application),
+        document_labels=status_display.document_labels(application),
         outcome=casefile.eligibility_outcome(application),
         rules_on=casefile.rules_date(application),
         stage_role=status_machine.stage_role(application.status, application.programme),
@@ -329,3 +339,49 @@ def reset_second_factor(account_id: int):
         return redirect(url_for(".accounts"), 303)
     return render_template("staff/account_second_factor_reset.html", form=form,
                            account=account)
+
+
+@bp.route("/accounts/<int:account_id>/password/reset", methods=["GET", "POST"])
+@staff_required("admin")
+def reset_password(account_id: int):
+    """A colleague forgot their password: a one-time link goes to their own phone
+    (staff_accounts.reset_password says why not a temporary password). Not one's own."""
+    account = staff_accounts.find_staff(account_id)
+    if account is None or not account.active or account.id == current_user.id:
+        abort(404)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        staff_accounts.reset_password(current_user, account)
+        flash(_("已重置%(name)s的密码：原密码已失效，此人已退出登录。设置新密码的链接已用短信发到%(phone)s，"
+                "%(hours)s小时内有效，只能用一次。",
+                name=account.display_name, phone=phone_numbers.mask(account.phone),
+                hours=staff_accounts.link_hours()))
+        return redirect(url_for(".accounts"), 303)
+    return render_template("staff/account_password_reset.html", form=form, account=account,
+                           hours=staff_accounts.link_hours(),
+                           masked_phone=phone_numbers.mask(account.phone))
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The link from the text: the staff member sets a new password (no sign-in needed; the
+    second factor is still asked at the next sign-in). Used once; never stored by the browser."""
+    account = staff_accounts.account_for_link(token)
+    if account is None:
+        response = Response(render_template("staff/password_link_invalid.html"), 404)
+    else:
+        form = forms.SetPasswordForm()
+        form.phone_number = account.phone
+        if form.validate_on_submit():
+            try:
+                staff_accounts.set_password_by_link(account, form.password.data)
+            except AccountError:
+                form.password.errors.append(ACCOUNT_ERRORS["password"])
+            else:
+                response = Response(render_template("staff/password_set.html", done=True))
+                response.headers["Cache-Control"] = "no-store"
+                return response
+        response = Response(render_template("staff/password_set.html", form=form,
+                                            account=account, token=token, done=False))
+    response.headers["Cache-Control"] = "no-store"
+    return response
