@@ -32,7 +32,8 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import access_grants, crypto, documents, identity, notifications, person_links, working_days
+from . import (access_grants, crypto, documents, duplicates, identity, notifications,
+               person_links, working_days)
 from .notifications import deliver_now, queue_status_change
 from .references import new_reference
 
@@ -349,6 +350,9 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
         documents.move_to_application(draft.id, application.id)
         db.session.delete(draft)
         message = notify_submitted(application)
+        # A second claim for the person (any state that matters) is flagged for staff on both
+        # cases and held from approval; the submitter is told nothing of it (no oracle).
+        duplicates.flag_new_claim(application)
         notifications.queue_filed_in_name(application)
         db.session.commit()
     except BaseException:
