@@ -259,11 +259,12 @@ def _bilingual(value, locale: str) -> str:
 
 def month_label(month: str) -> str:
     """"2026-12" as people write it: 2026年12月 / December 2026."""
-    from flask_babel import format_date
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
 
     try:
         year, number = (int(part) for part in month.split("-"))
-        return format_date(date(year, number, 1), "yMMMM")
+        return format_skeleton("yMMMM", date(year, number, 1), locale=get_locale())
     except (AttributeError, ValueError):
         return str(month)
 

@@ -149,7 +149,7 @@ class ApprovalForm(ActionForm):
     amount = StringField(_l("发放金额（元）"), filters=[_strip], validators=[
         InputRequired(message=_l("请填写发放金额"))])
     rate_source = StringField(_l("标准的依据"), filters=[_strip], validators=[
-        Optional(), Length(max=200, message=_l("标准的依据请不要超过200个字"))])
+        Length(max=200, message=_l("标准的依据请不要超过200个字"))])
     first_month = SelectField(_l("从哪个月开始发放"), validate_choice=False)
 
     def __init__(self, *args, application=None, today=None, facts=None, **kwargs):
