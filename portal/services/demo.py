@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..media import samples as media_samples
 from ..models import Account, Application, Person, PersonLink, StatusEvent
-from . import identity, second_factor
+from . import identity, second_factor, working_days
 from .passwords import hash_password
 from .references import new_reference
 
@@ -130,9 +130,42 @@ def seed() -> list[DemoAccount]:
             db.session.add(PersonLink(account_id=accounts["resident"].id, person_id=person.id,
                                       role="guardian", proven_by="counter",
                                       confirmed_by_account_id=accounts["street_officer"].id))
+    _demo_second_claim(accounts)
     db.session.commit()
     media_samples.attach_demo_sample(accounts["content_editor"])
     return list(ACCOUNTS)
+
+
+# A second claim (portal.services.duplicates): 赵淑珍's nursing allowance is in public notice;
+# another application for her came in with another phone number and bank card – flagged on
+# both cases, held from approval until an officer resolves it.
+SECOND_CLAIM_REFERENCE = "HY-2026-DEMAKC"
+
+
+def _demo_second_claim(accounts) -> None:
+    from . import crypto, duplicates
+
+    older = db.session.scalar(select(Application).where(
+        Application.reference == REFERENCES["赵淑珍"]))
+    if older is None or db.session.scalar(select(Application.id).where(
+            Application.reference == SECOND_CLAIM_REFERENCE)) is not None:
+        return
+    now = datetime.now(timezone.utc)
+    personal = dict(older.answers["personal"], phone="13900000077")
+    payment = crypto.seal_payment({"method": "bank_card", "bank_name": "中国建设银行鄠邑支行",
+                                   "account_holder": "赵淑珍",
+                                   "card_number": crypto.encrypt("6217000000000000017")})
+    newer = Application(
+        reference=SECOND_CLAIM_REFERENCE, programme=older.programme, person_id=older.person_id,
+        applicant_account_id=accounts["resident"].id, relationship_to_person="family",
+        answers={"demo": True, "personal": personal, "payment": payment}, status="submitted",
+        street=older.street, submitted_at=now - timedelta(days=1), status_changed_at=now,
+        due_at=working_days.due_at_for("submitted", now))
+    db.session.add(newer)
+    db.session.flush()
+    db.session.add(StatusEvent(application_id=newer.id, from_status=None, to_status="submitted",
+                               created_at=newer.submitted_at))
+    duplicates.flag_new_claim(newer)
 
 
 def _demo_application(person, accounts, programme, status, street="ganting", days=2):
