@@ -292,6 +292,15 @@ def test_only_an_officer_who_sees_both_and_is_not_too_close_resolves(app, db):
         staff_sign_in(staff, officer)
         path = f"/staff/applications/{second.reference}/duplicates/{flag.id}"
         assert staff.get(path).status_code == 403
+        forged = staff.post(path, data={"csrf_token": _token(
+            staff, f"/staff/applications/{second.reference}"), "resolution": "legitimate",
+            "reason": "自己处理"})
+        assert forged.status_code == 403
+        refused = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "application.conflict_refused")).all()
+        assert [(e.object_id, e.detail["action"]) for e in refused] == [
+            (second.reference, "resolve_duplicate")]
+        assert db.session.get(DuplicateFlag, flag.id).resolution is None
         assert "处理这个重复申请提示" not in text(staff.get(
             f"/staff/applications/{second.reference}"))
 

@@ -214,6 +214,11 @@ def resolve_duplicate(reference: str, flag_id: int):
     if not flag.open:   # settled a moment ago by someone else
         return _show(casefile.open_application(current_user, reference), stale=True, code=409)
     if not duplicates.may_resolve(current_user, flag):
+        conflict = status_changes.conflict_of(current_user, flag.application) or \
+            status_changes.conflict_of(current_user, flag.other)
+        if conflict and request.method == "POST":   # a forged or old form: recorded
+            status_changes.refuse_conflict(current_user, application, "resolve_duplicate",
+                                           conflict)
         abort(403)
     form = forms.DuplicateResolutionForm(flag)
     if form.validate_on_submit():
