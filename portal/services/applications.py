@@ -133,8 +133,9 @@ def active_application(person_id: int | None, programme: str,
 def _check_not_duplicate(person_id: int | None, programme: str, account: Account) -> None:
     """Tell the account about an active application only when it may see that application
     anyway. One it may not see is never revealed – not by words, nor by the time taken (the
-    same one query runs either way): the new application is accepted, and staff see both
-    (the case file lists the person's other applications)."""
+    same one query runs either way): the new application is accepted, and both are flagged
+    for staff, held from approval until an officer resolves it (portal.services.duplicates –
+    over every state where a second claim matters, not only those still in progress)."""
     existing = active_application(person_id, programme, seen_by=account)
     if existing is not None:
         raise DuplicateApplication(existing)

@@ -7,6 +7,9 @@ In ONE transaction it changes the status (and its deadline), adds the StatusEven
 AuditEvent and a text message to the applicant (OutboxMessage; its words come from
 portal.services.notifications), then commits. Anything the
 caller has already put in the session (e.g. the answers of a resubmission) is committed with it.
+The street check and the approval record their details (portal.services.decisions: the visit;
+the amount, its rate and first month), refused unless they keep the rules (DetailsRequired);
+approval is held while a possible second claim stands unresolved (portal.services.duplicates).
 
 Who may act is asked of portal.status_machine (roles, and per programme who owns each stage)
 and portal.services.queues (which applications a member of staff may see). A member of staff
@@ -29,8 +32,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import status_machine
 from ..extensions import db
 from ..models import Account, Application, StatusEvent
-from . import (access_grants, audit, conflicts, decisions, duplicates, notifications, person_links, queues,
-               working_days)
+from . import (access_grants, audit, conflicts, decisions, duplicates, notifications,
+               person_links, queues, working_days)
 
 
 class ActionError(Exception):
