@@ -249,10 +249,17 @@ def details_problem(application, action_code: str, details: dict | None,
 
 # ── how the details read ──────────────────────────────────────────────────────────────────
 
+def _typed(text) -> str:
+    """Free text someone typed, marked with its own language (it may not be the page's)."""
+    from ..status.display import own_language
+
+    return own_language(str(text or ""))
+
+
 def _bilingual(value, locale: str) -> str:
     if isinstance(value, dict):
         if "typed" in value:
-            return value["typed"]
+            return _typed(value["typed"])
         return value.get("en" if locale.startswith("en") else "zh") or value.get("zh") or ""
     return str(value or "")
 
@@ -295,8 +302,8 @@ def detail_rows(details: dict | None, for_staff: bool = True) -> list[tuple[str,
             day = str(details.get("checked_on"))
         method = STREET_CHECK_METHODS.get(details.get("method"), details.get("method"))
         return [(_("核查日期"), day), (_("核查方式"), str(method)),
-                (_("核查人"), details.get("checked_by") or ""),
-                (_("核查情况"), details.get("findings") or "")]
+                (_("核查人"), _typed(details.get("checked_by"))),
+                (_("核查情况"), _typed(details.get("findings")))]
     if kind == "duplicate":
         what = _("已并入申请%(ref)s") if details.get("resolution") == "merged" else \
             _("作为申请%(ref)s的重复申请不予批准")

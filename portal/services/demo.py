@@ -136,6 +136,34 @@ def seed() -> list[DemoAccount]:
     return list(ACCOUNTS)
 
 
+def _demo_details(application, person, step: str, at: datetime) -> dict | None:
+    """What the demo's street checks and approvals recorded (portal.services.decisions)."""
+    from decimal import Decimal
+
+    from . import decisions
+
+    day = working_days.local_date(at)
+    if step == "street_checked":
+        return decisions.street_check_details(day, "home_visit", "赵刚",
+                                              "入户见到本人，核对了身份证和残疾人证原件，情况与申请一致。")
+    if step != "approved" or not decisions.pays_money(application.programme, day):
+        return None
+    facts = {"disability_grade": person.disability_grade,
+             "disability_category": person.disability_category}
+    number = identity.of(person)
+    if number is not None:
+        facts["age"] = number.age(day)
+    rates = decisions.rates_for_case(application.programme, facts, day)
+    if not rates:
+        return None
+    rule = decisions.amount_rule(application.programme, rates[0], day)
+    amount = rule.fixed or (rule.ceiling / 2 if rule.ceiling else None) or \
+        (rule.floor or Decimal("100")) + 20
+    return decisions.approval_details(
+        application.programme, rule, amount, "演示数据（不是真实文件）" if rule.typed else None,
+        decisions.allowed_months(application.submitted_at, day)[0], day)
+
+
 # A second claim (portal.services.duplicates): 赵淑珍's nursing allowance is in public notice;
 # another application for her came in with another phone number and bank card – flagged on
 # both cases, held from approval until an officer resolves it.
@@ -213,12 +241,13 @@ def _demo_application(person, accounts, programme, status, street="ganting", day
     }
     previous = None
     for step in path:
+        at = changed if step == status else \
+            application.submitted_at if step == "submitted" else changed - timedelta(days=1)
         db.session.add(StatusEvent(
             application_id=application.id, from_status=previous, to_status=step,
             actor_account_id=None if step == "submitted" else
             actors.get(step, accounts["street_officer"]).id,
-            message_to_applicant=messages.get(step),
-            created_at=changed if step == status else
-            application.submitted_at if step == "submitted" else changed - timedelta(days=1),
+            message_to_applicant=messages.get(step), created_at=at,
+            details=_demo_details(application, person, step, at),
         ))
         previous = step
