@@ -246,6 +246,12 @@ def test_merging_closes_the_newer_records_the_differences_and_tells_its_filer(
         page = text(neighbour.get(f"/status/applications/{second.reference}/"))
         assert "已合并" in page and "已并入那一份一起办理" in page
         assert first.reference not in page and "电话联系本人核实" not in page
+    with app.test_client() as daughter:   # the older one's timeline says so too, no more
+        sign_in(daughter, "13911112222", "李红")
+        page = text(daughter.get(f"/status/applications/{first.reference}/"))
+        assert "把同一申请对象同一事项的另一份申请并入了这份申请" in page
+        assert second.reference not in page and "邻居" not in page
+        assert "电话联系本人核实" not in page
     assert not duplicates.is_held(first)
 
 
