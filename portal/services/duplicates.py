@@ -197,11 +197,9 @@ def _filer(application: Application) -> str:
 def compare(flag: DuplicateFlag) -> list[Row]:
     """The older and the newer application side by side; `differs` marks what differs."""
     from ..staff.casefile import FIELD_LABELS
-    from ..staff.display import status_label
 
     older, newer = flag.other, flag.application
-    rows = [Row("status", _("状态"), status_label(older.status), status_label(newer.status),
-                False)]
+    rows = []
     filer_differs = older.applicant_account_id != newer.applicant_account_id
     rows.append(Row("filed_by", _("提交人"), _filer(older), _filer(newer), filer_differs))
     for section, key in COMPARED:

@@ -188,6 +188,28 @@ class ApprovalForm(ActionForm):
     def rule(self):
         return self.rules.get(self.rate.data)
 
+    def rate_hints(self) -> dict[str, str]:
+        """Under each rate: its amount and source, or what to do when the data has none."""
+        from flask_babel import gettext as _
+
+        hints = {}
+        for rate_id, rule in self.rules.items():
+            rate = rule.rate
+            if rule.typed:
+                hint = _("政策资料中没有本区现行的金额（%(note)s）。请按区民政局/区残联最新公布的标准"
+                         "填写金额和依据。", note=in_locale(rate.note or rate.source))
+                if rule.floor is not None:
+                    hint += _("不能低于%(amount)s元（%(source)s）。", amount=rule.floor,
+                              source=in_locale(rule.floor_entry.source))
+            elif rule.ceiling is not None:
+                hint = _("最多%(amount)s %(unit)s（%(source)s）。", amount=rule.ceiling,
+                         unit=in_locale(rate.unit), source=in_locale(rate.source))
+            else:
+                hint = _("%(amount)s %(unit)s（%(source)s）。", amount=rule.fixed,
+                         unit=in_locale(rate.unit), source=in_locale(rate.source))
+            hints[rate_id] = hint
+        return hints
+
     def validate_rate(self, field):
         if field.data not in self.rules:
             raise ValidationError(_l("请从列出的标准中选择一项"))
