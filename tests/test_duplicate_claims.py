@@ -341,3 +341,21 @@ def test_the_migration_adds_and_removes_the_flags_and_details(app, db):
         upgrade()
     assert "duplicate_flag" in inspect(db.engine).get_table_names()
     assert count(db, DuplicateFlag) == 0
+
+
+def test_a_withdrawn_second_claim_no_longer_holds_the_first(app, db):
+    resident = make_account("resident")
+    first = make_application(resident, programme="living_allowance", status="district_reviewed")
+    neighbour = make_account("resident")
+    second = make_application(neighbour, programme="living_allowance", person=first.person)
+    duplicates.flag_new_claim(second)
+    db.session.commit()
+    civil = make_account("civil_affairs")
+    assert "approve" not in {a.code for a in sc.available_actions(first, civil)}
+    sc.apply_action(second, "withdraw", neighbour)
+    assert "approve" in {a.code for a in sc.available_actions(first, civil)}
+    assert duplicates.flagged_ids([first.id, second.id]) == set()
+    with app.test_client() as staff:
+        staff_sign_in(staff, civil)
+        page = text(staff.get(f"/staff/applications/{first.reference}"))
+        assert "其中一份申请已经办结，不再暂停批准" in page

@@ -34,6 +34,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import status_machine
@@ -96,25 +97,39 @@ def flags_of(application: Application) -> list[DuplicateFlag]:
         .order_by(DuplicateFlag.id)))
 
 
+def _standing():
+    """The flags that hold: unresolved, and both applications still in a state where a second
+    claim matters (one withdrawn or refused in the meantime ends the hold by itself)."""
+    newer = aliased(Application)
+    older = aliased(Application)
+    return (select(DuplicateFlag.application_id, DuplicateFlag.other_application_id)
+            .join(newer, newer.id == DuplicateFlag.application_id)
+            .join(older, older.id == DuplicateFlag.other_application_id)
+            .where(DuplicateFlag.resolution.is_(None),
+                   newer.status.in_(status_machine.CLAIM_STATES),
+                   older.status.in_(status_machine.CLAIM_STATES)))
+
+
 def is_held(application: Application) -> bool:
-    """Does an unresolved flag stand on `application` (either side)?"""
-    return db.session.scalar(
-        select(DuplicateFlag.id).where(
-            DuplicateFlag.resolution.is_(None),
-            or_(DuplicateFlag.application_id == application.id,
-                DuplicateFlag.other_application_id == application.id)).limit(1)) is not None
+    """Does a standing flag hold `application` (either side) from approval?"""
+    return db.session.execute(_standing().where(
+        or_(DuplicateFlag.application_id == application.id,
+            DuplicateFlag.other_application_id == application.id)).limit(1)).first() is not None
+
+
+def holds(flag: DuplicateFlag) -> bool:
+    return flag.open and flag.application.status in status_machine.CLAIM_STATES \
+        and flag.other.status in status_machine.CLAIM_STATES
 
 
 def flagged_ids(application_ids) -> set[int]:
-    """Which of these applications carry an unresolved flag (one query, for the queue)."""
+    """Which of these applications a standing flag holds (one query, for the queue)."""
     ids = list(application_ids)
     if not ids:
         return set()
-    rows = db.session.execute(
-        select(DuplicateFlag.application_id, DuplicateFlag.other_application_id).where(
-            DuplicateFlag.resolution.is_(None),
-            or_(DuplicateFlag.application_id.in_(ids),
-                DuplicateFlag.other_application_id.in_(ids)))).all()
+    rows = db.session.execute(_standing().where(
+        or_(DuplicateFlag.application_id.in_(ids),
+            DuplicateFlag.other_application_id.in_(ids)))).all()
     return {i for row in rows for i in row} & set(ids)
 
 

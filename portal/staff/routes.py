@@ -154,6 +154,7 @@ def _duplicate_panel(application, flags) -> list[dict]:
             "newer": flag.application_id == application.id,
             "rows": duplicates.compare(flag) if sees else [],
             "may_resolve": duplicates.may_resolve(current_user, flag),
+            "holds": duplicates.holds(flag),
             "resolved_text": duplicates.RESOLVED_TEXTS.get(flag.resolution),
         })
     return panel
