@@ -359,3 +359,59 @@ def test_a_withdrawn_second_claim_no_longer_holds_the_first(app, db):
         staff_sign_in(staff, civil)
         page = text(staff.get(f"/staff/applications/{first.reference}"))
         assert "其中一份申请已经办结，不再暂停批准" in page
+
+
+def test_two_claims_submitted_at_the_same_moment_are_flagged(app, client, db, monkeypatch):
+    """Two accounts submit for the same person at once (PostgreSQL, two connections): the
+    person's row is locked before the check, so the second sees the first and is flagged."""
+    import threading
+
+    from portal.models import Account
+    from portal.services import applications
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer: the second submission waits at its first write")
+    from portal.services import identity
+    from tests.apply_support import MOTHER_ID
+
+    # Known already, her record complete: neither submission makes or changes her row.
+    db.session.add(Person(full_name="王秀英", **identity.stored_fields(MOTHER_ID),
+                          street="ganting", address="鄠邑区甘亭街道", disability_category="physical",
+                          disability_grade=1))
+    db.session.commit()
+    drafts = []
+    for phone, name in (("13911112222", "李红"), (NEIGHBOUR, "邻居")):
+        with app.test_client() as someone:
+            sign_in(someone, phone, name)
+            draft_id = start_for_other(someone, "living_allowance")
+            fill_all(someone, draft_id, "living_allowance")
+            drafts.append((phone, draft_id))
+    db.session.commit()
+    barrier, original = threading.Barrier(2), duplicates.flag_new_claim
+
+    def together(application):
+        barrier.wait(timeout=20)      # both have inserted theirs; neither has committed
+        return original(application)
+
+    monkeypatch.setattr(duplicates, "flag_new_claim", together)
+    failures = []
+
+    def send(phone, draft_id):
+        with app.test_request_context():
+            try:
+                account = db.session.scalar(select(Account).where(Account.phone == phone))
+                applications.submit(draft_id, account, locale="zh_Hans_CN")
+            except Exception as problem:  # noqa: BLE001 – reported below
+                failures.append(problem)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=send, args=draft) for draft in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    assert count(db, Application, Application.programme == "living_allowance",
+                 Application.status == "submitted") == 2
+    assert count(db, DuplicateFlag) == 1

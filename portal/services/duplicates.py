@@ -39,7 +39,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import status_machine
 from ..extensions import db
-from ..models import Account, Application, DuplicateFlag, StatusEvent
+from ..models import Account, Application, DuplicateFlag, Person, StatusEvent
 from . import audit, notifications, phone_numbers, queues
 
 RESOLUTION_LABELS = {
@@ -74,7 +74,13 @@ class ResolutionError(Exception):
 
 def flag_new_claim(application: Application) -> list[DuplicateFlag]:
     """Flag `application` (just submitted, flushed) against every other application for the
-    same person and programme whose state matters. In the caller's transaction."""
+    same person and programme whose state matters. In the caller's transaction. The person's
+    row is locked first (PostgreSQL; SQLite has one writer), so two claims submitted at the
+    same moment see each other: the second waits for the first to commit. FOR NO KEY UPDATE:
+    the key-share lock each new application's foreign key already holds on the row does not
+    conflict with it (FOR UPDATE would deadlock two such submissions)."""
+    db.session.execute(select(Person.id).where(Person.id == application.person_id)
+                       .with_for_update(key_share=True))
     others = db.session.scalars(
         select(Application).where(Application.person_id == application.person_id,
                                   Application.programme == application.programme,
