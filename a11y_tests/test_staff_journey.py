@@ -82,11 +82,15 @@ def resubmit_as_applicant(app, reference):
         status_changes.apply_action(application, "resubmit", resident)
 
 
-def take_action(driver, label, message=None, note=None):
-    """From the application page: Tab to the action, Enter, fill in, Tab to confirm, Enter."""
+def take_action(driver, label, message=None, note=None, fields=()):
+    """From the application page: Tab to the action, Enter, fill in, Tab to confirm, Enter.
+    `fields`: (element id, keys) of a decision's details, in page order (Space picks a radio)."""
     tab_to(driver, link(label))
     press(driver, Keys.ENTER)
     WebDriverWait(driver, 10).until(lambda d: "/actions/" in d.current_url)
+    for element_id, keys in fields:
+        tab_to(driver, by_id(element_id))
+        press(driver, keys)
     if message is not None:
         tab_to(driver, by_id("message"))
         press(driver, message)
@@ -137,7 +141,12 @@ def test_one_application_from_submitted_to_approved_by_keyboard(browser, base_ur
     # The applicant sends the photo (their part of the portal is another area's).
     resubmit_as_applicant(app, reference)
     driver.get(base_url + page)
-    take_action(driver, "初审通过，报区残联")
+    from portal.services import working_days
+
+    today = working_days.local_date(datetime.now(timezone.utc)).isoformat()
+    take_action(driver, "初审通过，报区残联", fields=(
+        ("checked_on", today), ("method-0", Keys.SPACE), ("checked_by", "赵刚"),
+        ("findings", "入户见到本人，核对了身份证和残疾人证原件，情况与申请一致。")))
     wait_for_text(driver, "已完成：初审通过，报区残联")
 
     # 区残联
@@ -149,9 +158,14 @@ def test_one_application_from_submitted_to_approved_by_keyboard(browser, base_ur
 
     # 区民政 decides the 两项补贴.
     sign_in_as(driver, base_url, CIVIL, page)
-    take_action(driver, "批准", message="经审核，您符合重度残疾人护理补贴的条件。")
+    # The rate for grade 1 is preselected (the only one that fits); not known in the data
+    # since 2021, so the amount is typed with its source; the first month is the month of
+    # application.
+    take_action(driver, "批准", message="经审核，您符合重度残疾人护理补贴的条件。", fields=(
+        ("amount", "150"), ("rate_source", "鄠民发〔2025〕3号")))
     wait_for_text(driver, "已完成：批准")
     assert "已批准" in driver.find_element(By.CSS_SELECTOR, "main .lead").text
+    assert "150 元/月" in driver.find_element(By.TAG_NAME, "main").text
 
     # The administrator finds every step in the audit log.
     sign_in_as(driver, base_url, ADMIN, "/staff/audit")

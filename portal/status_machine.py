@@ -35,9 +35,21 @@ STATUSES = {s.code: s for s in (
     Status("paying", _l("发放中"), _l("补贴或服务正在发放。"), False),
     Status("rejected", _l("不予批准"), _l("您的申请未获批准，原因见下方说明。"), False),
     Status("withdrawn", _l("已撤回"), _l("您已撤回这份申请。"), False),
+    Status("merged", _l("已合并"),
+           _l("申请对象已经有一份同一事项的申请，这份申请已并入那一份办理，您不需要再做什么。"),
+           False),
 )}
 
 REVIEW_STATES = ("submitted", "accepted", "street_checked", "district_reviewed")
+# Where a second claim for the same person and programme matters (portal.services.duplicates):
+# still being handled, approved, in public notice, being paid. Not refused, withdrawn, merged.
+CLAIM_STATES = (*REVIEW_STATES, "needs_info", "approved", "public_notice", "paying")
+# An open duplicate flag holds these actions on both of its applications until an officer
+# resolves it (merge, reject as duplicate, or confirm as legitimate).
+HELD_BY_DUPLICATE = ("approve",)
+# A flagged (newer) application may be closed by the resolution from these states.
+RESOLVABLE_STATES = (*REVIEW_STATES, "needs_info")
+RESOLUTION_TARGETS = {"merged": "merged", "rejected": "rejected"}
 
 
 @dataclass(frozen=True)
@@ -130,10 +142,13 @@ def stage_role(status: str, programme: str) -> str | None:
     return STAGE_ROLES.get(status)
 
 
-def allowed_actions(status: str, role: str, programme: str | None = None) -> list[Action]:
+def allowed_actions(status: str, role: str, programme: str | None = None,
+                    held: bool = False) -> list[Action]:
     """The actions `role` may take in `status`. With `programme`, staff may act only on the
-    stage they own (street, district review, decision by programme)."""
-    actions = [a for a in ACTIONS.values() if status in a.sources and role in a.roles]
+    stage they own (street, district review, decision by programme). `held`: an unresolved
+    duplicate flag stands on the application – no approval until an officer resolves it."""
+    actions = [a for a in ACTIONS.values() if status in a.sources and role in a.roles
+               and not (held and a.code in HELD_BY_DUPLICATE)]
     if programme is None:
         return actions
     return [a for a in actions if _fits_programme(a, status, role, programme)]
@@ -162,6 +177,16 @@ def statuses_handled_by(role: str) -> list[tuple[str, tuple[str, ...] | None, bo
         elif role == "district_reviewer":
             found.append((status, TWO_SUBSIDIES, False))
     return found
+
+
+def resolution_target(resolution: str, status: str) -> str | None:
+    """The status a duplicate's resolution closes the newer application with (None: it stays
+    as it is – "legitimate"); raises TransitionNotAllowed when it is no longer open."""
+    if resolution == "legitimate":
+        return None
+    if resolution not in RESOLUTION_TARGETS or status not in RESOLVABLE_STATES:
+        raise TransitionNotAllowed(f"{resolution} is not allowed from {status}")
+    return RESOLUTION_TARGETS[resolution]
 
 
 def target_of(action_code: str, status: str, previous_status: str | None = None) -> str:

@@ -94,3 +94,25 @@ def make_link(account: Account, person: Person, role: str = "self",
 
 def sign_in(client, account: Account) -> None:
     client.get(f"/_test/sign-in/{account.phone}")
+
+
+def decision_details(application: Application, action: str) -> dict | None:
+    """Details that keep the rules, for a street check or an approval taken in a test that is
+    not about them (portal.services.decisions)."""
+    from decimal import Decimal
+
+    from portal.services import decisions
+    from portal.staff.casefile import facts_for
+
+    today = decisions.local_today()
+    if action == "street_check":
+        return decisions.street_check_details(today, "home_visit", "测试核查人",
+                                              "见到本人，情况与申请一致。")
+    if action != "approve" or not decisions.pays_money(application.programme, today):
+        return None
+    rate = decisions.rates_for_case(application.programme, facts_for(application), today)[0]
+    rule = decisions.amount_rule(application.programme, rate, today)
+    amount = rule.fixed or rule.ceiling or rule.floor or Decimal("100")
+    return decisions.approval_details(
+        application.programme, rule, amount, "鄠民发〔2026〕1号（测试）" if rule.typed else None,
+        decisions.allowed_months(application.submitted_at, today)[0], today)

@@ -276,7 +276,7 @@ def test_a_second_claim_by_someone_else_is_accepted_and_shown_to_staff(app, clie
     with app.test_client() as staff:
         staff_sign_in(staff, officer)
         page = staff.get(f"/staff/applications/{second.reference}").get_data(as_text=True)
-        assert "同一申请对象还有在办的同类申请" in page and first.reference in page
+        assert "可能重复的申请" in page and first.reference in page
 
 
 def test_after_a_withdrawal_the_person_can_apply_again(client, db, ready):

@@ -37,7 +37,9 @@ def test_seed_is_idempotent_and_creates_applications_with_history(db):
     demo.seed()
     assert db.session.query(Person).count() == len(demo.PEOPLE)
     applications = db.session.scalars(select(Application)).all()
-    assert len(applications) == len(demo.PEOPLE)
+    # one application a person, and the demo's second claim (flagged, portal.services.duplicates)
+    assert len(applications) == len(demo.PEOPLE) + 1
+    assert [a.reference for a in applications].count(demo.SECOND_CLAIM_REFERENCE) == 1
     for application in applications:
         events = db.session.scalars(select(StatusEvent).where(
             StatusEvent.application_id == application.id).order_by(StatusEvent.id)).all()

@@ -10,7 +10,7 @@ from portal import status_machine
 from portal.extensions import db as _db
 from portal.models import Application
 from portal.services import indicators, status_changes
-from tests.staff_factories import make_account, make_application, make_person
+from tests.staff_factories import decision_details, make_account, make_application, make_person
 
 
 @pytest.fixture()
@@ -74,7 +74,8 @@ def test_the_indicators_page_counts_the_portals_own_applications(client, residen
         make_application(resident, programme="living_allowance", name=f"生活{i}")
     approved = make_application(resident, programme="living_allowance",
                                 status="district_reviewed", name="批准甲")
-    status_changes.apply_action(approved, "approve", civil)
+    status_changes.apply_action(approved, "approve", civil,
+                                details=decision_details(approved, "approve"))
     make_application(resident, programme="vocational_training", status="district_reviewed",
                      name="培训甲")
     assert officer and district

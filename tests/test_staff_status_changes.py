@@ -10,7 +10,8 @@ from portal.extensions import db as _db
 from portal.models import AccessGrant, Application, AuditEvent, OutboxMessage, StatusEvent
 from portal.services import status_changes as sc
 from portal.services import working_days
-from tests.staff_factories import make_account, make_application, make_link
+from tests.staff_factories import (decision_details, make_account, make_application,
+                                   make_link)
 
 
 @pytest.fixture()
@@ -102,8 +103,10 @@ def test_two_subsidies_are_decided_by_civil_affairs_others_by_the_district(peopl
         "approve", "request_info", "reject"}
     with pytest.raises(sc.ActionNotAllowed):
         sc.apply_action(allowance, "approve", people["district"])
-    sc.apply_action(allowance, "approve", people["civil"])
-    sc.apply_action(devices, "approve", people["district"])
+    sc.apply_action(allowance, "approve", people["civil"],
+                    details=decision_details(allowance, "approve"))
+    sc.apply_action(devices, "approve", people["district"],
+                    details=decision_details(devices, "approve"))
     # Only the two subsidies go to the public notice; the others go straight to provision.
     assert {a.code for a in sc.available_actions(allowance, people["civil"])} == {"publish"}
     assert {a.code for a in sc.available_actions(devices, people["district"])} == {

@@ -20,9 +20,9 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db as _db
-from portal.models import (AccessGrant, Application, AuditEvent, Document, Draft, OutboxMessage,
-                           PersonLink, StatusEvent)
-from portal.services import documents
+from portal.models import (AccessGrant, Application, AuditEvent, Document, Draft, DuplicateFlag,
+                           OutboxMessage, PersonLink, StatusEvent)
+from portal.services import documents, duplicates
 from tests.staff_factories import make_account, make_application, make_link, make_person
 from tests.status_support import PNG, request_info
 
@@ -77,12 +77,15 @@ def world(app, db):
     # The attacker has an application of their own (a resident with data, not an empty one).
     own, _ = make_person(name="张小三")
     make_application(attacker, person=own, programme="living_allowance")
+    # A second claim for the mother by someone else: a possible-duplicate flag on her case.
+    second = make_application(make_account("resident", phone="13900000008"), person=mother)
+    [flag] = duplicates.flag_new_claim(second)
     db.session.commit()
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
-        "draft_document": draft_document, "grant": grant, "link": link,
+        "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
     }
 
 
@@ -110,6 +113,8 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["grant"].id
         elif argument == "link_id":
             values[argument] = 999999 if missing else world["link"].id
+        elif argument == "flag_id":
+            values[argument] = 999999 if missing else world["flag"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:
@@ -137,6 +142,7 @@ def _form(world, token) -> dict:
     return {
         "csrf_token": token, "version": str(world["application"].version), "send": "1",
         "answer": "攻击者的答复", "message": "攻击者的留言", "note": "攻击", "upload": "1",
+        "resolution": "legitimate", "reason": "攻击者的理由",
         "file": (io.BytesIO(PNG), "attack.png"), "phone": "13900000009",
         "person": str(world["application"].person_id), "who": "self",
         "relationship": "family", "consent": "y", "declaration": "y",
@@ -164,6 +170,7 @@ def _state(world) -> tuple:
         _db.session.scalar(select(func.count()).select_from(Draft)),
         grant.revoked_at,
         _db.session.scalar(select(func.count()).select_from(OutboxMessage)),
+        _db.session.get(DuplicateFlag, world["flag"].id).resolution,
     )
 
 

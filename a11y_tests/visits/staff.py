@@ -55,6 +55,18 @@ VISITS = [
     Visit("staff.act", "/staff/applications/HY-2026-DEMACC/actions/reject",
           "staff-act-reject-error", account=CIVIL, actions=(SUBMIT,),
           expect_text={"zh": "请写明不予批准的理由", "en": "the reason for not approving"}),
+    # The street check records its visit (all required); the approval its amount and month.
+    Visit("staff.act", "/staff/applications/HY-2026-DEMA4C/actions/street_check",
+          "staff-act-street-check-error", account=STREET, actions=(SUBMIT,),
+          expect_text={"zh": "请填写核查的日期", "en": "date of the check"}),
+    Visit("staff.act", "/staff/applications/HY-2026-DEMACC/actions/approve",
+          "staff-act-approve-error", account=CIVIL, actions=(SUBMIT,),
+          expect_text={"zh": "请填写发放金额", "en": "amount to pay"}),
+    # A possible second claim (demo: 赵淑珍's, HY-2026-DEMAKC against HY-2026-DEMADC): the
+    # comparison and the resolution form, sent without a choice or a reason.
+    Visit("staff.resolve_duplicate", "/staff/applications/HY-2026-DEMAKC/duplicates/1",
+          "staff-duplicate-resolve-error", account=CIVIL, actions=(SUBMIT,),
+          expect_text={"zh": "请写明处理理由", "en": "reason"}),
     Visit("staff.act", "/staff/applications/HY-2026-DEMA4C/actions/accept", "staff-act-stale",
           account=STREET, expect_text={"zh": "此申请刚刚被其他工作人员处理过", "en": "Another member of staff"}),
     # Audit log

@@ -46,6 +46,9 @@ VISITS = [
           expect=zh_en("需要您补充的内容", "What you need to add")),
     visit("status.application", "/status/applications/HY-2026-DEMAFC/", "application-rejected",
           expect=zh_en("工作人员的说明：", "Message from the staff:")),
+    # Approved: the timeline shows the amount and the first month paid (decisions.detail_rows).
+    visit("status.application", "/status/applications/HY-2026-DEMA7C/", "application-approved",
+          expect=zh_en("发放金额", "Amount paid")),
     visit("status.withdraw", "/status/applications/HY-2026-DEMA3C/withdraw", "withdraw",
           expect=zh_en("确定要撤回这份申请吗？",
                        "Are you sure you want to withdraw this application?")),

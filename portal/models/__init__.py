@@ -5,6 +5,7 @@ from .application import RELATIONSHIPS, Application, Document, StatusEvent
 from .audit import AuditEvent
 from .conflict import CONFLICT_RELATIONS, StaffConflict
 from .draft import Draft
+from .duplicate import RESOLUTIONS, DuplicateFlag
 from .media import AccessibilityReport, MediaAsset
 from .one_time_code import OneTimeCode
 from .outbox import OutboxMessage
@@ -12,8 +13,8 @@ from .person import Person
 
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
-    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "PersonLink",
+    "Draft", "DuplicateFlag", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "PersonLink",
     "RecoveryCode", "StaffConflict", "StatusEvent", "CONFLICT_RELATIONS", "LINK_PROOFS",
     "LINK_ROLES",
-    "RELATIONSHIPS", "RESIDENT", "ROLES", "STAFF_ROLES",
+    "RELATIONSHIPS", "RESOLUTIONS", "RESIDENT", "ROLES", "STAFF_ROLES",
 ]

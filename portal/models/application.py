@@ -62,6 +62,10 @@ class StatusEvent(db.Model):
     actor_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     message_to_applicant: Mapped[str | None] = mapped_column(Text)
     internal_note: Mapped[str | None] = mapped_column(Text)
+    # What the decision recorded, structured (portal.services.decisions): the street check's
+    # visit (date, how, who, what was found), the approval's amount and first month paid, a
+    # duplicate's resolution. None for a plain transition.
+    details: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = created_at_column()
 
     application = relationship("Application", back_populates="events")

@@ -32,7 +32,8 @@ from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
 from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import access_grants, crypto, documents, identity, notifications, person_links, working_days
+from . import (access_grants, crypto, documents, duplicates, identity, notifications,
+               person_links, working_days)
 from .notifications import deliver_now, queue_status_change
 from .references import new_reference
 
@@ -132,8 +133,9 @@ def active_application(person_id: int | None, programme: str,
 def _check_not_duplicate(person_id: int | None, programme: str, account: Account) -> None:
     """Tell the account about an active application only when it may see that application
     anyway. One it may not see is never revealed – not by words, nor by the time taken (the
-    same one query runs either way): the new application is accepted, and staff see both
-    (the case file lists the person's other applications)."""
+    same one query runs either way): the new application is accepted, and both are flagged
+    for staff, held from approval until an officer resolves it (portal.services.duplicates –
+    over every state where a second claim matters, not only those still in progress)."""
     existing = active_application(person_id, programme, seen_by=account)
     if existing is not None:
         raise DuplicateApplication(existing)
@@ -349,6 +351,9 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
         documents.move_to_application(draft.id, application.id)
         db.session.delete(draft)
         message = notify_submitted(application)
+        # A second claim for the person (any state that matters) is flagged for staff on both
+        # cases and held from approval; the submitter is told nothing of it (no oracle).
+        duplicates.flag_new_claim(application)
         notifications.queue_filed_in_name(application)
         db.session.commit()
     except BaseException:

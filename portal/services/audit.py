@@ -62,6 +62,9 @@ ACTIONS = {
     "person.unlink": _l("解除账户与申请对象的关联"),
     "application.conflict_refused": _l("因需回避被拒绝办理"),
     "conflict.declare": _l("登记工作人员的亲属关系（回避）"),
+    # Written by portal.services.duplicates.
+    "duplicate.compare": _l("查看可能重复的申请对比"),
+    "duplicate.resolve": _l("处理可能重复的申请"),
 }
 
 

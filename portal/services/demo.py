@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..media import samples as media_samples
 from ..models import Account, Application, Person, PersonLink, StatusEvent
-from . import identity, second_factor
+from . import identity, second_factor, working_days
 from .passwords import hash_password
 from .references import new_reference
 
@@ -130,9 +130,70 @@ def seed() -> list[DemoAccount]:
             db.session.add(PersonLink(account_id=accounts["resident"].id, person_id=person.id,
                                       role="guardian", proven_by="counter",
                                       confirmed_by_account_id=accounts["street_officer"].id))
+    _demo_second_claim(accounts)
     db.session.commit()
     media_samples.attach_demo_sample(accounts["content_editor"])
     return list(ACCOUNTS)
+
+
+def _demo_details(application, person, step: str, at: datetime) -> dict | None:
+    """What the demo's street checks and approvals recorded (portal.services.decisions)."""
+    from decimal import Decimal
+
+    from . import decisions
+
+    day = working_days.local_date(at)
+    if step == "street_checked":
+        return decisions.street_check_details(day, "home_visit", "赵刚",
+                                              "入户见到本人，核对了身份证和残疾人证原件，情况与申请一致。")
+    if step != "approved" or not decisions.pays_money(application.programme, day):
+        return None
+    facts = {"disability_grade": person.disability_grade,
+             "disability_category": person.disability_category}
+    number = identity.of(person)
+    if number is not None:
+        facts["age"] = number.age(day)
+    rates = decisions.rates_for_case(application.programme, facts, day)
+    if not rates:
+        return None
+    rule = decisions.amount_rule(application.programme, rates[0], day)
+    amount = rule.fixed or (rule.ceiling / 2 if rule.ceiling else None) or \
+        (rule.floor or Decimal("100")) + 20
+    return decisions.approval_details(
+        application.programme, rule, amount, "演示数据（不是真实文件）" if rule.typed else None,
+        decisions.allowed_months(application.submitted_at, day)[0], day)
+
+
+# A second claim (portal.services.duplicates): 赵淑珍's nursing allowance is in public notice;
+# another application for her came in with another phone number and bank card – flagged on
+# both cases, held from approval until an officer resolves it.
+SECOND_CLAIM_REFERENCE = "HY-2026-DEMAKC"
+
+
+def _demo_second_claim(accounts) -> None:
+    from . import crypto, duplicates
+
+    older = db.session.scalar(select(Application).where(
+        Application.reference == REFERENCES["赵淑珍"]))
+    if older is None or db.session.scalar(select(Application.id).where(
+            Application.reference == SECOND_CLAIM_REFERENCE)) is not None:
+        return
+    now = datetime.now(timezone.utc)
+    personal = dict(older.answers["personal"], phone="13900000077")
+    payment = crypto.seal_payment({"method": "bank_card", "bank_name": "中国建设银行鄠邑支行",
+                                   "account_holder": "赵淑珍",
+                                   "card_number": crypto.encrypt("6217000000000000017")})
+    newer = Application(
+        reference=SECOND_CLAIM_REFERENCE, programme=older.programme, person_id=older.person_id,
+        applicant_account_id=accounts["resident"].id, relationship_to_person="family",
+        answers={"demo": True, "personal": personal, "payment": payment}, status="submitted",
+        street=older.street, submitted_at=now - timedelta(days=1), status_changed_at=now,
+        due_at=working_days.due_at_for("submitted", now))
+    db.session.add(newer)
+    db.session.flush()
+    db.session.add(StatusEvent(application_id=newer.id, from_status=None, to_status="submitted",
+                               created_at=newer.submitted_at))
+    duplicates.flag_new_claim(newer)
 
 
 def _demo_application(person, accounts, programme, status, street="ganting", days=2):
@@ -180,12 +241,13 @@ def _demo_application(person, accounts, programme, status, street="ganting", day
     }
     previous = None
     for step in path:
+        at = changed if step == status else \
+            application.submitted_at if step == "submitted" else changed - timedelta(days=1)
         db.session.add(StatusEvent(
             application_id=application.id, from_status=previous, to_status=step,
             actor_account_id=None if step == "submitted" else
             actors.get(step, accounts["street_officer"]).id,
-            message_to_applicant=messages.get(step),
-            created_at=changed if step == status else
-            application.submitted_at if step == "submitted" else changed - timedelta(days=1),
+            message_to_applicant=messages.get(step), created_at=at,
+            details=_demo_details(application, person, step, at),
         ))
         previous = step

@@ -77,6 +77,8 @@ STATUS_TEXTS = {
                    "如有疑问，请拨打12385。"),
     "withdrawn": _l("您的申请（受理编号%(ref)s）已撤回。如需再次申请，可以登录平台重新提交。"
                     "咨询请拨打12385。"),
+    "merged": _l("您的申请（受理编号%(ref)s）与申请对象的另一份同一事项的申请重复，已并入那一份一起办理，"
+                 "您不需要再做什么。详情请登录平台查看，咨询请拨打12385。"),
     "resubmitted": _l("我们已收到您补充的材料（受理编号%(ref)s），申请回到“%(status)s”环节，"
                       "预计%(due)s前办完这一步。您现在不需要做什么。咨询请拨打12385。"),
     # A status without its own text, or without a deadline where its text needs one.
@@ -224,12 +226,48 @@ def queue_person_unlinked(account: Account) -> None:
 
 def queue_filed_in_name(application: Application) -> OutboxMessage | None:
     """Tell the person, on their phone on record, that an application was filed in their name
-    – unless it was filed from that very number (it gets the submission text anyway)."""
+    – unless it was filed from that very number (it gets the submission text anyway). The
+    phone on record is the person's (set when staff accept an application), or else the number
+    given in the person's latest other application that staff accepted and that is still
+    handled, approved, in public notice or being paid (one accepted before the phone on record
+    was kept): a second claim against such an application is exactly what the person must hear
+    of."""
     person = application.person or db.session.get(Person, application.person_id)
-    if person is None or not person.phone or person.phone == _recipient(application):
+    if person is None:
         return None
-    return _queue(person.phone, "filed_in_name", application.locale or DEFAULT_LOCALE,
+    phone = person.phone or _accepted_phone(application)
+    if not phone or phone == _recipient(application):
+        return None
+    return _queue(phone, "filed_in_name", application.locale or DEFAULT_LOCALE,
                   ref=application.reference)
+
+
+# The states of an application that staff accepted (受理 checked the identity documents).
+ACCEPTED_STATES = tuple(s for s in status_machine.CLAIM_STATES if s != "submitted")
+
+
+def _accepted_phone(application: Application) -> str | None:
+    """The mobile number of the person's latest other application that staff accepted."""
+    for other in db.session.scalars(
+            select(Application).where(Application.person_id == application.person_id,
+                                      Application.id != application.id,
+                                      Application.status.in_(ACCEPTED_STATES))
+            .order_by(Application.id.desc()).limit(5)):
+        if other.status == "needs_info" and _never_accepted(other):
+            continue
+        phone = ((other.answers or {}).get("personal") or {}).get("phone")
+        if phone:
+            return phone
+    return None
+
+
+def _never_accepted(application: Application) -> bool:
+    """An application asked for more information before staff accepted it."""
+    from ..models import StatusEvent
+
+    return db.session.scalar(select(StatusEvent.id).where(
+        StatusEvent.application_id == application.id,
+        StatusEvent.to_status == "accepted").limit(1)) is None
 
 
 # ── sending ───────────────────────────────────────────────────────────────────────────────

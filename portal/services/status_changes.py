@@ -7,6 +7,9 @@ In ONE transaction it changes the status (and its deadline), adds the StatusEven
 AuditEvent and a text message to the applicant (OutboxMessage; its words come from
 portal.services.notifications), then commits. Anything the
 caller has already put in the session (e.g. the answers of a resubmission) is committed with it.
+The street check and the approval record their details (portal.services.decisions: the visit;
+the amount, its rate and first month), refused unless they keep the rules (DetailsRequired);
+approval is held while a possible second claim stands unresolved (portal.services.duplicates).
 
 Who may act is asked of portal.status_machine (roles, and per programme who owns each stage)
 and portal.services.queues (which applications a member of staff may see). A member of staff
@@ -29,7 +32,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import status_machine
 from ..extensions import db
 from ..models import Account, Application, StatusEvent
-from . import access_grants, audit, conflicts, notifications, person_links, queues, working_days
+from . import (access_grants, audit, conflicts, decisions, duplicates, notifications,
+               person_links, queues, working_days)
 
 
 class ActionError(Exception):
@@ -42,6 +46,15 @@ class ActionNotAllowed(ActionError):
 
 class MessageRequired(ActionError):
     """The action needs a message to the applicant (request for information, rejection)."""
+
+
+class DetailsRequired(ActionError):
+    """The street check and the approval of a programme that pays money record their details,
+    within the rules (portal.services.decisions); `problem` says what is wrong."""
+
+    def __init__(self, problem: str):
+        super().__init__(problem)
+        self.problem = problem
 
 
 class StaleApplication(ActionError):
@@ -97,7 +110,10 @@ def available_actions(application: Application, actor: Account,
     role = role_of(actor, application)
     if role is None or conflict_of(actor, application):
         return []
-    actions = status_machine.allowed_actions(application.status, role, application.programme)
+    held = application.status in status_machine.ACTIONS["approve"].sources \
+        and duplicates.is_held(application)
+    actions = status_machine.allowed_actions(application.status, role, application.programme,
+                                             held=held)
     if application.status == "public_notice" and not notice_period_over(application, now):
         # Payment starts only when the public notice has run its full period without objection.
         actions = [a for a in actions if a.code != "start_payment"]
@@ -115,8 +131,11 @@ def notice_period_over(application: Application, now: datetime | None = None) ->
 
 def apply_action(application: Application, action_code: str, actor: Account,
                  message: str | None = None, note: str | None = None,
-                 expected_version: int | None = None) -> StatusEvent:
-    """Take the action and commit. Raises an ActionError (nothing saved) when it cannot."""
+                 expected_version: int | None = None,
+                 details: dict | None = None) -> StatusEvent:
+    """Take the action and commit. Raises an ActionError (nothing saved) when it cannot.
+    `details`: what the decision records (the street check's visit, the approval's amount and
+    first month – portal.services.decisions), required for those two."""
     if expected_version is not None and expected_version != application.version:
         raise StaleApplication(application.reference)
     reason = conflict_of(actor, application)
@@ -130,6 +149,15 @@ def apply_action(application: Application, action_code: str, actor: Account,
     note = (note or "").strip() or None
     if action.needs_message and not message:
         raise MessageRequired(action_code)
+    if action_code in ("street_check", "approve"):
+        from ..staff.casefile import facts_for
+
+        problem = decisions.details_problem(application, action_code, details,
+                                            facts_for(application))
+        if problem:
+            raise DetailsRequired(problem)
+    else:
+        details = None
 
     previous = _status_before_needs_info(application) if action.target is None else None
     try:
@@ -147,7 +175,7 @@ def apply_action(application: Application, action_code: str, actor: Account,
         event = StatusEvent(
             application=application, from_status=from_status, to_status=target,
             actor_account_id=actor.id, message_to_applicant=message, internal_note=note,
-            created_at=now,
+            details=details, created_at=now,
         )
         db.session.add(event)
         if action_code == "accept":   # identity documents checked: the phone on record
@@ -155,7 +183,8 @@ def apply_action(application: Application, action_code: str, actor: Account,
         audit.record(actor, f"application.{action_code}", "application",
                      application.reference,
                      {"from": from_status, "to": target, "version": application.version,
-                      "message": bool(message), "note": bool(note)})
+                      "message": bool(message), "note": bool(note),
+                      **_audited_details(details)})
         if recipient:
             notifications.queue_status_change(application, from_status, target)
         db.session.commit()
@@ -163,6 +192,14 @@ def apply_action(application: Application, action_code: str, actor: Account,
         db.session.rollback()
         raise StaleApplication(application.reference) from None
     return event
+
+
+def _audited_details(details: dict | None) -> dict:
+    """What the audit row keeps of a decision's details: the approval's amount and month."""
+    if not details or details.get("kind") != "approval":
+        return {}
+    return {"amount": details["amount"], "rate": details["rate"],
+            "first_month": details["first_month"]}
 
 
 def _status_before_needs_info(application: Application) -> str | None:

@@ -105,7 +105,7 @@ def audit_detail(event) -> str:
 
 
 def helpers() -> dict:
-    from ..services import identity
+    from ..services import decisions, identity
     from ..services.working_days import time_left
     from .casefile import INLINE_TYPES
 
@@ -117,7 +117,9 @@ def helpers() -> dict:
             "audit_action_label": audit_action_label, "audit_detail": audit_detail,
             # the person's ID number shown as its last four, age and sex (never the birth date)
             "person_id_number": identity.of, "age_text": identity.age_text,
-            "sex_text": identity.sex_text}
+            "sex_text": identity.sex_text,
+            # what a decision recorded (the street check's visit, the approval's amount…)
+            "decision_rows": decisions.detail_rows}
 
 
 # The console's own navigation: (endpoint, label, roles – None for any member of staff).

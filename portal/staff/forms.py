@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioField,
+                     SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (DataRequired, InputRequired, Length, Optional, Regexp,
+                                ValidationError)
 
 from .. import status_machine, streets
 from ..forms.account_validators import MobileNumber, NewPassword
-from ..services import audit, queues, references
+from ..services import audit, decisions, queues, references
 from . import programmes
 from .access import ROLE_LABELS
 
@@ -72,6 +73,7 @@ def _stripped(value):
 
 
 class ActionForm(FlaskForm):
+    decision_template = None   # the details a decision records (an include), if any
     message = TextAreaField(_l("给申请人的说明"), filters=[_stripped], validators=[
         Optional(), Length(max=500, message=_l("给申请人的说明请不要超过500个字"))])
     note = TextAreaField(_l("内部备注"), filters=[_stripped], validators=[
@@ -91,11 +93,192 @@ class RejectForm(ActionForm):
         Length(max=500, message=_l("给申请人的说明请不要超过500个字"))])
 
 
-ACTION_FORMS = {"request_info": RequestInfoForm, "reject": RejectForm}
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
 
 
-def action_form(action_code: str, **kwargs) -> ActionForm:
-    return ACTION_FORMS.get(action_code, ActionForm)(**kwargs)
+class StreetCheckForm(ActionForm):
+    """初审通过: what the 入户核查 found, all required (portal.services.decisions)."""
+    decision_template = "staff/_street_check_fields.html"
+
+    checked_on = DateField(_l("核查日期"), validators=[
+        DataRequired(message=_l("请填写核查的日期，例如 2026-11-28"))],
+        invalid_value_message=_l("请按“2026-11-28”的格式填写核查日期"))
+    method = RadioField(_l("核查方式"), validators=[
+        InputRequired(message=_l("请选择核查方式"))],
+        choices=[SelectChoice(code, label)
+                 for code, label in decisions.STREET_CHECK_METHODS.items()])
+    checked_by = StringField(_l("核查人"), filters=[_strip], validators=[
+        DataRequired(message=_l("请填写核查人的姓名")),
+        Length(max=60, message=_l("核查人的姓名请不要超过60个字"))])
+    findings = TextAreaField(_l("核查情况"), filters=[_strip], validators=[
+        DataRequired(message=_l("请写明核查中看到、了解到的情况")),
+        Length(max=1000, message=_l("核查情况请不要超过1000个字"))])
+
+    def __init__(self, *args, application=None, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.today = today
+
+    def validate_checked_on(self, field):
+        if field.data is None or self.application is None:
+            return
+        problem = decisions.street_check_problem(field.data, self.application.submitted_at,
+                                                 self.today)
+        if problem == "future":
+            raise ValidationError(_l("核查日期不能晚于今天"))
+        if problem == "before":
+            raise ValidationError(_l("核查日期不能早于申请提交的日期（%(date)s）",
+                                     date=decisions.working_days.local_date(
+                                         self.application.submitted_at).isoformat()))
+
+    def details(self) -> dict:
+        return decisions.street_check_details(self.checked_on.data, self.method.data,
+                                              self.checked_by.data, self.findings.data)
+
+
+AMOUNT_ERRORS = {
+    "missing": _l("请填写发放金额"),
+    "range": _l("请填写大于0的金额，最多两位小数"),
+    "fixed": _l("按所选的标准，发放金额应为%(amount)s元"),
+    "ceiling": _l("按所选的标准，发放金额最多为%(amount)s元"),
+    "floor": _l("发放金额不能低于%(amount)s元（%(source)s的标准）"),
+}
+
+
+class ApprovalForm(ActionForm):
+    """批准 of a programme that pays money: the rate, the amount, the first month paid."""
+    decision_template = "staff/_approval_fields.html"
+
+    rate = RadioField(_l("发放标准"), validate_choice=False, validators=[
+        InputRequired(message=_l("请选择发放标准"))])
+    amount = StringField(_l("发放金额（元）"), filters=[_strip], validators=[
+        InputRequired(message=_l("请填写发放金额"))])
+    rate_source = StringField(_l("标准的依据"), filters=[_strip], validators=[
+        Length(max=200, message=_l("标准的依据请不要超过200个字"))])
+    first_month = SelectField(_l("从哪个月开始发放"), validate_choice=False)
+
+    def __init__(self, *args, application=None, today=None, facts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.today = today or decisions.local_today()
+        self.rates = decisions.rates_for_case(application.programme, facts or {}, self.today)
+        self.rules = {rate.id: decisions.amount_rule(application.programme, rate, self.today)
+                      for rate in self.rates}
+        self.rate.choices = [SelectChoice(rate.id, in_locale(rate.label))
+                             for rate in self.rates]
+        months = decisions.allowed_months(application.submitted_at, self.today)
+        self.first_month.choices = [SelectChoice(month, month_label(month)) for month in months]
+        if self.first_month.data in (None, "None", ""):
+            self.first_month.data = months[0]   # payment counts from the month of application
+        if not self.rate.data and len(self.rates) == 1:
+            self.rate.data = self.rates[0].id
+        rule = self.rules.get(self.rate.data)
+        if not self.amount.data and rule is not None and rule.fixed is not None \
+                and not self.is_submitted():
+            self.amount.data = format(rule.fixed, "f")
+
+    @property
+    def amount_value(self):
+        """The amount typed, as a Decimal (None when it is not a number)."""
+        from decimal import Decimal, InvalidOperation
+
+        text = (self.amount.data or "").replace(",", "").replace("，", "").replace("元", "")
+        try:
+            value = Decimal(text.strip())
+        except InvalidOperation:
+            return None
+        return value if value.is_finite() else None
+
+    @property
+    def rule(self):
+        return self.rules.get(self.rate.data)
+
+    def rate_hints(self) -> dict[str, str]:
+        """Under each rate: its amount and source, or what to do when the data has none."""
+        from flask_babel import gettext as _
+
+        hints = {}
+        for rate_id, rule in self.rules.items():
+            rate = rule.rate
+            if rule.typed:
+                hint = _("政策资料中没有本区现行的金额（%(note)s）。请按区民政局/区残联最新公布的标准"
+                         "填写金额和依据。", note=in_locale(rate.note or rate.source))
+                if rule.floor is not None:
+                    hint += _("不能低于%(amount)s元（%(source)s）。", amount=rule.floor,
+                              source=in_locale(rule.floor_entry.source))
+            elif rule.ceiling is not None:
+                hint = _("最多%(amount)s %(unit)s（%(source)s）。", amount=rule.ceiling,
+                         unit=in_locale(rate.unit), source=in_locale(rate.source))
+            else:
+                hint = _("%(amount)s %(unit)s（%(source)s）。", amount=rule.fixed,
+                         unit=in_locale(rate.unit), source=in_locale(rate.source))
+            hints[rate_id] = hint
+        return hints
+
+    def validate_rate(self, field):
+        if field.data not in self.rules:
+            raise ValidationError(_l("请从列出的标准中选择一项"))
+
+    def validate_first_month(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("发放月份不能早于申请的月份，也不能晚于下个月"))
+
+    def validate_amount(self, field):
+        rule = self.rule
+        if rule is None:
+            return
+        value = self.amount_value
+        if value is None:
+            raise ValidationError(_l("请用数字填写金额，例如 60 或 82.5"))
+        problem = decisions.amount_problem(rule, value, self.rate_source.data)
+        if problem == "source":
+            return   # said at the source field
+        if problem in ("fixed", "ceiling"):
+            value = rule.fixed if problem == "fixed" else rule.ceiling
+            raise ValidationError(AMOUNT_ERRORS[problem] % {"amount": format(value, "f")})
+        if problem == "floor":
+            raise ValidationError(AMOUNT_ERRORS[problem] % {
+                "amount": format(rule.floor, "f"), "source": in_locale(rule.floor_entry.source)})
+        if problem:
+            raise ValidationError(AMOUNT_ERRORS[problem])
+
+    def validate_rate_source(self, field):
+        rule = self.rule
+        if rule is not None and rule.typed and not field.data:
+            raise ValidationError(_l("这项标准在政策资料中没有收录金额，请写明依据的文件名称和文号"))
+
+    def details(self) -> dict:
+        return decisions.approval_details(self.application.programme, self.rule,
+                                          self.amount_value, self.rate_source.data,
+                                          self.first_month.data, self.today)
+
+
+def in_locale(text) -> str:
+    from .display import in_locale as shown
+
+    return shown(text)
+
+
+month_label = decisions.month_label
+
+
+ACTION_FORMS = {"request_info": RequestInfoForm, "reject": RejectForm,
+                "street_check": StreetCheckForm}
+
+
+def action_form(action_code: str, application=None, **kwargs) -> ActionForm:
+    """The form of an action; the street check and (for a programme that pays money) the
+    approval record their details (portal.services.decisions)."""
+    if action_code == "approve" and application is not None \
+            and decisions.pays_money(application.programme):
+        from .casefile import facts_for
+
+        return ApprovalForm(application=application, facts=facts_for(application), **kwargs)
+    form_class = ACTION_FORMS.get(action_code, ActionForm)
+    if form_class is StreetCheckForm:
+        return form_class(application=application, **kwargs)
+    return form_class(**kwargs)
 
 
 def DayField(label):  # noqa: N802 – a field factory
@@ -181,3 +364,20 @@ class CounterLinkForm(FlaskForm):
     """Linking an account to its person at the counter: the officer says what they saw."""
     checked = BooleanField(_l("我已当面核验了原件"), validators=[
         InputRequired(message=_l("请先当面核验原件，再勾选这一项"))])
+
+
+class DuplicateResolutionForm(FlaskForm):
+    """How an officer settles a possible second claim, and why (portal.services.duplicates)."""
+
+    resolution = RadioField(_l("处理结果"), validators=[
+        InputRequired(message=_l("请选择处理结果"))])
+    reason = TextAreaField(_l("处理理由"), filters=[_strip], validators=[
+        DataRequired(message=_l("请写明处理理由，例如核实了什么、和谁核实的")),
+        Length(max=1000, message=_l("处理理由请不要超过1000个字"))])
+
+    def __init__(self, flag, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ..services import duplicates
+
+        self.resolution.choices = [SelectChoice(code, duplicates.RESOLUTION_LABELS[code])
+                                   for code in duplicates.resolutions_for(flag)]

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import status_machine
-from ..services import conflicts, person_links, phone_numbers, status_changes
+from ..services import conflicts, duplicates, person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
 from ..status import display as status_display
 from . import (bench_queue, casefile, conflict_commands, display, export, forms, search_token,
@@ -58,8 +58,10 @@ def queue():
     related = conflicts.related_person_ids(current_user)
     conflicted = {row.application.id for row in view.page.rows
                   if status_changes.conflict_of(current_user, row.application, related)}
+    flagged = duplicates.flagged_ids(row.application.id for row in view.page.rows)
     return render_template(
         "staff/queue.html", form=form, filters=filters, result=view.page, conflicted=conflicted,
+        flagged=flagged,
         summary=view.summary, first_page=not after, link_args=_link_args(filters),
         search_expired=expired)
 
@@ -116,12 +118,15 @@ def application(reference: str):
 
 
 def _show(application, stale: bool = False, code: int = 200, link_form=None,
-          refused: bool = False):
+          refused: bool = False, held: bool = False):
     links = person_links.linked_accounts(application.person_id)
     conflict = status_changes.conflict_of(current_user, application)
+    flags = duplicates.flags_of(application)
+    duplicates.record_comparison_viewed(current_user, application, flags)
     return render_template(
         "staff/application.html", application=application,
-        conflict=conflict, refused=refused,
+        conflict=conflict, refused=refused, held=held,
+        duplicate_panel=_duplicate_panel(application, flags),
         conflict_text=CONFLICT_TEXTS[conflict] if conflict else None,
         actions=status_changes.available_actions(application, current_user),
         timeline=casefile.timeline(application),
@@ -132,7 +137,10 @@ def _show(application, stale: bool = False, code: int = 200, link_form=None,
         rules_on=casefile.rules_date(application),
         stage_role=status_machine.stage_role(application.status, application.programme),
         stale=stale, reveal_form=forms.ConfirmForm(),
-        same_programme=casefile.same_programme_applications(current_user, application),
+        same_programme=[other for other in
+                        casefile.same_programme_applications(current_user, application)
+                        if other.id not in {f.application_id for f in flags}
+                        | {f.other_application_id for f in flags}],
         links=links if person_links.may_manage(current_user, application) else [],
         mask_phone=phone_numbers.mask,
         link_role=person_links.counter_role(current_user, application, links),
@@ -145,6 +153,24 @@ def _show(application, stale: bool = False, code: int = 200, link_form=None,
         and bool(application.person.id_number_encrypted)), code
 
 
+def _duplicate_panel(application, flags) -> list[dict]:
+    """Each flag on the case, as the panel shows it: the other application, the comparison
+    (only for an officer who may see both), the resolution, who may resolve."""
+    panel = []
+    for flag in flags:
+        other = duplicates.other_side(flag, application)
+        sees = duplicates.sees_both(current_user, flag)
+        panel.append({
+            "flag": flag, "other": other, "sees_other": sees,
+            "newer": flag.application_id == application.id,
+            "rows": duplicates.compare(flag) if sees else [],
+            "may_resolve": duplicates.may_resolve(current_user, flag),
+            "holds": duplicates.holds(flag),
+            "resolved_text": duplicates.RESOLVED_TEXTS.get(flag.resolution),
+        })
+    return panel
+
+
 @bp.route("/applications/<reference>/actions/<action_code>", methods=["GET", "POST"])
 @staff_required(*QUEUE_ROLES)
 def act(reference: str, action_code: str):
@@ -152,7 +178,7 @@ def act(reference: str, action_code: str):
     action = status_machine.ACTIONS.get(action_code)
     if action is None:
         abort(404)
-    form = forms.action_form(action_code)
+    form = forms.action_form(action_code, application=application)
     if request.method == "GET":
         form.version.data = str(application.version)
     conflict = status_changes.conflict_of(current_user, application)
@@ -163,23 +189,63 @@ def act(reference: str, action_code: str):
         return _show(casefile.open_application(current_user, reference), code=403,
                      refused=True)
     if action not in status_changes.available_actions(application, current_user):
-        # Already handled by someone else, or never this person's to take.
-        return _show(casefile.open_application(current_user, reference), stale=True, code=409)
+        # Held by an unresolved duplicate flag, already handled by someone else, or never this
+        # person's to take.
+        held = action_code in status_machine.HELD_BY_DUPLICATE and \
+            duplicates.is_held(application)
+        return _show(casefile.open_application(current_user, reference), stale=not held,
+                     held=held, code=409)
     if form.validate_on_submit():
         try:
             status_changes.apply_action(
                 application, action_code, current_user, message=form.message.data,
-                note=form.note.data, expected_version=int(form.version.data))
+                note=form.note.data, expected_version=int(form.version.data),
+                details=form.details() if hasattr(form, "details") else None)
         except status_changes.ConflictOfInterest:   # recorded and audited by apply_action
             return _show(casefile.open_application(current_user, reference), code=403,
                          refused=True)
-        except (status_changes.StaleApplication, status_changes.ActionNotAllowed):
+        except (status_changes.StaleApplication, status_changes.ActionNotAllowed,
+                status_changes.DetailsRequired):
             return _show(casefile.open_application(current_user, reference), stale=True,
                          code=409)
         flash(_("已完成：%(action)s。申请人会收到短信通知。", action=action.label))
         return redirect(url_for(".application", reference=application.reference), 303)
     return render_template("staff/action.html", application=application, action=action,
                            form=form)
+
+
+@bp.route("/applications/<reference>/duplicates/<int:flag_id>", methods=["GET", "POST"])
+@staff_required(*status_machine.STAFF_ACTING_ROLES)
+def resolve_duplicate(reference: str, flag_id: int):
+    """An officer settles a possible second claim: merge, reject as duplicate, or confirm as
+    legitimate – with a reason (portal.services.duplicates; audited)."""
+    application = casefile.find_visible(current_user, reference)
+    flag = duplicates.flag_on(application, flag_id)
+    if flag is None or not duplicates.sees_both(current_user, flag):
+        abort(404)
+    if not flag.open:   # settled a moment ago by someone else
+        return _show(casefile.open_application(current_user, reference), stale=True, code=409)
+    if not duplicates.may_resolve(current_user, flag):
+        conflict = status_changes.conflict_of(current_user, flag.application) or \
+            status_changes.conflict_of(current_user, flag.other)
+        if conflict and request.method == "POST":   # a forged or old form: recorded
+            status_changes.refuse_conflict(current_user, application, "resolve_duplicate",
+                                           conflict)
+        abort(403)
+    form = forms.DuplicateResolutionForm(flag)
+    if form.validate_on_submit():
+        try:
+            duplicates.resolve(current_user, flag, form.resolution.data, form.reason.data)
+        except duplicates.ResolutionError:
+            return _show(casefile.open_application(current_user, reference), stale=True,
+                         code=409)
+        flash(_("已处理可能重复的申请：%(what)s。",
+                what=duplicates.RESOLVED_TEXTS[form.resolution.data]))
+        return redirect(url_for(".application", reference=application.reference), 303)
+    rows = duplicates.compare(flag)
+    duplicates.record_comparison_viewed(current_user, application, [flag])
+    return render_template("staff/duplicate_resolve.html", application=application, flag=flag,
+                           rows=rows, form=form), 400 if form.errors else 200
 
 
 @bp.post("/applications/<reference>/link")

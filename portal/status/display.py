@@ -21,7 +21,7 @@ from ..apply import programmes
 from ..apply.relationships import LABELS as RELATIONSHIP_LABELS
 from ..extensions import db
 from ..models import Account, Application, Document, StatusEvent
-from ..services import information_requests, working_days
+from ..services import decisions, information_requests, working_days
 
 STAFF, APPLICANT = "staff", "applicant"
 
@@ -33,9 +33,15 @@ class Entry:
     message: str | None = None        # the words shown with it
     said_by: str | None = None        # STAFF (to the applicant) | APPLICANT (their answer)
     documents: list[Document] = field(default_factory=list)
+    details: list[tuple[str, str]] = field(default_factory=list)   # e.g. the amount approved
 
 
 def _what(event: StatusEvent) -> str:
+    kind = (event.details or {}).get("kind")
+    if kind == "merged_in":
+        return _("工作人员核实后，把同一申请对象同一事项的另一份申请并入了这份申请，一起办理。")
+    if kind == "duplicate" and event.to_status == "merged":
+        return _("这份申请已并入申请对象的另一份同一事项的申请。")
     if event.from_status is None and event.to_status == "submitted":
         return _("提交了申请。")
     if event.to_status == "needs_info":
@@ -65,7 +71,8 @@ def timeline(application: Application, with_messages: bool = True) -> list[Entry
             answer = event.from_status == "needs_info" and not by_staff
             entry = Entry(event.created_at, entry.what, event.message_to_applicant,
                           APPLICANT if answer else STAFF if event.message_to_applicant else None,
-                          answered.get(event.id, []))
+                          answered.get(event.id, []),
+                          decisions.detail_rows(event.details, for_staff=False))
         entries.append(entry)
     return entries
 
@@ -83,6 +90,7 @@ NEXT_STEPS = {
     "paying": _l("补贴或服务正在发放，您不需要再做什么。"),
     "rejected": _l("申请已办结。如果对结果有疑问，请拨打12385咨询。"),
     "withdrawn": _l("申请已撤回。如果需要，您可以重新申请。"),
+    "merged": _l("这份申请已并入申请对象的另一份同一事项的申请，您不需要再做什么。如有疑问，请拨打12385。"),
 }
 
 

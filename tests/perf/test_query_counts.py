@@ -25,9 +25,10 @@ PAGES = {
     # about (conflicts of interest, one statement). The view besides: +2, its audit row is
     # chained (the chain's lock and its head); +1, the person's other active applications for
     # the programme; +1, the accounts linked to the person (counter staff confirm and end
-    # links there).
-    "staff queue": (pages.QUEUE + "?view=all", "street_officer", 5),
-    "staff application view": ("staff", "street_officer", 14),
+    # links there). +1 on both: the possible second claims (portal.services.duplicates) – on
+    # the queue, which rows carry an open flag; on the view, the flags on the case.
+    "staff queue": (pages.QUEUE + "?view=all", "street_officer", 6),
+    "staff application view": ("staff", "street_officer", 15),
 }
 
 
