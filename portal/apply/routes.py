@@ -6,12 +6,12 @@ from __future__ import annotations
 import click
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    url_for)
-from flask_babel import format_datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import i18n
+from .. import dates, i18n
 from ..forms import apply as forms
 from ..services import applications, crypto, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
@@ -467,7 +467,7 @@ def _application_context(application) -> dict:
         "masked_phone": phone_numbers.mask(application.applicant.phone),
         "relationship_label": RELATIONSHIP_LABELS.get(application.relationship_to_person, ""),
         "status_label": STATUSES[application.status].label,
-        "submitted_at": format_datetime(application.submitted_at, "long"),
+        "submitted_at": dates.date_time_text(application.submitted_at),
     }
 
 

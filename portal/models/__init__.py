@@ -5,6 +5,7 @@ from .application import RELATIONSHIPS, Application, Document, StatusEvent
 from .audit import AuditEvent
 from .conflict import CONFLICT_RELATIONS, StaffConflict
 from .draft import Draft
+from .kept_answers import KeptAnswers
 from .media import AccessibilityReport, MediaAsset
 from .one_time_code import OneTimeCode
 from .outbox import OutboxMessage
@@ -12,7 +13,7 @@ from .person import Person
 
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
-    "Draft", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "PersonLink",
+    "Draft", "KeptAnswers", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "PersonLink",
     "RecoveryCode", "StaffConflict", "StatusEvent", "CONFLICT_RELATIONS", "LINK_PROOFS",
     "LINK_ROLES",
     "RELATIONSHIPS", "RESIDENT", "ROLES", "STAFF_ROLES",

@@ -12,11 +12,10 @@ from datetime import datetime, timezone
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    send_file, session, url_for)
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import i18n
+from .. import dates, i18n
 from ..account.access import resident_required
 from ..services import (access_grants, documents, family_lookup, identity, information_requests,
                         person_links, phone_numbers, status_changes)
@@ -391,7 +390,7 @@ def lookup_result():
         "status/lookup_result.html", found=found, application=application,
         timeline=display.timeline(application, with_messages=False),
         step=display.next_step(application), form=forms.ConfirmForm(),
-        until=format_datetime(datetime.fromtimestamp(until, timezone.utc), "HH:mm"),
+        until=dates.time_text(datetime.fromtimestamp(until, timezone.utc)),
         minutes=current_app.config["LOOKUP_VIEW_MINUTES"])
 
 
