@@ -167,3 +167,58 @@ def test_the_migration_adds_and_removes_the_table(app, db):
     finally:
         upgrade()
     assert "kept_answers" in inspect(db.engine).get_table_names()
+
+
+# ── changing a display setting on a form page (issue #14) ─────────────────────────────────
+
+def test_the_settings_bar_on_a_form_page_sends_that_form_along(client, db):
+    sign_in(client)
+    draft_id = start_for_other(client)
+    html = client.get(f"/apply/drafts/{draft_id}/personal").get_data(as_text=True)
+    assert '<form id="page-form" method="post"' in html
+    bar = html[html.index('class="preferences-bar"'):html.index("</section>")]
+    buttons = re.findall(r"<button [^>]*>", bar)
+    assert buttons and all('form="page-form"' in b and "formaction=" in b for b in buttons)
+
+
+def _change_setting_while_typing(client, path, data, setting=("size", "large")):
+    csrf = token(client, path)
+    return client.post(f"/preferences?next={path}&bar=1",
+                       data={**data, setting[0]: setting[1], "csrf_token": csrf})
+
+
+def test_changing_a_setting_mid_form_keeps_what_was_typed(client, db):
+    sign_in(client)
+    draft_id = start_for_other(client)
+    path, data = _typed(draft_id)
+    response = _change_setting_while_typing(client, path, data)
+    assert response.status_code == 303
+    assert response.location == f"{path}#bar-size-large"       # back to the pressed button
+    assert "size-large" in client.get("/help").get_data(as_text=True)  # the setting took
+    html = client.get(path).get_data(as_text=True)
+    assert 'value="鄠邑区甘亭街道东街社区18号"' in html and f'value="{MOTHER_ID}"' in html
+    assert "已经放回表格中" not in html          # no time-out message for a setting change
+    from portal.models import Draft
+    assert "personal" not in (db.session.get(Draft, draft_id).answers or {})   # not saved
+
+
+def test_answers_kept_for_a_setting_change_stay_with_that_browser(app, client, db):
+    path = "/status/lookup"
+    response = _change_setting_while_typing(client, path, {"reference": "HY-TEST-1"},
+                                            ("elder", "on"))
+    assert response.status_code == 303
+    with app.test_client() as other:           # another browser, same page: nothing
+        assert "HY-TEST-1" not in other.get(path).get_data(as_text=True)
+    assert "HY-TEST-1" in client.get(path).get_data(as_text=True)
+
+
+def test_reset_from_the_bar_keeps_what_was_typed_too(client, db):
+    sign_in(client)
+    draft_id = start_for_other(client)
+    path, data = _typed(draft_id)
+    _change_setting_while_typing(client, path, {}, ("elder", "on"))
+    csrf = token(client, path)
+    response = client.post(f"/preferences/reset?next={path}&bar=1",
+                           data={**data, "csrf_token": csrf})
+    assert response.status_code == 303 and response.location.startswith(path)
+    assert 'value="鄠邑区甘亭街道东街社区18号"' in client.get(path).get_data(as_text=True)

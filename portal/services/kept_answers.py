@@ -41,8 +41,6 @@ HOLDER = "_kept_holder"         # session: the random value that ties "settings"
 NOTICE = "_kept_notice"         # session: what the time-out page may truthfully say
 SECRET_FIELDS = {"csrf_token", "password", "password_again", "current_password", "code",
                  "recovery_code", "confirm_password"}
-SETTINGS_FIELDS = {"size", "elder", "scheme", "textonly", "contrast", "font", "spacing",
-                   "cursor", "motion", "reset"}
 
 
 def _hours() -> float:
@@ -109,10 +107,10 @@ def keep_timed_out(account, path: str) -> dict | None:
     return {"hours": f"{_hours():g}", "files": row.files_left_out}
 
 
-def keep_for_settings(path: str, account_id: int | None) -> None:
+def keep_for_settings(path: str, account_id: int | None, skip: set[str]) -> None:
     """The settings bar sent a form page's answers along with a setting: keep them until the
     page shows again (minutes, not hours)."""
-    answers = _answers(skip=SETTINGS_FIELDS)
+    answers = _answers(skip=skip)
     if not answers:
         return
     _store(answers, reason="settings", path=path, account_id=account_id, holder=_holder(),

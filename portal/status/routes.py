@@ -328,7 +328,8 @@ def prove_code():
 def lookup():
     form = forms.LookupForm()
     if request.method == "GET":
-        form.reference.data = (session.get(PENDING) or {}).get("reference") or \
+        form.reference.data = form.reference.data or \
+            (session.get(PENDING) or {}).get("reference") or \
             family_lookup.parse_reference(request.args.get("reference"))
     if form.validate_on_submit():
         with family_lookup.paced():
