@@ -51,7 +51,7 @@ def test_matching_details_send_a_code_to_the_applicants_phone(client, db):
     response = _start(client, f.application.reference.lower(), f.mother_id)
     assert response.status_code == 303 and response.headers["Location"].endswith("/lookup/code")
     [message] = messages_to(f.daughter.phone)
-    assert "查询申请进度" in message.body and "******" in message.body
+    assert "查询您提交的申请的办理进度" in message.body and "******" in message.body
     assert re.search(r"\d{6}", sms.readable_text(message))
     page = client.get("/status/lookup/code")
     assert SAME_ANSWER in page_text(page)
