@@ -15,6 +15,7 @@ from .. import dates, i18n
 from ..forms import apply as forms
 from ..services import applications, crypto, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
+from .. import status_machine
 from ..status_machine import STATUSES
 from ..streets import by_code as street_by_code
 from . import programmes
@@ -397,10 +398,9 @@ def consent(draft_id: int):
     if form.validate_on_submit():
         applications.give_consent(draft)
         return _next_page(draft)
-    office = programmes.get(draft.programme).office
     street = street_by_code(journey.part("personal").get("street") or "")
     return _section_page("consent", draft, journey, form,
-                         office_name=programmes.text(office.name),
+                         decider_name=status_machine.decider_body(draft.programme),
                          street_name=street.name(_language()) if street else None)
 
 
