@@ -20,9 +20,9 @@ from ..account.access import resident_required
 from ..services import (access_grants, documents, family_lookup, identity, information_requests,
                         person_links, phone_numbers, status_changes)
 from . import display, forms
-from .limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_reference,
+from .limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_pair,
                      prove_per_account, prove_verify_per_account, verify_per_ip,
-                     verify_per_reference)
+                     verify_per_pair)
 
 bp = Blueprint("status", __name__, url_prefix="/status", cli_group=None)
 
@@ -324,7 +324,7 @@ def prove_code():
 
 @bp.route("/lookup", methods=["GET", "POST"])
 @lookup_per_ip
-@lookup_per_reference
+@lookup_per_pair
 def lookup():
     form = forms.LookupForm()
     if request.method == "GET":
@@ -352,7 +352,7 @@ def _pending() -> dict | None:
 
 @bp.route("/lookup/code", methods=["GET", "POST"])
 @verify_per_ip
-@verify_per_reference
+@verify_per_pair
 def lookup_code():
     pending = _pending()
     if pending is None:
