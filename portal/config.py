@@ -91,6 +91,9 @@ class Config:
     # Accounts and sign-in (portal/account, portal/staff_auth).
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))  # signed out after this
     SESSION_WARNING_SECONDS = 120          # the page warns this long before (WCAG 2.2.1: ≥ 20)
+    # A draft's page sent after the session ended is kept (encrypted) this long for its
+    # account to sign in again and find it back in the form (portal/services/kept_answers.py).
+    KEPT_ANSWERS_HOURS = 24
     ONE_TIME_CODE_MINUTES = 10             # a code sent by SMS expires after this
     ONE_TIME_CODE_MAX_ATTEMPTS = 5         # wrong entries before a code stops working
     SIGN_IN_FREE_FAILURES = 5              # failures in a row before sign-in has to wait

@@ -44,7 +44,7 @@ SECRET_FIELDS = {"csrf_token", "password", "password_again", "current_password",
 
 
 def _hours() -> float:
-    return float(current_app.config.get("KEPT_ANSWERS_HOURS", 24))
+    return float(current_app.config["KEPT_ANSWERS_HOURS"])
 
 
 def _answers(skip: set[str] = frozenset()) -> MultiDict:
