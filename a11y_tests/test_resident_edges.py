@@ -16,11 +16,13 @@ import re
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from a11y_tests import layout
 from a11y_tests.browser_session import perform
 from a11y_tests.visits.apply import NEW_DRAFT, RESIDENT, section
 from portal.account import session as sessions
+from portal.preferences.cookie import NAME as DISPLAY_COOKIE
 from portal.services.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -32,9 +34,8 @@ def _new_draft_page(browser_state, page: str) -> str:
     driver.get(base + "/_test/sign-out")
     driver.get(f"{base}/_test/sign-in/{RESIDENT}")
     browser_state.account = RESIDENT
-    driver.delete_cookie("lang")
-    for name in ("size", "elder", "scheme", "textonly", "prefs", "display"):
-        driver.delete_cookie(name)
+    driver.add_cookie({"name": "lang", "value": "zh", "path": "/"})
+    driver.delete_cookie(DISPLAY_COOKIE)
     driver.get(base + "/apply/nursing_allowance/")
     for action in NEW_DRAFT + (section(page),):
         perform(driver, action)
@@ -107,13 +108,29 @@ def test_changing_a_setting_mid_form_keeps_the_typing_and_the_place(browser_stat
         driver.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
+def test_enter_in_a_field_still_sends_the_page_not_a_setting(browser_state):
+    """The bar's buttons are tied to the page's form; Enter must still press the page's own
+    kind of button (the form's default button), never the bar's first one."""
+    from selenium.webdriver.common.keys import Keys
+
+    driver = browser_state.driver
+    _new_draft_page(browser_state, "personal")
+    driver.execute_script("window.__beforeSubmit = true;")
+    driver.find_element(By.ID, "full_name").send_keys("王秀英", Keys.ENTER)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "return window.__beforeSubmit === undefined && document.readyState === 'complete'"))
+    assert "#bar-" not in driver.current_url
+    assert "size-" not in (driver.find_element(By.TAG_NAME, "html").get_attribute("class") or "")
+    assert driver.title.startswith("错误：")           # the page was sent: its other fields are missing
+    assert driver.find_element(By.ID, "full_name").get_attribute("value") == "王秀英"
+
+
 @pytest.mark.parametrize("mode", ["default", "elder"])
 def test_on_a_390_px_phone_the_content_starts_on_the_first_screen(browser_state, mode):
     driver, base = browser_state.driver, browser_state.base_url
     driver.get(base + "/help")
-    driver.delete_cookie("prefs")
-    for name in ("size", "elder", "scheme", "textonly"):
-        driver.delete_cookie(name)
+    driver.add_cookie({"name": "lang", "value": "zh", "path": "/"})
+    driver.delete_cookie(DISPLAY_COOKIE)
     with layout.viewport(driver, 390, 844):
         if mode == "elder":
             driver.get(base + "/help")
