@@ -222,3 +222,19 @@ def test_reset_from_the_bar_keeps_what_was_typed_too(client, db):
                            data={**data, "csrf_token": csrf})
     assert response.status_code == 303 and response.location.startswith(path)
     assert 'value="鄠邑区甘亭街道东街社区18号"' in client.get(path).get_data(as_text=True)
+
+
+def test_answers_sealed_with_a_retired_key_are_dropped_not_a_500(app, client, db):
+    sign_in(client)
+    draft_id = start_for_other(client)
+    path, data = _typed(draft_id)
+    csrf = token(client, path)
+    _expire(app, client)
+    client.post(path, data={**data, "csrf_token": csrf})
+    row = db.session.scalar(select(KeptAnswers))
+    row.answers_encrypted = "enc:" + "x" * 100       # not readable with any listed key
+    db.session.commit()
+    sign_in(client)
+    response = client.get(path)
+    assert response.status_code == 200 and "18号" not in response.get_data(as_text=True)
+    assert db.session.scalar(select(KeptAnswers)) is None
