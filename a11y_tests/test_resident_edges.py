@@ -121,7 +121,7 @@ def test_enter_in_a_field_still_sends_the_page_not_a_setting(browser_state):
         "return window.__beforeSubmit === undefined && document.readyState === 'complete'"))
     assert "#bar-" not in driver.current_url
     assert "size-" not in (driver.find_element(By.TAG_NAME, "html").get_attribute("class") or "")
-    assert driver.title.startswith("错误：")           # the page was sent: its other fields are missing
+    assert driver.title.startswith("错误：")    # the page was sent: its other fields are missing
     assert driver.find_element(By.ID, "full_name").get_attribute("value") == "王秀英"
 
 

@@ -140,7 +140,8 @@ def test_signed_in_form_pages_say_when_the_session_ends_without_javascript(app, 
     assert any(f"本页将在{at}后因长时间未操作退出，请在此之前保存。" in html for at in ends)
     # The absolute limit, when it comes first, is named instead.
     with client.session_transaction() as session:
-        session[sessions.SIGNED_IN] = time.time() - app.config["SESSION_ABSOLUTE_HOURS"] * 3600 + 600
+        hours = app.config["SESSION_ABSOLUTE_HOURS"]
+        session[sessions.SIGNED_IN] = time.time() - hours * 3600 + 600
     html = client.get(f"/apply/drafts/{draft_id}/personal").get_data(as_text=True)
     assert "本次登录将在" in html and "到时退出，请在此之前保存。" in html
     # Not on pages for people who are not signed in.
