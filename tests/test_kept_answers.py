@@ -137,13 +137,16 @@ def test_signed_in_form_pages_say_when_the_session_ends_without_javascript(app, 
     ends = [datetime.fromtimestamp(before + app.config["SESSION_IDLE_MINUTES"] * 60 + s,
                                    timezone(timedelta(hours=8))).strftime("%H:%M")
             for s in (0, 2)]
-    assert any(f"本页将在{at}后因长时间未操作退出，请在此之前保存。" in html for at in ends)
+    text = re.sub(r"<[^>]+>", "", html)
+    assert any(f"本页将在{at}后因长时间未操作退出，请在此之前保存。" in text for at in ends)
+    assert re.search(r'<time class="session-ends__time" data-session-ends>\d\d:\d\d</time>', html)
     # The absolute limit, when it comes first, is named instead.
     with client.session_transaction() as session:
         hours = app.config["SESSION_ABSOLUTE_HOURS"]
         session[sessions.SIGNED_IN] = time.time() - hours * 3600 + 600
     html = client.get(f"/apply/drafts/{draft_id}/personal").get_data(as_text=True)
-    assert "本次登录将在" in html and "到时退出，请在此之前保存。" in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "本次登录将在" in text and "到时退出，请在此之前保存。" in text
     # Not on pages for people who are not signed in.
     client.get("/_test/sign-out")
     assert "session-ends" not in client.get("/account/sign-in").get_data(as_text=True)
