@@ -51,7 +51,9 @@ def change_text_size_and_colours(keys: Keyboard, base_url: str, live_server) -> 
     # Back on the page: the bar at the top undoes it all.
     keys.tab_to("恢复默认")
     keys.press(Keys.ENTER)
-    assert driver.current_url == base_url + "/" and _classes(driver) == set()
+    # Back on the same page, with the focus on the bar (its first size), not the page's top.
+    assert driver.current_url.split("#")[0] == base_url + "/" and _classes(driver) == set()
+    assert driver.switch_to.active_element.get_attribute("id") == "bar-size-standard"
 
 
 def report_a_problem(keys: Keyboard, base_url: str, live_server) -> None:

@@ -91,6 +91,9 @@ class Config:
     # Accounts and sign-in (portal/account, portal/staff_auth).
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))  # signed out after this
     SESSION_WARNING_SECONDS = 120          # the page warns this long before (WCAG 2.2.1: ≥ 20)
+    # A draft's page sent after the session ended is kept (encrypted) this long for its
+    # account to sign in again and find it back in the form (portal/services/kept_answers.py).
+    KEPT_ANSWERS_HOURS = 24
     ONE_TIME_CODE_MINUTES = 10             # a code sent by SMS expires after this
     ONE_TIME_CODE_MAX_ATTEMPTS = 5         # wrong entries before a code stops working
     SIGN_IN_FREE_FAILURES = 5              # failures in a row before sign-in has to wait
@@ -124,9 +127,10 @@ class Config:
     LOOKUP_MIN_RESPONSE_SECONDS = 1.0      # each look-up step answers no sooner than this, so
                                            # the time taken does not tell whether details matched
     RATE_LIMIT_LOOKUP = "10 per 10 minutes;40 per day"                 # per IP, step 1
-    RATE_LIMIT_LOOKUP_PER_REFERENCE = "3 per 10 minutes;10 per day"    # per reference, step 1
+    # Per reference and ID number together, never per reference alone (portal/status/limits.py).
+    RATE_LIMIT_LOOKUP_PER_PAIR = "3 per 10 minutes;10 per day"         # step 1
     RATE_LIMIT_LOOKUP_VERIFY = "15 per 10 minutes;60 per day"          # per IP, step 2
-    RATE_LIMIT_LOOKUP_VERIFY_PER_REFERENCE = "8 per 10 minutes;20 per day"
+    RATE_LIMIT_LOOKUP_VERIFY_PER_PAIR = "8 per 10 minutes;20 per day"  # step 2
     RATE_LIMIT_GRANT = "10 per hour;30 per day"   # per IP: granting family access
     # Per account: proving "this is me" by a code to the person's phone on record.
     RATE_LIMIT_PROVE = "3 per 10 minutes;10 per day"         # codes asked for

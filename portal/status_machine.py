@@ -135,6 +135,17 @@ def decider_role(programme: str) -> str:
     return "civil_affairs" if programme in TWO_SUBSIDIES else "district_reviewer"
 
 
+# The body behind each deciding role, as residents are told (program-facts.md, 两项补贴:
+# "county 民政 decides"; the other programmes: the district 残联).
+DECIDING_BODIES = {"civil_affairs": _l("鄠邑区民政局"),
+                   "district_reviewer": _l("鄠邑区残疾人联合会")}
+
+
+def decider_body(programme: str) -> str:
+    """The body that approves `programme`'s applications, by name (e.g. on the consent page)."""
+    return str(DECIDING_BODIES[decider_role(programme)])
+
+
 def stage_role(status: str, programme: str) -> str | None:
     """The role whose turn it is: whose queue an application in `status` sits in."""
     if status in DECISION_STATES:

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import format_date
 
-from . import i18n, navigation
+from . import dates, i18n, navigation
 from .preferences import display as display_preferences
 from .services import identity
 
@@ -45,7 +44,7 @@ def init_app(app: Flask) -> None:
     # An ID number as pages show it: the last four only (portal.services.identity).
     app.add_template_global(identity.masked_id, "masked_id")
     app.add_template_global(identity.masked, "masked_number")
-    app.jinja_env.filters["long_date"] = lambda value: format_date(value, "long")
+    dates.init_app(app)   # long_date, date_time, clock_time: dates as people write them
     app.jinja_env.filters["loc"] = i18n.localized  # programme data (Text) in the page's language
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True

@@ -29,7 +29,8 @@ def test_an_idle_session_ends_with_a_polite_page_and_a_way_back(app, client, db)
     assert response.location == "/account/timed-out?next=/account/change-password?x%3D1"
     assert signed_in_account_id(client) is None
     html = client.get(response.location).get_data(as_text=True)
-    assert "为了保护您的信息，您已自动退出。您填写的内容已保存。" in html
+    assert "为了保护您的信息，您已自动退出。" in html
+    assert "您填写的内容已保存" not in html       # unsent answers were not (test_kept_answers.py)
     assert 'href="/account/sign-in?next=/account/change-password?x%3D1"' in html
 
 
@@ -70,7 +71,7 @@ def test_signed_in_pages_carry_the_warning_and_signed_out_pages_do_not(app, clie
     assert 'data-remaining="1800"' in html or 'data-remaining="1799"' in html
     assert "继续使用" in html and "js/session-timeout.js" in html
     assert 'action="/account/keep-alive?next=/help"' in html
-    assert "如果2分钟内没有操作，您将自动退出。您填写的内容已保存。" in html
+    assert "如果2分钟内没有操作，您将自动退出。本页上还没有保存的内容不会自动保存" in html
     assert app.config["SESSION_WARNING_SECONDS"] >= 20          # WCAG 2.2.1
 
 

@@ -66,7 +66,8 @@ def test_submitting_creates_the_application_its_history_and_a_message(client, db
     assert message.recipient == "13911112222" and message.application_id == application.id
     assert message.channel == "sms" and message.status == "pending"
     assert application.reference in message.body and "12385" in message.body
-    for secret in ("王秀英", MOTHER_ID, MOTHER_ID[-4:], "残疾", "护理", "肢体"):
+    assert "“重度残疾人护理补贴”" in message.body          # the programme is named (#14)
+    for secret in ("王秀英", MOTHER_ID, MOTHER_ID[-4:], "肢体", "东街社区"):
         assert secret not in message.body
 
 

@@ -108,7 +108,7 @@ def test_bar_is_on_every_page_and_posts_back_to_it(client):
         assert re.search(r'<input form="preferences-bar-form" name="csrf_token" type="hidden" '
                          r'value="[^"]+">\s*</body>', html)
     html = client.get("/help").get_data(as_text=True)
-    assert 'action="/preferences?next=/help"' in html
+    assert 'action="/preferences?next=/help&amp;bar=1"' in html
     assert 'name="size" value="xlarge" aria-pressed="false"' in html
 
 
@@ -120,7 +120,7 @@ def test_bar_shows_what_is_chosen_and_offers_to_undo(client):
     assert 'name="size" value="large" aria-pressed="true"' in bar
     assert 'name="elder" value="off" aria-pressed="true"' in bar          # pressing turns it off
     assert 'name="scheme" value="default" aria-pressed="true"' in bar     # any high contrast
-    assert 'formaction="/preferences/reset?next=/"' in bar
+    assert 'formaction="/preferences/reset?next=/&amp;bar=1"' in bar
 
 
 def test_read_aloud_is_only_a_hidden_slot_and_a_deferred_script(client):

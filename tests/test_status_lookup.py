@@ -1,6 +1,7 @@
 """The family look-up without an account: reference + ID number → a code to the applicant's
 phone → status and timeline, masked, for a limited time. Never tells whether a reference
-exists; rate-limited per address and per reference."""
+exists; rate-limited per address and per reference + ID number pair (never per reference
+alone, which would let anyone who knows a reference lock the family out)."""
 from __future__ import annotations
 
 import re
@@ -51,7 +52,7 @@ def test_matching_details_send_a_code_to_the_applicants_phone(client, db):
     response = _start(client, f.application.reference.lower(), f.mother_id)
     assert response.status_code == 303 and response.headers["Location"].endswith("/lookup/code")
     [message] = messages_to(f.daughter.phone)
-    assert "查询申请进度" in message.body and "******" in message.body
+    assert "查询您提交的申请的办理进度" in message.body and "******" in message.body
     assert re.search(r"\d{6}", sms.readable_text(message))
     page = client.get("/status/lookup/code")
     assert SAME_ANSWER in page_text(page)
@@ -193,9 +194,9 @@ def limited(app, db):
     other = create_app({
         "ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
-        "RATE_LIMIT_LOOKUP": "4 per minute", "RATE_LIMIT_LOOKUP_PER_REFERENCE": "2 per minute",
+        "RATE_LIMIT_LOOKUP": "4 per minute", "RATE_LIMIT_LOOKUP_PER_PAIR": "2 per minute",
         "RATE_LIMIT_LOOKUP_VERIFY": "3 per minute",
-        "RATE_LIMIT_LOOKUP_VERIFY_PER_REFERENCE": "2 per minute",
+        "RATE_LIMIT_LOOKUP_VERIFY_PER_PAIR": "2 per minute",
     })
     limiter.reset()
     try:
@@ -211,16 +212,51 @@ def _limited_start(client, reference, id_number, address="10.0.0.1"):
                        environ_base={"REMOTE_ADDR": address})
 
 
-def test_one_reference_is_limited_whatever_the_address(limited):
+def test_one_reference_and_id_pair_is_limited_whatever_the_address(limited):
     f = family()
     statuses = [_limited_start(limited, f.application.reference, WRONG_ID, f"10.0.0.{n}")
                 .status_code for n in range(3)]
     assert statuses == [303, 303, 429]
-    # Typed differently, it is the same reference.
+    # Typed differently, it is the same pair.
     assert _limited_start(limited, f.application.reference.lower().replace("-", " "),
-                          WRONG_ID, "10.0.0.9").status_code == 429
+                          WRONG_ID.lower(), "10.0.0.9").status_code == 429
     response = _limited_start(limited, "HY-2026-AAAAAA", WRONG_ID, "10.0.0.9")
     assert response.status_code == 303
+
+
+def test_strangers_who_know_a_reference_cannot_lock_the_family_out(limited):
+    """Issue #14: tries with wrong ID numbers, from many addresses, used to use up the
+    reference's tries; the family's own pair is counted apart."""
+    from tests.status_support import messages_to
+
+    f = family()
+    for n in range(6):
+        wrong = make_id_number("610118", __import__("datetime").date(1960, 1, 1), 20 + n)
+        assert _limited_start(limited, f.application.reference, wrong,
+                              f"10.0.1.{n}").status_code == 303
+    response = _limited_start(limited, f.application.reference, f.mother_id, "10.0.2.1")
+    assert response.status_code == 303
+    assert len(messages_to(f.daughter.phone)) == 1          # the code was sent
+    # Wrong codes after a wrong ID number do not use up the family's tries at step 2.
+    with limited.session_transaction() as session:
+        pending = dict(session["lookup_pending"])
+    stranger = limited.application.test_client()
+    _limited_start(stranger, f.application.reference, WRONG_ID, "10.0.3.1")
+    for _ in range(3):
+        stranger.post("/status/lookup/code", data={"code": "000000"},
+                      environ_base={"REMOTE_ADDR": "10.0.3.1"})
+    assert limited.post("/status/lookup/code", data={"code": _code(f.daughter.phone)},
+                        environ_base={"REMOTE_ADDR": "10.0.2.1"}).status_code == 303
+    assert pending["reference"] == f.application.reference
+
+
+def test_guessing_id_numbers_is_still_slowed_per_requester(limited):
+    f = family()
+    guesses = [make_id_number("610118", __import__("datetime").date(1951, 3, 14), n)
+               for n in range(40, 45)]
+    statuses = [_limited_start(limited, f.application.reference, guess).status_code
+                for guess in guesses]
+    assert statuses == [303, 303, 303, 303, 429]
 
 
 def test_one_address_is_limited_across_references(limited):
@@ -235,7 +271,7 @@ def test_one_address_is_limited_across_references(limited):
                        ).status_code == 200
 
 
-def test_code_entry_is_limited_per_reference(limited):
+def test_code_entry_is_limited_per_pair(limited):
     f = family()
     _limited_start(limited, f.application.reference, f.mother_id)
     statuses = [limited.post("/status/lookup/code", data={"code": "000000"},

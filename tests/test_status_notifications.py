@@ -8,12 +8,17 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from flask_babel import force_locale
+
 from portal import status_machine
+from portal.apply import programmes
 from portal.models import Application, OutboxMessage, StatusEvent
 from portal.services import notifications, sms, status_changes
 from tests.status_support import family, make_account, make_application, request_info
 
-SENSITIVE = ("王秀兰", "残疾", "disab", "护理", "nursing", "肢体", "请补充一张清晰")
+# Never in a text: the person's name, the kind of disability, the staff's own words. The
+# programme's name is (issue #14: "status texts name the programme, not only the reference").
+SENSITIVE = ("王秀兰", "肢体", "physical", "请补充一张清晰")
 CJK = range(0x4E00, 0xA000)
 
 
@@ -33,12 +38,14 @@ def test_every_status_has_a_text_in_the_applicants_language(app, db, status, loc
     db.session.commit()
     body = notifications.status_text(application, "accepted", status)
     assert application.reference in body and "12385" in body
+    with force_locale(locale):
+        assert programmes.name(application.programme) in body       # the programme, named
     assert _is_chinese(body) == (locale == "zh_Hans_CN"), body
     for word in SENSITIVE:
         assert word.lower() not in body.lower(), (word, body)
     if status in ("submitted", "accepted", "street_checked", "district_reviewed",
                   "needs_info", "approved"):
-        assert ("2026年12月10日" if locale == "zh_Hans_CN" else "December 10, 2026") in body
+        assert ("2026年12月10日" if locale == "zh_Hans_CN" else "10 December 2026") in body
 
 
 def test_the_request_for_information_says_what_to_do_and_by_when(app, db):
@@ -254,3 +261,50 @@ def test_a_message_another_worker_is_sending_is_left_alone(app, db, gateway):
         holding.rollback()
     assert notifications.deliver_due().sent == 1
     assert gateway.delivered == [message.body]
+
+
+# ── who gets the texts (issue #14) ────────────────────────────────────────────────────────
+
+def test_the_number_given_in_the_application_gets_the_texts_too(app, db):
+    f = family(status="accepted", answers={"personal": {"phone": "139 0000 0077"}})
+    request_info(f.application, f.officer)
+    bodies = {m.recipient: m.body for m in db.session.scalars(select(OutboxMessage))}
+    assert set(bodies) == {f.daughter.phone, "13900000077"}
+    assert bodies["13900000077"] == bodies[f.daughter.phone]
+    assert "请补充一张清晰" not in bodies["13900000077"] and "王秀兰" not in bodies["13900000077"]
+
+
+def test_one_text_when_the_given_number_is_the_account_s(app, db):
+    f = family(status="accepted", answers={"personal": {"phone": "+86 139-0000-0001"}})
+    request_info(f.application, f.officer)
+    assert [m.recipient for m in db.session.scalars(select(OutboxMessage))] == [f.daughter.phone]
+
+
+def test_only_the_number_given_for_that_application(app, db):
+    from tests.staff_factories import make_application
+
+    f = family(status="accepted", answers={"personal": {"phone": "13900000077"}})
+    other = make_application(f.son, status="accepted",
+                             answers={"personal": {"phone": "13900000088"}})
+    request_info(f.application, f.officer)
+    recipients = {m.recipient for m in db.session.scalars(select(OutboxMessage))}
+    assert "13900000088" not in recipients and f.son.phone not in recipients
+    assert other.id != f.application.id
+
+
+def test_the_staff_form_does_not_promise_the_note_goes_in_the_text(app, db):
+    """The staff's words to the applicant are shown signed in, not texted: the form says so."""
+    from pathlib import Path
+
+    page = (Path(app.root_path).parent / "templates/staff/action.html").read_text()
+    assert "申请人会在短信和进度查询中看到这段话" not in page
+    assert "短信不包含这段话" in page
+
+
+def test_the_look_up_code_text_says_whom_to_pass_it_to(app, db):
+    from portal.services import one_time_codes
+
+    with force_locale("zh_Hans_CN"):
+        text = str(one_time_codes.PURPOSES["lookup"])
+    assert "请不要告诉任何人" not in text
+    assert "只告诉正在帮您查询的家人" in text

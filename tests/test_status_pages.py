@@ -94,7 +94,7 @@ def test_english_pages_use_english_words_and_dates(english_client, db):
     db.session.commit()
     sign_in(english_client, f.daughter)
     text = page_text(english_client.get(f"/status/applications/{f.application.reference}/"))
-    assert "November 28, 2026" in text
+    assert "28 November 2026" in text
     assert "Accepted" in text
 
 

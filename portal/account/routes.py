@@ -21,7 +21,7 @@ from ..forms.account import (ChangePasswordForm, CodeForm, NewPasswordForm, Phon
 from ..forms.account_validators import code_message
 from ..rate_limits import limit
 from ..safe_redirect import same_site_path
-from ..services import accounts, family_lookup, one_time_codes, phone_numbers
+from ..services import accounts, family_lookup, kept_answers, one_time_codes, phone_numbers
 from . import session as sessions
 from .access import resident_required
 from .limits import per_phone
@@ -102,7 +102,9 @@ def timed_out():
         return redirect(same_site_path(next_path), 303)
     expired = g.get("session_timed_out") or {}
     staff = expired.get("staff") or request.args.get("staff") == "1"
-    return render_template("account/timed_out.html", next=next_path, staff=staff)
+    about_answers = kept_answers.messages(session.pop(kept_answers.NOTICE, None))
+    return render_template("account/timed_out.html", next=next_path, staff=staff,
+                           about_answers=about_answers)
 
 
 @bp.post("/keep-alive")

@@ -24,6 +24,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..auth import SECOND_FACTOR, load_account
 from ..safe_redirect import same_site_path
+from ..services import kept_answers
 
 SEEN = "_seen_at"
 SIGNED_IN = "_signed_in_at"
@@ -61,6 +62,8 @@ def start(account, *, second_factor: str | None = None) -> None:
         session[STAFF] = True
         if second_factor:
             session[SECOND_FACTOR] = second_factor
+    else:
+        kept_answers.note_sign_in(account)   # answers kept when the last session ended
 
 
 def start_pending(account) -> None:
@@ -117,6 +120,28 @@ def remaining_seconds() -> int:
     return max(0, int(left))
 
 
+def _note_kept(kept: dict | None) -> None:
+    """Tell the next page (in the new, empty session) what was kept, so it says only what
+    is true."""
+    if kept:
+        session[kept_answers.NOTICE] = kept
+
+
+def ends_at() -> dict:
+    """When this session ends unless the person sends something first: `at` (the time of day
+    in the district, e.g. "09:40") and `idle` (False when the absolute limit comes first)."""
+    from datetime import datetime, timezone
+
+    from ..dates import time_text
+
+    now = clock()
+    seen = session.get(SEEN)
+    idle_left = idle_limit() if seen is None else idle_limit() - (now - float(seen))
+    left = remaining_seconds()
+    moment = datetime.fromtimestamp(now + left, timezone.utc)
+    return {"at": time_text(moment), "idle": left >= int(idle_left)}
+
+
 def current_path() -> str:
     if request.method == "GET":
         return same_site_path(request.full_path.rstrip("?"))
@@ -134,7 +159,9 @@ def init_app(app: Flask) -> None:
         if seen is not None and clock() - float(seen) > idle_limit():
             account = load_account(user_id)
             staff = bool(account is not None and account.is_staff)
+            kept = kept_answers.keep_timed_out(account, request.path)
             end()
+            _note_kept(kept)
             g.session_timed_out = {"staff": staff}
             if request.endpoint in SELF_HANDLING:
                 return None
@@ -147,21 +174,43 @@ def init_app(app: Flask) -> None:
             session[SIGNED_IN] = signed_in = clock()
         staff = bool(session.get(STAFF))
         if clock() - float(signed_in) > absolute_limit(staff):
-            return _end_after_absolute_limit(staff)
+            return _end_after_absolute_limit(staff, load_account(user_id))
         touch()
         return None
 
-    def _end_after_absolute_limit(staff: bool):
+    def _end_after_absolute_limit(staff: bool, account):
+        kept = kept_answers.keep_timed_out(account, request.path)
         end()
+        _note_kept(kept)
         hours = absolute_limit(staff) / 3600
         flash(_("为了保护您的信息，每次登录最多可以使用%(hours)s小时。时间已到，请重新登录。",
                 hours=f"{hours:g}"), "info")
+        for message in kept_answers.messages(session.pop(kept_answers.NOTICE, None)):
+            flash(message, "info")
         if request.endpoint in SELF_HANDLING:
             return None
         if request.accept_mimetypes.best == "application/json":
             return jsonify(signed_in=False), 401
         endpoint = "staff_auth.sign_in" if staff else "account.sign_in"
         return redirect(url_for(endpoint, next=current_path()), 303)
+
+    app.before_request(kept_answers.restore)   # after the checks above: owners only
+
+    @app.template_global()
+    def session_ends_at() -> dict | None:
+        """For every signed-in form page, without JavaScript too (WCAG 2.2.1): the time of day
+        the session will end if nothing is sent before, and why (idle or the absolute limit).
+        Used by the submit button macro (templates/components/forms.html)."""
+        if not current_user.is_authenticated:
+            return None
+        return ends_at()
+
+    @app.template_global()
+    def restored_answers() -> dict | None:
+        """Answers kept when the session ended and now put back into this page's form."""
+        if not g.get("kept_answers_used") or g.get("kept_answers_reason") != "timed_out":
+            return None
+        return {"files_left_out": bool(g.get("kept_answers_files_left_out"))}
 
     @app.context_processor
     def session_timeout_context():

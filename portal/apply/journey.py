@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import i18n
+from .. import dates, i18n
 from ..forms.apply import PAYMENT_METHODS
 from ..forms.validators import CERTIFICATE_CATEGORIES, mask_card
 from ..services import crypto, identity
@@ -280,7 +279,7 @@ class Journey:
             (_("残疾人证号"), self.certificate_masked()),
             (_("残疾类别"), programmes.fact_value_label("disability_category", c.get("category"))),
             (_("残疾等级"), programmes.fact_value_label("disability_grade", c.get("grade"))),
-            (_("有效期至"), format_date(date.fromisoformat(until), "long") if until
+            (_("有效期至"), dates.date_text(date.fromisoformat(until)) if until
              else _("未填写")),
         ]
 

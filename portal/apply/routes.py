@@ -6,15 +6,16 @@ from __future__ import annotations
 import click
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    url_for)
-from flask_babel import format_datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import i18n
+from .. import dates, i18n
 from ..forms import apply as forms
 from ..services import applications, crypto, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
+from .. import status_machine
 from ..status_machine import STATUSES
 from ..streets import by_code as street_by_code
 from . import programmes
@@ -406,10 +407,9 @@ def consent(draft_id: int):
     if form.validate_on_submit():
         applications.give_consent(draft)
         return _next_page(draft)
-    office = programmes.get(draft.programme).office
     street = street_by_code(journey.part("personal").get("street") or "")
     return _section_page("consent", draft, journey, form,
-                         office_name=programmes.text(office.name),
+                         decider_name=status_machine.decider_body(draft.programme),
                          street_name=street.name(_language()) if street else None)
 
 
@@ -478,7 +478,7 @@ def _application_context(application) -> dict:
         "masked_phone": phone_numbers.mask(application.applicant.phone),
         "relationship_label": RELATIONSHIP_LABELS.get(application.relationship_to_person, ""),
         "status_label": STATUSES[application.status].label,
-        "submitted_at": format_datetime(application.submitted_at, "long"),
+        "submitted_at": dates.date_time_text(application.submitted_at),
     }
 
 

@@ -13,6 +13,7 @@ import re
 
 from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import FileField
 
@@ -25,6 +26,12 @@ def clean_text(value: str) -> str:
 
 
 def wrap_formdata(self, form, formdata):
+    if formdata is _Auto and request.method == "GET":
+        # Answers sent when the session had ended, or with a display setting, come back
+        # into the form they were typed in (portal/services/kept_answers.py).
+        from ..services import kept_answers
+
+        formdata = kept_answers.for_form(form) or formdata
     wrapped = _wrap_formdata(self, form, formdata)
     if wrapped is None or not hasattr(wrapped, "items"):
         return wrapped

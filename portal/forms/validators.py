@@ -12,10 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from wtforms.validators import StopValidation
 
+from .. import dates
 from ..services import identity
 
 
@@ -207,9 +207,9 @@ def check_date(raw: str | None, *, earliest: date | None = None,
     except ValueError:
         raise Invalid(_("这个日期不存在，请核对月份和日子（例如2月没有30日）。")) from None
     if earliest and result < earliest:
-        raise Invalid(_("日期不能早于%(date)s。", date=format_date(earliest, "long")))
+        raise Invalid(_("日期不能早于%(date)s。", date=dates.date_text(earliest)))
     if latest and result > latest:
-        raise Invalid(_("日期不能晚于%(date)s。", date=format_date(latest, "long")))
+        raise Invalid(_("日期不能晚于%(date)s。", date=dates.date_text(latest)))
     return result
 
 

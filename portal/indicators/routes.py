@@ -1,7 +1,7 @@
 """/indicators: the plan's main indicators (专栏1), with what the portal's own data shows."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask import Blueprint, render_template
 from flask_babel import get_locale
@@ -31,10 +31,18 @@ def _count(indicator: plan.Indicator, number: int) -> str:
         "%(number)s人", number=number)
 
 
+def today() -> date:
+    """The district's date (tests replace it to fix the day)."""
+    return working_days.local_date(datetime.now(timezone.utc))
+
+
 @bp.get("/indicators")
 def index():
     locale = str(get_locale())
-    year = working_days.local_date(datetime.now(timezone.utc)).year
+    day = today()
+    year = day.year
+    period = plan.period()
+    final_source = plan.final_source()
     indicators = plan.indicators()
     counts = plan.portal_counts(year)
     baseline = charts.Series("baseline", _("2021年基数"), "baseline")
@@ -86,4 +94,6 @@ def index():
         source=plan.source().in_locale(locale), amount=lambda i, f: _amount(i, f, locale),
         count=_count, percent=percent, counted=counted, measured=measured,
         percent_chart=percent_chart, count_chart=count_chart, portal_chart=portal_chart,
-        programme_name=display.programme_name, locale=locale)
+        programme_name=display.programme_name, locale=locale,
+        period=period, plan_ended=period.ended(day),
+        final_source=final_source.in_locale(locale) if final_source else None)

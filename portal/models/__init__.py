@@ -6,6 +6,7 @@ from .audit import AuditEvent
 from .conflict import CONFLICT_RELATIONS, StaffConflict
 from .draft import Draft
 from .duplicate import RESOLUTIONS, DuplicateFlag
+from .kept_answers import KeptAnswers
 from .media import AccessibilityReport, MediaAsset
 from .one_time_code import OneTimeCode
 from .outbox import OutboxMessage
@@ -13,7 +14,8 @@ from .person import Person
 
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",
-    "Draft", "DuplicateFlag", "MediaAsset", "OneTimeCode", "OutboxMessage", "Person", "PersonLink",
+    "Draft", "DuplicateFlag", "KeptAnswers", "MediaAsset", "OneTimeCode", "OutboxMessage",
+    "Person", "PersonLink",
     "RecoveryCode", "StaffConflict", "StatusEvent", "CONFLICT_RELATIONS", "LINK_PROOFS",
     "LINK_ROLES",
     "RELATIONSHIPS", "RESOLUTIONS", "RESIDENT", "ROLES", "STAFF_ROLES",

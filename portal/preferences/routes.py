@@ -1,9 +1,13 @@
 """无障碍设置: the settings page, and the POST that both it and the bar on every page send."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..safe_redirect import same_site_path
+from ..services import kept_answers
 from . import display
 from .forms import PreferencesForm
 from .options import BY_NAME, SETTINGS
@@ -22,9 +26,9 @@ def settings():
     current = display.current()
     form = PreferencesForm(data=current.values)
     if form.validate_on_submit():
-        response = redirect(same_site_path(request.args.get("next"),
-                                           default=url_for("preferences.settings")), 303)
-        return display.store(response, form.preferences())
+        back = same_site_path(request.args.get("next"), default=url_for("preferences.settings"))
+        _keep_answers(back)
+        return display.store(redirect(back + _pressed(), 303), form.preferences())
     status = 400 if form.errors else 200
     return render_template(
         "preferences/settings.html", form=form, settings=SETTINGS, current=current,
@@ -45,4 +49,30 @@ def display_preferences():
 
 @bp.post("/reset")
 def reset():
-    return display.forget(redirect(same_site_path(request.args.get("next")), 303))
+    back = same_site_path(request.args.get("next"))   # (CSRFProtect has checked the token)
+    _keep_answers(back)
+    if request.args.get("bar") == "1":
+        back += "#bar-size-standard"
+    return display.forget(redirect(back, 303))
+
+
+def _keep_answers(back: str) -> None:
+    """The bar on a form page sends that page's form along with the setting (see
+    components/preferences_bar.html): keep its answers until the page shows again."""
+    if request.args.get("bar") != "1":
+        return
+    kept_answers.keep_for_settings(urlsplit(back).path,
+                                   current_user.id if current_user.is_authenticated else None,
+                                   skip=set(BY_NAME))
+
+
+def _pressed() -> str:
+    """From the bar: the pressed button's place in the page shown next (#bar-…), so that the
+    browser brings the person back to it (and opens the bar on a narrow screen)."""
+    if request.args.get("bar") != "1":
+        return ""
+    for name in ("size", "elder", "scheme", "textonly"):
+        value = request.form.get(name)
+        if value:
+            return f"#bar-size-{value}" if name == "size" else f"#bar-{name}"
+    return ""

@@ -58,6 +58,17 @@ class Indicator:
     binding: bool
     programmes: tuple[str, ...] = ()
     comparable: bool = False
+    final: Figure | None = None       # the published final result, once there is one
+
+
+@dataclass(frozen=True)
+class Period:
+    start: int
+    end: int
+
+    def ended(self, today: date) -> bool:
+        """True from the first day after the plan's last year."""
+        return today.year > self.end
 
 
 def _bilingual(node) -> Bilingual:
@@ -76,7 +87,7 @@ def _figure(node) -> Figure:
 
 
 @cache
-def _load() -> tuple[Bilingual, tuple[Indicator, ...]]:
+def _load() -> tuple[Bilingual, tuple[Indicator, ...], Period, Bilingual | None]:
     data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
     found = []
     for node in data["indicators"]:
@@ -87,8 +98,13 @@ def _load() -> tuple[Bilingual, tuple[Indicator, ...]]:
             number=int(node["number"]), name=_bilingual(node["name"]), unit=node["unit"],
             baseline=_figure(node["baseline"]), target=_figure(node["target"]),
             binding=bool(node["binding"]), programmes=tuple(portal.get("programmes", ())),
-            comparable=bool(portal.get("comparable", False))))
-    return _bilingual(data["source"]), tuple(found)
+            comparable=bool(portal.get("comparable", False)),
+            final=_figure(node["final"]) if node.get("final") else None))
+    period = Period(int(data["period"]["start"]), int(data["period"]["end"]))
+    final_source = _bilingual(data["final_source"]) if data.get("final_source") else None
+    if any(i.final for i in found) and final_source is None:
+        raise ValueError(f"{FILE.name}: final results need their final_source")
+    return _bilingual(data["source"]), tuple(found), period, final_source
 
 
 def indicators() -> tuple[Indicator, ...]:
@@ -97,6 +113,14 @@ def indicators() -> tuple[Indicator, ...]:
 
 def source() -> Bilingual:
     return _load()[0]
+
+
+def period() -> Period:
+    return _load()[2]
+
+
+def final_source() -> Bilingual | None:
+    return _load()[3]
 
 
 APPROVED = "approved"

@@ -3,11 +3,15 @@ and the worker that sends whatever is waiting in the outbox.
 
 Texts
 -----
-Every status change queues one text message to the applicant's account, in the language of
-the application (Application.locale). It says what happened, what to do and by when, and the
-reference. It never carries the person's name, ID number, the programme, anything about a
-disability, or the staff's own words (those may be sensitive: the applicant reads them signed
-in). The SMS backend adds the registered sender signature.
+Every status change queues a text message to the applicant's account and to the mobile number
+given in the application's 个人信息 ("用于接收办理进度的短信" – often a family member's), once
+per number, in the language of the application (Application.locale). It names the programme
+and the reference and says what happened, what to do and by when. Nothing else: never the
+person's name, ID number or address, and never the staff's own words – those can be about
+health, money or family, and a text is read on a lock screen, by whoever holds the phone (the
+applicant reads them signed in, and the staff form says so). Only the number typed for this
+application gets its texts: never a number from another application. The SMS backend adds the
+registered sender signature.
 
     status_change_message(application, from_status, to_status) -> OutboxMessage  (not added)
     queue_status_change(application, from_status, to_status)   -> added to the session
@@ -40,50 +44,54 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
-from .. import status_machine
+from .. import dates, status_machine
+from ..apply import programmes
 from ..extensions import db
 from ..models import AccessGrant, Account, Application, OutboxMessage, Person
 from ..models.outbox import CODE_MASK
-from . import crypto, sms
+from . import crypto, phone_numbers, sms
 
 DEFAULT_LOCALE = "zh_Hans_CN"
 
-# One whole message per situation. Placeholders: ref (受理编号), due (a date: the end of the
-# step's time limit in working days), until (the last day of the public notice), status.
+# One whole message per situation. Placeholders: programme (the programme's name), ref (受理编号),
+# due (a date: the end of the step's time limit in working days), until (the last day of the
+# public notice), status.
 STATUS_TEXTS = {
-    "submitted": _l("您的申请已提交，受理编号%(ref)s。街道将在%(due)s前受理，您现在不需要做什么。"
-                    "可以登录平台查看进度，咨询请拨打12385。"),
-    "accepted": _l("您的申请（受理编号%(ref)s）已受理，街道正在初审，预计%(due)s前完成。"
-                   "您现在不需要做什么。咨询请拨打12385。"),
-    "street_checked": _l("您的申请（受理编号%(ref)s）已通过街道初审，已报区里审核，"
+    "submitted": _l("您的“%(programme)s”申请已提交，受理编号%(ref)s。街道将在%(due)s前受理，"
+                    "您现在不需要做什么。可以登录平台查看进度，咨询请拨打12385。"),
+    "accepted": _l("您的“%(programme)s”申请（受理编号%(ref)s）已受理，街道正在初审，"
+                   "预计%(due)s前完成。您现在不需要做什么。咨询请拨打12385。"),
+    "street_checked": _l("您的“%(programme)s”申请（受理编号%(ref)s）已通过街道初审，已报区里审核，"
                          "预计%(due)s前完成。您现在不需要做什么。咨询请拨打12385。"),
-    "district_reviewed": _l("您的申请（受理编号%(ref)s）已通过审核，正在等待审批，"
+    "district_reviewed": _l("您的“%(programme)s”申请（受理编号%(ref)s）已通过审核，正在等待审批，"
                             "预计%(due)s前作出决定。您现在不需要做什么。咨询请拨打12385。"),
-    "needs_info": _l("您的申请（受理编号%(ref)s）需补充材料。请在%(due)s前登录平台，"
+    "needs_info": _l("您的“%(programme)s”申请（受理编号%(ref)s）需补充材料。请在%(due)s前登录平台，"
                      "在“我的申请”中查看要补充什么，补充后重新提交。咨询请拨打12385。"),
-    "approved": _l("您的申请（受理编号%(ref)s）已获批准，预计%(due)s前开始发放或提供服务。"
-                   "您现在不需要做什么。咨询请拨打12385。"),
-    "approved_with_notice": _l("您的申请（受理编号%(ref)s）已获批准，预计%(due)s前进行公示。"
-                               "您现在不需要做什么。咨询请拨打12385。"),
-    "public_notice": _l("您的申请（受理编号%(ref)s）已批准，正在公示，公示到%(until)s。"
-                        "公示结束后开始发放，您现在不需要做什么。咨询请拨打12385。"),
-    "paying": _l("您的申请（受理编号%(ref)s）已开始发放。请留意到账或服务安排。"
+    "approved": _l("您的“%(programme)s”申请（受理编号%(ref)s）已获批准，"
+                   "预计%(due)s前开始发放或提供服务。您现在不需要做什么。咨询请拨打12385。"),
+    "approved_with_notice": _l("您的“%(programme)s”申请（受理编号%(ref)s）已获批准，"
+                               "预计%(due)s前进行公示。您现在不需要做什么。咨询请拨打12385。"),
+    "public_notice": _l("您的“%(programme)s”申请（受理编号%(ref)s）已批准，正在公示，"
+                        "公示到%(until)s。公示结束后开始发放，您现在不需要做什么。"
+                        "咨询请拨打12385。"),
+    "paying": _l("您的“%(programme)s”申请（受理编号%(ref)s）已开始发放。请留意到账或服务安排。"
                  "咨询请拨打12385。"),
-    "rejected": _l("您的申请（受理编号%(ref)s）未获批准。原因请登录平台，在“我的申请”中查看。"
-                   "如有疑问，请拨打12385。"),
-    "withdrawn": _l("您的申请（受理编号%(ref)s）已撤回。如需再次申请，可以登录平台重新提交。"
-                    "咨询请拨打12385。"),
-    "merged": _l("您的申请（受理编号%(ref)s）与申请对象的另一份同一事项的申请重复，已并入那一份一起办理，"
-                 "您不需要再做什么。详情请登录平台查看，咨询请拨打12385。"),
-    "resubmitted": _l("我们已收到您补充的材料（受理编号%(ref)s），申请回到“%(status)s”环节，"
-                      "预计%(due)s前办完这一步。您现在不需要做什么。咨询请拨打12385。"),
+    "rejected": _l("您的“%(programme)s”申请（受理编号%(ref)s）未获批准。原因请登录平台，"
+                   "在“我的申请”中查看。如有疑问，请拨打12385。"),
+    "withdrawn": _l("您的“%(programme)s”申请（受理编号%(ref)s）已撤回。如需再次申请，"
+                    "可以登录平台重新提交。咨询请拨打12385。"),
+    "merged": _l("您的“%(programme)s”申请（受理编号%(ref)s）与申请对象的另一份同一事项的申请重复，"
+                 "已并入那一份一起办理，您不需要再做什么。详情请登录平台查看，咨询请拨打12385。"),
+    "resubmitted": _l("我们已收到您补充的材料（“%(programme)s”，受理编号%(ref)s），"
+                      "申请回到“%(status)s”环节，预计%(due)s前办完这一步。您现在不需要做什么。"
+                      "咨询请拨打12385。"),
     # A status without its own text, or without a deadline where its text needs one.
-    "other": _l("您的申请（受理编号%(ref)s）有新进展：%(status)s。请登录平台查看详情，"
-                "咨询请拨打12385。"),
+    "other": _l("您的“%(programme)s”申请（受理编号%(ref)s）有新进展：%(status)s。"
+                "请登录平台查看详情，咨询请拨打12385。"),
 }
 
 ACCESS_TEXTS = {
@@ -112,8 +120,8 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _date(moment: datetime | None) -> str | None:
-    """2026年11月28日 (in the district's time zone, in the current language)."""
-    return None if moment is None else format_date(_aware(moment), "long")
+    """2026年11月28日 / 28 November 2026 (the district's day, the current language)."""
+    return None if moment is None else dates.date_text(_aware(moment))
 
 
 def status_text_key(application: Application, from_status: str | None, to_status: str) -> str:
@@ -132,6 +140,7 @@ def status_text(application: Application, from_status: str | None, to_status: st
     key = status_text_key(application, from_status, to_status)
     with force_locale(locale or application.locale or DEFAULT_LOCALE):
         values = {
+            "programme": programmes.name(application.programme),
             "ref": application.reference,
             "status": str(status_machine.STATUSES[to_status].label)
             if to_status in status_machine.STATUSES else to_status,
@@ -152,25 +161,47 @@ def _recipient(application: Application) -> str | None:
     return account.phone if account is not None else None
 
 
+def recipients(application: Application) -> list[str]:
+    """Who gets the status texts: the applicant's account, and the number given in the
+    application's 个人信息 for them – each number once."""
+    numbers = []
+    given = ((application.answers or {}).get("personal") or {}).get("phone")
+    for number in (_recipient(application), given):
+        if not number:
+            continue
+        try:
+            number = phone_numbers.normalise(number)
+        except ValueError:
+            continue
+        if number not in numbers:
+            numbers.append(number)
+    return numbers
+
+
+def status_change_messages(application: Application, from_status: str | None,
+                           to_status: str) -> list[OutboxMessage]:
+    """The outbox messages for a status change (not yet added), one per recipient."""
+    locale = application.locale or DEFAULT_LOCALE
+    body = status_text(application, from_status, to_status, locale)
+    return [OutboxMessage(channel="sms", recipient=number, locale=locale, body=body,
+                          application_id=application.id)
+            for number in recipients(application)]
+
+
 def status_change_message(application: Application, from_status: str | None,
                           to_status: str) -> OutboxMessage | None:
-    """The outbox message for a status change (not yet added); None without a recipient."""
-    recipient = _recipient(application)
-    if not recipient:
-        return None
-    locale = application.locale or DEFAULT_LOCALE
-    return OutboxMessage(channel="sms", recipient=recipient, locale=locale,
-                         body=status_text(application, from_status, to_status, locale),
-                         application_id=application.id)
+    """The applicant's own outbox message for a status change (not yet added), or None."""
+    messages = status_change_messages(application, from_status, to_status)
+    return messages[0] if messages else None
 
 
 def queue_status_change(application: Application, from_status: str | None,
                         to_status: str) -> OutboxMessage | None:
-    """Add the message for a status change to the caller's transaction."""
-    message = status_change_message(application, from_status, to_status)
-    if message is not None:
-        db.session.add(message)
-    return message
+    """Add the messages for a status change to the caller's transaction; returns the first
+    (the applicant's)."""
+    messages = status_change_messages(application, from_status, to_status)
+    db.session.add_all(messages)
+    return messages[0] if messages else None
 
 
 def _tail(phone: str) -> str:

@@ -36,8 +36,11 @@ PURPOSES = {
                 "请不要告诉任何人，工作人员不会向您要验证码。"),
     "staff_sign_in": _l("【鄠邑区残疾人服务】您正在登录工作人员账号，验证码是%(code)s，%(minutes)s分钟内有效。"
                         "请不要告诉任何人。如果不是您本人在登录，请马上告诉系统管理员。"),
-    "lookup": _l("【鄠邑区残疾人服务】您正在查询申请进度，验证码是%(code)s，%(minutes)s分钟内有效。"
-                 "请不要告诉任何人，工作人员不会向您要验证码。"),
+    # To the applicant's account: a family member may be the one looking, and needs the code
+    # passed on to them (portal.services.family_lookup).
+    "lookup": _l("【鄠邑区残疾人服务】有人正在查询您提交的申请的办理进度，验证码是%(code)s，"
+                 "%(minutes)s分钟内有效。如果是家人在帮您查询，请只告诉正在帮您查询的家人；"
+                 "如果没有人在帮您查询，请不要理会。工作人员不会向您要验证码。"),
     # To a person's phone on record (portal.services.person_links).
     "link": _l("【鄠邑区残疾人服务】有人正在验证能否查看以您名义办理的所有申请，验证码是%(code)s，"
                "%(minutes)s分钟内有效。只有您本人在办理时才能使用，请不要告诉任何人。"

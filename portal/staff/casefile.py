@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, current_app
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.utils import safe_join
 
-from .. import status_machine
+from .. import dates, status_machine
 from ..extensions import db
 from ..models import Account, Application, Document, StatusEvent
 from ..services import audit, identity, queues, references
@@ -270,12 +270,12 @@ def _field_text(key: str, value) -> str:
         return str(PAYMENT_METHODS.get(value, value))
     if key == "valid_until":
         try:
-            return format_date(date.fromisoformat(value), "long")
+            return dates.date_text(date.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     if key == "at":
         try:
-            return format_datetime(datetime.fromisoformat(value), "yyyy-MM-dd HH:mm")
+            return dates.date_time_text(datetime.fromisoformat(value))
         except (TypeError, ValueError):
             return str(value)
     return _answer_text(value, FIELD_FACTS.get(key))

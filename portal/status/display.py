@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import format_date
 from markupsafe import Markup, escape
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import status_machine
+from .. import dates, status_machine
 from ..apply import programmes
 from ..apply.relationships import LABELS as RELATIONSHIP_LABELS
 from ..extensions import db
@@ -112,7 +111,7 @@ def deadline_text(step: NextStep) -> str | None:
     left = step.due
     if left is None:
         return None
-    day = format_date(left.due_date, "long")
+    day = dates.date_text(left.due_date)
     if step.yours:
         if left.is_overdue:
             return _("补充材料的期限是%(date)s，已经过了。请尽快补充，或拨打12385说明情况。",

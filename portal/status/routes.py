@@ -12,18 +12,17 @@ from datetime import datetime, timezone
 
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
                    send_file, session, url_for)
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import i18n
+from .. import dates, i18n
 from ..account.access import resident_required
 from ..services import (access_grants, documents, family_lookup, identity, information_requests,
                         person_links, phone_numbers, status_changes)
 from . import display, forms
-from .limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_reference,
+from .limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_pair,
                      prove_per_account, prove_verify_per_account, verify_per_ip,
-                     verify_per_reference)
+                     verify_per_pair)
 
 bp = Blueprint("status", __name__, url_prefix="/status", cli_group=None)
 
@@ -325,11 +324,12 @@ def prove_code():
 
 @bp.route("/lookup", methods=["GET", "POST"])
 @lookup_per_ip
-@lookup_per_reference
+@lookup_per_pair
 def lookup():
     form = forms.LookupForm()
     if request.method == "GET":
-        form.reference.data = (session.get(PENDING) or {}).get("reference") or \
+        form.reference.data = form.reference.data or \
+            (session.get(PENDING) or {}).get("reference") or \
             family_lookup.parse_reference(request.args.get("reference"))
     if form.validate_on_submit():
         with family_lookup.paced():
@@ -352,7 +352,7 @@ def _pending() -> dict | None:
 
 @bp.route("/lookup/code", methods=["GET", "POST"])
 @verify_per_ip
-@verify_per_reference
+@verify_per_pair
 def lookup_code():
     pending = _pending()
     if pending is None:
@@ -391,7 +391,7 @@ def lookup_result():
         "status/lookup_result.html", found=found, application=application,
         timeline=display.timeline(application, with_messages=False),
         step=display.next_step(application), form=forms.ConfirmForm(),
-        until=format_datetime(datetime.fromtimestamp(until, timezone.utc), "HH:mm"),
+        until=dates.time_text(datetime.fromtimestamp(until, timezone.utc)),
         minutes=current_app.config["LOOKUP_VIEW_MINUTES"])
 
 

@@ -16,6 +16,17 @@
     window.location.assign(dialog.getAttribute("data-timed-out"));
   }
 
+  // The time the page states (the button macro in components/forms.html, in the district's
+  // time): after "继续使用" the session goes on longer, so the stated time moves with it.
+  function showEnd(remaining) {
+    var ends = document.querySelectorAll("[data-session-ends]");
+    if (!ends.length || !window.Intl) { return; }
+    var at = new Date(Date.now() + remaining * 1000);
+    var text = new Intl.DateTimeFormat("zh-CN", {timeZone: "Asia/Shanghai", hour: "2-digit",
+                                                 minute: "2-digit", hourCycle: "h23"}).format(at);
+    Array.prototype.forEach.call(ends, function (element) { element.textContent = text; });
+  }
+
   function schedule(remaining) {
     window.clearTimeout(warnTimer);
     window.clearTimeout(endTimer);
@@ -37,6 +48,7 @@
     }).then(function (data) {
       if (dialog.open) { dialog.close(); }
       schedule(Number(data.remaining_seconds));
+      showEnd(Number(data.remaining_seconds));
     }).catch(expire);
   }
 
