@@ -1,7 +1,7 @@
 """What every template can use: language, navigation, hotline, display classes."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_date
 
 from . import i18n, navigation
@@ -41,6 +41,35 @@ def init_app(app: Flask) -> None:
         if missing:
             response.headers.set("Vary", ", ".join(vary + missing))
         return response
+
+    @app.template_global()
+    def field_state(field, describedby: str | None = None, required: bool = True) -> dict:
+        """A control's state attributes (templates/components/forms.html): aria-invalid only
+        when the field failed validation, "required" as aria-required – never the native
+        `required`, which browsers announce as "invalid" on a fresh page (radios, checkboxes,
+        selects, files) before anyone has answered. The server validates every form."""
+        attrs: dict = {"required": False}
+        if describedby:
+            attrs["aria-describedby"] = describedby
+        if field.errors:
+            attrs["aria-invalid"] = "true"
+        if required and field.flags.required:
+            attrs["aria-required"] = "true"
+        return attrs
+
+    @app.template_global()
+    def open_page_slot(name: str) -> list:
+        """Start collecting what the page's content puts in the layout's slot `name`
+        (templates/base.html renders the content first, then the slot where it belongs)."""
+        slots = g.setdefault("page_slots", {})
+        slots[name] = []
+        return slots[name]
+
+    @app.template_global()
+    def page_slot(name: str) -> list | None:
+        """The slot's list while the layout collects it; None when no layout does (a
+        component then renders in place)."""
+        return g.get("page_slots", {}).get(name)
 
     # An ID number as pages show it: the last four only (portal.services.identity).
     app.add_template_global(identity.masked_id, "masked_id")
