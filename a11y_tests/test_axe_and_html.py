@@ -27,7 +27,7 @@ import subprocess
 
 import pytest
 
-from a11y_tests import built_pages
+from a11y_tests import built_pages, page_checks
 from a11y_tests.browser_session import snapshot
 from a11y_tests.conftest import VNU_JAR, _require
 from a11y_tests.modes import HIGH_CONTRAST, combinations
@@ -103,6 +103,26 @@ def test_page_has_no_axe_violations(state, axe_script, results_dir, visit, langu
         encoding="utf-8")
     assert results["violations"] == [], (
         f"{visit.path} [{language}, {mode}]:\n{_summary(results['violations'])}")
+    _beyond_axe(driver, visit, language, mode)
+
+
+def _beyond_axe(driver, visit, language, mode):
+    """The checks of a11y_tests/page_checks.py, in this page load: every page in the default
+    mode in both languages (a fresh form, in Chinese, also sent empty once); the type ramp on the
+    pages checked in elder mode."""
+    where = f"{visit.path} [{language}, {mode}]"
+    if mode == "elder":
+        problems = page_checks.elder_type_problems(driver)
+        assert not problems, f"{where}:\n" + "\n".join(problems)
+    if mode != "default":
+        return
+    problems = page_checks.check_page(driver, visit, language)
+    assert not problems, f"{where}:\n" + "\n".join(problems)
+    if language == "zh" and not visit.actions and page_checks.send_empty_form(driver):
+        problems = page_checks.summary_problems(driver)
+        assert problems is not None, f"{where}: sent empty, the form showed no error summary"
+        problems += page_checks.invalid_problems(driver)
+        assert not problems, f"{where}, sent empty:\n" + "\n".join(problems)
 
 
 @pytest.mark.browser

@@ -26,7 +26,7 @@ EXPECTED = {
     "default": (set(), 18),
     "large-text": ({"size-large"}, 27),
     "xlarge-text": ({"size-xlarge"}, 36),
-    "elder": ({"mode-elder"}, 20),
+    "elder": ({"mode-elder"}, 24),          # MIIT 适老化: main text 18 pt
     "yellow-on-black": ({"scheme-yellow"}, 18),
     "black-on-white": ({"scheme-white"}, 18),
     "wide-spacing": ({"spacing-wide"}, 18),

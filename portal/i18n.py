@@ -8,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+import re
+
 from babel import Locale
 from flask import current_app, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,20 @@ _parsed = cache(Locale.parse)
 
 def current_language() -> Language:
     return BY_LOCALE.get(str(get_locale()), DEFAULT)
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def zh_text(value):
+    """Chinese shown on a page in another language – a person's or a place's name – marked
+    lang="zh-Hans", so that a screen reader reads it with a Chinese voice, not letter by letter.
+    Templates use it as the ``zh_text`` filter; anything else is returned as it is."""
+    if value is None or current_language().html_lang.startswith("zh"):
+        return value
+    if not _HAN.search(str(value)):
+        return value
+    return Markup('<span lang="zh-Hans">%s</span>') % value
 
 
 def localized(text) -> str:

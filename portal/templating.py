@@ -1,7 +1,12 @@
 """What every template can use: language, navigation, hotline, display classes."""
 from __future__ import annotations
 
-from flask import Flask, request
+import re
+
+from flask import Flask, g, request
+from flask_babel import format_date
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from . import dates, i18n, navigation
 from .preferences import display as display_preferences
@@ -41,6 +46,38 @@ def init_app(app: Flask) -> None:
             response.headers.set("Vary", ", ".join(vary + missing))
         return response
 
+    @app.template_global()
+    def field_state(field, describedby: str | None = None, required: bool = True) -> dict:
+        """A control's state attributes (templates/components/forms.html): aria-invalid only
+        when the field failed validation, "required" as aria-required – never the native
+        `required`, which browsers announce as "invalid" on a fresh page (radios, checkboxes,
+        selects, files) before anyone has answered. The server validates every form."""
+        attrs: dict = {"required": False}
+        if describedby:
+            attrs["aria-describedby"] = describedby
+        if field.errors:
+            attrs["aria-invalid"] = "true"
+        if required and field.flags.required:
+            attrs["aria-required"] = "true"
+        return attrs
+
+    @app.template_global()
+    def open_page_slot(name: str) -> list:
+        """Start collecting what the page's content puts in the layout's slot `name`
+        (templates/base.html renders the content first, then the slot where it belongs)."""
+        slots = g.setdefault("page_slots", {})
+        slots[name] = []
+        return slots[name]
+
+    @app.template_global()
+    def page_slot(name: str) -> list | None:
+        """The slot's list while the layout collects it; None when no layout does (a
+        component then renders in place)."""
+        return g.get("page_slots", {}).get(name)
+
+    app.jinja_env.filters["zh_text"] = i18n.zh_text
+    app.jinja_env.filters["spoken_mask"] = spoken_mask
+
     # An ID number as pages show it: the last four only (portal.services.identity).
     app.add_template_global(identity.masked_id, "masked_id")
     app.add_template_global(identity.masked, "masked_number")
@@ -49,3 +86,25 @@ def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+_LAST_DIGITS = re.compile(r"\*[\s*]*([0-9Xx]{4})$")
+
+
+def spoken_mask(value) -> Markup | str:
+    """A masked value (139****5678, 6222 **** **** 1234, 王*兰) as a page shows it: the mask
+    to the eye, a spoken form to screen readers, which read asterisks one by one – "尾号5678",
+    "王某兰". Anything without asterisks is returned as it is."""
+    if value is None or "*" not in str(value):
+        return value
+    text = str(value)
+    last = _LAST_DIGITS.search(text)
+    if last:
+        spoken = escape(_("尾号%(last)s", last=last.group(1)))
+    else:   # a name: each hidden run of characters is "某" (so 王*兰 is read 王某兰)
+        spoken = re.sub(r"\*+", "某", text)
+        if i18n.zh_text(text) is not text:   # a Chinese name on a page in another language
+            return Markup('<span class="masked" lang="zh-Hans"><span aria-hidden="true">%s</span>'
+                          '<span class="visually-hidden">%s</span></span>') % (text, spoken)
+    return Markup('<span class="masked"><span aria-hidden="true">%s</span>'
+                  '<span class="visually-hidden">%s</span></span>') % (text, spoken)

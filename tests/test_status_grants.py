@@ -28,7 +28,8 @@ def test_granting_by_mobile_number(client, db):
     assert (access.person_id, access.grantee_phone, access.granted_by_account_id) == (
         f.mother.id, f.son.phone, f.daughter.id)
     text = page_text(client.get("/status/access/"))
-    assert "已授权" in text and "手机139****0002的家人可以查看王秀兰的申请" in text
+    # The number shown masked, and said as "尾号0002" to screen readers (page_text reads both).
+    assert "已授权" in text and "手机139****0002尾号0002的家人可以查看王秀兰的申请" in text
     audit = db.session.scalars(select(AuditEvent)).one()
     assert (audit.action, audit.actor_account_id, audit.object_id) == (
         "access.grant", f.daughter.id, str(access.id))

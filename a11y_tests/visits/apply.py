@@ -79,7 +79,7 @@ VISITS = [
     visit("apply.start", "/apply/", "start",
           expect=zh_en("可以网上申请的事项", "What you can apply for online")),
     visit("apply.choose_person", "/apply/nursing_allowance/", "choose-person",
-          expect=zh_en("为张建国申请", "For 张建国")),
+          expect=zh_en("为张建国申请", "For <span lang=\"zh-Hans\">张建国</span>")),
     visit("apply.choose_person", "/apply/nursing_allowance/", "choose-person-error",
           actions=[SAVE], expect=zh_en("请选择您在为谁申请。", "Choose who you are applying for.")),
     visit("apply.choose_person", "/apply/nursing_allowance/", "already-applied",

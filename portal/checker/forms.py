@@ -69,6 +69,7 @@ def _choice_check(question: flow.Question):
         if field.data not in tokens:
             raise ValidationError(localized(question.error))
 
+    check.field_flags = {"required": True}  # said as a required radio group (aria-required)
     return check
 
 

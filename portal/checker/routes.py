@@ -6,6 +6,8 @@ shared and reopened; it never carries a name or an ID number.
 """
 from __future__ import annotations
 
+import datetime
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -56,8 +58,21 @@ def question(question_id: str):
     else:
         back = url_for(".start")
     action = url_for(".question", question_id=asked.id, change="results" if changing else None)
+    number, total = _progress(walked, asked)
     return render_template("checker/question.html", question=asked, form=form, back=back,
-                           action=action)
+                           action=action, number=number, total=total)
+
+
+def _progress(walked: flow.Walk, asked: flow.Question) -> tuple[int, int]:
+    """Where the question is on this person's path, and about how many there will be: the
+    questions before it, it, and the later ones that would be asked on what is known so far –
+    "about", as later answers can add or skip some."""
+    path = [question for question, _ in walked.answered]
+    number = path.index(asked) + 1 if asked in path else len(path) + 1
+    facts = walked.facts
+    later = [question for question in flow.QUESTIONS[flow.QUESTIONS.index(asked) + 1:]
+             if question not in path and flow.asks(question, facts, datetime.date.today())]
+    return number, max(number + len(later), len(path) + (1 if walked.next else 0))
 
 
 @bp.get("/results")

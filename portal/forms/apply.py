@@ -11,11 +11,13 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..apply import programmes
+from ..i18n import zh_text
 from ..apply.relationships import LABELS as RELATIONSHIP_LABELS
 from ..apply.relationships import ON_BEHALF
 from ..services import identity
@@ -40,8 +42,9 @@ class WhoForm(FlaskForm):
     def __init__(self, people=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("self", _("为我自己申请"))]
-        choices += [(f"person-{p.id}", _("为%(name)s申请（身份证号码%(id)s）",
-                                         name=p.full_name, id=identity.masked_id(p)))
+        # (the name marked as Chinese on pages in another language: the label is markup)
+        choices += [(f"person-{p.id}", Markup(_("为%(name)s申请（身份证号码%(id)s）")) % {
+                        "name": zh_text(p.full_name), "id": identity.masked_id(p)})
                     for p in people]
         choices.append(("other", _("为其他人申请")))
         self.who.choices = choices

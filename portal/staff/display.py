@@ -6,8 +6,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import status_machine, streets
+from ..i18n import zh_text
 from . import programmes
 from .access import QUEUE_ROLES, ROLE_LABELS
 
@@ -83,7 +85,8 @@ def audit_action_label(code: str) -> str:
 
 
 def audit_detail(event) -> str:
-    """One plain line about an audit row's detail."""
+    """One plain line about an audit row's detail (for the audit page: what was searched for
+    is marked as Chinese on a page in another language)."""
     detail = event.detail or {}
     if "from" in detail and "to" in detail:
         return _("从“%(old)s”到“%(new)s”", old=status_label(detail["from"]),
@@ -92,7 +95,8 @@ def audit_detail(event) -> str:
         return _("材料编号 %(id)s（%(kind)s）", id=detail["document_id"],
                  kind=detail.get("kind", ""))
     if "search" in detail:
-        return _("查找：%(value)s", value=detail["search"].get("value", ""))
+        return Markup(_("查找：%(value)s")) % {
+            "value": zh_text(detail["search"].get("value", ""))}
     if event.action == "queue.export":
         return _("导出全部符合条件的申请")
     if "role" in detail:

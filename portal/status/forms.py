@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation
@@ -13,6 +14,7 @@ from ..forms.account import CodeForm
 from ..forms.account_validators import MobileNumber
 from ..forms.apply import UploadForm
 from ..forms.validators import IdNumberValid
+from ..i18n import zh_text
 from ..services import family_lookup, identity, information_requests
 
 __all__ = ["AnswerForm", "CodeForm", "ConfirmForm", "GrantForm", "LookupForm", "ProveForm",
@@ -78,6 +80,6 @@ class GrantForm(FlaskForm):
     def __init__(self, people=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.person.choices = [
-            SelectChoice(str(p.id), _("%(name)s（身份证号码%(id)s）", name=p.full_name,
-                                      id=identity.masked_id(p)))
+            SelectChoice(str(p.id), Markup(_("%(name)s（身份证号码%(id)s）")) % {
+                "name": zh_text(p.full_name), "id": identity.masked_id(p)})
             for p in people]
