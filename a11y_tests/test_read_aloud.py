@@ -202,7 +202,9 @@ def test_without_voices_nothing_is_offered_and_the_buttons_come_with_the_voices(
         assert _visible_buttons(driver) == []
         assert not driver.find_element(By.CSS_SELECTOR, "[data-read-aloud]").is_displayed()
         assert _section_buttons(driver) == []
-        driver.execute_script("speechSynthesis.voicesChanged([{name: '普通话', lang: 'zh-CN'}])")
+        driver.execute_script("speechSynthesis.voicesChanged([{name: 'English', lang: 'en-GB'}])")
+        assert _visible_buttons(driver) == []                          # no Chinese voice
+        driver.execute_script("speechSynthesis.voicesChanged([{name: '普通话', lang: 'zh_CN'}])")
         assert _visible_buttons(driver) == ["朗读本页", "朗读选中的文字"]
         assert _section_buttons(driver)[0] == "朗读这一部分：手语视频"
         driver.execute_script("speechSynthesis.voicesChanged([])")     # and go with them

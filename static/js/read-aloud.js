@@ -11,8 +11,8 @@
  * follows it up to the next heading of its level) – the keyboard's way to read part of a page.
  * Escape also stops. Chinese pages use a zh-CN voice, English pages an English one.
  *
- * "Can speak" means: speechSynthesis exists AND it has at least one voice (a browser without
- * voices accepts utterances and then says nothing). Voices often arrive a moment after the page
+ * "Can speak" means: speechSynthesis exists AND it has a voice for the page's language (a
+ * browser without one accepts utterances and then says nothing, or reads Chinese as noise). Voices often arrive a moment after the page
  * loads ("voiceschanged"): the controls appear then, and go again if the voices go. If speaking
  * fails all the same, the status says so instead of staying at 正在朗读.
  *
@@ -72,9 +72,11 @@
   slot.appendChild(group);
   slot.appendChild(status);
 
+  /* A voice for the page's language (as the accessibility statement says: without a Chinese
+     voice a Chinese page offers no read-aloud). */
   function hasVoice() {
     try {
-      return !!(synth.getVoices && synth.getVoices().length);
+      return !!voiceFor(pageLang);
     } catch (error) {
       return false;
     }
