@@ -107,11 +107,55 @@ for (const rule of rules) sheet.insertRule(rule, sheet.cssRules.length);
 return getComputedStyle(document.body).letterSpacing;
 """
 
+# Squeezed text (WCAG 1.4.10 in spirit: content that fits but cannot be read): a table cell
+# narrower than `min` em of its own font size whose text wraps (a column squeezed by its
+# neighbours), or a run of text (3 or more characters) set one character to a line.
+SQUEEZED_JS = DESCRIBE_JS + r"""
+const minEm = arguments[0], found = [];
+// The lines a text node is set on (distinct tops of its boxes).
+const linesOf = node => { const range = document.createRange(); range.selectNodeContents(node);
+  return new Set(Array.from(range.getClientRects()).filter(r => r.width > 0)
+                 .map(r => Math.round(r.top))).size; };
+// Hidden for the eye only (a visually hidden header row): a 1 px box somewhere above.
+const clipped = el => { for (let e = el; e && e !== document.body; e = e.parentElement) {
+  const r = e.getBoundingClientRect(); if (r.width <= 1 || r.height <= 1) return true; }
+  return false; };
+for (const cell of document.querySelectorAll("main td, main th")) {
+  if (window.__a11yIgnored(cell) || !cell.innerText.trim() || clipped(cell)) continue;
+  const size = parseFloat(getComputedStyle(cell).fontSize);
+  const width = cell.getBoundingClientRect().width;
+  if (width >= minEm * size - 0.5) continue;
+  // Narrow is fine for what fits ("1", "是"); squeezed is a narrow cell whose words wrap.
+  const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+  let wraps = false;
+  for (let t = texts.nextNode(); t && !wraps; t = texts.nextNode())
+    if (t.textContent.trim() && t.parentElement && !window.__a11yIgnored(t.parentElement))
+      wraps = linesOf(t) > 1;
+  if (wraps)
+    found.push(`${window.__a11yDescribe(cell)} is ${Math.round(width)} px wide (less than ${minEm} em) and its text wraps`);
+}
+const walker = document.createTreeWalker(document.querySelector("main") || document.body,
+                                         NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  const chars = Array.from(node.textContent.replace(/\s+/g, ""));
+  if (chars.length < 3 || !node.parentElement || window.__a11yIgnored(node.parentElement)
+      || clipped(node.parentElement)) continue;
+  if (linesOf(node) >= chars.length)
+    found.push(`“${chars.join("").slice(0, 20)}” in ${window.__a11yDescribe(node.parentElement)} stands one character to a line`);
+}
+return Array.from(new Set(found));
+"""
+MIN_CELL_EM = 4     # a column at least four characters wide (a 2-character word and room)
+
 BODY_PX_JS = "return parseFloat(getComputedStyle(document.body).fontSize);"
 
 
 def overflow_problems(driver) -> list[str]:
     return driver.execute_script(OVERFLOW_JS)
+
+
+def squeezed_text(driver, min_em: float = MIN_CELL_EM) -> list[str]:
+    return driver.execute_script(SQUEEZED_JS, min_em)
 
 
 def small_targets(driver, minimum: int) -> tuple[int, list[str]]:

@@ -204,3 +204,109 @@ def test_screenshots(browser_state, results_dir, mode):
         assert path.stat().st_size > 5000
     (folder / "index.json").write_text(json.dumps(sorted(p.name for p in folder.glob("*.png")),
                                                   ensure_ascii=False, indent=1))
+
+
+# --- the indicators page's bar charts: every series stands out in every scheme ------------------
+
+INDICATORS = next(visit for visit in all_visits() if visit.name == "indicators")
+# Each chart's series as drawn: a solid fill colour, or a pattern (its id, ink and ground
+# colours) with the bar's outline colour; the background behind the chart; the legend's keys.
+CHART_SERIES_JS = """
+const paint = el => { const s = getComputedStyle(el); return {fill: s.fill, stroke: s.stroke,
+  strokeWidth: parseFloat(s.strokeWidth) || 0}; };
+const background = el => { for (let e = el; e; e = e.parentElement) {
+  const c = getComputedStyle(e).backgroundColor;
+  if (c && !/^rgba\(.*, 0\)$/.test(c) && c !== "transparent") return c; }
+  return "rgb(255, 255, 255)"; };
+const seriesOf = rect => Array.from(rect.classList).map(c => c.replace("chart__bar--", ""))
+  .find(c => c !== "chart__bar" && !["solid", "hatch", "dots"].includes(c));
+const describe = rect => { const p = paint(rect);
+  const m = /url\\("?#([^")]+)"?\\)/.exec(p.fill);
+  if (!m) return {kind: "solid", colour: p.fill};
+  const pattern = document.getElementById(m[1]);
+  const ink = pattern.querySelector(".chart__pattern-ink"), ground = pattern.querySelector(".chart__pattern-ground");
+  const inkPaint = paint(ink);
+  return {kind: "pattern", id: m[1].replace(/^chart-[a-z]+-/, ""),
+          ink: ink.tagName === "circle" ? inkPaint.fill : inkPaint.stroke,
+          ground: paint(ground).fill, outline: p.stroke, outlineWidth: p.strokeWidth};
+};
+return Array.from(document.querySelectorAll(".chart")).map(chart => {
+  const svg = chart.querySelector(".chart__svg");
+  const series = {};
+  for (const rect of svg.querySelectorAll("rect.chart__bar"))
+    series[seriesOf(rect)] = series[seriesOf(rect)] || describe(rect);
+  const legend = {};
+  for (const rect of chart.querySelectorAll(".chart__legend rect.chart__bar"))
+    legend[seriesOf(rect)] = describe(rect);
+  return {id: svg.id || svg.getAttribute("aria-labelledby"), background: background(chart),
+          series: series, legend: legend};
+});
+"""
+
+
+def _rgb(css: str) -> tuple[int, int, int]:
+    import re
+
+    found = re.match(r"rgba?\((\d+), (\d+), (\d+)", css)
+    assert found, f"not a colour: {css!r}"
+    return tuple(int(v) for v in found.groups())
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(rgb):
+        def channel(c):
+            c = c / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        r, g, b_ = (channel(c) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b_
+    light, dark = sorted((luminance(_rgb(a)), luminance(_rgb(b))), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _chart_problems(charts) -> list[str]:
+    """WCAG 1.4.11 (3:1 against what is next to it) for each series, and 1.4.1 between them:
+    two solid series need 3:1 between their colours, otherwise they differ by pattern."""
+    found = []
+    for chart in charts:
+        where, background = chart["id"], chart["background"]
+        for key, drawn in chart["series"].items():
+            if drawn["kind"] == "solid":
+                if _contrast(drawn["colour"], background) < 3:
+                    found.append(f"{where} {key}: {drawn['colour']} on {background} "
+                                 f"({_contrast(drawn['colour'], background):.2f}:1)")
+            else:
+                if _contrast(drawn["ink"], drawn["ground"]) < 3:
+                    found.append(f"{where} {key}: pattern {drawn['ink']} on {drawn['ground']}")
+                if drawn["outlineWidth"] < 1 or _contrast(drawn["outline"], background) < 3:
+                    found.append(f"{where} {key}: outline {drawn['outline']} "
+                                 f"({drawn['outlineWidth']} px) on {background}")
+            if chart["legend"].get(key) != drawn:
+                found.append(f"{where} {key}: the legend's key {chart['legend'].get(key)} "
+                             f"differs from the bars {drawn}")
+        keys = sorted(chart["series"])
+        for i, a in enumerate(keys):
+            for b in keys[i + 1:]:
+                one, two = chart["series"][a], chart["series"][b]
+                if one["kind"] == two["kind"] == "solid":
+                    if _contrast(one["colour"], two["colour"]) < 3:
+                        found.append(f"{where}: {a} and {b} differ by colour only "
+                                     f"({one['colour']} / {two['colour']})")
+                elif one["kind"] == two["kind"] == "pattern" and one["id"] == two["id"]:
+                    found.append(f"{where}: {a} and {b} share the pattern {one['id']}")
+    return found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode, media", [
+    ("default", {}), ("yellow-on-black", {}), ("black-on-white", {}),
+    ("default", {"prefers_contrast": "more"}), ("default", {"forced_colors": "active"}),
+], ids=["default", "yellow-on-black", "black-on-white", "system-more-contrast",
+        "forced-colours"])
+def test_every_chart_series_stands_out_in_every_scheme(browser_state, mode, media):
+    driver = browser_state.driver
+    with layout.emulated_media(driver, **media):
+        browser_state.prepare(INDICATORS, "zh", mode)
+        charts = driver.execute_script(CHART_SERIES_JS)
+    assert len(charts) == 3 and all(len(chart["series"]) >= 2 for chart in charts), charts
+    problems = _chart_problems(charts)
+    assert not problems, "\n".join(problems)

@@ -69,3 +69,51 @@ def test_files_are_served_with_types_and_ranges(browser_state, base_url):
         assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
         assert response.headers["Content-Disposition"].startswith("attachment")
         assert "这是一段示例视频" in response.read().decode("utf-8")
+
+
+GUIDE = next(visit for visit in all_visits() if visit.name == "guide-nursing-allowance")
+HELP = next(visit for visit in all_visits() if visit.name == "help")
+STOPS_AFTER_SKIP_LINK = 8     # back link, apply, two phone numbers, easy read … then the video
+
+
+@pytest.mark.browser
+def test_a_guides_video_is_near_the_top_named_and_first_in_the_contents(browser_state):
+    """A signer finds the video at once: in the first screens, a few Tab stops after the skip
+    link, first in 本页内容, and the video itself has a name (its title)."""
+    from selenium.webdriver.common.keys import Keys
+
+    from a11y_tests.keyboard import Keyboard
+
+    driver = browser_state.driver
+    browser_state.prepare(GUIDE, "zh", "default")
+    video = driver.find_element(By.CSS_SELECTOR, ".sign-language video")
+    assert video.accessible_name == "【示例】重度残疾人护理补贴 手语视频"
+    top = driver.execute_script("return arguments[0].getBoundingClientRect().top + scrollY", video)
+    height = driver.execute_script("return innerHeight")
+    assert top < 1.5 * height, f"the video starts {top} px down the page"
+    first = driver.find_element(By.CSS_SELECTOR, "nav.contents a")
+    assert first.text == "手语视频"
+    target = driver.find_element(By.ID, first.get_dom_attribute("href")[1:])
+    assert target.find_element(By.XPATH, "./ancestor::section").find_elements(
+        By.TAG_NAME, "video")
+    keys = Keyboard(driver, max_steps=STOPS_AFTER_SKIP_LINK)
+    keys.start_from_top()
+    keys.press(Keys.TAB)
+    assert driver.switch_to.active_element.get_attribute("class") == "skip-link"
+    keys.press(Keys.ENTER)
+    keys.tab_to("css:.sign-language video")
+
+
+@pytest.mark.browser
+def test_help_page_says_truthfully_what_exists_and_how_to_ask_in_writing(browser_state):
+    driver = browser_state.driver
+    browser_state.prepare(HELP, "zh", "default")
+    deaf = driver.find_element(By.XPATH, "//h2[@id='deaf']/following-sibling::p[1]").text
+    assert "目前还没有正式的手语视频" in deaf and "示例视频" in deaf
+    main = driver.find_element(By.TAG_NAME, "main").text
+    assert "办事指南配有手语视频" not in main
+    written = driver.find_element(By.ID, "written")
+    links = [a.get_dom_attribute("href") for a in written.find_elements(
+        By.XPATH, "following-sibling::ul[1]//a")]
+    assert "/accessibility#report" in links and "/apply/" in links
+    assert not any(link.startswith("tel:") for link in links)

@@ -58,8 +58,8 @@ def test_every_guide_renders_from_its_file_in_chinese(client, code):
     shown = programme(code)
     html = page(client, f"/programmes/{code}")
     assert f"<h1>{shown.name}</h1>" in html
-    assert headings(html) == ["谁可以申请", "能得到什么", "需要准备的材料", "办理流程和时限",
-                              "线下办理地点", "咨询电话", "政策依据", "手语视频"]
+    assert headings(html) == ["手语视频", "谁可以申请", "能得到什么", "需要准备的材料",
+                              "办理流程和时限", "线下办理地点", "咨询电话", "政策依据"]
     for condition in shown.conditions_on(datetime.date.today()):
         assert str(condition.text) in html
     for document in shown.documents:
@@ -87,7 +87,8 @@ def test_every_guide_renders_in_english(english_client, code):
     assert f"<h1>{shown.name.en}</h1>".replace("'", "&#39;") in html
     for condition in shown.conditions_on(datetime.date.today()):
         assert condition.text.en.replace("'", "&#39;").replace('"', "&#34;") in html
-    assert headings(html)[:3] == ["Who can apply", "What you get", "Documents to prepare"]
+    assert headings(html)[:4] == ["Sign-language video", "Who can apply", "What you get",
+                                  "Documents to prepare"]
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -160,10 +161,14 @@ def test_a_referral_programme_says_it_cannot_be_applied_for_online(client):
     assert 'href="#offline"' in html
 
 
-def test_the_sign_language_slot_gives_the_hotline_while_there_is_no_video(client):
+def test_the_sign_language_slot_says_honestly_while_there_is_no_video(client):
     html = page(client, "/programmes/nursing_allowance")
     assert 'id="sign-language-guide-nursing-allowance"' in html
-    assert "本页的手语视频正在制作中" in html
+    assert "手语视频制作中。" in html and 'href="/help#written"' in html
+    # first in 本页内容, and before the text it explains
+    contents = html[html.index('aria-label="本页内容"'):]
+    assert contents.index('href="#sign-language-guide-nursing-allowance"') < contents.index(
+        'href="#who"')
 
 
 @pytest.mark.parametrize("path", ["/programmes/no_such_programme",

@@ -200,7 +200,7 @@ def test_upload_errors_are_polite_and_keep_the_answers(seeded, client):
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "<title>错误：上传手语视频" in html
-    for message in ("请选择要放视频的办事指南", "请输入视频标题",
+    for message in ("请选择要放视频的页面", "请输入视频标题",
                     "这个文件不是WebM或MP4视频", "字幕文件的第一行必须是“WEBVTT”"):
         assert message in html
     assert "第一段。" in html                                   # the transcript is kept
@@ -290,13 +290,66 @@ def test_text_only_mode_leaves_the_video_out_and_keeps_its_words(seeded, client)
     assert f'href="/media/files/{asset.video_file}">下载手语视频' in html
 
 
-def test_page_without_media_says_so_with_the_hotline(app, db):
+def test_page_without_media_says_so_and_points_to_written_help(app, db):
     with app.test_request_context("/"):
         from flask import render_template_string
         html = render_template_string(
             '{% from "components/sign_language.html" import sign_language %}'
             '{{ sign_language("guide:legal_aid") }}')
-    assert "正在制作中" in html and "12385" in html and "<video" not in html
+    assert "手语视频制作中" in html and "<video" not in html
+    assert 'href="/help#written">用文字求助的方法</a>' in html
+
+
+# --- the coverage page ---------------------------------------------------------------------------
+
+def test_coverage_page_is_for_editors_only(seeded, client):
+    assert "手语视频覆盖情况" not in client.get("/media/manage/coverage").get_data(as_text=True)
+    for phone in (RESIDENT, OFFICER):
+        _sign_in(client, phone)
+        assert client.get("/media/manage/coverage").status_code == 403
+        client.get("/_test/sign-out")
+
+
+def _coverage_rows(html: str) -> dict[str, list[str]]:
+    rows = {}
+    for row in re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", html, re.S):
+        cells = [re.sub(r"<[^>]+>", "", cell).strip()
+                 for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", "<th>" + row, re.S)]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_coverage_lists_every_guide_journey_and_notice_with_what_is_missing(seeded, client):
+    from portal.media.pages import PAGES
+
+    _sign_in(client, EDITOR)
+    html = client.get("/media/manage/coverage").get_data(as_text=True)
+    rows = _coverage_rows(html)
+    assert len(rows) == len(PAGES) == 25 + 3 + 1
+    assert rows["重度残疾人护理补贴"][0].startswith("有（示例）")
+    assert rows["重度残疾人护理补贴"][1:] == ["有", "有"]
+    assert rows["困难残疾人生活补贴"] == ["没有", "没有", "没有"]
+    assert rows["网上申请"] == rows["两项补贴公示"] == ["没有", "没有", "没有"]
+    assert "共25个，有正式手语视频的0个，只有示例视频的1个，还没有视频的24个" in html
+    assert "共3个，有正式手语视频的0个，只有示例视频的0个，还没有视频的3个" in html
+
+    _upload(client, page_key="journey:apply", title="网上申请 手语讲解")
+    html = client.get("/media/manage/coverage").get_data(as_text=True)
+    assert _coverage_rows(html)["网上申请"][1:] == ["有", "有"]
+    assert _coverage_rows(html)["网上申请"][0].startswith("有")
+    assert "共3个，有正式手语视频的1个，只有示例视频的0个，还没有视频的2个" in html
+    # and the journey's page shows it (the upload's choice is a real slot, not a dead end)
+    page = client.get("/apply/").get_data(as_text=True)
+    assert "<video" in page and "网上申请 手语讲解" in page
+
+
+def test_coverage_says_when_a_file_is_lost(seeded, client, app):
+    asset = seeded.session.scalar(select(MediaAsset).where(MediaAsset.is_sample.is_(True)))
+    with app.app_context():
+        storage.remove(asset.captions_file)
+    _sign_in(client, EDITOR)
+    rows = _coverage_rows(client.get("/media/manage/coverage").get_data(as_text=True))
+    assert rows["重度残疾人护理补贴"][1] == "没有"
 
 
 # --- the demo sample -----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ VISITS = [
     Visit("media.upload", "/media/manage/upload", "media-upload-errors", account=EDITOR,
           actions=(("click", "main form button[type=submit]"),),
           expect_text={"zh": "请选择手语视频文件", "en": "Please choose the sign-language video"}),
+    Visit("media.coverage", "/media/manage/coverage", "media-coverage", account=EDITOR,
+          expect_text={"zh": "手语视频制作中", "en": "Sign-language video in preparation"}),
     Visit("media.preview", "/media/manage/1", "media-preview", account=EDITOR,
           expect_text={"zh": "示例", "en": "Sample"}),
     Visit("media.manage", "/media/manage", "media-manage-forbidden", account=RESIDENT,

@@ -15,11 +15,23 @@ GROUP_GAP = 20
 VALUE_ROOM = 220     # room right of the longest bar for its text
 
 
+# How a series is filled, besides its colour, so that no two series of a chart rest on colour
+# alone (in 黑字白底 every colour is black, in 黄字黑底 yellow): "solid", or a pattern drawn in
+# the text colour over the background with an outline in the text colour ("hatch": diagonal
+# lines, "dots"). templates/indicators/_chart.html draws the patterns; CSS gives the colours.
+FILLS = ("solid", "hatch", "dots")
+
+
 @dataclass(frozen=True)
 class Series:
     key: str
     label: str
     css: str          # chart__bar--<css>
+    fill: str = "solid"
+
+    def __post_init__(self):
+        if self.fill not in FILLS:
+            raise ValueError(f"unknown fill {self.fill!r}")
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,9 @@ def bar_chart(chart_id: str, title: str, description: str, series: list[Series],
               max_value: float | None = None) -> Chart:
     """rows: (label, [(series key, value, text on the bar)]) – one group of bars per row."""
     by_key = {s.key: s for s in series}
+    fills = [s.fill for s in series]
+    if len(set(fills)) != len(fills):
+        raise ValueError(f"two series of chart {chart_id!r} share the fill: {fills}")
     top = max_value or max((value for _label, bars in rows for _k, value, _t in bars),
                            default=1) or 1
     plot = WIDTH - VALUE_ROOM

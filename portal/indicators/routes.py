@@ -46,9 +46,10 @@ def index():
     indicators = plan.indicators()
     counts = plan.portal_counts(year)
     baseline = charts.Series("baseline", _("2021年基数"), "baseline")
-    target = charts.Series("target", _("2025年目标"), "target")
+    target = charts.Series("target", _("2025年目标"), "target", fill="hatch")
     received = charts.Series("received", _("%(year)s年本平台收到的申请", year=year), "received")
-    approved = charts.Series("approved", _("%(year)s年本平台批准的申请", year=year), "approved")
+    approved = charts.Series("approved", _("%(year)s年本平台批准的申请", year=year), "approved",
+                             fill="dots")
 
     def label(i):
         return _("%(number)s. %(name)s", number=i.number, name=i.name.in_locale(locale))

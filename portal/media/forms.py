@@ -8,15 +8,15 @@ from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from . import validation
-from .pages import PAGES
+from .pages import PAGES, choice_label
 
 
 class MediaUploadForm(FlaskForm):
     page_key = SelectField(
-        _l("放在哪个办事指南"),
+        _l("放在哪个页面"),
         choices=[SelectChoice("", _l("请选择"))]
-        + [SelectChoice(key, name) for key, name in PAGES.items()],
-        validators=[InputRequired(_l("请选择要放视频的办事指南"))], validate_choice=False,
+        + [SelectChoice(key, choice_label(key)) for key in PAGES],
+        validators=[InputRequired(_l("请选择要放视频的页面"))], validate_choice=False,
     )
     title = StringField(_l("视频标题"), validators=[
         DataRequired(_l("请输入视频标题")),
@@ -34,7 +34,7 @@ class MediaUploadForm(FlaskForm):
 
     def validate_page_key(self, field):
         if field.data not in PAGES:
-            raise ValidationError(_l("请选择要放视频的办事指南"))
+            raise ValidationError(_l("请选择要放视频的页面"))
 
     def validate_video(self, field):
         try:

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import MediaAsset
+from . import coverage as media_coverage
 from . import publishing, storage
 from .access import editor_required, is_editor
 from .forms import MediaUploadForm
@@ -28,6 +29,12 @@ def media_page_name(page_key: str) -> str:
 @editor_required
 def manage():
     return render_template("media/manage.html", assets=publishing.assets_newest_first())
+
+
+@bp.get("/manage/coverage")
+@editor_required
+def coverage():
+    return render_template("media/coverage.html", groups=media_coverage.coverage())
 
 
 @bp.route("/manage/upload", methods=["GET", "POST"])

@@ -7,7 +7,17 @@
  * JavaScript off, the page is exactly the same minus these buttons.
  *
  * Buttons: 朗读本页 (the main content), 朗读选中的文字 (the current selection), 暂停/继续,
- * 停止朗读. Escape also stops. Chinese pages use a zh-CN voice, English pages an English one.
+ * 停止朗读, and after each <h2> of the main content a small 朗读这一部分 (that heading and what
+ * follows it up to the next heading of its level) – the keyboard's way to read part of a page.
+ * Escape also stops. Chinese pages use a zh-CN voice, English pages an English one.
+ *
+ * "Can speak" means: speechSynthesis exists AND it has a voice for the page's language (a
+ * browser without one accepts utterances and then says nothing, or reads Chinese as noise). Voices often arrive a moment after the page
+ * loads ("voiceschanged"): the controls appear then, and go again if the voices go. If speaking
+ * fails all the same, the status says so instead of staying at 正在朗读.
+ *
+ * Focus never drops to <body>: when reading stops (Escape, 停止朗读, the end) while focus is on
+ * 暂停 or 停止朗读 – which disappear – it goes back to the button that started the reading.
  */
 (function () {
   "use strict";
@@ -21,7 +31,7 @@
   var BLOCKS = "h1,h2,h3,h4,h5,h6,p,li,dt,dd,th,td,caption,legend,label,figcaption," +
     "blockquote,pre,summary,.hint,.field-error";
   var SKIP = "script,style,template,noscript,[hidden],[aria-hidden='true'],[data-read-aloud]," +
-    "video,audio,.skip-link";
+    "video,audio,.skip-link,.read-aloud__section";
   var MAX_CHUNK = 180; // long utterances stop early in some browsers; speak in short pieces
 
   var label = function (name) { return slot.getAttribute("data-" + name) || ""; };
@@ -31,6 +41,8 @@
   var highlighted = null;
   var lastSelection = "";
   var state = "idle"; // idle | speaking | paused
+  var origin = null;  // the button that started the reading: focus goes back there
+  var sectionButtons = [];
 
   function button(text, className) {
     var b = document.createElement("button");
@@ -59,7 +71,16 @@
   status.setAttribute("role", "status");
   slot.appendChild(group);
   slot.appendChild(status);
-  slot.hidden = false;
+
+  /* A voice for the page's language (as the accessibility statement says: without a Chinese
+     voice a Chinese page offers no read-aloud). */
+  function hasVoice() {
+    try {
+      return !!voiceFor(pageLang);
+    } catch (error) {
+      return false;
+    }
+  }
 
   function say(message) { status.textContent = message; }
 
@@ -128,7 +149,17 @@
     }
   }
 
+  /* Where focus goes when the controls it is on disappear. */
+  function liveControl() {
+    var back = origin;
+    if (back && document.contains(back) && !back.closest("[hidden]")) { return back; }
+    return readPage;
+  }
+
   function setState(next) {
+    // Read before hiding anything: a hidden button may already have lost focus to <body>.
+    var focused = document.activeElement;
+    var focusWasOnControls = focused === pause || focused === stop;
     state = next;
     var active = next !== "idle";
     pause.hidden = !active;
@@ -137,7 +168,7 @@
     pause.setAttribute("aria-pressed", next === "paused" ? "true" : "false");
     if (!active) {
       mark(null);
-      if (document.activeElement === pause || document.activeElement === stop) { readPage.focus(); }
+      if (focusWasOnControls) { liveControl().focus(); }
     }
   }
 
@@ -154,12 +185,22 @@
     var voice = voiceFor(pageLang);
     if (voice) { utterance.voice = voice; }
     utterance.onend = speakNext;
-    utterance.onerror = function () { setState("idle"); };
+    utterance.onerror = function (event) {
+      var error = event && event.error;
+      if (error === "interrupted" || error === "canceled") { return; } // we stopped it
+      stopReading(label("status-failed"));
+    };
     mark(current.element);
     synth.speak(utterance);
   }
 
-  function start(items) {
+  function start(items, from) {
+    if (!hasVoice()) {        // the voices went away after the buttons were shown
+      update();
+      say(label("status-failed"));
+      return;
+    }
+    origin = from || null;
     synth.cancel();
     queue = [];
     items.forEach(function (item) {
@@ -191,7 +232,7 @@
 
   readPage.addEventListener("click", function () {
     var main = document.querySelector("main") || document.body;
-    start(blocksOf(main));
+    start(blocksOf(main), readPage);
   });
 
   readSelection.addEventListener("click", function () {
@@ -200,7 +241,7 @@
       say(label("status-no-selection"));
       return;
     }
-    start([{ element: null, text: text }]);
+    start([{ element: null, text: text }], readSelection);
   });
 
   pause.addEventListener("click", function () {
@@ -217,8 +258,73 @@
 
   stop.addEventListener("click", function () {
     stopReading(label("status-stopped"));
-    readPage.focus();
   });
+
+  /* 朗读这一部分: a heading and what follows it, up to the next heading of its level or higher. */
+  function sectionOf(heading) {
+    var main = document.querySelector("main") || document.body;
+    var blocks = blocksOf(main);
+    var level = Number(heading.tagName.charAt(1));
+    var items = [];
+    var inside = false;
+    for (var i = 0; i < blocks.length; i += 1) {
+      var element = blocks[i].element;
+      if (element === heading) { inside = true; } else if (inside && /^H[1-6]$/.test(element.tagName) &&
+          Number(element.tagName.charAt(1)) <= level) { break; }
+      if (inside) { items.push(blocks[i]); }
+    }
+    return items;
+  }
+
+  function addSectionButtons() {
+    var main = document.querySelector("main");
+    if (!main || sectionButtons.length) { return; }
+    var headings = main.querySelectorAll("h2");
+    for (var i = 0; i < headings.length; i += 1) {
+      var heading = headings[i];
+      if (!visible(heading) || !textOf(heading) || heading.closest(".visually-hidden") ||
+          heading.getClientRects().length === 0) { continue; }
+      var b = button(label("label-section"), "read-aloud__section");
+      // The name says which section (the visible words come first: label in name).
+      b.setAttribute("aria-label", label("label-section") +
+        label("label-section-of").replace("%s", textOf(heading)));
+      b.addEventListener("click", (function (h, self) {
+        return function () { start(sectionOf(h), self); };
+      }(heading, b)));
+      heading.insertAdjacentElement("afterend", b);
+      sectionButtons.push(b);
+    }
+  }
+
+  function removeSectionButtons() {
+    sectionButtons.forEach(function (b) { b.remove(); });
+    sectionButtons = [];
+  }
+
+  /* Show the controls only while the browser has a voice to speak with. */
+  function update() {
+    if (hasVoice()) {
+      slot.hidden = false;
+      addSectionButtons();
+    } else {
+      if (state !== "idle") { stopReading(label("status-failed")); }
+      var focusInside = slot.contains(document.activeElement) ||
+        sectionButtons.indexOf(document.activeElement) !== -1;
+      slot.hidden = true;
+      removeSectionButtons();
+      if (focusInside) {
+        var main = document.querySelector("main");
+        if (main) { main.focus(); }
+      }
+    }
+  }
+
+  update();
+  if (synth.addEventListener) {
+    synth.addEventListener("voiceschanged", update);
+  } else {
+    synth.onvoiceschanged = update;
+  }
 
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && state !== "idle") {
