@@ -35,6 +35,7 @@ from pathlib import Path
 import jinja2
 
 FORMAT = 1
+ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).with_name("report_page.html")
 THUMB_WIDTH = 320
 THUMB_HEIGHT = 240

@@ -171,3 +171,66 @@ def test_the_report_itself_is_accessible(browser, axe_script, results, tmp_path)
             broken = browser.execute_script(
                 "return Array.from(document.images).filter(i => !i.naturalWidth).length")
             assert broken == 0
+
+
+def test_ci_keeps_the_report_and_everything_it_links_to(results):
+    kept = [line.split("#", 1)[0].strip()
+            for line in (report.ROOT / ".ci" / "artefacts").read_text(encoding="utf-8").splitlines()]
+    kept = [path for path in kept if path]
+    page = report.build(results, FIXTURE / "previous")
+    document = _parse(page)
+    linked = {element.get(attribute) for element in document.iter()
+              for attribute in ("href", "src") if isinstance(element.tag, str)
+              and element.get(attribute)}
+    local = {link for link in linked if not link.startswith(("#", "http:", "https:"))}
+    assert {"summary.json", "html-validity.json", "screenshots/elder-home-zh.png",
+            "screenshots/thumbs/elder-home-zh.png"} <= local
+    for link in local | {"index.html"}:
+        path = f"a11y_results/{link}"
+        assert any(path == k or (k.endswith("/") and path.startswith(k)) for k in kept), path
+    assert "portal/data/accessibility_run.yaml" in kept
+
+
+def test_a_complete_runs_summary_is_kept_for_the_next_run(tmp_path, monkeypatch):
+    from a11y_tests.run_record import previous_summary
+
+    monkeypatch.delenv("A11Y_PREVIOUS", raising=False)
+    assert previous_summary(tmp_path) is None
+    (tmp_path / "summary.json").write_text('{"run": {"complete": false}}', encoding="utf-8")
+    assert previous_summary(tmp_path) is None          # a run of a few tests is not kept
+    (tmp_path / "summary.json").write_text('{"run": {"complete": true}}', encoding="utf-8")
+    assert previous_summary(tmp_path) == b'{"run": {"complete": true}}'
+    monkeypatch.setenv("A11Y_PREVIOUS", "/elsewhere/summary.json")
+    assert previous_summary(tmp_path) is None          # the one named wins
+
+
+def test_outcomes_from_the_workers_keep_page_language_and_mode():
+    """What pytest-xdist sends back from a worker: the report with the parameters the worker
+    put on it (label_item), read by the recorder in the process that started the run."""
+    from types import SimpleNamespace
+
+    from a11y_tests.registry import Visit
+    from a11y_tests.run_record import Recorder, label_item
+
+    def check():
+        """Focus is visible.
+
+        More words."""
+    item = SimpleNamespace(user_properties=[], function=check, callspec=SimpleNamespace(
+        params={"visit": Visit("public.home", "/", "home"), "language": "en", "mode": "elder",
+                "width": 320}))
+    label_item(item)
+    crash = SimpleNamespace(message="AssertionError: covered by header")
+    reports = [SimpleNamespace(nodeid="a11y_tests/test_x.py::check[home]", when=when,
+                               outcome=outcome, failed=outcome == "failed", skipped=False,
+                               duration=0.5, user_properties=item.user_properties,
+                               longrepr=SimpleNamespace(reprcrash=crash))
+               for when, outcome in (("setup", "passed"), ("call", "failed"),
+                                     ("teardown", "passed"))]
+    recorder = Recorder(SimpleNamespace(args=[], option=None))
+    for one in reports:
+        recorder.add(one)
+    assert recorder.tests == {"a11y_tests/test_x.py::check[home]": {
+        "outcome": "failed", "message": "AssertionError: covered by header", "seconds": 0.5,
+        "params": {"visit": "home", "language": "en", "mode": "elder", "width": "320",
+                   "doc": "Focus is visible."}}}
