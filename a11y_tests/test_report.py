@@ -234,3 +234,19 @@ def test_outcomes_from_the_workers_keep_page_language_and_mode():
         "outcome": "failed", "message": "AssertionError: covered by header", "seconds": 0.5,
         "params": {"visit": "home", "language": "en", "mode": "elder", "width": "320",
                    "doc": "Focus is visible."}}}
+
+
+def test_key_presses_are_counted_by_name_and_typed_characters_one_each():
+    from selenium.webdriver.common.keys import Keys
+
+    from a11y_tests.keyboard import KeyCount
+
+    count = KeyCount()
+    count.add(Keys.TAB, Keys.TAB, Keys.ENTER, Keys.SPACE, Keys.ARROW_DOWN)
+    count.add(Keys.TAB, modifier="Shift")
+    count.add("a", modifier="Ctrl")
+    count.add("王桂英")                     # typed: one press a character
+    count.files_chosen += 1
+    assert count.as_dict() == {
+        "total_key_presses": 10, "typed_characters": 3, "files_chosen": 1,
+        "keys": {"Ctrl+A": 1, "Down": 1, "Enter": 1, "Shift+Tab": 1, "Space": 1, "Tab": 2}}
