@@ -250,3 +250,37 @@ def test_key_presses_are_counted_by_name_and_typed_characters_one_each():
     assert count.as_dict() == {
         "total_key_presses": 10, "typed_characters": 3, "files_chosen": 1,
         "keys": {"Ctrl+A": 1, "Down": 1, "Enter": 1, "Shift+Tab": 1, "Space": 1, "Tab": 2}}
+
+
+def test_a_complete_run_writes_the_statements_figures(results, tmp_path, monkeypatch):
+    """`make test`: the page suite (`-m "not whole_run"`) then the whole-run step, with nothing
+    chosen by -k, and every page version checked – then, and only then, the statement's figures
+    (portal/data/accessibility_run.yaml) are this run's."""
+    from a11y_tests.run_record import Recorder, finish
+    from portal.public import statement
+
+    for path in (results / "outcomes").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data.update(args=["a11y_tests"], keyword="")
+        path.write_text(json.dumps(data), encoding="utf-8")
+    run_file = tmp_path / "accessibility_run.yaml"
+    monkeypatch.setattr(statement, "RUN", run_file)
+    monkeypatch.delenv("A11Y_PREVIOUS", raising=False)
+    monkeypatch.setattr(report, "_expected_versions", lambda: 14)   # one version missing
+    assert not report.summarise(results)["run"]["complete"]
+    monkeypatch.setattr(report, "_expected_versions", lambda: 13)
+    assert report.summarise(results)["run"]["complete"]
+
+    from types import SimpleNamespace
+    session = Recorder(SimpleNamespace(args=["a11y_tests"], option=SimpleNamespace(
+        keyword="", markexpr="whole_run")))
+    lines = finish(session, results)
+    assert lines[0] == f"report: {results / 'index.html'}"
+    assert "accessibility_run.yaml (commit it)" in lines[1]
+    figures = statement.load_run()
+    summary = json.loads((results / "summary.json").read_text(encoding="utf-8"))
+    assert (figures.pages, figures.page_versions, figures.modes, figures.languages) == (5, 13, 3, 2)
+    assert figures.apply_journey_key_presses == \
+        summary["keyboard"]["apply-home-to-submitted"]["total_key_presses"]
+    assert (figures.axe_violations, figures.html_errors, figures.tests_failed) == (1, 1, 2)
+    assert figures.run_date.isoformat() == summary["run"]["date"]
