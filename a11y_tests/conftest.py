@@ -33,7 +33,8 @@ _RECORDER: dict = {}        # this session's a11y_tests/run_record.Recorder (not
 
 def pytest_configure(config):
     """Start from an empty results folder – once per run, in the process that runs the workers
-    (pytest-xdist), and not when only the whole-run checks run (they read the pages)."""
+    (pytest-xdist), and not when only the whole-run checks run (they read the pages). That
+    process also records every test's outcome for the report (a11y_tests/run_record.py)."""
     if hasattr(config, "workerinput"):
         return
     from a11y_tests.run_record import KEPT_PREVIOUS, Recorder, previous_summary
