@@ -34,6 +34,7 @@ test: test-setup translations browser-deps
 	status=0; \
 	$(PY) -m pytest a11y_tests -q -p no:cacheprovider -n $(A11Y_WORKERS) -m "not whole_run" || status=1; \
 	$(PY) -m pytest a11y_tests -q -p no:cacheprovider -m whole_run || status=1; \
+	echo "== the accessibility report: a11y_results/index.html (README: The accessibility report)"; \
 	exit $$status
 
 ## The performance benchmark and its budgets (README "Performance"): seeds 100,000 applications

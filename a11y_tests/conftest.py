@@ -28,15 +28,58 @@ def _require(condition: bool, what: str) -> None:
 
 
 PAGES = RESULTS / "pages"   # every page version as the browser built it, for the whole-run checks
+_RECORDER: dict = {}        # this session's a11y_tests/run_record.Recorder (not in workers)
 
 
 def pytest_configure(config):
     """Start from an empty results folder – once per run, in the process that runs the workers
-    (pytest-xdist), and not when only the whole-run checks run (they read the pages)."""
-    if hasattr(config, "workerinput") or config.option.markexpr.strip() == "whole_run":
+    (pytest-xdist), and not when only the whole-run checks run (they read the pages). That
+    process also records every test's outcome for the report (a11y_tests/run_record.py)."""
+    if hasattr(config, "workerinput"):
         return
+    from a11y_tests.run_record import KEPT_PREVIOUS, Recorder, previous_summary
+
+    _RECORDER["current"] = config.a11y_recorder = Recorder(config)   # outcomes, for the report
+    if config.option.markexpr.strip() == "whole_run":
+        return
+    previous = previous_summary(RESULTS)
     if RESULTS.exists():
         shutil.rmtree(RESULTS)
+    if previous:
+        RESULTS.mkdir(parents=True)
+        (RESULTS / KEPT_PREVIOUS).write_bytes(previous)
+
+
+def pytest_collection_modifyitems(items):
+    from a11y_tests.run_record import label_item
+
+    for item in items:
+        label_item(item)
+
+
+def pytest_runtest_logreport(report):
+    """(In the process that started the run: pytest-xdist sends the workers' reports here.)"""
+    recorder = _RECORDER.get("current")
+    if recorder is not None:
+        recorder.add(report)
+
+
+def pytest_sessionfinish(session):
+    """The report (a11y_results/index.html) from whatever this session and the ones before it
+    in the same run left in the results folder (a11y_tests/report.py)."""
+    recorder = getattr(session.config, "a11y_recorder", None)
+    if recorder is None or not recorder.tests:
+        return
+    from a11y_tests.run_record import finish
+
+    try:
+        session.config.a11y_report_lines = finish(recorder, RESULTS)
+    except Exception as error:  # noqa: BLE001 – said at the end; the run fails
+        import traceback
+
+        session.config.a11y_report_lines = [f"the report could not be built: {error!r}",
+                                            traceback.format_exc()]
+        session.exitstatus = session.exitstatus or 1
 
 
 @pytest.fixture(scope="session")
@@ -144,3 +187,5 @@ def pytest_terminal_summary(terminalreporter):
 
         terminalreporter.write_sep("-", "accessibility checks run")
         terminalreporter.write_line(summary())
+    for line in getattr(terminalreporter.config, "a11y_report_lines", []):
+        terminalreporter.write_line(line)

@@ -1,5 +1,6 @@
-"""How much the browser suite checks: the numbers printed at the end of every run and quoted
-in the accessibility statement (portal/data/accessibility_statement.yaml)."""
+"""How much the browser suite checks: the numbers printed at the end of every run. (The
+accessibility statement quotes what a complete run actually did – portal/data/
+accessibility_run.yaml, written by the run; test_statement_numbers.py checks it against these.)"""
 from __future__ import annotations
 
 

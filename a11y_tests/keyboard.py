@@ -87,6 +87,46 @@ return texts.some(t => norm(t) === target);
 """
 
 
+KEY_NAMES = {value: name.replace("_", " ").title().replace(" ", "")
+             for name, value in reversed(list(vars(Keys).items())) if name.isupper()}
+
+
+class KeyCount:
+    """Every key a journey presses, by name ("Tab", "Shift+Tab", "Enter", "Ctrl+A" …), and the
+    characters it types (each counts as one key press), for the report (a11y_results/keyboard/,
+    shown by a11y_tests/report.py with the change from the previous run)."""
+
+    def __init__(self):
+        self.keys: dict[str, int] = {}
+        self.typed = 0
+        self.files_chosen = 0     # in the browser's file dialog: not key presses we can count
+
+    def add(self, *keys: str, modifier: str = "") -> None:
+        for key in keys:
+            if key in KEY_NAMES or modifier:
+                name = (modifier + "+" if modifier else "") + KEY_NAMES.get(key, key.upper())
+                self.keys[name] = self.keys.get(name, 0) + 1
+            else:
+                self.typed += len(key)
+
+    @property
+    def total(self) -> int:
+        return sum(self.keys.values()) + self.typed
+
+    def as_dict(self) -> dict:
+        return {"total_key_presses": self.total, "keys": dict(sorted(self.keys.items())),
+                "typed_characters": self.typed, "files_chosen": self.files_chosen}
+
+    def write(self, results_dir, name: str, description: str) -> None:
+        import json
+
+        folder = results_dir / "keyboard"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.json").write_text(json.dumps(
+            {"description": description, **self.as_dict()}, ensure_ascii=False, indent=1),
+            encoding="utf-8")
+
+
 @dataclass(frozen=True)
 class FocusState:
     focused: bool
@@ -136,9 +176,11 @@ class Keyboard:
         self.driver = driver
         self.max_steps = max_steps
         self.check_focus = check_focus
+        self.count = KeyCount()
 
     def press(self, key: str, shift: bool = False) -> None:
         """Press one key. Enter or Space on a link or submit button waits for the next page."""
+        self.count.add(key, modifier="Shift" if shift else "")
         navigates = key in (Keys.ENTER, Keys.SPACE) and self.driver.execute_script(
             "const e = document.activeElement; if (!e) return false;"
             "const a = e.closest('a[href]'), here = l => l.origin + l.pathname + l.search;"
@@ -179,6 +221,7 @@ class Keyboard:
         return self.driver.switch_to.active_element
 
     def type(self, text: str) -> None:
+        self.count.add(text)
         ActionChains(self.driver).send_keys(text).perform()
 
     def start_from_top(self) -> None:

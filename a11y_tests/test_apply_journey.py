@@ -8,6 +8,7 @@ she left it, sends it, and prints the receipt.
 from __future__ import annotations
 
 import base64
+import copy
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -20,9 +21,13 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
+from a11y_tests.keyboard import KeyCount
 from portal.services import identity
 
 PHONE = "13700000077"
+JOURNEY = "apply-home-to-submitted"     # its key presses: a11y_results/keyboard/<JOURNEY>.json
+JOURNEY_DESCRIPTION = ("从首页申请重度残疾人护理补贴直到“申请已提交”：填写、上传两份材料后离开，"
+                       "第二天登录后接着填写并提交（登录本身不计）")
 MOTHER = "王桂英"
 
 
@@ -37,12 +42,14 @@ class Keyboard:
 
     def __init__(self, driver):
         self.driver = driver
+        self.count = KeyCount()   # every key pressed, for the report (a11y_tests/report.py)
 
     @property
     def focused(self):
         return self.driver.switch_to.active_element
 
     def press(self, *keys) -> None:
+        self.count.add(*keys)
         ActionChains(self.driver).send_keys(*keys).perform()
 
     def tab_to(self, matches, what: str, limit: int = 120):
@@ -69,6 +76,8 @@ class Keyboard:
 
     def type_into(self, field_id: str, text: str) -> None:
         self.tab_to_field(field_id)
+        self.count.add("a", modifier="Ctrl")
+        self.count.add(Keys.DELETE)
         ActionChains(self.driver).key_down(Keys.CONTROL).send_keys("a").key_up(Keys.CONTROL) \
             .send_keys(Keys.DELETE).perform()
         self.press(text)
@@ -140,13 +149,15 @@ def sign_in(driver, base_url: str, phone: str, then: str) -> None:
 
 @pytest.mark.browser
 def test_a_resident_applies_for_her_mother_by_keyboard_leaves_and_finishes_the_next_day(
-        browser, base_url, live_server, resident, photos):
+        browser, base_url, live_server, resident, photos, results_dir):
     driver, keys = browser, Keyboard(browser)
     try:
         _day_one(driver, keys, base_url, photos)
         reference = _day_two(driver, keys, base_url)
     finally:
         driver.delete_all_cookies()  # leave the browser signed out for the next tests
+    # Every key pressed from the home page to "申请已提交" (the receipt after it not counted).
+    keys.submitted.write(results_dir, JOURNEY, JOURNEY_DESCRIPTION)
     _the_application_is_recorded(live_server, reference)
 
 
@@ -203,6 +214,7 @@ def _day_one(driver, keys, base_url, photos) -> None:
         keys.tab_to(lambda e: e.get_attribute("type") == "file" and
                     not _has_file_listed(driver, e), "an empty upload box")
         keys.focused.send_keys(str(photo))  # what choosing a file in the dialog does
+        keys.count.files_chosen += 1
         keys.press(Keys.TAB)  # to the upload button of the same box
         assert keys.focused.text == "上传"
         keys.activate()
@@ -246,6 +258,7 @@ def _day_two(driver, keys, base_url) -> str:
     keys.press_button("提交申请")
 
     assert heading(driver) == "申请已提交"
+    keys.submitted = copy.deepcopy(keys.count)
     reference = driver.find_element(By.CSS_SELECTOR, ".panel .reference").text
     assert reference.startswith("HY-")
     main = driver.find_element(By.TAG_NAME, "main").text

@@ -86,13 +86,18 @@ CASES = [(journey, javascript) for journey in JOURNEYS for javascript in ("on", 
 @pytest.mark.browser
 @pytest.mark.parametrize("journey, javascript", CASES,
                          ids=[f"{j.__name__}-js-{js}" for j, js in CASES])
-def test_journey_by_keyboard_alone(browser_state, base_url, live_server, journey, javascript):
+def test_journey_by_keyboard_alone(browser_state, base_url, live_server, results_dir,
+                                   journey, javascript):
     driver = browser_state.driver
+    keys = Keyboard(driver)
     browser_state.prepare(HOME, "zh", "default")
     if javascript == "off":
         with layout.javascript_off(driver):
             driver.get(base_url + HOME.path)
             assert not driver.find_elements("css selector", ".read-aloud__button")
-            journey(Keyboard(driver), base_url, live_server)
+            journey(keys, base_url, live_server)
     else:
-        journey(Keyboard(driver), base_url, live_server)
+        journey(keys, base_url, live_server)
+    # Its key presses, for the report (a11y_tests/report.py).
+    keys.count.write(results_dir, f"{journey.__name__}-js-{javascript}",
+                     f"{journey.__doc__.strip().splitlines()[0]} (JavaScript {javascript})")

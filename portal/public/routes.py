@@ -39,7 +39,7 @@ def accessibility_statement():
         accessibility_reports.record(form.page.data, form.description.data, form.contact.data)
         return redirect(url_for("public.accessibility_report_sent"), 303)
     record = statement.load()
-    return render_template("public/accessibility.html", form=form, checks=record.checks,
+    return render_template("public/accessibility.html", form=form, run=statement.load_run(),
                            last_review=record.last_review.reviewed_on), 400 if form.errors else 200
 
 
