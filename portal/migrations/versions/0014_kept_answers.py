@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_kept_answers"
-down_revision = "0012_person_links"
+down_revision = "0013_duplicate_claims"
 branch_labels = None
 depends_on = None
 
