@@ -149,7 +149,10 @@ def _batch(where, parts, order, limit) -> list:
         statement = joined.where(*where, parts[0]).order_by(*order).limit(limit)
     else:
         columns = [Application.id, *(c for c in order if c is not Application.id)]
-        branches = [select(*columns).where(*where, part).order_by(*order).limit(limit)
+        # Each branch joins the person too: a search's clause is on the person's columns, and
+        # without the join it would match every application (a cross join).
+        branches = [select(*columns).join(Person, Person.id == Application.person_id)
+                    .where(*where, part).order_by(*order).limit(limit)
                     .subquery() for part in parts]
         union = union_all(*(select(branch) for branch in branches)).subquery()
         statement = (joined.join(union, union.c.id == Application.id)
