@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 from flask import Flask, g, request
-from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 

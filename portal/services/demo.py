@@ -112,7 +112,6 @@ def seed() -> list[DemoAccount]:
     for name, born, sequence, category, grade, programme, status, *more in PEOPLE:
         street, days = (more + ["ganting", 2][len(more):])[:2]
         id_number = make_id_number("610118", born, sequence)
-        digest = identity.lookup_hash(id_number)
         if db.session.scalar(select(Person).where(
                 Person.id_number_hash.in_(identity.lookup_hashes(id_number)))):
             continue
