@@ -4,6 +4,7 @@ sessions end a fixed time after signing in, however active."""
 from __future__ import annotations
 
 import time
+from statistics import median
 
 import pytest
 
@@ -61,7 +62,9 @@ def test_unpaced_the_reset_request_would_tell_registered_numbers_apart(app, clie
     assert app.config["RESET_MIN_RESPONSE_SECONDS"] == 0.0
     registered = [_timed_reset(client, RESIDENT_PHONE, token)[0] for _ in range(20)]
     unregistered = [_timed_reset(client, UNREGISTERED, token)[0] for _ in range(20)]
-    assert min(registered) - min(unregistered) > 0.003, (min(registered), min(unregistered))
+    # Medians: one lucky fast answer must not hide a difference of several times.
+    assert median(registered) > 2 * median(unregistered), (median(registered),
+                                                            median(unregistered))
 
 
 # ------------------------------------------------------------------ reset replay
