@@ -3,7 +3,7 @@ that matters is accepted without an oracle, flagged on both cases with a side-by
 comparison (audited), held from approval until an officer resolves it with a reason (audited),
 and the person's phone on record is told."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -45,6 +45,20 @@ def file_claim(client, phone: str, name: str, programme: str = "living_allowance
     from portal.extensions import db
 
     return db.session.scalar(select(Application).order_by(Application.id.desc()).limit(1))
+
+
+def flagged_pair(status: str = "accepted", filer=None, **first_details):
+    """An application for living_allowance in `status` and a second claim for the same person
+    (by `filer`, else another resident), flagged and committed: (first, second, flag)."""
+    from portal.extensions import db
+
+    first = make_application(make_account("resident"), programme="living_allowance",
+                             status=status, **first_details)
+    second = make_application(filer or make_account("resident"), programme="living_allowance",
+                              person=first.person)
+    [flag] = duplicates.flag_new_claim(second)
+    db.session.commit()
+    return first, second, flag
 
 
 def move_to(application: Application, status: str) -> None:
@@ -154,13 +168,7 @@ def _token(client, path: str) -> str:
 
 
 def test_an_officer_who_cannot_see_the_other_application_sees_no_details(app, db):
-    resident = make_account("resident")
-    first = make_application(resident, programme="living_allowance", status="paying",
-                             street="yuxia")
-    second = make_application(make_account("resident"), programme="living_allowance",
-                              person=first.person)
-    duplicates.flag_new_claim(second)
-    db.session.commit()
+    first, second, _flag = flagged_pair("paying", street="yuxia")
     officer = make_account("street_officer", street="ganting")
     with app.test_client() as staff:
         staff_sign_in(staff, officer)
@@ -256,14 +264,9 @@ def test_merging_closes_the_newer_records_the_differences_and_tells_its_filer(
 
 
 def test_rejecting_as_a_duplicate_and_confirming_as_legitimate(app, db):
-    resident = make_account("resident")
     officer = make_account("street_officer")
-    first = make_application(resident, programme="living_allowance", status="accepted")
-    second = make_application(make_account("resident"), programme="living_allowance",
-                              person=first.person)
-    duplicates.flag_new_claim(second)
-    db.session.commit()
-    [flag] = db.session.scalars(select(DuplicateFlag)).all()
+    first, second, flag = flagged_pair()
+    assert db.session.scalars(select(DuplicateFlag)).all() == [flag]
     with pytest.raises(duplicates.ResolutionError):
         duplicates.resolve(officer, flag, "rejected", " ")
     duplicates.resolve(officer, flag, "rejected", "同一人同一事项重复申请。")
@@ -283,13 +286,8 @@ def test_rejecting_as_a_duplicate_and_confirming_as_legitimate(app, db):
 
 
 def test_only_an_officer_who_sees_both_and_is_not_too_close_resolves(app, db):
-    resident = make_account("resident")
-    first = make_application(resident, programme="living_allowance", status="accepted")
     officer = make_account("street_officer")
-    second = make_application(officer, programme="living_allowance", person=first.person)
-    duplicates.flag_new_claim(second)
-    db.session.commit()
-    flag = db.session.scalar(select(DuplicateFlag))
+    first, second, flag = flagged_pair(filer=officer)
     assert not duplicates.may_resolve(officer, flag)          # he filed the newer one
     assert not duplicates.may_resolve(make_account("street_officer", street="yuxia"), flag)
     assert not duplicates.may_resolve(make_account("admin"), flag)
@@ -315,14 +313,8 @@ def test_the_migration_adds_and_removes_the_flags_and_details(app, db):
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect, text as sql
 
-    resident = make_account("resident")
-    first = make_application(resident, programme="living_allowance", status="accepted")
-    second = make_application(make_account("resident"), programme="living_allowance",
-                              person=first.person)
-    duplicates.flag_new_claim(second)
-    db.session.commit()
-    duplicates.resolve(make_account("civil_affairs"), db.session.scalar(select(DuplicateFlag)),
-                       "merged", "重复")
+    first, second, flag = flagged_pair()
+    duplicates.resolve(make_account("civil_affairs"), flag, "merged", "重复")
     reference = second.reference
     db.session.close()
     downgrade(revision="0012_person_links")
@@ -344,12 +336,8 @@ def test_the_migration_adds_and_removes_the_flags_and_details(app, db):
 
 
 def test_a_withdrawn_second_claim_no_longer_holds_the_first(app, db):
-    resident = make_account("resident")
-    first = make_application(resident, programme="living_allowance", status="district_reviewed")
     neighbour = make_account("resident")
-    second = make_application(neighbour, programme="living_allowance", person=first.person)
-    duplicates.flag_new_claim(second)
-    db.session.commit()
+    first, second, _flag = flagged_pair("district_reviewed", filer=neighbour)
     civil = make_account("civil_affairs")
     assert "approve" not in {a.code for a in sc.available_actions(first, civil)}
     sc.apply_action(second, "withdraw", neighbour)

@@ -9,7 +9,6 @@ import time
 from sqlalchemy import select
 
 from portal.account import session as sessions
-from portal.extensions import db
 from portal.models import KeptAnswers
 from tests.apply_support import (MOTHER_ID, PNG, personal, sign_in, start_for_other, token)
 
@@ -28,13 +27,19 @@ def _typed(draft_id):
     return path, data
 
 
-def test_answers_sent_after_the_time_out_come_back_after_signing_in_again(app, client, db):
+def _sent_after_the_time_out(app, client):
+    """Sign in, type the personal-details page, let the session end, send the page: the
+    draft, the page's path and the answer to the sending."""
     sign_in(client)
     draft_id = start_for_other(client)
     path, data = _typed(draft_id)
     csrf = token(client, path)
     _expire(app, client)
-    response = client.post(path, data={**data, "csrf_token": csrf})
+    return draft_id, path, client.post(path, data={**data, "csrf_token": csrf})
+
+
+def test_answers_sent_after_the_time_out_come_back_after_signing_in_again(app, client, db):
+    draft_id, path, response = _sent_after_the_time_out(app, client)
     assert response.status_code == 303
     assert response.location.startswith("/account/timed-out?next=")
     # Nothing of it in the address, and kept encrypted.
@@ -61,12 +66,7 @@ def test_answers_sent_after_the_time_out_come_back_after_signing_in_again(app, c
 
 
 def test_another_account_signing_in_on_that_browser_gets_nothing(app, client, db):
-    sign_in(client)
-    draft_id = start_for_other(client)
-    path, data = _typed(draft_id)
-    csrf = token(client, path)
-    _expire(app, client)
-    client.post(path, data={**data, "csrf_token": csrf})
+    _draft, path, _response = _sent_after_the_time_out(app, client)
     sign_in(client, phone="13922223333", name="陌生人")
     # The stranger cannot open the draft, and nothing of the answers shows anywhere.
     assert client.get(path).status_code == 404
@@ -87,12 +87,7 @@ def test_a_forged_post_without_the_token_keeps_nothing(app, client, db):
 
 
 def test_kept_answers_expire(app, client, db):
-    sign_in(client)
-    draft_id = start_for_other(client)
-    path, data = _typed(draft_id)
-    csrf = token(client, path)
-    _expire(app, client)
-    client.post(path, data={**data, "csrf_token": csrf})
+    _draft, path, _response = _sent_after_the_time_out(app, client)
     from datetime import timedelta
     row = db.session.scalar(select(KeptAnswers))
     row.expires_at = row.created_at - timedelta(seconds=1)
@@ -232,12 +227,7 @@ def test_reset_from_the_bar_keeps_what_was_typed_too(client, db):
 
 
 def test_answers_sealed_with_a_retired_key_are_dropped_not_a_500(app, client, db):
-    sign_in(client)
-    draft_id = start_for_other(client)
-    path, data = _typed(draft_id)
-    csrf = token(client, path)
-    _expire(app, client)
-    client.post(path, data={**data, "csrf_token": csrf})
+    _draft, path, _response = _sent_after_the_time_out(app, client)
     row = db.session.scalar(select(KeptAnswers))
     row.answers_encrypted = "enc:" + "x" * 100       # not readable with any listed key
     db.session.commit()

@@ -59,9 +59,15 @@ def test_the_admin_resets_a_password_and_the_colleague_sets_a_new_one(client, pe
     assert f"/staff/accounts/{officer.id}/password/reset" in listing
     page = client.get(f"/staff/accounts/{officer.id}/password/reset").get_data(as_text=True)
     assert "只能用一次" in page and "小时内有效" in page
+    # The masked number has a spoken form ("尾号…"), on the page and in the message after.
+    last_four = officer.phone[-4:]
+    assert f'<span class="visually-hidden">尾号{last_four}</span>' in page
 
     response = reset(client, admin, officer)
     assert response.status_code == 303
+    done_page = client.get(response.location).get_data(as_text=True)
+    assert "已重置" in done_page and f'<span class="visually-hidden">尾号{last_four}</span>' \
+        in done_page
     _db.session.expire_all()
     officer = _db.session.get(Account, officer.id)
     assert not verify_password(officer.password_hash, STAFF_PASSWORD)   # gone at once

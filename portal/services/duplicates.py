@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -177,8 +178,8 @@ def resolutions_for(flag: DuplicateFlag) -> list[str]:
 class Row:
     key: str
     label: str
-    older: str
-    newer: str
+    older: str | Markup   # as a page shows it (masks with their spoken form, names marked)
+    newer: str | Markup
     differs: bool
 
 
@@ -197,22 +198,32 @@ def _raw(application: Application, section: str, key: str):
     return value or None
 
 
-def _shown(application: Application, section: str, key: str) -> str:
-    """The value as the case page shows it (card and ID numbers as their last four)."""
+def _shown(application: Application, section: str, key: str) -> str | Markup:
+    """The value as the case page shows it (card and ID numbers as their last four), masks
+    with their spoken form and Chinese marked as such on a page in another language."""
+    from ..i18n import zh_text
     from ..staff.casefile import _field_text
+    from ..templating import spoken_mask
 
-    return _field_text(key, ((application.answers or {}).get(section) or {}).get(key))
+    text = _field_text(key, ((application.answers or {}).get(section) or {}).get(key))
+    shown = spoken_mask(text)
+    return shown if isinstance(shown, Markup) else zh_text(shown)
 
 
-def _filer(application: Application) -> str:
+def _filer(application: Application) -> Markup:
+    """Who filed, as a page shows it: the name marked as Chinese on an English page and the
+    masked phone with its spoken form (not "star star star" to a screen reader)."""
+    from ..i18n import zh_text
     from ..staff.display import relationship_label
+    from ..templating import spoken_mask
 
     account = application.applicant
     name = account.display_name if account is not None else ""
-    phone = phone_numbers.mask(account.phone) if account is not None else ""
-    who = _("%(name)s（手机%(phone)s）", name=name, phone=phone) if name else phone
-    return _("%(who)s，%(relationship)s", who=who,
-             relationship=relationship_label(application.relationship_to_person))
+    phone = spoken_mask(phone_numbers.mask(account.phone)) if account is not None else ""
+    who = (Markup(_("%(name)s（手机%(phone)s）")) % {"name": zh_text(name), "phone": phone}
+           if name else phone)
+    return Markup(_("%(who)s，%(relationship)s")) % {
+        "who": who, "relationship": relationship_label(application.relationship_to_person)}
 
 
 def compare(flag: DuplicateFlag) -> list[Row]:

@@ -22,7 +22,6 @@ from ..extensions import db
 from ..models import Account, Application, Document, StatusEvent
 from ..services import audit, identity, queues, references, working_days
 # The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
-from .export import FORMULA_STARTS, neutralise  # noqa: F401 – where they were
 from .export import filter_detail as _filter_detail
 
 # ------------------------------------------------------------------------- opening one

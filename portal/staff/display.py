@@ -111,6 +111,7 @@ def audit_detail(event) -> str:
 def helpers() -> dict:
     from ..services import decisions, identity
     from ..services.working_days import time_left
+    from ..status.display import own_language
     from .casefile import INLINE_TYPES
 
     return {"programme_name": programme_name, "street_name": street_name,
@@ -119,6 +120,7 @@ def helpers() -> dict:
             "relationship_label": relationship_label, "in_locale": in_locale,
             "fact_value": fact_value, "time_left": time_left, "inline_types": INLINE_TYPES,
             "audit_action_label": audit_action_label, "audit_detail": audit_detail,
+            "own_language": own_language,   # free text someone typed, in its own language
             # the person's ID number shown as its last four, age and sex (never the birth date)
             "person_id_number": identity.of, "age_text": identity.age_text,
             "sex_text": identity.sex_text,

@@ -9,11 +9,13 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import status_machine
 from ..services import conflicts, duplicates, person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
 from ..status import display as status_display
+from ..templating import spoken_mask
 from . import (bench_queue, casefile, conflict_commands, display, export, forms, search_token,
                staff_accounts)
 from .access import QUEUE_ROLES, staff_required
@@ -377,55 +379,52 @@ def new_account():
     return render_template("staff/account_new.html", form=form)
 
 
-@bp.route("/accounts/<int:account_id>/deactivate", methods=["GET", "POST"])
-@staff_required("admin")
-def deactivate_account(account_id: int):
+def _on_a_colleague(account_id: int, template: str, act, done_message, **page):
+    """An admin's action on another active staff account, confirmed on its own page: `act`
+    does it, `done_message(account)` is flashed on the accounts list. Not on one's own account
+    (another admin does that, or the `flask` commands)."""
     account = staff_accounts.find_staff(account_id)
     if account is None or not account.active or account.id == current_user.id:
         abort(404)
     form = forms.ConfirmForm()
     if form.validate_on_submit():
-        staff_accounts.deactivate(current_user, account)
-        flash(_("已停用%(name)s的账号。", name=account.display_name))
+        act(current_user, account)
+        flash(done_message(account))
         return redirect(url_for(".accounts"), 303)
-    return render_template("staff/account_deactivate.html", form=form, account=account)
+    return render_template(template, form=form, account=account, **page)
+
+
+@bp.route("/accounts/<int:account_id>/deactivate", methods=["GET", "POST"])
+@staff_required("admin")
+def deactivate_account(account_id: int):
+    return _on_a_colleague(account_id, "staff/account_deactivate.html",
+                           staff_accounts.deactivate,
+                           lambda account: _("已停用%(name)s的账号。", name=account.display_name))
 
 
 @bp.route("/accounts/<int:account_id>/second-factor/reset", methods=["GET", "POST"])
 @staff_required("admin")
 def reset_second_factor(account_id: int):
-    account = staff_accounts.find_staff(account_id)
-    if account is None or not account.active or account.id == current_user.id:
-        abort(404)  # one's own: another admin, or `flask reset-second-factor`
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        staff_accounts.reset_second_factor(current_user, account)
-        flash(_("已重置%(name)s的登录验证方式。此人已退出登录，下次登录时需要重新设置。",
-                name=account.display_name))
-        return redirect(url_for(".accounts"), 303)
-    return render_template("staff/account_second_factor_reset.html", form=form,
-                           account=account)
+    return _on_a_colleague(
+        account_id, "staff/account_second_factor_reset.html", staff_accounts.reset_second_factor,
+        lambda account: _("已重置%(name)s的登录验证方式。此人已退出登录，下次登录时需要重新设置。",
+                          name=account.display_name))
 
 
 @bp.route("/accounts/<int:account_id>/password/reset", methods=["GET", "POST"])
 @staff_required("admin")
 def reset_password(account_id: int):
     """A colleague forgot their password: a one-time link goes to their own phone
-    (staff_accounts.reset_password says why not a temporary password). Not one's own."""
-    account = staff_accounts.find_staff(account_id)
-    if account is None or not account.active or account.id == current_user.id:
-        abort(404)
-    form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        staff_accounts.reset_password(current_user, account)
-        flash(_("已重置%(name)s的密码：原密码已失效，此人已退出登录。设置新密码的链接已用短信发到%(phone)s，"
-                "%(hours)s小时内有效，只能用一次。",
-                name=account.display_name, phone=phone_numbers.mask(account.phone),
-                hours=staff_accounts.link_hours()))
-        return redirect(url_for(".accounts"), 303)
-    return render_template("staff/account_password_reset.html", form=form, account=account,
-                           hours=staff_accounts.link_hours(),
-                           masked_phone=phone_numbers.mask(account.phone))
+    (staff_accounts.reset_password says why not a temporary password)."""
+    target = staff_accounts.find_staff(account_id)
+    masked = phone_numbers.mask(target.phone) if target is not None else ""
+    return _on_a_colleague(
+        account_id, "staff/account_password_reset.html", staff_accounts.reset_password,
+        lambda account: Markup(_("已重置%(name)s的密码：原密码已失效，此人已退出登录。设置新密码的链接已用短信发到"
+                                 "%(phone)s，%(hours)s小时内有效，只能用一次。")) % {
+            "name": account.display_name, "phone": spoken_mask(masked),
+            "hours": staff_accounts.link_hours()},
+        hours=staff_accounts.link_hours(), masked_phone=masked)
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])
