@@ -22,7 +22,10 @@ NEIGHBOUR = "13900000009"
 
 
 def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+    """The page's text, without the column names repeated for narrow screens (aria-hidden)."""
+    html = re.sub(r'<span class="stack-table__label" aria-hidden="true">[^<]*</span>', "",
+                  response.get_data(as_text=True))
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def submit(client, draft_id):
