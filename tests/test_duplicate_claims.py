@@ -16,16 +16,14 @@ from portal.services import status_changes as sc
 from tests.apply_support import CARD, fill_all, luhn_complete, post, sign_in, start_for_other
 from tests.staff_factories import decision_details, make_account, make_application
 from tests.staff_factories import sign_in as staff_sign_in
+from tests.support.page_check import spoken_text
 
 OTHER_CARD = luhn_complete("621700987654321")
 NEIGHBOUR = "13900000009"
 
 
 def text(response) -> str:
-    """The page's text, without the column names repeated for narrow screens (aria-hidden)."""
-    html = re.sub(r'<span class="stack-table__label" aria-hidden="true">[^<]*</span>', "",
-                  response.get_data(as_text=True))
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return spoken_text(response.get_data(as_text=True))
 
 
 def submit(client, draft_id):

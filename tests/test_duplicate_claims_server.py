@@ -19,6 +19,7 @@ from sqlalchemy import select
 from portal.models import Application, AuditEvent, DuplicateFlag, OutboxMessage, StatusEvent
 from tests.apply_support import fill_all, luhn_complete, post, sign_in, start_for_other
 from tests.staff_factories import make_account
+from tests.support.page_check import spoken_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NEIGHBOUR = "13900000019"
@@ -85,8 +86,7 @@ class Visitor:
                                  allow_redirects=False, timeout=30)
 
 
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+text = spoken_text
 
 
 def test_submit_flag_and_merge_on_a_real_server(app, client, db, server):
