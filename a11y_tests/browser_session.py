@@ -20,8 +20,10 @@ class BrowserState:
 
     def prepare(self, visit: Visit, language: str, mode: str) -> None:
         driver = self.driver
-        if not self.started:
-            driver.get(self.base_url + "/help")  # cookies need a page on the site first
+        if not self.started or not driver.current_url.startswith(self.base_url):
+            # Cookies need a page on the site first (a test before may have left the browser
+            # on another page: about:blank, a data: URL, a download).
+            driver.get(self.base_url + "/help")
             self.started = True
         if visit.account != self.account:
             driver.get(self.base_url + "/_test/sign-out")

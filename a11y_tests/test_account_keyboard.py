@@ -103,7 +103,7 @@ def test_register_then_sign_in_by_keyboard(fresh, base_url, live_server, axe_scr
     driver.get(base_url + "/account/register")
     tab_to(driver, by_id("phone")).send_keys("137 0000 5555")
     press(driver, Keys.ENTER)
-    wait_for_h1(driver, "输入短信验证码")
+    wait_for_h1(driver, "注册账户：输入短信验证码")
 
     tab_to(driver, by_id("code")).send_keys(last_code(live_server.app, PHONE))
     press(driver, Keys.ENTER)
@@ -162,7 +162,7 @@ def test_reset_password_by_keyboard(fresh, base_url, live_server, axe_script):
     driver.get(base_url + "/account/reset")
     tab_to(driver, by_id("phone")).send_keys("13700006666")
     press(driver, Keys.ENTER)
-    wait_for_h1(driver, "输入短信验证码")
+    wait_for_h1(driver, "找回密码：输入短信验证码")
     tab_to(driver, by_id("code")).send_keys(last_code(live_server.app, "13700006666"))
     press(driver, Keys.ENTER)
     wait_for_h1(driver, "设置新密码")

@@ -28,7 +28,9 @@ def titles_by_route(pages: dict[str, str]) -> dict[tuple[str, str], set[str]]:
             title = html.unescape(match.group(1)).strip()
             for prefix in ERROR_PREFIX:
                 title = title.removeprefix(prefix)
-            found.setdefault((language, title), set()).add(visit.endpoint)
+            # An error page (404, 403…) is one kind of page, whichever address served it.
+            kind = "error page" if 'data-page-kind="error"' in page else visit.endpoint
+            found.setdefault((language, title), set()).add(kind)
     return found
 
 

@@ -237,7 +237,7 @@ def test_submit_ask_answer_and_a_family_look_up(fresh, base_url, live_server, ax
     tab_to(driver, by_id("reference")).send_keys(reference.lower().replace("-", " "))
     tab_to(driver, by_id("id_number")).send_keys(PERSON_ID)
     press(driver, Keys.ENTER)
-    wait_for_h1(driver, "输入短信验证码")
+    wait_for_h1(driver, "查询申请进度：输入短信验证码")
     assert "如果信息正确，我们已向申请时登记的手机号发送了验证码" in main_text(driver)
     check_axe(driver, axe_script, "look-up code")
     enter_code(driver, app, axe_script, "look-up with a wrong code")
