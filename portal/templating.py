@@ -7,7 +7,7 @@ from flask import Flask, g, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from . import dates, i18n, navigation
+from . import dates, i18n, labels, navigation
 from .preferences import display as display_preferences
 from .services import identity
 
@@ -81,7 +81,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(identity.masked_id, "masked_id")
     app.add_template_global(identity.masked, "masked_number")
     dates.init_app(app)   # long_date, date_time, clock_time: dates as people write them
-    app.jinja_env.filters["loc"] = i18n.localized  # programme data (Text) in the page's language
+    labels.init_app(app)   # every label of a code, and `loc` (Text in the page's language)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

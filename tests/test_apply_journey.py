@@ -70,7 +70,7 @@ def test_applying_for_someone_else_asks_the_relationship(client, db):
     draft_id = draft_id_from(response)
     assert response.headers["Location"].endswith(f"/apply/drafts/{draft_id}/relationship")
     page = client.get(f"/apply/drafts/{draft_id}/relationship")
-    for label in ("监护人", "家属", "委托代理人", "村（居）委会工作人员"):
+    for label in ("监护人", "家属", "委托代理人", "村（社区）工作人员"):
         assert label in text(page)
     assert "本人" not in re.findall(r'<label class="choice__label"[^>]*>([^<]+)<',
                                    page.get_data(as_text=True))

@@ -394,8 +394,10 @@ def test_answers_in_the_journeys_sections_are_labelled_and_nothing_secret_shown(
     application = make_application(staff["resident"], answers=answers)
     sign_in(client, staff["street"])
     html = client.get(f"/staff/applications/{application.reference}").get_data(as_text=True)
-    for text in ("与申请对象的关系", "家属", "残疾人证", "肢体残疾", "2030年1月1日", "甘亭街道",
-                 "补贴发放账户", "银行卡", "尾号1234", "本事项需要了解的情况", "户籍", "声明和同意",
+    # the sections named as the applicant's journey names them (portal.labels.SECTIONS)
+    for text in ("申请对象和关系", "与申请对象的关系", "家属", "基本信息", "残疾人证", "肢体残疾",
+                 "2030年1月1日", "甘亭街道", "家庭经济情况", "收款账户", "银行卡", "尾号1234",
+                 "本事项需要了解的情况", "户籍", "个人信息授权",
                  f"尾号{ID_1951[-4:]}"):
         assert text in html, text
     assert "f" * 64 not in html and "e" * 64 not in html and "enc:" not in html

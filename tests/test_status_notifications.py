@@ -11,7 +11,7 @@ from sqlalchemy import select
 from flask_babel import force_locale
 
 from portal import status_machine
-from portal.apply import programmes
+from portal.labels import programme_name
 from portal.models import Application, OutboxMessage, StatusEvent
 from portal.services import notifications, sms, status_changes
 from tests.status_support import family, make_account, make_application, request_info
@@ -39,7 +39,7 @@ def test_every_status_has_a_text_in_the_applicants_language(app, db, status, loc
     body = notifications.status_text(application, "accepted", status)
     assert application.reference in body and "12385" in body
     with force_locale(locale):
-        assert programmes.name(application.programme) in body       # the programme, named
+        assert programme_name(application.programme) in body       # the programme, named
     assert _is_chinese(body) == (locale == "zh_Hans_CN"), body
     for word in SENSITIVE:
         assert word.lower() not in body.lower(), (word, body)

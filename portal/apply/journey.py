@@ -12,14 +12,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import dates, i18n
-from ..forms.apply import PAYMENT_METHODS
+from ..i18n import localized
+from ..labels import PAYMENT_METHODS, RELATIONSHIPS as RELATIONSHIP_LABELS, fact_value, section_title
 from ..forms.validators import CERTIFICATE_CATEGORIES, mask_card
 from ..services import crypto, identity
 from ..services.identity import age_on  # noqa: F401 – where the journey's callers look for it
 from ..models import RELATIONSHIPS
 from ..streets import by_code as street_by_code
 from . import programmes
-from .relationships import LABELS as RELATIONSHIP_LABELS
 from .relationships import guardian_reason
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = (
@@ -38,21 +38,25 @@ PAYMENT_KEYS = ("method", "bank_name", "account_holder", "card_number")
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: object
     endpoint: str
     applies: Callable[[str], bool] = lambda programme: True
 
+    @property
+    def title(self) -> str:
+        """The section's name, as the staff case page names it too (portal.labels)."""
+        return section_title(self.key)
+
 
 SECTIONS = (
-    Section("who", _l("申请对象和关系"), "apply.relationship"),
-    Section("personal", _l("基本信息"), "apply.personal"),
-    Section("certificate", _l("残疾人证"), "apply.certificate"),
-    Section("household", _l("家庭经济情况"), "apply.household"),
-    Section("payment", _l("收款账户"), "apply.payment", programmes.pays_money),
-    Section("questions", _l("本事项需要了解的情况"), "apply.questions",
+    Section("who", "apply.relationship"),
+    Section("personal", "apply.personal"),
+    Section("certificate", "apply.certificate"),
+    Section("household", "apply.household"),
+    Section("payment", "apply.payment", programmes.pays_money),
+    Section("questions", "apply.questions",
             lambda programme: bool(programmes.question_facts(programme))),
-    Section("documents", _l("上传材料"), "apply.documents_page"),
-    Section("consent", _l("个人信息授权"), "apply.consent"),
+    Section("documents", "apply.documents_page"),
+    Section("consent", "apply.consent"),
 )
 BY_KEY = {section.key: section for section in SECTIONS}
 
@@ -262,7 +266,7 @@ class Journey:
             (_("姓名"), p.get("full_name", "")),
             (_("身份证号码"), identity.masked(self.id_number) if self.id_number else ""),
             (_("年龄"), identity.age_text(self.id_number, self.today) if self.id_number else ""),
-            (_("性别"), programmes.fact_value_label("sex", self.id_number.sex)
+            (_("性别"), fact_value("sex", self.id_number.sex)
              if self.id_number else ""),
             (_("手机号码"), p.get("phone", "")),
             (_("居住地址"), p.get("address", "")),
@@ -277,21 +281,20 @@ class Journey:
         return [
             (_("有残疾人证吗"), _("有")),
             (_("残疾人证号"), self.certificate_masked()),
-            (_("残疾类别"), programmes.fact_value_label("disability_category", c.get("category"))),
-            (_("残疾等级"), programmes.fact_value_label("disability_grade", c.get("grade"))),
+            (_("残疾类别"), fact_value("disability_category", c.get("category"))),
+            (_("残疾等级"), fact_value("disability_grade", c.get("grade"))),
             (_("有效期至"), dates.date_text(date.fromisoformat(until)) if until
              else _("未填写")),
         ]
 
     def _rows_household(self):
         value = self.part("household").get("household")
-        return [(_("家庭情况"), programmes.fact_value_label("household", value) if value else "")]
+        return [(_("家庭情况"), fact_value("household", value) if value else "")]
 
     def _rows_payment(self):
         p = self.part("payment")
-        methods = dict(PAYMENT_METHODS)
         return [
-            (_("卡的种类"), str(methods.get(p.get("method"), ""))),
+            (_("卡的种类"), str(PAYMENT_METHODS.get(p.get("method"), ""))),
             (_("开户银行"), p.get("bank_name", "")),
             (_("持卡人姓名"), p.get("account_holder", "")),
             (_("卡号"), mask_card(crypto.decrypt(p["card_number"])) if p.get("card_number")
@@ -300,8 +303,8 @@ class Journey:
 
     def _rows_questions(self):
         answered = self.part("questions")
-        return [(programmes.text(f.label),
-                 programmes.fact_value_label(f.name, answered[f.name]) if f.name in answered
+        return [(localized(f.label),
+                 fact_value(f.name, answered[f.name]) if f.name in answered
                  else "")
                 for f in programmes.question_facts(self.programme)]
 

@@ -14,9 +14,9 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import get_locale
-
 from .. import eligibility
+from ..i18n import localized
+from ..labels import fact_label
 from . import document_guidance
 
 # Facts that the journey's other sections answer (personal details, certificate, household);
@@ -26,15 +26,6 @@ DERIVED_FACTS = ("age", "sex", "has_certificate", "disability_category", "disabi
 
 # A document that is a bank card or 社保卡 means the programme pays into an account.
 _PAYMENT_DOCUMENT_WORDS = ("银行卡", "社会保障卡")
-
-
-def locale() -> str:
-    return str(get_locale() or "zh_Hans_CN")
-
-
-def text(value) -> str:
-    """A programme-file text in the reader's language."""
-    return value.in_locale(locale()) if hasattr(value, "in_locale") else str(value)
 
 
 def get(code: str):
@@ -56,19 +47,12 @@ def by_group() -> list[tuple[str, list]]:
     for code, group in eligibility.GROUPS.items():
         members = [p for p in online() if p.group == code]
         if members:
-            grouped.append((text(group.name), members))
+            grouped.append((localized(group.name), members))
     return grouped
 
 
 def offline() -> list:
     return [p for p in eligibility.programmes() if not p.online]
-
-
-def name(code: str) -> str:
-    try:
-        return text(eligibility.programme(code).name)
-    except KeyError:
-        return code
 
 
 @dataclass(frozen=True)
@@ -90,7 +74,7 @@ def documents(code: str, relationship: str | None = None) -> list[RequiredDocume
     for item in found.documents:
         guide = document_guidance.for_document(str(item))
         listed.append(RequiredDocument(
-            document_kind(str(item)), text(item),
+            document_kind(str(item)), localized(item),
             str(guide.hint) if guide and guide.hint else None,
             bool(guide and guide.filled_online),
         ))
@@ -122,13 +106,6 @@ def fact(name_: str):
     return eligibility.FACTS[name_]
 
 
-def fact_value_label(name_: str, value) -> str:
-    found = eligibility.FACTS.get(name_)
-    if found is None or value not in found.value_labels:
-        return str(value)
-    return text(found.value_labels[value])
-
-
 @dataclass(frozen=True)
 class Precheck:
     result: str                 # eligible | maybe | ineligible
@@ -147,6 +124,6 @@ def precheck(code: str, facts: dict, on: date | None = None) -> Precheck | None:
         return None
     return Precheck(
         outcome.result,
-        [(text(reason.text), reason.passed) for reason in outcome.reasons],
-        [text(eligibility.FACTS[m].label) for m in outcome.missing if m in eligibility.FACTS],
+        [(localized(reason.text), reason.passed) for reason in outcome.reasons],
+        [fact_label(m) for m in outcome.missing if m in eligibility.FACTS],
     )

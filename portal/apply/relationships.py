@@ -1,22 +1,12 @@
-"""Who is applying for whom: the relationship labels and when a guardian must apply.
+"""Who is applying for whom: the choices when applying for someone else and when a guardian
+must apply.
 
-The codes are portal.models.RELATIONSHIPS; other areas (status pages, staff console) show the
-same labels from here.
+The codes are portal.models.RELATIONSHIPS; their labels, the same on every page, are
+portal.labels.RELATIONSHIPS.
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-
-from ..models import RELATIONSHIPS
-
-LABELS = {
-    "self": _l("本人"),
-    "guardian": _l("监护人"),
-    "family": _l("家属"),
-    "agent": _l("委托代理人"),
-    "village_staff": _l("村（居）委会工作人员"),
-}
-assert set(LABELS) == set(RELATIONSHIPS)
 
 # The choices when applying for someone else (everything but "self"), with a hint each.
 ON_BEHALF = (

@@ -15,13 +15,13 @@ from .. import dates, i18n
 from ..forms import apply as forms
 from ..services import applications, crypto, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
+from ..i18n import localized
+from ..labels import programme_name, street_name
 from .. import status_machine
-from ..status_machine import STATUSES
 from ..streets import by_code as street_by_code
 from . import programmes
 from .journey import BY_KEY, STATUS_LABELS, Journey
 from .next_steps import next_steps
-from .relationships import LABELS as RELATIONSHIP_LABELS
 from .relationships import ON_BEHALF
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
@@ -44,7 +44,6 @@ def _sign_in_first():
 @bp.context_processor
 def _journey_context():
     return {
-        "programme_text": programmes.text,
         "sections": BY_KEY,
         "status_labels": STATUS_LABELS,
         "result_labels": RESULT_LABELS,
@@ -108,7 +107,7 @@ def _section_page(step: str, draft, journey: Journey, form, **context):
     template = f"apply/{'relationship' if step == 'who' else step}.html"
     applications.note_step(draft, step)
     return render_template(template, form=form, draft=draft, journey=journey,
-                           programme_name=programmes.name(draft.programme),
+                           programme_name=programme_name(draft.programme),
                            action=_action(request.endpoint, draft_id=draft.id),
                            back=_back(draft), **context)
 
@@ -117,7 +116,7 @@ def _duplicate_message(problem: DuplicateApplication, programme: str) -> str:
     """Only about an application the account may see anyway (no oracle: see
     applications._check_not_duplicate)."""
     return _("申请对象已经有一份“%(programme)s”的申请正在办理（受理编号%(reference)s），"
-             "同一事项不能重复申请。", programme=programmes.name(programme),
+             "同一事项不能重复申请。", programme=programme_name(programme),
              reference=problem.application.reference)
 
 
@@ -139,7 +138,7 @@ def start():
         sign_in_url = url_for(login_view, next=request.full_path.rstrip("?"))
     return render_template("apply/start.html", groups=programmes.by_group(),
                            offline=programmes.offline(), drafts=drafts,
-                           programme_names={d.draft.programme: programmes.name(d.draft.programme)
+                           programme_names={d.draft.programme: programme_name(d.draft.programme)
                                             for d in drafts},
                            section_titles={k: s.title for k, s in BY_KEY.items()},
                            sign_in_url=sign_in_url)
@@ -165,7 +164,7 @@ def choose_person(programme: str):
                 return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
             return redirect(url_for("apply.task_list", draft_id=draft.id), 303)
     return render_template("apply/choose_person.html", form=form, programme=found,
-                           programme_name=programmes.text(found.name), duplicate=duplicate,
+                           programme_name=localized(found.name), duplicate=duplicate,
                            documents=programmes.to_upload(programme))
 
 
@@ -176,7 +175,7 @@ def task_list(draft_id: int):
     draft = _draft(draft_id)
     journey = _journey(draft)
     return render_template("apply/task_list.html", draft=draft, journey=journey,
-                           programme_name=programmes.name(draft.programme),
+                           programme_name=programme_name(draft.programme),
                            completed_keys=[s.key for s in journey.sections()
                                            if journey.complete(s.key)],
                            resume=BY_KEY.get(draft.current_step or ""))
@@ -338,7 +337,7 @@ def documents_page(draft_id: int):
         "apply/documents.html", draft=draft, journey=journey, required=required,
         upload_forms=upload_forms, form=failed, done_form=forms.DocumentsDoneForm(),
         remove_form=forms.RemoveDocumentForm(), uploaded=journey.uploaded_by_kind(),
-        programme_name=programmes.name(draft.programme), accept=documents.ACCEPT,
+        programme_name=programme_name(draft.programme), accept=documents.ACCEPT,
         readable_size=documents.readable_size, back=_back(draft),
         returning=_returning())
 
@@ -367,7 +366,7 @@ def replace_document(draft_id: int, document_id: int):
                   if d.kind == document.kind), "")
     return render_template("apply/replace_document.html", form=form, draft=draft,
                            document=document, label=label, accept=documents.ACCEPT,
-                           programme_name=programmes.name(draft.programme),
+                           programme_name=programme_name(draft.programme),
                            action=_action("apply.replace_document", draft_id=draft.id,
                                           document_id=document.id),
                            back=_action("apply.documents_page", draft_id=draft.id))
@@ -439,7 +438,7 @@ def check(draft_id: int):
     applications.note_step(draft, "check")
     return render_template("apply/check.html", form=form, draft=draft, journey=journey,
                            problems=problems, precheck=journey.precheck(),
-                           programme_name=programmes.name(draft.programme),
+                           programme_name=programme_name(draft.programme),
                            uploaded=journey.uploaded_by_kind(),
                            not_uploaded=journey.documents_not_uploaded())
 
@@ -453,7 +452,7 @@ def delete_draft(draft_id: int):
         return redirect(url_for("apply.start"), 303)
     return render_template("apply/delete_draft.html", form=form, draft=draft,
                            journey=_journey(draft),
-                           programme_name=programmes.name(draft.programme))
+                           programme_name=programme_name(draft.programme))
 
 
 # ── after submitting ──────────────────────────────────────────────────────────────────────
@@ -466,18 +465,14 @@ def _own_application(reference: str):
 
 
 def _application_context(application) -> dict:
-    street = street_by_code(application.street)
-    street_name = street.name(_language()) if street else application.street
+    # Labels of codes (programme, relationship, status, street) are every template's
+    # (portal.labels).
     return {
         "application": application,
-        "programme_name": programmes.name(application.programme),
-        "street_name": street_name,
-        "steps": next_steps(street_name),
+        "steps": next_steps(street_name(application.street)),
         "person_name": (application.answers.get("personal") or {}).get("full_name")
         or application.person.full_name,
         "masked_phone": phone_numbers.mask(application.applicant.phone),
-        "relationship_label": RELATIONSHIP_LABELS.get(application.relationship_to_person, ""),
-        "status_label": STATUSES[application.status].label,
         "submitted_at": dates.date_time_text(application.submitted_at),
     }
 

@@ -17,8 +17,10 @@ from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..apply import programmes
-from ..i18n import zh_text
-from ..apply.relationships import LABELS as RELATIONSHIP_LABELS
+from ..i18n import localized, zh_text
+from ..labels import PAYMENT_METHODS as PAYMENT_METHOD_LABELS
+from ..labels import RELATIONSHIPS as RELATIONSHIP_LABELS
+from ..labels import fact_value
 from ..apply.relationships import ON_BEHALF
 from ..services import identity
 from ..streets import all_streets
@@ -104,9 +106,9 @@ class CertificateForm(FlaskForm):
         # the last four of the number on file: its last two digits are category and grade
         self.saved_number = saved_number
         category, grade = programmes.fact("disability_category"), programmes.fact("disability_grade")
-        self.category.choices = [(v, programmes.text(label))
+        self.category.choices = [(v, localized(label))
                                  for v, label in category.value_labels.items()]
-        self.grade.choices = [(str(v), programmes.text(label))
+        self.grade.choices = [(str(v), localized(label))
                               for v, label in grade.value_labels.items()]
         for field in (self.category, self.grade):
             field.flags.required = True  # when there is a certificate (see the hint)
@@ -127,12 +129,12 @@ class CertificateForm(FlaskForm):
             if self.saved_number and not (self.certificate_number.data or "").strip():
                 check_certificate_digits(self.saved_number, category=self.category.data,
                                          grade=self.grade.data,
-                                         labels=programmes.fact_value_label)
+                                         labels=fact_value)
             else:
                 self.certificate = check_certificate_number(
                     self.certificate_number.data, id_number_hash=self.id_number_hash,
                     category=self.category.data, grade=self.grade.data,
-                    labels=programmes.fact_value_label)
+                    labels=fact_value)
                 self.certificate_number.data = self.certificate.number
         except Invalid as problem:
             self.certificate_number.errors.append(problem.message)
@@ -147,11 +149,11 @@ class HouseholdForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         fact = programmes.fact("household")
-        self.household.choices = [(v, programmes.text(label))
+        self.household.choices = [(v, localized(label))
                                   for v, label in fact.value_labels.items()]
 
 
-PAYMENT_METHODS = (("bank_card", _l("银行卡")), ("social_security_card", _l("社会保障卡（社保卡）")))
+PAYMENT_METHODS = tuple(PAYMENT_METHOD_LABELS.items())
 
 
 class PaymentForm(FlaskForm):
@@ -175,11 +177,11 @@ def questions_form(facts, data=None):
     initial = {}
     for fact in facts:
         if fact.type == "bool":
-            choices = [("true", programmes.text(fact.value_labels[True])),
-                       ("false", programmes.text(fact.value_labels[False]))]
+            choices = [("true", localized(fact.value_labels[True])),
+                       ("false", localized(fact.value_labels[False]))]
         else:
-            choices = [(v, programmes.text(label)) for v, label in fact.value_labels.items()]
-        label = programmes.text(fact.label)
+            choices = [(v, localized(label)) for v, label in fact.value_labels.items()]
+        label = localized(fact.label)
         setattr(QuestionsForm, fact.name, RadioField(
             label, choices=choices,
             validators=[InputRequired(message=_("请回答：%(question)s", question=label))]))

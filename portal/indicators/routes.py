@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from ..services import indicators as plan
 from ..services import working_days
-from ..staff import display
+from ..i18n import localized
 from . import charts
 
 bp = Blueprint("indicators", __name__)
@@ -52,7 +52,7 @@ def index():
                              fill="dots")
 
     def label(i):
-        return _("%(number)s. %(name)s", number=i.number, name=i.name.in_locale(locale))
+        return _("%(number)s. %(name)s", number=i.number, name=localized(i.name))
 
     def plan_bars(i):
         return [("baseline", i.baseline.value, _("2021年：%(value)s", value=_amount(i, i.baseline, locale))),
@@ -92,9 +92,9 @@ def index():
          for i in measured])
     return render_template(
         "indicators/index.html", indicators=indicators, counts=counts, year=year,
-        source=plan.source().in_locale(locale), amount=lambda i, f: _amount(i, f, locale),
+        source=localized(plan.source()), amount=lambda i, f: _amount(i, f, locale),
         count=_count, percent=percent, counted=counted, measured=measured,
         percent_chart=percent_chart, count_chart=count_chart, portal_chart=portal_chart,
-        programme_name=display.programme_name, locale=locale,
+        locale=locale,
         period=period, plan_ended=period.ended(day),
-        final_source=final_source.in_locale(locale) if final_source else None)
+        final_source=localized(final_source) if final_source else None)

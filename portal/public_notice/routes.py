@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from .. import status_machine, streets
-from ..staff import display
 from . import listing
 
 bp = Blueprint("notice", __name__)
@@ -17,5 +16,4 @@ def index():
         chosen = None
     return render_template(
         "public_notice/index.html", notices=listing.current(chosen), chosen=chosen,
-        all_streets=streets.all_streets(), days=status_machine.public_notice_days(),
-        programme_name=display.programme_name, street_name=display.street_name)
+        all_streets=streets.all_streets(), days=status_machine.public_notice_days())

@@ -214,7 +214,7 @@ def _filer(application: Application) -> Markup:
     """Who filed, as a page shows it: the name marked as Chinese on an English page and the
     masked phone with its spoken form (not "star star star" to a screen reader)."""
     from ..i18n import zh_text
-    from ..staff.display import relationship_label
+    from ..labels import relationship_label
     from ..templating import spoken_mask
 
     account = application.applicant

@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
+from ..eligibility import Text
+from ..eligibility.text import text_from
 from ..extensions import db
 from ..models import Application, StatusEvent
 from . import working_days
@@ -24,21 +26,12 @@ QUALIFIERS = ("", ">", "≥")
 
 
 @dataclass(frozen=True)
-class Bilingual:
-    zh: str
-    en: str
-
-    def in_locale(self, locale: str | None) -> str:
-        return self.en if (locale or "").lower().startswith("en") else self.zh
-
-
-@dataclass(frozen=True)
 class Figure:
     """A baseline or target: a number with an optional qualifier, or words."""
 
     value: float | None
     qualifier: str = ""
-    text: Bilingual | None = None
+    text: Text | None = None
 
     def display(self, unit: str, locale: str | None) -> str:
         if self.value is None:
@@ -51,7 +44,7 @@ class Figure:
 @dataclass(frozen=True)
 class Indicator:
     number: int
-    name: Bilingual
+    name: Text
     unit: str
     baseline: Figure
     target: Figure
@@ -71,10 +64,12 @@ class Period:
         return today.year > self.end
 
 
-def _bilingual(node) -> Bilingual:
-    if not isinstance(node, dict) or set(node) != {"zh", "en"}:
-        raise ValueError(f"{FILE.name}: expected {{zh, en}}, got {node!r}")
-    return Bilingual(str(node["zh"]), str(node["en"]))
+def _bilingual(node) -> Text:
+    """A {zh, en} mapping as the portal's one bilingual text (the programme files' Text)."""
+    try:
+        return text_from(node)
+    except ValueError as problem:
+        raise ValueError(f"{FILE.name}: {problem}, got {node!r}") from None
 
 
 def _figure(node) -> Figure:
@@ -87,7 +82,7 @@ def _figure(node) -> Figure:
 
 
 @cache
-def _load() -> tuple[Bilingual, tuple[Indicator, ...], Period, Bilingual | None]:
+def _load() -> tuple[Text, tuple[Indicator, ...], Period, Text | None]:
     data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
     found = []
     for node in data["indicators"]:
@@ -111,7 +106,7 @@ def indicators() -> tuple[Indicator, ...]:
     return _load()[1]
 
 
-def source() -> Bilingual:
+def source() -> Text:
     return _load()[0]
 
 
@@ -119,7 +114,7 @@ def period() -> Period:
     return _load()[2]
 
 
-def final_source() -> Bilingual | None:
+def final_source() -> Text | None:
     return _load()[3]
 
 

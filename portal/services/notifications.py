@@ -49,8 +49,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from .. import dates, status_machine
-from ..apply import programmes
 from ..extensions import db
+from ..labels import programme_name
 from ..models import AccessGrant, Account, Application, OutboxMessage, Person
 from ..models.outbox import CODE_MASK
 from . import crypto, phone_numbers, sms
@@ -140,7 +140,7 @@ def status_text(application: Application, from_status: str | None, to_status: st
     key = status_text_key(application, from_status, to_status)
     with force_locale(locale or application.locale or DEFAULT_LOCALE):
         values = {
-            "programme": programmes.name(application.programme),
+            "programme": programme_name(application.programme),
             "ref": application.reference,
             "status": str(status_machine.STATUSES[to_status].label)
             if to_status in status_machine.STATUSES else to_status,

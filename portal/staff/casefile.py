@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, current_app
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -19,6 +18,8 @@ from werkzeug.utils import safe_join
 
 from .. import dates, status_machine
 from ..extensions import db
+from ..labels import (PAYMENT_METHODS, fact_label, fact_value, relationship_label,
+                      section_title, street_name)
 from ..models import Account, Application, Document, StatusEvent
 from ..services import audit, identity, queues, references, working_days
 # The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
@@ -161,21 +162,16 @@ def eligibility_outcome(application: Application):
     return None
 
 
-# The sections of the answers as the application journey stores them, in the order shown.
-SECTIONS = {
-    "relationship": _l("与申请对象的关系"),
-    "personal": _l("申请对象的基本信息"),
-    "certificate": _l("残疾人证"),
-    "household": _l("家庭情况"),
-    "payment": _l("补贴发放账户"),
-    "questions": _l("本事项需要了解的情况"),
-    "consent": _l("声明和同意"),
-    "declaration": _l("提交时的声明"),
-}
+# The sections of the answers as the application journey stores them, in the order shown
+# after the relationship (the journey's "who" section); each named as the journey names it
+# (portal.labels.SECTIONS).
+ANSWER_SECTIONS = ("personal", "certificate", "household", "payment", "questions", "consent",
+                   "declaration")
 # Labels that differ by section: the declaration's "given" is the declaration the applicant
 # ticked on the check-answers page (the form's own label, portal.forms.apply.DeclarationForm).
 SECTION_FIELD_LABELS = {"declaration": {"at": _l("声明时间")}}
 FIELD_LABELS = {
+    "relationship": _l("与申请对象的关系"),
     "full_name": _l("姓名"), "id_encrypted": _l("身份证号码（已隐去部分）"),
     "phone": _l("联系电话"), "address": _l("住址"), "street": _l("街道、镇"),
     "has_certificate": _l("有残疾人证"),
@@ -186,7 +182,6 @@ FIELD_LABELS = {
 }
 FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
                "household": "household"}
-PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社会保障卡（社保卡）")}
 # Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number),
 # the encrypted ID number – except in its own section, as its last four (MASKED; the full one
 # only by reveal_id_number).
@@ -203,25 +198,24 @@ class AnswerSection:
 
 def answer_sections(application: Application) -> list[AnswerSection]:
     """Every answer, in sections, labelled; look-up hashes left out, card numbers masked."""
-    from .display import relationship_label
-
     answers = dict(application.answers or {})
     sections = []
     if "relationship" in answers:
-        sections.append(AnswerSection(str(SECTIONS["relationship"]), [
-            (str(SECTIONS["relationship"]), relationship_label(answers.pop("relationship")))]))
-    for key, title in SECTIONS.items():
+        sections.append(AnswerSection(section_title("who"), [
+            (str(FIELD_LABELS["relationship"]), relationship_label(answers.pop("relationship")))]))
+    for key in ANSWER_SECTIONS:
         value = answers.pop(key, None)
-        if key == "relationship" or value is None:
+        if value is None:
             continue
+        title = section_title(key)
         if key == "questions" and isinstance(value, dict):
             rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.items()]
         elif isinstance(value, dict):
             rows = [(_field_label(key, k), _field_text(k, v)) for k, v in value.items()
                     if k not in HIDDEN or k in MASKED]
         else:
-            rows = [(str(title), _answer_text(value, None))]
-        sections.append(AnswerSection(str(title), rows))
+            rows = [(title, _answer_text(value, None))]
+        sections.append(AnswerSection(title, rows))
     other = [(fact_label(name), _answer_text(value, name)) for name, value in answers.items()
              if name not in HIDDEN]
     if other:
@@ -240,20 +234,7 @@ def _field_label(section: str, key: str) -> str:
     return str(label) if label else fact_label(key)
 
 
-def fact_label(name: str) -> str:
-    try:
-        from ..eligibility import FACTS
-    except ImportError:
-        return name
-    fact = FACTS.get(name)
-    if fact is None:   # a key with no label of its own: never shown as the key itself
-        return _("其他信息")
-    return fact.label.in_locale(str(get_locale()))
-
-
 def _field_text(key: str, value) -> str:
-    from .display import street_name
-
     if value is None or value == "":
         return _("（未填写）")
     if key == "id_encrypted":  # only the last four, like everywhere (identity.masked)
@@ -281,8 +262,6 @@ def _field_text(key: str, value) -> str:
 
 
 def _answer_text(value, fact_name: str | None) -> str:
-    from .display import fact_value
-
     if value is True:
         return _("是")
     if value is False:

@@ -1,37 +1,16 @@
-"""How codes are shown on staff and public pages: programme, street, status and role names."""
+"""What the staff console's pages show besides the labels of codes (portal.labels): second
+factors, audit rows, the console's own navigation."""
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import status_machine, streets
 from ..i18n import zh_text
-from . import programmes
-from .access import QUEUE_ROLES, ROLE_LABELS
-
-
-def programme_name(code: str) -> str:
-    return programmes.name(code)
-
-
-def street_name(code: str | None) -> str:
-    street = streets.by_code(code) if code else None
-    if street is None:
-        return code or ""
-    return street.name("en" if str(get_locale()).startswith("en") else "zh")
-
-
-def status_label(code: str) -> str:
-    status = status_machine.STATUSES.get(code)
-    return str(status.label) if status else code
-
-
-def role_label(role: str | None) -> str:
-    return str(ROLE_LABELS.get(role, role or ""))
+from ..labels import role_label, status_label
+from .access import QUEUE_ROLES
 
 
 SECOND_FACTOR_LABELS = {
@@ -43,39 +22,6 @@ SECOND_FACTOR_LABELS = {
 
 def second_factor_label(method: str | None) -> str:
     return str(SECOND_FACTOR_LABELS.get(method, _l("还没有设置")))
-
-
-RELATIONSHIP_LABELS = {
-    "self": _l("本人"),
-    "guardian": _l("监护人"),
-    "family": _l("家属"),
-    "agent": _l("委托代理人"),
-    "village_staff": _l("村（社区）工作人员"),
-}
-
-
-def relationship_label(code: str | None) -> str:
-    return str(RELATIONSHIP_LABELS.get(code, code or ""))
-
-
-def _locale() -> str:
-    return str(get_locale())
-
-
-def in_locale(text) -> str:
-    """A bilingual text from the eligibility rules in the page's language (plain text as is)."""
-    return text.in_locale(_locale()) if hasattr(text, "in_locale") else str(text)
-
-
-def fact_value(fact_name: str, value) -> str:
-    """A fact's value as the rules label it (e.g. physical → 肢体残疾)."""
-    try:
-        from ..eligibility import FACTS
-    except ImportError:
-        return str(value)
-    fact = FACTS.get(fact_name)
-    label = fact.value_labels.get(value) if fact else None
-    return in_locale(label) if label is not None else str(value)
 
 
 def audit_action_label(code: str) -> str:
@@ -114,11 +60,9 @@ def helpers() -> dict:
     from ..status.display import own_language
     from .casefile import INLINE_TYPES
 
-    return {"programme_name": programme_name, "street_name": street_name,
-            "status_label": status_label, "role_label": role_label,
-            "second_factor_label": second_factor_label,
-            "relationship_label": relationship_label, "in_locale": in_locale,
-            "fact_value": fact_value, "time_left": time_left, "inline_types": INLINE_TYPES,
+    # Labels of codes (programmes, statuses, roles…) are every template's: portal.labels.
+    return {"second_factor_label": second_factor_label,
+            "time_left": time_left, "inline_types": INLINE_TYPES,
             "audit_action_label": audit_action_label, "audit_detail": audit_detail,
             "own_language": own_language,   # free text someone typed, in its own language
             # the person's ID number shown as its last four, age and sex (never the birth date)

@@ -49,10 +49,10 @@ from sqlalchemy import select, tuple_, union_all
 from .. import status_machine
 from ..delivery import encoded_by_view
 from ..extensions import db
+from ..labels import programme_name
 from ..models import Account, Application, Person
 from ..services import audit, identity, queues, working_days
 from ..streets import by_code as street_by_code
-from . import programmes
 
 BATCH = 1000
 XLSX_CHUNK = 64 * 1024
@@ -179,7 +179,7 @@ class Cells:
         key = (kind, code)
         if key not in self._labels:
             if kind == "programme":
-                text = programmes.name(code)
+                text = programme_name(code)
             elif kind == "street":
                 street = street_by_code(code or "")
                 text = street.name(self.locale) if street else (code or "")

@@ -12,17 +12,11 @@ from wtforms.validators import (DataRequired, InputRequired, Length, Optional, R
 from .. import status_machine, streets
 from ..forms.account_validators import MobileNumber, NewPassword
 from ..services import audit, decisions, queues, references
+from ..i18n import localized
+from ..labels import STAFF_ROLES, programme_name, street_name
 from . import programmes
-from .access import ROLE_LABELS
 
-ROLE_CHOICES = [(role, ROLE_LABELS[role]) for role in
-                ("street_officer", "district_reviewer", "civil_affairs", "content_editor", "admin")]
-
-
-def street_label(street: streets.Street) -> str:
-    from flask_babel import get_locale
-
-    return street.name("en" if str(get_locale()).startswith("en") else "zh")
+ROLE_CHOICES = list(STAFF_ROLES.items())
 
 
 class GetForm(FlaskForm):
@@ -51,7 +45,7 @@ class QueueFilterForm(FlaskForm):
                              SelectChoice(queues.VIEW_ALL, _l("全部状态"))] + [
             SelectChoice(code, status.label) for code, status in status_machine.STATUSES.items()]
         self.programme.choices = [SelectChoice("", _l("全部项目"))] + [
-            SelectChoice(code, programmes.name(code))
+            SelectChoice(code, programme_name(code))
             for code in queues.visible_programmes(actor, programmes.online_codes())]
 
     def to_filter(self) -> queues.QueueFilter:
@@ -165,7 +159,7 @@ class ApprovalForm(ActionForm):
         self.rates = decisions.rates_for_case(application.programme, facts or {}, self.today)
         self.rules = {rate.id: decisions.amount_rule(application.programme, rate, self.today)
                       for rate in self.rates}
-        self.rate.choices = [SelectChoice(rate.id, in_locale(rate.label))
+        self.rate.choices = [SelectChoice(rate.id, localized(rate.label))
                              for rate in self.rates]
         months = decisions.allowed_months(application.submitted_at, self.today)
         self.first_month.choices = [SelectChoice(month, month_label(month)) for month in months]
@@ -203,16 +197,16 @@ class ApprovalForm(ActionForm):
             rate = rule.rate
             if rule.typed:
                 hint = _("政策资料中没有本区现行的金额（%(note)s）。请按区民政局/区残联最新公布的标准"
-                         "填写金额和依据。", note=in_locale(rate.note or rate.source))
+                         "填写金额和依据。", note=localized(rate.note or rate.source))
                 if rule.floor is not None:
                     hint += _("不能低于%(amount)s元（%(source)s）。", amount=rule.floor,
-                              source=in_locale(rule.floor_entry.source))
+                              source=localized(rule.floor_entry.source))
             elif rule.ceiling is not None:
                 hint = _("最多%(amount)s %(unit)s（%(source)s）。", amount=rule.ceiling,
-                         unit=in_locale(rate.unit), source=in_locale(rate.source))
+                         unit=localized(rate.unit), source=localized(rate.source))
             else:
                 hint = _("%(amount)s %(unit)s（%(source)s）。", amount=rule.fixed,
-                         unit=in_locale(rate.unit), source=in_locale(rate.source))
+                         unit=localized(rate.unit), source=localized(rate.source))
             hints[rate_id] = hint
         return hints
 
@@ -239,7 +233,7 @@ class ApprovalForm(ActionForm):
             raise ValidationError(AMOUNT_ERRORS[problem] % {"amount": format(value, "f")})
         if problem == "floor":
             raise ValidationError(AMOUNT_ERRORS[problem] % {
-                "amount": format(rule.floor, "f"), "source": in_locale(rule.floor_entry.source)})
+                "amount": format(rule.floor, "f"), "source": localized(rule.floor_entry.source)})
         if problem:
             raise ValidationError(AMOUNT_ERRORS[problem])
 
@@ -252,12 +246,6 @@ class ApprovalForm(ActionForm):
         return decisions.approval_details(self.application.programme, self.rule,
                                           self.amount_value, self.rate_source.data,
                                           self.first_month.data, self.today)
-
-
-def in_locale(text) -> str:
-    from .display import in_locale as shown
-
-    return shown(text)
 
 
 month_label = decisions.month_label
@@ -329,7 +317,7 @@ class StaffAccountForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.street.choices = [SelectChoice("", _l("不属于某个街道、镇（区级）"))] + [
-            SelectChoice(street.code, street_label(street)) for street in streets.all_streets()]
+            SelectChoice(street.code, street_name(street.code)) for street in streets.all_streets()]
 
     def validate_street(self, field):
         known = {choice.value for choice in field.choices}

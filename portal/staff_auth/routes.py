@@ -13,7 +13,6 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
-from .. import streets
 from ..account import session as sessions
 from ..account.routes import GENERIC_SIGN_IN_ERROR
 from ..forms.account import (RecoveryCodeForm, SecondFactorCodeForm, SecondFactorMethodForm,
@@ -23,7 +22,6 @@ from ..rate_limits import limit
 from ..safe_redirect import same_site_path
 from ..services import accounts, one_time_codes, phone_numbers, second_factor
 from .access import staff_required
-from .roles import ROLE_LABELS
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff", cli_group=None)
 
@@ -225,9 +223,7 @@ def _show_codes(codes: list[str], **context):
 def home():
     from ..staff.display import staff_links
 
-    street = streets.by_code(current_user.street) if current_user.street else None
-    return render_template("staff_auth/home.html", role_label=ROLE_LABELS[current_user.role],
-                           street=street, staff_links=staff_links())
+    return render_template("staff_auth/home.html", staff_links=staff_links())
 
 
 @bp.get("/second-factor")

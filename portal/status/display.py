@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from .. import dates, status_machine
 from ..apply import programmes
-from ..apply.relationships import LABELS as RELATIONSHIP_LABELS
 from ..extensions import db
+from ..labels import status_label
 from ..models import Account, Application, Document, StatusEvent
 from ..services import decisions, information_requests, working_days
 
@@ -49,8 +49,7 @@ def _what(event: StatusEvent) -> str:
         return _("申请人补充了材料，申请已重新提交。")
     if event.to_status == "withdrawn":
         return _("申请人撤回了申请。")
-    status = status_machine.STATUSES.get(event.to_status)
-    return _("办理状态变为“%(status)s”。", status=status.label if status else event.to_status)
+    return _("办理状态变为“%(status)s”。", status=status_label(event.to_status))
 
 
 def timeline(application: Application, with_messages: bool = True) -> list[Entry]:
@@ -129,24 +128,6 @@ def deadline_text(step: NextStep) -> str | None:
 
 # ── names ─────────────────────────────────────────────────────────────────────────────────
 
-def programme_name(code: str) -> str:
-    return programmes.name(code)
-
-
-def status_label(code: str) -> str:
-    status = status_machine.STATUSES.get(code)
-    return str(status.label) if status else code
-
-
-def status_explanation(code: str) -> str:
-    status = status_machine.STATUSES.get(code)
-    return str(status.explanation) if status else ""
-
-
-def relationship_label(code: str) -> str:
-    return str(RELATIONSHIP_LABELS.get(code, code))
-
-
 def document_labels(application: Application) -> dict[str, str]:
     """Document kind → its name in the reader's language."""
     labels = {information_requests.SUPPLEMENT: _("补充提交的材料")}
@@ -172,7 +153,6 @@ def own_language(text: str) -> Markup:
 
 
 def helpers() -> dict:
-    return {"programme_name": programme_name, "status_label": status_label,
-            "status_explanation": status_explanation, "relationship_label": relationship_label,
-            "person_name": person_name, "deadline_text": deadline_text,
+    # Labels of codes (programmes, statuses, relationships…) are every template's: portal.labels.
+    return {"person_name": person_name, "deadline_text": deadline_text,
             "own_language": own_language}

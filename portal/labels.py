@@ -1,0 +1,142 @@
+"""Every label people see for a code, in one place, for residents' and staff pages alike:
+programme names, relationships (applicant ↔ person), the application's sections, payment
+methods, statuses, eligibility facts and their values, staff roles and streets.
+
+Where the words already live with the thing they name, this module is the one way to show
+them: a programme's name is in its programme file (portal.eligibility), a status's words in
+the status machine (portal.status_machine, which keeps the codes and their order), a
+street's name in portal.streets. The words only pages need are defined here.
+
+Templates reach every label through the globals and the ``loc`` filter that :func:`init_app`
+registers – the one place they are registered. Text in the current language (a bilingual
+``portal.eligibility.Text``) comes from one helper, :func:`portal.i18n.localized`.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from . import eligibility, status_machine, streets
+from .i18n import current_language, localized
+from .models import RELATIONSHIPS as RELATIONSHIP_CODES
+
+# ── programmes ─────────────────────────────────────────────────────────────────────────────
+
+
+def programme_name(code: str) -> str:
+    """The programme's name (from its programme file) in the page's language; the code itself
+    for a code no programme file has."""
+    try:
+        return localized(eligibility.programme(code).name)
+    except KeyError:
+        return code
+
+
+# ── who applies for whom ───────────────────────────────────────────────────────────────────
+
+# Staff and residents once read two wordings for village_staff: "村（居）委会工作人员" on the
+# resident's pages, "村（社区）工作人员" on the staff console. The portal says "村（社区）工作人员"
+# wherever it tells residents who may help them (home, help, self-check, status pages) and
+# in the journey's own hint for this choice, so that is the one wording.
+RELATIONSHIPS = {
+    "self": _l("本人"), "guardian": _l("监护人"), "family": _l("家属"), "agent": _l("委托代理人"),
+    "village_staff": _l("村（社区）工作人员"),
+}
+assert set(RELATIONSHIPS) == set(RELATIONSHIP_CODES)
+
+
+def relationship_label(code: str | None) -> str:
+    return str(RELATIONSHIPS.get(code, code or ""))
+
+
+# ── the application's sections ─────────────────────────────────────────────────────────────
+
+# The journey's sections (portal.apply.journey) and the staff case page's (portal.staff.
+# casefile) by the same keys, so both sides name a section alike. "declaration" is what the
+# applicant declared on the check page when submitting (no section of its own in the journey).
+SECTIONS = {
+    "who": _l("申请对象和关系"),
+    "personal": _l("基本信息"),
+    "certificate": _l("残疾人证"),
+    "household": _l("家庭经济情况"),
+    "payment": _l("收款账户"),
+    "questions": _l("本事项需要了解的情况"),
+    "documents": _l("上传材料"),
+    "consent": _l("个人信息授权"),
+    "declaration": _l("提交时的声明"),
+}
+
+
+def section_title(key: str) -> str:
+    return str(SECTIONS.get(key, key))
+
+
+PAYMENT_METHODS = {"bank_card": _l("银行卡"), "social_security_card": _l("社会保障卡（社保卡）")}
+
+
+# ── statuses (the words are the status machine's) ─────────────────────────────────────────
+
+def status_label(code: str) -> str:
+    status = status_machine.STATUSES.get(code)
+    return str(status.label) if status else code
+
+
+def status_explanation(code: str) -> str:
+    status = status_machine.STATUSES.get(code)
+    return str(status.explanation) if status else ""
+
+
+# ── eligibility facts (the words are the fact table's, portal/eligibility/facts.yaml) ──────
+
+def fact_label(name: str) -> str:
+    """A fact's label; "other information" for a name that is no fact – never the name."""
+    fact = eligibility.FACTS.get(name)
+    if fact is None:
+        return _("其他信息")
+    return localized(fact.label)
+
+
+def fact_value(name: str, value) -> str:
+    """A fact's value as the rules label it (e.g. physical → 肢体残疾); the value itself when
+    it has no label."""
+    fact = eligibility.FACTS.get(name)
+    label = fact.value_labels.get(value) if fact else None
+    return localized(label) if label is not None else str(value)
+
+
+# ── people who sign in ─────────────────────────────────────────────────────────────────────
+
+STAFF_ROLES = {
+    "street_officer": _l("街道工作人员"),
+    "district_reviewer": _l("区残联审核人员"),
+    "civil_affairs": _l("区民政审批人员"),
+    "content_editor": _l("内容编辑"),
+    "admin": _l("系统管理员"),
+}
+ROLES = {**STAFF_ROLES, "resident": _l("居民")}
+
+
+def role_label(role: str | None) -> str:
+    return str(ROLES.get(role, role or ""))
+
+
+# ── places ─────────────────────────────────────────────────────────────────────────────────
+
+def street_name(code: str | None) -> str:
+    street = streets.by_code(code) if code else None
+    if street is None:
+        return code or ""
+    return street.name("en" if current_language().code == "en" else "zh")
+
+
+GLOBALS = (programme_name, relationship_label, section_title, status_label, status_explanation,
+           fact_label, fact_value, role_label, street_name)
+
+
+def init_app(app: Flask) -> None:
+    """Every label function as a template global of the same name, and ``loc`` (a bilingual
+    text in the page's language) – for every blueprint's templates."""
+    for function in GLOBALS:
+        app.add_template_global(function)
+    app.jinja_env.filters["loc"] = localized
