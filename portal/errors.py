@@ -53,7 +53,7 @@ def _too_large() -> dict:
     rule = request.url_rule
     if request.method == "POST" and rule is not None and "GET" in (rule.methods or ()):
         kind = request.args.get("kind", "")
-        anchor = "#" + kind if kind.replace("-", "").isalnum() else ""
+        anchor = "#" + kind if kind.replace("-", "").replace("_", "").isalnum() else ""
         limits["back_to"] = request.path + anchor
     return limits
 

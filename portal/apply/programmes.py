@@ -2,15 +2,15 @@
 (portal.eligibility) – the only module of this area that talks to the eligibility package.
 
 - which programmes can be applied for online;
-- the documents to upload, each with a stable key and guidance (document_guidance.py);
-- whether the programme pays money into an account (the file asks for a bank card or 社保卡);
+- the documents to upload, each with its stable kind code and guidance (document_guidance.py),
+  and the one place a kind's name is looked up (document_label);
+- whether the programme pays money into an account (the file's `pays_into_account`);
 - the programme's own questions: the facts its conditions read that the other sections do not
   already answer;
 - the pre-check: what the rules say about the facts entered so far.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,9 +23,6 @@ from . import document_guidance
 # the programme's own questions never ask them again.
 DERIVED_FACTS = ("age", "sex", "has_certificate", "disability_category", "disability_grade",
                  "household")
-
-# A document that is a bank card or 社保卡 means the programme pays into an account.
-_PAYMENT_DOCUMENT_WORDS = ("银行卡", "社会保障卡")
 
 
 def get(code: str):
@@ -57,27 +54,17 @@ def offline() -> list:
 
 @dataclass(frozen=True)
 class RequiredDocument:
-    kind: str             # stable key, stored on Document.kind
+    kind: str             # the programme file's stable kind code, stored on Document.kind
     label: str            # what it is, in the reader's language
     guidance: str | None  # how to photograph or scan it
     filled_online: bool   # the application form itself: filled in here, nothing to upload
 
 
-def document_kind(label_zh: str) -> str:
-    """A key that stays the same while the document's Chinese name does."""
-    return "doc-" + hashlib.sha256(label_zh.encode()).hexdigest()[:12]
-
-
 def documents(code: str, relationship: str | None = None) -> list[RequiredDocument]:
-    found = eligibility.programme(code)
-    listed = []
-    for item in found.documents:
-        guide = document_guidance.for_document(str(item))
-        listed.append(RequiredDocument(
-            document_kind(str(item)), localized(item),
-            str(guide.hint) if guide and guide.hint else None,
-            bool(guide and guide.filled_online),
-        ))
+    listed = [RequiredDocument(item.kind, localized(item.label),
+                               document_guidance.hint(item.kind, online_form=item.online_form),
+                               item.online_form)
+              for item in eligibility.programme(code).documents]
     extra = document_guidance.for_relationship(relationship)
     if extra:
         listed.append(RequiredDocument(extra.kind, str(extra.label), str(extra.hint), False))
@@ -88,9 +75,23 @@ def to_upload(code: str, relationship: str | None = None) -> list[RequiredDocume
     return [d for d in documents(code, relationship) if not d.filled_online]
 
 
+def document_label(code: str, kind: str) -> str | None:
+    """The name of a document kind of programme `code` in the reader's language – from the
+    programme file, or the document someone applying for another adds – or None when the
+    programme has no such kind. Every page that names a document asks here."""
+    try:
+        found = eligibility.programme(code).document(kind)
+    except KeyError:
+        found = None
+    if found is not None:
+        return localized(found.label)
+    extra = document_guidance.by_kind(kind)
+    return str(extra.label) if extra else None
+
+
 def pays_money(code: str) -> bool:
-    found = eligibility.programme(code)
-    return any(word in str(item) for item in found.documents for word in _PAYMENT_DOCUMENT_WORDS)
+    """The programme pays into the applicant's account (its file says `pays_into_account`)."""
+    return eligibility.programme(code).pays_into_account
 
 
 def question_facts(code: str) -> list:

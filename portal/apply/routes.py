@@ -362,8 +362,7 @@ def replace_document(draft_id: int, document_id: int):
         else:
             return redirect(_action("apply.documents_page", draft_id=draft.id)
                             + f"#{document.kind}", 303)
-    label = next((d.label for d in _journey(draft).required_documents()
-                  if d.kind == document.kind), "")
+    label = programmes.document_label(draft.programme, document.kind) or ""
     return render_template("apply/replace_document.html", form=form, draft=draft,
                            document=document, label=label, accept=documents.ACCEPT,
                            programme_name=programme_name(draft.programme),

@@ -40,7 +40,12 @@ What the web app needs besides ``evaluate``:
     office), ``plan_clauses``, ``references``, ``conditions`` (every version; each with ``id``,
     ``text``, ``fail`` (``None`` for a condition that cannot fail), ``unknown`` (said while it
     cannot be settled), ``citation``, ``reads``, ``easy_read``, ``confidence``, ``since``/``until``),
-    ``conditions_on(date)`` (those in force that day), ``parameters``, ``amounts``, ``documents``, ``office``
+    ``conditions_on(date)`` (those in force that day), ``parameters``, ``amounts``, ``documents``
+    (each a :class:`Document`: ``kind``, a stable code such as ``id_card`` or ``bank_card``, the
+    same for the same document in every programme; ``label``; ``online_form``, True for the
+    application form filled in on the portal; look one up with ``document(kind)``),
+    ``pays_into_account`` (pays money into the applicant's account: the application asks for
+    one), ``office``
     (``name``, ``address``, ``phone``, ``hours``, ``note``; address and hours are ``None`` where
     not confirmed – show the note), ``steps``, ``time_limit`` (``working_days`` or ``None``, and
     ``note``) and ``easy_read`` (very short sentences, 易读).
@@ -68,13 +73,13 @@ prints the time per ``evaluate`` call.
 from .catalogue import GROUPS, programme, programmes
 from .engine import ELIGIBLE, INELIGIBLE, MAYBE, Outcome, Reason, evaluate
 from .facts import FACTS, Fact, FactError, validate_facts
-from .model import AmountInForce, Group, Programme
+from .model import AmountInForce, Document, Group, Programme
 from .schema import ProgrammeFileError, validate_programme_file
 from .text import Text
 
 __all__ = [
     "ELIGIBLE", "FACTS", "GROUPS", "INELIGIBLE", "MAYBE",
-    "AmountInForce", "Fact", "FactError", "Group", "Outcome", "Programme", "ProgrammeFileError",
+    "AmountInForce", "Document", "Fact", "FactError", "Group", "Outcome", "Programme", "ProgrammeFileError",
     "Reason", "Text",
     "evaluate", "programme", "programmes", "validate_facts", "validate_programme_file",
 ]

@@ -159,6 +159,19 @@ class TimeLimit:
     note: Text | None
 
 
+@dataclass(frozen=True)
+class Document:
+    """A document the applicant provides. ``kind`` is a stable code (``id_card``, ``hukou``,
+    ``bank_card`` ...), the same for the same document in every programme: uploads are stored
+    under it, so the ``label`` can be reworded without losing them. ``online_form``: the
+    programme's application form, filled in on the portal (nothing to upload); otherwise the
+    document is uploaded."""
+
+    kind: str
+    label: Text
+    online_form: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Programme:
     """One programme, as read from ``programmes/<code>.yaml`` (compared and hashed by identity)."""
@@ -173,12 +186,17 @@ class Programme:
     conditions: tuple[Condition, ...]  # every version; conditions_on(date) gives those in force
     parameters: dict[str, Parameter]
     amounts: tuple[Amount, ...]
-    documents: tuple[Text, ...]
+    documents: tuple[Document, ...]
     office: Office
     steps: tuple[Text, ...]
     time_limit: TimeLimit
     easy_read: tuple[Text, ...]
     path: Path
+    pays_into_account: bool = False  # pays money into the applicant's bank or 社保卡 account
+
+    def document(self, kind: str) -> Document | None:
+        """The document of this kind, or None when the programme asks for none."""
+        return next((d for d in self.documents if d.kind == kind), None)
 
     def conditions_on(self, on: datetime.date | None = None) -> tuple[Condition, ...]:
         """The conditions in force on ``on`` (today by default), in file order."""

@@ -23,7 +23,16 @@ Top-level fields (all required unless marked optional)::
                   ``{weak: ...}``, or it must say which stronger source carries it – when the
                   citation names a reference marked weak (see ``_check_weak_sources``).
     amounts       list of {id, label, unit, values: [dated entries]} (may be empty)
-    documents     list of {zh, en}
+    documents     list of {kind, label: {zh, en}, and exactly one of upload: true /
+                  online_form: true}. ``kind`` is a stable lower-case code (id_card, hukou,
+                  bank_card, application_form ...), the same for the same document in every
+                  programme and used once per programme: uploads are stored under it, so the
+                  label can be reworded freely. ``online_form: true`` is the application form
+                  filled in on the portal (only in an ``online`` programme); ``upload: true``
+                  a document the applicant uploads. Nothing is read from the label's words.
+    pays_into_account  optional, true / false (default false): the programme pays money into
+                  the applicant's account, so the online application asks for a bank card or
+                  社保卡 (its payment section)
     office        {name, address (or null), phone, hours (or null), note}
     steps         list of {zh, en}
     time_limit    {working_days (or null), note}
@@ -45,8 +54,8 @@ from typing import Any
 from .facts import FACTS
 from .loader import YamlFileError, read_yaml
 from .model import (
-    CONFIDENCE, WEAK_CONFIDENCE, Amount, Condition, DatedValue, Office, Parameter, Programme,
-    Reference, TimeLimit,
+    CONFIDENCE, WEAK_CONFIDENCE, Amount, Condition, DatedValue, Document, Office, Parameter,
+    Programme, Reference, TimeLimit,
 )
 from .rules import RuleError, compile_rule
 from .text import Text, text_from
@@ -58,7 +67,7 @@ _TOP = {
     "code": True, "group": True, "name": True, "summary": True, "online": True,
     "plan_clauses": True, "references": False, "parameters": False, "conditions": True,
     "amounts": True, "documents": True, "office": True, "steps": True, "time_limit": True,
-    "easy_read": True,
+    "easy_read": True, "pays_into_account": False,
 }
 
 
@@ -108,6 +117,14 @@ class _File:
             raise self.fail(field, f"must be a lower-case identifier like 'grade_1', not {node!r}")
         return node
 
+    def new_identifier(self, node: Any, field: str, seen: set[str]) -> str:
+        """An identifier that is not in ``seen`` yet (and is added to it)."""
+        ident = self.identifier(node, field)
+        if ident in seen:
+            raise self.fail(field, f"{ident!r} is used twice")
+        seen.add(ident)
+        return ident
+
     def choice(self, node: Any, field: str, allowed: Collection[str]) -> str:
         if node not in allowed:
             raise self.fail(field, f"must be one of {list(allowed)}, not {node!r}")
@@ -134,8 +151,9 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
     code = file.identifier(data["code"], "code")
     if code != path.stem:
         raise file.fail("code", f"{code!r} must match the file name {path.stem!r}")
-    if not isinstance(data["online"], bool):
-        raise file.fail("online", "must be true or false")
+    for flag in ("online", "pays_into_account"):
+        if not isinstance(data.get(flag, False), bool):
+            raise file.fail(flag, "must be true or false")
 
     parameters = _parameters(file, data.get("parameters") or {})
     conditions = _conditions(file, data["conditions"], parameters)
@@ -155,12 +173,13 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
         conditions=conditions,
         parameters=parameters,
         amounts=_amounts(file, data["amounts"]),
-        documents=file.texts(data["documents"], "documents"),
+        documents=_documents(file, data["documents"], online=data["online"]),
         office=_office(file, data["office"]),
         steps=file.texts(data["steps"], "steps"),
         time_limit=_time_limit(file, data["time_limit"]),
         easy_read=file.texts(data["easy_read"], "easy_read"),
         path=path,
+        pays_into_account=data.get("pays_into_account", False),
     )
 
 
@@ -326,10 +345,7 @@ def _amounts(file: _File, node: Any) -> tuple[Amount, ...]:
     for i, item in enumerate(file.list(node, "amounts", empty_ok=True)):
         at = f"amounts[{i}]"
         file.mapping(item, at, {"id": True, "label": True, "unit": True, "values": True})
-        ident = file.identifier(item["id"], f"{at}.id")
-        if ident in seen:
-            raise file.fail(f"{at}.id", f"{ident!r} is used twice")
-        seen.add(ident)
+        ident = file.new_identifier(item["id"], f"{at}.id", seen)
         amounts.append(
             Amount(
                 values=_dated(file, item["values"], f"{at}.values", "amount"),
@@ -339,6 +355,28 @@ def _amounts(file: _File, node: Any) -> tuple[Amount, ...]:
             )
         )
     return tuple(amounts)
+
+
+def _documents(file: _File, node: Any, *, online: bool) -> tuple[Document, ...]:
+    """The documents: each with its stable kind code, its label, and how it is provided – said
+    by a flag, never by words in the label."""
+    documents = []
+    seen: set[str] = set()
+    for i, item in enumerate(file.list(node, "documents")):
+        at = f"documents[{i}]"
+        file.mapping(item, at, {"kind": True, "label": True, "upload": False, "online_form": False})
+        kind = file.new_identifier(item["kind"], f"{at}.kind", seen)
+        flags = [name for name in ("upload", "online_form") if name in item]
+        for name in flags:
+            if item[name] is not True:
+                raise file.fail(f"{at}.{name}", "must be true (leave it out otherwise)")
+        if len(flags) != 1:
+            raise file.fail(at, "needs exactly one of 'upload: true' or 'online_form: true'")
+        if "online_form" in item and not online:
+            raise file.fail(f"{at}.online_form", "only a programme applied for online has an online form")
+        documents.append(Document(kind, file.text(item["label"], f"{at}.label"),
+                                  online_form="online_form" in item))
+    return tuple(documents)
 
 
 def _office(file: _File, node: Any) -> Office:

@@ -129,14 +129,14 @@ def deadline_text(step: NextStep) -> str | None:
 # ── names ─────────────────────────────────────────────────────────────────────────────────
 
 def document_labels(application: Application) -> dict[str, str]:
-    """Document kind → its name in the reader's language."""
+    """The kinds of the application's documents → their names in the reader's language
+    (portal.apply.programmes.document_label; a kind it does not know is left out)."""
     labels = {information_requests.SUPPLEMENT: _("补充提交的材料")}
-    try:
-        for required in programmes.documents(application.programme,
-                                             application.relationship_to_person):
-            labels.setdefault(required.kind, required.label)
-    except KeyError:
-        pass
+    for document in application.documents:
+        if document.kind not in labels:
+            label = programmes.document_label(application.programme, document.kind)
+            if label is not None:
+                labels[document.kind] = label
     return labels
 
 

@@ -189,3 +189,66 @@ def test_yes_no_and_on_are_not_booleans_in_data_files(tmp_path):
     data = read_yaml(path)
     assert set(data) == {"on", "answer", "other", "flag"}
     assert data["answer"] == "yes" and data["other"] == "no" and data["flag"] is True
+
+
+# ---- documents: stable kind codes and flags, never prose --------------------------------------
+
+def _document(i, **change):
+    return lambda d: d["documents"][i].update(change)
+
+
+MALFORMED_DOCUMENTS = {
+    "a document without a kind code": (
+        lambda d: d["documents"][1].pop("kind"), "documents[1].kind", "is required"),
+    "the old shape, a bare {zh, en} label": (
+        lambda d: d["documents"].__setitem__(1, {"zh": "户口簿", "en": "Household register"}),
+        "documents[1]", "unknown field(s)"),
+    "an unknown key": (_document(4, pays=True), "documents[4]", "unknown field(s) ['pays']"),
+    "a kind used twice": (_document(2, kind="id_card"), "documents[2].kind", "used twice"),
+    "a kind that is not a code": (_document(1, kind="身份证"), "documents[1].kind", "identifier"),
+    "neither upload nor online form": (
+        lambda d: d["documents"][1].pop("upload"), "documents[1]", "exactly one"),
+    "both upload and online form": (
+        _document(0, upload=True), "documents[0]", "exactly one"),
+    "a flag that is not true": (
+        _document(1, upload="yes"), "documents[1].upload", "must be true"),
+    "an online form in a programme not applied for online": (
+        lambda d: d.update(online=False), "documents[0].online_form", "applied for online"),
+    "pays_into_account that is not true or false": (
+        lambda d: d.update(pays_into_account="银行卡"), "pays_into_account", "true or false"),
+}
+
+
+@pytest.mark.parametrize("change, field, message", MALFORMED_DOCUMENTS.values(),
+                         ids=list(MALFORMED_DOCUMENTS))
+def test_a_document_entry_is_a_kind_code_with_a_flag(tmp_path, change, field, message):
+    path = write(tmp_path, broken(change))
+    with pytest.raises(ProgrammeFileError) as error:
+        validate_programme_file(path)
+    assert error.value.field == field
+    assert message in str(error.value)
+
+
+def test_a_documents_kind_and_flags_are_read_from_the_file_not_its_words(tmp_path):
+    """The online form and the payment come from flags: a label that says neither still gives
+    them, and a label that says 可在本平台填写 or 银行卡 without the flag gives neither."""
+    def relabel(data):
+        data["documents"][0]["label"] = {"zh": "申请表", "en": "Form"}
+        data["documents"][1]["label"] = {"zh": "银行卡（可在本平台填写）", "en": "Card"}
+        data["pays_into_account"] = False
+    found = validate_programme_file(write(tmp_path, broken(relabel)))
+    assert [(d.kind, d.online_form) for d in found.documents[:2]] == [
+        ("application_form", True), ("id_card", False)]
+    assert found.pays_into_account is False
+    assert found.document("id_card").label == "银行卡（可在本平台填写）"
+    assert found.document("no_such_kind") is None
+
+
+def test_the_same_document_has_the_same_kind_in_every_programme():
+    """Programmes that pay into an account ask for the bank card, under one code; every online
+    programme has exactly one online form, under one code."""
+    for p in programmes():
+        kinds = [d.kind for d in p.documents]
+        assert ("bank_card" in kinds) is p.pays_into_account, p.code
+        forms = [d.kind for d in p.documents if d.online_form]
+        assert forms == (["application_form"] if p.online else []), p.code
