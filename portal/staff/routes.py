@@ -16,7 +16,7 @@ from ..services import conflicts, duplicates, person_links, phone_numbers, statu
 from ..services.accounts import AccountError
 from ..status import display as status_display
 from ..templating import spoken_mask
-from . import (bench_queue, casefile, conflict_commands, display, export, forms, search_token,
+from . import (casefile, conflict_commands, display, export, forms, search_token,
                staff_accounts)
 from .access import QUEUE_ROLES, staff_required
 
@@ -38,7 +38,6 @@ CONFLICT_TEXTS = {
 }
 
 bp = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
-bench_queue.register(bp)  # flask bench-queue
 conflict_commands.register(bp)  # flask declare-conflict, list-conflicts
 
 
