@@ -1,19 +1,12 @@
 """Programme names and the list of programmes a queue can be filtered by.
 
-The names come from portal.eligibility (one place for each fact); until that package is in
-the tree, the code itself is shown.
+The names come from portal.eligibility (one place for each fact).
 """
 from __future__ import annotations
 
 from flask_babel import get_locale
 
-
-def _catalogue():
-    try:
-        from ..eligibility import programmes
-    except ImportError:  # the eligibility package is not merged yet
-        return ()
-    return programmes()
+from ..eligibility import programmes as _catalogue
 
 
 def online_codes() -> list[str]:
