@@ -43,7 +43,7 @@ test: test-setup translations browser-deps
 ## bare Flask app with gunicorn, loads five pages, prints PASS/FAIL per budget; fails if any fails.
 ## Options: make bench BENCH_ARGS="--count 2000 --seconds 3 --databases sqlite"
 bench: setup translations
-	PYTHONPATH=$(CURDIR) $(PY) -m portal.bench $(BENCH_ARGS)
+	PYTHONPATH=$(CURDIR) $(PY) -m bench $(BENCH_ARGS)
 
 setup: $(RUNTIME_STAMP)
 test-setup: $(TEST_STAMP)

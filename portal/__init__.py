@@ -58,12 +58,11 @@ def create_app(config=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import i18n
-    from .forms import formdata
+    from .forms import base as forms_base
     from . import auth, models, rate_limits  # noqa: F401  (tables and the account loader)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
-    formdata.install()
-    app.before_request(formdata.refuse_nameless_fields)  # before the CSRF check
+    app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"),
                      render_as_batch=True)

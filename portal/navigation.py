@@ -1,5 +1,4 @@
-"""The main navigation, as data. An entry shows only once its area's blueprint is registered."""
-from flask import current_app
+"""The main navigation, as data."""
 from flask_babel import lazy_gettext as _l
 
 MAIN = (
@@ -12,8 +11,7 @@ MAIN = (
 
 
 def main_navigation():
-    endpoints = current_app.view_functions
-    return [(endpoint, label) for endpoint, label in MAIN if endpoint in endpoints]
+    return list(MAIN)
 
 
 # What the home page offers, in the order a resident needs it.
@@ -32,5 +30,4 @@ HOME_SERVICES = (
 
 
 def home_services():
-    endpoints = current_app.view_functions
-    return [entry for entry in HOME_SERVICES if entry[0] in endpoints]
+    return list(HOME_SERVICES)

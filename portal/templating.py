@@ -28,10 +28,6 @@ def init_app(app: Flask) -> None:
             "display_classes": display_preferences.css_classes(),
         }
 
-    @app.template_global()
-    def has_endpoint(endpoint: str) -> bool:
-        return endpoint in app.view_functions
-
     @app.after_request
     def content_language(response):
         # Read the headers once (response.vary re-parses and rewrites Vary on each add).

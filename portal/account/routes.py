@@ -26,7 +26,7 @@ from . import session as sessions
 from .access import resident_required
 from .limits import per_phone
 
-bp = Blueprint("account", __name__, url_prefix="/account", cli_group=None)
+bp = Blueprint("account", __name__, url_prefix="/account")
 
 GENERIC_SIGN_IN_ERROR = _l("手机号码或密码不正确")
 # How long a verified code lets someone finish registering or choosing a new password.
@@ -290,6 +290,3 @@ def _verified_phone(purpose: str) -> str | None:
     if not verified_at or time.time() - float(verified_at) > VERIFIED_FOR_SECONDS:
         return None
     return state.get("phone")
-
-
-from . import commands  # noqa: E402,F401  (flask outbox, registered on this blueprint)

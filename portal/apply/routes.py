@@ -3,7 +3,6 @@ operation, redirect; otherwise render with the form. The journey's logic is in j
 the operations in portal.services.applications and portal.services.documents."""
 from __future__ import annotations
 
-import click
 from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
                    url_for)
 
@@ -49,12 +48,6 @@ def _journey_context():
         "result_labels": RESULT_LABELS,
         "relationship_hints": dict(ON_BEHALF),
     }
-
-
-@bp.cli.command("purge-drafts")
-def purge_drafts_command():
-    """Delete drafts not changed for a year (as the privacy notice says)."""
-    click.echo(applications.purge_stale_drafts())
 
 
 # ── helpers ───────────────────────────────────────────────────────────────────────────────

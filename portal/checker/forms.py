@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectMultipleField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -15,6 +14,7 @@ except ImportError:  # pragma: no cover
         return (value, label)
 
 from ..eligibility import FACTS
+from ..forms.base import PortalForm
 from ..i18n import localized
 from . import flow
 
@@ -26,21 +26,21 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StartForm(FlaskForm):
+class StartForm(PortalForm):
     """Starting again: only the CSRF token."""
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(PortalForm):
     """Taking the answers of a results link into this browser, to change them."""
 
     a = HiddenField()
 
 
-def question_form(question: flow.Question, token: str | None = None) -> FlaskForm:
+def question_form(question: flow.Question, token: str | None = None) -> PortalForm:
     """A form with one field, ``answer``, for ``question``; ``token``: the answer given before
     (shown when the page is opened, never mixed into what is sent)."""
 
-    class QuestionForm(FlaskForm):
+    class QuestionForm(PortalForm):
         pass
 
     label = localized(question.text)

@@ -66,7 +66,7 @@ What the web app needs besides ``evaluate``:
 Data: ``facts.yaml`` (the fact table), ``catalogue.yaml`` (groups and order),
 ``programmes/<code>.yaml`` (one per programme; the schema is described in ``schema.py`` and
 checked by :func:`validate_programme_file`), ``cases/<code>.yaml`` (test cases, run by
-``python -m portal.eligibility.casefile``). ``README.md`` explains the files to policy reviewers. Files are read once, on first use. ``python -m portal.eligibility.bench``
+``python -m portal.eligibility.casefile``). ``README.md`` explains the files to policy reviewers. Files are read once, on first use. ``python -m bench.eligibility``
 prints the time per ``evaluate`` call.
 """
 

@@ -10,7 +10,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField
@@ -25,6 +24,7 @@ from ..apply.relationships import ON_BEHALF
 from ..services import identity
 from ..streets import all_streets
 from .account_validators import MobileNumber
+from .base import PortalForm
 from .validators import (BankCardValid, DateValid, IdNumberValid, Invalid, NameValid,
                          check_certificate_digits, check_certificate_number)
 
@@ -35,7 +35,7 @@ def _street_choices(language: str):
     return [(s.code, s.name(language)) for s in all_streets()]
 
 
-class WhoForm(FlaskForm):
+class WhoForm(PortalForm):
     """Whom the application is for: oneself, someone applied for before, or someone new."""
 
     who = RadioField(_l("您在为谁申请？"),
@@ -52,7 +52,7 @@ class WhoForm(FlaskForm):
         self.who.choices = choices
 
 
-class RelationshipForm(FlaskForm):
+class RelationshipForm(PortalForm):
     relationship = RadioField(
         _l("您和申请对象是什么关系？"),
         choices=[(code, RELATIONSHIP_LABELS[code]) for code, _hint in ON_BEHALF],
@@ -69,7 +69,7 @@ class RelationshipForm(FlaskForm):
                                     "如果不是，请由监护人来申请。", reason=self.guardian_reason))
 
 
-class PersonalDetailsForm(FlaskForm):
+class PersonalDetailsForm(PortalForm):
     full_name = StringField(_l("姓名"), validators=[NameValid()])
     id_number = StringField(_l("身份证号码"), validators=[IdNumberValid()])
     phone = StringField(_l("手机号码"), validators=[
@@ -90,7 +90,7 @@ class PersonalDetailsForm(FlaskForm):
             self.id_number.flags.required = False
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(PortalForm):
     has_certificate = RadioField(
         _l("申请对象有残疾人证吗？"), choices=YES_NO,
         validators=[InputRequired(message=_l("请选择申请对象是否有残疾人证。"))])
@@ -142,7 +142,7 @@ class CertificateForm(FlaskForm):
         return valid
 
 
-class HouseholdForm(FlaskForm):
+class HouseholdForm(PortalForm):
     household = RadioField(_l("申请对象的家庭属于哪种情况？"),
                            validators=[InputRequired(message=_l("请选择申请对象家庭的情况。"))])
 
@@ -156,7 +156,7 @@ class HouseholdForm(FlaskForm):
 PAYMENT_METHODS = tuple(PAYMENT_METHOD_LABELS.items())
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(PortalForm):
     method = RadioField(_l("补贴发到哪种卡上？"), choices=PAYMENT_METHODS,
                         validators=[InputRequired(message=_l("请选择银行卡或社会保障卡。"))])
     bank_name = StringField(_l("开户银行"), validators=[
@@ -171,7 +171,7 @@ def questions_form(facts, data=None):
     """A form with one yes/no or choice question per eligibility fact, labelled from the fact
     table. `data`: answers already given ({fact: value})."""
 
-    class QuestionsForm(FlaskForm):
+    class QuestionsForm(PortalForm):
         pass
 
     initial = {}
@@ -196,28 +196,28 @@ def question_value(fact, raw: str):
     return raw == "true" if fact.type == "bool" else raw
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PortalForm):
     """One upload box; a page holds one per document, told apart by `prefix`."""
 
     file = FileField(_l("选择文件"), validators=[FileRequired(message=_l("请选择要上传的文件。"))])
 
 
-class DocumentsDoneForm(FlaskForm):
+class DocumentsDoneForm(PortalForm):
     pass
 
 
-class RemoveDocumentForm(FlaskForm):
+class RemoveDocumentForm(PortalForm):
     pass
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(PortalForm):
     consent = BooleanField(
         _l("我同意上述部门为办理这项申请处理申请对象的残疾和健康等敏感个人信息"),
         validators=[DataRequired(message=_l("请勾选同意后再继续。不同意的，可以拨打12385了解其他办理方式。"))],
     )
 
 
-class DeclarationForm(FlaskForm):
+class DeclarationForm(PortalForm):
     declaration = BooleanField(
         _l("我声明：以上填写的内容和上传的材料真实、完整"),
         validators=[DataRequired(message=_l("请勾选声明后再提交申请。"))],

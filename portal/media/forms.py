@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from ..forms.base import PortalForm
 from . import validation
 from .pages import PAGES, choice_label
 
 
-class MediaUploadForm(FlaskForm):
+class MediaUploadForm(PortalForm):
     page_key = SelectField(
         _l("放在哪个页面"),
         choices=[SelectChoice("", _l("请选择"))]

@@ -2,15 +2,15 @@
 changes one at a time); the others keep the visitor's current values."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import AnyOf, Optional
 
+from ..forms.base import PortalForm
 from .cookie import Preferences
 from .options import SETTINGS
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(PortalForm):
     def preferences(self) -> Preferences:
         return Preferences({s.name: self[s.name].data for s in SETTINGS if self[s.name].data})
 

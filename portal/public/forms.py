@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from ..forms.base import PortalForm
 
 
-class AccessibilityReportForm(FlaskForm):
+class AccessibilityReportForm(PortalForm):
     page = StringField(_l("问题出现在哪个页面"), validators=[
         Optional(), Length(max=300, message=_l("页面名称或网址不能超过300个字")),
     ])

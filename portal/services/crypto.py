@@ -8,9 +8,9 @@
 
 Keys come from the environment: DATA_ENCRYPTION_KEYS, comma-separated Fernet keys, newest
 first. New values are encrypted with the newest key; every listed key can still decrypt, so a
-key is rotated by putting a new one in front, running `flask rotate-keys` (re-encrypts every
-stored value – card numbers and ID numbers – with the newest key) and then removing the old
-one. Production refuses to start without keys; development and tests use a fixed, public key.
+key is rotated by putting a new one in front, running `flask rotate-keys`
+(portal/cli/records.py: re-encrypts every stored value – card numbers and ID numbers – with the
+newest key) and then removing the old one. Production refuses to start without keys; development and tests use a fixed, public key.
 
 A stored value is "enc:" + a Fernet token. Plain values (written before this module) are read
 as they are, and `flask rotate-keys` encrypts them.
@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-import click
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app
 
@@ -159,24 +158,3 @@ def rotate_all() -> int:
 
 def init_app(app: Flask) -> None:
     app.extensions["data_encryption_keys"] = _keys(app)
-
-    @app.cli.command("rotate-keys")
-    def rotate_keys_command():
-        """Re-encrypt stored card and ID numbers with the newest DATA_ENCRYPTION_KEYS key and
-        re-hash the ID numbers' look-up hashes with the newest ID_HASH_KEYS key."""
-        from . import blind_index, identity
-
-        click.echo(f"Re-encrypted {rotate_all()} records with the newest key.")
-        report = blind_index.rehash_all()
-        from ..extensions import db
-
-        db.session.commit()
-        click.echo(f"Re-hashed {report.changed} records with the newest ID_HASH_KEYS key.")
-        if report.stuck:
-            click.echo(f"{len(report.stuck)} records could not be re-hashed; they will not be "
-                       "found by ID number once an older ID_HASH_KEYS key that hashed them is "
-                       "removed:", err=True)
-            for line in report.stuck:
-                click.echo(f"  {line}", err=True)
-            if len(identity._keys()) > 1:
-                raise SystemExit(1)

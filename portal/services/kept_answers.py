@@ -149,7 +149,7 @@ def note_sign_in(account) -> None:
 
 def restore() -> None:
     """Before a GET: put this page's kept answers on `g` for the form to show (see
-    portal/forms/formdata.py), and forget them. Only for their owner."""
+    portal/forms/base.py), and forget them. Only for their owner."""
     for name in ("kept_answers", "kept_answers_reason", "kept_answers_files_left_out",
                  "kept_answers_used"):
         g.pop(name, None)

@@ -23,7 +23,7 @@ saved together or not at all, and nothing is sent before the change is committed
 
 Sending
 -------
-`flask send-outbox` (see portal/status/commands.py) runs `deliver_due()` in a loop (`--once`:
+`flask send-outbox` (see portal/cli/messages.py) runs `deliver_due()` in a loop (`--once`:
 one pass). Each pending message whose time has come is handed to the configured backend
 (portal.services.sms, SMS_BACKEND), one message per transaction:
 

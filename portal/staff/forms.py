@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +10,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, Optional, R
 
 from .. import status_machine, streets
 from ..forms.account_validators import MobileNumber, NewPassword
+from ..forms.base import PortalForm
 from ..services import audit, decisions, queues, references
 from ..i18n import localized
 from ..labels import STAFF_ROLES, programme_name, street_name
@@ -19,14 +19,14 @@ from . import programmes
 ROLE_CHOICES = list(STAFF_ROLES.items())
 
 
-class GetForm(FlaskForm):
+class GetForm(PortalForm):
     """A filter form sent with GET: no CSRF token, nothing changes."""
 
     class Meta:
         csrf = False
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(PortalForm):
     """Sent by POST (with its CSRF token): the search may be an ID number, which must never
     be in a URL (portal/staff/routes.py queue). Read from the URL with meta={"csrf": False}."""
 
@@ -66,7 +66,7 @@ def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ActionForm(FlaskForm):
+class ActionForm(PortalForm):
     decision_template = None   # the details a decision records (an include), if any
     message = TextAreaField(_l("给申请人的说明"), filters=[_stripped], validators=[
         Optional(), Length(max=500, message=_l("给申请人的说明请不要超过500个字"))])
@@ -299,7 +299,7 @@ class AuditFilterForm(GetForm):
             raise ValidationError(_l("结束日期不能早于开始日期"))
 
 
-class StaffAccountForm(FlaskForm):
+class StaffAccountForm(PortalForm):
     """An administrator creates a staff account with its role, street and first password."""
 
     display_name = StringField(_l("姓名"), validators=[
@@ -332,7 +332,7 @@ class StaffAccountForm(FlaskForm):
         return self.street.data if self.role.data == "street_officer" else None
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(PortalForm):
     """A staff member sets their own new password from the link sent by text."""
     password = PasswordField(_l("新密码"), validators=[
         InputRequired(message=_l("请输入新密码")), NewPassword(staff=True)])
@@ -344,17 +344,17 @@ class SetPasswordForm(FlaskForm):
             raise ValidationError(_l("两次输入的密码不一样，请再输入一次"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button and the CSRF token."""
 
 
-class CounterLinkForm(FlaskForm):
+class CounterLinkForm(PortalForm):
     """Linking an account to its person at the counter: the officer says what they saw."""
     checked = BooleanField(_l("我已当面核验了原件"), validators=[
         InputRequired(message=_l("请先当面核验原件，再勾选这一项"))])
 
 
-class DuplicateResolutionForm(FlaskForm):
+class DuplicateResolutionForm(PortalForm):
     """How an officer settles a possible second claim, and why (portal.services.duplicates)."""
 
     resolution = RadioField(_l("处理结果"), validators=[

@@ -16,8 +16,7 @@ from ..services import conflicts, duplicates, person_links, phone_numbers, statu
 from ..services.accounts import AccountError
 from ..status import display as status_display
 from ..templating import spoken_mask
-from . import (bench_queue, casefile, conflict_commands, display, export, forms, search_token,
-               staff_accounts)
+from . import casefile, display, export, forms, search_token, staff_accounts
 from .access import QUEUE_ROLES, staff_required
 
 ACCOUNT_ERRORS = {
@@ -37,9 +36,7 @@ CONFLICT_TEXTS = {
     "family": _l("申请对象是您的亲属（您曾为其提交申请，或已登记为需要回避的亲属）。"),
 }
 
-bp = Blueprint("staff", __name__, url_prefix="/staff", cli_group=None)
-bench_queue.register(bp)  # flask bench-queue
-conflict_commands.register(bp)  # flask declare-conflict, list-conflicts
+bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 @bp.route("/queue", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from ..safe_redirect import same_site_path
 from ..services import accounts, one_time_codes, phone_numbers, second_factor
 from .access import staff_required
 
-bp = Blueprint("staff_auth", __name__, url_prefix="/staff", cli_group=None)
+bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 
 
 def _next() -> str | None:
@@ -248,6 +248,3 @@ def new_recovery_codes():
     codes = second_factor.new_recovery_codes(current_user._get_current_object())
     return _show_codes(codes, enrolled=False,
                        continue_to=url_for("staff_auth.second_factor_settings"))
-
-
-from . import commands  # noqa: E402,F401  (flask create-staff, set-staff-password, …)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from wtforms.validators import InputRequired, Length, StopValidation
 from ..forms.account import CodeForm
 from ..forms.account_validators import MobileNumber
 from ..forms.apply import UploadForm
+from ..forms.base import PortalForm
 from ..forms.validators import IdNumberValid
 from ..i18n import zh_text
 from ..services import family_lookup, identity, information_requests
@@ -32,17 +32,17 @@ class ReferenceNumber:
         field.data = value
 
 
-class LookupForm(FlaskForm):
+class LookupForm(PortalForm):
     reference = StringField(_l("受理编号"), validators=[
         InputRequired(message=_l("请输入受理编号")), ReferenceNumber()])
     id_number = StringField(_l("申请对象的身份证号码"), validators=[IdNumberValid()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """Only the button and the CSRF token."""
 
 
-class VersionForm(FlaskForm):
+class VersionForm(PortalForm):
     """A confirmation that carries the version of the application it was shown for."""
     version = HiddenField()
 
@@ -59,7 +59,7 @@ class AnswerForm(VersionForm):
                message=_l("答复不能超过2000个字。内容较多的，可以拍照或存成PDF文件上传。"))])
 
 
-class ProveForm(FlaskForm):
+class ProveForm(PortalForm):
     """Which person the account proves it is (those it applied for "for myself")."""
     person = RadioField(_l("您要验证的是哪一位？"),
                         validators=[InputRequired(message=_l("请选择要验证的申请对象"))])
@@ -71,7 +71,7 @@ class ProveForm(FlaskForm):
             self.person.data = self.person.choices[0].value
 
 
-class GrantForm(FlaskForm):
+class GrantForm(PortalForm):
     person = RadioField(_l("让家人查看谁的申请？"),
                         validators=[InputRequired(message=_l("请选择让家人查看谁的申请"))])
     phone = StringField(_l("家人的手机号码"), validators=[

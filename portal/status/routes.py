@@ -24,7 +24,7 @@ from .limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_pair,
                      prove_per_account, prove_verify_per_account, verify_per_ip,
                      verify_per_pair)
 
-bp = Blueprint("status", __name__, url_prefix="/status", cli_group=None)
+bp = Blueprint("status", __name__, url_prefix="/status")
 
 VIEW = "lookup_view"      # session: the application a family look-up may show, and until when
 
@@ -403,6 +403,3 @@ def lookup_end():
     session.pop(PENDING, None)
     flash(_("查询已结束，页面上的信息已关闭。"), "success")
     return redirect(url_for("status.lookup"), 303)
-
-
-from . import commands  # noqa: E402,F401  (flask send-outbox, registered on this blueprint)

@@ -1,12 +1,12 @@
 """Resident pages stay light: compressed as a browser asks (br, gzip), a first visit (HTML and
 the CSS, JS and images it references) is at most 50 KB and a repeat visit (HTML only, the
 fingerprinted assets cached) at most 15 KB. The weighing is the benchmark's own
-(portal/bench/weight.py), so the test and `make bench` measure the same thing."""
+(bench/weight.py), so the test and `make bench` measure the same thing."""
 from __future__ import annotations
 
 import pytest
 
-from portal.bench import budgets, pages, weight
+from bench import budgets, pages, weight
 
 
 def _fetcher(client):

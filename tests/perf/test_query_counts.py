@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.bench import pages
+from bench import pages
 from portal.extensions import db
 from portal.models import Account, Application
-from portal.staff.bench_queue import BENCH_PHONES, QueryCounter, seed
+from bench.queue import BENCH_PHONES, QueryCounter, seed
 
 N = 6
 

@@ -14,7 +14,7 @@ from sqlalchemy import event, select, text
 from portal.extensions import db as _db
 from portal.models import Account
 from portal.services import queues
-from portal.staff.bench_queue import BENCH_PHONES, seed
+from bench.queue import BENCH_PHONES, seed
 
 ROWS = 6000
 

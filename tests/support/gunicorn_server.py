@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from portal.bench.servers import HOST, gunicorn
+from bench.servers import HOST, gunicorn
 
 
 @dataclass

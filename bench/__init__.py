@@ -1,9 +1,12 @@
-"""The performance benchmark and its budgets (`make bench`, `python -m portal.bench`).
+"""The performance benchmark and its budgets (`make bench`, `python -m bench`). Outside the
+`portal` package (pyproject ships only portal*): nothing here is part of the production app.
 
 budgets.py  the numbers: page weight, home page vs bare Flask, staff queue p95, evaluate()
 weight.py   what a browser downloads for a page (shared with tests/perf)
 pages.py    the pages measured
 load.py     the load generator (why our own: see its docstring)
 servers.py  gunicorn for the portal and for the bare Flask app (hello.py), same settings
+queue.py    seeds applications in bulk; `python -m bench.queue` times the staff queue's SQL
+eligibility.py  `python -m bench.eligibility`: evaluate() for all programmes
 __main__.py the run: seed, serve, sign in, load, weigh, print PASS/FAIL
 """

@@ -1,7 +1,9 @@
-"""`flask bench-queue`: seed many applications into a database and time the staff queue.
+"""`python -m bench.queue`: seed many applications into a database and time the staff queue.
 
-    flask --app portal bench-queue --database-url postgresql://postgres@127.0.0.1/bench \
-        --count 100000
+    python -m bench.queue --database-url postgresql://postgres@127.0.0.1/bench --count 100000
+
+Not a `flask` command: the benchmark is no part of the production app (run it from the
+repository's root, as `make bench` does).
 
 Upgrades the given database to the current schema, bulk-inserts `--count` applications
 (with their people and two status events each) unless it already holds that many, then opens
@@ -39,42 +41,41 @@ PROGRAMME_WEIGHTS = {
 BATCH = 5000
 
 
-def register(bp) -> None:
-    @bp.cli.command("bench-queue")
-    @click.option("--database-url", required=True,
-                  help="The database to seed and measure (it is upgraded first).")
-    @click.option("--count", default=100_000, show_default=True,
-                  help="How many applications the database should hold.")
-    @click.option("--repeat", default=10, show_default=True, help="Runs per measurement.")
-    def bench_queue(database_url: str, count: int, repeat: int):
-        """Seed applications in bulk and print the queue page's query count and time."""
-        from .. import create_app
-        from ..config import _sqlalchemy_url
+@click.command("bench-queue")
+@click.option("--database-url", required=True,
+              help="The database to seed and measure (it is upgraded first).")
+@click.option("--count", default=100_000, show_default=True,
+              help="How many applications the database should hold.")
+@click.option("--repeat", default=10, show_default=True, help="Runs per measurement.")
+def main(database_url: str, count: int, repeat: int):
+    """Seed applications in bulk and print the queue page's query count and time."""
+    from portal import create_app
+    from portal.config import _sqlalchemy_url
 
-        app = create_app({"ENV_NAME": "testing", "WTF_CSRF_ENABLED": False,
-                          "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url)})
-        with app.app_context():
-            from flask_migrate import upgrade
+    app = create_app({"ENV_NAME": "testing", "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url)})
+    with app.app_context():
+        from flask_migrate import upgrade
 
-            upgrade()
-            started = time.perf_counter()
-            added = seed(count)
-            if added:
-                click.echo(f"seeded {added} applications in {time.perf_counter() - started:.1f} s")
-            settle()
-        # Outside any app context: each request then has its own, as in production.
-        for line in measure(app, repeat):
-            click.echo(line)
+        upgrade()
+        started = time.perf_counter()
+        added = seed(count)
+        if added:
+            click.echo(f"seeded {added} applications in {time.perf_counter() - started:.1f} s")
+        settle()
+    # Outside any app context: each request then has its own, as in production.
+    for line in measure(app, repeat):
+        click.echo(line)
 
 
 def seed(count: int, rng: random.Random | None = None) -> int:
     """Bring the database up to `count` applications; returns how many were added."""
-    from ..extensions import db
-    from ..models import Account, Application, Person, StatusEvent
-    from ..services import identity, second_factor, working_days
-    from ..services.demo import make_id_number
-    from ..services.passwords import hash_password
-    from ..streets import all_streets
+    from portal.extensions import db
+    from portal.models import Account, Application, Person, StatusEvent
+    from portal.services import identity, second_factor, working_days
+    from portal.services.demo import make_id_number
+    from portal.services.passwords import hash_password
+    from portal.streets import all_streets
 
     rng = rng or random.Random(2026)
     accounts = {}
@@ -152,7 +153,7 @@ def seed(count: int, rng: random.Random | None = None) -> int:
 
 def settle() -> None:
     """Fresh statistics, as autovacuum (PostgreSQL) or a scheduled ANALYZE would give."""
-    from ..extensions import db
+    from portal.extensions import db
 
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if connection.dialect.name == "postgresql":
@@ -163,7 +164,7 @@ def settle() -> None:
 
 def _reference(n: int) -> str:
     """A reference number in the real format (HY-2026-XXXXXX), unique for each n."""
-    from ..services.references import ALPHABET, LENGTH
+    from portal.services.references import ALPHABET, LENGTH
 
     letters = []
     for _ in range(LENGTH):
@@ -203,9 +204,9 @@ def _sealed(app: Flask, role: str, args: dict) -> dict:
     """The queue URL's arguments as the search form's redirect makes them: the text sealed."""
     if "q" not in args:
         return args
-    from ..extensions import db
-    from ..models import Account
-    from . import search_token
+    from portal.extensions import db
+    from portal.models import Account
+    from portal.staff import search_token
 
     with app.app_context():
         account_id = db.session.scalar(
@@ -218,7 +219,7 @@ def measure(app: Flask, repeat: int) -> list[str]:
     """Open the queue as each officer and report queries and time per page. Runs outside any
     app context, so each request loads its account and data as in production."""
     with app.app_context():
-        from ..extensions import db
+        from portal.extensions import db
 
         scenarios, total = _scenarios()
         engine = db.engine
@@ -251,9 +252,9 @@ def measure(app: Flask, repeat: int) -> list[str]:
 
 
 def _scenarios():
-    from ..extensions import db
-    from ..models import Application, Person
-    from ..services import identity
+    from portal.extensions import db
+    from portal.models import Application, Person
+    from portal.services import identity
 
     sample = db.session.execute(
         select(Application.reference, Person.full_name, Person.id_number_encrypted)
@@ -283,10 +284,14 @@ def _scenarios():
 
 def _deep_cursor(phone: str, pages: int) -> str | None:
     """The cursor after `pages` pages of the district reviewer's whole list."""
-    from ..extensions import db
-    from ..models import Account
-    from ..services import queues
+    from portal.extensions import db
+    from portal.models import Account
+    from portal.services import queues
 
     actor = db.session.scalar(select(Account).where(Account.phone == phone))
     result = queues.page(actor, queues.QueueFilter(view="all"), limit=queues.PAGE_SIZE * pages)
     return result.next_cursor
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .load import get
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 
 

@@ -1,19 +1,19 @@
-"""`make bench` / `python -m portal.bench`: the performance benchmark and its budgets.
+"""`make bench` / `python -m bench`: the performance benchmark and its budgets.
 
 In one run:
-1. times ``evaluate()`` for all programmes (portal/eligibility/bench.py);
+1. times ``evaluate()`` for all programmes (bench/eligibility.py);
 2. serves a bare Flask "hello" app with gunicorn and measures it under load – and again, in
    turns with the home page, for each database, so that the home page is compared with a
    measurement that saw the same machine;
 3. for each database (SQLite, PostgreSQL): brings it to the current schema, seeds it with
-   --count applications (portal/staff/bench_queue.py; skipped when it already holds them),
+   --count applications (bench/queue.py; skipped when it already holds them),
    serves the portal with the same gunicorn settings, signs a street officer in through the
    real staff sign-in form (CSRF token included; then the second step with its authenticator
    code), and measures under load the home page, a
    service guide, a self-check results page, the family look-up and the staff queue;
-4. weighs each resident page as a browser would fetch it (portal/bench/weight.py);
+4. weighs each resident page as a browser would fetch it (bench/weight.py);
 5. prints requests/s, p50/p95/p99 latency, errors and the ratio to the bare app per page, then
-   one PASS/FAIL line per budget (portal/bench/budgets.py). Exit status 1 if any fails.
+   one PASS/FAIL line per budget (bench/budgets.py). Exit status 1 if any fails.
 
 The databases are the benchmark's own, never the test database: by default
 instance/bench/bench-<count>.sqlite3 and postgresql://postgres@127.0.0.1:5432/huyi_bench
@@ -44,7 +44,7 @@ def say(line: str = "") -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m portal.bench", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100_000, help="applications to seed")
     parser.add_argument("--seconds", type=float, default=10.0, help="load time per page")
@@ -67,14 +67,14 @@ def main(argv: list[str] | None = None) -> int:
     checks: list[Check] = []
 
     say("\n== eligibility: evaluate() for all programmes")
-    from ..eligibility import bench as eligibility_bench
+    from . import eligibility as eligibility_bench
 
     mean_ms = eligibility_bench.main(args.evaluate_calls)
     checks.append(Check("evaluate() for all programmes", mean_ms <= budgets.EVALUATE_MS,
                         f"{mean_ms:.3f} ms a call (budget {budgets.EVALUATE_MS:g} ms)"))
 
-    say("\n== bare Flask app (portal/bench/hello.py), same gunicorn settings")
-    with servers.gunicorn("portal.bench.hello:app", workers=args.workers,
+    say("\n== bare Flask app (bench/hello.py), same gunicorn settings")
+    with servers.gunicorn("bench.hello:app", workers=args.workers,
                           log=_log("hello")) as hello_port:
         hellos: list[load.LoadResult] = []
 
@@ -192,7 +192,7 @@ def _weigh(port: int) -> list[Check]:
 
 def sign_in_staff(port: int) -> str:
     """Sign the bench street officer in through /staff/sign-in; returns the Cookie header."""
-    from ..staff.bench_queue import BENCH_PASSWORD, BENCH_PHONES
+    from .queue import BENCH_PASSWORD, BENCH_PHONES
 
     status, headers, body = load.get(servers.HOST, port, "/staff/sign-in")
     html = weight.decode(body, headers.get("Content-Encoding")).decode("utf-8")
@@ -221,7 +221,7 @@ def _second_step(port: int, cookies: dict[str, str]) -> str:
     once only, so if this time step's was used (a run a moment ago), the next step's is."""
     import pyotp
 
-    from ..staff.bench_queue import BENCH_TOTP_SECRET
+    from .queue import BENCH_TOTP_SECRET
 
     totp = pyotp.TOTP(BENCH_TOTP_SECRET)
     for ahead in (0, 30):
@@ -277,9 +277,9 @@ def _prepare(url: str, count: int) -> None:
     """The schema, the seed and fresh statistics, from this process (not the servers)."""
     from flask_migrate import upgrade
 
-    from .. import create_app
-    from ..config import _sqlalchemy_url
-    from ..staff import bench_queue
+    from portal import create_app
+    from portal.config import _sqlalchemy_url
+    from . import queue as bench_queue
 
     if url.startswith(("postgresql", "postgres:")):
         _create_postgres_database(url)
@@ -296,7 +296,7 @@ def _prepare(url: str, count: int) -> None:
         else:
             say(f"the database already holds {count:,} applications")
         bench_queue.settle()
-        from ..extensions import db
+        from portal.extensions import db
 
         db.engine.dispose()
 

@@ -1,11 +1,17 @@
-"""`flask bench-queue` seeds a database in bulk and reports the queue page's queries and time."""
+"""`python -m bench.queue` seeds a database in bulk and reports the queue page's queries and
+time."""
 import re
 
+from click.testing import CliRunner
 
-def test_bench_queue_seeds_and_reports(runner, tmp_path):
+from bench import queue
+
+
+def test_bench_queue_seeds_and_reports(tmp_path):
+    runner = CliRunner()
     url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
-    result = runner.invoke(args=["bench-queue", "--database-url", url, "--count", "400",
-                                 "--repeat", "2"])
+    result = runner.invoke(queue.main, ["--database-url", url, "--count", "400",
+                                      "--repeat", "2"])
     assert result.exit_code == 0, result.output
     assert "seeded 400 applications" in result.output
     assert "database: sqlite, 400 applications" in result.output
@@ -16,6 +22,6 @@ def test_bench_queue_seeds_and_reports(runner, tmp_path):
     # conflicts of interest, the rows flagged as possible second claims, and a search's audit
     # row chained: its lock and the chain's head).
     assert all(int(queries) <= 10 for _who, queries in rows)
-    again = runner.invoke(args=["bench-queue", "--database-url", url, "--count", "400",
-                                "--repeat", "1"])
+    again = runner.invoke(queue.main, ["--database-url", url, "--count", "400",
+                                     "--repeat", "1"])
     assert again.exit_code == 0 and "seeded" not in again.output  # already there

@@ -1,4 +1,4 @@
-"""Time ``evaluate`` for all programmes: ``python -m portal.eligibility.bench [calls]``.
+"""Time ``evaluate`` for all programmes: ``python -m bench.eligibility [calls]``.
 
 The programme files are loaded and compiled once, before timing; the figure printed is the mean
 time of one ``evaluate`` call (all 25 programmes) over a mix of full, partial and empty facts.
@@ -11,7 +11,7 @@ import datetime
 import sys
 import time
 
-from . import evaluate, programmes
+from portal.eligibility import evaluate, programmes
 
 ON = datetime.date(2026, 11, 28)
 FACT_SETS = [

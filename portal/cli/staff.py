@@ -1,16 +1,28 @@
-"""`flask create-staff`, `flask set-staff-password` and `flask reset-second-factor`.
+"""Staff accounts: `flask create-staff`, `flask set-staff-password`, `flask reset-second-factor`,
+and a member of staff's declared relatives, `flask declare-conflict` and `flask list-conflicts`.
 
     flask create-staff --phone 13800000009 --name 王芳 --role street_officer --street ganting
     flask create-staff ... --generate-password     # prints a strong password once
+
+Declared relatives are people whose applications the member of staff may not act on
+(portal/services/conflicts.py). An admin records them when the member of staff declares the
+relationship; each recording is in the audit log.
+
+    flask declare-conflict --staff 13800000001 --id-number 6101… --relation parent --by 13800000005
+    flask list-conflicts --staff 13800000001
 """
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
+from sqlalchemy import select
 
 from .. import streets
-from ..models import STAFF_ROLES
-from ..services import accounts, password_policy, phone_numbers, second_factor
-from .routes import bp
+from ..extensions import db
+from ..models import CONFLICT_RELATIONS, STAFF_ROLES, Account
+from ..services import accounts, conflicts, password_policy, phone_numbers, second_factor
+
+group = AppGroup("staff")
 
 PROBLEMS = {
     "phone": "not a mainland mobile number (11 digits starting 13–19)",
@@ -43,7 +55,7 @@ def _phone(raw: str) -> str:
         raise click.BadParameter(PROBLEMS["phone"], param_hint="--phone") from None
 
 
-@bp.cli.command("create-staff")
+@group.command("create-staff")
 @click.option("--phone", required=True, help="Mobile number; it is the sign-in name.")
 @click.option("--name", "name", required=True, help="The person's name, shown to colleagues.")
 @click.option("--role", required=True, type=click.Choice(STAFF_ROLES))
@@ -70,7 +82,7 @@ def create_staff(phone: str, name: str, role: str, street: str | None, generate_
         click.echo(f"Password (shown only now – hand it over safely): {password}")
 
 
-@bp.cli.command("set-staff-password")
+@group.command("set-staff-password")
 @click.option("--phone", required=True)
 @click.option("--generate-password", is_flag=True)
 def set_staff_password(phone: str, generate_password: bool):
@@ -86,7 +98,7 @@ def set_staff_password(phone: str, generate_password: bool):
         click.echo(f"Password (shown only now – hand it over safely): {password}")
 
 
-@bp.cli.command("reset-second-factor")
+@group.command("reset-second-factor")
 @click.option("--phone", required=True)
 def reset_second_factor(phone: str):
     """Remove a staff member's second factor (e.g. the only admin lost their phone): their
@@ -98,3 +110,47 @@ def reset_second_factor(phone: str):
     second_factor.reset(None, account)
     click.echo(f"Second factor removed for {phone}; every session of this account has ended. "
                f"They set up a new one at their next sign-in.")
+
+
+def _staff_account(phone: str, option: str) -> Account:
+    try:
+        phone = phone_numbers.normalise(phone)
+    except ValueError:
+        raise click.BadParameter("not a mobile number", param_hint=option) from None
+    account = db.session.scalar(select(Account).where(Account.phone == phone))
+    if account is None or not account.is_staff:
+        raise click.BadParameter("no staff account has this number", param_hint=option)
+    return account
+
+
+@group.command("declare-conflict")
+@click.option("--staff", "staff_phone", required=True, help="The staff member's mobile.")
+@click.option("--id-number", required=True, prompt=True, hide_input=True,
+              help="The relative's ID number (kept only as a keyed hash, and encrypted).")
+@click.option("--relation", required=True, type=click.Choice(CONFLICT_RELATIONS))
+@click.option("--by", "admin_phone", required=True, help="The admin recording it.")
+def declare_conflict(staff_phone, id_number, relation, admin_phone):
+    """Record that a member of staff is related to a person: they will not be able to act
+    on that person's applications."""
+    staff = _staff_account(staff_phone, "--staff")
+    admin = _staff_account(admin_phone, "--by")
+    if admin.role != "admin":
+        raise click.BadParameter("must be an admin account", param_hint="--by")
+    try:
+        conflicts.declare(staff, id_number, relation, recorded_by=admin)
+    except ValueError:
+        raise click.BadParameter("not a valid ID number", param_hint="--id-number") from None
+    click.echo(f"Recorded: {staff.display_name} may not act on this person's applications.")
+
+
+@group.command("list-conflicts")
+@click.option("--staff", "staff_phone", required=True, help="The staff member's mobile.")
+def list_conflicts(staff_phone):
+    """List a member of staff's declared relatives (never their ID numbers)."""
+    staff = _staff_account(staff_phone, "--staff")
+    records = conflicts.of_staff(staff)
+    if not records:
+        click.echo("No declared relatives.")
+    for record in records:
+        click.echo(f"#{record.id}  {record.relation}  recorded {record.created_at:%Y-%m-%d}"
+                   f"  id hash {record.id_number_hash[:12]}…")

@@ -1,5 +1,5 @@
 """The bare Flask app the portal is compared with: one route, no extensions, the same gunicorn
-settings. `gunicorn portal.bench.hello:app`."""
+settings. `gunicorn bench.hello:app`."""
 from flask import Flask
 
 app = Flask(__name__)

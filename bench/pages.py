@@ -13,7 +13,7 @@ def results_link() -> str:
     """A finished self-check's results page: the first choice on every question (a resident
     of Huyi with a certificate), 40 years old, and every box ticked – many programmes on one
     page, so its weight is near the heaviest a results page gets."""
-    from ..checker import answer_link, flow
+    from portal.checker import answer_link, flow
 
     answers: dict[str, str] = {}
     while not (walked := flow.walk(answers)).complete:

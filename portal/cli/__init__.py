@@ -1,0 +1,24 @@
+"""The `flask …` commands, one module per group:
+
+demo.py      seed-demo
+records.py   keeping stored records: verify-audit, rotate-keys, apply purge-drafts
+staff.py     staff accounts: create-staff, set-staff-password, reset-second-factor,
+             declare-conflict, list-conflicts
+messages.py  the text-message outbox: outbox, send-outbox, purge-outbox-codes
+
+Each group is a Flask `AppGroup` (its commands run in an app context). The names people type
+stay as they were: the groups' commands are registered at the top level (`flask seed-demo`),
+except `apply`, a group of its own (`flask apply purge-drafts`). No blueprint has commands, so
+no route module imports a command module.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import demo, messages, records, staff
+
+    for group in (demo.group, records.group, staff.group, messages.group):
+        app.cli.commands.update(group.commands)  # flask seed-demo, flask create-staff, …
+    app.cli.add_command(records.applications)  # flask apply purge-drafts

@@ -1,0 +1,49 @@
+"""Keeping stored records: `flask verify-audit` (the audit log's hash chain), `flask rotate-keys`
+(card and ID numbers re-encrypted and re-hashed with the newest keys, README "Encryption keys")
+and `flask apply purge-drafts` (drafts not changed for a year)."""
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..services import applications as application_service
+from ..services import audit_chain, blind_index, crypto, identity
+
+group = AppGroup("records")
+applications = AppGroup("apply", help="Applications and their drafts.")
+
+
+@group.command("verify-audit")
+def verify_audit():
+    """Walk the audit log's hash chain; exit 1 naming the first row that does not fit."""
+    verdict = audit_chain.verify()
+    if not verdict.ok:
+        click.echo(f"audit_event row {verdict.broken_id} breaks the chain: {verdict.reason} "
+                   f"({verdict.rows} rows checked).", err=True)
+        raise SystemExit(1)
+    click.echo(f"The audit log is intact: {verdict.rows} rows, chain unbroken.")
+
+
+@group.command("rotate-keys")
+def rotate_keys():
+    """Re-encrypt stored card and ID numbers with the newest DATA_ENCRYPTION_KEYS key and
+    re-hash the ID numbers' look-up hashes with the newest ID_HASH_KEYS key."""
+    click.echo(f"Re-encrypted {crypto.rotate_all()} records with the newest key.")
+    report = blind_index.rehash_all()
+    db.session.commit()
+    click.echo(f"Re-hashed {report.changed} records with the newest ID_HASH_KEYS key.")
+    if report.stuck:
+        click.echo(f"{len(report.stuck)} records could not be re-hashed; they will not be "
+                   "found by ID number once an older ID_HASH_KEYS key that hashed them is "
+                   "removed:", err=True)
+        for line in report.stuck:
+            click.echo(f"  {line}", err=True)
+        if len(identity._keys()) > 1:
+            raise SystemExit(1)
+
+
+@applications.command("purge-drafts")
+def purge_drafts():
+    """Delete drafts not changed for a year (as the privacy notice says)."""
+    click.echo(application_service.purge_stale_drafts())
