@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
+from ..applications import answers as stored
 from ..extensions import db
 from ..models import Account, Application, Person
 from . import audit, identity, one_time_codes, references
@@ -126,5 +127,5 @@ def view(application_id: int) -> LookupView | None:
     if application is None:
         return None
     person = application.person
-    name = ((application.answers or {}).get("personal") or {}).get("full_name") or person.full_name
+    name = stored.read(application).personal.full_name or person.full_name
     return LookupView(application, identity.mask_name(name), identity.masked_id(person))
