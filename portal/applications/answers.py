@@ -91,6 +91,8 @@ class _Record:
 
 @dataclass(frozen=True)
 class Personal(_Record):
+    """Who the application is for. Of the ID number only its keyed hash (look-ups) and the
+    number encrypted are kept (portal.services.identity reads birth date, age, sex from it)."""
     full_name: str | None = None
     id_hash: str | None = None
     id_encrypted: str | None = None
@@ -103,6 +105,8 @@ class Personal(_Record):
 
 @dataclass(frozen=True)
 class Certificate(_Record):
+    """The disability certificate. Its number is the ID number and the category and grade
+    digits, so it is not kept: id_hash says one was entered and matches the person's."""
     has_certificate: bool | None = None
     id_hash: str | None = None
     category: str | None = None
@@ -142,11 +146,12 @@ class Payment(_Record):
     method: str | None = None
     bank_name: str | None = None
     account_holder: str | None = None
-    card_number: str | None = None   # encrypted (portal.services.crypto), never plain
+    REQUIRED = ("method", "bank_name", "account_holder", "card_number")
+    # The card number encrypted (portal.services.crypto), never plain, with its look-up hash
+    # and last four digits beside it (crypto.seal_payment).
+    card_number: str | None = None
     card_hash: str | None = None
     card_last4: str | None = None
-
-    REQUIRED = ("method", "bank_name", "account_holder", "card_number")
 
     def sealed(self) -> Payment:
         """As stored: the card number encrypted, with its look-up hash and last four."""
