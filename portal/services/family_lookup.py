@@ -74,12 +74,12 @@ def _matching(reference: str, id_hashes: list[str]) -> Application | None:
         .where(Application.reference == reference)).first()
     if row is None:
         # Compare anyway, so a reference that does not exist costs the same as one that does.
-        stored = "0" * 64
+        stored_hash = "0" * 64
     else:
-        application, stored = row
+        application, stored_hash = row
     matched = False
     for id_hash in id_hashes:      # every one compared, so the time says nothing either
-        matched |= hmac.compare_digest(stored, id_hash)
+        matched |= hmac.compare_digest(stored_hash, id_hash)
     return application if row is not None and matched else None
 
 

@@ -42,20 +42,20 @@ def reveal_id_number(actor: Account, application: Application) -> identity.IdNum
     verifies identity – the only way either is shown. None if no encrypted number is on file
     (people recorded before it was kept)."""
     person = application.person
-    stored = person.id_number_encrypted if person is not None else None
-    return _reveal(actor, application, "identity.reveal", stored, identity.read,
+    encrypted = person.id_number_encrypted if person is not None else None
+    return _reveal(actor, application, "identity.reveal", encrypted, identity.read,
                    {"person_id": person.id} if person is not None else None)
 
 
-def _reveal(actor: Account, application: Application, action: str, stored: str | None,
+def _reveal(actor: Account, application: Application, action: str, encrypted: str | None,
             read, detail: dict | None = None):
-    """`read(stored)` (decrypted), the viewing recorded (committed) first – the reference and
-    `detail`, never the number."""
-    if not stored:
+    """`read(encrypted)` (decrypted), the viewing recorded (committed) first – the reference
+    and `detail`, never the number."""
+    if not encrypted:
         return None
     audit.record(actor, action, "application", application.reference, detail)
     db.session.commit()
-    return read(stored)
+    return read(encrypted)
 
 
 def find_visible(actor: Account, reference: str) -> Application:
