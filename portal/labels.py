@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from . import eligibility, status_machine, streets
+from .applications.answers import SectionKey
 from .i18n import current_language, localized
 from .models import RELATIONSHIPS as RELATIONSHIP_CODES
 
@@ -53,18 +54,19 @@ def relationship_label(code: str | None) -> str:
 # ── the application's sections ─────────────────────────────────────────────────────────────
 
 # The journey's sections (portal.apply.journey) and the staff case page's (portal.staff.
-# casefile) by the same keys, so both sides name a section alike. "declaration" is what the
-# applicant declared on the check page when submitting (no section of its own in the journey).
+# casefile) by the same keys (portal.applications.answers.SectionKey), so both sides name a
+# section alike. The declaration is what the applicant declared on the check page when
+# submitting (no section of its own in the journey).
 SECTIONS = {
-    "who": _l("申请对象和关系"),
-    "personal": _l("基本信息"),
-    "certificate": _l("残疾人证"),
-    "household": _l("家庭经济情况"),
-    "payment": _l("收款账户"),
-    "questions": _l("本事项需要了解的情况"),
-    "documents": _l("上传材料"),
-    "consent": _l("个人信息授权"),
-    "declaration": _l("提交时的声明"),
+    SectionKey.WHO: _l("申请对象和关系"),
+    SectionKey.PERSONAL: _l("基本信息"),
+    SectionKey.CERTIFICATE: _l("残疾人证"),
+    SectionKey.HOUSEHOLD: _l("家庭经济情况"),
+    SectionKey.PAYMENT: _l("收款账户"),
+    SectionKey.QUESTIONS: _l("本事项需要了解的情况"),
+    SectionKey.DOCUMENTS: _l("上传材料"),
+    SectionKey.CONSENT: _l("个人信息授权"),
+    SectionKey.DECLARATION: _l("提交时的声明"),
 }
 
 

@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 from sqlalchemy import select
 
+from portal.applications import answers
 from portal.apply import programmes
 from portal.models import Draft
 from portal.services import identity
@@ -86,7 +87,7 @@ def test_applying_for_oneself_records_self_and_prefills_name_and_phone(client, d
     response = post(client, "/apply/assistive_devices/", {"who": "self"})
     draft_id = draft_id_from(response)
     assert response.headers["Location"].endswith(f"/apply/drafts/{draft_id}/")
-    assert db.session.get(Draft, draft_id).answers == {"relationship": "self"}
+    assert answers.read(db.session.get(Draft, draft_id)) == answers.Answers(relationship="self")
     page = client.get(f"/apply/drafts/{draft_id}/personal").get_data(as_text=True)
     assert 'value="赵军"' in page and f'value="{account.phone}"' in page
     assert 'autocomplete="name"' in page

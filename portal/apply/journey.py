@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from .. import dates, i18n
 from ..i18n import localized
 from ..labels import PAYMENT_METHODS, RELATIONSHIPS as RELATIONSHIP_LABELS, fact_value, section_title
+from ..applications import answers as stored
+from ..applications.answers import Answers, Certificate, Personal, SectionKey as K
 from ..forms.validators import CERTIFICATE_CATEGORIES, mask_card
 from ..services import crypto, identity
 from ..services.identity import age_on  # noqa: F401 – where the journey's callers look for it
@@ -31,9 +33,6 @@ STATUS_LABELS = {
     CANNOT_START: _l("暂不能开始"),
 }
 
-PERSONAL_KEYS = ("full_name", "id_hash", "id_encrypted", "phone", "address", "street")
-PAYMENT_KEYS = ("method", "bank_name", "account_holder", "card_number")
-
 
 @dataclass(frozen=True)
 class Section:
@@ -48,52 +47,78 @@ class Section:
 
 
 SECTIONS = (
-    Section("who", "apply.relationship"),
-    Section("personal", "apply.personal"),
-    Section("certificate", "apply.certificate"),
-    Section("household", "apply.household"),
-    Section("payment", "apply.payment", programmes.pays_money),
-    Section("questions", "apply.questions",
+    Section(K.WHO, "apply.relationship"),
+    Section(K.PERSONAL, "apply.personal"),
+    Section(K.CERTIFICATE, "apply.certificate"),
+    Section(K.HOUSEHOLD, "apply.household"),
+    Section(K.PAYMENT, "apply.payment", programmes.pays_money),
+    Section(K.QUESTIONS, "apply.questions",
             lambda programme: bool(programmes.question_facts(programme))),
-    Section("documents", "apply.documents_page"),
-    Section("consent", "apply.consent"),
+    Section(K.DOCUMENTS, "apply.documents_page"),
+    Section(K.CONSENT, "apply.consent"),
 )
 BY_KEY = {section.key: section for section in SECTIONS}
 
 
 
 
-def certificate_last_four(certificate: dict, personal: dict,
+def certificate_last_four(certificate: Certificate, personal: Personal,
                           number: identity.IdNumber | None) -> str | None:
     """The last four characters of the certificate number on file (ID digits 17-18, then the
     category and grade digits), read from the person's ID number – the number is not kept.
     None when none is on file or its ID part is not the person's (it is asked for again)."""
-    if not certificate.get("id_hash") or number is None \
-            or certificate["id_hash"] != personal.get("id_hash"):
+    if not certificate.id_hash or number is None or certificate.id_hash != personal.id_hash:
         return None
-    digit = {v: k for k, v in CERTIFICATE_CATEGORIES.items()}.get(certificate.get("category"))
-    if digit is None or not certificate.get("grade"):
+    digit = {v: k for k, v in CERTIFICATE_CATEGORIES.items()}.get(certificate.category)
+    if digit is None or not certificate.grade:
         return None
-    return (number.value + digit + str(certificate["grade"]))[-4:]
+    return (number.value + digit + str(certificate.grade))[-4:]
+
+
+def id_facts(number: identity.IdNumber | None, today: date) -> dict:
+    """The eligibility facts an ID number shows on `today`: age (when plausible) and sex –
+    the one reading of them, for the journey's answers and the person's record alike."""
+    if number is None:
+        return {}
+    age = number.age(today)
+    return {**({"age": age} if 0 <= age <= 130 else {}), "sex": number.sex}
 
 
 class Journey:
-    """One draft seen as a journey. `uploaded`: the draft's documents (Document rows)."""
+    """One draft seen as a journey. `uploaded`: the draft's documents (Document rows).
+    `Journey.of_application` reads a submitted application's answers the same way."""
 
     def __init__(self, draft, uploaded=(), today: date | None = None):
         self.draft = draft
         self.programme = draft.programme
-        self.answers = draft.answers or {}
+        self.answers: Answers = stored.read(draft)
+        self.current_step = draft.current_step
         self.uploaded = list(uploaded)
         self.today = today or date.today()
 
+    @classmethod
+    def of_application(cls, application, today: date | None = None) -> Journey:
+        """The answers an application was submitted with, read as its journey read them
+        (staff's rules check uses the facts the applicant's pre-check used)."""
+        journey = cls.__new__(cls)
+        journey.draft, journey.current_step, journey.uploaded = None, None, []
+        journey.programme = application.programme
+        journey.answers = stored.read(application)
+        journey.today = today or date.today()
+        return journey
+
     # ── what the answers say ──
-    def part(self, key: str) -> dict:
-        return self.answers.get(key) or {}
+    @property
+    def personal(self) -> Personal:
+        return self.answers.personal
+
+    @property
+    def certificate(self) -> Certificate:
+        return self.answers.certificate
 
     @property
     def relationship(self) -> str | None:
-        return self.answers.get("relationship")
+        return self.answers.relationship
 
     @property
     def for_self(self) -> bool:
@@ -101,16 +126,16 @@ class Journey:
 
     @property
     def person_name(self) -> str | None:
-        return self.part("personal").get("full_name")
+        return self.personal.full_name
 
     @property
     def id_number(self) -> identity.IdNumber | None:
         """The person's ID number, read from its encrypted form (birth date, age, sex, last
         four); decrypted once per journey."""
-        stored = self.part("personal").get("id_encrypted")
+        encrypted = self.personal.id_encrypted
         read = self.__dict__.get("_id_read")
-        if read is None or read[0] != stored:
-            read = self._id_read = (stored, identity.read(stored))
+        if read is None or read[0] != encrypted:
+            read = self._id_read = (encrypted, identity.read(encrypted))
         return read[1]
 
     @property
@@ -120,7 +145,7 @@ class Journey:
 
     @property
     def category(self) -> str | None:
-        return self.part("certificate").get("category")
+        return self.certificate.category
 
     @property
     def guardian_reason(self):
@@ -132,15 +157,10 @@ class Journey:
                     and self.relationship != "guardian")
 
     def certificate_valid(self) -> bool:
-        certificate = self.part("certificate")
-        if not certificate.get("has_certificate"):
-            return False
-        until = certificate.get("valid_until")
-        return until is None or date.fromisoformat(until) >= self.today
+        return self.certificate.valid_on(self.today)
 
     def certificate_last_four(self) -> str | None:
-        return certificate_last_four(self.part("certificate"), self.part("personal"),
-                                     self.id_number)
+        return certificate_last_four(self.certificate, self.personal, self.id_number)
 
     def certificate_masked(self) -> str:
         """The certificate number on file as pages show it (尾号…), or ""."""
@@ -150,22 +170,17 @@ class Journey:
     def facts(self) -> dict:
         """The eligibility facts shown by the answers (age and sex from the ID number, category
         and grade from the certificate), for the pre-check."""
-        facts: dict = {}
-        number = self.id_number
-        if number is not None:
-            if 0 <= self.age <= 130:
-                facts["age"] = self.age
-            facts["sex"] = number.sex
-        certificate = self.part("certificate")
-        if "has_certificate" in certificate:
+        facts = id_facts(self.id_number, self.today)
+        certificate = self.certificate
+        if certificate.answered:
             facts["has_certificate"] = self.certificate_valid()
-        if certificate.get("has_certificate"):
-            facts["disability_category"] = certificate["category"]
-            facts["disability_grade"] = certificate["grade"]
-        if self.part("household").get("household"):
-            facts["household"] = self.part("household")["household"]
+        if certificate.has_certificate:
+            facts["disability_category"] = certificate.category
+            facts["disability_grade"] = certificate.grade
+        if self.answers.household.household:
+            facts["household"] = self.answers.household.household
         asked = {fact.name for fact in programmes.question_facts(self.programme)}
-        facts.update({k: v for k, v in self.part("questions").items() if k in asked})
+        facts.update({k: v for k, v in self.answers.questions.values.items() if k in asked})
         return facts
 
     def precheck(self):
@@ -176,37 +191,30 @@ class Journey:
         return [s for s in SECTIONS if s.applies(self.programme)]
 
     def complete(self, key: str) -> bool:
-        if key == "who":
+        if key == K.WHO:
             return self.relationship in RELATIONSHIPS and not self.guardian_missing
-        if key == "personal":
-            return all(self.part("personal").get(k) for k in PERSONAL_KEYS)
-        if key == "certificate":
-            certificate = self.part("certificate")
-            if certificate.get("has_certificate"):
-                return all(certificate.get(k) for k in ("id_hash", "category", "grade"))
-            return "has_certificate" in certificate
-        if key == "household":
-            return bool(self.part("household").get("household"))
-        if key == "payment":
-            return all(self.part("payment").get(k) for k in PAYMENT_KEYS)
-        if key == "questions":
-            answered = self.part("questions")
+        if key in (K.PERSONAL, K.CERTIFICATE, K.PAYMENT):
+            return self.answers.section(key).complete()
+        if key == K.HOUSEHOLD:
+            return bool(self.answers.household.household)
+        if key == K.QUESTIONS:
+            answered = self.answers.questions.values
             return all(f.name in answered for f in programmes.question_facts(self.programme))
-        if key == "documents":
-            return bool(self.answers.get("documents_done"))
-        if key == "consent":
-            return bool(self.part("consent").get("given"))
+        if key == K.DOCUMENTS:
+            return self.answers.documents_done
+        if key == K.CONSENT:
+            return bool(self.answers.consent.given)
         raise KeyError(key)
 
     def status(self, key: str) -> str:
         if self.complete(key):
             return COMPLETED
         started = {
-            "who": bool(self.relationship),
-            "personal": bool(self.part("personal")),
-            "documents": bool(self.uploaded),
+            K.WHO: bool(self.relationship),
+            K.PERSONAL: bool(self.personal),
+            K.DOCUMENTS: bool(self.uploaded),
         }.get(key, False)
-        if started or self.draft.current_step == key:
+        if started or self.current_step == key:
             return IN_PROGRESS
         return NOT_STARTED
 
@@ -223,14 +231,13 @@ class Journey:
         """[(section key, what to do)] – everything that stops the application being sent."""
         found = []
         if self.guardian_missing:
-            found.append(("who", str(self.guardian_reason)))
+            found.append((K.WHO, str(self.guardian_reason)))
         for section in self.sections():
-            if not self.complete(section.key) and not (section.key == "who" and found):
+            if not self.complete(section.key) and not (section.key == K.WHO and found):
                 found.append((section.key, _("请完成“%(section)s”。", section=section.title)))
-        certificate = self.part("certificate")
-        personal_hash = self.part("personal").get("id_hash")
-        if certificate.get("id_hash") and personal_hash and certificate["id_hash"] != personal_hash:
-            found.append(("certificate", _("残疾人证号的前18位应与申请对象的身份证号码相同，"
+        certificate_hash, personal_hash = self.certificate.id_hash, self.personal.id_hash
+        if certificate_hash and personal_hash and certificate_hash != personal_hash:
+            found.append((K.CERTIFICATE, _("残疾人证号的前18位应与申请对象的身份证号码相同，"
                                            "请修改“残疾人证”。")))
         return found
 
@@ -253,61 +260,59 @@ class Journey:
     def summary(self) -> list[tuple[Section, list[tuple[str, str]]]]:
         """[(section, [(question, answer)])] for the check-answers page."""
         return [(section, getattr(self, f"_rows_{section.key}")())
-                for section in self.sections() if section.key != "documents"]
+                for section in self.sections() if section.key != K.DOCUMENTS]
 
     def _rows_who(self):
         return [(_("您和申请对象的关系"), str(RELATIONSHIP_LABELS.get(self.relationship, "")))]
 
     def _rows_personal(self):
-        p = self.part("personal")
-        street = street_by_code(p.get("street") or "")
+        p = self.personal
+        street = street_by_code(p.street or "")
         language = i18n.current_language().code
         return [
-            (_("姓名"), p.get("full_name", "")),
+            (_("姓名"), p.full_name or ""),
             (_("身份证号码"), identity.masked(self.id_number) if self.id_number else ""),
             (_("年龄"), identity.age_text(self.id_number, self.today) if self.id_number else ""),
             (_("性别"), fact_value("sex", self.id_number.sex)
              if self.id_number else ""),
-            (_("手机号码"), p.get("phone", "")),
-            (_("居住地址"), p.get("address", "")),
+            (_("手机号码"), p.phone or ""),
+            (_("居住地址"), p.address or ""),
             (_("户籍所在的街道（镇）"), street.name(language) if street else ""),
         ]
 
     def _rows_certificate(self):
-        c = self.part("certificate")
-        if not c.get("has_certificate"):
-            return [(_("有残疾人证吗"), _("没有") if "has_certificate" in c else "")]
-        until = c.get("valid_until")
+        c = self.certificate
+        if not c.has_certificate:
+            return [(_("有残疾人证吗"), _("没有") if c.answered else "")]
+        until = c.valid_until
         return [
             (_("有残疾人证吗"), _("有")),
             (_("残疾人证号"), self.certificate_masked()),
-            (_("残疾类别"), fact_value("disability_category", c.get("category"))),
-            (_("残疾等级"), fact_value("disability_grade", c.get("grade"))),
+            (_("残疾类别"), fact_value("disability_category", c.category)),
+            (_("残疾等级"), fact_value("disability_grade", c.grade)),
             (_("有效期至"), dates.date_text(date.fromisoformat(until)) if until
              else _("未填写")),
         ]
 
     def _rows_household(self):
-        value = self.part("household").get("household")
+        value = self.answers.household.household
         return [(_("家庭情况"), fact_value("household", value) if value else "")]
 
     def _rows_payment(self):
-        p = self.part("payment")
+        p = self.answers.payment
         return [
-            (_("卡的种类"), str(PAYMENT_METHODS.get(p.get("method"), ""))),
-            (_("开户银行"), p.get("bank_name", "")),
-            (_("持卡人姓名"), p.get("account_holder", "")),
-            (_("卡号"), mask_card(crypto.decrypt(p["card_number"])) if p.get("card_number")
-             else ""),
+            (_("卡的种类"), str(PAYMENT_METHODS.get(p.method, ""))),
+            (_("开户银行"), p.bank_name or ""),
+            (_("持卡人姓名"), p.account_holder or ""),
+            (_("卡号"), mask_card(crypto.decrypt(p.card_number)) if p.card_number else ""),
         ]
 
     def _rows_questions(self):
-        answered = self.part("questions")
+        answered = self.answers.questions.values
         return [(localized(f.label),
                  fact_value(f.name, answered[f.name]) if f.name in answered
                  else "")
                 for f in programmes.question_facts(self.programme)]
 
     def _rows_consent(self):
-        consent = self.part("consent")
-        return [(_("敏感个人信息处理"), _("已同意") if consent.get("given") else "")]
+        return [(_("敏感个人信息处理"), _("已同意") if self.answers.consent.given else "")]

@@ -11,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import dates, i18n
+from ..applications import answers as stored
+from ..applications.answers import Household, Payment, Questions, SectionKey as K
 from ..forms import apply as forms
 from ..services import applications, crypto, documents, phone_numbers
 from ..services.applications import DraftExists, DraftGone, DuplicateApplication
@@ -97,7 +99,7 @@ def _next_page(draft):
 
 def _section_page(step: str, draft, journey: Journey, form, **context):
     """Render a section's question page and remember that the applicant is on it."""
-    template = f"apply/{'relationship' if step == 'who' else step}.html"
+    template = "apply/relationship.html" if step == K.WHO else f"apply/{step}.html"
     applications.note_step(draft, step)
     return render_template(template, form=form, draft=draft, journey=journey,
                            programme_name=programme_name(draft.programme),
@@ -153,7 +155,7 @@ def choose_person(programme: str):
             duplicate = problem
             form.who.errors.append(_duplicate_message(problem, programme))
         else:
-            if not (draft.answers or {}).get("relationship"):
+            if not stored.read(draft).relationship:
                 return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
             return redirect(url_for("apply.task_list", draft_id=draft.id), 303)
     return render_template("apply/choose_person.html", form=form, programme=found,
@@ -185,20 +187,21 @@ def relationship(draft_id: int):
     if form.validate_on_submit():
         applications.save_relationship(draft, form.relationship.data)
         return _next_page(draft)
-    return _section_page("who", draft, journey, form)
+    return _section_page(K.WHO, draft, journey, form)
 
 
 @bp.route("/drafts/<int:draft_id>/personal", methods=["GET", "POST"])
 def personal(draft_id: int):
     draft = _draft(draft_id)
     journey = _journey(draft)
-    saved = journey.part("personal")
-    initial = {k: saved.get(k) for k in ("full_name", "phone", "address", "street")}
+    saved = journey.personal
+    initial = {"full_name": saved.full_name, "phone": saved.phone, "address": saved.address,
+               "street": saved.street}
     if journey.for_self:
         initial["full_name"] = initial["full_name"] or current_user.display_name
         initial["phone"] = initial["phone"] or current_user.phone
     form = forms.PersonalDetailsForm(data=initial, language=_language(),
-                                     id_saved=bool(saved.get("id_encrypted")))
+                                     id_saved=bool(saved.id_encrypted))
     duplicate = None
     if form.validate_on_submit():
         try:
@@ -215,7 +218,7 @@ def personal(draft_id: int):
             if _journey(draft).guardian_missing and not journey.for_self:
                 return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
             return _next_page(draft)
-    return _section_page("personal", draft, journey, form, saved=saved,
+    return _section_page(K.PERSONAL, draft, journey, form, saved=saved,
                          duplicate=duplicate)
 
 
@@ -223,15 +226,14 @@ def personal(draft_id: int):
 def certificate(draft_id: int):
     draft = _draft(draft_id)
     journey = _journey(draft)
-    saved = journey.part("certificate")
+    saved = journey.certificate
     initial = {}
-    if "has_certificate" in saved:
-        initial = {"has_certificate": "yes" if saved["has_certificate"] else "no",
-                   "category": saved.get("category"),
-                   "grade": str(saved["grade"]) if saved.get("grade") else None,
-                   "valid_until": saved.get("valid_until")}
-    form = forms.CertificateForm(data=initial,
-                                 id_number_hash=journey.part("personal").get("id_hash"),
+    if saved.answered:
+        initial = {"has_certificate": "yes" if saved.has_certificate else "no",
+                   "category": saved.category,
+                   "grade": str(saved.grade) if saved.grade else None,
+                   "valid_until": saved.valid_until}
+    form = forms.CertificateForm(data=initial, id_number_hash=journey.personal.id_hash,
                                  saved_number=journey.certificate_last_four())
     if form.validate_on_submit():
         has = form.has_certificate.data == "yes"
@@ -242,18 +244,18 @@ def certificate(draft_id: int):
         if _journey(draft).guardian_missing and not journey.for_self:
             return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
         return _next_page(draft)
-    return _section_page("certificate", draft, journey, form, saved=saved)
+    return _section_page(K.CERTIFICATE, draft, journey, form, saved=saved)
 
 
 @bp.route("/drafts/<int:draft_id>/household", methods=["GET", "POST"])
 def household(draft_id: int):
     draft = _draft(draft_id)
     journey = _journey(draft)
-    form = forms.HouseholdForm(data=journey.part("household"))
+    form = forms.HouseholdForm(data=journey.answers.household.to_json())
     if form.validate_on_submit():
-        applications.save_section(draft, "household", {"household": form.household.data})
+        applications.save_section(draft, K.HOUSEHOLD, Household(household=form.household.data))
         return _next_page(draft)
-    return _section_page("household", draft, journey, form)
+    return _section_page(K.HOUSEHOLD, draft, journey, form)
 
 
 @bp.route("/drafts/<int:draft_id>/payment", methods=["GET", "POST"])
@@ -262,17 +264,17 @@ def payment(draft_id: int):
     journey = _journey(draft)
     if not programmes.pays_money(draft.programme):
         abort(404)
-    initial = dict(journey.part("payment"))
+    initial = journey.answers.payment.to_json()
     initial["card_number"] = crypto.decrypt(initial.get("card_number"))  # the resident's own
     if not initial and journey.person_name:
         initial["account_holder"] = journey.person_name
     form = forms.PaymentForm(data=initial)
     if form.validate_on_submit():
-        applications.save_section(draft, "payment", {
-            "method": form.method.data, "bank_name": form.bank_name.data.strip(),
-            "account_holder": form.account_holder.data, "card_number": form.card_number.data})
+        applications.save_section(draft, K.PAYMENT, Payment(
+            method=form.method.data, bank_name=form.bank_name.data.strip(),
+            account_holder=form.account_holder.data, card_number=form.card_number.data))
         return _next_page(draft)
-    return _section_page("payment", draft, journey, form)
+    return _section_page(K.PAYMENT, draft, journey, form)
 
 
 @bp.route("/drafts/<int:draft_id>/questions", methods=["GET", "POST"])
@@ -282,12 +284,12 @@ def questions(draft_id: int):
     facts = programmes.question_facts(draft.programme)
     if not facts:
         abort(404)
-    form = forms.questions_form(facts, journey.part("questions"))
+    form = forms.questions_form(facts, journey.answers.questions.to_json())
     if form.validate_on_submit():
         answers = {fact.name: forms.question_value(fact, form[fact.name].data) for fact in facts}
-        applications.save_section(draft, "questions", answers)
+        applications.save_section(draft, K.QUESTIONS, Questions(answers))
         return _next_page(draft)
-    return _section_page("questions", draft, journey, form, facts=facts)
+    return _section_page(K.QUESTIONS, draft, journey, form, facts=facts)
 
 
 # ── documents ─────────────────────────────────────────────────────────────────────────────
@@ -322,10 +324,10 @@ def documents_page(draft_id: int):
         else:
             done = forms.DocumentsDoneForm()
             if done.validate_on_submit():
-                applications.save_section(draft, "documents_done", True)
+                applications.save_section(draft, K.DOCUMENTS_DONE, True)
                 return _next_page(draft)
             abort(400)
-    applications.note_step(draft, "documents")
+    applications.note_step(draft, K.DOCUMENTS)
     return render_template(
         "apply/documents.html", draft=draft, journey=journey, required=required,
         upload_forms=upload_forms, form=failed, done_form=forms.DocumentsDoneForm(),
@@ -394,12 +396,12 @@ def download_document(document_id: int):
 def consent(draft_id: int):
     draft = _draft(draft_id)
     journey = _journey(draft)
-    form = forms.ConsentForm(data={"consent": journey.complete("consent")})
+    form = forms.ConsentForm(data={"consent": journey.complete(K.CONSENT)})
     if form.validate_on_submit():
         applications.give_consent(draft)
         return _next_page(draft)
-    street = street_by_code(journey.part("personal").get("street") or "")
-    return _section_page("consent", draft, journey, form,
+    street = street_by_code(journey.personal.street or "")
+    return _section_page(K.CONSENT, draft, journey, form,
                          decider_name=status_machine.decider_body(draft.programme),
                          street_name=street.name(_language()) if street else None)
 
@@ -422,7 +424,7 @@ def check(draft_id: int):
                 # is gone with it: only the id from the URL is used) – its confirmation.
                 return _after_draft_gone(draft_id)
             except DuplicateApplication as problem:
-                problems = [("personal", _duplicate_message(problem, draft.programme))]
+                problems = [(K.PERSONAL, _duplicate_message(problem, draft.programme))]
             else:
                 return redirect(url_for("apply.confirmation",
                                         reference=application.reference), 303)
@@ -462,7 +464,7 @@ def _application_context(application) -> dict:
     return {
         "application": application,
         "steps": next_steps(street_name(application.street)),
-        "person_name": (application.answers.get("personal") or {}).get("full_name")
+        "person_name": stored.read(application).personal.full_name
         or application.person.full_name,
         "masked_phone": phone_numbers.mask(application.applicant.phone),
         "submitted_at": dates.date_time_text(application.submitted_at),

@@ -5,29 +5,19 @@ into it, so an application can be finished on another day or another device. Sub
 the draft into an Application in one transaction: the draft is consumed there, so a second
 submit (refresh, back button, double click) finds nothing and creates nothing.
 
-What the draft holds (Draft.answers):
-  relationship  self | guardian | family | agent | village_staff
-  personal      full_name, id_hash, id_encrypted, phone, address, street – nothing derived
-                from the ID number is stored readable: its keyed hash (look-ups) and the number
-                encrypted (portal.services.crypto); birth date, age, sex and last four are read
-                from that when shown (portal.services.identity.read)
-  certificate   has_certificate, and with one: id_hash, category, grade, valid_until (ISO or
-                None) – the number is the ID number and the category and grade digits, so it is
-                not kept: id_hash says one was entered and matches the person's
-  household     household
-  payment       method, bank_name, account_holder, card_number
-  questions     {eligibility fact: value}
-  documents_done, consent {given, at}
+What the draft holds (Draft.answers) is typed: portal.applications.answers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..applications import answers as stored
+from ..applications.answers import Agreement, Answers, Certificate, Personal, SectionKey
 from ..extensions import db
 from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
 from ..models._columns import utcnow
@@ -37,8 +27,6 @@ from . import (access_grants, crypto, documents, duplicates, identity, notificat
 from .notifications import deliver_now, queue_status_change
 from .references import new_reference
 
-# Sections copied from an earlier application for the same person ("never ask twice").
-KNOWN_SECTIONS = ("personal", "certificate", "household", "payment", "questions")
 REFERENCE_ATTEMPTS = 5
 
 
@@ -85,7 +73,7 @@ def submitted_from_draft(account_id: int, draft_id: int) -> Application | None:
     recent = db.session.scalars(select(Application).where(
         Application.applicant_account_id == account_id).order_by(Application.id.desc())
         .limit(50))
-    return next((a for a in recent if (a.answers or {}).get("draft_id") == draft_id), None)
+    return next((a for a in recent if stored.read(a).draft_id == draft_id), None)
 
 
 @dataclass(frozen=True)
@@ -108,10 +96,9 @@ def known_people(account: Account) -> list[KnownPerson]:
     for application in rows:
         if application.person_id in people or application.person_id == me:
             continue
-        personal = (application.answers or {}).get("personal") or {}
+        personal = stored.read(application).personal
         people[application.person_id] = KnownPerson(
-            application.person_id, personal.get("full_name") or "",
-            personal.get("id_encrypted"))
+            application.person_id, personal.full_name or "", personal.id_encrypted)
     return list(people.values())
 
 
@@ -148,15 +135,15 @@ def start_draft(account: Account, programme: str, who: str | int) -> Draft:
     the existing one if there is one, else a new one pre-filled with what is already known.
 
     Raises DuplicateApplication when the person already has an active application."""
-    answers: dict = {}
+    answers = Answers()
     person_id = None
     if who == "self":
         person_id = person_links.self_person_id(account)
         _check_not_duplicate(person_id, programme, account)
         for draft in _drafts_for(account.id, programme):
-            if (draft.answers or {}).get("relationship") == "self":
+            if stored.read(draft).relationship == "self":
                 return draft
-        answers = {"relationship": "self", **_known_about_self(account)}
+        answers = _known_about_self(account).with_(relationship="self")
     elif who != "other":
         person = next((p for p in known_people(account) if p.id == who), None)
         if person is None:
@@ -168,7 +155,7 @@ def start_draft(account: Account, programme: str, who: str | int) -> Draft:
                 return draft
         answers = _known_from_applications(account.id, person_id)
     draft = Draft(account_id=account.id, programme=programme, person_id=person_id,
-                  answers=answers)
+                  answers=answers.to_json())
     db.session.add(draft)
     db.session.commit()
     return draft
@@ -190,39 +177,30 @@ def _latest_application(account_id: int, person_id: int | None,
 
 
 def _known_from_applications(account_id: int, person_id: int | None,
-                             relationship: str | None = None) -> dict:
+                             relationship: str | None = None) -> Answers:
     """What this account told us about the person in its latest application for them."""
     earlier = _latest_application(account_id, person_id, relationship)
     if earlier is None:
-        return {}
-    answers = earlier.answers or {}
-    known = {key: answers[key] for key in KNOWN_SECTIONS if answers.get(key)}
-    known["relationship"] = earlier.relationship_to_person
-    return known
+        return Answers()
+    return stored.read(earlier).known().with_(relationship=earlier.relationship_to_person)
 
 
-def _known_about_self(account: Account) -> dict:
+def _known_about_self(account: Account) -> Answers:
     """What the account told us about its holder before; for a proven link (only), what the
     person's record holds."""
     person_id = person_links.self_person_id(account)
-    known = _known_from_applications(account.id, person_id, "self")
-    known.pop("relationship", None)
+    known = _known_from_applications(account.id, person_id, "self").with_(relationship=None)
     person = db.session.get(Person, person_id) if person_id is not None else None
-    if "personal" not in known and person is not None:
-        known["personal"] = {
-            "full_name": person.full_name, "id_hash": person.id_number_hash,
-            "id_encrypted": person.id_number_encrypted,
-            "phone": account.phone,
-            "address": person.address, "street": person.street,
-        }
-        known["personal"] = {k: v for k, v in known["personal"].items() if v}
+    if not known.personal and person is not None:
+        known = known.with_(personal=Personal(
+            full_name=person.full_name or None, id_hash=person.id_number_hash or None,
+            id_encrypted=person.id_number_encrypted or None, phone=account.phone or None,
+            address=person.address or None, street=person.street or None))
     return known
 
 
 def _save(draft: Draft, **sections) -> None:
-    answers = dict(draft.answers or {})
-    answers.update(sections)
-    draft.answers = answers  # a new dict, so the JSON column sees the change
+    stored.write(draft, stored.read(draft).with_(**sections))
     draft.updated_at = utcnow()
     db.session.commit()
 
@@ -237,22 +215,21 @@ def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone:
 
     Raises DraftExists (another draft of this account is for the same person and programme)
     or DuplicateApplication (the person already has an active application for it)."""
-    personal = dict((draft.answers or {}).get("personal") or {})
+    personal = stored.read(draft).personal
     if id_number:
         parsed = identity.parse_id_number(id_number)
         digest = identity.lookup_hash(parsed.value)
         digests = identity.lookup_hashes(parsed.value)   # records of an older key too
         for other in _drafts_for(draft.account_id, draft.programme):
-            if other.id != draft.id and \
-                    ((other.answers or {}).get("personal") or {}).get("id_hash") in digests:
+            if other.id != draft.id and stored.read(other).personal.id_hash in digests:
                 raise DraftExists(other)
         person = db.session.scalar(select(Person).where(Person.id_number_hash.in_(digests)))
         _check_not_duplicate(person.id if person else None, draft.programme,
                              db.session.get(Account, draft.account_id))
         draft.person_id = person.id if person else None
-        personal.update(id_hash=digest, id_encrypted=crypto.encrypt(parsed.value))
-    personal.update(full_name=full_name, phone=phone, address=address.strip(), street=street)
-    _save(draft, personal=personal)
+        personal = replace(personal, id_hash=digest, id_encrypted=crypto.encrypt(parsed.value))
+    _save(draft, personal=replace(personal, full_name=full_name, phone=phone,
+                                  address=address.strip(), street=street))
 
 
 def save_certificate(draft: Draft, *, has_certificate: bool, certificate=None,
@@ -262,36 +239,35 @@ def save_certificate(draft: Draft, *, has_certificate: bool, certificate=None,
     on file. Only the hash of its ID part is kept (with the category and grade its last two
     digits show), never the number nor any part of it readable."""
     if not has_certificate:
-        _save(draft, certificate={"has_certificate": False})
+        _save(draft, certificate=Certificate(has_certificate=False))
         return
-    saved = (draft.answers or {}).get("certificate") or {}
-    value = {
-        "has_certificate": True, "id_hash": saved.get("id_hash"),
-        "category": category, "grade": grade,
-        "valid_until": valid_until.isoformat() if valid_until else None,
-    }
+    answers = stored.read(draft)
+    value = Certificate(has_certificate=True, id_hash=answers.certificate.id_hash,
+                        category=category, grade=grade,
+                        valid_until=valid_until.isoformat() if valid_until else None)
     if certificate is not None:
-        value.update(id_hash=identity.lookup_hash_like(
-                         certificate.id_number,
-                         ((draft.answers or {}).get("personal") or {}).get("id_hash")),
-                     category=certificate.category, grade=certificate.grade)
+        value = replace(value, id_hash=identity.lookup_hash_like(
+                            certificate.id_number, answers.personal.id_hash),
+                        category=certificate.category, grade=certificate.grade)
     _save(draft, certificate=value)
 
 
-def save_section(draft: Draft, section: str, value) -> None:
-    """Save one section's answers as they are (household, payment, questions, consent…);
-    the card number of the payment section is encrypted."""
-    if section == "payment":
-        value = crypto.seal_payment(value)
-    _save(draft, **{section: value})
+def save_section(draft: Draft, section: SectionKey, value) -> None:
+    """Save one section's answers as they are (household, payment, questions, documents_done
+    …): a typed record (portal.applications.answers) or the section's plain value; the card
+    number of the payment section is encrypted."""
+    if section == SectionKey.PAYMENT:
+        value = value.sealed()
+    _save(draft, **{SectionKey(section).value: value})
 
 
 def give_consent(draft: Draft) -> None:
-    _save(draft, consent={"given": True, "at": utcnow().isoformat()})
+    _save(draft, consent=Agreement(given=True, at=utcnow().isoformat()))
 
 
 def note_step(draft: Draft, step: str) -> None:
     """Remember the page the applicant is on, to bring them back to it next time."""
+    step = str(step)   # a section's key (SectionKey) is stored as its plain text
     if draft.current_step != step:
         draft.current_step = step
         db.session.commit()
@@ -333,16 +309,17 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
         if not claimed:
             raise DraftGone(draft_id)
         draft = db.session.get(Draft, draft_id, populate_existing=True)
-        answers = dict(draft.answers)
-        person = _person_for(answers["personal"], answers.get("certificate") or {})
+        answers = stored.read(draft)
+        person = _person_for(answers.personal, answers.certificate)
         _check_not_duplicate(person.id, draft.programme, account)
 
         now = utcnow()
-        answers.update(draft_id=draft.id, declaration={"given": True, "at": now.isoformat()})
+        answers = answers.with_(draft_id=draft.id,
+                                declaration=Agreement(given=True, at=now.isoformat()))
         application = _insert_application(
             programme=draft.programme, person_id=person.id, applicant_account_id=account.id,
-            relationship_to_person=answers["relationship"], answers=answers,
-            status="submitted", street=answers["personal"]["street"], locale=locale,
+            relationship_to_person=answers.relationship, answers=answers.to_json(),
+            status="submitted", street=answers.personal.street, locale=locale,
             submitted_at=now, status_changed_at=now,
             due_at=working_days.due_at_for("submitted", now),
         )
@@ -388,23 +365,23 @@ def _insert_application(**values) -> Application:
     raise AssertionError("unreachable")
 
 
-def _person_for(personal: dict, certificate: dict) -> Person:
+def _person_for(personal: Personal, certificate: Certificate) -> Person:
     """The person with this ID number; created from the answers if new. An existing person's
     record is only completed, never overwritten: the application keeps what was entered.
     Nothing the submitter learns depends on whether the person existed."""
     person = db.session.scalar(select(Person).where(
-        Person.id_number_hash.in_(identity.stored_hashes(personal["id_hash"],
-                                                         personal.get("id_encrypted")))))
-    number = identity.read(personal.get("id_encrypted"))
+        Person.id_number_hash.in_(identity.stored_hashes(personal.id_hash,
+                                                         personal.id_encrypted))))
+    number = identity.read(personal.id_encrypted)
     values = {
-        "full_name": personal["full_name"], "id_number_hash": personal["id_hash"],
-        "id_number_encrypted": personal.get("id_encrypted"),
+        "full_name": personal.full_name, "id_number_hash": personal.id_hash,
+        "id_number_encrypted": personal.id_encrypted,
         "id_number_last4_hash": identity.last_four_hash(number.last_four) if number else None,
-        "street": personal.get("street"), "address": personal.get("address"),
+        "street": personal.street, "address": personal.address,
         # Not the phone: the phone on record comes only from an application staff accepted
         # (person_links.record_phone), never from what someone typed.
-        "disability_category": certificate.get("category"),
-        "disability_grade": certificate.get("grade"),
+        "disability_category": certificate.category,
+        "disability_grade": certificate.grade,
     }
     if person is None:
         person = Person(**values)

@@ -16,10 +16,11 @@ it will not be found once the key that hashed it is removed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
+from ..applications.answers import Answers, version_of
 from ..extensions import db
 from . import crypto, identity
 
@@ -34,25 +35,23 @@ def _rehash_answers(answers, label: str, report: Report) -> dict | None:
     """The answers with their ID hashes under the newest key; None when nothing changed."""
     if not isinstance(answers, dict):
         return None
-    personal = answers.get("personal") if isinstance(answers.get("personal"), dict) else {}
-    certificate = answers.get("certificate") \
-        if isinstance(answers.get("certificate"), dict) else {}
-    if not personal.get("id_hash") and not certificate.get("id_hash"):
+    typed = updated = Answers.from_json(answers)
+    personal, certificate = typed.personal, typed.certificate
+    if not personal.id_hash and not certificate.id_hash:
         return None
-    if not personal.get("id_encrypted"):
+    if not personal.id_encrypted:
         report.stuck.append(f"{label} (ID number not kept encrypted)")
         return None
-    number = crypto.decrypt(personal["id_encrypted"])
+    number = crypto.decrypt(personal.id_encrypted)
     newest, all_keys = identity.lookup_hash(number), identity.lookup_hashes(number)
-    updated = dict(answers)
-    if personal.get("id_hash") != newest:
-        updated["personal"] = {**personal, "id_hash": newest}
-    if certificate.get("id_hash") and certificate["id_hash"] != newest:
-        if certificate["id_hash"] in all_keys:
-            updated["certificate"] = {**certificate, "id_hash": newest}
+    if personal.id_hash != newest:
+        updated = updated.with_(personal=replace(personal, id_hash=newest))
+    if certificate.id_hash and certificate.id_hash != newest:
+        if certificate.id_hash in all_keys:
+            updated = updated.with_(certificate=replace(certificate, id_hash=newest))
         else:
             report.stuck.append(f"{label} (certificate number not the person's)")
-    return updated if updated != answers else None
+    return updated.to_json(version_of(answers)) if updated != typed else None
 
 
 def rehash_all() -> Report:

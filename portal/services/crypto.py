@@ -1,8 +1,9 @@
 """Encryption at rest for the few values that must be kept in full:
 
-- bank and social-security card numbers (Application.answers["payment"]["card_number"], and
-  the same in drafts), with a look-up hash and the last four digits beside them;
-- resident ID numbers (Person.id_number_encrypted, and answers["personal"]["id_encrypted"] of
+- bank and social-security card numbers (the payment section's card_number of the answers of
+  applications and drafts, portal.applications.answers), with a look-up hash and the last
+  four digits beside them;
+- resident ID numbers (Person.id_number_encrypted, and the personal section's id_encrypted of
   drafts and applications), beside the keyed hash and masked form of portal.services.identity;
 - staff authenticator (TOTP) keys (Account.totp_secret_encrypted, portal.services.second_factor).
 
@@ -113,18 +114,23 @@ def seal_payment(payment: dict | None) -> dict | None:
 def rotate_answers(answers: dict | None) -> tuple[dict | None, bool]:
     """(answers with every sealed value re-encrypted with the newest key, changed?): the card
     number of the payment section and the ID number of the personal section."""
+    from dataclasses import replace
+
+    from ..applications.answers import Answers, version_of
+
     if not isinstance(answers, dict):
         return answers, False
-    rotated = dict(answers)
-    payment = answers.get("payment")
-    if isinstance(payment, dict) and payment.get("card_number"):
-        sealed = seal_payment(payment)
-        sealed["card_number"] = rotate(payment["card_number"])
-        rotated["payment"] = sealed
-    personal = answers.get("personal")
-    if isinstance(personal, dict) and personal.get("id_encrypted"):
-        rotated["personal"] = {**personal, "id_encrypted": rotate(personal["id_encrypted"])}
-    return rotated, rotated != answers
+    typed = rotated = Answers.from_json(answers)
+    payment, personal = typed.payment, typed.personal
+    if payment.card_number:
+        rotated = rotated.with_(payment=replace(payment.sealed(),
+                                                card_number=rotate(payment.card_number)))
+    if personal.id_encrypted:
+        rotated = rotated.with_(personal=replace(personal,
+                                                 id_encrypted=rotate(personal.id_encrypted)))
+    if rotated == typed:
+        return answers, False
+    return rotated.to_json(version_of(answers)), True
 
 
 def rotate_all() -> int:

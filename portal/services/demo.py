@@ -5,11 +5,13 @@ in the portal itself. Running it twice changes nothing.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
+from ..applications import answers as stored
+from ..applications.answers import Answers, Payment, Personal
 from ..extensions import db
 from ..media import samples as media_samples
 from ..models import Account, Application, Person, PersonLink, StatusEvent
@@ -74,6 +76,8 @@ PEOPLE = (
     ("郑春梅", date(1962, 2, 11), 48, "intellectual", 2, "living_allowance", "submitted",
      "yuxia"),
 )
+# Marks the demo's applications in their answers (kept beside the sections, shown to staff).
+DEMO = {"demo": True}
 # Fixed reference numbers, so the browser suite can open each demo application by address.
 REFERENCES = {
     "王秀兰": "HY-2026-DEMA3C", "张建国": "HY-2026-DEMA4C", "马玉芳": "HY-2026-DEMA6C",
@@ -178,14 +182,15 @@ def _demo_second_claim(accounts) -> None:
             Application.reference == SECOND_CLAIM_REFERENCE)) is not None:
         return
     now = datetime.now(timezone.utc)
-    personal = dict(older.answers["personal"], phone="13900000077")
-    payment = crypto.seal_payment({"method": "bank_card", "bank_name": "中国建设银行鄠邑支行",
-                                   "account_holder": "赵淑珍",
-                                   "card_number": crypto.encrypt("6217000000000000017")})
+    personal = replace(stored.read(older).personal, phone="13900000077")
+    payment = Payment(method="bank_card", bank_name="中国建设银行鄠邑支行",
+                      account_holder="赵淑珍",
+                      card_number=crypto.encrypt("6217000000000000017")).sealed()
     newer = Application(
         reference=SECOND_CLAIM_REFERENCE, programme=older.programme, person_id=older.person_id,
         applicant_account_id=accounts["resident"].id, relationship_to_person="family",
-        answers={"demo": True, "personal": personal, "payment": payment}, status="submitted",
+        answers=Answers(personal=personal, payment=payment, extra=DEMO).to_json(),
+        status="submitted",
         street=older.street, submitted_at=now - timedelta(days=1), status_changed_at=now,
         due_at=working_days.due_at_for("submitted", now))
     db.session.add(newer)
@@ -208,10 +213,10 @@ def _demo_application(person, accounts, programme, status, street="ganting", day
         relationship_to_person="guardian" if person.full_name in GUARDIAN_OF else "family",
         # What the demo resident typed about the person (she sees it; "apply again for…"
         # offers the person by it – never by what others recorded).
-        answers={"demo": True, "personal": {
-            "full_name": person.full_name, "id_hash": person.id_number_hash,
-            "id_encrypted": person.id_number_encrypted, "phone": person.phone,
-            "address": person.address, "street": street}},
+        answers=Answers(personal=Personal(
+            full_name=person.full_name, id_hash=person.id_number_hash,
+            id_encrypted=person.id_number_encrypted, phone=person.phone,
+            address=person.address, street=street), extra=DEMO).to_json(),
         status=status, street=street,
         submitted_at=changed - timedelta(days=4), status_changed_at=changed,
         due_at=due_at_for(status, changed),

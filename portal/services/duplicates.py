@@ -39,6 +39,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import status_machine
+from ..applications import answers as stored
+from ..applications.answers import SectionKey as K
 from ..extensions import db
 from ..models import Account, Application, DuplicateFlag, Person, StatusEvent
 from . import audit, notifications, phone_numbers, queues
@@ -184,13 +186,18 @@ class Row:
 
 
 # (section, field) of the answers compared, in the order shown.
-COMPARED = (("payment", "method"), ("payment", "bank_name"), ("payment", "account_holder"),
-            ("payment", "card_number"), ("personal", "phone"), ("personal", "address"),
-            ("personal", "street"), ("personal", "full_name"))
+COMPARED = ((K.PAYMENT, "method"), (K.PAYMENT, "bank_name"), (K.PAYMENT, "account_holder"),
+            (K.PAYMENT, "card_number"), (K.PERSONAL, "phone"), (K.PERSONAL, "address"),
+            (K.PERSONAL, "street"), (K.PERSONAL, "full_name"))
 
 
-def _raw(application: Application, section: str, key: str):
-    value = ((application.answers or {}).get(section) or {}).get(key)
+def _answer(application: Application, section: K, key: str):
+    """A field of a section of the application's typed answers (None when not given)."""
+    return getattr(stored.read(application).section(section), key)
+
+
+def _raw(application: Application, section: K, key: str):
+    value = _answer(application, section, key)
     if key == "card_number" and value:
         from . import crypto
 
@@ -198,14 +205,14 @@ def _raw(application: Application, section: str, key: str):
     return value or None
 
 
-def _shown(application: Application, section: str, key: str) -> str | Markup:
+def _shown(application: Application, section: K, key: str) -> str | Markup:
     """The value as the case page shows it (card and ID numbers as their last four), masks
     with their spoken form and Chinese marked as such on a page in another language."""
     from ..i18n import zh_text
     from ..staff.casefile import _field_text
     from ..templating import spoken_mask
 
-    text = _field_text(key, ((application.answers or {}).get(section) or {}).get(key))
+    text = _field_text(key, _answer(application, section, key))
     shown = spoken_mask(text)
     return shown if isinstance(shown, Markup) else zh_text(shown)
 

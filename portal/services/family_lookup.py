@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
+from ..applications import answers as stored
 from ..extensions import db
 from ..models import Account, Application, Person
 from . import audit, identity, one_time_codes, references
@@ -73,12 +74,12 @@ def _matching(reference: str, id_hashes: list[str]) -> Application | None:
         .where(Application.reference == reference)).first()
     if row is None:
         # Compare anyway, so a reference that does not exist costs the same as one that does.
-        stored = "0" * 64
+        stored_hash = "0" * 64
     else:
-        application, stored = row
+        application, stored_hash = row
     matched = False
     for id_hash in id_hashes:      # every one compared, so the time says nothing either
-        matched |= hmac.compare_digest(stored, id_hash)
+        matched |= hmac.compare_digest(stored_hash, id_hash)
     return application if row is not None and matched else None
 
 
@@ -126,5 +127,5 @@ def view(application_id: int) -> LookupView | None:
     if application is None:
         return None
     person = application.person
-    name = ((application.answers or {}).get("personal") or {}).get("full_name") or person.full_name
+    name = stored.read(application).personal.full_name or person.full_name
     return LookupView(application, identity.mask_name(name), identity.masked_id(person))

@@ -49,6 +49,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from .. import dates, status_machine
+from ..applications import answers as stored
 from ..extensions import db
 from ..labels import programme_name
 from ..models import AccessGrant, Account, Application, OutboxMessage, Person
@@ -165,7 +166,7 @@ def recipients(application: Application) -> list[str]:
     """Who gets the status texts: the applicant's account, and the number given in the
     application's 个人信息 for them – each number once."""
     numbers = []
-    given = ((application.answers or {}).get("personal") or {}).get("phone")
+    given = stored.read(application).personal.phone
     for number in (_recipient(application), given):
         if not number:
             continue
@@ -286,7 +287,7 @@ def _accepted_phone(application: Application) -> str | None:
             .order_by(Application.id.desc()).limit(5)):
         if other.status == "needs_info" and _never_accepted(other):
             continue
-        phone = ((other.answers or {}).get("personal") or {}).get("phone")
+        phone = stored.read(other).personal.phone
         if phone:
             return phone
     return None

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..applications import answers as stored
 from ..extensions import db
 from ..models import Account, Application, Person, PersonLink
 from . import audit, notifications, one_time_codes
@@ -116,7 +117,7 @@ def provable_among(account: Account, applications, links: list[PersonLink]) -> l
                 application.relationship_to_person != "self" or \
                 application.person_id in linked or application.person_id in seen:
             continue
-        name = ((application.answers or {}).get("personal") or {}).get("full_name") or ""
+        name = stored.read(application).personal.full_name or ""
         seen[application.person_id] = Provable(application.person_id, name)
     return list(seen.values())
 
@@ -237,7 +238,7 @@ def link_for(application: Application, link_id: int) -> PersonLink | None:
 def record_phone(application: Application) -> None:
     """Staff accepted `application` after checking the identity documents: its mobile number
     becomes the person's phone on record (in the caller's transaction)."""
-    phone = ((application.answers or {}).get("personal") or {}).get("phone")
+    phone = stored.read(application).personal.phone
     person = application.person or db.session.get(Person, application.person_id)
     if phone and person is not None:
         person.phone = phone

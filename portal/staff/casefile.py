@@ -17,6 +17,8 @@ from sqlalchemy import select
 from werkzeug.utils import safe_join
 
 from .. import dates, status_machine
+from ..applications import answers as stored
+from ..applications.answers import Questions, SectionKey as K
 from ..extensions import db
 from ..labels import (PAYMENT_METHODS, fact_label, fact_value, relationship_label,
                       section_title, street_name)
@@ -31,8 +33,8 @@ def reveal_card_number(actor: Account, application: Application) -> str | None:
     """The full card number, decrypted, for a role deciding payment. None if there is none."""
     from ..services import crypto
 
-    stored = ((application.answers or {}).get("payment") or {}).get("card_number")
-    return _reveal(actor, application, "payment.reveal", stored, crypto.decrypt)
+    card_number = stored.read(application).payment.card_number
+    return _reveal(actor, application, "payment.reveal", card_number, crypto.decrypt)
 
 
 def reveal_id_number(actor: Account, application: Application) -> identity.IdNumber | None:
@@ -40,20 +42,20 @@ def reveal_id_number(actor: Account, application: Application) -> identity.IdNum
     verifies identity – the only way either is shown. None if no encrypted number is on file
     (people recorded before it was kept)."""
     person = application.person
-    stored = person.id_number_encrypted if person is not None else None
-    return _reveal(actor, application, "identity.reveal", stored, identity.read,
+    encrypted = person.id_number_encrypted if person is not None else None
+    return _reveal(actor, application, "identity.reveal", encrypted, identity.read,
                    {"person_id": person.id} if person is not None else None)
 
 
-def _reveal(actor: Account, application: Application, action: str, stored: str | None,
+def _reveal(actor: Account, application: Application, action: str, encrypted: str | None,
             read, detail: dict | None = None):
-    """`read(stored)` (decrypted), the viewing recorded (committed) first – the reference and
-    `detail`, never the number."""
-    if not stored:
+    """`read(encrypted)` (decrypted), the viewing recorded (committed) first – the reference
+    and `detail`, never the number."""
+    if not encrypted:
         return None
     audit.record(actor, action, "application", application.reference, detail)
     db.session.commit()
-    return read(stored)
+    return read(encrypted)
 
 
 def find_visible(actor: Account, reference: str) -> Application:
@@ -111,21 +113,19 @@ def current_documents(application: Application) -> list[Document]:
 def facts_for(application: Application, today: date | None = None) -> dict:
     """Eligibility facts from what the portal holds: what the person's record says (age, sex,
     category, grade), overridden by what the application journey derives from the answers –
-    the same derivation the applicant's pre-check used (portal.apply.journey.Journey.facts)."""
-    from ..apply.journey import Journey
+    the same derivation the applicant's pre-check used (portal.apply.journey.Journey.facts),
+    and the same reading of an ID number (journey.id_facts)."""
+    from ..apply.journey import Journey, id_facts
     from ..eligibility import FACTS
 
     today = today or date.today()
     candidates: dict = {}
     person = application.person
     if person is not None:
-        number = identity.of(person)
-        if number is not None:
-            candidates["age"] = number.age(today)
-            candidates["sex"] = number.sex
+        candidates.update(id_facts(identity.of(person), today))
         candidates["disability_category"] = person.disability_category
         candidates["disability_grade"] = person.disability_grade
-    candidates.update(Journey(application, today=today).facts())
+    candidates.update(Journey.of_application(application, today=today).facts())
     facts = {}
     for name, value in candidates.items():
         if value is None or name not in FACTS:
@@ -162,16 +162,14 @@ def eligibility_outcome(application: Application):
     return None
 
 
-# The sections of the answers as the application journey stores them, in the order shown
-# after the relationship (the journey's "who" section); each named as the journey names it
-# (portal.labels.SECTIONS).
-ANSWER_SECTIONS = ("personal", "certificate", "household", "payment", "questions", "consent",
-                   "declaration")
+# The sections of the answers are shown in the order they are stored
+# (portal.applications.answers.RECORDS), after the relationship (the journey's "who" section);
+# each named as the journey names it (portal.labels.SECTIONS).
 # Labels that differ by section: the declaration's "given" is the declaration the applicant
 # ticked on the check-answers page (the form's own label, portal.forms.apply.DeclarationForm).
-SECTION_FIELD_LABELS = {"declaration": {"at": _l("声明时间")}}
+SECTION_FIELD_LABELS = {K.DECLARATION: {"at": _l("声明时间")}}
 FIELD_LABELS = {
-    "relationship": _l("与申请对象的关系"),
+    K.RELATIONSHIP: _l("与申请对象的关系"),
     "full_name": _l("姓名"), "id_encrypted": _l("身份证号码（已隐去部分）"),
     "phone": _l("联系电话"), "address": _l("住址"), "street": _l("街道、镇"),
     "has_certificate": _l("有残疾人证"),
@@ -182,11 +180,11 @@ FIELD_LABELS = {
 }
 FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
                "household": "household"}
-# Never shown: look-up hashes, a journey flag, the card's last four (shown as the card number),
-# the encrypted ID number – except in its own section, as its last four (MASKED; the full one
-# only by reveal_id_number).
-# The draft the application came from (draft_id) is the portal's own bookkeeping.
-HIDDEN = {"id_hash", "id_encrypted", "documents_done", "card_hash", "card_last4", "draft_id"}
+# Never shown: look-up hashes, the card's last four (shown as the card number), the encrypted
+# ID number – except in its own section, as its last four (MASKED; the full one only by
+# reveal_id_number). The journey's flag (documents_done) and the draft the application came
+# from (draft_id) are the portal's own bookkeeping: typed fields of no section, never listed.
+HIDDEN = {"id_hash", "id_encrypted", "card_hash", "card_last4"}
 MASKED = {"id_encrypted"}
 
 
@@ -198,25 +196,20 @@ class AnswerSection:
 
 def answer_sections(application: Application) -> list[AnswerSection]:
     """Every answer, in sections, labelled; look-up hashes left out, card numbers masked."""
-    answers = dict(application.answers or {})
+    answers = stored.read(application)
     sections = []
-    if "relationship" in answers:
-        sections.append(AnswerSection(section_title("who"), [
-            (str(FIELD_LABELS["relationship"]), relationship_label(answers.pop("relationship")))]))
-    for key in ANSWER_SECTIONS:
-        value = answers.pop(key, None)
-        if value is None:
-            continue
-        title = section_title(key)
-        if key == "questions" and isinstance(value, dict):
-            rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.items()]
-        elif isinstance(value, dict):
-            rows = [(_field_label(key, k), _field_text(k, v)) for k, v in value.items()
-                    if k not in HIDDEN or k in MASKED]
+    if answers.relationship is not None:
+        sections.append(AnswerSection(section_title(K.WHO), [
+            (str(FIELD_LABELS[K.RELATIONSHIP]), relationship_label(answers.relationship))]))
+    for key in answers.present():
+        value = answers.section(key)
+        if isinstance(value, Questions):
+            rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.values.items()]
         else:
-            rows = [(title, _answer_text(value, None))]
-        sections.append(AnswerSection(title, rows))
-    other = [(fact_label(name), _answer_text(value, name)) for name, value in answers.items()
+            rows = [(_field_label(key, k), _field_text(k, v)) for k, v in value.to_json().items()
+                    if k not in HIDDEN or k in MASKED]
+        sections.append(AnswerSection(section_title(key), rows))
+    other = [(fact_label(name), _answer_text(value, name)) for name, value in answers.extra.items()
              if name not in HIDDEN]
     if other:
         sections.append(AnswerSection(_("其他内容"), other))
@@ -226,7 +219,7 @@ def answer_sections(application: Application) -> list[AnswerSection]:
 def _field_label(section: str, key: str) -> str:
     """A field's label: the section's own, the common one, the eligibility fact's – never
     the key (an unknown one is "other information")."""
-    if section == "declaration" and key == "given":
+    if section == K.DECLARATION and key == "given":
         from ..forms.apply import DeclarationForm
 
         return str(DeclarationForm.declaration.args[0])

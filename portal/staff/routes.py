@@ -12,6 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import status_machine
+from ..applications import answers as stored
 from ..services import conflicts, duplicates, person_links, phone_numbers, status_changes
 from ..services.accounts import AccountError
 from ..status import display as status_display
@@ -146,7 +147,7 @@ def _show(application, stale: bool = False, code: int = 200, link_form=None,
         link_form=link_form or forms.CounterLinkForm(formdata=None),
         form=link_form,   # its errors make the page's title start with "错误："
         may_reveal=current_user.role in PAYMENT_ROLES
-        and bool((application.answers or {}).get("payment", {}).get("card_number")),
+        and bool(stored.read(application).payment.card_number),
         may_reveal_id=current_user.role in IDENTITY_ROLES
         and application.person is not None
         and bool(application.person.id_number_encrypted)), code
@@ -314,7 +315,8 @@ def _revealed(reference: str, reveal, template: str) -> Response:
     number = reveal(current_user, application)
     if number is None:
         abort(404)
-    response = Response(render_template(template, application=application, number=number))
+    response = Response(render_template(template, application=application, number=number,
+                                        answers=stored.read(application)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from .. import dates, status_machine
 from ..apply import programmes
+from ..applications import answers as stored
 from ..extensions import db
 from ..labels import status_label
 from ..models import Account, Application, Document, StatusEvent
@@ -141,8 +142,7 @@ def document_labels(application: Application) -> dict[str, str]:
 
 
 def person_name(application: Application) -> str:
-    personal = (application.answers or {}).get("personal") or {}
-    return personal.get("full_name") or application.person.full_name
+    return stored.read(application).personal.full_name or application.person.full_name
 
 
 def own_language(text: str) -> Markup:
