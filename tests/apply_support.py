@@ -1,17 +1,15 @@
-"""Helpers for the application-journey tests: accounts, signing in, posting forms with their
-CSRF token, and walking a draft through its sections."""
+"""Helpers for the application-journey tests: posting forms with their CSRF token, and walking a
+draft through its sections (accounts and signing in: tests/support/accounts.py)."""
 from __future__ import annotations
 
 import re
 from datetime import date
-from functools import cache
 
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Account, Draft
+from portal.models import Draft
 from portal.services.demo import make_id_number
-from portal.services.passwords import hash_password
 
 MOTHER_ID = make_id_number("610118", date(1950, 4, 8), 24)        # female, born 1950
 DAUGHTER_ID = make_id_number("610118", date(1978, 9, 1), 46)
@@ -104,27 +102,6 @@ def luhn_complete(prefix: str) -> str:
 
 
 CARD = luhn_complete("622202123456789")
-
-
-@cache
-def _password_hash() -> str:  # scrypt is slow on purpose; one hash serves every test account
-    return hash_password("not-used-here-1")
-
-
-def make_account(phone: str = "13911112222", name: str = "李红") -> Account:
-    account = db.session.scalar(select(Account).where(Account.phone == phone))
-    if account is None:
-        account = Account(phone=phone, password_hash=_password_hash(), display_name=name)
-        db.session.add(account)
-        db.session.commit()
-    return account
-
-
-def sign_in(client, phone: str = "13911112222", name: str = "李红") -> Account:
-    account = make_account(phone, name)
-    response = client.get(f"/_test/sign-in/{phone}")
-    assert response.status_code == 302
-    return account
 
 
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')

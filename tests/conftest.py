@@ -7,15 +7,11 @@ from the Alembic migrations; between tests every table is emptied.
 """
 from __future__ import annotations
 
-import gzip
 import os
-
-import brotli
 
 import flask_babel
 import pytest
 from flask import g
-from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -23,29 +19,7 @@ from portal import create_app
 from portal.config import _sqlalchemy_url
 from portal.extensions import db as _db
 from portal.services.audit_chain import install_guard, remove_guard
-from tests.support.page_check import check_page
-
-
-class PageCheckingClient(FlaskClient):
-    """A test client that runs the page checks on every HTML response."""
-
-    def open(self, *args, **kwargs):
-        response = super().open(*args, **kwargs)
-        if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
-            path = response.request.path if response.request else ""
-            check_page(decoded(response), response.headers.get("Content-Language"), path)
-        return response
-
-
-def decoded(response) -> str:
-    """The response's page as text, whatever its Content-Encoding."""
-    body = response.get_data()
-    encoding = response.headers.get("Content-Encoding")
-    if encoding == "gzip":
-        body = gzip.decompress(body)
-    elif encoding == "br":
-        body = brotli.decompress(body)
-    return body.decode("utf-8")
+from tests.support.pages import PageCheckingClient
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -1,4 +1,5 @@
-"""Small builders for the staff tests: accounts, people and applications in a given state."""
+"""Small builders for the staff tests: people and applications in a given state (accounts:
+tests/support/accounts.py)."""
 from __future__ import annotations
 
 import itertools
@@ -8,31 +9,9 @@ from portal.extensions import db
 from portal.models import Account, Application, Person, PersonLink, StatusEvent
 from portal.services import identity, working_days
 from portal.services.demo import make_id_number
-from portal.services.passwords import hash_password
 from portal.services.references import new_reference
 
 _numbers = itertools.count(1)
-PASSWORD = "Staff-Test-2026!"
-_HASH = None
-
-
-def _password_hash() -> str:
-    global _HASH
-    if _HASH is None:
-        _HASH = hash_password(PASSWORD)
-    return _HASH
-
-
-def make_account(role: str, street: str | None = None, name: str | None = None,
-                 phone: str | None = None) -> Account:
-    n = next(_numbers)
-    account = Account(phone=phone or f"137{n:08d}", password_hash=_password_hash(),
-                      display_name=name or f"{role}{n}", role=role,
-                      street=street if street is not None else
-                      ("ganting" if role == "street_officer" else None))
-    db.session.add(account)
-    db.session.commit()
-    return account
 
 
 def make_person(name: str = "王秀兰", born: date = date(1951, 3, 14),
@@ -90,10 +69,6 @@ def make_link(account: Account, person: Person, role: str = "self",
     db.session.add(link)
     db.session.commit()
     return link
-
-
-def sign_in(client, account: Account) -> None:
-    client.get(f"/_test/sign-in/{account.phone}")
 
 
 def decision_details(application: Application, action: str) -> dict | None:

@@ -1,5 +1,6 @@
-"""Helpers for the status tests: a family with applications, signing in, posting with the CSRF
-token, reading what the pages and the outbox say."""
+"""Helpers for the status tests: a family with applications, posting with the CSRF token,
+reading what the outbox says (accounts and signing in: tests/support/accounts.py; page text:
+tests/support/pages.py)."""
 from __future__ import annotations
 
 import io
@@ -11,13 +12,13 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Account, Application, OutboxMessage, Person
 from portal.services import status_changes
-from tests.staff_factories import (make_account, make_application, make_link, make_person,
-                                   sign_in)
+from tests.support.accounts import make_account
+from tests.staff_factories import make_application, make_link, make_person
 
 from tests.apply_support import PDF, PNG  # a real photo and PDF: fake bytes are refused now
 
-__all__ = ["PDF", "PNG", "Family", "family", "file", "make_account", "make_application", "make_link",
-           "messages_to", "page_text", "post", "request_info", "sign_in", "token"]
+__all__ = ["PDF", "PNG", "Family", "family", "file", "make_application", "make_link", "messages_to",
+           "post", "request_info", "token"]
 
 _TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                     r'name="csrf_token" value="([^"]+)"')
@@ -39,13 +40,6 @@ def post(client, path: str, data: dict | None = None, page: str | None = None, *
 
 def file(content: bytes = PNG, name: str = "photo.png"):
     return (io.BytesIO(content), name)
-
-
-def page_text(response) -> str:
-    html = response.get_data(as_text=True)
-    main = html[html.find("<main"):html.find("</main>")]
-    main = re.sub(r"</?span[^>]*>", "", main)   # inline: no gap where a span starts or ends
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 
 def messages_to(phone: str) -> list[OutboxMessage]:

@@ -2,7 +2,7 @@
 import pytest
 
 from portal.extensions import limiter
-from tests.support.accounts import make_account
+from tests.support.accounts import RESIDENT, make_account
 
 
 @pytest.fixture()
@@ -29,7 +29,7 @@ def limited(app, db):
 
 
 def test_sign_in_is_limited(limited):
-    make_account()
+    make_account(**RESIDENT)
     for _ in range(3):
         assert limited.post("/account/sign-in",
                             data={"phone": "13900001111", "password": "x"}).status_code == 200
@@ -78,7 +78,7 @@ def test_limits_are_configuration(app):
 
 
 def test_limits_are_off_in_the_ordinary_test_app(client, db):
-    make_account()
+    make_account(**RESIDENT)
     for _ in range(15):
         response = client.post("/account/sign-in")   # CSRF refuses it, the limiter does not
         assert response.status_code == 400

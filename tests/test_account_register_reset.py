@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from portal.extensions import db as _db
 from portal.models import Account, OneTimeCode
-from tests.support.accounts import (RESIDENT_PASSWORD, RESIDENT_PHONE, last_code, make_account,
-                                    make_staff, messages_to, sign_in, signed_in_account_id,
-                                    submit, token_from)
+from tests.support.accounts import (RESIDENT, RESIDENT_PASSWORD, RESIDENT_PHONE, last_code,
+                                    make_account, make_staff, messages_to, sign_in_through_form,
+                                    signed_in_account_id, submit, token_from)
 
 NEW_PHONE = "13700003333"
 
@@ -99,7 +99,7 @@ def test_resend_without_a_number_goes_back_to_the_start(client, db):
 
 
 def test_registering_an_existing_number_reveals_nothing_on_the_page(client, db):
-    make_account(phone=NEW_PHONE)
+    make_account(**{**RESIDENT, "phone": NEW_PHONE})
     response = _register_to_code_page(client)
     assert response.location == "/account/register/code"      # the same next page
     body = messages_to(NEW_PHONE)[-1].body
@@ -128,7 +128,7 @@ def test_registration_form_errors(client, db):
 # ------------------------------------------------------------------ password reset
 
 def test_password_reset_by_sms_code(client, db):
-    account = make_account()
+    account = make_account(**RESIDENT)
     old_version = account.session_version
     response = submit(client, "/account/reset", {"phone": RESIDENT_PHONE})
     assert response.location == "/account/reset/code"
@@ -141,8 +141,8 @@ def test_password_reset_by_sms_code(client, db):
     _db.session.refresh(account)
     assert account.session_version == old_version + 1
     submit(client, "/account/", {}, action="/account/sign-out")
-    assert GENERIC_IN(sign_in(client))                       # the old password no longer works
-    assert sign_in(client, password="a-brand-new-passphrase").status_code == 303
+    assert GENERIC_IN(sign_in_through_form(client))           # the old password no longer works
+    assert sign_in_through_form(client, password="a-brand-new-passphrase").status_code == 303
 
 
 def GENERIC_IN(response):
@@ -163,13 +163,13 @@ def test_reset_for_an_unknown_or_staff_number_looks_the_same_and_sends_nothing(c
 
 def test_reset_password_needs_a_verified_code(client, db):
     assert client.get("/account/reset/password").location == "/account/reset"
-    make_account()
+    make_account(**RESIDENT)
     submit(client, "/account/reset", {"phone": RESIDENT_PHONE})
     assert client.get("/account/reset/password").location == "/account/reset"
 
 
 def test_reset_refuses_weak_passwords(client, db):
-    make_account()
+    make_account(**RESIDENT)
     submit(client, "/account/reset", {"phone": RESIDENT_PHONE})
     submit(client, "/account/reset/code", {"code": last_code(RESIDENT_PHONE)})
     html = submit(client, "/account/reset/password", {"password": "password1"}).get_data(
@@ -180,8 +180,8 @@ def test_reset_refuses_weak_passwords(client, db):
 # ------------------------------------------------------------------ change password
 
 def test_changing_the_password_ends_other_sessions_but_not_this_one(app, client, db):
-    account = make_account()
-    sign_in(client)
+    account = make_account(**RESIDENT)
+    sign_in_through_form(client)
     other_device = app.test_client()
     with other_device.session_transaction() as session:  # signed in elsewhere
         session["_user_id"] = f"{account.id}:1"
@@ -199,8 +199,8 @@ def test_changing_the_password_ends_other_sessions_but_not_this_one(app, client,
 
 
 def test_changing_the_password_checks_the_current_one(client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     html = submit(client, "/account/change-password",
                   {"current_password": "not-it", "password": "another-good-passphrase"}
                   ).get_data(as_text=True)

@@ -2,8 +2,8 @@
 import time
 
 from portal.account import session as sessions
-from tests.support.accounts import (STAFF_PASSWORD, STAFF_PHONE, make_account, make_staff,
-                                    sign_in, signed_in_account_id)
+from tests.support.accounts import (RESIDENT, STAFF_PASSWORD, STAFF_PHONE, make_account,
+                                    make_staff, sign_in_through_form, signed_in_account_id)
 
 
 def _age_session(client, seconds):
@@ -12,8 +12,8 @@ def _age_session(client, seconds):
 
 
 def test_an_active_session_goes_on(app, client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     _age_session(client, app.config["SESSION_IDLE_MINUTES"] * 60 - 5)
     assert client.get("/account/").status_code == 200
     with client.session_transaction() as session:
@@ -21,8 +21,8 @@ def test_an_active_session_goes_on(app, client, db):
 
 
 def test_an_idle_session_ends_with_a_polite_page_and_a_way_back(app, client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     _age_session(client, app.config["SESSION_IDLE_MINUTES"] * 60 + 1)
     response = client.get("/account/change-password?x=1")
     assert response.status_code == 303
@@ -35,8 +35,8 @@ def test_an_idle_session_ends_with_a_polite_page_and_a_way_back(app, client, db)
 
 
 def test_a_post_after_the_time_out_returns_to_the_same_page(app, client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     html = client.get("/account/change-password").get_data(as_text=True)
     _age_session(client, app.config["SESSION_IDLE_MINUTES"] * 60 + 1)
     from tests.support.accounts import token_from
@@ -47,7 +47,7 @@ def test_a_post_after_the_time_out_returns_to_the_same_page(app, client, db):
 
 def test_staff_time_out_offers_the_staff_sign_in(app, client, db):
     make_staff()
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     _age_session(client, app.config["SESSION_IDLE_MINUTES"] * 60 + 1)
     response = client.get("/staff/")
     assert response.location == "/account/timed-out?next=/staff/&staff=1"
@@ -56,16 +56,16 @@ def test_staff_time_out_offers_the_staff_sign_in(app, client, db):
 
 
 def test_the_time_out_page_returns_a_still_active_person_to_their_page(client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     response = client.get("/account/timed-out?next=/account/")
     assert response.status_code == 303 and response.location == "/account/"
 
 
 def test_signed_in_pages_carry_the_warning_and_signed_out_pages_do_not(app, client, db):
     assert "session-timeout" not in client.get("/help").get_data(as_text=True)
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     html = client.get("/help").get_data(as_text=True)
     assert 'role="alertdialog"' in html and 'data-warning="120"' in html
     assert 'data-remaining="1800"' in html or 'data-remaining="1799"' in html
@@ -76,8 +76,8 @@ def test_signed_in_pages_carry_the_warning_and_signed_out_pages_do_not(app, clie
 
 
 def test_keep_alive_extends_the_session(app, client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     html = client.get("/account/").get_data(as_text=True)
     from tests.support.accounts import token_from
     token = token_from(html)
@@ -93,8 +93,8 @@ def test_keep_alive_extends_the_session(app, client, db):
 
 
 def test_keep_alive_after_the_time_out_says_so(app, client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     from tests.support.accounts import token_from
     token = token_from(client.get("/account/").get_data(as_text=True))
     _age_session(client, app.config["SESSION_IDLE_MINUTES"] * 60 + 1)
@@ -105,15 +105,15 @@ def test_keep_alive_after_the_time_out_says_so(app, client, db):
 
 
 def test_keep_alive_needs_csrf(client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     response = client.post("/account/keep-alive", headers={"Accept": "application/json"})
     assert response.status_code == 400
 
 
 def test_the_clock_can_be_moved_on(app, client, db, monkeypatch):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     later = time.time() + app.config["SESSION_IDLE_MINUTES"] * 60 + 1
     monkeypatch.setattr(sessions, "clock", lambda: later)
     assert client.get("/account/").location.startswith("/account/timed-out")

@@ -5,8 +5,8 @@ import pytest
 
 from portal.extensions import db as _db
 from portal.models import Account
-from tests.support.accounts import (RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
-                                    STAFF_PHONE, make_account, make_staff, sign_in,
+from tests.support.accounts import (RESIDENT, RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
+                                    STAFF_PHONE, make_account, make_staff, sign_in_through_form,
                                     signed_in_account_id, submit, token_from)
 
 GENERIC = "手机号码或密码不正确"
@@ -22,8 +22,8 @@ def test_sign_in_page_works_with_password_managers_and_paste(client):
 
 
 def test_a_resident_signs_in_with_any_phone_format_and_lands_on_the_account_page(client, db):
-    make_account()
-    response = sign_in(client, phone="+86 139-0000-1111")
+    make_account(**RESIDENT)
+    response = sign_in_through_form(client, phone="+86 139-0000-1111")
     assert response.status_code == 303 and response.location == "/account/"
     assert signed_in_account_id(client).startswith(str(Account.query.one().id) + ":")
     html = client.get("/account/").get_data(as_text=True)
@@ -36,9 +36,9 @@ def test_a_resident_signs_in_with_any_phone_format_and_lands_on_the_account_page
     (STAFF_PHONE, STAFF_PASSWORD),             # a staff account on the residents' page
 ])
 def test_every_failure_gives_the_same_generic_error(client, db, phone, password):
-    make_account()
+    make_account(**RESIDENT)
     make_staff()
-    response = sign_in(client, phone=phone, password=password)
+    response = sign_in_through_form(client, phone=phone, password=password)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert GENERIC in html and "<title>错误：" in html
@@ -49,37 +49,37 @@ def test_every_failure_gives_the_same_generic_error(client, db, phone, password)
 
 
 def test_disabled_accounts_cannot_sign_in(client, db):
-    make_account(active=False)
-    assert GENERIC in sign_in(client).get_data(as_text=True)
+    make_account(**RESIDENT, active=False)
+    assert GENERIC in sign_in_through_form(client).get_data(as_text=True)
 
 
 def test_empty_and_malformed_input_get_field_errors(client, db):
-    html = sign_in(client, phone="", password="").get_data(as_text=True)
+    html = sign_in_through_form(client, phone="", password="").get_data(as_text=True)
     assert "请输入手机号码" in html and "请输入密码" in html
     assert 'href="#phone"' in html and 'href="#password"' in html
-    html = sign_in(client, phone="1391234", password="x").get_data(as_text=True)
+    html = sign_in_through_form(client, phone="1391234", password="x").get_data(as_text=True)
     assert "手机号码应为11位数字" in html
 
 
 def test_sign_in_starts_a_new_session(client, db):
-    make_account()
+    make_account(**RESIDENT)
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
         session["register"] = {"phone": "13900009999"}
-    sign_in(client)
+    sign_in_through_form(client)
     with client.session_transaction() as session:
         assert "planted" not in session and "register" not in session
         assert session["_user_id"]
 
 
 def test_next_is_followed_only_within_the_site(client, db):
-    make_account()
-    response = sign_in(client, page="/account/sign-in?next=/help%3Fa%3D1")
+    make_account(**RESIDENT)
+    response = sign_in_through_form(client, page="/account/sign-in?next=/help%3Fa%3D1")
     assert response.location == "/help?a=1"
     client.post("/account/sign-out", data={"csrf_token": token_from(
         client.get("/account/").get_data(as_text=True))})
     for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
-        response = sign_in(client, page=f"/account/sign-in?next={evil}")
+        response = sign_in_through_form(client, page=f"/account/sign-in?next={evil}")
         assert response.location == "/account/", evil
         client.post("/account/sign-out", data={"csrf_token": token_from(
             client.get("/account/").get_data(as_text=True))})
@@ -107,8 +107,8 @@ def test_login_required_pages_send_people_to_sign_in_with_next(app, db):
 
 
 def test_sign_out_needs_post_with_csrf(client, db):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     assert client.get("/account/sign-out").status_code == 405
     assert client.post("/account/sign-out").status_code == 400   # no CSRF token
     assert signed_in_account_id(client) is not None
@@ -123,8 +123,8 @@ def test_sign_out_needs_post_with_csrf(client, db):
 def test_the_header_offers_sign_in_or_account_and_sign_out(client, db):
     html = client.get("/help").get_data(as_text=True)
     assert 'href="/account/sign-in?next=/help"' in html
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     html = client.get("/help").get_data(as_text=True)
     assert 'href="/account/"' in html and 'action="/account/sign-out"' in html
 
@@ -132,20 +132,20 @@ def test_the_header_offers_sign_in_or_account_and_sign_out(client, db):
 # ------------------------------------------------------------------ slowing down
 
 def test_repeated_failures_make_the_account_wait_then_it_works_again(app, client, db):
-    account = make_account()
+    account = make_account(**RESIDENT)
     free = app.config["SIGN_IN_FREE_FAILURES"]
     for _ in range(free):
-        sign_in(client, password="wrong-password-1")
+        sign_in_through_form(client, password="wrong-password-1")
     _db.session.refresh(account)
     assert account.failed_sign_ins == free
     locked_until = account.sign_in_locked_until.replace(tzinfo=timezone.utc)
     assert timedelta(seconds=50) < locked_until - datetime.now(timezone.utc) <= timedelta(seconds=60)
     # During the wait even the right password gets the generic error.
-    assert GENERIC in sign_in(client).get_data(as_text=True)
+    assert GENERIC in sign_in_through_form(client).get_data(as_text=True)
     # After the wait the right password works and the counter starts again.
     account.sign_in_locked_until = datetime.now(timezone.utc) - timedelta(seconds=1)
     _db.session.commit()
-    assert sign_in(client).status_code == 303
+    assert sign_in_through_form(client).status_code == 303
     _db.session.refresh(account)
     assert account.failed_sign_ins == 0 and account.sign_in_locked_until is None
 
@@ -153,7 +153,7 @@ def test_repeated_failures_make_the_account_wait_then_it_works_again(app, client
 def test_the_wait_doubles_but_never_exceeds_the_maximum(app, db):
     from portal.services import accounts
 
-    account = make_account()
+    account = make_account(**RESIDENT)
     now = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
     waits = []
     with app.test_request_context():
@@ -171,7 +171,7 @@ def test_the_wait_doubles_but_never_exceeds_the_maximum(app, db):
 def test_a_password_reset_ends_the_wait(app, db):
     from portal.services import accounts
 
-    account = make_account(failed_sign_ins=9,
+    account = make_account(**RESIDENT, failed_sign_ins=9,
                            sign_in_locked_until=datetime.now(timezone.utc) + timedelta(minutes=15))
     with app.test_request_context():
         accounts.reset_password(RESIDENT_PHONE, "a-brand-new-passphrase",
@@ -181,7 +181,7 @@ def test_a_password_reset_ends_the_wait(app, db):
 
 
 def test_failures_for_unknown_numbers_do_not_create_anything(client, db):
-    sign_in(client, phone="13900009999", password="whatever-1")
+    sign_in_through_form(client, phone="13900009999", password="whatever-1")
     assert Account.query.count() == 0
 
 
@@ -194,7 +194,7 @@ def test_failed_sign_ins_are_delayed(app, db, monkeypatch):
     try:
         with app.test_request_context():
             accounts.authenticate("13900009999", "x", staff=False)
-            make_account()
+            make_account(**RESIDENT)
             accounts.authenticate(RESIDENT_PHONE, "wrong", staff=False)
             accounts.authenticate(RESIDENT_PHONE, RESIDENT_PASSWORD, staff=False)
     finally:
@@ -206,7 +206,7 @@ def test_failed_sign_ins_are_delayed(app, db, monkeypatch):
 
 def test_staff_sign_in_on_the_staff_page(client, db):
     make_staff()
-    response = sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    response = sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     assert response.status_code == 303 and response.location == "/staff/"
     html = client.get("/staff/").get_data(as_text=True)
     assert "赵刚" in html and "街道工作人员" in html and "甘亭街道" in html
@@ -214,15 +214,15 @@ def test_staff_sign_in_on_the_staff_page(client, db):
 
 
 def test_a_resident_cannot_sign_in_on_the_staff_page(client, db):
-    make_account()
-    response = sign_in(client, page="/staff/sign-in")
+    make_account(**RESIDENT)
+    response = sign_in_through_form(client, page="/staff/sign-in")
     assert response.status_code == 200 and GENERIC in response.get_data(as_text=True)
     assert signed_in_account_id(client) is None
 
 
 def test_staff_sign_out_returns_to_the_staff_sign_in(client, db):
     make_staff()
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     response = submit(client, "/staff/", {}, action="/account/sign-out")
     assert response.location == "/account/signed-out?staff=1"
     html = client.get(response.location).get_data(as_text=True)
@@ -231,13 +231,13 @@ def test_staff_sign_out_returns_to_the_staff_sign_in(client, db):
 
 def test_staff_are_refused_on_residents_pages(client, db):
     make_staff()
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     assert client.get("/account/").status_code == 403
     assert client.get("/account/change-password").status_code == 403
 
 
 def test_csrf_token_is_required_on_sign_in(client, db):
-    make_account()
+    make_account(**RESIDENT)
     response = client.post("/account/sign-in",
                            data={"phone": RESIDENT_PHONE, "password": RESIDENT_PASSWORD})
     assert response.status_code == 400

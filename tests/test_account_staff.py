@@ -8,8 +8,8 @@ from portal.extensions import db as _db
 from portal.models import Account
 from portal.services.passwords import verify_password
 from portal.staff_auth.access import staff_required
-from tests.support.accounts import (RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
-                                    STAFF_PHONE, make_account, make_staff, sign_in,
+from tests.support.accounts import (RESIDENT, RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
+                                    STAFF_PHONE, make_account, make_staff, sign_in_through_form,
                                     totp_code)
 
 
@@ -72,7 +72,7 @@ def test_staff_required_checks_the_role(guarded):
 
 
 def test_residents_are_refused_on_staff_pages(guarded):
-    make_account()
+    make_account(**RESIDENT)
     _sign_in(guarded, RESIDENT_PHONE, RESIDENT_PASSWORD, "/account/sign-in")
     assert guarded.get("/residents-only").status_code == 200
     assert guarded.get("/any-staff").status_code == 403
@@ -91,14 +91,14 @@ def test_unknown_roles_are_a_programming_error():
 
 def test_staff_home_for_a_district_role_says_whole_district(client, db):
     make_staff(role="admin", street=None, name="孙伟")
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     html = client.get("/staff/").get_data(as_text=True)
     assert "孙伟" in html and "系统管理员" in html and "全区" in html
 
 
 def test_staff_sign_in_page_redirects_signed_in_staff(client, db):
     make_staff()
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in?next=/help")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in?next=/help")
     assert client.get("/staff/sign-in").location == "/staff/"
 
 
@@ -143,7 +143,7 @@ def test_create_staff_validates_its_options(runner, args, complaint):
 
 
 def test_create_staff_refuses_an_existing_number(runner):
-    make_account(phone="13800007777")
+    make_account(**{**RESIDENT, "phone": "13800007777"})
     result = runner.invoke(args=["create-staff", "--phone", "13800007777", "--name", "A",
                                  "--role", "admin", "--generate-password"])
     assert result.exit_code != 0 and "already exists" in result.output
@@ -160,7 +160,7 @@ def test_set_staff_password_ends_sessions(runner):
 
 
 def test_set_staff_password_refuses_residents(runner):
-    make_account()
+    make_account(**RESIDENT)
     result = runner.invoke(args=["set-staff-password", "--phone", RESIDENT_PHONE,
                                  "--generate-password"])
     assert result.exit_code != 0 and "no staff account" in result.output
@@ -185,14 +185,14 @@ def test_staff_sign_in_and_out_are_audited_but_residents_are_not(client, db):
     from portal.models import AuditEvent
 
     staff = make_staff()
-    sign_in(client, STAFF_PHONE, "wrong-password-1", page="/staff/sign-in")
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, "wrong-password-1", page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     from tests.support.accounts import submit
     submit(client, "/staff/", {}, action="/account/sign-out")
     events = _db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
     assert [e.action for e in events] == ["sign_in_failed", "sign_in", "second_factor.passed",
                                           "sign_out"]
     assert all(e.actor_account_id == staff.id and e.ip for e in events)
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     assert _db.session.query(AuditEvent).count() == 4

@@ -13,9 +13,9 @@ from portal.config import Config
 from portal.extensions import db as _db
 from portal.models import Account
 from portal.services.passwords import verify_password
-from tests.support.accounts import (RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
-                                    STAFF_PHONE, last_code, make_account, make_staff, sign_in,
-                                    signed_in_account_id, submit, token_from)
+from tests.support.accounts import (RESIDENT, RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
+                                    STAFF_PHONE, last_code, make_account, make_staff,
+                                    sign_in_through_form, signed_in_account_id, submit, token_from)
 
 UNREGISTERED = "13900007777"
 
@@ -35,7 +35,7 @@ def test_a_reset_request_takes_as_long_for_an_unregistered_number(app, client, d
     doing), with the production pacing (RESET_MIN_RESPONSE_SECONDS): the difference stays
     within 3 ms. Unpaced (the code before), sending the code to a registered number took
     several ms longer than doing nothing for an unknown one."""
-    make_account()
+    make_account(**RESIDENT)
     token = token_from(client.get("/account/reset").get_data(as_text=True))
     app.config["RESET_MIN_RESPONSE_SECONDS"] = Config.RESET_MIN_RESPONSE_SECONDS
     try:
@@ -57,7 +57,7 @@ def test_a_reset_request_takes_as_long_for_an_unregistered_number(app, client, d
 def test_unpaced_the_reset_request_would_tell_registered_numbers_apart(app, client, db):
     """The measurement above can fail: without pacing the registered number is slower (it
     issues and queues a code). Guards the test against passing for the wrong reason."""
-    make_account()
+    make_account(**RESIDENT)
     token = token_from(client.get("/account/reset").get_data(as_text=True))
     assert app.config["RESET_MIN_RESPONSE_SECONDS"] == 0.0
     registered = [_timed_reset(client, RESIDENT_PHONE, token)[0] for _ in range(20)]
@@ -76,7 +76,7 @@ def _reset_up_to_the_new_password(client):
 
 
 def test_a_saved_reset_cookie_cannot_reset_the_password_again(app, client, db):
-    make_account()
+    make_account(**RESIDENT)
     _reset_up_to_the_new_password(client)
     html = client.get("/account/reset/password").get_data(as_text=True)
     saved_cookie = client.get_cookie("session").value          # the attacker keeps a copy
@@ -98,13 +98,13 @@ def test_a_saved_reset_cookie_cannot_reset_the_password_again(app, client, db):
 
 
 def test_a_new_code_allows_a_new_reset(client, db):
-    make_account()
+    make_account(**RESIDENT)
     for password in ("first-new-passphrase", "second-new-passphrase"):
         _reset_up_to_the_new_password(client)
         response = submit(client, "/account/reset/password", {"password": password})
         assert response.location == "/account/"
         submit(client, "/account/", {}, action="/account/sign-out")
-    assert sign_in(client, password="second-new-passphrase").location == "/account/"
+    assert sign_in_through_form(client, password="second-new-passphrase").location == "/account/"
 
 
 # ------------------------------------------------------------------ absolute lifetime
@@ -133,8 +133,8 @@ def _stay_active_for(client, clock, hours: float, page: str) -> None:
 
 def test_a_resident_session_ends_after_the_absolute_lifetime_however_active(app, client, db,
                                                                           clock):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     hours = app.config["SESSION_ABSOLUTE_HOURS"]
     assert hours == 12
     _stay_active_for(client, clock, hours, "/account/")
@@ -146,13 +146,13 @@ def test_a_resident_session_ends_after_the_absolute_lifetime_however_active(app,
     html = client.get(response.location).get_data(as_text=True)
     assert "为了保护您的信息，每次登录最多可以使用12小时。时间已到，请重新登录。" in html
     # Signing in again starts a new lifetime.
-    assert sign_in(client).location == "/account/"
+    assert sign_in_through_form(client).location == "/account/"
     assert client.get("/account/").status_code == 200
 
 
 def test_a_staff_session_ends_sooner(app, client, db, clock):
     make_staff()
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     hours = app.config["STAFF_SESSION_ABSOLUTE_HOURS"]
     assert hours == 10 < app.config["SESSION_ABSOLUTE_HOURS"]
     _stay_active_for(client, clock, hours, "/staff/")
@@ -164,8 +164,8 @@ def test_a_staff_session_ends_sooner(app, client, db, clock):
 
 
 def test_keep_alive_does_not_extend_the_absolute_lifetime(app, client, db, clock):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     html = client.get("/account/").get_data(as_text=True)
     token = token_from(html)
     for _ in range(12 * 3 + 1):
@@ -180,8 +180,8 @@ def test_keep_alive_does_not_extend_the_absolute_lifetime(app, client, db, clock
 
 def test_the_warning_counts_down_to_the_absolute_end_when_it_comes_first(app, client, db,
                                                                        clock):
-    make_account()
-    sign_in(client)
+    make_account(**RESIDENT)
+    sign_in_through_form(client)
     _stay_active_for(client, clock, 12, "/account/")           # 11 h 40 min
     clock.advance(10 * 60)                         # 10 minutes left of the 12 hours
     html = client.get("/help").get_data(as_text=True)
@@ -189,7 +189,7 @@ def test_the_warning_counts_down_to_the_absolute_end_when_it_comes_first(app, cl
 
 
 def test_a_session_from_before_the_limit_counts_from_its_next_request(app, client, db, clock):
-    account = make_account()
+    account = make_account(**RESIDENT)
     with client.session_transaction() as session:   # no sign-in time recorded
         session["_user_id"] = account.get_id()
         session[sessions.SEEN] = clock.now

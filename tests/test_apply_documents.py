@@ -11,13 +11,13 @@ from portal.apply import programmes
 from portal.config import ROOT
 from portal.models import Document
 from portal.services import documents
-from tests.apply_support import (JPEG, PDF, PNG, first_document_kind, post, sign_in,
-                                 start_for_other, upload)
+from tests.apply_support import JPEG, PDF, PNG, first_document_kind, post, start_for_other, upload
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
 @pytest.fixture()
 def draft(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     return start_for_other(client)
 
 
@@ -116,7 +116,7 @@ def test_the_documents_come_from_the_programme_file(client, draft):
 
 
 def test_an_agent_is_also_asked_for_the_letter_of_authorisation(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft = start_for_other(client, relationship="agent")
     assert "授权委托书" in client.get(f"/apply/drafts/{draft}/documents").get_data(as_text=True)
 
@@ -171,7 +171,7 @@ def test_a_document_is_served_to_its_owner_only_as_a_download(app, client, db, d
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response.headers["Cache-Control"]
     with app.test_client() as stranger:
-        sign_in(stranger, "13900000009", "陌生人")
+        sign_in(stranger, make_account(phone="13900000009", name="陌生人"))
         assert stranger.get(f"/apply/documents/{document.id}").status_code == 404
         assert post(stranger, f"/apply/drafts/{draft}/documents/{document.id}/remove"
                     ).status_code == 404

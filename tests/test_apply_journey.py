@@ -11,12 +11,9 @@ from portal.apply import programmes
 from portal.models import Draft
 from portal.services import identity
 from tests.apply_support import (CARD, MOTHER_CERTIFICATE, MOTHER_ID, answer_questions,
-                                 draft_id_from, fill_all, personal, post, sign_in,
-                                 start_for_other)
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+                                 draft_id_from, fill_all, personal, post, start_for_other)
+from tests.support.accounts import APPLICANT, make_account, sign_in
+from tests.support.pages import text
 
 
 # ── start ─────────────────────────────────────────────────────────────────────────────────
@@ -50,7 +47,7 @@ def test_applying_needs_a_signed_in_account(client):
 
 
 def test_a_programme_that_is_not_online_or_unknown_cannot_be_applied_for(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     assert client.get("/apply/dibao_single/").status_code == 404
     assert client.get("/apply/no_such_programme/").status_code == 404
 
@@ -58,7 +55,7 @@ def test_a_programme_that_is_not_online_or_unknown_cannot_be_applied_for(client)
 # ── whom for, relationship ────────────────────────────────────────────────────────────────
 
 def test_choosing_whom_for_is_required(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     response = post(client, "/apply/nursing_allowance/", {})
     assert response.status_code == 200
     assert "请选择您在为谁申请。" in text(response)
@@ -66,7 +63,7 @@ def test_choosing_whom_for_is_required(client):
 
 
 def test_applying_for_someone_else_asks_the_relationship(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     response = post(client, "/apply/nursing_allowance/", {"who": "other"})
     draft_id = draft_id_from(response)
     assert response.headers["Location"].endswith(f"/apply/drafts/{draft_id}/relationship")
@@ -83,7 +80,7 @@ def test_applying_for_someone_else_asks_the_relationship(client, db):
 
 
 def test_applying_for_oneself_records_self_and_prefills_name_and_phone(client, db):
-    account = sign_in(client, "13922223333", "赵军")
+    account = sign_in(client, make_account(phone="13922223333", name="赵军"))
     response = post(client, "/apply/assistive_devices/", {"who": "self"})
     draft_id = draft_id_from(response)
     assert response.headers["Location"].endswith(f"/apply/drafts/{draft_id}/")
@@ -104,7 +101,7 @@ def statuses(client, draft_id) -> dict:
 
 
 def test_the_task_list_shows_each_section_with_its_status(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     assert statuses(client, draft_id) == {
         "who": "已完成", "personal": "未开始", "certificate": "未开始", "household": "未开始",
@@ -119,7 +116,7 @@ def test_the_task_list_shows_each_section_with_its_status(client):
 
 
 def test_money_programmes_ask_for_an_account_and_others_do_not(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     assert programmes.pays_money("nursing_allowance")
     assert not programmes.pays_money("assistive_devices")
     draft_id = start_for_other(client, "assistive_devices")
@@ -128,7 +125,7 @@ def test_money_programmes_ask_for_an_account_and_others_do_not(client):
 
 
 def test_the_programme_questions_are_the_facts_its_rules_read_that_nothing_else_answers(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     asked = [fact.name for fact in programmes.question_facts("nursing_allowance")]
     assert asked == ["hukou", "needs_long_term_care", "work_injury_nursing"]
     assert not set(asked) & {"age", "sex", "disability_grade", "household"}
@@ -143,7 +140,7 @@ def test_the_programme_questions_are_the_facts_its_rules_read_that_nothing_else_
 # ── personal details ──────────────────────────────────────────────────────────────────────
 
 def test_personal_details_errors_keep_what_was_typed(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     path, data = personal(draft_id, full_name="Wang", id_number="11010519491231002",
                           phone="139", address="", street="")
@@ -159,7 +156,7 @@ def test_personal_details_errors_keep_what_was_typed(client):
 
 
 def test_birth_date_and_sex_are_read_from_the_id_number_and_never_asked(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     page = client.get(f"/apply/drafts/{draft_id}/personal").get_data(as_text=True)
     assert "出生日期" not in re.sub(r'<div class="hint".*?</div>', "", page)
@@ -175,7 +172,7 @@ def test_birth_date_and_sex_are_read_from_the_id_number_and_never_asked(client, 
 
 
 def test_a_saved_id_number_need_not_be_typed_again(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     path, data = personal(draft_id)
     post(client, path, data)
@@ -197,7 +194,7 @@ def certificate(draft_id, **changes):
 
 
 def test_the_certificate_is_cross_checked_with_the_id_number_and_the_choices(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     post(client, *personal(draft_id))
     response = post(client, *certificate(draft_id, category="visual"))
@@ -220,7 +217,7 @@ def test_the_certificate_is_cross_checked_with_the_id_number_and_the_choices(cli
 
 
 def test_without_a_certificate_nothing_else_is_asked(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     response = post(client, *certificate(draft_id, has_certificate="no", certificate_number="",
                                          category="", grade=""))
@@ -231,7 +228,7 @@ def test_without_a_certificate_nothing_else_is_asked(client, db):
 
 
 def test_a_saved_certificate_number_is_kept_and_still_cross_checked(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     post(client, *personal(draft_id))
     post(client, *certificate(draft_id))
@@ -250,7 +247,7 @@ def test_a_saved_certificate_number_is_kept_and_still_cross_checked(client, db):
 # ── household, payment ────────────────────────────────────────────────────────────────────
 
 def test_household_and_payment(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     path = f"/apply/drafts/{draft_id}/household"
     assert "请选择申请对象家庭的情况。" in text(post(client, path, {}))
@@ -274,7 +271,7 @@ def test_household_and_payment(client, db):
 # ── check answers and coming back to it ───────────────────────────────────────────────────
 
 def test_change_links_return_to_the_check_page(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     page = client.get(f"/apply/drafts/{draft_id}/check").get_data(as_text=True)
@@ -294,7 +291,7 @@ def test_change_links_return_to_the_check_page(client):
 
 
 def test_the_check_page_shows_every_answer_masked_where_sensitive(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     page = text(client.get(f"/apply/drafts/{draft_id}/check"))
@@ -311,7 +308,7 @@ def test_the_check_page_shows_every_answer_masked_where_sensitive(client):
 # ── drafts are kept and resumed ───────────────────────────────────────────────────────────
 
 def test_a_draft_is_resumed_on_another_day_from_another_device(app, client, db):
-    account = sign_in(client)
+    account = sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     post(client, *personal(draft_id))
     client.get(f"/apply/drafts/{draft_id}/household")  # where the applicant left off
@@ -328,17 +325,17 @@ def test_a_draft_is_resumed_on_another_day_from_another_device(app, client, db):
 
 
 def test_nobody_else_sees_a_draft(app, client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     with app.test_client() as stranger:
-        sign_in(stranger, "13900000009", "陌生人")
+        sign_in(stranger, make_account(phone="13900000009", name="陌生人"))
         for page in ("", "personal", "check", "documents", "delete"):
             assert stranger.get(f"/apply/drafts/{draft_id}/{page}").status_code == 404
         assert "王秀英" not in stranger.get("/apply/").get_data(as_text=True)
 
 
 def test_a_draft_can_be_deleted(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     assert "确定要删除这份草稿吗？" in text(client.get(f"/apply/drafts/{draft_id}/delete"))
     response = post(client, f"/apply/drafts/{draft_id}/delete")
@@ -348,7 +345,7 @@ def test_a_draft_can_be_deleted(client, db):
 
 
 def test_every_section_page_has_its_question_and_a_back_link(client):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     answer_questions(client, draft_id, "nursing_allowance")
     for section, heading in (("personal", "基本信息"), ("certificate", "残疾人证"),

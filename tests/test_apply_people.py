@@ -10,18 +10,15 @@ from portal.services import crypto, identity, person_links
 from portal.services.identity import age_on
 from tests.staff_factories import make_link
 from portal.services.demo import make_id_number
-from tests.apply_support import (CHILD_ID, MOTHER_ID, fill_all, make_account, personal, post,
-                                 sign_in, start_for_other)
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+from tests.apply_support import CHILD_ID, MOTHER_ID, fill_all, personal, post, start_for_other
+from tests.support.accounts import APPLICANT, make_account, sign_in
+from tests.support.pages import text
 
 
 # ── guardians ─────────────────────────────────────────────────────────────────────────────
 
 def test_a_minor_needs_a_guardian_and_the_reason_is_given(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client, "child_rehab", relationship="family")
     response = post(client, *personal(draft_id, full_name="王小明", id_number=CHILD_ID))
     assert response.headers["Location"].endswith(f"/apply/drafts/{draft_id}/relationship")
@@ -40,7 +37,7 @@ def test_a_minor_needs_a_guardian_and_the_reason_is_given(client, db):
 
 
 def test_intellectual_or_mental_disability_needs_a_guardian(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client, relationship="agent")
     post(client, *personal(draft_id))
     response = post(client, f"/apply/drafts/{draft_id}/certificate",
@@ -51,7 +48,7 @@ def test_intellectual_or_mental_disability_needs_a_guardian(client, db):
 
 
 def test_an_unmet_guardian_rule_stops_the_submission(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     draft = db.session.get(Draft, draft_id)
@@ -65,7 +62,7 @@ def test_an_unmet_guardian_rule_stops_the_submission(client, db):
 
 
 def test_a_minor_cannot_apply_alone(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     response = post(client, "/apply/child_rehab/", {"who": "self"})
     draft_id = int(re.search(r"/drafts/(\d+)/", response.headers["Location"]).group(1))
     post(client, *personal(draft_id, full_name="王小明", id_number=CHILD_ID))
@@ -84,7 +81,7 @@ def test_age_in_whole_years_turns_on_the_birthday():
 # ── never asked twice ─────────────────────────────────────────────────────────────────────
 
 def test_someone_applied_for_before_is_offered_and_their_details_are_filled_in(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     post(client, f"/apply/drafts/{draft_id}/check", {"declaration": "y"})
@@ -109,13 +106,13 @@ def test_someone_applied_for_before_is_offered_and_their_details_are_filled_in(c
 
 
 def test_only_this_accounts_own_earlier_applications_are_offered(app, client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     post(client, f"/apply/drafts/{draft_id}/check", {"declaration": "y"})
     person = db.session.scalar(select(Person))
     with app.test_client() as neighbour:
-        sign_in(neighbour, "13900000009", "邻居")
+        sign_in(neighbour, make_account(phone="13900000009", name="邻居"))
         page = neighbour.get("/apply/living_allowance/").get_data(as_text=True)
         assert "王秀英" not in page
         response = post(neighbour, "/apply/living_allowance/", {"who": f"person-{person.id}"})
@@ -124,14 +121,14 @@ def test_only_this_accounts_own_earlier_applications_are_offered(app, client, db
 
 
 def test_applying_for_oneself_uses_what_the_account_knows(client, db):
-    account = make_account("13922223333", "赵军")
+    account = make_account(phone="13922223333", name="赵军")
     born = date(1970, 3, 3)
     own_id = make_id_number("610118", born, 11)
     person = Person(full_name="赵军", **identity.stored_fields(own_id), street="yuxia", address="鄠邑区余下街道1号", phone="13922223333")
     db.session.add(person)
     db.session.flush()
     make_link(account, person)
-    sign_in(client, "13922223333", "赵军")
+    sign_in(client, make_account(phone="13922223333", name="赵军"))
     response = post(client, "/apply/assistive_devices/", {"who": "self"})
     draft_id = int(re.search(r"/drafts/(\d+)/", response.headers["Location"]).group(1))
     statuses = dict(re.findall(r'id="status-(\w+)">([^<]+)<',
@@ -146,7 +143,7 @@ def test_applying_for_oneself_uses_what_the_account_knows(client, db):
 def test_a_self_application_proves_nothing(client, db):
     """Typing an ID number "for myself" links the account to no one: it sees what it submitted,
     and proving it is that person is a separate step (portal.services.person_links)."""
-    account = sign_in(client, "13922223333", "赵军")
+    account = sign_in(client, make_account(phone="13922223333", name="赵军"))
     response = post(client, "/apply/nursing_allowance/", {"who": "self"})
     draft_id = int(re.search(r"/drafts/(\d+)/", response.headers["Location"]).group(1))
     fill_all(client, draft_id)
@@ -162,7 +159,7 @@ def test_an_existing_persons_record_is_completed_not_overwritten(client, db):
                     address="原来的地址")
     db.session.add(person)
     db.session.commit()
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     post(client, f"/apply/drafts/{draft_id}/check", {"declaration": "y"})

@@ -1,21 +1,18 @@
 """The pre-check on the check-answers page: what the rules say about the facts entered – it
 informs and never blocks."""
-import re
 from datetime import date
 
 from sqlalchemy import select
 
 from portal.apply.journey import Journey
 from portal.models import Application, Draft
-from tests.apply_support import fill_all, post, sign_in, start_for_other
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+from tests.apply_support import fill_all, post, start_for_other
+from tests.support.accounts import APPLICANT, make_account, sign_in
+from tests.support.pages import text
 
 
 def test_facts_are_derived_from_the_answers(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     journey = Journey(db.session.get(Draft, draft_id), today=date(2026, 11, 28))
@@ -30,7 +27,7 @@ def test_facts_are_derived_from_the_answers(client, db):
 
 
 def test_an_eligible_application_says_so_with_the_reasons(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     page = text(client.get(f"/apply/drafts/{draft_id}/check"))
@@ -40,7 +37,7 @@ def test_an_eligible_application_says_so_with_the_reasons(client, db):
 
 
 def test_an_ineligible_application_is_told_why_and_can_still_be_sent(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     post(client, f"/apply/drafts/{draft_id}/questions",
@@ -54,7 +51,7 @@ def test_an_ineligible_application_is_told_why_and_can_still_be_sent(client, db)
 
 
 def test_without_a_certificate_the_precheck_says_what_to_do_first(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     draft = db.session.get(Draft, draft_id)
@@ -67,7 +64,7 @@ def test_without_a_certificate_the_precheck_says_what_to_do_first(client, db):
 
 def test_what_the_rules_cannot_settle_gives_a_maybe(client, db):
     """Grade 3 intellectual disability: the district's extension has no start date yet."""
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client, relationship="guardian")
     fill_all(client, draft_id)
     draft = db.session.get(Draft, draft_id)

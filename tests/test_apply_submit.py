@@ -10,11 +10,9 @@ from portal.models import (Account, Application, Document, Draft, OutboxMessage,
                            StatusEvent)
 from portal.services import applications, identity
 from portal.services import references
-from tests.apply_support import (MOTHER_ID, fill_all, personal, post, sign_in, start_for_other)
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+from tests.apply_support import MOTHER_ID, fill_all, personal, post, start_for_other
+from tests.support.accounts import APPLICANT, make_account, sign_in
+from tests.support.pages import text
 
 
 def count(db, model) -> int:
@@ -28,7 +26,7 @@ def submit(client, draft_id):
 @pytest.fixture()
 def ready(client, db):
     """A signed-in daughter with a complete nursing-allowance draft for her mother."""
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     return draft_id
@@ -161,7 +159,7 @@ def test_references_are_in_the_documented_form():
 # ── not ready, not declared ───────────────────────────────────────────────────────────────
 
 def test_an_incomplete_draft_cannot_be_sent_and_says_what_is_missing(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     post(client, *personal(draft_id))
     tasks = client.get(f"/apply/drafts/{draft_id}/").get_data(as_text=True)
@@ -183,7 +181,7 @@ def test_the_declaration_must_be_ticked(client, db, ready):
 
 
 def test_consent_is_separate_and_explains_who_sees_what_and_for_how_long(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     post(client, *personal(draft_id))
     page = text(client.get(f"/apply/drafts/{draft_id}/consent"))
@@ -245,7 +243,7 @@ def test_someone_elses_application_is_not_revealed(app, client, db, ready):
     reference = db.session.scalar(select(Application.reference))
     nobody = make_id_number("610118", date(1955, 6, 1), 77)
     with app.test_client() as neighbour:
-        sign_in(neighbour, "13900000009", "邻居")
+        sign_in(neighbour, make_account(phone="13900000009", name="邻居"))
         with_application = _personal_step_answer(neighbour, MOTHER_ID)
         without = _personal_step_answer(neighbour, nobody)
         assert with_application == without
@@ -256,13 +254,11 @@ def test_someone_elses_application_is_not_revealed(app, client, db, ready):
 
 def test_a_second_claim_by_someone_else_is_accepted_and_shown_to_staff(app, client, db, ready):
     """No oracle at submission either: the second application goes in; staff see both."""
-    from tests.staff_factories import make_account as make_staff
-    from tests.staff_factories import sign_in as staff_sign_in
 
     submit(client, ready)
     first = db.session.scalar(select(Application))
     with app.test_client() as neighbour:
-        sign_in(neighbour, "13900000009", "邻居")
+        sign_in(neighbour, make_account(phone="13900000009", name="邻居"))
         draft_id = start_for_other(neighbour)
         fill_all(neighbour, draft_id)
         response = submit(neighbour, draft_id)
@@ -273,9 +269,9 @@ def test_a_second_claim_by_someone_else_is_accepted_and_shown_to_staff(app, clie
     assert count(db, Application) == 2
     second = db.session.scalar(select(Application).where(Application.id != first.id))
     assert second.person_id == first.person_id
-    officer = make_staff("street_officer", street=first.street)
+    officer = make_account("street_officer", street=first.street)
     with app.test_client() as staff:
-        staff_sign_in(staff, officer)
+        sign_in(staff, officer)
         page = staff.get(f"/staff/applications/{second.reference}").get_data(as_text=True)
         assert "可能重复的申请" in page and first.reference in page
 
@@ -292,10 +288,9 @@ def test_after_a_withdrawal_the_person_can_apply_again(client, db, ready):
 def test_the_duplicate_check_holds_at_the_moment_of_submitting(client, db, ready):
     """An application the account may see (here: of a person it is the proven guardian of)
     arrives while this draft is waiting: the submission is refused and the draft kept."""
-    from tests.apply_support import make_account
     from tests.staff_factories import make_link
 
-    other = make_account("13900000009", "邻居")
+    other = make_account(phone="13900000009", name="邻居")
     person = Person(full_name="王秀英", **identity.stored_fields(MOTHER_ID))
     db.session.add(person)
     db.session.flush()
@@ -318,7 +313,7 @@ def test_confirmation_and_receipt_are_for_the_applicant_only(app, client, db, re
     submit(client, ready)
     reference = db.session.scalar(select(Application.reference))
     with app.test_client() as stranger:
-        sign_in(stranger, "13900000009", "陌生人")
+        sign_in(stranger, make_account(phone="13900000009", name="陌生人"))
         assert stranger.get(f"/apply/applications/{reference}/").status_code == 404
         assert stranger.get(f"/apply/applications/{reference}/receipt").status_code == 404
 
@@ -341,7 +336,7 @@ def test_the_first_deadline_follows_the_working_day_calendar():
 
 
 def test_stale_drafts_are_purged_after_a_year(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     draft = db.session.get(Draft, draft_id)
     assert applications.purge_stale_drafts() == 0

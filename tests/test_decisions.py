@@ -12,12 +12,9 @@ from portal.models import Application, AuditEvent, StatusEvent
 from portal.services import decisions
 from portal.services import status_changes as sc
 from portal.services import working_days
-from tests.staff_factories import decision_details, make_account, make_application, make_link
-from tests.staff_factories import sign_in as staff_sign_in
-
-
-def text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+from tests.staff_factories import decision_details, make_application, make_link
+from tests.support.accounts import make_account, sign_in
+from tests.support.pages import text
 
 
 def _token(client, path: str) -> str:
@@ -40,7 +37,7 @@ def test_the_street_check_cannot_be_sent_empty(app, db):
     officer = make_account("street_officer")
     application = make_application(make_account("resident"), status="accepted")
     with app.test_client() as staff:
-        staff_sign_in(staff, officer)
+        sign_in(staff, officer)
         response = act(staff, application, "street_check", checked_by="  ", findings="\n ")
         assert response.status_code == 200
         page = text(response)
@@ -61,7 +58,7 @@ def test_the_date_of_the_check_is_not_in_the_future_nor_before_submission(app, d
     officer = make_account("street_officer")
     application = make_application(make_account("resident"), status="accepted")
     with app.test_client() as staff:
-        staff_sign_in(staff, officer)
+        sign_in(staff, officer)
         response = act(staff, application, "street_check", checked_on=day.isoformat(),
                        method="home_visit", checked_by="王芳", findings="见到本人。")
         assert error in text(response)
@@ -74,7 +71,7 @@ def test_a_complete_street_check_is_recorded_and_shown_to_staff(app, db):
     officer = make_account("street_officer")
     application = make_application(make_account("resident"), status="accepted")
     with app.test_client() as staff:
-        staff_sign_in(staff, officer)
+        sign_in(staff, officer)
         response = act(staff, application, "street_check", checked_on=TODAY.isoformat(),
                        method="home_visit", checked_by="王芳、李强",
                        findings="见到本人，核对了身份证和残疾人证原件，居住情况与申请一致。")
@@ -164,7 +161,7 @@ def test_approval_needs_an_amount_within_the_rules_and_a_month_in_range(app, db,
     _resident, application, civil = reviewed
     start = _month(application.submitted_at)
     with app.test_client() as staff:
-        staff_sign_in(staff, civil)
+        sign_in(staff, civil)
         form = text(staff.get(f"/staff/applications/{application.reference}/actions/approve"))
         assert "一级残疾人" in form and "二级残疾人" not in form     # the person's case only
         assert "不能低于120元（陕政发〔2016〕2号）" in form
@@ -195,7 +192,7 @@ def test_the_approval_is_recorded_and_shown_on_both_timelines(app, db, reviewed)
     resident, application, civil = reviewed
     start = _month(application.submitted_at)
     with app.test_client() as staff:
-        staff_sign_in(staff, civil)
+        sign_in(staff, civil)
         response = act(staff, application, "approve", rate="grade_1", amount="150",
                        rate_source="鄠民发〔2025〕3号", first_month=start)
         assert response.status_code == 303
@@ -209,7 +206,7 @@ def test_the_approval_is_recorded_and_shown_on_both_timelines(app, db, reviewed)
     assert audit.detail["amount"] == "150" and audit.detail["first_month"] == start
     year, month = (int(part) for part in start.split("-"))
     with app.test_client() as own:
-        staff_sign_in(own, resident)
+        sign_in(own, resident)
         page = text(own.get(f"/status/applications/{application.reference}/"))
         assert "发放金额 150 元/月" in page
         assert f"从哪个月开始发放 {year}年{month}月" in page
@@ -244,7 +241,7 @@ def test_a_programme_that_pays_no_money_asks_for_no_amount(app, db):
                                    status="district_reviewed")
     district = make_account("district_reviewer")
     with app.test_client() as staff:
-        staff_sign_in(staff, district)
+        sign_in(staff, district)
         form = staff.get(f"/staff/applications/{application.reference}/actions/approve")
         assert form.status_code == 200
         assert 'name="amount"' not in form.get_data(as_text=True)

@@ -14,8 +14,9 @@ from portal import eligibility
 from portal.apply import programmes
 from portal.eligibility import Text
 from portal.models import Document, Draft
-from tests.apply_support import PNG, post, sign_in, start_for_other, upload
-from tests.staff_factories import make_account, make_application
+from tests.apply_support import PNG, post, start_for_other, upload
+from tests.staff_factories import make_application
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 _names = count()
 
@@ -34,7 +35,7 @@ def _with(monkeypatch, code: str, **change) -> None:
 
 
 def test_a_reworded_document_name_keeps_what_was_uploaded_under_it(client, db, monkeypatch):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     assert upload(client, draft_id, "id_card", PNG, "身份证正面.png").status_code == 303
     _with(monkeypatch, "nursing_allowance", labels={"id_card": "本人居民身份证（改过的名称）"})
@@ -50,7 +51,7 @@ def test_a_reworded_document_name_keeps_what_was_uploaded_under_it(client, db, m
 
 
 def test_pays_into_account_decides_the_payment_section(client, db, monkeypatch):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     paying = start_for_other(client)
     assert "收款账户" in client.get(f"/apply/drafts/{paying}/").get_data(as_text=True)
     assert programmes.pays_money("nursing_allowance") and not programmes.pays_money("rehab_services")

@@ -13,17 +13,13 @@ from portal.models import (Application, AuditEvent, DuplicateFlag, OutboxMessage
                            StatusEvent)
 from portal.services import duplicates
 from portal.services import status_changes as sc
-from tests.apply_support import CARD, fill_all, luhn_complete, post, sign_in, start_for_other
-from tests.staff_factories import decision_details, make_account, make_application
-from tests.staff_factories import sign_in as staff_sign_in
-from tests.support.page_check import spoken_text
+from tests.apply_support import CARD, fill_all, luhn_complete, post, start_for_other
+from tests.staff_factories import decision_details, make_application
+from tests.support.accounts import make_account, sign_in
+from tests.support.pages import spoken_text
 
 OTHER_CARD = luhn_complete("621700987654321")
 NEIGHBOUR = "13900000009"
-
-
-def text(response) -> str:
-    return spoken_text(response.get_data(as_text=True))
 
 
 def submit(client, draft_id):
@@ -33,7 +29,7 @@ def submit(client, draft_id):
 def file_claim(client, phone: str, name: str, programme: str = "living_allowance",
                card: str = CARD) -> Application:
     """`phone`'s account files `programme` for the mother through the journey."""
-    sign_in(client, phone, name)
+    sign_in(client, make_account(phone=phone, name=name))
     draft_id = start_for_other(client, programme)
     fill_all(client, draft_id, programme)
     if card != CARD:
@@ -42,7 +38,7 @@ def file_claim(client, phone: str, name: str, programme: str = "living_allowance
             "account_holder": "王秀英", "card_number": card})
         assert response.status_code == 303
     response = submit(client, draft_id)
-    assert response.status_code == 303, text(response)[:2000]
+    assert response.status_code == 303, spoken_text(response)[:2000]
     from portal.extensions import db
 
     return db.session.scalar(select(Application).order_by(Application.id.desc()).limit(1))
@@ -84,7 +80,7 @@ def second_claim(app, client, db):
     db.session.commit()
     with app.test_client() as neighbour:
         second = file_claim(neighbour, NEIGHBOUR, "邻居", card=OTHER_CARD)
-        page = text(neighbour.get(f"/apply/applications/{second.reference}/"))
+        page = spoken_text(neighbour.get(f"/apply/applications/{second.reference}/"))
     return first, second, page
 
 
@@ -141,9 +137,9 @@ def test_both_case_pages_show_the_flag_side_by_side_masked_and_audited(app, db, 
     first, second, _page = second_claim
     civil = make_account("civil_affairs")
     with app.test_client() as staff:
-        staff_sign_in(staff, civil)
+        sign_in(staff, civil)
         for shown, other in ((second, first), (first, second)):
-            page = text(staff.get(f"/staff/applications/{shown.reference}"))
+            page = spoken_text(staff.get(f"/staff/applications/{shown.reference}"))
             assert "可能重复的申请" in page and other.reference in page
             assert "两份申请对比" in page
             # what differs: the card (its last four only), who filed
@@ -153,7 +149,7 @@ def test_both_case_pages_show_the_flag_side_by_side_masked_and_audited(app, db, 
             assert re.search(r"卡号 尾号\d{4} 尾号\d{4} 不同", page)
             assert re.search(r"开户银行 \S+ \S+ 不同", page)
             assert re.search(r"住址 \S+ \S+ 相同", page)
-        queue = text(staff.post("/staff/queue", data={
+        queue = spoken_text(staff.post("/staff/queue", data={
             "view": "all", "csrf_token": _token(staff, "/staff/queue")},
             follow_redirects=True))
         assert queue.count("可能重复申请：待核实") == 2
@@ -172,8 +168,8 @@ def test_an_officer_who_cannot_see_the_other_application_sees_no_details(app, db
     first, second, _flag = flagged_pair("paying", street="yuxia")
     officer = make_account("street_officer", street="ganting")
     with app.test_client() as staff:
-        staff_sign_in(staff, officer)
-        page = text(staff.get(f"/staff/applications/{second.reference}"))
+        sign_in(staff, officer)
+        page = spoken_text(staff.get(f"/staff/applications/{second.reference}"))
         assert "不在您可以查看的范围内" in page and "两份申请对比" not in page
         flag = db.session.scalar(select(DuplicateFlag))
         assert staff.get(f"/staff/applications/{second.reference}/duplicates/{flag.id}"
@@ -197,11 +193,11 @@ def test_the_status_machine_refuses_approval_while_a_flag_stands(app, db):
         sc.apply_action(second, "approve", civil, details=decision_details(second, "approve"))
     db.session.rollback()
     with app.test_client() as staff:
-        staff_sign_in(staff, civil)
+        sign_in(staff, civil)
         response = staff.get(f"/staff/applications/{second.reference}/actions/approve")
         assert response.status_code == 409
-        assert "处理之前不能批准" in text(response)
-        assert "刚刚被其他工作人员处理过" not in text(response)
+        assert "处理之前不能批准" in spoken_text(response)
+        assert "刚刚被其他工作人员处理过" not in spoken_text(response)
     flag = db.session.scalar(select(DuplicateFlag))
     duplicates.resolve(civil, flag, "legitimate", "两份申请经核实是同一人，但前一份已停发，需重新申请。")
     assert "approve" in {a.code for a in sc.available_actions(second, civil)}
@@ -218,19 +214,19 @@ def test_merging_closes_the_newer_records_the_differences_and_tells_its_filer(
     civil = make_account("civil_affairs")
     flag = db.session.scalar(select(DuplicateFlag))
     with app.test_client() as staff:
-        staff_sign_in(staff, civil)
+        sign_in(staff, civil)
         # a reason is required – spaces are no reason
         response = _resolve(staff, second, flag, resolution="merged", reason="   \n ")
-        assert response.status_code == 400 and "请写明处理理由" in text(response)
+        assert response.status_code == 400 and "请写明处理理由" in spoken_text(response)
         assert count(db, AuditEvent, AuditEvent.action == "duplicate.resolve") == 0
         response = _resolve(staff, second, flag, resolution="merged",
                             reason="电话联系本人核实：邻居代办前不知道女儿已申请，卡号以本人的为准。")
         assert response.status_code == 303
-        older_page = text(staff.get(f"/staff/applications/{first.reference}"))
+        older_page = spoken_text(staff.get(f"/staff/applications/{first.reference}"))
         assert f"申请{second.reference}已并入这份申请" in older_page
         assert f"卡号（申请{second.reference}填写的） 尾号{OTHER_CARD[-4:]}" in older_page
         assert "已合并" in older_page and "电话联系本人核实" in older_page
-        newer_page = text(staff.get(f"/staff/applications/{second.reference}"))
+        newer_page = spoken_text(staff.get(f"/staff/applications/{second.reference}"))
         assert f"已并入申请{first.reference}" in newer_page
     db.session.expire_all()
     second = db.session.get(Application, second.id)
@@ -251,13 +247,13 @@ def test_merging_closes_the_newer_records_the_differences_and_tells_its_filer(
     assert "并入" in told.body and second.reference in told.body
     assert first.reference not in told.body
     with app.test_client() as neighbour:
-        sign_in(neighbour, NEIGHBOUR, "邻居")
-        page = text(neighbour.get(f"/status/applications/{second.reference}/"))
+        sign_in(neighbour, make_account(phone=NEIGHBOUR, name="邻居"))
+        page = spoken_text(neighbour.get(f"/status/applications/{second.reference}/"))
         assert "已合并" in page and "已并入那一份一起办理" in page
         assert first.reference not in page and "电话联系本人核实" not in page
     with app.test_client() as daughter:   # the older one's timeline says so too, no more
-        sign_in(daughter, "13911112222", "李红")
-        page = text(daughter.get(f"/status/applications/{first.reference}/"))
+        sign_in(daughter, make_account(phone="13911112222", name="李红"))
+        page = spoken_text(daughter.get(f"/status/applications/{first.reference}/"))
         assert "把同一申请对象同一事项的另一份申请并入了这份申请" in page
         assert second.reference not in page and "邻居" not in page
         assert "电话联系本人核实" not in page
@@ -294,7 +290,7 @@ def test_only_an_officer_who_sees_both_and_is_not_too_close_resolves(app, db):
     assert not duplicates.may_resolve(make_account("admin"), flag)
     assert duplicates.may_resolve(make_account("civil_affairs"), flag)
     with app.test_client() as staff:
-        staff_sign_in(staff, officer)
+        sign_in(staff, officer)
         path = f"/staff/applications/{second.reference}/duplicates/{flag.id}"
         assert staff.get(path).status_code == 403
         forged = staff.post(path, data={"csrf_token": _token(
@@ -306,7 +302,7 @@ def test_only_an_officer_who_sees_both_and_is_not_too_close_resolves(app, db):
         assert [(e.object_id, e.detail["action"]) for e in refused] == [
             (second.reference, "resolve_duplicate")]
         assert db.session.get(DuplicateFlag, flag.id).resolution is None
-        assert "处理这个重复申请提示" not in text(staff.get(
+        assert "处理这个重复申请提示" not in spoken_text(staff.get(
             f"/staff/applications/{second.reference}"))
 
 
@@ -345,8 +341,8 @@ def test_a_withdrawn_second_claim_no_longer_holds_the_first(app, db):
     assert "approve" in {a.code for a in sc.available_actions(first, civil)}
     assert duplicates.flagged_ids([first.id, second.id]) == set()
     with app.test_client() as staff:
-        staff_sign_in(staff, civil)
-        page = text(staff.get(f"/staff/applications/{first.reference}"))
+        sign_in(staff, civil)
+        page = spoken_text(staff.get(f"/staff/applications/{first.reference}"))
         assert "其中一份申请已经办结，不再暂停批准" in page
 
 
@@ -371,7 +367,7 @@ def test_two_claims_submitted_at_the_same_moment_are_flagged(app, client, db, mo
     drafts = []
     for phone, name in (("13911112222", "李红"), (NEIGHBOUR, "邻居")):
         with app.test_client() as someone:
-            sign_in(someone, phone, name)
+            sign_in(someone, make_account(phone=phone, name=name))
             draft_id = start_for_other(someone, "living_allowance")
             fill_all(someone, draft_id, "living_allowance")
             drafts.append((phone, draft_id))

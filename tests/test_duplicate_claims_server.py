@@ -17,9 +17,9 @@ import requests
 from sqlalchemy import select
 
 from portal.models import Application, AuditEvent, DuplicateFlag, OutboxMessage, StatusEvent
-from tests.apply_support import fill_all, luhn_complete, post, sign_in, start_for_other
-from tests.staff_factories import make_account
-from tests.support.page_check import spoken_text
+from tests.apply_support import fill_all, luhn_complete, post, start_for_other
+from tests.support.accounts import make_account, sign_in
+from tests.support.pages import spoken_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NEIGHBOUR = "13900000019"
@@ -86,12 +86,9 @@ class Visitor:
                                  allow_redirects=False, timeout=30)
 
 
-text = spoken_text
-
-
 def test_submit_flag_and_merge_on_a_real_server(app, client, db, server):
     # The daughter's application for her mother, in public notice (filed in-process: setup).
-    sign_in(client, "13911112222", "李红")
+    sign_in(client, make_account(phone="13911112222", name="李红"))
     draft_id = start_for_other(client, "living_allowance")
     fill_all(client, draft_id, "living_allowance")
     assert post(client, f"/apply/drafts/{draft_id}/check",
@@ -102,7 +99,7 @@ def test_submit_flag_and_merge_on_a_real_server(app, client, db, server):
                                to_status="public_notice"))
     # The neighbour's complete draft for the same person, with another bank card.
     with app.test_client() as neighbour:
-        sign_in(neighbour, NEIGHBOUR, "邻居")
+        sign_in(neighbour, make_account(phone=NEIGHBOUR, name="邻居"))
         neighbours_draft = start_for_other(neighbour, "living_allowance")
         fill_all(neighbour, neighbours_draft, "living_allowance")
         assert post(neighbour, f"/apply/drafts/{neighbours_draft}/payment", {
@@ -116,7 +113,7 @@ def test_submit_flag_and_merge_on_a_real_server(app, client, db, server):
     # 1. The neighbour submits on the real server: accepted, and told nothing of the other.
     resident = Visitor(server, NEIGHBOUR)
     response = resident.send(f"/apply/drafts/{neighbours_draft}/check", {"declaration": "y"})
-    assert response.status_code == 303, text(response.text)[:2000]
+    assert response.status_code == 303, spoken_text(response.text)[:2000]
     confirmation = resident.get(response.headers["Location"])
     assert confirmation.status_code == 200
     assert first_reference not in confirmation.text and "同一事项" not in confirmation.text
@@ -124,11 +121,11 @@ def test_submit_flag_and_merge_on_a_real_server(app, client, db, server):
 
     # 2. Staff see the flag on both cases, side by side, and in the queue.
     officer = Visitor(server, civil_phone)
-    newer_page = text(officer.get(f"/staff/applications/{second_reference}").text)
+    newer_page = spoken_text(officer.get(f"/staff/applications/{second_reference}").text)
     assert "可能重复的申请" in newer_page and first_reference in newer_page
     assert re.search(r"卡号 尾号\d{4} 尾号" + OTHER_CARD[-4:] + " 不同", newer_page)
     assert OTHER_CARD not in newer_page
-    older_page = text(officer.get(f"/staff/applications/{first_reference}").text)
+    older_page = spoken_text(officer.get(f"/staff/applications/{first_reference}").text)
     assert "可能重复的申请" in older_page and second_reference in older_page
     flag_path = re.search(rf"/staff/applications/{second_reference}/duplicates/\d+",
                           officer.get(f"/staff/applications/{second_reference}").text).group(0)
@@ -139,10 +136,10 @@ def test_submit_flag_and_merge_on_a_real_server(app, client, db, server):
     merged = officer.send(flag_path, {"resolution": "merged",
                                       "reason": "电话核实：与女儿的申请是同一人，以女儿的为准。"})
     assert merged.status_code == 303
-    older_page = text(officer.get(f"/staff/applications/{first_reference}").text)
+    older_page = spoken_text(officer.get(f"/staff/applications/{first_reference}").text)
     assert f"申请{second_reference}已并入这份申请" in older_page
     assert f"卡号（申请{second_reference}填写的） 尾号{OTHER_CARD[-4:]}" in older_page
-    status_page = text(resident.get(f"/status/applications/{second_reference}/").text)
+    status_page = spoken_text(resident.get(f"/status/applications/{second_reference}/").text)
     assert "已合并" in status_page and first_reference not in status_page
 
     # What the server stored: the flag settled, both timelines, the audit, the texts.

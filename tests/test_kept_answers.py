@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from portal.account import session as sessions
 from portal.models import KeptAnswers
-from tests.apply_support import (MOTHER_ID, PNG, personal, sign_in, start_for_other, token)
+from tests.apply_support import MOTHER_ID, PNG, personal, start_for_other, token
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
 def _age_session(client, seconds):
@@ -30,7 +31,7 @@ def _typed(draft_id):
 def _sent_after_the_time_out(app, client):
     """Sign in, type the personal-details page, let the session end, send the page: the
     draft, the page's path and the answer to the sending."""
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     path, data = _typed(draft_id)
     csrf = token(client, path)
@@ -55,7 +56,7 @@ def test_answers_sent_after_the_time_out_come_back_after_signing_in_again(app, c
     from portal.models import Draft
     assert "personal" not in (db.session.get(Draft, draft_id).answers or {})
 
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     html = client.get(path).get_data(as_text=True)
     assert 'value="鄠邑区甘亭街道东街社区18号"' in html
     assert f'value="{MOTHER_ID}"' in html
@@ -67,7 +68,7 @@ def test_answers_sent_after_the_time_out_come_back_after_signing_in_again(app, c
 
 def test_another_account_signing_in_on_that_browser_gets_nothing(app, client, db):
     _draft, path, _response = _sent_after_the_time_out(app, client)
-    sign_in(client, phone="13922223333", name="陌生人")
+    sign_in(client, make_account(phone="13922223333", name="陌生人"))
     # The stranger cannot open the draft, and nothing of the answers shows anywhere.
     assert client.get(path).status_code == 404
     other = start_for_other(client)
@@ -77,7 +78,7 @@ def test_another_account_signing_in_on_that_browser_gets_nothing(app, client, db
 
 
 def test_a_forged_post_without_the_token_keeps_nothing(app, client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     path, data = _typed(draft_id)
     _expire(app, client)
@@ -92,14 +93,14 @@ def test_kept_answers_expire(app, client, db):
     row = db.session.scalar(select(KeptAnswers))
     row.expires_at = row.created_at - timedelta(seconds=1)
     db.session.commit()
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     html = client.get(path).get_data(as_text=True)
     assert "18号" not in html
     assert db.session.scalar(select(KeptAnswers)) is None
 
 
 def test_a_file_sent_after_the_time_out_is_not_claimed_as_kept(app, client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     page = f"/apply/drafts/{draft_id}/documents"
     html = client.get(page).get_data(as_text=True)
@@ -115,7 +116,7 @@ def test_a_file_sent_after_the_time_out_is_not_claimed_as_kept(app, client, db):
 
 
 def test_a_time_out_while_reading_says_what_is_true(app, client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     _expire(app, client)
     response = client.get("/account/")
     html = client.get(response.location).get_data(as_text=True)
@@ -127,7 +128,7 @@ def test_signed_in_form_pages_say_when_the_session_ends_without_javascript(app, 
     # The page counts from the last request the session saw, rounded down to the second: any
     # minute between signing in and the page's answer (a busy CI machine can cross a minute).
     before = time.time()
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     html = client.get(f"/apply/drafts/{draft_id}/personal").get_data(as_text=True)
     after = time.time()
@@ -151,7 +152,7 @@ def test_signed_in_form_pages_say_when_the_session_ends_without_javascript(app, 
 
 
 def test_the_warning_dialog_does_not_claim_unsent_answers_are_saved(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     html = client.get("/help").get_data(as_text=True)
     assert 'role="alertdialog"' in html
     assert "您填写的内容已保存" not in html
@@ -174,7 +175,7 @@ def test_the_migration_adds_and_removes_the_table(app, db):
 # ── changing a display setting on a form page (issue #14) ─────────────────────────────────
 
 def test_the_settings_bar_on_a_form_page_sends_that_form_along(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     html = client.get(f"/apply/drafts/{draft_id}/personal").get_data(as_text=True)
     assert '<form id="page-form" method="post"' in html
@@ -190,7 +191,7 @@ def _change_setting_while_typing(client, path, data, setting=("size", "large")):
 
 
 def test_changing_a_setting_mid_form_keeps_what_was_typed(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     path, data = _typed(draft_id)
     response = _change_setting_while_typing(client, path, data)
@@ -215,7 +216,7 @@ def test_answers_kept_for_a_setting_change_stay_with_that_browser(app, client, d
 
 
 def test_reset_from_the_bar_keeps_what_was_typed_too(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     path, data = _typed(draft_id)
     _change_setting_while_typing(client, path, {}, ("elder", "on"))
@@ -231,7 +232,7 @@ def test_answers_sealed_with_a_retired_key_are_dropped_not_a_500(app, client, db
     row = db.session.scalar(select(KeptAnswers))
     row.answers_encrypted = "enc:" + "x" * 100       # not readable with any listed key
     db.session.commit()
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     response = client.get(path)
     assert response.status_code == 200 and "18号" not in response.get_data(as_text=True)
     assert db.session.scalar(select(KeptAnswers)) is None

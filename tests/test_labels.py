@@ -15,9 +15,7 @@ from portal import labels
 from portal.eligibility import Text
 from portal.models import Application
 from tests.apply_support import fill_all, post, start_for_other
-from tests.apply_support import sign_in as resident_sign_in
-from tests.staff_factories import make_account
-from tests.staff_factories import sign_in as staff_sign_in
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("zh_Hans_CN", "en")
@@ -36,7 +34,7 @@ def _label(app, lang: str, function, *args) -> str:
 def submitted(client, db):
     """An application sent through the resident's journey by a village worker, with the
     sections its check page named (in each language), and its reference."""
-    resident = resident_sign_in(client)
+    resident = sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client, relationship="village_staff")
     fill_all(client, draft_id)
     check_titles = {}
@@ -56,7 +54,7 @@ def _pages(client, reference: str, lang: str) -> tuple[str, str]:
     """The resident's status page and the staff case page of the application, in `lang`."""
     client.set_cookie("lang", lang)
     resident = client.get(f"/status/applications/{reference}/").get_data(as_text=True)
-    staff_sign_in(client, make_account("street_officer", street="ganting"))
+    sign_in(client, make_account("street_officer", street="ganting"))
     staff = client.get(f"/staff/applications/{reference}").get_data(as_text=True)
     return resident, staff
 
@@ -90,7 +88,7 @@ def test_the_staff_case_page_names_the_sections_as_the_journey_does(app, client,
 
 
 def test_the_relationship_choices_use_the_same_labels(app, client, db):
-    resident_sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     response = post(client, "/apply/nursing_allowance/", {"who": "other"})
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     choices = re.findall(r'<label class="choice__label"[^>]*>([^<]+)<', page)

@@ -12,16 +12,16 @@ from sqlalchemy import func, select
 from portal.extensions import db as _db
 from portal.models import Application, Draft
 from portal.services import applications
-from tests.apply_support import fill_all, post, sign_in, start_for_other
+from tests.support.accounts import APPLICANT, make_account, sign_in
+from tests.apply_support import fill_all, post, start_for_other
 from tests.conftest import csrf_token
-from tests.staff_factories import make_account, make_application
-from tests.staff_factories import sign_in as staff_sign_in
+from tests.staff_factories import make_application
 from tests.support.gunicorn_server import served  # noqa: F401 – the fixture
 
 
 @pytest.fixture()
 def ready(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     return draft_id
@@ -82,7 +82,7 @@ def test_a_reason_of_only_spaces_is_a_polite_error_on_the_form(client, db, actio
     resident = make_account("resident")
     officer = make_account("street_officer", street="ganting")
     application = make_application(resident)
-    staff_sign_in(client, officer)
+    sign_in(client, officer)
     path = f"/staff/applications/{application.reference}/actions/{action}"
     response = client.post(path, data={"csrf_token": csrf_token(client, path),
                                        "version": str(application.version),

@@ -4,7 +4,8 @@ for a signed-in visitor, never over a message waiting to be shown."""
 import re
 
 from portal import page_cache
-from tests.conftest import csrf_token, decoded
+from tests.conftest import csrf_token
+from tests.support.pages import decoded
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -72,11 +73,11 @@ def test_language_and_display_settings_each_have_their_own_page(client, monkeypa
 
 
 def test_signed_in_visitors_get_their_own_page(client, monkeypatch):
-    from tests.apply_support import sign_in
+    from tests.support.accounts import APPLICANT, make_account, sign_in
 
     renders = _renders(monkeypatch)
     client.get("/")
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     client.get("/")
     client.get("/")
     assert len(renders) == 3        # one kept page, then two fresh ones for the signed-in visitor
@@ -147,10 +148,10 @@ def test_each_visitor_gets_their_own_token_in_the_compressed_page(app):
 
 
 def test_pages_that_are_not_kept_are_still_compressed_as_usual(client, monkeypatch):
-    from tests.apply_support import sign_in
+    from tests.support.accounts import APPLICANT, make_account, sign_in
 
     compressions = _compressions(monkeypatch)
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     response = client.get("/", headers={"Accept-Encoding": "br, gzip"})
     assert response.headers["Content-Encoding"] == "br"
     assert "退出登录" in decoded(response)

@@ -7,13 +7,14 @@ import pytest
 
 from portal import dates, status_machine
 from portal.indicators import routes as indicator_routes
-from tests.apply_support import fill_all, post, sign_in, start_for_other
+from tests.apply_support import fill_all, post, start_for_other
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
 # ── the task list ─────────────────────────────────────────────────────────────────────────
 
 def test_the_task_list_stops_saying_wait_once_every_part_is_done(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     html = client.get(f"/apply/drafts/{draft_id}/").get_data(as_text=True)
     assert "“检查并提交申请”要在前面各项都完成后才能开始。" in html
@@ -29,7 +30,7 @@ def test_the_task_list_stops_saying_wait_once_every_part_is_done(client, db):
     ("nursing_allowance", "鄠邑区民政局"), ("living_allowance", "鄠邑区民政局"),
     ("assistive_devices", "鄠邑区残疾人联合会")])
 def test_the_consent_page_names_the_body_that_approves(client, db, programme, body):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client, programme)
     html = client.get(f"/apply/drafts/{draft_id}/consent").get_data(as_text=True)
     assert f"负责审批的单位{body}的工作人员" in html
@@ -80,7 +81,7 @@ def test_dates_and_times_as_people_write_them(app):
 
 
 def test_the_receipt_shows_the_time_without_zone_or_seconds(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     response = post(client, f"/apply/drafts/{draft_id}/check", {"declaration": "y"})

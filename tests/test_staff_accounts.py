@@ -7,7 +7,7 @@ from portal.extensions import db as _db
 from portal.models import Account, AuditEvent
 from portal.services.passwords import verify_password
 from tests.conftest import csrf_token
-from tests.staff_factories import make_account, sign_in
+from tests.support.accounts import make_account, sign_in
 
 GOOD_PASSWORD = "Quiet-Harbour-47"
 

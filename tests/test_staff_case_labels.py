@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.models import Account, Application
 from portal.services import demo
-from tests.staff_factories import sign_in
+from tests.support.accounts import sign_in
 
 INTERNAL = [
     re.compile(r"doc-[0-9a-f]{6}"),              # a document kind's key
@@ -30,9 +30,9 @@ def test_no_internal_codes_on_any_demo_case_or_one_just_submitted(client, db):
     """The demo cases, and one sent through the resident's journey (its answers keep the
     draft it came from and the declaration; its document kinds are keys)."""
     from tests.apply_support import fill_all, post, start_for_other
-    from tests.apply_support import sign_in as resident_sign_in
+    from tests.support.accounts import APPLICANT, make_account
 
-    resident_sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     assert post(client, f"/apply/drafts/{draft_id}/check",
@@ -55,7 +55,8 @@ def test_no_internal_codes_on_any_demo_case_or_one_just_submitted(client, db):
 def test_a_supplement_and_the_programme_documents_are_named(client, db):
     from portal.apply import programmes
     from portal.models import Document
-    from tests.staff_factories import make_account, make_application
+    from tests.support.accounts import make_account
+    from tests.staff_factories import make_application
 
     resident = make_account("resident")
     application = make_application(resident)
@@ -78,7 +79,8 @@ def test_the_case_page_uses_the_width_of_the_screen(client, db):
     grid), one column on a phone (every column's minimum is min(100%, …))."""
     from pathlib import Path
 
-    from tests.staff_factories import make_account, make_application
+    from tests.support.accounts import make_account
+    from tests.staff_factories import make_application
 
     application = make_application(make_account("resident"), answers={
         "personal": {"full_name": "王秀兰", "address": "甘亭街道"},

@@ -14,7 +14,8 @@ from portal.services.demo import make_id_number
 from portal.models import Application, AuditEvent, Document, OutboxMessage
 from portal.services import crypto, identity, status_changes
 from tests.conftest import csrf_token
-from tests.staff_factories import make_account, make_application, make_person, sign_in
+from tests.staff_factories import make_application, make_person
+from tests.support.accounts import make_account, sign_in
 
 
 @pytest.fixture()
@@ -429,7 +430,7 @@ def test_the_rules_read_the_facts_the_journey_stored(db, staff):
 def test_staff_sign_ins_show_in_the_audit_log_by_name(client, staff):
     from portal.services import accounts
 
-    from tests.staff_factories import PASSWORD
+    from tests.support.accounts import PASSWORD
 
     accounts.authenticate(staff["street"].phone, "wrong password", staff=True)
     accounts.authenticate(staff["street"].phone, PASSWORD, staff=True)

@@ -22,7 +22,8 @@ from sqlalchemy import select
 from portal.extensions import db as _db
 from portal.models import Application, AuditEvent
 from portal.services import working_days
-from tests.staff_factories import make_account, make_application, make_person, sign_in
+from tests.support.accounts import make_account, sign_in
+from tests.staff_factories import make_application, make_person
 from tests.support.gunicorn_server import served  # noqa: F401 – the fixture
 
 EVIL = '=HYPERLINK("http://evil","x")'

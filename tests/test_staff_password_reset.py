@@ -16,10 +16,8 @@ from portal.models import Account, AuditEvent, OutboxMessage
 from portal.services import sms
 from portal.services.passwords import verify_password
 from tests.conftest import csrf_token
-from tests.staff_factories import make_account
-from tests.staff_factories import sign_in as quick_sign_in
-from tests.support.accounts import STAFF_PASSWORD, STAFF_PHONE, make_staff
-from tests.support.accounts import sign_in as real_sign_in
+from tests.support.accounts import (STAFF_PASSWORD, STAFF_PHONE, make_account, make_staff, sign_in,
+                                    sign_in_through_form)
 
 NEW_PASSWORD = "Lantern-Orchard-58"
 
@@ -31,7 +29,7 @@ def people(db):
 
 
 def reset(client, admin, officer):
-    quick_sign_in(client, admin)
+    sign_in(client, admin)
     path = f"/staff/accounts/{officer.id}/password/reset"
     return client.post(path, data={"csrf_token": csrf_token(client, path)})
 
@@ -54,7 +52,7 @@ def set_password(client, path, password, confirm=None):
 def test_the_admin_resets_a_password_and_the_colleague_sets_a_new_one(client, people):
     admin, officer = people["admin"], people["officer"]
     before = officer.session_version
-    quick_sign_in(client, admin)
+    sign_in(client, admin)
     listing = client.get("/staff/accounts").get_data(as_text=True)
     assert f"/staff/accounts/{officer.id}/password/reset" in listing
     page = client.get(f"/staff/accounts/{officer.id}/password/reset").get_data(as_text=True)
@@ -92,7 +90,7 @@ def test_the_admin_resets_a_password_and_the_colleague_sets_a_new_one(client, pe
 
     used = client.get(path)                                   # once only
     assert used.status_code == 404 and "这个链接已经不能用了" in used.get_data(as_text=True)
-    signed_in = real_sign_in(client, STAFF_PHONE, NEW_PASSWORD, page="/staff/sign-in")
+    signed_in = sign_in_through_form(client, STAFF_PHONE, NEW_PASSWORD, page="/staff/sign-in")
     assert signed_in.status_code == 303 and "/staff/sign-in" not in signed_in.location
 
 
@@ -112,8 +110,8 @@ def test_a_newer_reset_or_time_makes_a_link_useless(app, client, people, monkeyp
 
 def test_only_an_admin_and_never_for_their_own_account(client, people):
     admin, officer, other = people["admin"], people["officer"], people["other"]
-    quick_sign_in(client, other)
+    sign_in(client, other)
     assert client.get(f"/staff/accounts/{officer.id}/password/reset").status_code == 403
-    quick_sign_in(client, admin)
+    sign_in(client, admin)
     assert client.get(f"/staff/accounts/{admin.id}/password/reset").status_code == 404
     assert client.get("/staff/accounts/999999/password/reset").status_code == 404

@@ -10,7 +10,8 @@ from portal import status_machine
 from portal.extensions import db as _db
 from portal.models import Application
 from portal.services import indicators, status_changes
-from tests.staff_factories import decision_details, make_account, make_application, make_person
+from tests.staff_factories import decision_details, make_application, make_person
+from tests.support.accounts import make_account
 
 
 @pytest.fixture()

@@ -6,7 +6,8 @@ import pytest
 from portal.extensions import db as _db
 from portal.services import queues
 from portal.services.queues import QueueFilter
-from tests.staff_factories import make_account, make_application, make_person
+from tests.staff_factories import make_application, make_person
+from tests.support.accounts import make_account
 
 
 @pytest.fixture()

@@ -6,7 +6,8 @@ from datetime import datetime, timezone
 import pytest
 
 from portal.extensions import db as _db
-from tests.staff_factories import make_account, make_application, sign_in
+from tests.staff_factories import make_application
+from tests.support.accounts import make_account, sign_in
 
 # Grade 3 multiple disability, needing care: before the plan period (2021) the nursing
 # allowance was for grades 1 and 2 only (the condition's first version); since then it may

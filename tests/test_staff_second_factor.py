@@ -16,8 +16,8 @@ from portal.models import Account, AuditEvent, RecoveryCode
 from portal.services import crypto, second_factor
 from portal.services.passwords import verify_password
 from tests.support.accounts import (STAFF_PASSWORD, STAFF_PHONE, STAFF_TOTP_SECRET, last_code,
-                                    make_staff, messages_to, sign_in, signed_in_account_id,
-                                    submit, token_from, totp_code)
+                                    make_staff, messages_to, sign_in_through_form,
+                                    signed_in_account_id, submit, token_from, totp_code)
 
 ADMIN_PHONE = "13800005555"
 
@@ -213,7 +213,7 @@ def test_wrong_codes_make_the_next_try_wait_and_a_right_password_does_not_clear_
 # ------------------------------------------------------------------ enrolment
 
 def test_staff_without_a_second_factor_enrol_right_after_the_password(client, db):
-    account = _staff(enrolled=False)
+    account = _staff(totp_secret=None)
     response = _password_step(client, next_path="/staff/queue")
     assert response.location == "/staff/second-factor/enrol?next=/staff/queue"
     assert client.get("/staff/").location == "/staff/sign-in?next=/staff/"
@@ -266,7 +266,7 @@ def test_staff_without_a_second_factor_enrol_right_after_the_password(client, db
 
 
 def test_enrolling_with_sms_codes(client, db):
-    account = _staff(enrolled=False)
+    account = _staff(totp_secret=None)
     _password_step(client)
     response = submit(client, "/staff/second-factor/enrol", {"method": "sms"})
     assert response.location == "/staff/second-factor/enrol/sms"
@@ -291,7 +291,7 @@ def test_enrolling_with_sms_codes(client, db):
 
 
 def test_an_sms_code_can_be_sent_again(client, db):
-    _staff(enrolled=False)
+    _staff(totp_secret=None)
     _password_step(client)
     submit(client, "/staff/second-factor/enrol", {"method": "sms"})
     first = last_code(STAFF_PHONE)
@@ -338,7 +338,7 @@ def test_a_recovery_code_signs_in_once(app, db):
 def test_a_new_set_of_recovery_codes_ends_the_old_one(app, client, db):
     account = _staff()
     old = _enrolled_with_codes(app, account)
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     html = client.get("/staff/second-factor").get_data(as_text=True)
     assert "10个" in html
     response = submit(client, "/staff/second-factor", {},
@@ -358,7 +358,7 @@ def test_a_new_set_of_recovery_codes_ends_the_old_one(app, client, db):
 def _admin_client(app):
     make_staff(phone=ADMIN_PHONE, role="admin", street=None, name="孙伟")
     client = app.test_client()
-    sign_in(client, ADMIN_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, ADMIN_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     return client
 
 
@@ -366,8 +366,8 @@ def test_an_admin_resets_a_colleagues_second_factor(app, db):
     colleague = _staff()
     codes = _enrolled_with_codes(app, colleague)
     with app.test_client() as colleague_client:
-        sign_in(colleague_client, page="/staff/sign-in", phone=STAFF_PHONE,
-                password=STAFF_PASSWORD)
+        sign_in_through_form(colleague_client, page="/staff/sign-in", phone=STAFF_PHONE,
+                             password=STAFF_PASSWORD)
         assert colleague_client.get("/staff/").status_code == 200
         with _admin_client(app) as admin:
             html = admin.get("/staff/accounts").get_data(as_text=True)
@@ -412,7 +412,7 @@ def test_an_admin_cannot_reset_their_own_second_factor(app, db):
 def test_only_admins_reset_second_factors(app, client, db):
     colleague = _staff(phone="13800007777", name="王芳")
     _staff(role="district_reviewer", street=None)
-    sign_in(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, STAFF_PHONE, STAFF_PASSWORD, page="/staff/sign-in")
     link = f"/staff/accounts/{colleague.id}/second-factor/reset"
     assert client.get(link).status_code == 403
     token = token_from(client.get("/staff/second-factor").get_data(as_text=True))

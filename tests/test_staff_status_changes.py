@@ -10,8 +10,8 @@ from portal.extensions import db as _db
 from portal.models import AccessGrant, Application, AuditEvent, OutboxMessage, StatusEvent
 from portal.services import status_changes as sc
 from portal.services import working_days
-from tests.staff_factories import (decision_details, make_account, make_application,
-                                   make_link)
+from tests.staff_factories import decision_details, make_application, make_link
+from tests.support.accounts import make_account
 
 
 @pytest.fixture()

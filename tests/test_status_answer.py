@@ -10,8 +10,9 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Application, Document, StatusEvent
 from portal.services import documents
-from tests.status_support import (PDF, PNG, family, file, messages_to, page_text, post,
-                                  request_info, sign_in)
+from tests.status_support import PDF, PNG, family, file, messages_to, post, request_info
+from tests.support.accounts import sign_in
+from tests.support.pages import main_text
 
 
 @pytest.fixture()
@@ -34,13 +35,13 @@ def _send(client, f, data, **kwargs):
 def test_the_applicant_sees_exactly_what_is_needed(client, asked):
     sign_in(client, asked.daughter)
     page = f"/status/applications/{asked.application.reference}/"
-    text = page_text(client.get(page))
+    text = main_text(client.get(page))
     assert "需要您补充的内容" in text and "请补充一张清晰的残疾人证照片。" in text
     assert "请在" in text and "前补充" in text
     assert "照片模糊" not in text
     answer = client.get(_answer_page(asked))
     assert answer.status_code == 200
-    assert "请补充一张清晰的残疾人证照片。" in page_text(answer)
+    assert "请补充一张清晰的残疾人证照片。" in main_text(answer)
     assert "照片模糊" not in answer.get_data(as_text=True)
 
 
@@ -54,7 +55,7 @@ def test_uploading_keeps_the_file_and_what_was_typed(client, asked):
     response = _send(client, asked, {"upload": "1", "answer": "这是新拍的照片。",
                                      "file": file(PNG, "残疾人证.png")})
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "已上传残疾人证.png。" in text and "残疾人证.png" in text
     assert "这是新拍的照片。" in response.get_data(as_text=True)  # the answer is still there
     document = db.session.scalars(select(Document)).one()
@@ -69,7 +70,7 @@ def test_uploads_are_checked_by_content(client, asked):
     sign_in(client, asked.daughter)
     response = _send(client, asked, {"upload": "1", "answer": "说明",
                                      "file": file(b"MZ\x90\x00 not a photo", "photo.jpg")})
-    text = page_text(response)
+    text = main_text(response)
     assert "只能上传照片（JPG、PNG格式）或PDF文件" in text
     assert "<title>错误：" in response.get_data(as_text=True)
     assert 'href="#file"' in response.get_data(as_text=True)
@@ -79,7 +80,7 @@ def test_uploads_are_checked_by_content(client, asked):
 def test_upload_without_a_file_says_so(client, asked):
     sign_in(client, asked.daughter)
     response = _send(client, asked, {"upload": "1", "answer": ""})
-    assert "请选择要上传的文件。" in page_text(response)
+    assert "请选择要上传的文件。" in main_text(response)
 
 
 def test_a_file_can_be_taken_out_before_sending(client, asked):
@@ -88,7 +89,7 @@ def test_a_file_can_be_taken_out_before_sending(client, asked):
     document = db.session.scalars(select(Document)).one()
     path = documents.path_of(document)
     response = _send(client, asked, {"remove": str(document.id), "answer": "还在"})
-    assert "已删除证明.pdf。" in page_text(response)
+    assert "已删除证明.pdf。" in main_text(response)
     assert db.session.scalars(select(Document)).all() == [] and not path.exists()
     assert "还在" in response.get_data(as_text=True)
 
@@ -97,7 +98,7 @@ def test_nothing_to_send_is_refused_politely(client, asked):
     sign_in(client, asked.daughter)
     response = _send(client, asked, {"send": "1", "answer": "   "})
     assert response.status_code == 200
-    assert "请上传补充的材料，或写下您的答复。" in page_text(response)
+    assert "请上传补充的材料，或写下您的答复。" in main_text(response)
     db.session.expire_all()
     assert db.session.get(Application, asked.application.id).status == "needs_info"
 
@@ -106,7 +107,7 @@ def test_an_answer_that_is_too_long_is_refused_and_kept(client, asked):
     sign_in(client, asked.daughter)
     long_answer = "很" * 2001
     response = _send(client, asked, {"send": "1", "answer": long_answer})
-    assert "答复不能超过2000个字" in page_text(response)
+    assert "答复不能超过2000个字" in main_text(response)
     assert long_answer in response.get_data(as_text=True)
 
 
@@ -123,7 +124,7 @@ def test_resubmitting_returns_to_the_state_before_and_shows_both_sides(client, a
     assert (event.from_status, event.to_status, event.actor_account_id,
             event.message_to_applicant) == ("needs_info", "accepted", asked.daughter.id,
                                             "已重新拍了残疾人证。")
-    text = page_text(client.get(page))
+    text = main_text(client.get(page))
     request_at = text.index("工作人员的说明：请补充一张清晰的残疾人证照片。")
     answer_at = text.index("申请人的答复：已重新拍了残疾人证。")
     assert request_at < answer_at < text.index("新照片.png", answer_at)
@@ -144,13 +145,12 @@ def test_a_file_chosen_but_not_uploaded_is_sent_with_the_answer(client, asked):
 
 
 def test_staff_see_the_answer_as_the_applicants(client, asked):
-    from tests.staff_factories import sign_in as staff_sign_in
 
     sign_in(client, asked.daughter)
     _send(client, asked, {"send": "1", "answer": "已重新拍了残疾人证。"})
     client.get("/_test/sign-out")
-    staff_sign_in(client, asked.officer)
-    text = page_text(client.get(f"/staff/applications/{asked.application.reference}"))
+    sign_in(client, asked.officer)
+    text = main_text(client.get(f"/staff/applications/{asked.application.reference}"))
     assert "已重新拍了残疾人证。" in text
     assert "给申请人的说明：已重新拍了残疾人证。" not in text
 
@@ -170,7 +170,7 @@ def test_no_answer_page_when_nothing_is_asked(client, db):
     sign_in(client, f.daughter)
     response = client.get(f"/status/applications/{f.application.reference}/answer")
     assert response.status_code == 303
-    assert "不需要补充材料" in page_text(client.get(response.headers["Location"]))
+    assert "不需要补充材料" in main_text(client.get(response.headers["Location"]))
 
 
 def test_documents_of_an_earlier_answer_cannot_be_removed_later(client, asked):

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from portal.models import AccessGrant, AuditEvent
 from portal.services import access_grants
 from tests.staff_factories import make_person
-from tests.status_support import (family, make_account, make_application, make_link,
-                                  messages_to, page_text, post, sign_in)
+from tests.status_support import family, make_application, make_link, messages_to, post
+from tests.support.accounts import make_account, sign_in
+from tests.support.pages import main_text
 
 
 def _grant(client, f, phone, person=None):
@@ -21,14 +22,14 @@ def _grant(client, f, phone, person=None):
 def test_granting_by_mobile_number(client, db):
     f = family()
     sign_in(client, f.daughter)
-    assert "授权一位家人" in page_text(client.get("/status/access/"))
+    assert "授权一位家人" in main_text(client.get("/status/access/"))
     response = _grant(client, f, "139 0000 0002")
     assert response.status_code == 303 and response.headers["Location"].endswith("/status/access/")
     access = db.session.scalars(select(AccessGrant)).one()
     assert (access.person_id, access.grantee_phone, access.granted_by_account_id) == (
         f.mother.id, f.son.phone, f.daughter.id)
-    text = page_text(client.get("/status/access/"))
-    # The number shown masked, and said as "尾号0002" to screen readers (page_text reads both).
+    text = main_text(client.get("/status/access/"))
+    # The number shown masked, and said as "尾号0002" to screen readers (main_text reads both).
     assert "已授权" in text and "手机139****0002尾号0002的家人可以查看王秀兰的申请" in text
     audit = db.session.scalars(select(AuditEvent)).one()
     assert (audit.action, audit.actor_account_id, audit.object_id) == (
@@ -46,10 +47,10 @@ def test_the_family_member_sees_the_applications_in_their_own_list(client, db):
     _grant(client, f, f.son.phone)
     client.get("/_test/sign-out")
     sign_in(client, f.son)
-    text = page_text(client.get("/status/"))
+    text = main_text(client.get("/status/"))
     assert "家人授权我查看的申请" in text and f.application.reference in text
     assert client.get(f"/status/applications/{f.application.reference}/").status_code == 200
-    assert "您可以查看王秀兰的申请（由李梅授权）" in page_text(client.get("/status/access/"))
+    assert "您可以查看王秀兰的申请（由李梅授权）" in main_text(client.get("/status/access/"))
 
 
 @pytest.mark.parametrize("phone, problem", [
@@ -61,14 +62,14 @@ def test_grant_problems_are_explained(client, db, phone, problem):
     f = family()
     sign_in(client, f.daughter)
     response = _grant(client, f, phone)
-    assert response.status_code == 200 and problem in page_text(response)
+    assert response.status_code == 200 and problem in main_text(response)
     assert db.session.scalars(select(AccessGrant)).all() == []
     assert f'value="{phone}"' in response.get_data(as_text=True) or not phone
 
 
 def _answer_to_grant(client, f, phone: str) -> tuple[int, str, str]:
     response = _grant(client, f, phone)
-    follow = page_text(client.get(response.headers.get("Location", "/status/access/")))
+    follow = main_text(client.get(response.headers.get("Location", "/status/access/")))
     flashed = follow[follow.find("已授权"):follow.find("我们已发短信告诉您和您的家人。")]
     return response.status_code, response.headers.get("Location"), flashed.replace(phone[-4:], "####")
 
@@ -96,7 +97,7 @@ def test_a_grant_to_a_number_not_yet_registered_works_once_it_is(client, db):
     client.get("/_test/sign-out")
     later = make_account("resident", name="李军", phone="13700000000")
     sign_in(client, later)
-    assert f.application.reference in page_text(client.get("/status/"))
+    assert f.application.reference in main_text(client.get("/status/"))
     assert client.get(f"/status/applications/{f.application.reference}/").status_code == 200
 
 
@@ -113,7 +114,7 @@ def test_granting_twice_is_explained(client, db):
     sign_in(client, f.daughter)
     _grant(client, f, f.son.phone)
     response = _grant(client, f, f.son.phone)
-    assert "您已经授权过这个手机号码查看这个人的申请了" in page_text(response)
+    assert "您已经授权过这个手机号码查看这个人的申请了" in main_text(response)
     assert len(db.session.scalars(select(AccessGrant)).all()) == 1
 
 
@@ -171,7 +172,7 @@ def test_the_granter_ends_the_access(client, db):
     _grant(client, f, f.son.phone)
     access = db.session.scalars(select(AccessGrant)).one()
     confirm = client.get(f"/status/access/{access.id}/end")
-    assert "确定要取消这个授权吗？" in page_text(confirm)
+    assert "确定要取消这个授权吗？" in main_text(confirm)
     response = post(client, f"/status/access/{access.id}/end", page=f"/status/access/{access.id}/end")
     assert response.status_code == 303
     db.session.expire_all()
@@ -183,7 +184,7 @@ def test_the_granter_ends_the_access(client, db):
     client.get("/_test/sign-out")
     sign_in(client, f.son)
     assert client.get(f"/status/applications/{f.application.reference}/").status_code == 404
-    assert f.application.reference not in page_text(client.get("/status/"))
+    assert f.application.reference not in main_text(client.get("/status/"))
 
 
 def test_the_family_member_may_give_the_access_up(client, db):
@@ -193,7 +194,7 @@ def test_the_family_member_may_give_the_access_up(client, db):
     access = db.session.scalars(select(AccessGrant)).one()
     client.get("/_test/sign-out")
     sign_in(client, f.son)
-    assert "确定不再查看这些申请吗？" in page_text(client.get(f"/status/access/{access.id}/end"))
+    assert "确定不再查看这些申请吗？" in main_text(client.get(f"/status/access/{access.id}/end"))
     post(client, f"/status/access/{access.id}/end", page=f"/status/access/{access.id}/end")
     db.session.expire_all()
     assert db.session.get(AccessGrant, access.id).revoked_at is not None

@@ -23,8 +23,9 @@ from portal.extensions import db as _db
 from portal.models import (AccessGrant, Application, AuditEvent, Document, Draft, DuplicateFlag,
                            OutboxMessage, PersonLink, StatusEvent)
 from portal.services import documents, duplicates
-from tests.staff_factories import make_account, make_application, make_link, make_person
+from tests.staff_factories import make_application, make_link, make_person
 from tests.status_support import PNG, request_info
+from tests.support.accounts import make_account
 
 # Arguments that name something someone owns; a route with any of these is swept.
 ID_ARGUMENT = re.compile(r"(^|_)(id|reference)$")

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from portal.extensions import db, limiter
 from portal.models import AuditEvent, OneTimeCode, OutboxMessage
 from portal.services import family_lookup, identity, sms
-from tests.support.accounts import last_code
 from tests.staff_factories import make_id_number
-from tests.status_support import family, messages_to, page_text, post, request_info
+from tests.status_support import family, messages_to, post, request_info
+from tests.support.accounts import last_code
+from tests.support.pages import main_text
 
 WRONG_ID = make_id_number("610118", __import__("datetime").date(1960, 1, 1), 7)
 SAME_ANSWER = "如果信息正确，我们已向申请时登记的手机号发送了验证码"
@@ -55,7 +56,7 @@ def test_matching_details_send_a_code_to_the_applicants_phone(client, db):
     assert "查询您提交的申请的办理进度" in message.body and "******" in message.body
     assert re.search(r"\d{6}", sms.readable_text(message))
     page = client.get("/status/lookup/code")
-    assert SAME_ANSWER in page_text(page)
+    assert SAME_ANSWER in main_text(page)
 
 
 @pytest.mark.parametrize("case", ["no_such_reference", "wrong_id"])
@@ -66,7 +67,7 @@ def test_details_that_do_not_match_get_the_same_answer_and_no_code(client, db, c
     response = _start(client, reference, id_number)
     assert response.status_code == 303 and response.headers["Location"].endswith("/lookup/code")
     assert _count(OutboxMessage) == 0 and _count(OneTimeCode) == 0
-    assert SAME_ANSWER in page_text(client.get("/status/lookup/code"))
+    assert SAME_ANSWER in main_text(client.get("/status/lookup/code"))
 
 
 def test_the_answer_takes_the_same_time_either_way(app, client, db):
@@ -93,11 +94,11 @@ def test_the_answer_takes_the_same_time_either_way(app, client, db):
 
 def test_format_errors_are_explained(client, db):
     response = _start(client, "12345", "61011819510314002")
-    text = page_text(response)
+    text = main_text(response)
     assert response.status_code == 200
     assert "受理编号的格式是" in text and "身份证号码应为18位，您输入了17位。" in text
     assert 'value="12345"' in response.get_data(as_text=True)  # what was typed is kept
-    empty = page_text(_start(client, "", ""))
+    empty = main_text(_start(client, "", ""))
     assert "请输入受理编号" in empty and "请输入身份证号码。" in empty
 
 
@@ -109,7 +110,7 @@ def test_the_right_code_shows_status_and_timeline_masked(client, db):
     assert response.status_code == 303
     assert response.headers["Location"].endswith("/status/lookup/result")
     result = client.get("/status/lookup/result")
-    text = page_text(result)
+    text = main_text(result)
     html = result.get_data(as_text=True)
     assert "办理状态：需补充材料" in text and f.application.reference in text
     assert "王*兰" in text and f"身份证号码 尾号{f.mother_id[-4:]}" in text
@@ -130,17 +131,17 @@ def test_a_code_works_once(client, db):
     _start(client, f.application.reference, f.mother_id)
     # The first code is used up, and a new one replaced it anyway.
     response = post(client, "/status/lookup/code", {"code": code})
-    assert response.status_code == 200 and "验证码不正确，或者已经失效" in page_text(response)
+    assert response.status_code == 200 and "验证码不正确，或者已经失效" in main_text(response)
 
 
 def test_every_failure_at_step_two_reads_the_same(client, db):
     f = family()
     # Details that never matched: any code is "wrong or no longer valid".
     _start(client, "HY-2026-AAAAAA", f.mother_id)
-    unmatched = page_text(post(client, "/status/lookup/code", {"code": "123456"}))
+    unmatched = main_text(post(client, "/status/lookup/code", {"code": "123456"}))
     # Details that matched, wrong code – even after too many tries.
     _start(client, f.application.reference, f.mother_id)
-    texts = [page_text(post(client, "/status/lookup/code", {"code": "000000"}))
+    texts = [main_text(post(client, "/status/lookup/code", {"code": "000000"}))
              for _ in range(6)]
     message = "验证码不正确，或者已经失效。请核对短信里的验证码；如果还是不行，请返回上一步重新获取。"
     assert message in unmatched and all(message in t for t in texts)
@@ -163,7 +164,7 @@ def test_the_result_closes_after_its_time(app, client, db):
         session["lookup_view"] = {**shown, "until": time.time() - 1}   # … and now it is over
     response = client.get("/status/lookup/result")
     assert response.status_code == 303 and response.headers["Location"].endswith("/lookup")
-    assert "查询结果只保留15分钟" in page_text(client.get("/status/lookup"))
+    assert "查询结果只保留15分钟" in main_text(client.get("/status/lookup"))
 
 
 def test_ending_the_look_up_closes_the_result(client, db):
@@ -179,7 +180,7 @@ def test_the_result_is_in_the_visitors_language(english_client, db):
     f = family()
     _start(english_client, f.application.reference, f.mother_id)
     post(english_client, "/status/lookup/code", {"code": _code(f.daughter.phone)})
-    text = page_text(english_client.get("/status/lookup/result"))
+    text = main_text(english_client.get("/status/lookup/result"))
     assert "Status: Accepted" in text
 
 

@@ -14,7 +14,8 @@ from portal import status_machine
 from portal.labels import programme_name
 from portal.models import Application, OutboxMessage, StatusEvent
 from portal.services import notifications, sms, status_changes
-from tests.status_support import family, make_account, make_application, request_info
+from tests.status_support import family, make_application, request_info
+from tests.support.accounts import make_account
 
 # Never in a text: the person's name, the kind of disability, the staff's own words. The
 # programme's name is (issue #14: "status texts name the programme, not only the reference").

@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from portal.models import AccessGrant, Application, Document, StatusEvent
 from portal.services import documents, status_changes
-from tests.status_support import (PNG, family, make_account, make_application, make_link,
-                                  messages_to, page_text, post, request_info, sign_in)
+from tests.status_support import (PNG, family, make_application, make_link, messages_to, post,
+                                  request_info)
+from tests.support.accounts import make_account, sign_in
+from tests.support.pages import main_text
 
 
 def test_signed_out_visitors_are_offered_sign_in_and_the_family_look_up(client, db):
@@ -47,7 +49,7 @@ def test_the_list_groups_own_for_others_and_granted(client, db):
                                granted_by_account_id=f.son.id))
     db.session.commit()
     sign_in(client, f.daughter)
-    text = page_text(client.get("/status/"))
+    text = main_text(client.get("/status/"))
     own_at, others_at, granted_at = (text.index("我本人的申请"), text.index("我为家人或他人提交的申请"),
                                      text.index("家人授权我查看的申请"))
     assert own_at < text.index(mine.reference) < others_at
@@ -59,7 +61,7 @@ def test_the_list_groups_own_for_others_and_granted(client, db):
 def test_an_empty_list_says_so_and_offers_to_apply(client, db):
     sign_in(client, make_account("resident"))
     response = client.get("/status/")
-    assert "您还没有提交过申请" in page_text(response)
+    assert "您还没有提交过申请" in main_text(response)
 
 
 def test_the_application_page_shows_status_next_step_deadline_and_timeline(client, db):
@@ -73,7 +75,7 @@ def test_the_application_page_shows_status_next_step_deadline_and_timeline(clien
     sign_in(client, f.daughter)
     response = client.get(f"/status/applications/{f.application.reference}/")
     assert response.status_code == 200
-    text = page_text(response)
+    text = main_text(response)
     assert "办理状态：已受理" in text and "街道已受理您的申请，正在初审。" in text
     assert "街道正在初审。" in text and "个工作日" in text
     assert "2026年11月28日" in text
@@ -93,7 +95,7 @@ def test_english_pages_use_english_words_and_dates(english_client, db):
     f.application.submitted_at = datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
     db.session.commit()
     sign_in(english_client, f.daughter)
-    text = page_text(english_client.get(f"/status/applications/{f.application.reference}/"))
+    text = main_text(english_client.get(f"/status/applications/{f.application.reference}/"))
     assert "28 November 2026" in text
     assert "Accepted" in text
 
@@ -128,9 +130,9 @@ def test_withdrawing_asks_first_then_goes_through_the_status_machine(client, db)
     f = family(status="accepted")
     sign_in(client, f.daughter)
     page = f"/status/applications/{f.application.reference}/"
-    assert "撤回申请" in page_text(client.get(page))
+    assert "撤回申请" in main_text(client.get(page))
     confirm = client.get(page + "withdraw")
-    assert confirm.status_code == 200 and "确定要撤回这份申请吗？" in page_text(confirm)
+    assert confirm.status_code == 200 and "确定要撤回这份申请吗？" in main_text(confirm)
     response = post(client, page + "withdraw", {"version": str(f.application.version)},
                     page=page + "withdraw")
     assert response.status_code == 303 and response.headers["Location"].endswith(page)
@@ -141,7 +143,7 @@ def test_withdrawing_asks_first_then_goes_through_the_status_machine(client, db)
     assert (event.from_status, event.to_status, event.actor_account_id) == (
         "accepted", "withdrawn", f.daughter.id)
     assert any("已撤回" in m.body for m in messages_to(f.daughter.phone))
-    assert "您已撤回这份申请" in page_text(client.get(page))
+    assert "您已撤回这份申请" in main_text(client.get(page))
 
 
 def test_a_stale_withdrawal_changes_nothing(client, db):
@@ -152,7 +154,7 @@ def test_a_stale_withdrawal_changes_nothing(client, db):
     assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Application, f.application.id).status == "accepted"
-    assert "有了新的进展" in page_text(client.get(response.headers["Location"]))
+    assert "有了新的进展" in main_text(client.get(response.headers["Location"]))
 
 
 @pytest.mark.parametrize("status", ["approved", "rejected", "withdrawn", "paying"])
@@ -160,7 +162,7 @@ def test_withdrawing_is_offered_only_where_the_status_machine_allows(client, db,
     f = family(status=status)
     sign_in(client, f.daughter)
     page = f"/status/applications/{f.application.reference}/"
-    assert "撤回申请" not in page_text(client.get(page))
+    assert "撤回申请" not in main_text(client.get(page))
     assert client.get(page + "withdraw").status_code == 303
     response = post(client, page + "withdraw", {"version": str(f.application.version)})
     assert response.status_code == 303
@@ -177,7 +179,7 @@ def test_a_family_member_with_access_sees_but_cannot_withdraw_or_answer(client, 
     sign_in(client, f.son)
     page = f"/status/applications/{f.application.reference}/"
     response = client.get(page)
-    text = page_text(response)
+    text = main_text(response)
     assert response.status_code == 200 and "请补充一张清晰的残疾人证照片。" in text
     assert "需要由提交申请的人登录后办理" in text
     assert f"{page}answer" not in response.get_data(as_text=True)
@@ -195,7 +197,7 @@ def test_the_person_themselves_sees_applications_made_for_them_once_proven(clien
     # Not yet proven: nothing of hers shows.
     assert client.get(f"/status/applications/{f.application.reference}/").status_code == 404
     make_link(mother_account, f.mother)
-    assert f.application.reference in page_text(client.get("/status/"))
+    assert f.application.reference in main_text(client.get("/status/"))
     assert client.get(f"/status/applications/{f.application.reference}/").status_code == 200
     # It is her application: she may withdraw it (a family member with a grant may not).
     assert client.get(f"/status/applications/{f.application.reference}/withdraw"
@@ -221,10 +223,10 @@ def test_applications_waiting_for_an_answer_come_first(client, db):
     later.submitted_at = f.application.submitted_at + timedelta(days=1)
     db.session.commit()
     sign_in(client, f.daughter)
-    text = page_text(client.get("/status/"))
+    text = main_text(client.get("/status/"))
     assert text.index(later.reference) < text.index(f.application.reference)
     request_info(f.application, f.officer)
-    text = page_text(client.get("/status/"))
+    text = main_text(client.get("/status/"))
     assert text.index(f.application.reference) < text.index(later.reference)
 
 

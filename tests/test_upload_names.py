@@ -9,9 +9,8 @@ from sqlalchemy import select
 from portal.models import Application, Document
 from portal.services.documents import _clean_name
 from tests.apply_support import (JPEG, PNG, fill_all, first_document_kind, plain_pdf, post,
-                                 sign_in, start_for_other, upload)
-from tests.staff_factories import make_account
-from tests.staff_factories import sign_in as staff_sign_in
+                                 start_for_other, upload)
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
 @pytest.mark.parametrize("sent, content_type, kept", [
@@ -30,7 +29,7 @@ def test_the_kept_name_ends_in_the_real_type(sent, content_type, kept):
 
 
 def test_a_jpeg_sent_as_exe_is_id_jpg_for_the_resident_and_for_staff(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     kind = None
     fill_all(client, draft_id, with_documents=False)
@@ -44,7 +43,7 @@ def test_a_jpeg_sent_as_exe_is_id_jpg_for_the_resident_and_for_staff(client, db)
                 {"declaration": "y"}).status_code == 303
     application = db.session.scalar(select(Application))
     officer = make_account("street_officer", street="ganting")
-    staff_sign_in(client, officer)
+    sign_in(client, officer)
     page = client.get(f"/staff/applications/{application.reference}").get_data(as_text=True)
     assert "id.jpg" in page and "id.exe" not in page
     download = client.get(f"/staff/applications/{application.reference}/documents/"

@@ -8,12 +8,13 @@ import re
 import pytest
 
 from portal.models import Draft
-from tests.apply_support import first_document_kind, post, sign_in, start_for_other
+from tests.apply_support import first_document_kind, post, start_for_other
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
 @pytest.fixture()
 def draft(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     return start_for_other(client)
 
 

@@ -20,7 +20,7 @@ from portal.models import Application, StatusEvent
 from portal.services.demo import make_id_number
 from tests import apply_support as support
 from tests.perf import two_apps
-from tests.staff_factories import make_account
+from tests.support.accounts import make_account, sign_in
 
 PER_PROCESS = 3
 
@@ -75,11 +75,11 @@ def _submit(draft_ids):
 
 
 def test_two_processes_submit_at_once_and_every_reference_is_unique(postgres, app, client, db):
-    first = support.sign_in(client, "13911112222", "李红")
-    second = support.make_account("13911113333", "张伟")
+    first = sign_in(client, make_account(phone="13911112222", name="李红"))
+    second = make_account(phone="13911113333", name="张伟")
     mine = [_ready_draft(client, n) for n in range(PER_PROCESS)]
     client.get("/_test/sign-out")
-    support.sign_in(client, "13911113333", "张伟")
+    sign_in(client, make_account(phone="13911113333", name="张伟"))
     theirs = [_ready_draft(client, PER_PROCESS + n) for n in range(PER_PROCESS)]
 
     # Both processes' first submission draws SHARED_REFERENCES[0]: at least one collision

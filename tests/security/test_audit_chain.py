@@ -12,7 +12,7 @@ from portal.extensions import db as _db
 from portal.models import AuditEvent
 from portal.models.audit import GENESIS
 from portal.services import audit, audit_chain
-from tests.support.accounts import make_staff, sign_in, STAFF_PASSWORD
+from tests.support.accounts import STAFF_PASSWORD, make_staff, sign_in_through_form
 
 
 def _write(actor, count=3):
@@ -81,7 +81,7 @@ def test_several_rows_in_one_transaction_are_chained_in_order(db):
 
 def test_real_actions_chain_and_verify_audit_says_so(client, runner):
     make_staff()
-    sign_in(client, "13800002222", STAFF_PASSWORD, page="/staff/sign-in")
+    sign_in_through_form(client, "13800002222", STAFF_PASSWORD, page="/staff/sign-in")
     client.get("/staff/audit")
     assert _db.session.scalar(select(func.count()).select_from(AuditEvent)) >= 1
     result = runner.invoke(args=["verify-audit"])

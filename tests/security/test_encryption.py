@@ -12,7 +12,8 @@ from portal.extensions import db as _db
 from portal.models import Application, Draft
 from portal.services import crypto
 from tests.apply_support import CARD
-from tests.security.world import build, sign_in_as
+from tests.security.world import build
+from tests.support.accounts import sign_in
 
 
 def _raw_answers() -> str:
@@ -38,7 +39,7 @@ def test_card_numbers_are_never_stored_in_full(app, client, db):
 @pytest.mark.parametrize("role", ["street_officer", "district_reviewer", "civil_affairs"])
 def test_staff_pages_show_the_card_number_masked(app, client, db, role):
     world = build(client)
-    sign_in_as(client, world.staff[role])
+    sign_in(client, world.staff[role], fresh=True)
     page = client.get(f"/staff/applications/{world.reference}").get_data(as_text=True)
     if "尾号" in page:
         assert CARD[-4:] in page
@@ -55,9 +56,10 @@ def payment_hash(world):
 
 
 def test_the_resident_check_page_shows_it_masked(app, client, db):
-    from tests.apply_support import fill_all, sign_in, start_for_other
+    from tests.support.accounts import APPLICANT, make_account
+    from tests.apply_support import fill_all, start_for_other
 
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     page = client.get(f"/apply/drafts/{draft_id}/check").get_data(as_text=True)
@@ -118,9 +120,9 @@ def test_production_refuses_to_start_without_keys(monkeypatch):
 def test_the_migration_encrypts_plain_card_numbers_found_in_answers(app, client, db):
     from flask_migrate import downgrade, upgrade
 
-    from tests.apply_support import make_account
+    from tests.support.accounts import APPLICANT, make_account
 
-    account = make_account()
+    account = make_account(**APPLICANT)
     plain = {"payment": {"method": "bank_card", "bank_name": "农行", "account_holder": "王秀英",
                          "card_number": CARD}, "household": "dibao"}
     draft = Draft(account_id=account.id, programme="nursing_allowance", answers=plain)
@@ -156,7 +158,7 @@ def test_payment_roles_see_the_full_number_on_request_and_it_is_audited(app, cli
     application = db.session.scalar(select(App).where(App.reference == world.reference))
     application.status = "street_checked" if role == "district_reviewer" else "district_reviewed"
     db.session.commit()
-    sign_in_as(client, world.staff[role])
+    sign_in(client, world.staff[role], fresh=True)
     view = client.get(f"/staff/applications/{world.reference}")
     if view.status_code != 200:
         pytest.skip(f"{role} does not see an application in this state here")
@@ -186,7 +188,7 @@ def csrf_of(page):
 @pytest.mark.parametrize("role", ["street_officer", "admin", "other_street"])
 def test_other_roles_never_see_the_full_number(app, client, db, role):
     world = build(client)
-    sign_in_as(client, world.staff[role])
+    sign_in(client, world.staff[role], fresh=True)
     page = client.get(f"/staff/applications/{world.reference}").get_data(as_text=True)
     assert "显示完整账号" not in page
     from tests.security.world import csrf

@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from portal import create_app
 from portal.extensions import db as _db
 from portal.models import Application, Document, Draft, StatusEvent
-from tests.apply_support import fill_all, post, sign_in, start_for_other
-from tests.security.world import sign_in_as
+from tests.apply_support import fill_all, post, start_for_other
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
 def _down(*_args, **_kwargs):
@@ -20,7 +20,8 @@ def _down(*_args, **_kwargs):
                                         ("en", "Service")])
 def test_an_unreachable_database_is_an_accessible_503_in_the_users_language(app, client, db,
                                                                           lang, text):
-    sign_in(client)  # a signed-in session: loading the account needs the database
+    # a signed-in session: loading the account needs the database
+    sign_in(client, make_account(**APPLICANT))
     cookie = client.get_cookie("session").value
     broken = create_app({"ENV_NAME": "testing", "WTF_CSRF_ENABLED": True,
                          "SQLALCHEMY_DATABASE_URI":
@@ -42,7 +43,7 @@ def test_an_unreachable_database_is_an_accessible_503_in_the_users_language(app,
 
 
 def test_the_draft_is_intact_when_the_database_comes_back(app, client, db, monkeypatch):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     assert post(client, f"/apply/drafts/{draft_id}/household",
                 {"household": "low_income"}).status_code == 303
@@ -61,7 +62,7 @@ def test_the_draft_is_intact_when_the_database_comes_back(app, client, db, monke
 
 
 def test_other_database_errors_are_a_500_not_a_503(app, client, db, monkeypatch):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     from tests.apply_support import token
     csrf = token(client)
@@ -82,7 +83,7 @@ def _counts():
 def test_a_failure_in_the_middle_of_submitting_changes_nothing(app, client, db, monkeypatch):
     """submit writes the person, the application, its first event, moves the documents and
     deletes the draft: a failure at the last step leaves everything as it was."""
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     before = _counts()
@@ -106,9 +107,9 @@ def test_a_failure_in_the_middle_of_a_staff_action_changes_nothing(app, client, 
     from portal.services import audit, status_changes
     from tests import staff_factories
 
-    applicant = staff_factories.make_account("resident", street="")
+    applicant = make_account("resident", street="")
     application = staff_factories.make_application(applicant)
-    officer = staff_factories.make_account("street_officer", street="ganting")
+    officer = make_account("street_officer", street="ganting")
     before = _counts()
     status_before = application.status
 

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from tests.security.world import build, csrf, rules, sign_in_as, url_for_rule
+from tests.security.world import build, csrf, rules, url_for_rule
+from tests.support.accounts import sign_in
 
 HOSTILE = [
     "", " ", "\x00", "a\x00b", "\r\n\r\nSet-Cookie: x=1", "\u202e\u200b\ufeff", "😀" * 50,
@@ -69,9 +70,9 @@ def target(app, client, endpoint):
     url = url_for_rule(rule, world)
     who = _who(rule)
     if who == "owner":
-        sign_in_as(client, world.owner)
+        sign_in(client, world.owner, fresh=True)
     elif who != "signed_out":
-        sign_in_as(client, world.staff[who])
+        sign_in(client, world.staff[who], fresh=True)
     page = client.get(url)
     fields = _form_fields(page.get_data(as_text=True)) if page.status_code == 200 else []
     fields = fields or ["phone", "password", "answer", "who", "declaration", "note", "version"]
@@ -117,9 +118,9 @@ def test_no_form_endpoint_answers_5xx(client, target, data):
 
 def test_a_file_sent_as_a_text_field_is_a_missing_answer_not_a_crash(client, db):
     """Found by the fuzzer: a file under a text field's name reached the validators."""
-    from tests.apply_support import sign_in
+    from tests.support.accounts import APPLICANT, make_account
 
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     token = csrf(client, "/account/change-password")
     response = client.post("/account/change-password", data={
         "csrf_token": token, "current_password": (io.BytesIO(b"x"), "a.png"),
@@ -145,9 +146,10 @@ def test_a_refused_answer_keeps_the_others(client, db, bad, address):
     """The main apply sections: one bad answer → the page again, the other answers kept."""
     from markupsafe import escape
 
-    from tests.apply_support import post, sign_in, start_for_other
+    from tests.support.accounts import APPLICANT, make_account
+    from tests.apply_support import post, start_for_other
 
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     response = post(client, f"/apply/drafts/{draft_id}/personal", {
         "full_name": "王秀英", "id_number": bad, "phone": "13911112222",

@@ -14,8 +14,9 @@ from sqlalchemy import func, select, text
 from portal.extensions import db as _db
 from portal.models import Application, AuditEvent, Draft, Person
 from portal.services import crypto, identity
-from tests.apply_support import MOTHER_ID, fill_all, post, sign_in, start_for_other
-from tests.security.world import build, csrf, sign_in_as
+from tests.apply_support import MOTHER_ID, fill_all, post, start_for_other
+from tests.security.world import build, csrf
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
 def _raw(sql: str) -> str:
@@ -40,7 +41,7 @@ def _audit(action: str) -> list[AuditEvent]:
 # ── at rest ───────────────────────────────────────────────────────────────────────────────
 
 def test_the_draft_keeps_the_id_number_encrypted_never_plain(app, client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     path = f"/apply/drafts/{draft_id}/personal"
     data = {"full_name": "王秀英", "id_number": MOTHER_ID, "phone": "13911112222",
@@ -73,7 +74,7 @@ def test_a_person_recorded_before_gets_the_encrypted_number_when_they_apply(app,
                     street="ganting")
     db.session.add(person)
     db.session.commit()
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     assert post(client, f"/apply/drafts/{draft_id}/check",
@@ -101,7 +102,7 @@ def test_rotate_keys_re_encrypts_people_drafts_and_applications(app, client, db,
     try:
         app.extensions["data_encryption_keys"] = [old]
         build(client)
-        sign_in(client, "13933334444", "王芳")
+        sign_in(client, make_account(phone="13933334444", name="王芳"))
         # A draft with the personal details only (another programme: the mother already has
         # an active nursing-allowance application).
         draft_id = start_for_other(client, programme="living_allowance")
@@ -159,7 +160,7 @@ def test_identity_roles_see_the_full_number_on_request_and_it_is_audited(
         app, client, db, role, status):
     world = build(client)
     _set_status(world, status)
-    sign_in_as(client, world.staff[role])
+    sign_in(client, world.staff[role], fresh=True)
     view = client.get(f"/staff/applications/{world.reference}")
     assert view.status_code == 200
     page = view.get_data(as_text=True)
@@ -186,11 +187,11 @@ def test_identity_roles_see_the_full_number_on_request_and_it_is_audited(
 
 def test_the_audit_page_names_the_viewing(app, client, db):
     world = build(client)
-    sign_in_as(client, world.staff["street_officer"])
+    sign_in(client, world.staff["street_officer"], fresh=True)
     client.post(_url(world), data={"csrf_token": csrf(client, f"/staff/applications/"
                                                               f"{world.reference}")})
     assert len(_audit("identity.reveal")) == 1
-    sign_in_as(client, world.staff["admin"])
+    sign_in(client, world.staff["admin"], fresh=True)
     page = client.get("/staff/audit", query_string={"reference": world.reference,
                                                     "action": "identity.reveal"})
     assert "<td>查看完整身份证号码</td>" in page.get_data(as_text=True)
@@ -200,7 +201,7 @@ def test_the_audit_page_names_the_viewing(app, client, db):
 @pytest.mark.parametrize("role", ["admin", "other_street"])
 def test_other_roles_and_other_streets_never_see_the_full_number(app, client, db, role):
     world = build(client)
-    sign_in_as(client, world.staff[role])
+    sign_in(client, world.staff[role], fresh=True)
     page = client.get(f"/staff/applications/{world.reference}").get_data(as_text=True)
     assert "查看完整身份证号" not in page and MOTHER_ID not in page
     response = client.post(_url(world), data={"csrf_token": csrf(client)})
@@ -211,7 +212,7 @@ def test_other_roles_and_other_streets_never_see_the_full_number(app, client, db
 
 def test_a_resident_cannot_reveal_it(app, client, db):
     world = build(client)
-    sign_in_as(client, world.owner)
+    sign_in(client, world.owner, fresh=True)
     response = client.post(_url(world), data={"csrf_token": csrf(client)})
     assert response.status_code in (403, 404)
     assert _audit("identity.reveal") == []
@@ -223,7 +224,7 @@ def test_no_encrypted_number_on_file_is_not_found(app, client, db):
                                      .where(Application.reference == world.reference))
     application.person.id_number_encrypted = None  # recorded before numbers were kept
     db.session.commit()
-    sign_in_as(client, world.staff["street_officer"])
+    sign_in(client, world.staff["street_officer"], fresh=True)
     page = client.get(f"/staff/applications/{world.reference}").get_data(as_text=True)
     assert "查看完整身份证号" not in page
     assert client.post(_url(world), data={"csrf_token": csrf(client)}).status_code == 404
@@ -233,7 +234,7 @@ def test_no_encrypted_number_on_file_is_not_found(app, client, db):
 @pytest.mark.parametrize("role", ["street_officer", "district_reviewer", "civil_affairs"])
 def test_the_staff_pages_never_show_the_encrypted_value(app, client, db, role):
     world = build(client)
-    sign_in_as(client, world.staff[role])
+    sign_in(client, world.staff[role], fresh=True)
     page = client.get(f"/staff/applications/{world.reference}").get_data(as_text=True)
     assert "enc:" not in page and MOTHER_ID not in page
     body = client.get("/staff/export.csv").get_data().decode("utf-8-sig")

@@ -13,8 +13,9 @@ from portal import create_app, keys
 from portal.models import Application, Draft, Person
 from portal.services import applications, crypto, family_lookup, identity, queues
 from portal.services.queues import QueueFilter
-from tests.apply_support import MOTHER_ID, make_account, post, sign_in, start_for_other
+from tests.apply_support import MOTHER_ID, post, start_for_other
 from tests.security.world import build
+from tests.support.accounts import make_account, sign_in
 
 
 def _good() -> dict:
@@ -89,7 +90,7 @@ def test_id_hash_key_alone_is_read_when_id_hash_keys_is_not_set():
 def _found_everywhere(world_reference: str, person_id: int, staff, phone: str) -> None:
     """Every look-up by ID number finds the record: the person at apply, the family look-up,
     the staff search."""
-    account = make_account(phone, "赵敏")
+    account = make_account(phone=phone, name="赵敏")
     draft = Draft(account_id=account.id, programme="living_allowance", answers={})
     from portal.extensions import db
 
@@ -113,7 +114,7 @@ def test_rotate_keys_re_hashes_everything_and_look_ups_work_without_the_old_key(
     try:
         app.config["ID_HASH_KEYS"] = old
         world = build(client)
-        sign_in(client, "13933334444", "王芳")
+        sign_in(client, make_account(phone="13933334444", name="王芳"))
         draft_id = start_for_other(client, programme="living_allowance")
         assert post(client, f"/apply/drafts/{draft_id}/personal", {
             "full_name": "王秀英", "id_number": MOTHER_ID, "phone": "13933334444",

@@ -15,9 +15,10 @@ from sqlalchemy import inspect, select, text
 from portal.extensions import db as _db
 from portal.models import Application, AuditEvent, Person
 from portal.services import crypto, identity
-from tests.apply_support import MOTHER_CERTIFICATE, MOTHER_ID, post, sign_in, start_for_other
-from tests.security.world import build, csrf, sign_in_as
+from tests.apply_support import MOTHER_CERTIFICATE, MOTHER_ID, post, start_for_other
+from tests.security.world import build, csrf
 from tests.staff_factories import make_link
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 BORN = date(1950, 4, 8)  # MOTHER_ID's birth date
 BIRTH_DATE_FORMS = ("1950年4月8日", "1950-04-08", "19500408", "1950/4/8", "April 8, 1950",
@@ -44,7 +45,7 @@ def test_the_residents_pages_show_the_last_four_and_never_the_birth_date(app, cl
     # The owner is the person's recorded guardian, so the family-access form (which lists the
     # person) opens too.
     make_link(world.owner, _reference_application(world).person, "guardian")
-    sign_in_as(client, world.owner)
+    sign_in(client, world.owner, fresh=True)
     pages = [f"/status/applications/{world.reference}/", "/status/",
              f"/apply/applications/{world.reference}/",
              f"/apply/applications/{world.reference}/receipt", "/apply/nursing_allowance/",
@@ -58,7 +59,7 @@ def test_the_residents_pages_show_the_last_four_and_never_the_birth_date(app, cl
 
 
 def test_the_journey_shows_the_last_four_and_an_age(app, client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     from tests.apply_support import fill_all
 
@@ -80,7 +81,7 @@ def test_the_staff_pages_show_the_last_four_and_the_age(app, client, db, role):
     application.status = {"street_officer": "submitted", "district_reviewer": "street_checked",
                           "civil_affairs": "district_reviewed"}[role]
     db.session.commit()
-    sign_in_as(client, world.staff[role])
+    sign_in(client, world.staff[role], fresh=True)
     age = identity.age_on(BORN, date.today())
     case = client.get(f"/staff/applications/{world.reference}").get_data(as_text=True)
     shows_at_most_the_last_four(case)
@@ -114,7 +115,7 @@ def test_the_family_look_up_and_the_public_notice_show_no_more(app, client, db):
 
 def test_the_reveal_shows_the_full_number_with_the_birth_date_and_is_audited(app, client, db):
     world = build(client)
-    sign_in_as(client, world.staff["street_officer"])
+    sign_in(client, world.staff["street_officer"], fresh=True)
     url = f"/staff/applications/{world.reference}/id-number"
     response = client.post(url, data={"csrf_token": csrf(client, f"/staff/applications/"
                                                                  f"{world.reference}")})

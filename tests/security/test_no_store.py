@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from portal.extensions import db
-from tests.security.world import build, rules, sign_in_as, url_for_rule
+from tests.security.world import build, rules, url_for_rule
+from tests.support.accounts import sign_in
 
 # Public assets, the same for everyone: cached on purpose (portal/delivery.py, media files).
 STORABLE = {"media.file"}
@@ -25,7 +26,7 @@ def _no_store(response) -> bool:
 @pytest.mark.parametrize("who", ["owner", "street_officer", "district_reviewer", "civil_affairs",
                                  "admin"])
 def test_every_response_to_a_signed_in_visitor_is_no_store(app, client, world, who):
-    sign_in_as(client, world.owner if who == "owner" else world.staff[who])
+    sign_in(client, world.owner if who == "owner" else world.staff[who], fresh=True)
     seen = []
     for rule in rules(app, "GET"):
         if rule.endpoint in STORABLE:
@@ -43,7 +44,7 @@ def test_every_response_to_a_signed_in_visitor_is_no_store(app, client, world, w
 
 def test_a_signed_in_visitor_never_gets_a_kept_page(client, world):
     client.get("/")                                   # kept for visitors
-    sign_in_as(client, world.owner)
+    sign_in(client, world.owner, fresh=True)
     response = client.get("/")
     html = response.get_data(as_text=True)
     assert "退出登录" in html and "我的账户" in html     # rendered for them, not the kept one
@@ -60,7 +61,7 @@ def test_kept_public_pages_for_visitors_are_not_no_store(client):
 def test_fingerprinted_assets_stay_cached_for_a_signed_in_visitor(client, world):
     import re
 
-    sign_in_as(client, world.owner)
+    sign_in(client, world.owner, fresh=True)
     html = client.get("/status/").get_data(as_text=True)
     css = re.search(r'href="(/static/css/portal\.css\?v=[0-9a-f]{12})"', html).group(1)
     response = client.get(css)

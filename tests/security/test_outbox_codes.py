@@ -12,7 +12,7 @@ from portal.extensions import db as _db
 from portal.models import OutboxMessage
 from portal.services import notifications, one_time_codes, sms
 from tests.status_support import family, post
-from tests.support.accounts import RESIDENT_PHONE, last_code, make_account, submit
+from tests.support.accounts import RESIDENT, RESIDENT_PHONE, last_code, make_account, submit
 
 PHONE = "13700004444"
 
@@ -67,7 +67,7 @@ def test_registration_and_reset_codes_through_the_pages(client, db):
     response = submit(client, "/account/register/code", {"code": code})
     assert response.location == "/account/register/details"
 
-    make_account()
+    make_account(**RESIDENT)
     submit(client, "/account/reset", {"phone": RESIDENT_PHONE})
     code = last_code(RESIDENT_PHONE)
     _assert_code_not_stored(code)

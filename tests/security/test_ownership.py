@@ -20,11 +20,10 @@ from sqlalchemy import func, select
 from portal.models import (AccessGrant, Application, AuditEvent, Document, OutboxMessage,
                            PersonLink)
 from portal.services import status_changes
-from tests.apply_support import (MOTHER_ID, fill_all, personal, post, sign_in, start_for_other)
-from tests.staff_factories import make_account as make_staff
-from tests.staff_factories import sign_in as staff_sign_in
-from tests.support.accounts import last_code
-from tests.status_support import messages_to, page_text
+from tests.apply_support import MOTHER_ID, fill_all, personal, post, start_for_other
+from tests.status_support import messages_to
+from tests.support.accounts import last_code, make_account, sign_in
+from tests.support.pages import main_text
 
 PHONE_ON_RECORD = "13911112222"      # the mobile number in the daughter's application
 DAUGHTER, SON, STRANGER = "13900000001", "13900000002", "13900000009"
@@ -32,7 +31,7 @@ DAUGHTER, SON, STRANGER = "13900000001", "13900000002", "13900000009"
 
 def _submit(client, draft_id: int) -> Application:
     response = post(client, f"/apply/drafts/{draft_id}/check", {"declaration": "y"})
-    assert response.status_code == 303, page_text(response)[:1500]
+    assert response.status_code == 303, main_text(response)[:1500]
     reference = re.search(r"HY-\d{4}-[0-9A-Z]{6}", response.headers["Location"]).group(0)
     from portal.extensions import db
 
@@ -54,7 +53,7 @@ def _csrf(html: str) -> str:
 
 
 def _filed_by_the_daughter_as_guardian(client) -> Application:
-    sign_in(client, DAUGHTER, "李梅")
+    sign_in(client, make_account(phone=DAUGHTER, name="李梅"))
     draft_id = start_for_other(client, relationship="guardian")
     fill_all(client, draft_id)
     return _submit(client, draft_id)
@@ -62,14 +61,14 @@ def _filed_by_the_daughter_as_guardian(client) -> Application:
 
 @pytest.fixture()
 def world(app, client, db):
-    officer = make_staff("street_officer", street="ganting", phone="13800000001")
+    officer = make_account("street_officer", street="ganting", phone="13800000001")
     family_application = _filed_by_the_daughter_as_guardian(client)
     document = db.session.scalars(select(Document).where(
         Document.application_id == family_application.id)).first()
     assert document is not None
     status_changes.apply_action(family_application, "accept", officer)
     with app.test_client() as counter:
-        staff_sign_in(counter, officer)
+        sign_in(counter, officer)
         page = f"/staff/applications/{family_application.reference}"
         html = counter.get(page).get_data(as_text=True)
         assert "登记为法定监护人" in html
@@ -96,19 +95,19 @@ def test_the_phone_on_record_and_the_guardian_were_set_by_staff(db, world):
 
 def test_a_stranger_typing_the_id_number_reaches_nothing(app, client, db, world):
     family_application, document, grant = world["application"], world["document"], world["grant"]
-    sign_in(client, STRANGER, "张三")
+    sign_in(client, make_account(phone=STRANGER, name="张三"))
     own = _apply_for_myself(client, "张三")
     # The stranger's application went in (no oracle) and is about the same person record…
     assert own.person_id == family_application.person_id
     # …but the stranger sees only their own application.
-    listing = page_text(client.get("/status/"))
+    listing = main_text(client.get("/status/"))
     assert own.reference in listing and family_application.reference not in listing
     assert "王秀英" not in listing
     base = f"/status/applications/{family_application.reference}/"
     for path in (base, base + f"documents/{document.id}", base + "withdraw", base + "answer"):
         assert client.get(path).status_code == 404, path
     # No grants shown, none can be made or ended.
-    grants_page = page_text(client.get("/status/access/"))
+    grants_page = main_text(client.get("/status/access/"))
     assert "139****0002" not in grants_page and "王秀英" not in grants_page
     response = post(client, "/status/access/new",
                     {"person": str(family_application.person_id), "phone": STRANGER})
@@ -121,15 +120,15 @@ def test_a_stranger_typing_the_id_number_reaches_nothing(app, client, db, world)
     assert db.session.get(AccessGrant, grant.id).revoked_at is None
     # The family's grant still works for the son.
     with app.test_client() as son:
-        sign_in(son, SON, "李强")
+        sign_in(son, make_account(phone=SON, name="李强"))
         assert son.get(base).status_code == 200
 
 
 def test_proving_goes_to_the_phone_on_record_never_to_the_stranger(client, db, world):
     family_application = world["application"]
-    sign_in(client, STRANGER, "张三")
+    sign_in(client, make_account(phone=STRANGER, name="张三"))
     _apply_for_myself(client, "张三")
-    assert "确认是我本人" in page_text(client.get("/status/"))
+    assert "确认是我本人" in main_text(client.get("/status/"))
     to_person_before = len(messages_to(PHONE_ON_RECORD))
     to_stranger_before = len(messages_to(STRANGER))
     response = post(client, "/status/prove/", {"person": str(family_application.person_id)})
@@ -139,13 +138,13 @@ def test_proving_goes_to_the_phone_on_record_never_to_the_stranger(client, db, w
     assert len(messages_to(STRANGER)) == to_stranger_before
     for guess in ("000000", "123456", "999999"):
         response = post(client, "/status/prove/code", {"code": guess})
-        assert response.status_code == 200 and "验证码不正确" in page_text(response)
+        assert response.status_code == 200 and "验证码不正确" in main_text(response)
     assert db.session.scalars(select(PersonLink).where(PersonLink.role == "self")).all() == []
     assert client.get(f"/status/applications/{family_application.reference}/").status_code == 404
 
 
 def test_the_person_is_told_when_someone_files_in_their_name(client, db, world):
-    sign_in(client, STRANGER, "张三")
+    sign_in(client, make_account(phone=STRANGER, name="张三"))
     own = _apply_for_myself(client, "张三")
     told = messages_to(PHONE_ON_RECORD)[-1].body
     assert own.reference in told and "以您的名义提交了一份申请" in told
@@ -155,34 +154,34 @@ def test_the_person_is_told_when_someone_files_in_their_name(client, db, world):
 
 def test_the_person_proves_it_is_her_and_then_sees_and_grants(app, client, db, world):
     family_application = world["application"]
-    sign_in(client, PHONE_ON_RECORD, "王秀英")
+    sign_in(client, make_account(phone=PHONE_ON_RECORD, name="王秀英"))
     own = _apply_for_myself(client, "王秀英")
     assert client.get(f"/status/applications/{family_application.reference}/").status_code == 404
     post(client, "/status/prove/", {"person": str(family_application.person_id)})
     code = last_code(PHONE_ON_RECORD)
     response = post(client, "/status/prove/code", {"code": code})
     assert response.status_code == 303
-    listing = page_text(client.get("/status/"))
+    listing = main_text(client.get("/status/"))
     assert family_application.reference in listing and own.reference in listing
     assert client.get(f"/status/applications/{family_application.reference}/").status_code == 200
     link = db.session.scalar(select(PersonLink).where(PersonLink.role == "self"))
     assert (link.proven_by, link.person_id) == ("sms", family_application.person_id)
     assert "可以在网上办事平台查看以您名义办理的所有申请" in messages_to(PHONE_ON_RECORD)[-1].body
     # She may now grant, and end the grant her daughter made.
-    assert "授权一位家人" in page_text(client.get("/status/access/"))
+    assert "授权一位家人" in main_text(client.get("/status/access/"))
     assert client.get(f"/status/access/{world['grant'].id}/end").status_code == 200
 
 
 def test_a_code_works_for_one_account_only_once(client, db, world):
     family_application = world["application"]
-    sign_in(client, PHONE_ON_RECORD, "王秀英")
+    sign_in(client, make_account(phone=PHONE_ON_RECORD, name="王秀英"))
     _apply_for_myself(client, "王秀英")
     post(client, "/status/prove/", {"person": str(family_application.person_id)})
     code = last_code(PHONE_ON_RECORD)
     assert post(client, "/status/prove/code", {"code": code}).status_code == 303
     # A second account that also applied "for myself" cannot reuse it.
     client.get("/_test/sign-out")
-    sign_in(client, STRANGER, "张三")
+    sign_in(client, make_account(phone=STRANGER, name="张三"))
     _apply_for_myself(client, "张三")
     post(client, "/status/prove/", {"person": str(family_application.person_id)})
     session_code = post(client, "/status/prove/code", {"code": code})
@@ -200,7 +199,7 @@ def test_asking_for_a_code_tells_nothing_about_the_person(app, client, db, world
     for phone, id_number in ((STRANGER, MOTHER_ID),
                              ("13900000008", make_id_number("610118", date(1960, 1, 2), 5))):
         with app.test_client() as someone:
-            sign_in(someone, phone, "张三")
+            sign_in(someone, make_account(phone=phone, name="张三"))
             response = post(someone, "/apply/nursing_allowance/", {"who": "self"})
             draft_id = int(re.search(r"/drafts/(\d+)/", response.headers["Location"]).group(1))
             fill_all(someone, draft_id)
@@ -212,10 +211,10 @@ def test_asking_for_a_code_tells_nothing_about_the_person(app, client, db, world
             ).status_code == 303
             mine = _submit(someone, draft_id)
             response = post(someone, "/status/prove/", {"person": str(mine.person_id)})
-            page = page_text(someone.get(response.headers["Location"]))
+            page = main_text(someone.get(response.headers["Location"]))
             answers.append((response.status_code, response.headers["Location"], page))
     assert answers[0] == answers[1]
-    sign_in(client, STRANGER, "张三")
+    sign_in(client, make_account(phone=STRANGER, name="张三"))
     before = db.session.scalar(select(func.count()).select_from(OutboxMessage))
     response = post(client, "/status/prove/", {"person": str(family_application.person_id + 999)})
     assert response.status_code == 200      # not one of the choices: the form asks again
@@ -225,13 +224,13 @@ def test_asking_for_a_code_tells_nothing_about_the_person(app, client, db, world
 def test_staff_cannot_confirm_a_link_for_an_agent_or_another_street(app, db, world):
     from tests.staff_factories import make_application
 
-    other_officer = make_staff("street_officer", street="yuxia", phone="13800000009")
-    agent = make_staff("resident", phone="13900000007")
+    other_officer = make_account("street_officer", street="yuxia", phone="13800000009")
+    agent = make_account("resident", phone="13900000007")
     agents = make_application(agent, status="submitted")
     agents.relationship_to_person = "agent"
     db.session.commit()
     with app.test_client() as counter:
-        staff_sign_in(counter, world["officer"])
+        sign_in(counter, world["officer"])
         html = counter.get(f"/staff/applications/{agents.reference}").get_data(as_text=True)
         assert "当面确认申请人的账户" not in html
         csrf = _csrf(html)
@@ -239,7 +238,7 @@ def test_staff_cannot_confirm_a_link_for_an_agent_or_another_street(app, db, wor
                                 data={"csrf_token": csrf, "checked": "y"})
         assert response.status_code == 404
     with app.test_client() as counter:
-        staff_sign_in(counter, other_officer)
+        sign_in(counter, other_officer)
         html = counter.get("/staff/queue").get_data(as_text=True)
         csrf = _csrf(html)
         response = counter.post(f"/staff/applications/{world['application'].reference}/link",
@@ -249,10 +248,10 @@ def test_staff_cannot_confirm_a_link_for_an_agent_or_another_street(app, db, wor
 
 
 def test_the_counter_link_needs_the_officer_to_say_what_was_checked(app, client, db):
-    officer = make_staff("street_officer", street="ganting", phone="13800000001")
+    officer = make_account("street_officer", street="ganting", phone="13800000001")
     application = _filed_by_the_daughter_as_guardian(client)
     with app.test_client() as counter:
-        staff_sign_in(counter, officer)
+        sign_in(counter, officer)
         page = f"/staff/applications/{application.reference}"
         html = counter.get(page).get_data(as_text=True)
         csrf = _csrf(html)
@@ -271,12 +270,11 @@ def test_the_migration_trusts_no_typed_link_and_keeps_grants_by_number(app, db):
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect, text
 
-    from tests.staff_factories import make_account as account
     from tests.staff_factories import make_link, make_person
 
-    typed = account("resident", phone="13900000021").id
-    granter = account("resident", phone="13900000022")
-    grantee = account("resident", phone="13900000023")
+    typed = make_account("resident", phone="13900000021").id
+    granter = make_account("resident", phone="13900000022")
+    grantee = make_account("resident", phone="13900000023")
     grantee_id, grantee_phone = grantee.id, grantee.phone
     person, _ = make_person()
     person_id = person.id
@@ -307,7 +305,7 @@ def test_counter_staff_see_the_links_and_end_a_wrong_one(app, client, db, world)
     audited, the account holder told, and the access – and the grants it made – gone."""
     link = db.session.scalar(select(PersonLink))
     with app.test_client() as counter:
-        staff_sign_in(counter, world["officer"])
+        sign_in(counter, world["officer"])
         page = f"/staff/applications/{world['application'].reference}"
         html = counter.get(page).get_data(as_text=True)
         assert "已确认与申请对象关联的账户" in html and "监护人，窗口当面核验" in html
@@ -321,10 +319,10 @@ def test_counter_staff_see_the_links_and_end_a_wrong_one(app, client, db, world)
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.unlink"))
     assert "解除" in messages_to(DAUGHTER)[-1].body
     with app.test_client() as son:
-        sign_in(son, SON, "李强")
+        sign_in(son, make_account(phone=SON, name="李强"))
         reference = world["application"].reference
         assert son.get(f"/status/applications/{reference}/").status_code == 404
-    sign_in(client, DAUGHTER, "李梅")
+    sign_in(client, make_account(phone=DAUGHTER, name="李梅"))
     # She still sees the application she submitted herself, but may no longer grant.
     assert client.get(f"/status/applications/{world['application'].reference}/").status_code == 200
     assert client.get("/status/access/new").status_code == 303
@@ -332,11 +330,11 @@ def test_counter_staff_see_the_links_and_end_a_wrong_one(app, client, db, world)
 
 def test_other_staff_cannot_end_a_link(app, db, world):
     link = db.session.scalar(select(PersonLink))
-    admin = make_staff("admin", phone="13800000005")
-    other_street = make_staff("street_officer", street="yuxia", phone="13800000009")
+    admin = make_account("admin", phone="13800000005")
+    other_street = make_account("street_officer", street="yuxia", phone="13800000009")
     for who in (admin, other_street):
         with app.test_client() as staff:
-            staff_sign_in(staff, who)
+            sign_in(staff, who)
             html = staff.get("/staff/").get_data(as_text=True)
             match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
             response = staff.post(

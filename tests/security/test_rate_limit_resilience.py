@@ -108,11 +108,11 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_is_ignored(tmp_path):
 @pytest.mark.parametrize("proxies, recorded", [(1, "203.0.113.5"), (0, "10.0.0.9")])
 def test_the_audit_log_records_the_client_behind_a_trusted_proxy(tmp_path, proxies, recorded):
     from portal.models import AuditEvent
-    from tests import staff_factories
+    from tests.support.accounts import make_account
 
     app = _app(tmp_path, proxies)
     with app.app_context():
-        officer = staff_factories.make_account("district_reviewer")
+        officer = make_account("district_reviewer")
         phone = officer.phone
     with app.test_client() as client:
         assert _sign_in(client, "203.0.113.5", phone=phone).status_code == 200

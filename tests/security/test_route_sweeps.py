@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Application, Document, Draft, StatusEvent
 from portal.security_headers import HEADERS
-from tests.security.world import (OWNED_ARGUMENTS, build, csrf, rules, sign_in_as, sign_out,
-                                  url_for_rule)
+from tests.security.world import OWNED_ARGUMENTS, build, csrf, rules, sign_out, url_for_rule
+from tests.support.accounts import sign_in
 
 
 @pytest.fixture()
@@ -30,9 +30,9 @@ def _check_headers(response, url):
 def test_security_headers_on_every_get_route(app, client, world, who):
     """Every GET route, with the world's values for its arguments, as each kind of visitor."""
     if who == "owner":
-        sign_in_as(client, world.owner)
+        sign_in(client, world.owner, fresh=True)
     elif who != "signed_out":
-        sign_in_as(client, world.staff[who])
+        sign_in(client, world.staff[who], fresh=True)
     seen = 0
     for rule in rules(app, "GET"):
         url = url_for_rule(rule, world)
@@ -55,7 +55,7 @@ def _counts():
 def test_every_post_route_without_a_csrf_token_is_refused_and_changes_nothing(
         app, client, world, who):
     account = world.owner if who == "owner" else world.staff[who]
-    sign_in_as(client, account)
+    sign_in(client, account, fresh=True)
     before = _counts()
     seen = 0
     for rule in rules(app, "POST"):
@@ -80,7 +80,7 @@ def _owned_rules(app):
 
 
 def test_idor_another_resident_gets_404_on_everything_of_the_owner(app, client, world):
-    sign_in_as(client, world.other)
+    sign_in(client, world.other, fresh=True)
     token = csrf(client)
     seen = 0
     for rule in _owned_rules(app):
@@ -102,7 +102,7 @@ def test_idor_another_resident_gets_404_on_everything_of_the_owner(app, client, 
 
 
 def test_idor_staff_of_another_street_cannot_open_the_application(app, client, world):
-    sign_in_as(client, world.staff["other_street"])
+    sign_in(client, world.staff["other_street"], fresh=True)
     seen = 0
     for rule in _owned_rules(app):
         if not rule.rule.startswith("/staff") or "reference" not in rule.arguments:
@@ -131,7 +131,7 @@ SIGN_IN_STEPS = ("/staff/sign-in", "/staff/second-factor/enrol")
 
 @pytest.mark.parametrize("who", ["owner", "other"])
 def test_idor_residents_never_open_staff_pages(app, client, world, who):
-    sign_in_as(client, getattr(world, who))
+    sign_in(client, getattr(world, who), fresh=True)
     for rule in rules(app, "GET"):
         if not rule.rule.startswith("/staff/") or rule.rule == "/staff/" \
                 or rule.rule.startswith(SIGN_IN_STEPS):
@@ -204,7 +204,7 @@ def _sign_in_rules(app):
 
 @pytest.mark.parametrize("target", HOSTILE_NEXT)
 def test_every_sign_in_next_never_leaves_the_site(app, client, world, target):
-    from tests.staff_factories import PASSWORD
+    from tests.support.accounts import PASSWORD
 
     sign_in_rules = _sign_in_rules(app)
     assert len(sign_in_rules) >= 2
@@ -229,7 +229,7 @@ def test_every_sign_in_next_never_leaves_the_site(app, client, world, target):
 
 
 def test_a_same_site_next_is_kept(app, client, world):
-    from tests.staff_factories import PASSWORD
+    from tests.support.accounts import PASSWORD
 
     world.owner.password_hash = world.staff["admin"].password_hash
     db.session.commit()

@@ -8,8 +8,7 @@ import pytest
 from portal.extensions import db as _db
 from portal.services import second_factor
 from tests.security.world import csrf
-from tests.support.accounts import STAFF_TOTP_SECRET, totp_code
-from tests.staff_factories import PASSWORD, make_account
+from tests.support.accounts import PASSWORD, STAFF_TOTP_SECRET, make_account, totp_code
 
 RESIDENT_PASSWORD = PASSWORD
 

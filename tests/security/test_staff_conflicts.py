@@ -11,7 +11,8 @@ from portal.extensions import db as _db
 from portal.models import Application, AuditEvent, Person, StaffConflict
 from portal.services import conflicts, status_changes
 from tests.apply_support import MOTHER_ID, fill_all, post, start_for_other
-from tests.staff_factories import make_account, make_application, make_person, sign_in
+from tests.staff_factories import make_application, make_person
+from tests.support.accounts import make_account, sign_in
 
 NOTICE = "这份申请需要由其他工作人员办理"
 

@@ -10,7 +10,8 @@ import pytest
 
 from portal.staff import search_token
 from tests.conftest import csrf_token
-from tests.staff_factories import make_account, make_application, make_person, sign_in
+from tests.staff_factories import make_application, make_person
+from tests.support.accounts import make_account, sign_in
 
 
 @pytest.fixture()

@@ -14,8 +14,8 @@ from portal.extensions import db
 from tests import staff_factories
 from tests.apply_support import (CARD, MOTHER_CERTIFICATE, PNG, answer_questions,
                                  first_document_kind, post, start_for_other, upload)
-from tests.apply_support import sign_in as resident_sign_in
-from tests.security.world import csrf, sign_in_as
+from tests.security.world import csrf
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -37,7 +37,7 @@ RAW_MARKERS = ["<script>alert(1)", "<img src=x", "onerror=alert(1)>", "<svg/onlo
 def _submit_with(client, payload: str) -> str:
     """A resident submits a nursing-allowance application whose free-text answers carry
     `payload`; returns its reference."""
-    resident_sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     steps = [
         (f"/apply/drafts/{draft_id}/personal",
@@ -88,8 +88,8 @@ def _queue_search(client, payload):
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_resident_text_is_inert_on_every_staff_page(client, db, payload):
     reference = _submit_with(client, payload)
-    officer = staff_factories.make_account("street_officer", street="ganting")
-    sign_in_as(client, officer)
+    officer = make_account("street_officer", street="ganting")
+    sign_in(client, officer, fresh=True)
     pages = {
         "application": client.get(f"/staff/applications/{reference}"),
         "queue": client.get("/staff/queue"),
@@ -129,11 +129,11 @@ FORMULAS = ["=1+2", "+1+2", "-1+2", "@SUM(1)", "\t=1", "\r=1", '=HYPERLINK("http
 def test_csv_export_neutralises_every_formula_start(client, db):
     """Names come from the resident's answers; whatever a person record holds, no cell of the
     export starts a formula."""
-    applicant = staff_factories.make_account("resident", street="")
+    applicant = make_account("resident", street="")
     for text in FORMULAS:
         person, _ = staff_factories.make_person(name=text)
         staff_factories.make_application(applicant, person=person)
-    sign_in_as(client, staff_factories.make_account("street_officer", street="ganting"))
+    sign_in(client, make_account("street_officer", street="ganting"), fresh=True)
     body = client.get("/staff/export.csv").get_data().decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
     for text in FORMULAS:
@@ -146,8 +146,7 @@ def test_csv_export_neutralises_every_formula_start(client, db):
 def test_an_answer_to_a_request_for_more_information_is_inert_for_staff(client, db, payload):
     """补正: what the applicant writes back is shown to the officer (and in the applicant's own
     timeline) as text, never as markup or a template."""
-    from tests.staff_factories import sign_in as staff_sign_in
-    from tests.status_support import family, post, request_info, sign_in
+    from tests.status_support import family, post, request_info
 
     f = family(status="accepted")
     request_info(f.application, f.officer, message="请补充一张清晰的残疾人证照片。")
@@ -160,7 +159,7 @@ def test_an_answer_to_a_request_for_more_information_is_inert_for_staff(client, 
     _assert_inert(client.get(f"/status/applications/{f.application.reference}")
                   .get_data(as_text=True), payload, "the applicant's timeline")
     client.get("/_test/sign-out")
-    staff_sign_in(client, f.officer)
+    sign_in(client, f.officer)
     html = client.get(f"/staff/applications/{f.application.reference}").get_data(as_text=True)
     _assert_inert(html, payload, "the staff application view")
     assert str(escape(payload)) in html, "the answer is not shown to the officer"

@@ -14,13 +14,14 @@ from sqlalchemy import select
 
 from portal.models import Document, Draft
 from portal.services import documents
-from tests.apply_support import (JPEG, PAGES, PDF, PNG, first_document_kind,
-                                 pdf_in_object_stream, post, sign_in, start_for_other, upload)
+from tests.apply_support import (JPEG, PAGES, PDF, PNG, first_document_kind, pdf_in_object_stream,
+                                 post, start_for_other, upload)
+from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
 @pytest.fixture()
 def draft(client, db):
-    sign_in(client)
+    sign_in(client, make_account(**APPLICANT))
     return start_for_other(client)
 
 
@@ -234,10 +235,10 @@ def test_resident_download_is_an_attachment_with_nosniff(app, client, db, draft)
 
 
 def test_staff_download_is_an_attachment_with_nosniff_and_a_sandbox(app, client, db):
-    from tests.security.world import build, sign_in_as
+    from tests.security.world import build
 
     world = build(client)
-    sign_in_as(client, world.staff["street_officer"])
+    sign_in(client, world.staff["street_officer"], fresh=True)
     url = f"/staff/applications/{world.reference}/documents/{world.application_document_id}"
     for query in ("", "?view=1"):
         response = client.get(url + query)
@@ -341,12 +342,11 @@ def test_files_per_draft_are_capped_politely(app, client, db, draft, monkeypatch
 
 def test_files_per_answer_to_a_request_are_capped_politely(app, client, db, monkeypatch):
     from tests.status_support import family, file, post as status_post, request_info
-    from tests.status_support import sign_in as status_sign_in
 
     monkeypatch.setitem(app.config, "MAX_FILES_PER_ANSWER", 1)
     f = family(status="accepted")
     request_info(f.application, f.officer)
-    status_sign_in(client, f.daughter)
+    sign_in(client, f.daughter)
     page = f"/status/applications/{f.application.reference}/answer"
 
     def send(name):

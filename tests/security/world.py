@@ -10,10 +10,8 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Application, Document
-from tests import staff_factories
-from tests.apply_support import (PNG, fill_all, first_document_kind, post, start_for_other,
-                                 upload)
-from tests.apply_support import sign_in as resident_sign_in
+from tests.apply_support import PNG, fill_all, first_document_kind, post, start_for_other, upload
+from tests.support.accounts import make_account, sign_in
 
 OWNER_PHONE = "13911112222"
 OTHER_PHONE = "13922223333"
@@ -57,7 +55,7 @@ class World:
 def build(client) -> World:
     """Resident `owner` has a submitted application (with a document) and a draft (with a
     document); `other` is a second resident; staff of ganting and yuxia, and the district."""
-    owner = resident_sign_in(client, OWNER_PHONE, "李红")
+    owner = sign_in(client, make_account(phone=OWNER_PHONE, name="李红"))
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     response = post(client, f"/apply/drafts/{draft_id}/check", {"declaration": "y"})
@@ -73,14 +71,13 @@ def build(client) -> World:
         select(Document).where(Document.draft_id == second).order_by(Document.id.desc()))
     client.get("/_test/sign-out")
 
-    from tests.apply_support import make_account
-    other = make_account(OTHER_PHONE, "张伟")
+    other = make_account(phone=OTHER_PHONE, name="张伟")
     staff = {
-        "street_officer": staff_factories.make_account("street_officer", street="ganting"),
-        "other_street": staff_factories.make_account("street_officer", street="yuxia"),
-        "district_reviewer": staff_factories.make_account("district_reviewer"),
-        "civil_affairs": staff_factories.make_account("civil_affairs"),
-        "admin": staff_factories.make_account("admin"),
+        "street_officer": make_account("street_officer", street="ganting"),
+        "other_street": make_account("street_officer", street="yuxia"),
+        "district_reviewer": make_account("district_reviewer"),
+        "civil_affairs": make_account("civil_affairs"),
+        "admin": make_account("admin"),
     }
     return World(owner=owner, other=other, draft_id=second,
                  draft_document_id=draft_document.id, reference=reference,
@@ -102,12 +99,6 @@ def url_for_rule(rule, world: World) -> str:
     for name, value in values.items():
         url = re.sub(rf"<(?:[a-z]+:)?{name}>", str(value), url)
     return url
-
-
-def sign_in_as(client, account) -> None:
-    client.delete_cookie("session")
-    response = client.get(f"/_test/sign-in/{account.phone}")
-    assert response.status_code == 302
 
 
 def sign_out(client) -> None:

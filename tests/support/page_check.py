@@ -20,13 +20,6 @@ class PageProblem(AssertionError):
     pass
 
 
-def spoken_text(html: str) -> str:
-    """A page's text as one line, without the column names that stacked table rows repeat for
-    narrow screens (aria-hidden, so a screen reader does not read them either)."""
-    html = re.sub(r'<span class="stack-table__label" aria-hidden="true">[^<]*</span>', "", html)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def text_of(element) -> str:
     return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
 
