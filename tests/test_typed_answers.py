@@ -14,7 +14,8 @@ from portal.applications import answers
 from portal.applications.answers import (Agreement, Answers, Certificate, Household, Payment,
                                          Personal, Questions, SectionKey)
 from portal.models import Application, Draft
-from tests.staff_factories import make_account, make_application
+from tests.staff_factories import make_application
+from tests.support.accounts import make_account
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 
