@@ -8,8 +8,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from . import config as config_module
-from .config import ROOT
+from portal import config as config_module
+from portal.config import ROOT
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def create_app(config=None) -> Flask:
     """Build the app. `config`: a Config class, its name, or a dict of overrides."""
-    from .app_class import Portal
+    from portal.app_class import Portal
 
     base, overrides = config_module.resolve(config)
     app = Portal(
@@ -28,7 +28,7 @@ def create_app(config=None) -> Flask:
     )
     app.config.from_object(base)
     app.config.update(overrides)
-    from .keys import check as check_keys
+    from portal.keys import check as check_keys
 
     check_keys(app)   # production refuses missing, short, published or shared keys
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -37,13 +37,13 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from .services import crypto
+    from portal.services import crypto
 
     crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
 
-    from . import (cli, delivery, errors, security_headers, session_cookie, templating,
+    from portal import (cli, delivery, errors, security_headers, session_cookie, templating,
                    testing_routes)
-    from .media import lookup as media_lookup
+    from portal.media import lookup as media_lookup
 
     delivery.init_app(app)
     errors.init_app(app)
@@ -57,10 +57,10 @@ def create_app(config=None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import i18n
-    from .forms import base as forms_base
-    from . import auth, models, rate_limits  # noqa: F401  (tables and the account loader)
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal import i18n
+    from portal.forms import base as forms_base
+    from portal import auth, models, rate_limits  # noqa: F401  (tables and the account loader)
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)
@@ -76,18 +76,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .account.routes import bp as account
-    from .apply.routes import bp as apply
-    from .checker.routes import bp as checker
-    from .guides.routes import bp as guides
-    from .indicators.routes import bp as indicators
-    from .media.routes import bp as media
-    from .preferences.routes import bp as preferences
-    from .public.routes import bp as public
-    from .public_notice.routes import bp as notice
-    from .staff.routes import bp as staff
-    from .staff_auth.routes import bp as staff_auth
-    from .status.routes import bp as status
+    from portal.account.routes import bp as account
+    from portal.apply.routes import bp as apply
+    from portal.checker.routes import bp as checker
+    from portal.guides.routes import bp as guides
+    from portal.indicators.routes import bp as indicators
+    from portal.media.routes import bp as media
+    from portal.preferences.routes import bp as preferences
+    from portal.public.routes import bp as public
+    from portal.public_notice.routes import bp as notice
+    from portal.staff.routes import bp as staff
+    from portal.staff_auth.routes import bp as staff_auth
+    from portal.status.routes import bp as status
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
                       status, staff, notice, indicators):

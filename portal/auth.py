@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import has_request_context, session
 
-from .extensions import db, login_manager
-from .models import Account
+from portal.extensions import db, login_manager
+from portal.models import Account
 
 
 # Set in the session when a staff member has passed the second sign-in step (its value: how).

@@ -46,7 +46,7 @@ def _too_large() -> dict:
     page the file was sent from. The upload forms post to their own page (the documents step,
     the answer to a request for information), so the request's own path – same site, never
     the Referer – is that page; only a page that can be opened (GET) is offered."""
-    from .services.documents import MAX_BYTES, readable_size
+    from portal.services.documents import MAX_BYTES, readable_size
 
     limits = {"request_limit": readable_size(current_app.config["MAX_CONTENT_LENGTH"]),
               "file_limit": readable_size(MAX_BYTES)}
@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
             return unexpected_error(error)
         current_app.logger.error("Database unavailable: %s", type(error.orig).__name__)
         if "_login_user" not in g:  # the page must not ask the database who is signed in
-            from .extensions import login_manager
+            from portal.extensions import login_manager
             g._login_user = login_manager.anonymous_user()
         body, code = render_error(503)
         return body, code, {"Retry-After": "30", "Cache-Control": "no-store"}
@@ -94,7 +94,7 @@ def init_app(app: Flask) -> None:
 
 
 def _forget_failed_transaction() -> None:
-    from .extensions import db
+    from portal.extensions import db
 
     try:
         db.session.rollback()

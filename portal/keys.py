@@ -49,7 +49,7 @@ def id_hash_keys(config) -> list[str]:
 
 def published() -> set[str]:
     """Every key value that is written in this repository (development, tests, examples)."""
-    from .services.crypto import DEVELOPMENT_KEY
+    from portal.services.crypto import DEVELOPMENT_KEY
 
     return {DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, DEVELOPMENT_ID_HASH_KEY,
             TESTING_ID_HASH_KEY, DEVELOPMENT_KEY}
@@ -77,7 +77,7 @@ def _weak(name: str, key: str, *, fernet: bool = False) -> str | None:
 
 def problems(config) -> list[str]:
     """What is wrong with the keys for production; empty when they may be used."""
-    from .services.crypto import parse_keys
+    from portal.services.crypto import parse_keys
 
     found = []
     secret = config.get("SECRET_KEY") or ""

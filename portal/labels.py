@@ -17,10 +17,10 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from . import eligibility, status_machine, streets
-from .applications.answers import SectionKey
-from .i18n import current_language, localized
-from .models import RELATIONSHIPS as RELATIONSHIP_CODES
+from portal import eligibility, status_machine, streets
+from portal.applications.answers import SectionKey
+from portal.i18n import current_language, localized
+from portal.models import RELATIONSHIPS as RELATIONSHIP_CODES
 
 # ── programmes ─────────────────────────────────────────────────────────────────────────────
 

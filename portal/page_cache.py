@@ -24,10 +24,10 @@ from collections import OrderedDict
 from flask import Response, current_app, render_template, request, session
 from flask_wtf.csrf import generate_csrf
 
-from . import i18n
-from .precompressed import Precompressed
-from .security_headers import KEPT_PAGE
-from .preferences import display
+from portal import i18n
+from portal.precompressed import Precompressed
+from portal.security_headers import KEPT_PAGE
+from portal.preferences import display
 
 TOKEN = "csrf-token-goes-here-7f3a"   # what the kept page holds where the token goes
 MAX_AGE = 300                         # seconds

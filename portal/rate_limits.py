@@ -15,7 +15,7 @@ from functools import partial
 
 from flask import Flask, current_app, request
 
-from .extensions import limiter
+from portal.extensions import limiter
 
 # Counted together wherever they are used.
 SHARED = {"RATE_LIMIT_SEND_CODE", "RATE_LIMIT_SEND_CODE_PER_PHONE", "RATE_LIMIT_VERIFY_CODE"}

@@ -7,9 +7,9 @@ from flask import Flask, g, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from . import dates, i18n, labels, navigation
-from .preferences import display as display_preferences
-from .services import identity
+from portal import dates, i18n, labels, navigation
+from portal.preferences import display as display_preferences
+from portal.services import identity
 
 
 # Pages differ by the language and display cookies and by the browser's language.

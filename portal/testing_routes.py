@@ -12,11 +12,11 @@
 from flask import Blueprint, Flask, abort, redirect, request
 from sqlalchemy import select
 
-from .account import session as sessions
-from .errors import PAGES
-from .extensions import db
-from .models import Account
-from .safe_redirect import same_site_path
+from portal.account import session as sessions
+from portal.errors import PAGES
+from portal.extensions import db
+from portal.models import Account
+from portal.safe_redirect import same_site_path
 
 bp = Blueprint("testing", __name__, url_prefix="/_test")
 
@@ -52,7 +52,7 @@ def sign_out():
 
 @bp.get("/checker-answers")
 def checker_answers():
-    from .checker import answer_link, saved_answers
+    from portal.checker import answer_link, saved_answers
 
     try:
         answers = answer_link.decode(request.args.get("a")) if request.args.get("a") else {}

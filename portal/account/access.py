@@ -18,7 +18,7 @@ from functools import wraps
 from flask import abort, redirect, url_for
 from flask_login import current_user
 
-from .session import current_path
+from portal.account.session import current_path
 
 
 def sign_in_redirect(endpoint: str = "account.sign_in"):

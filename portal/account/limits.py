@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, session
 from flask_limiter.util import get_remote_address
 
-from ..services import phone_numbers
+from portal.services import phone_numbers
 
 
 def per_phone() -> str:

@@ -15,16 +15,16 @@ from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, r
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
-from ..extensions import login_manager
-from ..forms.account import (ChangePasswordForm, CodeForm, NewPasswordForm, PhoneForm,
+from portal.extensions import login_manager
+from portal.forms.account import (ChangePasswordForm, CodeForm, NewPasswordForm, PhoneForm,
                              RegisterDetailsForm, SignInForm, SignOutForm)
-from ..forms.account_validators import code_message
-from ..rate_limits import limit
-from ..safe_redirect import same_site_path
-from ..services import accounts, family_lookup, kept_answers, one_time_codes, phone_numbers
-from . import session as sessions
-from .access import resident_required
-from .limits import per_phone
+from portal.forms.account_validators import code_message
+from portal.rate_limits import limit
+from portal.safe_redirect import same_site_path
+from portal.services import accounts, family_lookup, kept_answers, one_time_codes, phone_numbers
+from portal.account import session as sessions
+from portal.account.access import resident_required
+from portal.account.limits import per_phone
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

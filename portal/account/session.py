@@ -22,9 +22,9 @@ from flask import Flask, current_app, flash, g, jsonify, redirect, request, sess
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..auth import SECOND_FACTOR, load_account
-from ..safe_redirect import same_site_path
-from ..services import kept_answers
+from portal.auth import SECOND_FACTOR, load_account
+from portal.safe_redirect import same_site_path
+from portal.services import kept_answers
 
 SEEN = "_seen_at"
 SIGNED_IN = "_signed_in_at"
@@ -76,8 +76,8 @@ def start_pending(account) -> None:
 def pending_account():
     """The staff account half-way through signing in, or None (none, too old, or the account
     changed since: disabled, signed out everywhere, second factor reset)."""
-    from ..extensions import db
-    from ..models import Account
+    from portal.extensions import db
+    from portal.models import Account
 
     state = session.get(PENDING)
     if not isinstance(state, dict):
@@ -132,7 +132,7 @@ def ends_at() -> dict:
     in the district, e.g. "09:40") and `idle` (False when the absolute limit comes first)."""
     from datetime import datetime, timezone
 
-    from ..dates import time_text
+    from portal.dates import time_text
 
     now = clock()
     seen = session.get(SEEN)

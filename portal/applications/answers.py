@@ -155,7 +155,7 @@ class Payment(_Record):
 
     def sealed(self) -> Payment:
         """As stored: the card number encrypted, with its look-up hash and last four."""
-        from ..services import crypto
+        from portal.services import crypto
 
         return Payment.from_json(crypto.seal_payment(self.to_json()))
 

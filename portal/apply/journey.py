@@ -11,18 +11,18 @@ from typing import Callable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import dates, i18n
-from ..i18n import localized
-from ..labels import PAYMENT_METHODS, RELATIONSHIPS as RELATIONSHIP_LABELS, fact_value, section_title
-from ..applications import answers as stored
-from ..applications.answers import Answers, Certificate, Personal, SectionKey as K
-from ..forms.validators import CERTIFICATE_CATEGORIES, mask_card
-from ..services import crypto, identity
-from ..services.identity import age_on  # noqa: F401 – where the journey's callers look for it
-from ..models import RELATIONSHIPS
-from ..streets import by_code as street_by_code
-from . import programmes
-from .relationships import guardian_reason
+from portal import dates, i18n
+from portal.i18n import localized
+from portal.labels import PAYMENT_METHODS, RELATIONSHIPS as RELATIONSHIP_LABELS, fact_value, section_title
+from portal.applications import answers as stored
+from portal.applications.answers import Answers, Certificate, Personal, SectionKey as K
+from portal.forms.validators import CERTIFICATE_CATEGORIES, mask_card
+from portal.services import crypto, identity
+from portal.services.identity import age_on  # noqa: F401 – where the journey's callers look for it
+from portal.models import RELATIONSHIPS
+from portal.streets import by_code as street_by_code
+from portal.apply import programmes
+from portal.apply.relationships import guardian_reason
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = (
     "not_started", "in_progress", "completed", "cannot_start")

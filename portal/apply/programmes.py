@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from .. import eligibility
-from ..i18n import localized
-from ..labels import fact_label
-from . import document_guidance
+from portal import eligibility
+from portal.i18n import localized
+from portal.labels import fact_label
+from portal.apply import document_guidance
 
 # Facts that the journey's other sections answer (personal details, certificate, household);
 # the programme's own questions never ask them again.

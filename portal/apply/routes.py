@@ -10,20 +10,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import dates, i18n
-from ..applications import answers as stored
-from ..applications.answers import Household, Payment, Questions, SectionKey as K
-from ..forms import apply as forms
-from ..services import applications, crypto, documents, phone_numbers
-from ..services.applications import DraftExists, DraftGone, DuplicateApplication
-from ..i18n import localized
-from ..labels import programme_name, street_name
-from .. import status_machine
-from ..streets import by_code as street_by_code
-from . import programmes
-from .journey import BY_KEY, STATUS_LABELS, Journey
-from .next_steps import next_steps
-from .relationships import ON_BEHALF
+from portal import dates, i18n
+from portal.applications import answers as stored
+from portal.applications.answers import Household, Payment, Questions, SectionKey as K
+from portal.forms import apply as forms
+from portal.services import applications, crypto, documents, phone_numbers
+from portal.services.applications import DraftExists, DraftGone, DuplicateApplication
+from portal.i18n import localized
+from portal.labels import programme_name, street_name
+from portal import status_machine
+from portal.streets import by_code as street_by_code
+from portal.apply import programmes
+from portal.apply.journey import BY_KEY, STATUS_LABELS, Journey
+from portal.apply.next_steps import next_steps
+from portal.apply.relationships import ON_BEHALF
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from . import flow
+from portal.checker import flow
 
 PAIR_SEPARATOR = "-"
 KEY_SEPARATOR = "."

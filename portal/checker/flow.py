@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..eligibility import FACTS, INELIGIBLE, Text, evaluate
-from ..eligibility.consistency import CONTRADICTIONS, Contradiction, contradiction
-from ..eligibility.loader import YamlFileError, read_yaml
-from ..eligibility.text import text_from
+from portal.eligibility import FACTS, INELIGIBLE, Text, evaluate
+from portal.eligibility.consistency import CONTRADICTIONS, Contradiction, contradiction
+from portal.eligibility.loader import YamlFileError, read_yaml
+from portal.eligibility.text import text_from
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.yaml"
 IMPLICATIONS_FILE = Path(__file__).resolve().parent / "implications.yaml"

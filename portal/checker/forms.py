@@ -13,10 +13,10 @@ except ImportError:  # pragma: no cover
     def _choice(value, label):
         return (value, label)
 
-from ..eligibility import FACTS
-from ..forms.base import PortalForm
-from ..i18n import localized
-from . import flow
+from portal.eligibility import FACTS
+from portal.forms.base import PortalForm
+from portal.i18n import localized
+from portal.checker import flow
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from ..eligibility import (
+from portal.eligibility import (
     ELIGIBLE, FACTS, INELIGIBLE, MAYBE, AmountInForce, Fact, Outcome, Programme, Reason,
     evaluate, programme,
 )
-from . import flow
+from portal.checker import flow
 
 GROUP_ORDER = (ELIGIBLE, MAYBE, INELIGIBLE)
 

@@ -11,10 +11,10 @@ import datetime
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..i18n import localized
+from portal.i18n import localized
 
-from . import answer_link, flow, report, saved_answers
-from .forms import ResumeForm, StartForm, question_form
+from portal.checker import answer_link, flow, report, saved_answers
+from portal.checker.forms import ResumeForm, StartForm, question_form
 
 bp = Blueprint("checker", __name__, url_prefix="/check")
 

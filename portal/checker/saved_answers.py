@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import session
 
-from . import flow
+from portal.checker import flow
 
 KEY = "checker_answers"
 

@@ -17,7 +17,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import demo, messages, records, staff
+    from portal.cli import demo, messages, records, staff
 
     for group in (demo.group, records.group, staff.group, messages.group):
         app.cli.commands.update(group.commands)  # flask seed-demo, flask create-staff, …

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..services import demo
+from portal.services import demo
 
 group = AppGroup("demo")
 

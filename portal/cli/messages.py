@@ -16,7 +16,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..services import notifications, phone_numbers, sms
+from portal.services import notifications, phone_numbers, sms
 
 group = AppGroup("messages")
 

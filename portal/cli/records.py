@@ -6,9 +6,9 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from ..extensions import db
-from ..services import applications as application_service
-from ..services import audit_chain, blind_index, crypto, identity
+from portal.extensions import db
+from portal.services import applications as application_service
+from portal.services import audit_chain, blind_index, crypto, identity
 
 group = AppGroup("records")
 applications = AppGroup("apply", help="Applications and their drafts.")

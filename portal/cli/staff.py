@@ -17,10 +17,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from .. import streets
-from ..extensions import db
-from ..models import CONFLICT_RELATIONS, STAFF_ROLES, Account
-from ..services import accounts, conflicts, password_policy, phone_numbers, second_factor
+from portal import streets
+from portal.extensions import db
+from portal.models import CONFLICT_RELATIONS, STAFF_ROLES, Account
+from portal.services import accounts, conflicts, password_policy, phone_numbers, second_factor
 
 group = AppGroup("staff")
 

@@ -70,12 +70,12 @@ checked by :func:`validate_programme_file`), ``cases/<code>.yaml`` (test cases, 
 prints the time per ``evaluate`` call.
 """
 
-from .catalogue import GROUPS, programme, programmes
-from .engine import ELIGIBLE, INELIGIBLE, MAYBE, Outcome, Reason, evaluate
-from .facts import FACTS, Fact, FactError, validate_facts
-from .model import AmountInForce, Document, Group, Programme
-from .schema import ProgrammeFileError, validate_programme_file
-from .text import Text
+from portal.eligibility.catalogue import GROUPS, programme, programmes
+from portal.eligibility.engine import ELIGIBLE, INELIGIBLE, MAYBE, Outcome, Reason, evaluate
+from portal.eligibility.facts import FACTS, Fact, FactError, validate_facts
+from portal.eligibility.model import AmountInForce, Document, Group, Programme
+from portal.eligibility.schema import ProgrammeFileError, validate_programme_file
+from portal.eligibility.text import Text
 
 __all__ = [
     "ELIGIBLE", "FACTS", "GROUPS", "INELIGIBLE", "MAYBE",

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalogue import programme, programmes
-from .engine import ELIGIBLE, INELIGIBLE, MAYBE, Outcome, evaluate
-from .facts import FACTS, validate_facts
-from .loader import DATA_DIR, YamlFileError, read_yaml
+from portal.eligibility.catalogue import programme, programmes
+from portal.eligibility.engine import ELIGIBLE, INELIGIBLE, MAYBE, Outcome, evaluate
+from portal.eligibility.facts import FACTS, validate_facts
+from portal.eligibility.loader import DATA_DIR, YamlFileError, read_yaml
 
 CASES_DIR = DATA_DIR / "cases"
 RESULTS = (ELIGIBLE, MAYBE, INELIGIBLE)

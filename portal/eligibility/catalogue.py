@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 
-from .loader import DATA_DIR, YamlFileError, read_yaml
-from .model import Group, Programme
-from .schema import validate_programme_file
-from .text import text_from
+from portal.eligibility.loader import DATA_DIR, YamlFileError, read_yaml
+from portal.eligibility.model import Group, Programme
+from portal.eligibility.schema import validate_programme_file
+from portal.eligibility.text import text_from
 
 CATALOGUE_FILE = DATA_DIR / "catalogue.yaml"
 PROGRAMMES_DIR = DATA_DIR / "programmes"

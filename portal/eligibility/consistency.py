@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .facts import FACTS, FactError
-from .loader import DATA_DIR, YamlFileError, read_yaml
-from .rules import Rule, RuleError, compile_rule
-from .text import Text, text_from
+from portal.eligibility.facts import FACTS, FactError
+from portal.eligibility.loader import DATA_DIR, YamlFileError, read_yaml
+from portal.eligibility.rules import Rule, RuleError, compile_rule
+from portal.eligibility.text import Text, text_from
 
 CONTRADICTIONS_FILE = DATA_DIR / "contradictions.yaml"
 

@@ -8,11 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from .catalogue import programmes
-from .consistency import consistent_facts
-from .facts import FACT_ORDER, validate_facts
-from .model import as_date
-from .text import Text
+from portal.eligibility.catalogue import programmes
+from portal.eligibility.consistency import consistent_facts
+from portal.eligibility.facts import FACT_ORDER, validate_facts
+from portal.eligibility.model import as_date
+from portal.eligibility.text import Text
 
 ELIGIBLE = "eligible"
 MAYBE = "maybe"

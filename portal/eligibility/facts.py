@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .loader import DATA_DIR, YamlFileError, read_yaml
-from .text import Text, text_from
+from portal.eligibility.loader import DATA_DIR, YamlFileError, read_yaml
+from portal.eligibility.text import Text, text_from
 
 FACTS_FILE = DATA_DIR / "facts.yaml"
 TYPES = ("int", "bool", "choice")

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .rules import Rule
-from .text import Text
+from portal.eligibility.rules import Rule
+from portal.eligibility.text import Text
 
 CONFIDENCE = ("confirmed", "plan", "weak", "unknown")
 

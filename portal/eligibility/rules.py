@@ -33,7 +33,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .facts import FACTS, FactError
+from portal.eligibility.facts import FACTS, FactError
 
 Answer = tuple[bool | None, frozenset[str]]
 Run = Callable[[Mapping[str, Any], Mapping[str, bool | None]], Answer]

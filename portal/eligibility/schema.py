@@ -51,14 +51,14 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from .facts import FACTS
-from .loader import YamlFileError, read_yaml
-from .model import (
+from portal.eligibility.facts import FACTS
+from portal.eligibility.loader import YamlFileError, read_yaml
+from portal.eligibility.model import (
     CONFIDENCE, WEAK_CONFIDENCE, Amount, Condition, DatedValue, Document, Office, Parameter,
     Programme, Reference, TimeLimit,
 )
-from .rules import RuleError, compile_rule
-from .text import Text, text_from
+from portal.eligibility.rules import RuleError, compile_rule
+from portal.eligibility.text import Text, text_from
 
 UNKNOWN_AMOUNT_NOTE = "以区民政局/区残联最新公布为准"
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -137,7 +137,7 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
     ``groups`` are the allowed group codes (by default those of ``catalogue.yaml``).
     """
     if groups is None:
-        from .catalogue import GROUPS
+        from portal.eligibility.catalogue import GROUPS
 
         groups = GROUPS
     path = Path(path)

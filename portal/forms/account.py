@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.validators import InputRequired, Length
 
-from .account_validators import MobileNumber, NewPassword, OneTimeCodeFormat
-from .base import PortalForm
+from portal.forms.account_validators import MobileNumber, NewPassword, OneTimeCodeFormat
+from portal.forms.base import PortalForm
 
 
 def _phone_field():

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import StopValidation, ValidationError
 
-from ..services import one_time_codes, password_policy, phone_numbers
+from portal.services import one_time_codes, password_policy, phone_numbers
 
 PHONE_MESSAGES = {
     "empty": _l("请输入手机号码"),

@@ -15,17 +15,17 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from ..apply import programmes
-from ..i18n import localized, zh_text
-from ..labels import PAYMENT_METHODS as PAYMENT_METHOD_LABELS
-from ..labels import RELATIONSHIPS as RELATIONSHIP_LABELS
-from ..labels import fact_value
-from ..apply.relationships import ON_BEHALF
-from ..services import identity
-from ..streets import all_streets
-from .account_validators import MobileNumber
-from .base import PortalForm
-from .validators import (BankCardValid, DateValid, IdNumberValid, Invalid, NameValid,
+from portal.apply import programmes
+from portal.i18n import localized, zh_text
+from portal.labels import PAYMENT_METHODS as PAYMENT_METHOD_LABELS
+from portal.labels import RELATIONSHIPS as RELATIONSHIP_LABELS
+from portal.labels import fact_value
+from portal.apply.relationships import ON_BEHALF
+from portal.services import identity
+from portal.streets import all_streets
+from portal.forms.account_validators import MobileNumber
+from portal.forms.base import PortalForm
+from portal.forms.validators import (BankCardValid, DateValid, IdNumberValid, Invalid, NameValid,
                          check_certificate_digits, check_certificate_number)
 
 YES_NO = (("yes", _l("是")), ("no", _l("否")))

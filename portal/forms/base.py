@@ -35,7 +35,7 @@ class PortalForm(FlaskForm):
             if formdata is _Auto and request.method == "GET":
                 # Answers sent when the session had ended, or with a display setting, come back
                 # into the form they were typed in (portal/services/kept_answers.py).
-                from ..services import kept_answers
+                from portal.services import kept_answers
 
                 formdata = kept_answers.for_form(form) or formdata
             wrapped = super().wrap_formdata(form, formdata)

@@ -15,8 +15,8 @@ from datetime import date
 from flask_babel import gettext as _
 from wtforms.validators import StopValidation
 
-from .. import dates
-from ..services import identity
+from portal import dates
+from portal.services import identity
 
 
 class Invalid(ValueError):

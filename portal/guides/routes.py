@@ -10,8 +10,8 @@ import datetime
 
 from flask import Blueprint, abort
 
-from ..eligibility import GROUPS, Programme, programme, programmes
-from ..page_cache import cached_page
+from portal.eligibility import GROUPS, Programme, programme, programmes
+from portal.page_cache import cached_page
 
 bp = Blueprint("guides", __name__, url_prefix="/programmes")
 

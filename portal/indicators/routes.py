@@ -7,10 +7,10 @@ from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..services import indicators as plan
-from ..services import working_days
-from ..i18n import localized
-from . import charts
+from portal.services import indicators as plan
+from portal.services import working_days
+from portal.i18n import localized
+from portal.indicators import charts
 
 bp = Blueprint("indicators", __name__)
 

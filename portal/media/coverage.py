@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import MediaAsset
-from . import storage
-from .pages import GROUPS
+from portal.extensions import db
+from portal.models import MediaAsset
+from portal.media import storage
+from portal.media.pages import GROUPS
 
 # Where each page is shown to residents: (endpoint, arguments); guides by their code.
 PUBLIC_PAGES = {

@@ -6,9 +6,9 @@ from typing import BinaryIO
 from flask import has_request_context, request
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Account, AuditEvent, MediaAsset
-from . import storage, validation
+from portal.extensions import db
+from portal.models import Account, AuditEvent, MediaAsset
+from portal.media import storage, validation
 
 
 def publish(page_key: str, title: str, video: BinaryIO, video_type: str, captions: BinaryIO,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Account, MediaAsset
-from . import publishing, storage, validation
+from portal.extensions import db
+from portal.models import Account, MediaAsset
+from portal.media import publishing, storage, validation
 
 FOLDER = Path(__file__).resolve().parent / "sample"
 PAGE_KEY = "guide:nursing_allowance"

@@ -1,16 +1,16 @@
 """The data model. One module per aggregate; import them all here so Alembic sees them."""
-from .account import (LINK_PROOFS, LINK_ROLES, RESIDENT, ROLES, STAFF_ROLES, AccessGrant,
+from portal.models.account import (LINK_PROOFS, LINK_ROLES, RESIDENT, ROLES, STAFF_ROLES, AccessGrant,
                       Account, PersonLink, RecoveryCode)
-from .application import RELATIONSHIPS, Application, Document, StatusEvent
-from .audit import AuditEvent
-from .conflict import CONFLICT_RELATIONS, StaffConflict
-from .draft import Draft
-from .duplicate import RESOLUTIONS, DuplicateFlag
-from .kept_answers import KeptAnswers
-from .media import AccessibilityReport, MediaAsset
-from .one_time_code import OneTimeCode
-from .outbox import OutboxMessage
-from .person import Person
+from portal.models.application import RELATIONSHIPS, Application, Document, StatusEvent
+from portal.models.audit import AuditEvent
+from portal.models.conflict import CONFLICT_RELATIONS, StaffConflict
+from portal.models.draft import Draft
+from portal.models.duplicate import RESOLUTIONS, DuplicateFlag
+from portal.models.kept_answers import KeptAnswers
+from portal.models.media import AccessibilityReport, MediaAsset
+from portal.models.one_time_code import OneTimeCode
+from portal.models.outbox import OutboxMessage
+from portal.models.person import Person
 
 __all__ = [
     "AccessGrant", "Account", "AccessibilityReport", "Application", "AuditEvent", "Document",

@@ -7,8 +7,8 @@ from flask_login import UserMixin
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._columns import created_at_column
+from portal.extensions import db
+from portal.models._columns import created_at_column
 
 RESIDENT = "resident"
 STAFF_ROLES = (

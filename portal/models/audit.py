@@ -18,8 +18,8 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, ForeignKey, Index, String, event, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from ..extensions import db
-from ._columns import created_at_column
+from portal.extensions import db
+from portal.models._columns import created_at_column
 
 GENESIS = "0" * 64
 LOCK_KEY = 0x4175646974   # pg_advisory_xact_lock key of the audit chain ("Audit")

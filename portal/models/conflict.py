@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ._columns import created_at_column
+from portal.extensions import db
+from portal.models._columns import created_at_column
 
 # What the relative is to the member of staff (the words: portal/services/conflicts.py).
 CONFLICT_RELATIONS = ("spouse", "parent", "child", "sibling", "relative", "guardian", "other")

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from ._columns import created_at_column
+from portal.extensions import db
+from portal.models._columns import created_at_column
 
 # How an officer settles a flag (portal.services.duplicates).
 RESOLUTIONS = ("merged", "rejected", "legitimate")

@@ -18,8 +18,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ._columns import created_at_column
+from portal.extensions import db
+from portal.models._columns import created_at_column
 
 
 class KeptAnswers(db.Model):

@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ._columns import created_at_column
+from portal.extensions import db
+from portal.models._columns import created_at_column
 
 
 class OneTimeCode(db.Model):

@@ -12,8 +12,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from ._columns import created_at_column, utcnow
+from portal.extensions import db
+from portal.models._columns import created_at_column, utcnow
 
 
 CODE_MASK = "******"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .options import BY_NAME, SETTINGS
+from portal.preferences.options import BY_NAME, SETTINGS
 
 NAME = "display"
 MAX_LENGTH = 200

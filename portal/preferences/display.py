@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Response, current_app, has_request_context, request
 
-from . import cookie
-from .cookie import Preferences
+from portal.preferences import cookie
+from portal.preferences.cookie import Preferences
 
 
 def current() -> Preferences:

@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..safe_redirect import same_site_path
-from ..services import kept_answers
-from . import display
-from .forms import PreferencesForm
-from .options import BY_NAME, SETTINGS
+from portal.safe_redirect import same_site_path
+from portal.services import kept_answers
+from portal.preferences import display
+from portal.preferences.forms import PreferencesForm
+from portal.preferences.options import BY_NAME, SETTINGS
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
 

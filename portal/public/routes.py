@@ -2,13 +2,13 @@
 from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request,
                    url_for)
 
-from .. import i18n, navigation
-from ..page_cache import cached_page
-from ..rate_limits import limit
-from ..safe_redirect import same_site_path
-from ..services import accessibility_reports
-from . import statement
-from .forms import AccessibilityReportForm
+from portal import i18n, navigation
+from portal.page_cache import cached_page
+from portal.rate_limits import limit
+from portal.safe_redirect import same_site_path
+from portal.services import accessibility_reports
+from portal.public import statement
+from portal.public.forms import AccessibilityReportForm
 
 bp = Blueprint("public", __name__)
 

@@ -19,7 +19,7 @@ from datetime import date
 
 import yaml
 
-from ..config import ROOT
+from portal.config import ROOT
 
 DATA = ROOT / "portal" / "data" / "accessibility_statement.yaml"
 RUN = ROOT / "portal" / "data" / "accessibility_run.yaml"

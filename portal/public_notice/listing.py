@@ -8,10 +8,10 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from .. import status_machine, streets
-from ..extensions import db
-from ..models import Application, Person
-from ..services import identity, working_days
+from portal import status_machine, streets
+from portal.extensions import db
+from portal.models import Application, Person
+from portal.services import identity, working_days
 
 
 @dataclass(frozen=True)

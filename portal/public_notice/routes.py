@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from .. import status_machine, streets
-from . import listing
+from portal import status_machine, streets
+from portal.public_notice import listing
 
 bp = Blueprint("notice", __name__)
 

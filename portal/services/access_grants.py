@@ -30,9 +30,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..extensions import db
-from ..models import AccessGrant, Account, Application, Person, PersonLink
-from . import audit, notifications, person_links, references
+from portal.extensions import db
+from portal.models import AccessGrant, Account, Application, Person, PersonLink
+from portal.services import audit, notifications, person_links, references
 
 
 class GrantError(Exception):

@@ -1,8 +1,8 @@
 """Problems people report from the accessibility statement."""
 from __future__ import annotations
 
-from ..extensions import db
-from ..models import AccessibilityReport
+from portal.extensions import db
+from portal.models import AccessibilityReport
 
 
 def record(page: str | None, description: str, contact: str | None) -> AccessibilityReport:

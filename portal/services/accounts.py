@@ -19,11 +19,11 @@ from flask import current_app
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
-from .. import streets
-from ..extensions import db
-from ..models import RESIDENT, STAFF_ROLES, Account, AuditEvent
-from . import one_time_codes, password_policy, phone_numbers, sms
-from .passwords import hash_password, verify_password
+from portal import streets
+from portal.extensions import db
+from portal.models import RESIDENT, STAFF_ROLES, Account, AuditEvent
+from portal.services import one_time_codes, password_policy, phone_numbers, sms
+from portal.services.passwords import hash_password, verify_password
 
 
 class AccountError(ValueError):

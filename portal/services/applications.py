@@ -16,16 +16,16 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..applications import answers as stored
-from ..applications.answers import Agreement, Answers, Certificate, Personal, SectionKey
-from ..extensions import db
-from ..models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
-from ..models._columns import utcnow
-from ..status_machine import DEFAULT_TIME_LIMITS, STATUSES
-from . import (access_grants, crypto, documents, duplicates, identity, notifications,
+from portal.applications import answers as stored
+from portal.applications.answers import Agreement, Answers, Certificate, Personal, SectionKey
+from portal.extensions import db
+from portal.models import Account, Application, Draft, OutboxMessage, Person, StatusEvent
+from portal.models._columns import utcnow
+from portal.status_machine import DEFAULT_TIME_LIMITS, STATUSES
+from portal.services import (access_grants, crypto, documents, duplicates, identity, notifications,
                person_links, working_days)
-from .notifications import deliver_now, queue_status_change
-from .references import new_reference
+from portal.services.notifications import deliver_now, queue_status_change
+from portal.services.references import new_reference
 
 REFERENCE_ATTEMPTS = 5
 

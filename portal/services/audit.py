@@ -13,8 +13,8 @@ from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from ..extensions import db
-from ..models import Account, AuditEvent
+from portal.extensions import db
+from portal.models import Account, AuditEvent
 
 # What can be recorded, and how the audit page names it. Keep codes short and stable.
 ACTIONS = {
@@ -107,7 +107,7 @@ class AuditPage:
 
 def search(query: AuditQuery, before_id: int | None = None, limit: int = 50) -> AuditPage:
     """Newest first; keyset pagination on id."""
-    from .working_days import calendar
+    from portal.services.working_days import calendar
 
     statement = (select(AuditEvent, Account)
                  .outerjoin(Account, Account.id == AuditEvent.actor_account_id))

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, text
 
-from ..extensions import db
-from ..models import AuditEvent
-from ..models.audit import GENESIS, row_hash
+from portal.extensions import db
+from portal.models import AuditEvent
+from portal.models.audit import GENESIS, row_hash
 
 _SQLITE_GUARD = [
     """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_event

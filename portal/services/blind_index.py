@@ -20,9 +20,9 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
-from ..applications.answers import Answers, version_of
-from ..extensions import db
-from . import crypto, identity
+from portal.applications.answers import Answers, version_of
+from portal.extensions import db
+from portal.services import crypto, identity
 
 
 @dataclass
@@ -56,7 +56,7 @@ def _rehash_answers(answers, label: str, report: Report) -> dict | None:
 
 def rehash_all() -> Report:
     """Re-hash every stored ID hash with the newest key (the caller commits)."""
-    from ..models import Application, Draft, Person, StaffConflict
+    from portal.models import Application, Draft, Person, StaffConflict
 
     report = Report()
     people = db.session.scalars(select(Person).order_by(Person.id)).all()

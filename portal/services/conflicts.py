@@ -15,9 +15,9 @@ from __future__ import annotations
 from flask import has_request_context, request
 from sqlalchemy import literal, select, union
 
-from ..extensions import db
-from ..models import CONFLICT_RELATIONS, Account, Application, Person, StaffConflict
-from . import crypto, identity
+from portal.extensions import db
+from portal.models import CONFLICT_RELATIONS, Account, Application, Person, StaffConflict
+from portal.services import crypto, identity
 
 
 _CACHE = "portal.related_person_ids"   # per request (in its WSGI environ)
@@ -64,7 +64,7 @@ def declare(staff: Account, id_number: str, relation: str,
         record.relation = relation
     if has_request_context():
         request.environ.pop(_CACHE, None)
-    from . import audit
+    from portal.services import audit
 
     audit.record(recorded_by, "conflict.declare", "account", str(staff.id),
                  {"relation": relation})

@@ -90,7 +90,7 @@ def rotate(value: str | None) -> str | None:
 
 def lookup_hash(value: str) -> str:
     """A keyed hash of a card number, for exact look-ups without decrypting anything."""
-    from .identity import _key
+    from portal.services.identity import _key
 
     return hmac.new(_key(), ("card:" + value.replace(" ", "")).encode(),
                     hashlib.sha256).hexdigest()
@@ -116,7 +116,7 @@ def rotate_answers(answers: dict | None) -> tuple[dict | None, bool]:
     number of the payment section and the ID number of the personal section."""
     from dataclasses import replace
 
-    from ..applications.answers import Answers, version_of
+    from portal.applications.answers import Answers, version_of
 
     if not isinstance(answers, dict):
         return answers, False
@@ -136,8 +136,8 @@ def rotate_answers(answers: dict | None) -> tuple[dict | None, bool]:
 def rotate_all() -> int:
     """Re-encrypt every stored card number, ID number and staff authenticator key with the
     newest key; returns how many rows changed. One transaction."""
-    from ..extensions import db
-    from ..models import Account, Application, Draft, Person
+    from portal.extensions import db
+    from portal.models import Account, Application, Draft, Person
 
     changed = 0
     for model in (Draft, Application):

@@ -31,9 +31,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from ..eligibility import programme as find_programme
-from ..eligibility.model import AmountInForce
-from . import working_days
+from portal.eligibility import programme as find_programme
+from portal.eligibility.model import AmountInForce
+from portal.services import working_days
 
 STREET_CHECK_METHODS = {
     "home_visit": _l("入户走访"),
@@ -251,7 +251,7 @@ def details_problem(application, action_code: str, details: dict | None,
 
 def _typed(text) -> str:
     """Free text someone typed, marked with its own language (it may not be the page's)."""
-    from ..status.display import own_language
+    from portal.status.display import own_language
 
     return own_language(str(text or ""))
 
@@ -309,7 +309,7 @@ def detail_rows(details: dict | None, for_staff: bool = True) -> list[tuple[str,
             _("作为申请%(ref)s的重复申请不予批准")
         return [(_("重复申请的处理"), what % {"ref": details.get("other")})]
     if kind == "merged_in":
-        from .duplicates import merged_differences
+        from portal.services.duplicates import merged_differences
 
         rows = [(_("重复申请的处理"), _("申请%(ref)s已并入这份申请", ref=details.get("from")))]
         differences = merged_differences(details)

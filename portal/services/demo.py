@@ -10,14 +10,14 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from ..applications import answers as stored
-from ..applications.answers import Answers, Payment, Personal
-from ..extensions import db
-from ..media import samples as media_samples
-from ..models import Account, Application, Person, PersonLink, StatusEvent
-from . import identity, second_factor, working_days
-from .passwords import hash_password
-from .references import new_reference
+from portal.applications import answers as stored
+from portal.applications.answers import Answers, Payment, Personal
+from portal.extensions import db
+from portal.media import samples as media_samples
+from portal.models import Account, Application, Person, PersonLink, StatusEvent
+from portal.services import identity, second_factor, working_days
+from portal.services.passwords import hash_password
+from portal.services.references import new_reference
 
 DEMO_PASSWORD = "Huyi-Demo-2026!"
 # The demo staff's second factor: this key in any TOTP authenticator app (public: demo only).
@@ -143,7 +143,7 @@ def _demo_details(application, person, step: str, at: datetime) -> dict | None:
     """What the demo's street checks and approvals recorded (portal.services.decisions)."""
     from decimal import Decimal
 
-    from . import decisions
+    from portal.services import decisions
 
     day = working_days.local_date(at)
     if step == "street_checked":
@@ -174,7 +174,7 @@ SECOND_CLAIM_REFERENCE = "HY-2026-DEMAKC"
 
 
 def _demo_second_claim(accounts) -> None:
-    from . import crypto, duplicates
+    from portal.services import crypto, duplicates
 
     older = db.session.scalar(select(Application).where(
         Application.reference == REFERENCES["赵淑珍"]))
@@ -201,8 +201,8 @@ def _demo_second_claim(accounts) -> None:
 
 
 def _demo_application(person, accounts, programme, status, street="ganting", days=2):
-    from .. import status_machine
-    from .working_days import due_at_for
+    from portal import status_machine
+    from portal.services.working_days import due_at_for
 
     now = datetime.now(timezone.utc)
     changed = now - timedelta(days=days)

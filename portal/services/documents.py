@@ -30,8 +30,8 @@ from flask_babel import lazy_gettext as _l
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from ..extensions import db
-from ..models import Document
+from portal.extensions import db
+from portal.models import Document
 
 MAX_BYTES = 10 * 1024 * 1024
 # What marks a PDF as active content, wherever it appears in the parsed object graph (as a
@@ -301,7 +301,7 @@ def readable_size(size_bytes: int) -> str:
 def owned_by(document_id: int, account_id: int) -> Document | None:
     """The document if this account uploaded it or owns the draft or application it belongs
     to; None otherwise (the caller answers 404, so nobody learns that it exists)."""
-    from ..models import Application, Draft
+    from portal.models import Application, Draft
 
     document = db.session.get(Document, document_id)
     if document is None or document.removed_at is not None:

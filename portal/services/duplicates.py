@@ -38,12 +38,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import status_machine
-from ..applications import answers as stored
-from ..applications.answers import SectionKey as K
-from ..extensions import db
-from ..models import Account, Application, DuplicateFlag, Person, StatusEvent
-from . import audit, notifications, phone_numbers, queues
+from portal import status_machine
+from portal.applications import answers as stored
+from portal.applications.answers import SectionKey as K
+from portal.extensions import db
+from portal.models import Account, Application, DuplicateFlag, Person, StatusEvent
+from portal.services import audit, notifications, phone_numbers, queues
 
 RESOLUTION_LABELS = {
     "merged": _l("合并：把较新的申请并入较早的申请"),
@@ -159,7 +159,7 @@ def sees_both(actor: Account, flag: DuplicateFlag) -> bool:
 
 def may_resolve(actor: Account, flag: DuplicateFlag) -> bool:
     """An officer who handles cases, may see both applications and is too close to neither."""
-    from .status_changes import conflict_of
+    from portal.services.status_changes import conflict_of
 
     return (actor is not None and actor.is_staff and flag.open
             and actor.role in status_machine.STAFF_ACTING_ROLES and sees_both(actor, flag)
@@ -199,7 +199,7 @@ def _answer(application: Application, section: K, key: str):
 def _raw(application: Application, section: K, key: str):
     value = _answer(application, section, key)
     if key == "card_number" and value:
-        from . import crypto
+        from portal.services import crypto
 
         return str(crypto.decrypt(value)).replace(" ", "")
     return value or None
@@ -208,9 +208,9 @@ def _raw(application: Application, section: K, key: str):
 def _shown(application: Application, section: K, key: str) -> str | Markup:
     """The value as the case page shows it (card and ID numbers as their last four), masks
     with their spoken form and Chinese marked as such on a page in another language."""
-    from ..i18n import zh_text
-    from ..staff.casefile import _field_text
-    from ..templating import spoken_mask
+    from portal.i18n import zh_text
+    from portal.staff.casefile import _field_text
+    from portal.templating import spoken_mask
 
     text = _field_text(key, _answer(application, section, key))
     shown = spoken_mask(text)
@@ -220,9 +220,9 @@ def _shown(application: Application, section: K, key: str) -> str | Markup:
 def _filer(application: Application) -> Markup:
     """Who filed, as a page shows it: the name marked as Chinese on an English page and the
     masked phone with its spoken form (not "star star star" to a screen reader)."""
-    from ..i18n import zh_text
-    from ..labels import relationship_label
-    from ..templating import spoken_mask
+    from portal.i18n import zh_text
+    from portal.labels import relationship_label
+    from portal.templating import spoken_mask
 
     account = application.applicant
     name = account.display_name if account is not None else ""
@@ -235,7 +235,7 @@ def _filer(application: Application) -> Markup:
 
 def compare(flag: DuplicateFlag) -> list[Row]:
     """The older and the newer application side by side; `differs` marks what differs."""
-    from ..staff.casefile import FIELD_LABELS
+    from portal.staff.casefile import FIELD_LABELS
 
     older, newer = flag.other, flag.application
     rows = []

@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from ..applications import answers as stored
-from ..extensions import db
-from ..models import Account, Application, Person
-from . import audit, identity, one_time_codes, references
+from portal.applications import answers as stored
+from portal.extensions import db
+from portal.models import Account, Application, Person
+from portal.services import audit, identity, one_time_codes, references
 
 PURPOSE = "lookup"
 _CANONICAL = re.compile(r"HY(\d{4})([0-9A-Z]{6})")

@@ -18,7 +18,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import gettext as _
 
-from . import crypto
+from portal.services import crypto
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -76,7 +76,7 @@ def _keys() -> list[bytes]:
     raw = (config.get("ID_HASH_KEYS"), config.get("ID_HASH_KEY"))
     kept = current_app.extensions.get("id_hash_keys")
     if kept is None or kept[0] != raw:
-        from ..keys import id_hash_keys
+        from portal.keys import id_hash_keys
 
         keys = [key.encode() for key in id_hash_keys(config)]
         if not keys:
@@ -120,7 +120,7 @@ def stored_hashes(id_hash: str, encrypted: str | None = None) -> list[str]:
     """What a stored record's number may be hashed as: under every key when its encrypted
     copy can be read, else the stored hash alone."""
     if encrypted:
-        from .crypto import decrypt
+        from portal.services.crypto import decrypt
 
         return list(dict.fromkeys([*lookup_hashes(decrypt(encrypted)), id_hash]))
     return [id_hash]

@@ -14,11 +14,11 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
-from ..eligibility import Text
-from ..eligibility.text import text_from
-from ..extensions import db
-from ..models import Application, StatusEvent
-from . import working_days
+from portal.eligibility import Text
+from portal.eligibility.text import text_from
+from portal.extensions import db
+from portal.models import Application, StatusEvent
+from portal.services import working_days
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "indicators.yaml"
 UNITS = ("percent", "people", "person_times")

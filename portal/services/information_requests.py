@@ -16,9 +16,9 @@ from datetime import datetime, timezone
 from flask import current_app
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Account, Application, Document, StatusEvent
-from . import documents, status_changes
+from portal.extensions import db
+from portal.models import Account, Application, Document, StatusEvent
+from portal.services import documents, status_changes
 
 SUPPLEMENT = "supplement"
 MAX_ANSWER = 2000

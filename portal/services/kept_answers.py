@@ -31,10 +31,10 @@ from flask import current_app, g, request, session
 from sqlalchemy import delete, or_, select
 from werkzeug.datastructures import MultiDict
 
-from ..extensions import db
-from ..models import KeptAnswers
-from ..models._columns import aware, utcnow
-from . import crypto
+from portal.extensions import db
+from portal.models import KeptAnswers
+from portal.models._columns import aware, utcnow
+from portal.services import crypto
 
 KEPT = "_kept_answers"          # session flag: there may be answers to put back
 HOLDER = "_kept_holder"         # session: the random value that ties "settings" rows to it
@@ -92,7 +92,7 @@ def _holder() -> str:
 def keep_timed_out(account, path: str) -> dict | None:
     """A resident's POST to one of their draft's pages arrived after the session ended: keep
     its answers for that account and draft. What the time-out page may say, or None."""
-    from . import applications
+    from portal.services import applications
 
     if account is None or account.is_staff or request.method != "POST":
         return None

@@ -48,13 +48,13 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
-from .. import dates, status_machine
-from ..applications import answers as stored
-from ..extensions import db
-from ..labels import programme_name
-from ..models import AccessGrant, Account, Application, OutboxMessage, Person
-from ..models.outbox import CODE_MASK
-from . import crypto, phone_numbers, sms
+from portal import dates, status_machine
+from portal.applications import answers as stored
+from portal.extensions import db
+from portal.labels import programme_name
+from portal.models import AccessGrant, Account, Application, OutboxMessage, Person
+from portal.models.outbox import CODE_MASK
+from portal.services import crypto, phone_numbers, sms
 
 DEFAULT_LOCALE = "zh_Hans_CN"
 
@@ -295,7 +295,7 @@ def _accepted_phone(application: Application) -> str | None:
 
 def _never_accepted(application: Application) -> bool:
     """An application asked for more information before staff accepted it."""
-    from ..models import StatusEvent
+    from portal.models import StatusEvent
 
     return db.session.scalar(select(StatusEvent.id).where(
         StatusEvent.application_id == application.id,

@@ -21,10 +21,10 @@ from flask import current_app
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import select, update
 
-from ..extensions import db
-from ..models import OneTimeCode
-from ..models.outbox import CODE_MASK
-from . import sms
+from portal.extensions import db
+from portal.models import OneTimeCode
+from portal.models.outbox import CODE_MASK
+from portal.services import sms
 
 LENGTH = 6
 

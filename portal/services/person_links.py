@@ -26,10 +26,10 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..applications import answers as stored
-from ..extensions import db
-from ..models import Account, Application, Person, PersonLink
-from . import audit, notifications, one_time_codes
+from portal.applications import answers as stored
+from portal.extensions import db
+from portal.models import Account, Application, Person, PersonLink
+from portal.services import audit, notifications, one_time_codes
 
 PURPOSE = "link"
 # Which link the counter confirms, by the relationship the applicant gave.
@@ -156,7 +156,7 @@ def prove(account: Account, person_id: int, typed: str, *,
 
 def may_manage(staff: Account | None, application: Application) -> bool:
     """Counter staff who may see `application` may confirm and end links to its person."""
-    from . import queues
+    from portal.services import queues
 
     return staff is not None and staff.role in COUNTER_STAFF and \
         queues.can_see(staff, application)

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import and_, false, func, or_, select, true, tuple_, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
-from .. import status_machine
-from ..extensions import db
-from ..models import Account, Application, Person
-from . import identity, references, working_days
+from portal import status_machine
+from portal.extensions import db
+from portal.models import Account, Application, Person
+from portal.services import identity, references, working_days
 
 VIEW_MINE, VIEW_ALL = "mine", "all"
 OVERDUE, DUE_SOON = "overdue", "due_soon"

@@ -30,12 +30,12 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
-from ..extensions import db
-from ..models import Account, RecoveryCode
-from ..models._columns import aware, utcnow
-from . import audit, crypto, one_time_codes
-from .accounts import lock_wait
-from .passwords import hash_password, verify_password
+from portal.extensions import db
+from portal.models import Account, RecoveryCode
+from portal.models._columns import aware, utcnow
+from portal.services import audit, crypto, one_time_codes
+from portal.services.accounts import lock_wait
+from portal.services.passwords import hash_password, verify_password
 
 TOTP = "totp"
 SMS = "sms"

@@ -24,10 +24,10 @@ from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import OutboxMessage
-from ..models.outbox import CODE_MASK
-from . import crypto
+from portal.extensions import db
+from portal.models import OutboxMessage
+from portal.models.outbox import CODE_MASK
+from portal.services import crypto
 
 BACKENDS: dict[str, type] = {}
 
@@ -75,7 +75,7 @@ def send(recipient: str, body: str, *, locale: str | None = None,
     )
     db.session.add(message)
     db.session.commit()
-    from .notifications import deliver_now  # the one place that delivers and records it
+    from portal.services.notifications import deliver_now  # the one place that delivers and records it
 
     deliver_now(message.id)
     return message

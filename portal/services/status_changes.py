@@ -29,10 +29,10 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import status_machine
-from ..extensions import db
-from ..models import Account, Application, StatusEvent
-from . import (access_grants, audit, conflicts, decisions, duplicates, notifications,
+from portal import status_machine
+from portal.extensions import db
+from portal.models import Account, Application, StatusEvent
+from portal.services import (access_grants, audit, conflicts, decisions, duplicates, notifications,
                person_links, queues, working_days)
 
 
@@ -150,7 +150,7 @@ def apply_action(application: Application, action_code: str, actor: Account,
     if action.needs_message and not message:
         raise MessageRequired(action_code)
     if action_code in ("street_check", "approve"):
-        from ..staff.casefile import facts_for
+        from portal.staff.casefile import facts_for
 
         problem = decisions.details_problem(application, action_code, details,
                                             facts_for(application))

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from .. import status_machine
+from portal import status_machine
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 sign-in page; a resident or another role → 403), and the roles that work the queues."""
 from __future__ import annotations
 
-from ..staff_auth.access import staff_required
+from portal.staff_auth.access import staff_required
 
 # The roles that handle applications (street, district review, civil-affairs decision).
 QUEUE_ROLES = ("street_officer", "district_reviewer", "civil_affairs")

@@ -16,22 +16,22 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.utils import safe_join
 
-from .. import dates, status_machine
-from ..applications import answers as stored
-from ..applications.answers import Questions, SectionKey as K
-from ..extensions import db
-from ..labels import (PAYMENT_METHODS, fact_label, fact_value, relationship_label,
+from portal import dates, status_machine
+from portal.applications import answers as stored
+from portal.applications.answers import Questions, SectionKey as K
+from portal.extensions import db
+from portal.labels import (PAYMENT_METHODS, fact_label, fact_value, relationship_label,
                       section_title, street_name)
-from ..models import Account, Application, Document, StatusEvent
-from ..services import audit, identity, queues, references, working_days
+from portal.models import Account, Application, Document, StatusEvent
+from portal.services import audit, identity, queues, references, working_days
 # The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
-from .export import filter_detail as _filter_detail
+from portal.staff.export import filter_detail as _filter_detail
 
 # ------------------------------------------------------------------------- opening one
 
 def reveal_card_number(actor: Account, application: Application) -> str | None:
     """The full card number, decrypted, for a role deciding payment. None if there is none."""
-    from ..services import crypto
+    from portal.services import crypto
 
     card_number = stored.read(application).payment.card_number
     return _reveal(actor, application, "payment.reveal", card_number, crypto.decrypt)
@@ -115,8 +115,8 @@ def facts_for(application: Application, today: date | None = None) -> dict:
     category, grade), overridden by what the application journey derives from the answers –
     the same derivation the applicant's pre-check used (portal.apply.journey.Journey.facts),
     and the same reading of an ID number (journey.id_facts)."""
-    from ..apply.journey import Journey, id_facts
-    from ..eligibility import FACTS
+    from portal.apply.journey import Journey, id_facts
+    from portal.eligibility import FACTS
 
     today = today or date.today()
     candidates: dict = {}
@@ -149,7 +149,7 @@ def eligibility_outcome(application: Application):
     """The rules' outcome for this application's programme as of its submission day
     (:func:`rules_date`): the conditions in force that day and the person's age that day.
     None when not available (e.g. facts that contradict each other)."""
-    from ..eligibility import evaluate
+    from portal.eligibility import evaluate
 
     on = rules_date(application)
     try:
@@ -220,7 +220,7 @@ def _field_label(section: str, key: str) -> str:
     """A field's label: the section's own, the common one, the eligibility fact's – never
     the key (an unknown one is "other information")."""
     if section == K.DECLARATION and key == "given":
-        from ..forms.apply import DeclarationForm
+        from portal.forms.apply import DeclarationForm
 
         return str(DeclarationForm.declaration.args[0])
     label = SECTION_FIELD_LABELS.get(section, {}).get(key) or FIELD_LABELS.get(key)
@@ -233,7 +233,7 @@ def _field_text(key: str, value) -> str:
     if key == "id_encrypted":  # only the last four, like everywhere (identity.masked)
         return identity.masked(identity.read(value))
     if key == "card_number":  # stored encrypted; only the last four digits are shown
-        from ..services import crypto
+        from portal.services import crypto
 
         digits = str(crypto.decrypt(value)).replace(" ", "")
         return _("尾号%(last)s", last=digits[-4:])

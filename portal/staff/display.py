@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..i18n import zh_text
-from ..labels import role_label, status_label
-from .access import QUEUE_ROLES
+from portal.i18n import zh_text
+from portal.labels import role_label, status_label
+from portal.staff.access import QUEUE_ROLES
 
 
 SECOND_FACTOR_LABELS = {
@@ -25,7 +25,7 @@ def second_factor_label(method: str | None) -> str:
 
 
 def audit_action_label(code: str) -> str:
-    from ..services.audit import ACTIONS
+    from portal.services.audit import ACTIONS
 
     return str(ACTIONS.get(code, code))
 
@@ -55,10 +55,10 @@ def audit_detail(event) -> str:
 
 
 def helpers() -> dict:
-    from ..services import decisions, identity
-    from ..services.working_days import time_left
-    from ..status.display import own_language
-    from .casefile import INLINE_TYPES
+    from portal.services import decisions, identity
+    from portal.services.working_days import time_left
+    from portal.status.display import own_language
+    from portal.staff.casefile import INLINE_TYPES
 
     # Labels of codes (programmes, statuses, roles…) are every template's: portal.labels.
     return {"second_factor_label": second_factor_label,

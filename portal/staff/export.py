@@ -46,13 +46,13 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import select, tuple_, union_all
 
-from .. import status_machine
-from ..delivery import encoded_by_view
-from ..extensions import db
-from ..labels import programme_name
-from ..models import Account, Application, Person
-from ..services import audit, identity, queues, working_days
-from ..streets import by_code as street_by_code
+from portal import status_machine
+from portal.delivery import encoded_by_view
+from portal.extensions import db
+from portal.labels import programme_name
+from portal.models import Account, Application, Person
+from portal.services import audit, identity, queues, working_days
+from portal.streets import by_code as street_by_code
 
 BATCH = 1000
 XLSX_CHUNK = 64 * 1024

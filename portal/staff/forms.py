@@ -8,13 +8,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (DataRequired, InputRequired, Length, Optional, Regexp,
                                 ValidationError)
 
-from .. import status_machine, streets
-from ..forms.account_validators import MobileNumber, NewPassword
-from ..forms.base import PortalForm
-from ..services import audit, decisions, queues, references
-from ..i18n import localized
-from ..labels import STAFF_ROLES, programme_name, street_name
-from . import programmes
+from portal import status_machine, streets
+from portal.forms.account_validators import MobileNumber, NewPassword
+from portal.forms.base import PortalForm
+from portal.services import audit, decisions, queues, references
+from portal.i18n import localized
+from portal.labels import STAFF_ROLES, programme_name, street_name
+from portal.staff import programmes
 
 ROLE_CHOICES = list(STAFF_ROLES.items())
 
@@ -260,7 +260,7 @@ def action_form(action_code: str, application=None, **kwargs) -> ActionForm:
     approval record their details (portal.services.decisions)."""
     if action_code == "approve" and application is not None \
             and decisions.pays_money(application.programme):
-        from .casefile import facts_for
+        from portal.staff.casefile import facts_for
 
         return ApprovalForm(application=application, facts=facts_for(application), **kwargs)
     form_class = ACTION_FORMS.get(action_code, ActionForm)
@@ -365,7 +365,7 @@ class DuplicateResolutionForm(PortalForm):
 
     def __init__(self, flag, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from ..services import duplicates
+        from portal.services import duplicates
 
         self.resolution.choices = [SelectChoice(code, duplicates.RESOLUTION_LABELS[code])
                                    for code in duplicates.resolutions_for(flag)]

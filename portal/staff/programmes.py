@@ -1,7 +1,7 @@
 """The list of programmes a queue can be filtered by (their names: portal.labels)."""
 from __future__ import annotations
 
-from .. import eligibility
+from portal import eligibility
 
 
 def online_codes() -> list[str]:

@@ -11,14 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from .. import status_machine
-from ..applications import answers as stored
-from ..services import conflicts, duplicates, person_links, phone_numbers, status_changes
-from ..services.accounts import AccountError
-from ..status import display as status_display
-from ..templating import spoken_mask
-from . import casefile, display, export, forms, search_token, staff_accounts
-from .access import QUEUE_ROLES, staff_required
+from portal import status_machine
+from portal.applications import answers as stored
+from portal.services import conflicts, duplicates, person_links, phone_numbers, status_changes
+from portal.services.accounts import AccountError
+from portal.status import display as status_display
+from portal.templating import spoken_mask
+from portal.staff import casefile, display, export, forms, search_token, staff_accounts
+from portal.staff.access import QUEUE_ROLES, staff_required
 
 ACCOUNT_ERRORS = {
     "exists": _l("这个手机号码已经有账号了。请换一个号码，或在列表中找到原来的账号"),

@@ -24,10 +24,10 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import STAFF_ROLES, Account
-from ..services import accounts, audit, second_factor, sms
-from ..services.passwords import hash_password
+from portal.extensions import db
+from portal.models import STAFF_ROLES, Account
+from portal.services import accounts, audit, second_factor, sms
+from portal.services.passwords import hash_password
 
 PASSWORD_LINK_HOURS = 8     # a working day: long enough to reach a computer, then it is gone
 _SALT = "staff-password-link"

@@ -19,8 +19,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from ..account.access import sign_in_redirect
-from ..models import STAFF_ROLES
+from portal.account.access import sign_in_redirect
+from portal.models import STAFF_ROLES
 
 
 def staff_required(*roles):

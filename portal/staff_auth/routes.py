@@ -13,15 +13,15 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
-from ..account import session as sessions
-from ..account.routes import GENERIC_SIGN_IN_ERROR
-from ..forms.account import (RecoveryCodeForm, SecondFactorCodeForm, SecondFactorMethodForm,
+from portal.account import session as sessions
+from portal.account.routes import GENERIC_SIGN_IN_ERROR
+from portal.forms.account import (RecoveryCodeForm, SecondFactorCodeForm, SecondFactorMethodForm,
                              SignOutForm, StaffSignInForm)
-from ..forms.account_validators import code_message
-from ..rate_limits import limit
-from ..safe_redirect import same_site_path
-from ..services import accounts, one_time_codes, phone_numbers, second_factor
-from .access import staff_required
+from portal.forms.account_validators import code_message
+from portal.rate_limits import limit
+from portal.safe_redirect import same_site_path
+from portal.services import accounts, one_time_codes, phone_numbers, second_factor
+from portal.staff_auth.access import staff_required
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 
@@ -221,7 +221,7 @@ def _show_codes(codes: list[str], **context):
 @bp.get("/")
 @staff_required
 def home():
-    from ..staff.display import staff_links
+    from portal.staff.display import staff_links
 
     return render_template("staff_auth/home.html", staff_links=staff_links())
 
@@ -229,7 +229,7 @@ def home():
 @bp.get("/second-factor")
 @staff_required
 def second_factor_settings():
-    from ..staff.display import staff_links
+    from portal.staff.display import staff_links
 
     account = current_user._get_current_object()
     return render_template("staff_auth/second_factor.html", form=SignOutForm(),

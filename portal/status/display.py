@@ -15,13 +15,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .. import dates, status_machine
-from ..apply import programmes
-from ..applications import answers as stored
-from ..extensions import db
-from ..labels import status_label
-from ..models import Account, Application, Document, StatusEvent
-from ..services import decisions, information_requests, working_days
+from portal import dates, status_machine
+from portal.apply import programmes
+from portal.applications import answers as stored
+from portal.extensions import db
+from portal.labels import status_label
+from portal.models import Account, Application, Document, StatusEvent
+from portal.services import decisions, information_requests, working_days
 
 STAFF, APPLICANT = "staff", "applicant"
 

@@ -9,13 +9,13 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation
 
-from ..forms.account import CodeForm
-from ..forms.account_validators import MobileNumber
-from ..forms.apply import UploadForm
-from ..forms.base import PortalForm
-from ..forms.validators import IdNumberValid
-from ..i18n import zh_text
-from ..services import family_lookup, identity, information_requests
+from portal.forms.account import CodeForm
+from portal.forms.account_validators import MobileNumber
+from portal.forms.apply import UploadForm
+from portal.forms.base import PortalForm
+from portal.forms.validators import IdNumberValid
+from portal.i18n import zh_text
+from portal.services import family_lookup, identity, information_requests
 
 __all__ = ["AnswerForm", "CodeForm", "ConfirmForm", "GrantForm", "LookupForm", "ProveForm",
            "UploadForm", "VersionForm"]

@@ -23,8 +23,8 @@ from flask import request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from ..rate_limits import limit
-from ..services import family_lookup, identity
+from portal.rate_limits import limit
+from portal.services import family_lookup, identity
 
 PENDING = "lookup_pending"   # the session key of step 1's details (see routes.py)
 

@@ -15,12 +15,12 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import dates, i18n
-from ..account.access import resident_required
-from ..services import (access_grants, documents, family_lookup, identity, information_requests,
+from portal import dates, i18n
+from portal.account.access import resident_required
+from portal.services import (access_grants, documents, family_lookup, identity, information_requests,
                         person_links, phone_numbers, status_changes)
-from . import display, forms
-from .limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_pair,
+from portal.status import display, forms
+from portal.status.limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_pair,
                      prove_per_account, prove_verify_per_account, verify_per_ip,
                      verify_per_pair)
 
