@@ -94,7 +94,7 @@ def live_server(tmp_path_factory):
     from flask_migrate import upgrade
 
     from portal import create_app
-    from portal.services import demo
+    from portal.cli import demo_content as demo
 
     folder = tmp_path_factory.mktemp("live")
     app = create_app({
@@ -117,11 +117,11 @@ def live_server(tmp_path_factory):
 def _second_factor_accounts() -> None:
     """Two more street officers for the second sign-in step's pages (visits/staff.py): one who
     has yet to set up a second factor, one who chose SMS codes."""
-    from portal.extensions import db
-    from portal.models import Account
-    from portal.services.demo import DEMO_PASSWORD
-    from portal.services.passwords import hash_password
     from a11y_tests.visits.staff import NOT_ENROLLED, SMS_USER
+    from portal.accounts.models import Account
+    from portal.accounts.passwords import hash_password
+    from portal.cli.demo_content import DEMO_PASSWORD
+    from portal.extensions import db
 
     for phone, name, method in ((NOT_ENROLLED, "吴新", None), (SMS_USER, "郑短信", "sms")):
         db.session.add(Account(phone=phone, password_hash=hash_password(DEMO_PASSWORD),

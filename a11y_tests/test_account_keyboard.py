@@ -9,10 +9,10 @@ import re
 import time
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
@@ -78,8 +78,8 @@ def check_axe(driver, axe_script, name):
 def last_code(app, phone) -> str:
     """As the SMS sender would read it: the outbox keeps the code sealed until it is sent."""
     from portal.extensions import db
-    from portal.models import OutboxMessage
-    from portal.services import sms
+    from portal.messages import sms
+    from portal.messages.models import OutboxMessage
 
     with app.app_context():
         message = db.session.scalars(select(OutboxMessage)
@@ -149,9 +149,9 @@ def test_register_then_sign_in_by_keyboard(fresh, base_url, live_server, axe_scr
 
 @pytest.mark.browser
 def test_reset_password_by_keyboard(fresh, base_url, live_server, axe_script):
+    from portal.accounts.models import Account
+    from portal.accounts.passwords import hash_password
     from portal.extensions import db
-    from portal.models import Account
-    from portal.services.passwords import hash_password
 
     with live_server.app.app_context():
         if db.session.scalar(select(Account).where(Account.phone == "13700006666")) is None:

@@ -22,7 +22,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from a11y_tests.keyboard import KeyCount
-from portal.services import identity
+from portal.people import identity
 
 PHONE = "13700000077"
 JOURNEY = "apply-home-to-submitted"     # its key presses: a11y_results/keyboard/<JOURNEY>.json
@@ -32,7 +32,7 @@ MOTHER = "王桂英"
 
 
 def _mother_id() -> str:
-    from portal.services.demo import make_id_number
+    from portal.cli.demo_content import make_id_number
 
     return make_id_number("610118", date(1948, 6, 15), 26)
 
@@ -117,9 +117,9 @@ def heading(driver) -> str:
 
 @pytest.fixture()
 def resident(live_server):
+    from portal.accounts.models import Account
+    from portal.accounts.passwords import hash_password
     from portal.extensions import db
-    from portal.models import Account
-    from portal.services.passwords import hash_password
 
     with live_server.app.app_context():
         if db.session.scalar(select(Account).where(Account.phone == PHONE)) is None:
@@ -287,15 +287,16 @@ def _prints(driver) -> None:
 
 
 def _the_application_is_recorded(live_server, reference: str) -> None:
+    from portal.applications.models import Application, Draft
     from portal.extensions import db
-    from portal.models import Application, Draft, OutboxMessage
+    from portal.messages.models import OutboxMessage
 
     with live_server.app.app_context():
         application = db.session.scalar(select(Application).where(
             Application.reference == reference))
         assert application.status == "submitted"
         assert application.relationship_to_person == "family"
-        from portal.services import crypto
+        from portal.people import crypto
         stored = application.answers["payment"]["card_number"]
         assert crypto.is_encrypted(stored) and crypto.decrypt(stored) == "6222021234567894"
         assert sorted(d.original_name for d in application.documents) == \

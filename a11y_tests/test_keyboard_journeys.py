@@ -16,8 +16,8 @@ from sqlalchemy import select
 from a11y_tests import layout
 from a11y_tests.keyboard import Keyboard
 from a11y_tests.registry import Visit
+from portal.content.models import AccessibilityReport
 from portal.extensions import db
-from portal.models import AccessibilityReport
 
 HOME = Visit("public.home", "/", "home")
 

@@ -22,8 +22,8 @@ from a11y_tests import layout
 from a11y_tests.browser_session import perform
 from a11y_tests.visits.apply import NEW_DRAFT, RESIDENT, section
 from portal.account import session as sessions
+from portal.cli.demo_content import DEMO_PASSWORD
 from portal.preferences.cookie import NAME as DISPLAY_COOKIE
-from portal.services.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -1,6 +1,6 @@
 """Keyboard only, in the browser: one application from submitted to approved through every role
 – street officer (accept, ask for more information, first check), the applicant's
-resubmission (through portal.services.status_changes), district reviewer, civil affairs – and
+resubmission (through portal.applications.status_changes), district reviewer, civil affairs – and
 the administrator finds every step in the audit log.
 
 Only Tab, Enter and typing. axe runs on the pages that only this journey reaches (the
@@ -42,11 +42,14 @@ def wait_for_text(driver, text, seconds=10):
 
 def new_application(app) -> str:
     """A fresh nursing-allowance application in 甘亭街道, just submitted by the demo resident."""
+    from portal.accounts.models import Account
+    from portal.applications import working_days
+    from portal.applications.models import Application, StatusEvent
+    from portal.applications.references import new_reference
+    from portal.cli.demo_content import make_id_number
     from portal.extensions import db
-    from portal.models import Account, Application, Person, StatusEvent
-    from portal.services import identity, working_days
-    from portal.services.demo import make_id_number
-    from portal.services.references import new_reference
+    from portal.people import identity
+    from portal.people.models import Person
 
     with app.app_context():
         resident = db.session.scalar(select(Account).where(Account.phone == RESIDENT))
@@ -71,9 +74,10 @@ def new_application(app) -> str:
 
 
 def resubmit_as_applicant(app, reference):
+    from portal.accounts.models import Account
+    from portal.applications import status_changes
+    from portal.applications.models import Application
     from portal.extensions import db
-    from portal.models import Account, Application
-    from portal.services import status_changes
 
     with app.app_context():
         application = db.session.scalar(
@@ -141,7 +145,7 @@ def test_one_application_from_submitted_to_approved_by_keyboard(browser, base_ur
     # The applicant sends the photo (their part of the portal is another area's).
     resubmit_as_applicant(app, reference)
     driver.get(base_url + page)
-    from portal.services import working_days
+    from portal.applications import working_days
 
     today = working_days.local_date(datetime.now(timezone.utc)).isoformat()
     take_action(driver, "初审通过，报区残联", fields=(

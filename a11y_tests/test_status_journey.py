@@ -19,10 +19,17 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from a11y_tests.browser_session import perform
-from a11y_tests.test_account_keyboard import (by_id, check_axe, h1, last_code, press, tab_to,
-                                              wait_for_h1)
+from a11y_tests.test_account_keyboard import (
+    by_id,
+    check_axe,
+    h1,
+    last_code,
+    press,
+    tab_to,
+    wait_for_h1,
+)
 from a11y_tests.visits.apply import PHOTO, SAVE, section
-from portal.services.demo import make_id_number
+from portal.cli.demo_content import make_id_number
 
 APPLICANT, APPLICANT_NAME = "13700007001", "周丽"
 FAMILY, FAMILY_NAME = "13700007002", "周强"
@@ -56,9 +63,9 @@ def retype(element, text):
 
 @pytest.fixture()
 def people(live_server):
+    from portal.accounts.models import Account
+    from portal.accounts.passwords import hash_password
     from portal.extensions import db
-    from portal.models import Account
-    from portal.services.passwords import hash_password
 
     with live_server.app.app_context():
         for phone, name in ((APPLICANT, APPLICANT_NAME), (FAMILY, FAMILY_NAME)):
@@ -120,8 +127,9 @@ def submit_application(driver, base_url) -> None:
 
 
 def the_application(app):
+    from portal.accounts.models import Account
+    from portal.applications.models import Application
     from portal.extensions import db
-    from portal.models import Account, Application
 
     with app.app_context():
         applicant = db.session.scalar(select(Account).where(Account.phone == APPLICANT))
@@ -134,9 +142,10 @@ def the_application(app):
 def staff_ask_for_more(app, reference) -> None:
     """The street officer accepts the application (its mobile number becomes the person's phone
     on record) and asks for more information – through the one service operation."""
+    from portal.accounts.models import Account
+    from portal.applications import status_changes
+    from portal.applications.models import Application
     from portal.extensions import db
-    from portal.models import Account, Application
-    from portal.services import status_changes
 
     with app.app_context():
         application = db.session.scalar(select(Application).where(

@@ -70,12 +70,16 @@ def main(database_url: str, count: int, repeat: int):
 
 def seed(count: int, rng: random.Random | None = None) -> int:
     """Bring the database up to `count` applications; returns how many were added."""
+    from portal.accounts import second_factor
+    from portal.accounts.models import Account
+    from portal.accounts.passwords import hash_password
+    from portal.applications import working_days
+    from portal.applications.models import Application, StatusEvent
+    from portal.cli.demo_content import make_id_number
+    from portal.content.streets import all_streets
     from portal.extensions import db
-    from portal.models import Account, Application, Person, StatusEvent
-    from portal.services import identity, second_factor, working_days
-    from portal.services.demo import make_id_number
-    from portal.services.passwords import hash_password
-    from portal.streets import all_streets
+    from portal.people import identity
+    from portal.people.models import Person
 
     rng = rng or random.Random(2026)
     accounts = {}
@@ -164,7 +168,7 @@ def settle() -> None:
 
 def _reference(n: int) -> str:
     """A reference number in the real format (HY-2026-XXXXXX), unique for each n."""
-    from portal.services.references import ALPHABET, LENGTH
+    from portal.applications.references import ALPHABET, LENGTH
 
     letters = []
     for _ in range(LENGTH):
@@ -204,8 +208,8 @@ def _sealed(app: Flask, role: str, args: dict) -> dict:
     """The queue URL's arguments as the search form's redirect makes them: the text sealed."""
     if "q" not in args:
         return args
+    from portal.accounts.models import Account
     from portal.extensions import db
-    from portal.models import Account
     from portal.staff import search_token
 
     with app.app_context():
@@ -252,9 +256,10 @@ def measure(app: Flask, repeat: int) -> list[str]:
 
 
 def _scenarios():
+    from portal.applications.models import Application
     from portal.extensions import db
-    from portal.models import Application, Person
-    from portal.services import identity
+    from portal.people import identity
+    from portal.people.models import Person
 
     sample = db.session.execute(
         select(Application.reference, Person.full_name, Person.id_number_encrypted)
@@ -284,9 +289,9 @@ def _scenarios():
 
 def _deep_cursor(phone: str, pages: int) -> str | None:
     """The cursor after `pages` pages of the district reviewer's whole list."""
+    from portal.accounts.models import Account
+    from portal.applications import queues
     from portal.extensions import db
-    from portal.models import Account
-    from portal.services import queues
 
     actor = db.session.scalar(select(Account).where(Account.phone == phone))
     result = queues.page(actor, queues.QueueFilter(view="all"), limit=queues.PAGE_SIZE * pages)

@@ -3,7 +3,7 @@
 A first visit fetches the HTML and every same-site asset it references – stylesheets (and the
 images their ``url()`` names), scripts, icons, images – each with ``Accept-Encoding: br, gzip``.
 A repeat visit fetches the HTML only: the assets carry a ``?v=`` fingerprint and are cached for
-a year (portal/delivery.py). Counting every ``url()`` of a stylesheet, whether or not a rule
+a year (portal/web/delivery.py). Counting every ``url()`` of a stylesheet, whether or not a rule
 uses it, makes the first-visit figure an upper bound.
 
 ``weigh(path, fetch)`` takes any ``fetch(path) -> (status, headers, body as transferred)``: the

@@ -37,13 +37,13 @@ def create_app(config=None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from portal.services import crypto
+    from portal.people import crypto
 
     crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
 
-    from portal import (cli, delivery, errors, security_headers, session_cookie, templating,
-                   testing_routes)
+    from portal import cli, session_cookie
     from portal.media import lookup as media_lookup
+    from portal.web import delivery, errors, security_headers, templating, testing_routes
 
     delivery.init_app(app)
     errors.init_app(app)
@@ -57,10 +57,11 @@ def create_app(config=None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from portal import i18n
-    from portal.forms import base as forms_base
-    from portal import auth, models, rate_limits  # noqa: F401  (tables and the account loader)
+    from portal.database import tables  # noqa: F401  (every table, for Alembic)
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.web import auth  # noqa: F401  (the account loader)
+    from portal.web import i18n, rate_limits
+    from portal.web import forms as forms_base
 
     app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)

@@ -11,6 +11,7 @@ from pathlib import Path
 from portal import keys
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "portal" / "data"   # the portal's own data files (streets, time limits, …)
 INSTANCE = Path(os.environ.get("PORTAL_INSTANCE", ROOT / "instance"))
 
 
@@ -37,7 +38,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
-    # Uploaded documents (portal/services/documents.py). A photo's size is read from its header
+    # Uploaded documents (portal/applications/documents.py). A photo's size is read from its header
     # and refused above this many pixels before it is decoded (24 MP: a 6000 × 4000 photo;
     # decoding costs about 3 bytes a pixel, and more while it is written again).
     MAX_IMAGE_PIXELS = int(_env("MAX_IMAGE_PIXELS", "24000000"))
@@ -69,7 +70,7 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     # How many worker processes share one memory:// store's limits. Production refuses
     # memory:// unless this says 1 (and no sign of more workers is found): with more, each
-    # worker counts alone and every limit multiplies by their number (portal/rate_limits.py).
+    # worker counts alone and every limit multiplies by their number (portal/web/rate_limits.py).
     PORTAL_WORKERS = int(_env("PORTAL_WORKERS", "0")) or None
     # Reverse proxies in front of the portal that add X-Forwarded-For / -Proto (nginx: 1).
     # 0: the headers are ignored, the client is the connection's address (a visitor could
@@ -79,7 +80,7 @@ class Config:
 
     SMS_BACKEND = _env("SMS_BACKEND", "outbox")
 
-    # Card numbers are encrypted at rest (portal/services/crypto.py): comma-separated Fernet
+    # Card numbers are encrypted at rest (portal/people/crypto.py): comma-separated Fernet
     # keys, newest first. Required in production; a public key is used elsewhere.
     DATA_ENCRYPTION_KEYS = _env("DATA_ENCRYPTION_KEYS")
     # The blind index (keyed hashes that find a person by ID number): comma-separated keys,
@@ -92,7 +93,7 @@ class Config:
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))  # signed out after this
     SESSION_WARNING_SECONDS = 120          # the page warns this long before (WCAG 2.2.1: ≥ 20)
     # A draft's page sent after the session ended is kept (encrypted) this long for its
-    # account to sign in again and find it back in the form (portal/services/kept_answers.py).
+    # account to sign in again and find it back in the form (portal/applications/kept_answers.py).
     KEPT_ANSWERS_HOURS = 24
     ONE_TIME_CODE_MINUTES = 10             # a code sent by SMS expires after this
     ONE_TIME_CODE_MAX_ATTEMPTS = 5         # wrong entries before a code stops working
@@ -103,7 +104,7 @@ class Config:
     # A session ends this long after signing in, however active (besides the idle time-out).
     SESSION_ABSOLUTE_HOURS = float(_env("SESSION_ABSOLUTE_HOURS", "12"))              # residents
     STAFF_SESSION_ABSOLUTE_HOURS = float(_env("STAFF_SESSION_ABSOLUTE_HOURS", "10"))  # staff
-    # Staff second factor (portal/services/second_factor.py): TOTP app or SMS code.
+    # Staff second factor (portal/accounts/second_factor.py): TOTP app or SMS code.
     SECOND_FACTOR_STEP_MINUTES = 30        # after the password, this long for the second step
     TOTP_ISSUER = "鄠邑区残疾人服务"          # the name shown in the authenticator app
     RECOVERY_CODE_COUNT = 10               # one-use recovery codes in a set
@@ -122,7 +123,7 @@ class Config:
     # usable this long: paging, exporting and the back button work through a working day.
     SEARCH_TOKEN_HOURS = 12
     # Status tracking, family look-up, access grants and text messages (portal/status,
-    # portal/services/notifications.py).
+    # portal/messages/notifications.py).
     LOOKUP_VIEW_MINUTES = 15               # a family look-up shows the application this long
     LOOKUP_MIN_RESPONSE_SECONDS = 1.0      # each look-up step answers no sooner than this, so
                                            # the time taken does not tell whether details matched
@@ -140,7 +141,7 @@ class Config:
     SMS_RETRY_BASE_SECONDS = 60            # wait after the first failure; doubles each time
     SMS_RETRY_MAX_SECONDS = 3600           # never waits longer than this between tries
     SMS_WORKER_INTERVAL_SECONDS = 10       # how often the worker looks for messages to send
-    # Only test servers expose /_test/... (error pages, quick sign-in); see testing_routes.py.
+    # Only test servers expose /_test/... (error pages, quick sign-in); see web/testing_routes.py.
     TEST_ROUTES = False
 
 

@@ -4,11 +4,11 @@
   Changing it signs everyone out; nothing stored depends on it.
 - ID_HASH_KEYS keys the blind index: the keyed hashes (HMAC-SHA256) that find a person by ID
   number and a card number by its value without either being readable
-  (portal/services/identity.py, crypto.py). Comma-separated, newest first: new hashes use the
+  (portal/people/identity.py, crypto.py). Comma-separated, newest first: new hashes use the
   newest; look-ups try every listed key until `flask rotate-keys` has re-hashed everything
   with the newest, after which the older ones can be removed. (ID_HASH_KEY, one key, is read
   when ID_HASH_KEYS is not set.)
-- DATA_ENCRYPTION_KEYS: Fernet keys that encrypt card and ID numbers (portal/services/crypto.py).
+- DATA_ENCRYPTION_KEYS: Fernet keys that encrypt card and ID numbers (portal/people/crypto.py).
 
 Under production settings create_app() refuses to start when a key is missing, shorter than
 MIN_LENGTH characters, made of fewer than MIN_DISTINCT different characters (bytes, for a Fernet
@@ -49,7 +49,7 @@ def id_hash_keys(config) -> list[str]:
 
 def published() -> set[str]:
     """Every key value that is written in this repository (development, tests, examples)."""
-    from portal.services.crypto import DEVELOPMENT_KEY
+    from portal.people.crypto import DEVELOPMENT_KEY
 
     return {DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, DEVELOPMENT_ID_HASH_KEY,
             TESTING_ID_HASH_KEY, DEVELOPMENT_KEY}
@@ -77,7 +77,7 @@ def _weak(name: str, key: str, *, fernet: bool = False) -> str | None:
 
 def problems(config) -> list[str]:
     """What is wrong with the keys for production; empty when they may be used."""
-    from portal.services.crypto import parse_keys
+    from portal.people.crypto import parse_keys
 
     found = []
     secret = config.get("SECRET_KEY") or ""

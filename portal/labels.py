@@ -4,12 +4,12 @@ methods, statuses, eligibility facts and their values, staff roles and streets.
 
 Where the words already live with the thing they name, this module is the one way to show
 them: a programme's name is in its programme file (portal.eligibility), a status's words in
-the status machine (portal.status_machine, which keeps the codes and their order), a
-street's name in portal.streets. The words only pages need are defined here.
+the status machine (portal.applications.status_machine, which keeps the codes and their order), a
+street's name in portal.content.streets. The words only pages need are defined here.
 
 Templates reach every label through the globals and the ``loc`` filter that :func:`init_app`
 registers – the one place they are registered. Text in the current language (a bilingual
-``portal.eligibility.Text``) comes from one helper, :func:`portal.i18n.localized`.
+``portal.eligibility.Text``) comes from one helper, :func:`portal.web.i18n.localized`.
 """
 from __future__ import annotations
 
@@ -17,10 +17,12 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import eligibility, status_machine, streets
+from portal import eligibility
+from portal.applications import status_machine
 from portal.applications.answers import SectionKey
-from portal.i18n import current_language, localized
-from portal.models import RELATIONSHIPS as RELATIONSHIP_CODES
+from portal.applications.models import RELATIONSHIPS as RELATIONSHIP_CODES
+from portal.content import streets
+from portal.web.i18n import current_language, localized
 
 # ── programmes ─────────────────────────────────────────────────────────────────────────────
 

@@ -1,6 +1,6 @@
 """A kept page, compressed once, that still ends with each visitor's own text.
 
-A kept page (portal/page_cache.py) is the same for every visitor except one short string near
+A kept page (portal/web/page_cache.py) is the same for every visitor except one short string near
 its end: the visitor's CSRF token. Compressing the whole page again for every request costs
 more than everything else in serving it, so the part before the token is compressed once,
 flushed to a byte boundary, and each response is that stream with the token and the few

@@ -3,7 +3,7 @@
 The list is made from well-known patterns (no leaked data is copied): the passwords that head
 every published "most common" list, Chinese favourites (888888, 5201314, woaini…), pinyin
 names and words, keyboard walks, and those words with the endings people add (123, 1314, 2024, !).
-Dates, phone numbers, repeats and runs are checked as rules in portal/services/password_policy.py,
+Dates, phone numbers, repeats and runs are checked as rules in portal/accounts/password_policy.py,
 so they need not be listed. Run it again after changing the words below:
 
     python scripts/make_common_passwords.py

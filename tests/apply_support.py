@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.applications.models import Draft
+from portal.cli.demo_content import make_id_number
 from portal.extensions import db
-from portal.models import Draft
-from portal.services.demo import make_id_number
 
 MOTHER_ID = make_id_number("610118", date(1950, 4, 8), 24)        # female, born 1950
 DAUGHTER_ID = make_id_number("610118", date(1978, 9, 1), 46)

@@ -16,9 +16,9 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from portal import create_app
+from portal.audit.chain import install_guard, remove_guard
 from portal.config import _sqlalchemy_url
 from portal.extensions import db as _db
-from portal.services.audit_chain import install_guard, remove_guard
 from tests.support.pages import PageCheckingClient
 
 
@@ -91,7 +91,7 @@ def db(app):
 def _empty_tables():
     """Empty every table. The audit log's triggers refuse that (as they should in production),
     so they are taken off for the emptying and put back, in the same transaction, with the
-    DDL the migration uses (portal/services/audit_chain.py)."""
+    DDL the migration uses (portal/audit/chain.py)."""
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as connection:
         remove_guard(connection)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, timedelta, timezone
 
+from portal.accounts.models import Account, PersonLink
+from portal.applications import working_days
+from portal.applications.models import Application, StatusEvent
+from portal.applications.references import new_reference
+from portal.cli.demo_content import make_id_number
 from portal.extensions import db
-from portal.models import Account, Application, Person, PersonLink, StatusEvent
-from portal.services import identity, working_days
-from portal.services.demo import make_id_number
-from portal.services.references import new_reference
+from portal.people import identity
+from portal.people.models import Person
 
 _numbers = itertools.count(1)
 
@@ -73,10 +76,10 @@ def make_link(account: Account, person: Person, role: str = "self",
 
 def decision_details(application: Application, action: str) -> dict | None:
     """Details that keep the rules, for a street check or an approval taken in a test that is
-    not about them (portal.services.decisions)."""
+    not about them (portal.applications.decisions)."""
     from decimal import Decimal
 
-    from portal.services import decisions
+    from portal.applications import decisions
     from portal.staff.casefile import facts_for
 
     today = decisions.local_today()

@@ -9,13 +9,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from portal.accounts.models import Account
+from portal.applications import status_changes
+from portal.applications.models import Application
 from portal.extensions import db
-from portal.models import Account, Application, OutboxMessage, Person
-from portal.services import status_changes
-from tests.support.accounts import make_account
-from tests.staff_factories import make_application, make_link, make_person
-
+from portal.messages.models import OutboxMessage
+from portal.people.models import Person
 from tests.apply_support import PDF, PNG  # a real photo and PDF: fake bytes are refused now
+from tests.staff_factories import make_application, make_link, make_person
+from tests.support.accounts import make_account
 
 __all__ = ["PDF", "PNG", "Family", "family", "file", "make_application", "make_link", "messages_to",
            "post", "request_info", "token"]

@@ -7,7 +7,7 @@ import pytest
 import yaml
 from sqlalchemy import select
 
-from portal.models import AccessibilityReport
+from portal.content.models import AccessibilityReport
 from portal.public import statement
 from tests.conftest import csrf_token
 

@@ -5,9 +5,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from portal.models import OneTimeCode, OutboxMessage
-from portal.services import one_time_codes, sms
-from portal.services.one_time_codes import Check
+from portal.accounts import one_time_codes
+from portal.accounts.models import OneTimeCode
+from portal.accounts.one_time_codes import Check
+from portal.messages import sms
+from portal.messages.models import OutboxMessage
 from tests.support.accounts import last_code
 
 PHONE = "13912345678"

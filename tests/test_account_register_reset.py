@@ -2,14 +2,23 @@
 import time
 
 from flask import g
-
 from sqlalchemy import select
 
+from portal.accounts.models import Account, OneTimeCode
 from portal.extensions import db as _db
-from portal.models import Account, OneTimeCode
-from tests.support.accounts import (RESIDENT, RESIDENT_PASSWORD, RESIDENT_PHONE, last_code,
-                                    make_account, make_staff, messages_to, sign_in_through_form,
-                                    signed_in_account_id, submit, token_from)
+from tests.support.accounts import (
+    RESIDENT,
+    RESIDENT_PASSWORD,
+    RESIDENT_PHONE,
+    last_code,
+    make_account,
+    make_staff,
+    messages_to,
+    sign_in_through_form,
+    signed_in_account_id,
+    submit,
+    token_from,
+)
 
 NEW_PHONE = "13700003333"
 

@@ -3,11 +3,21 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from portal.accounts.models import Account
 from portal.extensions import db as _db
-from portal.models import Account
-from tests.support.accounts import (RESIDENT, RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
-                                    STAFF_PHONE, make_account, make_staff, sign_in_through_form,
-                                    signed_in_account_id, submit, token_from)
+from tests.support.accounts import (
+    RESIDENT,
+    RESIDENT_PASSWORD,
+    RESIDENT_PHONE,
+    STAFF_PASSWORD,
+    STAFF_PHONE,
+    make_account,
+    make_staff,
+    sign_in_through_form,
+    signed_in_account_id,
+    submit,
+    token_from,
+)
 
 GENERIC = "手机号码或密码不正确"
 
@@ -151,7 +161,7 @@ def test_repeated_failures_make_the_account_wait_then_it_works_again(app, client
 
 
 def test_the_wait_doubles_but_never_exceeds_the_maximum(app, db):
-    from portal.services import accounts
+    from portal.accounts import sign_in as accounts
 
     account = make_account(**RESIDENT)
     now = datetime(2026, 11, 28, 9, 0, tzinfo=timezone.utc)
@@ -169,7 +179,7 @@ def test_the_wait_doubles_but_never_exceeds_the_maximum(app, db):
 
 
 def test_a_password_reset_ends_the_wait(app, db):
-    from portal.services import accounts
+    from portal.accounts import sign_in as accounts
 
     account = make_account(**RESIDENT, failed_sign_ins=9,
                            sign_in_locked_until=datetime.now(timezone.utc) + timedelta(minutes=15))
@@ -186,7 +196,7 @@ def test_failures_for_unknown_numbers_do_not_create_anything(client, db):
 
 
 def test_failed_sign_ins_are_delayed(app, db, monkeypatch):
-    from portal.services import accounts
+    from portal.accounts import sign_in as accounts
 
     slept = []
     monkeypatch.setattr(accounts.time, "sleep", slept.append)

@@ -4,13 +4,21 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.account.access import resident_required
+from portal.accounts.models import Account
+from portal.accounts.passwords import verify_password
 from portal.extensions import db as _db
-from portal.models import Account
-from portal.services.passwords import verify_password
 from portal.staff_auth.access import staff_required
-from tests.support.accounts import (RESIDENT, RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
-                                    STAFF_PHONE, make_account, make_staff, sign_in_through_form,
-                                    totp_code)
+from tests.support.accounts import (
+    RESIDENT,
+    RESIDENT_PASSWORD,
+    RESIDENT_PHONE,
+    STAFF_PASSWORD,
+    STAFF_PHONE,
+    make_account,
+    make_staff,
+    sign_in_through_form,
+    totp_code,
+)
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +175,8 @@ def test_set_staff_password_refuses_residents(runner):
 
 
 def test_generated_passwords_differ_and_meet_the_staff_rules():
-    from portal.services import accounts, password_policy
+    from portal.accounts import password_policy
+    from portal.accounts import sign_in as accounts
 
     passwords = {accounts.generate_staff_password() for _ in range(20)}
     assert len(passwords) == 20
@@ -182,7 +191,7 @@ def test_login_view_is_the_residents_sign_in(app):
 
 
 def test_staff_sign_in_and_out_are_audited_but_residents_are_not(client, db):
-    from portal.models import AuditEvent
+    from portal.audit.models import AuditEvent
 
     staff = make_staff()
     sign_in_through_form(client, STAFF_PHONE, "wrong-password-1", page="/staff/sign-in")

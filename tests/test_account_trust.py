@@ -9,13 +9,24 @@ from statistics import median
 import pytest
 
 from portal.account import session as sessions
+from portal.accounts.models import Account
+from portal.accounts.passwords import verify_password
 from portal.config import Config
 from portal.extensions import db as _db
-from portal.models import Account
-from portal.services.passwords import verify_password
-from tests.support.accounts import (RESIDENT, RESIDENT_PASSWORD, RESIDENT_PHONE, STAFF_PASSWORD,
-                                    STAFF_PHONE, last_code, make_account, make_staff,
-                                    sign_in_through_form, signed_in_account_id, submit, token_from)
+from tests.support.accounts import (
+    RESIDENT,
+    RESIDENT_PASSWORD,
+    RESIDENT_PHONE,
+    STAFF_PASSWORD,
+    STAFF_PHONE,
+    last_code,
+    make_account,
+    make_staff,
+    sign_in_through_form,
+    signed_in_account_id,
+    submit,
+    token_from,
+)
 
 UNREGISTERED = "13900007777"
 

@@ -1,8 +1,9 @@
 """Mobile numbers, password rules and code formats at their edges."""
 import pytest
 
-from portal.services import password_policy, phone_numbers
-from portal.services.one_time_codes import normalise as normalise_code
+from portal.accounts import password_policy
+from portal.accounts.one_time_codes import normalise as normalise_code
+from portal.people import phone_numbers
 
 
 @pytest.mark.parametrize("typed", [
@@ -101,7 +102,7 @@ def test_codes_are_normalised(typed, expected):
 
 
 def test_form_messages_exist_for_every_reason():
-    from portal.forms.account_validators import PASSWORD_MESSAGES, PHONE_MESSAGES
+    from portal.account.validators import PASSWORD_MESSAGES, PHONE_MESSAGES
 
     assert set(PASSWORD_MESSAGES) == set(password_policy.REASONS)
     assert set(PHONE_MESSAGES) == {"empty", "characters", "length", "prefix"}

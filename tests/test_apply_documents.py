@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from portal.applications import documents
+from portal.applications.models import Document
 from portal.apply import programmes
 from portal.config import ROOT
-from portal.models import Document
-from portal.services import documents
 from tests.apply_support import JPEG, PDF, PNG, first_document_kind, post, start_for_other, upload
 from tests.support.accounts import APPLICANT, make_account, sign_in
 

@@ -7,14 +7,22 @@ from urllib.parse import unquote
 from sqlalchemy import select
 
 from portal.applications import answers
+from portal.applications.models import Draft
 from portal.apply import programmes
-from portal.models import Draft
-from portal.services import identity
-from tests.apply_support import (CARD, MOTHER_CERTIFICATE, MOTHER_ID, answer_questions,
-                                 draft_id_from, fill_all, personal, post, start_for_other)
+from portal.people import identity
+from tests.apply_support import (
+    CARD,
+    MOTHER_CERTIFICATE,
+    MOTHER_ID,
+    answer_questions,
+    draft_id_from,
+    fill_all,
+    personal,
+    post,
+    start_for_other,
+)
 from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.pages import text
-
 
 # ── start ─────────────────────────────────────────────────────────────────────────────────
 
@@ -264,7 +272,7 @@ def test_household_and_payment(client, db):
     assert response.status_code == 303
     stored = db.session.get(Draft, draft_id).answers["payment"]["card_number"]
     assert CARD not in stored  # encrypted at rest (tests/security/test_encryption.py)
-    from portal.services import crypto
+    from portal.people import crypto
     assert crypto.decrypt(stored) == CARD
 
 

@@ -5,15 +5,17 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.models import Account, Application, Draft, Person, PersonLink
-from portal.services import crypto, identity, person_links
-from portal.services.identity import age_on
-from tests.staff_factories import make_link
-from portal.services.demo import make_id_number
+from portal.accounts import person_links
+from portal.accounts.models import Account, PersonLink
+from portal.applications.models import Application, Draft
+from portal.cli.demo_content import make_id_number
+from portal.people import crypto, identity
+from portal.people.identity import age_on
+from portal.people.models import Person
 from tests.apply_support import CHILD_ID, MOTHER_ID, fill_all, personal, post, start_for_other
+from tests.staff_factories import make_link
 from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.pages import text
-
 
 # ── guardians ─────────────────────────────────────────────────────────────────────────────
 
@@ -142,7 +144,7 @@ def test_applying_for_oneself_uses_what_the_account_knows(client, db):
 
 def test_a_self_application_proves_nothing(client, db):
     """Typing an ID number "for myself" links the account to no one: it sees what it submitted,
-    and proving it is that person is a separate step (portal.services.person_links)."""
+    and proving it is that person is a separate step (portal.accounts.person_links)."""
     account = sign_in(client, make_account(phone="13922223333", name="赵军"))
     response = post(client, "/apply/nursing_allowance/", {"who": "self"})
     draft_id = int(re.search(r"/drafts/(\d+)/", response.headers["Location"]).group(1))

@@ -4,8 +4,8 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.applications.models import Application, Draft
 from portal.apply.journey import Journey
-from portal.models import Application, Draft
 from tests.apply_support import fill_all, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.pages import text

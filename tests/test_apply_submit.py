@@ -6,10 +6,13 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import (Account, Application, Document, Draft, OutboxMessage, Person,
-                           StatusEvent)
-from portal.services import applications, identity
-from portal.services import references
+from portal.accounts.models import Account
+from portal.applications import filing as applications
+from portal.applications import references
+from portal.applications.models import Application, Document, Draft, StatusEvent
+from portal.messages.models import OutboxMessage
+from portal.people import identity
+from portal.people.models import Person
 from tests.apply_support import MOTHER_ID, fill_all, personal, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.pages import text
@@ -42,7 +45,7 @@ def test_submitting_creates_the_application_its_history_and_a_message(client, db
     assert application.relationship_to_person == "family" and application.street == "ganting"
     assert application.answers["declaration"]["given"] is True
     assert application.answers["consent"]["given"] is True
-    from portal.services import working_days
+    from portal.applications import working_days
     due = application.due_at if application.due_at.tzinfo else application.due_at.replace(
         tzinfo=timezone.utc)
     assert due == working_days.due_at_for("submitted", application.submitted_at if
@@ -237,7 +240,7 @@ def test_someone_elses_application_is_not_revealed(app, client, db, ready):
     """Finding 3: the personal-details step was an oracle ("申请对象已经有一份…的申请正在办理").
     Now an ID number with someone else's application in progress gets the very same answer as
     one that has none – same status, same next page, same size – and no limit is needed."""
-    from portal.services.demo import make_id_number
+    from portal.cli.demo_content import make_id_number
 
     submit(client, ready)
     reference = db.session.scalar(select(Application.reference))
@@ -319,7 +322,7 @@ def test_confirmation_and_receipt_are_for_the_applicant_only(app, client, db, re
 
 
 def test_time_limits_come_from_the_one_configuration_file(app):
-    from portal import status_machine
+    from portal.applications import status_machine
 
     with app.app_context():
         assert applications.time_limits()["submitted"] == status_machine.time_limit("submitted")
@@ -328,7 +331,7 @@ def test_time_limits_come_from_the_one_configuration_file(app):
 def test_the_first_deadline_follows_the_working_day_calendar():
     """The deadline of a new application comes from the shared calendar (weekends and public
     holidays skipped), not from a second calculation."""
-    from portal.services import working_days
+    from portal.applications import working_days
 
     submitted = datetime(2026, 9, 30, 2, 0, tzinfo=timezone.utc)  # the day before 国庆节
     due = working_days.due_at_for("submitted", submitted)
@@ -377,7 +380,7 @@ def test_two_submits_at_the_same_moment_make_one_application(app, client, db, re
 
 def test_the_message_goes_to_the_sms_backend_and_a_failing_backend_loses_nothing(
         client, db, ready, monkeypatch):
-    from portal.services import sms
+    from portal.messages import sms
 
     class Broken:
         def deliver(self, message):

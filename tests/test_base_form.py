@@ -1,4 +1,4 @@
-"""Every form is a PortalForm (portal/forms/base.py), which carries how a form reads a request;
+"""Every form is a PortalForm (portal/web/forms.py), which carries how a form reads a request;
 Flask-WTF's own FlaskForm is left as the library ships it."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pkgutil
 from flask_wtf import FlaskForm
 
 import portal
-from portal.forms.base import PortalForm
+from portal.web.forms import PortalForm
 
 
 def _subclasses(cls: type) -> set[type]:
@@ -30,4 +30,4 @@ def test_every_form_is_a_portal_form(app):
 
 def test_flask_wtf_is_not_patched(app):
     assert FlaskForm.Meta.wrap_formdata.__module__ == "flask_wtf.form"
-    assert PortalForm.Meta.wrap_formdata.__module__ == "portal.forms.base"
+    assert PortalForm.Meta.wrap_formdata.__module__ == "portal.web.forms"

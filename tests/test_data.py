@@ -3,9 +3,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from portal.models import Account, Application, AuditEvent, Person, StatusEvent
-from portal.services import demo
-from portal.services.passwords import verify_password
+from portal.accounts.models import Account
+from portal.accounts.passwords import verify_password
+from portal.applications.models import Application, StatusEvent
+from portal.audit.models import AuditEvent
+from portal.cli import demo_content as demo
+from portal.people.models import Person
 
 
 def test_migrations_match_the_models(db):
@@ -37,7 +40,7 @@ def test_seed_is_idempotent_and_creates_applications_with_history(db):
     demo.seed()
     assert db.session.query(Person).count() == len(demo.PEOPLE)
     applications = db.session.scalars(select(Application)).all()
-    # one application a person, and the demo's second claim (flagged, portal.services.duplicates)
+    # one application a person, and the demo's second claim (flagged, portal.applications.duplicates)
     assert len(applications) == len(demo.PEOPLE) + 1
     assert [a.reference for a in applications].count(demo.SECOND_CLAIM_REFERENCE) == 1
     for application in applications:

@@ -8,12 +8,13 @@ import dataclasses
 import hashlib
 from itertools import count
 
-from sqlalchemy import select, text as sql
+from sqlalchemy import select
+from sqlalchemy import text as sql
 
 from portal import eligibility
+from portal.applications.models import Document, Draft
 from portal.apply import programmes
 from portal.eligibility import Text
-from portal.models import Document, Draft
 from tests.apply_support import PNG, post, start_for_other, upload
 from tests.staff_factories import make_application
 from tests.support.accounts import APPLICANT, make_account, sign_in

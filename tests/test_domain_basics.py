@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
-from portal import status_machine as sm
-from portal.safe_redirect import same_site_path
-from portal.services import identity, references
+from portal.applications import references
+from portal.applications import status_machine as sm
+from portal.people import identity
+from portal.web.safe_redirect import same_site_path
 
 
 @pytest.mark.parametrize("number, born, sex", [

@@ -8,11 +8,13 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from portal import status_machine as sm
-from portal.models import (Application, AuditEvent, DuplicateFlag, OutboxMessage, Person,
-                           StatusEvent)
-from portal.services import duplicates
-from portal.services import status_changes as sc
+from portal.applications import duplicates
+from portal.applications import status_changes as sc
+from portal.applications import status_machine as sm
+from portal.applications.models import Application, DuplicateFlag, StatusEvent
+from portal.audit.models import AuditEvent
+from portal.messages.models import OutboxMessage
+from portal.people.models import Person
 from tests.apply_support import CARD, fill_all, luhn_complete, post, start_for_other
 from tests.staff_factories import decision_details, make_application
 from tests.support.accounts import make_account, sign_in
@@ -308,7 +310,8 @@ def test_only_an_officer_who_sees_both_and_is_not_too_close_resolves(app, db):
 
 def test_the_migration_adds_and_removes_the_flags_and_details(app, db):
     from flask_migrate import downgrade, upgrade
-    from sqlalchemy import inspect, text as sql
+    from sqlalchemy import inspect
+    from sqlalchemy import text as sql
 
     first, second, flag = flagged_pair()
     duplicates.resolve(make_account("civil_affairs"), flag, "merged", "重复")
@@ -351,12 +354,12 @@ def test_two_claims_submitted_at_the_same_moment_are_flagged(app, client, db, mo
     person's row is locked before the check, so the second sees the first and is flagged."""
     import threading
 
-    from portal.models import Account
-    from portal.services import applications
+    from portal.accounts.models import Account
+    from portal.applications import filing as applications
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer: the second submission waits at its first write")
-    from portal.services import identity
+    from portal.people import identity
     from tests.apply_support import MOTHER_ID
 
     # Known already, her record complete: neither submission makes or changes her row.

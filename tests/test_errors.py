@@ -1,7 +1,7 @@
 """Error pages are shown in the layout, translated, never as a traceback."""
 import pytest
 
-from portal.errors import PAGES
+from portal.web.errors import PAGES
 
 
 @pytest.mark.parametrize("code", sorted(PAGES))

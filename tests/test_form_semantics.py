@@ -85,7 +85,7 @@ def test_progress_counts_along_every_profile_path():
 
 
 def test_masked_values_have_a_spoken_form(app):
-    from portal.templating import spoken_mask
+    from portal.web.templating import spoken_mask
 
     with app.test_request_context("/"):
         phone = spoken_mask("139****5678")
@@ -100,7 +100,7 @@ def test_masked_values_have_a_spoken_form(app):
 
 
 def test_chinese_names_are_marked_on_english_pages_only(app):
-    from portal.i18n import zh_text
+    from portal.web.i18n import zh_text
 
     with app.test_request_context("/", headers={"Cookie": "lang=en"}):
         assert zh_text("王秀兰") == Markup('<span lang="zh-Hans">王秀兰</span>')

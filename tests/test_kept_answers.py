@@ -9,7 +9,7 @@ import time
 from sqlalchemy import select
 
 from portal.account import session as sessions
-from portal.models import KeptAnswers
+from portal.applications.models import KeptAnswers
 from tests.apply_support import MOTHER_ID, PNG, personal, start_for_other, token
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
@@ -53,7 +53,7 @@ def test_answers_sent_after_the_time_out_come_back_after_signing_in_again(app, c
     assert "您填写的内容已保存" not in html
     assert "您刚才发送的这一页的内容还没有保存，我们已为您保留24小时" in html
     # The draft itself did not change.
-    from portal.models import Draft
+    from portal.applications.models import Draft
     assert "personal" not in (db.session.get(Draft, draft_id).answers or {})
 
     sign_in(client, make_account(**APPLICANT))
@@ -201,7 +201,7 @@ def test_changing_a_setting_mid_form_keeps_what_was_typed(client, db):
     html = client.get(path).get_data(as_text=True)
     assert 'value="鄠邑区甘亭街道东街社区18号"' in html and f'value="{MOTHER_ID}"' in html
     assert "已经放回表格中" not in html          # no time-out message for a setting change
-    from portal.models import Draft
+    from portal.applications.models import Draft
     assert "personal" not in (db.session.get(Draft, draft_id).answers or {})   # not saved
 
 

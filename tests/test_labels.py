@@ -12,8 +12,8 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal import labels
+from portal.applications.models import Application
 from portal.eligibility import Text
-from portal.models import Application
 from tests.apply_support import fill_all, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
@@ -121,7 +121,7 @@ def test_text_in_the_current_language_comes_from_one_helper(app):
 
 
 def test_the_indicators_carry_the_one_bilingual_type():
-    from portal.services import indicators
+    from portal.content import indicators
 
     texts = [i.name for i in indicators.indicators()] + [indicators.source()]
     assert texts and all(isinstance(t, Text) for t in texts)
@@ -145,7 +145,7 @@ def test_each_label_lookup_is_defined_once():
     assert defining(r'^\s*"village_staff": ') == ["portal/labels.py"]
     assert defining(r"^(\s*def (localized|in_locale)|def text)\(") == [
         "portal/eligibility/text.py",     # Text.in_locale, the type's own method
-        "portal/i18n.py"]                 # localized: the text in the current language
+        "portal/web/i18n.py"]                 # localized: the text in the current language
     assert defining(r"^class \w+:\n    zh: str\n    en: str") == []   # a second bilingual type
     templates = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "templates").rglob("*.html"))
     assert ".in_locale(" not in templates and "programme_text(" not in templates

@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from portal.media import samples, storage, validation
-from portal.media.validation import MediaProblem
-from portal.models import AuditEvent, MediaAsset
-from portal.services import demo
+from portal.audit.models import AuditEvent
+from portal.cli import demo_content as demo
+from portal.content.media import samples, storage, validation
+from portal.content.media.validation import MediaProblem
+from portal.content.models import MediaAsset
 from tests.conftest import csrf_token
 
 EDITOR, ADMIN, RESIDENT, OFFICER = "13800000004", "13800000005", "13900000001", "13800000001"
@@ -110,7 +111,7 @@ def test_files_get_random_names_in_the_media_folder(app):
 @pytest.fixture()
 def seeded(db):
     """The demo's accounts (without the cost of hashing real passwords) and its sample."""
-    from portal.models import Account
+    from portal.accounts.models import Account
 
     editor = None
     for account in demo.ACCOUNTS:
@@ -320,7 +321,7 @@ def _coverage_rows(html: str) -> dict[str, list[str]]:
 
 
 def test_coverage_lists_every_guide_journey_and_notice_with_what_is_missing(seeded, client):
-    from portal.media.pages import PAGES
+    from portal.content.media.pages import PAGES
 
     _sign_in(client, EDITOR)
     html = client.get("/media/manage/coverage").get_data(as_text=True)

@@ -9,13 +9,13 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from portal.applications import filing as applications
+from portal.applications.models import Application, Draft
 from portal.extensions import db as _db
-from portal.models import Application, Draft
-from portal.services import applications
-from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.apply_support import fill_all, post, start_for_other
 from tests.conftest import csrf_token
 from tests.staff_factories import make_application
+from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.gunicorn_server import served  # noqa: F401 – the fixture
 
 

@@ -1,9 +1,9 @@
-"""Kept pages (portal/page_cache.py): the home, help and privacy pages are rendered once per
+"""Kept pages (portal/web/page_cache.py): the home, help and privacy pages are rendered once per
 language and display settings and served again – with each visitor's own CSRF token, never
 for a signed-in visitor, never over a message waiting to be shown."""
 import re
 
-from portal import page_cache
+from portal.web import page_cache
 from tests.conftest import csrf_token
 from tests.support.pages import decoded
 

@@ -87,7 +87,7 @@ def test_every_limit_is_made_by_rate_limits_so_all_count_post_only():
         text = path.read_text(encoding="utf-8")
         if "limiter.limit(" in text or "limiter.shared_limit(" in text:
             makers.append(path.relative_to(ROOT).as_posix())
-    assert makers == ["portal/rate_limits.py"]
+    assert makers == ["portal/web/rate_limits.py"]
 
 
 def test_only_counted_methods_reach_the_limiter(app, monkeypatch):

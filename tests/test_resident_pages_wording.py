@@ -5,11 +5,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from portal import dates, status_machine
+from portal import dates
+from portal.applications import status_machine
 from portal.indicators import routes as indicator_routes
 from tests.apply_support import fill_all, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
-
 
 # ── the task list ─────────────────────────────────────────────────────────────────────────
 

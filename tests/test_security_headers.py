@@ -1,7 +1,7 @@
 """Security baseline: headers on every response, CSRF on every POST route, cookie flags."""
 import pytest
 
-from portal.security_headers import HEADERS
+from portal.web.security_headers import HEADERS
 
 
 def _get_routes(app):

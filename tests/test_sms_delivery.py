@@ -1,6 +1,6 @@
 """A message sent straight away is recorded like one the worker sends: sent, or kept to retry."""
-from portal.models import OutboxMessage
-from portal.services import sms
+from portal.messages import sms
+from portal.messages.models import OutboxMessage
 
 
 class Gateway:
@@ -23,7 +23,7 @@ def test_a_delivered_message_is_marked_sent_and_never_sent_again(app, db, monkey
     message = sms.send("13900000001", "您的验证码是123456。", locale="zh_Hans_CN")
     stored = db.session.get(OutboxMessage, message.id)
     assert stored.status == "sent" and stored.sent_at is not None and stored.attempts == 1
-    from portal.services.notifications import deliver_due
+    from portal.messages.notifications import deliver_due
 
     assert deliver_due().sent == 0          # the worker does not send it a second time
     assert Gateway.sent == ["您的验证码是123456。"]

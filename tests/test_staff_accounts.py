@@ -3,9 +3,10 @@ import pytest
 from flask import g
 from sqlalchemy import select
 
+from portal.accounts.models import Account
+from portal.accounts.passwords import verify_password
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import Account, AuditEvent
-from portal.services.passwords import verify_password
 from tests.conftest import csrf_token
 from tests.support.accounts import make_account, sign_in
 

@@ -8,8 +8,9 @@ import re
 
 from sqlalchemy import select
 
-from portal.models import Account, Application
-from portal.services import demo
+from portal.accounts.models import Account
+from portal.applications.models import Application
+from portal.cli import demo_content as demo
 from tests.support.accounts import sign_in
 
 INTERNAL = [
@@ -53,10 +54,10 @@ def test_no_internal_codes_on_any_demo_case_or_one_just_submitted(client, db):
 
 
 def test_a_supplement_and_the_programme_documents_are_named(client, db):
+    from portal.applications.models import Document
     from portal.apply import programmes
-    from portal.models import Document
-    from tests.support.accounts import make_account
     from tests.staff_factories import make_application
+    from tests.support.accounts import make_account
 
     resident = make_account("resident")
     application = make_application(resident)
@@ -79,8 +80,8 @@ def test_the_case_page_uses_the_width_of_the_screen(client, db):
     grid), one column on a phone (every column's minimum is min(100%, …))."""
     from pathlib import Path
 
-    from tests.support.accounts import make_account
     from tests.staff_factories import make_application
+    from tests.support.accounts import make_account
 
     application = make_application(make_account("resident"), answers={
         "personal": {"full_name": "王秀兰", "address": "甘亭街道"},

@@ -9,10 +9,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from portal.applications import status_changes
+from portal.applications.models import Application, Document
+from portal.audit.models import AuditEvent
+from portal.cli.demo_content import make_id_number
 from portal.extensions import db as _db
-from portal.services.demo import make_id_number
-from portal.models import Application, AuditEvent, Document, OutboxMessage
-from portal.services import crypto, identity, status_changes
+from portal.messages.models import OutboxMessage
+from portal.people import crypto, identity
 from tests.conftest import csrf_token
 from tests.staff_factories import make_application, make_person
 from tests.support.accounts import make_account, sign_in
@@ -341,8 +344,9 @@ def test_admin_searches_the_audit_log(client, staff):
     # The admin's own five searches so far are recorded too.
     assert rows(actor="孙") == 5
     assert audit_actions()[-1] == "audit.search"
-    from portal.services.working_days import local_date
     from datetime import datetime, timezone
+
+    from portal.applications.working_days import local_date
 
     today = local_date(datetime.now(timezone.utc)).isoformat()
     assert rows(date_from=today, date_to=today, action="application.accept") == 1
@@ -363,7 +367,7 @@ def test_audit_rows_cannot_be_changed_in_the_database(db, staff):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
-    from portal.services import audit
+    from portal.audit import log as audit
 
     audit.record(staff["admin"], "audit.search", "audit", None, {})
     _db.session.commit()
@@ -428,8 +432,7 @@ def test_the_rules_read_the_facts_the_journey_stored(db, staff):
 
 
 def test_staff_sign_ins_show_in_the_audit_log_by_name(client, staff):
-    from portal.services import accounts
-
+    from portal.accounts import sign_in as accounts
     from tests.support.accounts import PASSWORD
 
     accounts.authenticate(staff["street"].phone, "wrong password", staff=True)

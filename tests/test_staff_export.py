@@ -19,11 +19,12 @@ import brotli
 import pytest
 from sqlalchemy import select
 
+from portal.applications import working_days
+from portal.applications.models import Application
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import Application, AuditEvent
-from portal.services import working_days
-from tests.support.accounts import make_account, sign_in
 from tests.staff_factories import make_application, make_person
+from tests.support.accounts import make_account, sign_in
 from tests.support.gunicorn_server import served  # noqa: F401 – the fixture
 
 EVIL = '=HYPERLINK("http://evil","x")'

@@ -11,13 +11,21 @@ import re
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import Account
+from portal.accounts.passwords import verify_password
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import Account, AuditEvent, OutboxMessage
-from portal.services import sms
-from portal.services.passwords import verify_password
+from portal.messages import sms
+from portal.messages.models import OutboxMessage
 from tests.conftest import csrf_token
-from tests.support.accounts import (STAFF_PASSWORD, STAFF_PHONE, make_account, make_staff, sign_in,
-                                    sign_in_through_form)
+from tests.support.accounts import (
+    STAFF_PASSWORD,
+    STAFF_PHONE,
+    make_account,
+    make_staff,
+    sign_in,
+    sign_in_through_form,
+)
 
 NEW_PASSWORD = "Lantern-Orchard-58"
 

@@ -6,10 +6,10 @@ import html5lib
 import pytest
 from sqlalchemy import update
 
-from portal import status_machine
+from portal.applications import status_changes, status_machine
+from portal.applications.models import Application
+from portal.content import indicators
 from portal.extensions import db as _db
-from portal.models import Application
-from portal.services import indicators, status_changes
 from tests.staff_factories import decision_details, make_application, make_person
 from tests.support.accounts import make_account
 

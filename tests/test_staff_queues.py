@@ -3,9 +3,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from portal.applications import queues
+from portal.applications.queues import QueueFilter
 from portal.extensions import db as _db
-from portal.services import queues
-from portal.services.queues import QueueFilter
 from tests.staff_factories import make_application, make_person
 from tests.support.accounts import make_account
 

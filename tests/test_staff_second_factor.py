@@ -11,13 +11,25 @@ import pytest
 from sqlalchemy import select
 
 from portal.account import session as sessions
+from portal.accounts import second_factor
+from portal.accounts.models import Account, RecoveryCode
+from portal.accounts.passwords import verify_password
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import Account, AuditEvent, RecoveryCode
-from portal.services import crypto, second_factor
-from portal.services.passwords import verify_password
-from tests.support.accounts import (STAFF_PASSWORD, STAFF_PHONE, STAFF_TOTP_SECRET, last_code,
-                                    make_staff, messages_to, sign_in_through_form,
-                                    signed_in_account_id, submit, token_from, totp_code)
+from portal.people import crypto
+from tests.support.accounts import (
+    STAFF_PASSWORD,
+    STAFF_PHONE,
+    STAFF_TOTP_SECRET,
+    last_code,
+    make_staff,
+    messages_to,
+    sign_in_through_form,
+    signed_in_account_id,
+    submit,
+    token_from,
+    totp_code,
+)
 
 ADMIN_PHONE = "13800005555"
 
@@ -442,7 +454,7 @@ def test_the_migration_ends_password_only_staff_sessions(app, db):
     from alembic import command
     from flask_migrate import Migrate  # noqa: F401  (configured by the app)
 
-    from portal.models import RESIDENT
+    from portal.accounts.models import RESIDENT
     staff = _staff()
     resident = Account(phone="13900004444", password_hash="x", display_name="李",
                        role=RESIDENT)

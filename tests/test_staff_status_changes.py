@@ -5,11 +5,14 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from portal import status_machine as sm
+from portal.accounts.models import AccessGrant
+from portal.applications import status_changes as sc
+from portal.applications import status_machine as sm
+from portal.applications import working_days
+from portal.applications.models import Application, StatusEvent
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import AccessGrant, Application, AuditEvent, OutboxMessage, StatusEvent
-from portal.services import status_changes as sc
-from portal.services import working_days
+from portal.messages.models import OutboxMessage
 from tests.staff_factories import decision_details, make_application, make_link
 from tests.support.accounts import make_account
 
@@ -192,7 +195,7 @@ def test_two_officers_acting_at_once_cannot_both_succeed(app, people):
 
     def officer(action, message):
         with app.app_context():
-            from portal.models import Account
+            from portal.accounts.models import Account
 
             mine = _db.session.get(Application, application_id)
             actor = _db.session.get(Account, officer_id)

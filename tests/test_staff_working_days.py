@@ -3,8 +3,8 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from portal import status_machine as sm
-from portal.services import working_days as wd
+from portal.applications import status_machine as sm
+from portal.applications import working_days as wd
 
 
 def test_weekends_and_holidays_are_not_working_days():

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from portal.applications import documents
+from portal.applications.models import Application, Document, StatusEvent
 from portal.extensions import db
-from portal.models import Application, Document, StatusEvent
-from portal.services import documents
 from tests.status_support import PDF, PNG, family, file, messages_to, post, request_info
 from tests.support.accounts import sign_in
 from tests.support.pages import main_text

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.models import AccessGrant, AuditEvent
-from portal.services import access_grants
+from portal.accounts import access_grants
+from portal.accounts.models import AccessGrant
+from portal.audit.models import AuditEvent
 from tests.staff_factories import make_person
 from tests.status_support import family, make_application, make_link, messages_to, post
 from tests.support.accounts import make_account, sign_in
@@ -144,7 +145,7 @@ def test_only_the_proven_person_or_guardian_may_grant(client, db):
 
 
 def test_a_grant_stops_counting_when_its_granters_link_ends(client, db):
-    from portal.services import person_links
+    from portal.accounts import person_links
 
     f = family()
     sign_in(client, f.daughter)
@@ -231,8 +232,8 @@ def test_grants_sent_at_once_make_one(app, db):
     hear "already granted", never an error page."""
     import threading
 
+    from portal.accounts.models import Account
     from portal.extensions import db as _db
-    from portal.models import Account
 
     f = family()
     daughter_id, mother_id = f.daughter.id, f.mother.id

@@ -19,10 +19,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from portal.accounts.models import AccessGrant, PersonLink
+from portal.applications import documents, duplicates
+from portal.applications.models import Application, Document, Draft, DuplicateFlag, StatusEvent
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import (AccessGrant, Application, AuditEvent, Document, Draft, DuplicateFlag,
-                           OutboxMessage, PersonLink, StatusEvent)
-from portal.services import documents, duplicates
+from portal.messages.models import OutboxMessage
 from tests.staff_factories import make_application, make_link, make_person
 from tests.status_support import PNG, request_info
 from tests.support.accounts import make_account

@@ -10,9 +10,13 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from portal.accounts import family_lookup
+from portal.accounts.models import OneTimeCode
+from portal.audit.models import AuditEvent
 from portal.extensions import db, limiter
-from portal.models import AuditEvent, OneTimeCode, OutboxMessage
-from portal.services import family_lookup, identity, sms
+from portal.messages import sms
+from portal.messages.models import OutboxMessage
+from portal.people import identity
 from tests.staff_factories import make_id_number
 from tests.status_support import family, messages_to, post, request_info
 from tests.support.accounts import last_code

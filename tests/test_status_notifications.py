@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
-from flask_babel import force_locale
-
-from portal import status_machine
+from portal.applications import status_changes, status_machine
+from portal.applications.models import Application, StatusEvent
 from portal.labels import programme_name
-from portal.models import Application, OutboxMessage, StatusEvent
-from portal.services import notifications, sms, status_changes
+from portal.messages import notifications, sms
+from portal.messages.models import OutboxMessage
 from tests.status_support import family, make_application, request_info
 from tests.support.accounts import make_account
 
@@ -90,7 +90,7 @@ def test_a_missing_deadline_falls_back_to_the_general_text(app, db):
 
 
 def test_submitting_uses_the_same_texts(app, db):
-    from portal.services import applications
+    from portal.applications import filing as applications
 
     f = family(status="submitted")
     message = applications.notify_submitted(f.application)
@@ -303,7 +303,7 @@ def test_the_staff_form_does_not_promise_the_note_goes_in_the_text(app, db):
 
 
 def test_the_look_up_code_text_says_whom_to_pass_it_to(app, db):
-    from portal.services import one_time_codes
+    from portal.accounts import one_time_codes
 
     with force_locale("zh_Hans_CN"):
         text = str(one_time_codes.PURPOSES["lookup"])

@@ -7,10 +7,18 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from portal.models import AccessGrant, Application, Document, StatusEvent
-from portal.services import documents, status_changes
-from tests.status_support import (PNG, family, make_application, make_link, messages_to, post,
-                                  request_info)
+from portal.accounts.models import AccessGrant
+from portal.applications import documents, status_changes
+from portal.applications.models import Application, Document, StatusEvent
+from tests.status_support import (
+    PNG,
+    family,
+    make_application,
+    make_link,
+    messages_to,
+    post,
+    request_info,
+)
 from tests.support.accounts import make_account, sign_in
 from tests.support.pages import main_text
 

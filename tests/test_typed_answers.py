@@ -11,9 +11,17 @@ import pytest
 from sqlalchemy import text as sql
 
 from portal.applications import answers
-from portal.applications.answers import (Agreement, Answers, Certificate, Household, Payment,
-                                         Personal, Questions, SectionKey)
-from portal.models import Application, Draft
+from portal.applications.answers import (
+    Agreement,
+    Answers,
+    Certificate,
+    Household,
+    Payment,
+    Personal,
+    Questions,
+    SectionKey,
+)
+from portal.applications.models import Application, Draft
 from tests.staff_factories import make_application
 from tests.support.accounts import make_account
 
@@ -144,19 +152,19 @@ def test_the_migration_stamps_old_rows_and_downgrade_takes_the_stamp_out(app, db
 NOT_A_SECTION = {
     ("apply/journey.py", "household"): "the eligibility fact of that name",
     ("apply/programmes.py", "household"): "the eligibility fact of that name",
-    ("forms/apply.py", "household"): "the eligibility fact of that name",
+    ("apply/forms.py", "household"): "the eligibility fact of that name",
     ("eligibility/bench.py", "household"): "the eligibility fact of that name",
     ("staff/casefile.py", "household"): "the field and the fact of that name",
     ("apply/routes.py", "relationship"): "the relationship form's field",
     ("apply/routes.py", "consent"): "the consent form's field",
-    ("services/conflicts.py", "relationship"): "a column label in a query",
-    ("services/duplicates.py", "relationship"): "a placeholder of a sentence",
-    ("services/duplicates.py", "who"): "a placeholder of a sentence",
-    ("services/kept_answers.py", "draft_id"): "the page address's argument",
+    ("applications/conflicts.py", "relationship"): "a column label in a query",
+    ("applications/duplicates.py", "relationship"): "a placeholder of a sentence",
+    ("applications/duplicates.py", "who"): "a placeholder of a sentence",
+    ("applications/kept_answers.py", "draft_id"): "the page address's argument",
     ("checker/flow.py", "questions"): "the self-check's questions file",
     ("eligibility/schema.py", "documents"): "the programme files' documents",
-    ("models/application.py", "documents"): "the application's uploaded documents",
-    ("services/decisions.py", "documents"): "a way of checking (核对材料)",
+    ("applications/models.py", "documents"): "the application's uploaded documents",
+    ("applications/decisions.py", "documents"): "a way of checking (核对材料)",
 }
 
 
@@ -178,7 +186,7 @@ def test_the_staff_rules_check_reads_age_as_the_journey_does(app, db):
     from datetime import date
 
     from portal.apply.journey import Journey, id_facts
-    from portal.services import identity
+    from portal.people import identity
     from portal.staff.casefile import facts_for
 
     resident = make_account("resident")

@@ -6,10 +6,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.models import Application, Document
-from portal.services.documents import _clean_name
-from tests.apply_support import (JPEG, PNG, fill_all, first_document_kind, plain_pdf, post,
-                                 start_for_other, upload)
+from portal.applications.documents import _clean_name
+from portal.applications.models import Application, Document
+from tests.apply_support import (
+    JPEG,
+    PNG,
+    fill_all,
+    first_document_kind,
+    plain_pdf,
+    post,
+    start_for_other,
+    upload,
+)
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 

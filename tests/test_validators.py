@@ -7,12 +7,23 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, StringField
 
-from portal.forms.validators import (BankCardValid, DateValid, IdNumberValid, Invalid,
-                                     NameValid, check_bank_card, check_certificate_digits,
-                                     check_certificate_number, check_date, check_id_number,
-                                     check_name, luhn_ok, mask_card)
-from portal.services import identity
-from portal.services.demo import make_id_number
+from portal.cli.demo_content import make_id_number
+from portal.people import identity
+from portal.web.validators import (
+    BankCardValid,
+    DateValid,
+    IdNumberValid,
+    Invalid,
+    NameValid,
+    check_bank_card,
+    check_certificate_digits,
+    check_certificate_number,
+    check_date,
+    check_id_number,
+    check_name,
+    luhn_ok,
+    mask_card,
+)
 from tests.apply_support import luhn_complete
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from a11y_tests.registry import Visit
-from portal.services.demo import make_id_number
+from portal.cli.demo_content import make_id_number
 from tests.apply_support import PNG
 
 RESIDENT = "13900000001"

@@ -1,5 +1,5 @@
 from a11y_tests.registry import Visit
-from portal.errors import PAGES
+from portal.web.errors import PAGES
 
 VISITS = [
     Visit("testing.show_error", f"/_test/error/{code}", f"error-{code}") for code in sorted(PAGES)

@@ -2,7 +2,7 @@
 
 Signed in as the demo staff: street officer 13800000001 (甘亭街道), district reviewer
 13800000002, civil affairs 13800000003, admin 13800000005. The demo applications have fixed
-references (portal/services/demo.py REFERENCES). No visit here changes an application: the
+references (portal/cli/demo_content.py REFERENCES). No visit here changes an application: the
 only form submissions are the ones that fail (error states).
 """
 from a11y_tests.registry import Visit
@@ -90,7 +90,7 @@ EXCLUDED = {
                       "tested in tests/test_staff_console.py",
 }
 
-# Staff accounts (admin). The demo content editor is account 5 (portal/services/demo.py
+# Staff accounts (admin). The demo content editor is account 5 (portal/cli/demo_content.py
 # creates the demo accounts in a fixed order on an empty database).
 VISITS += [
     Visit("staff.accounts", "/staff/accounts", "staff-accounts", account=ADMIN),
@@ -151,7 +151,7 @@ VISITS += [
     Visit("staff_auth.second_factor_settings", "/staff/second-factor",
           "staff-recovery-codes-shown", account=STREET, actions=(SUBMIT,),
           expect_text={"zh": "只显示这一次", "en": "only"}),
-    # The demo street officer is account 2 (portal/services/demo.py order).
+    # The demo street officer is account 2 (portal/cli/demo_content.py order).
     Visit("staff.reset_second_factor", "/staff/accounts/2/second-factor/reset",
           "staff-second-factor-reset", account=ADMIN,
           expect_text={"zh": "赵刚", "en": "赵刚"}),

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from a11y_tests.registry import Visit
-from portal.services.demo import make_id_number
+from portal.cli.demo_content import make_id_number
 
 RESIDENT = "13900000001"
 WANG_ID = make_id_number("610118", date(1951, 3, 14), 22)   # 王秀兰, HY-2026-DEMA3C

@@ -1,11 +1,11 @@
 """What the account pages' rate limits count by, besides the client address: the phone a
-code would go to. The limits themselves are made by portal/rate_limits.py."""
+code would go to. The limits themselves are made by portal/web/rate_limits.py."""
 from __future__ import annotations
 
 from flask import request, session
 from flask_limiter.util import get_remote_address
 
-from portal.services import phone_numbers
+from portal.people import phone_numbers
 
 
 def per_phone() -> str:

@@ -10,21 +10,44 @@ from __future__ import annotations
 import time
 from datetime import datetime, timezone
 
-from flask import (Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template,
-                   request, session, url_for)
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.extensions import login_manager
-from portal.forms.account import (ChangePasswordForm, CodeForm, NewPasswordForm, PhoneForm,
-                             RegisterDetailsForm, SignInForm, SignOutForm)
-from portal.forms.account_validators import code_message
-from portal.rate_limits import limit
-from portal.safe_redirect import same_site_path
-from portal.services import accounts, family_lookup, kept_answers, one_time_codes, phone_numbers
 from portal.account import session as sessions
 from portal.account.access import resident_required
+from portal.account.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    NewPasswordForm,
+    PhoneForm,
+    RegisterDetailsForm,
+    SignInForm,
+    SignOutForm,
+)
 from portal.account.limits import per_phone
+from portal.account.validators import code_message
+from portal.accounts import family_lookup, one_time_codes
+from portal.accounts import sign_in as accounts
+from portal.applications import kept_answers
+from portal.extensions import login_manager
+from portal.people import phone_numbers
+from portal.web.rate_limits import limit
+from portal.web.safe_redirect import same_site_path
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 

@@ -12,7 +12,7 @@ sent to the sign-in page, which says why.
 Staff sign in in two steps. After the password the session holds only PENDING (who, which
 session version, since when): no one is signed in, so it reaches no page but the second step
 and enrolment (portal/staff_auth). `start(account, second_factor=...)` then signs them in; a
-staff session without the second factor's mark is not signed in at all (portal/auth.py).
+staff session without the second factor's mark is not signed in at all (portal/web/auth.py).
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from flask import Flask, current_app, flash, g, jsonify, redirect, request, sess
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.auth import SECOND_FACTOR, load_account
-from portal.safe_redirect import same_site_path
-from portal.services import kept_answers
+from portal.applications import kept_answers
+from portal.web.auth import SECOND_FACTOR, load_account
+from portal.web.safe_redirect import same_site_path
 
 SEEN = "_seen_at"
 SIGNED_IN = "_signed_in_at"
@@ -76,8 +76,8 @@ def start_pending(account) -> None:
 def pending_account():
     """The staff account half-way through signing in, or None (none, too old, or the account
     changed since: disabled, signed out everywhere, second factor reset)."""
+    from portal.accounts.models import Account
     from portal.extensions import db
-    from portal.models import Account
 
     state = session.get(PENDING)
     if not isinstance(state, dict):

@@ -17,14 +17,14 @@ The stored JSON (version 2):
   relationship   self | guardian | family | agent | village_staff
   personal       full_name, id_hash, id_encrypted, phone, address, street – nothing derived
                  from the ID number is stored readable: its keyed hash (look-ups) and the number
-                 encrypted (portal.services.crypto); birth date, age, sex and last four are read
-                 from that when shown (portal.services.identity.read)
+                 encrypted (portal.people.crypto); birth date, age, sex and last four are read
+                 from that when shown (portal.people.identity.read)
   certificate    has_certificate, and with one: id_hash, category, grade, valid_until (ISO or
                  None) – the number is the ID number and the category and grade digits, so it
                  is not kept: id_hash says one was entered and matches the person's
   household      household
   payment        method, bank_name, account_holder, card_number (encrypted), card_hash,
-                 card_last4 (portal.services.crypto.seal_payment)
+                 card_last4 (portal.people.crypto.seal_payment)
   questions      {eligibility fact: value}
   documents_done true once the applicant said the documents are complete
   consent        given, at – the consent to handle sensitive personal information
@@ -92,7 +92,7 @@ class _Record:
 @dataclass(frozen=True)
 class Personal(_Record):
     """Who the application is for. Of the ID number only its keyed hash (look-ups) and the
-    number encrypted are kept (portal.services.identity reads birth date, age, sex from it)."""
+    number encrypted are kept (portal.people.identity reads birth date, age, sex from it)."""
     full_name: str | None = None
     id_hash: str | None = None
     id_encrypted: str | None = None
@@ -147,7 +147,7 @@ class Payment(_Record):
     bank_name: str | None = None
     account_holder: str | None = None
     REQUIRED = ("method", "bank_name", "account_holder", "card_number")
-    # The card number encrypted (portal.services.crypto), never plain, with its look-up hash
+    # The card number encrypted (portal.people.crypto), never plain, with its look-up hash
     # and last four digits beside it (crypto.seal_payment).
     card_number: str | None = None
     card_hash: str | None = None
@@ -155,7 +155,7 @@ class Payment(_Record):
 
     def sealed(self) -> Payment:
         """As stored: the card number encrypted, with its look-up hash and last four."""
-        from portal.services import crypto
+        from portal.people import crypto
 
         return Payment.from_json(crypto.seal_payment(self.to_json()))
 

@@ -1,6 +1,6 @@
 """The application journey over one draft: its sections (the task list), what is complete,
 the eligibility facts the answers show, what still stands in the way of submitting, and the
-rows of the check-answers page. Reads the draft; never writes (services/applications.py does).
+rows of the check-answers page. Reads the draft; never writes (applications/filing.py does).
 """
 from __future__ import annotations
 
@@ -11,18 +11,21 @@ from typing import Callable
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import dates, i18n
-from portal.i18n import localized
-from portal.labels import PAYMENT_METHODS, RELATIONSHIPS as RELATIONSHIP_LABELS, fact_value, section_title
+from portal import dates
 from portal.applications import answers as stored
-from portal.applications.answers import Answers, Certificate, Personal, SectionKey as K
-from portal.forms.validators import CERTIFICATE_CATEGORIES, mask_card
-from portal.services import crypto, identity
-from portal.services.identity import age_on  # noqa: F401 – where the journey's callers look for it
-from portal.models import RELATIONSHIPS
-from portal.streets import by_code as street_by_code
+from portal.applications.answers import Answers, Certificate, Personal
+from portal.applications.answers import SectionKey as K
+from portal.applications.models import RELATIONSHIPS
 from portal.apply import programmes
 from portal.apply.relationships import guardian_reason
+from portal.content.streets import by_code as street_by_code
+from portal.labels import PAYMENT_METHODS, fact_value, section_title
+from portal.labels import RELATIONSHIPS as RELATIONSHIP_LABELS
+from portal.people import crypto, identity
+from portal.people.identity import age_on  # noqa: F401 – where the journey's callers look for it
+from portal.web import i18n
+from portal.web.i18n import localized
+from portal.web.validators import CERTIFICATE_CATEGORIES, mask_card
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START = (
     "not_started", "in_progress", "completed", "cannot_start")

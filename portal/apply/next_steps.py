@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from portal.services.applications import stages_after_submission
+from portal.applications.filing import stages_after_submission
 
 
 def next_steps(street_name: str) -> list[str]:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal import eligibility
-from portal.i18n import localized
-from portal.labels import fact_label
 from portal.apply import document_guidance
+from portal.labels import fact_label
+from portal.web.i18n import localized
 
 # Facts that the journey's other sections answer (personal details, certificate, household);
 # the programme's own questions never ask them again.

@@ -1,7 +1,7 @@
 """Who is applying for whom: the choices when applying for someone else and when a guardian
 must apply.
 
-The codes are portal.models.RELATIONSHIPS; their labels, the same on every page, are
+The codes are portal.applications.models.RELATIONSHIPS; their labels, the same on every page, are
 portal.labels.RELATIONSHIPS.
 """
 from __future__ import annotations

@@ -1,29 +1,39 @@
 """The application journey's pages. Thin views: build the form, validate, call one service
 operation, redirect; otherwise render with the form. The journey's logic is in journey.py,
-the operations in portal.services.applications and portal.services.documents."""
+the operations in portal.applications.filing and portal.applications.documents."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, send_file,
-                   url_for)
-
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import dates, i18n
+from portal import dates
 from portal.applications import answers as stored
-from portal.applications.answers import Household, Payment, Questions, SectionKey as K
-from portal.forms import apply as forms
-from portal.services import applications, crypto, documents, phone_numbers
-from portal.services.applications import DraftExists, DraftGone, DuplicateApplication
-from portal.i18n import localized
-from portal.labels import programme_name, street_name
-from portal import status_machine
-from portal.streets import by_code as street_by_code
+from portal.applications import documents, status_machine
+from portal.applications import filing as applications
+from portal.applications.answers import Household, Payment, Questions
+from portal.applications.answers import SectionKey as K
+from portal.applications.filing import DraftExists, DraftGone, DuplicateApplication
+from portal.apply import forms as forms
 from portal.apply import programmes
 from portal.apply.journey import BY_KEY, STATUS_LABELS, Journey
 from portal.apply.next_steps import next_steps
 from portal.apply.relationships import ON_BEHALF
+from portal.content.streets import by_code as street_by_code
+from portal.labels import programme_name, street_name
+from portal.people import crypto, phone_numbers
+from portal.web import i18n
+from portal.web.i18n import localized
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
 

@@ -13,10 +13,10 @@ except ImportError:  # pragma: no cover
     def _choice(value, label):
         return (value, label)
 
-from portal.eligibility import FACTS
-from portal.forms.base import PortalForm
-from portal.i18n import localized
 from portal.checker import flow
+from portal.eligibility import FACTS
+from portal.web.forms import PortalForm
+from portal.web.i18n import localized
 
 
 class MultiCheckboxField(SelectMultipleField):

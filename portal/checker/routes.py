@@ -11,10 +11,9 @@ import datetime
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from portal.i18n import localized
-
 from portal.checker import answer_link, flow, report, saved_answers
 from portal.checker.forms import ResumeForm, StartForm, question_form
+from portal.web.i18n import localized
 
 bp = Blueprint("checker", __name__, url_prefix="/check")
 

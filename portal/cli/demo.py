@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.services import demo
+from portal.cli import demo_content as demo
 
 group = AppGroup("demo")
 

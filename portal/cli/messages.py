@@ -1,7 +1,7 @@
 """The text-message outbox.
 
 `flask send-outbox`: send the text messages waiting in the outbox through SMS_BACKEND, with
-retries (portal.services.notifications). Run it as a long-lived worker, or from a timer with
+retries (portal.messages.notifications). Run it as a long-lived worker, or from a timer with
 --once. `flask purge-outbox-codes`: remove the one-time codes the outbox no longer needs.
 
 `flask outbox`: the newest text messages in the outbox (development and support only). The
@@ -16,7 +16,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.services import notifications, phone_numbers, sms
+from portal.messages import notifications, sms
+from portal.people import phone_numbers
 
 group = AppGroup("messages")
 

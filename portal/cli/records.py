@@ -6,9 +6,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from portal.applications import filing as application_service
+from portal.audit import chain as audit_chain
 from portal.extensions import db
-from portal.services import applications as application_service
-from portal.services import audit_chain, blind_index, crypto, identity
+from portal.people import blind_index, crypto, identity
 
 group = AppGroup("records")
 applications = AppGroup("apply", help="Applications and their drafts.")

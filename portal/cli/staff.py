@@ -5,7 +5,7 @@ and a member of staff's declared relatives, `flask declare-conflict` and `flask 
     flask create-staff ... --generate-password     # prints a strong password once
 
 Declared relatives are people whose applications the member of staff may not act on
-(portal/services/conflicts.py). An admin records them when the member of staff declares the
+(portal/applications/conflicts.py). An admin records them when the member of staff declares the
 relationship; each recording is in the audit log.
 
     flask declare-conflict --staff 13800000001 --id-number 6101… --relation parent --by 13800000005
@@ -17,10 +17,13 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from portal import streets
+from portal.accounts import password_policy, second_factor
+from portal.accounts import sign_in as accounts
+from portal.accounts.models import CONFLICT_RELATIONS, STAFF_ROLES, Account
+from portal.applications import conflicts
+from portal.content import streets
 from portal.extensions import db
-from portal.models import CONFLICT_RELATIONS, STAFF_ROLES, Account
-from portal.services import accounts, conflicts, password_policy, phone_numbers, second_factor
+from portal.people import phone_numbers
 
 group = AppGroup("staff")
 

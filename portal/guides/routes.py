@@ -2,7 +2,7 @@
 
 Everything shown comes from the programme files (``portal/eligibility/programmes/``); a new
 programme file gives a new guide without changes here. The pages are the same for every
-visitor with the same language and display settings, so they are kept (portal/page_cache.py).
+visitor with the same language and display settings, so they are kept (portal/web/page_cache.py).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import datetime
 from flask import Blueprint, abort
 
 from portal.eligibility import GROUPS, Programme, programme, programmes
-from portal.page_cache import cached_page
+from portal.web.page_cache import cached_page
 
 bp = Blueprint("guides", __name__, url_prefix="/programmes")
 

@@ -7,10 +7,10 @@ from flask import Blueprint, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from portal.services import indicators as plan
-from portal.services import working_days
-from portal.i18n import localized
+from portal.applications import working_days
+from portal.content import indicators as plan
 from portal.indicators import charts
+from portal.web.i18n import localized
 
 bp = Blueprint("indicators", __name__)
 

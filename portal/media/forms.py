@@ -6,9 +6,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from portal.forms.base import PortalForm
-from portal.media import validation
-from portal.media.pages import PAGES, choice_label
+from portal.content.media import validation
+from portal.content.media.pages import PAGES, choice_label
+from portal.web.forms import PortalForm
 
 
 class MediaUploadForm(PortalForm):

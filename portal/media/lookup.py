@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import select
 
+from portal.content.models import MediaAsset
 from portal.extensions import db
-from portal.models import MediaAsset
 
 
 def media_for(page_key: str) -> MediaAsset | None:
@@ -22,7 +22,7 @@ def sign_language_summary() -> dict[str, int]:
     """What residents may be told about coverage, from the data (the help page and the
     accessibility statement): how many of the pages that can have a video have a real one,
     how many only the demo's sample, and how many pages there are."""
-    from portal.media.coverage import coverage
+    from portal.content.media.coverage import coverage
 
     rows = [row for group in coverage() for row in group.rows]
     return {"pages": len(rows), "videos": sum(row.complete for row in rows),

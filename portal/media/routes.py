@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 
+from portal.content.media import coverage as media_coverage
+from portal.content.media import publishing, storage
+from portal.content.media.pages import page_name
+from portal.content.models import MediaAsset
 from portal.extensions import db
-from portal.models import MediaAsset
-from portal.media import coverage as media_coverage
-from portal.media import publishing, storage
 from portal.media.access import editor_required, is_editor
 from portal.media.forms import MediaUploadForm
-from portal.media.pages import page_name
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 

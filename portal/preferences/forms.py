@@ -5,9 +5,9 @@ from __future__ import annotations
 from wtforms import StringField
 from wtforms.validators import AnyOf, Optional
 
-from portal.forms.base import PortalForm
 from portal.preferences.cookie import Preferences
 from portal.preferences.options import SETTINGS
+from portal.web.forms import PortalForm
 
 
 class PreferencesForm(PortalForm):

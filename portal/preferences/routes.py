@@ -6,11 +6,11 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.safe_redirect import same_site_path
-from portal.services import kept_answers
+from portal.applications import kept_answers
 from portal.preferences import display
 from portal.preferences.forms import PreferencesForm
 from portal.preferences.options import BY_NAME, SETTINGS
+from portal.web.safe_redirect import same_site_path
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
-from portal.forms.base import PortalForm
+
+from portal.web.forms import PortalForm
 
 
 class AccessibilityReportForm(PortalForm):

@@ -1,14 +1,22 @@
 """Public pages: home, help, privacy notice, accessibility statement, language switch."""
-from flask import (Blueprint, abort, current_app, make_response, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
-from portal import i18n, navigation
-from portal.page_cache import cached_page
-from portal.rate_limits import limit
-from portal.safe_redirect import same_site_path
-from portal.services import accessibility_reports
+from portal.content import accessibility_reports
 from portal.public import statement
 from portal.public.forms import AccessibilityReportForm
+from portal.web import i18n, navigation
+from portal.web.page_cache import cached_page
+from portal.web.rate_limits import limit
+from portal.web.safe_redirect import same_site_path
 
 bp = Blueprint("public", __name__)
 

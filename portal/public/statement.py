@@ -19,10 +19,11 @@ from datetime import date
 
 import yaml
 
+from portal import config
 from portal.config import ROOT
 
-DATA = ROOT / "portal" / "data" / "accessibility_statement.yaml"
-RUN = ROOT / "portal" / "data" / "accessibility_run.yaml"
+DATA = config.DATA / "accessibility_statement.yaml"
+RUN = config.DATA / "accessibility_run.yaml"
 TEMPLATE = ROOT / "templates" / "public" / "accessibility.html"
 # The figures the statement shows, in a11y_tests/report.statement_figures' words.
 FIGURES = ("run_date", "pages", "languages", "modes", "page_versions", "axe_violations",

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from portal import status_machine, streets
-from portal.public_notice import listing
+from portal.applications import public_notice as listing
+from portal.applications import status_machine
+from portal.content import streets
 
 bp = Blueprint("notice", __name__)
 

@@ -1,7 +1,7 @@
 """What a member of staff sees of one application, and the audited ways to see it:
 opening it, opening or downloading its documents, exporting a queue as CSV.
 
-Every way in checks visibility (portal.services.queues) first; an application the actor may
+Every way in checks visibility (portal.applications.queues) first; an application the actor may
 not see is "not found" (404), so its existence is not revealed either.
 """
 from __future__ import annotations
@@ -11,19 +11,30 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import abort, current_app
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.utils import safe_join
 
-from portal import dates, status_machine
+from portal import dates
+from portal.accounts.models import Account
 from portal.applications import answers as stored
-from portal.applications.answers import Questions, SectionKey as K
+from portal.applications import queues, references, status_machine, working_days
+from portal.applications.answers import Questions
+from portal.applications.answers import SectionKey as K
+from portal.applications.models import Application, Document, StatusEvent
+from portal.audit import log as audit
 from portal.extensions import db
-from portal.labels import (PAYMENT_METHODS, fact_label, fact_value, relationship_label,
-                      section_title, street_name)
-from portal.models import Account, Application, Document, StatusEvent
-from portal.services import audit, identity, queues, references, working_days
+from portal.labels import (
+    PAYMENT_METHODS,
+    fact_label,
+    fact_value,
+    relationship_label,
+    section_title,
+    street_name,
+)
+from portal.people import identity
+
 # The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
 from portal.staff.export import filter_detail as _filter_detail
 
@@ -31,7 +42,7 @@ from portal.staff.export import filter_detail as _filter_detail
 
 def reveal_card_number(actor: Account, application: Application) -> str | None:
     """The full card number, decrypted, for a role deciding payment. None if there is none."""
-    from portal.services import crypto
+    from portal.people import crypto
 
     card_number = stored.read(application).payment.card_number
     return _reveal(actor, application, "payment.reveal", card_number, crypto.decrypt)
@@ -79,7 +90,7 @@ def open_application(actor: Account, reference: str) -> Application:
 def same_programme_applications(actor: Account, application: Application) -> list[Application]:
     """The person's other active applications for the same programme that `actor` may see –
     a possible second claim, for staff to check (the applicant is never told of one they
-    could not see: portal.services.applications._check_not_duplicate)."""
+    could not see: portal.applications.filing._check_not_duplicate)."""
     active = [code for code, status in status_machine.STATUSES.items() if status.active]
     return [other for other in db.session.scalars(
         select(Application).where(Application.person_id == application.person_id,
@@ -166,7 +177,7 @@ def eligibility_outcome(application: Application):
 # (portal.applications.answers.RECORDS), after the relationship (the journey's "who" section);
 # each named as the journey names it (portal.labels.SECTIONS).
 # Labels that differ by section: the declaration's "given" is the declaration the applicant
-# ticked on the check-answers page (the form's own label, portal.forms.apply.DeclarationForm).
+# ticked on the check-answers page (the form's own label, portal.apply.forms.DeclarationForm).
 SECTION_FIELD_LABELS = {K.DECLARATION: {"at": _l("声明时间")}}
 FIELD_LABELS = {
     K.RELATIONSHIP: _l("与申请对象的关系"),
@@ -220,7 +231,7 @@ def _field_label(section: str, key: str) -> str:
     """A field's label: the section's own, the common one, the eligibility fact's – never
     the key (an unknown one is "other information")."""
     if section == K.DECLARATION and key == "given":
-        from portal.forms.apply import DeclarationForm
+        from portal.apply.forms import DeclarationForm
 
         return str(DeclarationForm.declaration.args[0])
     label = SECTION_FIELD_LABELS.get(section, {}).get(key) or FIELD_LABELS.get(key)
@@ -233,7 +244,7 @@ def _field_text(key: str, value) -> str:
     if key == "id_encrypted":  # only the last four, like everywhere (identity.masked)
         return identity.masked(identity.read(value))
     if key == "card_number":  # stored encrypted; only the last four digits are shown
-        from portal.services import crypto
+        from portal.people import crypto
 
         digits = str(crypto.decrypt(value)).replace(" ", "")
         return _("尾号%(last)s", last=digits[-4:])

@@ -8,10 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal.i18n import zh_text
 from portal.labels import role_label, status_label
 from portal.staff.access import QUEUE_ROLES
-
+from portal.web.i18n import zh_text
 
 SECOND_FACTOR_LABELS = {
     "totp": _l("验证器应用"),
@@ -25,7 +24,7 @@ def second_factor_label(method: str | None) -> str:
 
 
 def audit_action_label(code: str) -> str:
-    from portal.services.audit import ACTIONS
+    from portal.audit.log import ACTIONS
 
     return str(ACTIONS.get(code, code))
 
@@ -55,10 +54,11 @@ def audit_detail(event) -> str:
 
 
 def helpers() -> dict:
-    from portal.services import decisions, identity
-    from portal.services.working_days import time_left
-    from portal.status.display import own_language
+    from portal.applications import decisions
+    from portal.applications.working_days import time_left
+    from portal.people import identity
     from portal.staff.casefile import INLINE_TYPES
+    from portal.status.display import own_language
 
     # Labels of codes (programmes, statuses, roles…) are every template's: portal.labels.
     return {"second_factor_label": second_factor_label,

@@ -46,13 +46,16 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import select, tuple_, union_all
 
-from portal import status_machine
-from portal.delivery import encoded_by_view
+from portal.accounts.models import Account
+from portal.applications import queues, status_machine, working_days
+from portal.applications.models import Application
+from portal.audit import log as audit
+from portal.content.streets import by_code as street_by_code
 from portal.extensions import db
 from portal.labels import programme_name
-from portal.models import Account, Application, Person
-from portal.services import audit, identity, queues, working_days
-from portal.streets import by_code as street_by_code
+from portal.people import identity
+from portal.people.models import Person
+from portal.web.delivery import encoded_by_view
 
 BATCH = 1000
 XLSX_CHUNK = 64 * 1024

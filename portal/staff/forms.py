@@ -2,19 +2,34 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (BooleanField, DateField, HiddenField, PasswordField, RadioField,
-                     SelectField, StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (DataRequired, InputRequired, Length, Optional, Regexp,
-                                ValidationError)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
-from portal import status_machine, streets
-from portal.forms.account_validators import MobileNumber, NewPassword
-from portal.forms.base import PortalForm
-from portal.services import audit, decisions, queues, references
-from portal.i18n import localized
+from portal.account.validators import MobileNumber, NewPassword
+from portal.applications import decisions, queues, references, status_machine
+from portal.audit import log as audit
+from portal.content import streets
 from portal.labels import STAFF_ROLES, programme_name, street_name
 from portal.staff import programmes
+from portal.web.forms import PortalForm
+from portal.web.i18n import localized
 
 ROLE_CHOICES = list(STAFF_ROLES.items())
 
@@ -92,7 +107,7 @@ def _strip(value):
 
 
 class StreetCheckForm(ActionForm):
-    """初审通过: what the 入户核查 found, all required (portal.services.decisions)."""
+    """初审通过: what the 入户核查 found, all required (portal.applications.decisions)."""
     decision_template = "staff/_street_check_fields.html"
 
     checked_on = DateField(_l("核查日期"), validators=[
@@ -257,7 +272,7 @@ ACTION_FORMS = {"request_info": RequestInfoForm, "reject": RejectForm,
 
 def action_form(action_code: str, application=None, **kwargs) -> ActionForm:
     """The form of an action; the street check and (for a programme that pays money) the
-    approval record their details (portal.services.decisions)."""
+    approval record their details (portal.applications.decisions)."""
     if action_code == "approve" and application is not None \
             and decisions.pays_money(application.programme):
         from portal.staff.casefile import facts_for
@@ -355,7 +370,7 @@ class CounterLinkForm(PortalForm):
 
 
 class DuplicateResolutionForm(PortalForm):
-    """How an officer settles a possible second claim, and why (portal.services.duplicates)."""
+    """How an officer settles a possible second claim, and why (portal.applications.duplicates)."""
 
     resolution = RadioField(_l("处理结果"), validators=[
         InputRequired(message=_l("请选择处理结果"))])
@@ -365,7 +380,7 @@ class DuplicateResolutionForm(PortalForm):
 
     def __init__(self, flag, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from portal.services import duplicates
+        from portal.applications import duplicates
 
         self.resolution.choices = [SelectChoice(code, duplicates.RESOLUTION_LABELS[code])
                                    for code in duplicates.resolutions_for(flag)]

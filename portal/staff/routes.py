@@ -4,21 +4,32 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
-                   send_file, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal import status_machine
+from portal.accounts import person_links
+from portal.accounts import staff as staff_accounts
+from portal.accounts.sign_in import AccountError
 from portal.applications import answers as stored
-from portal.services import conflicts, duplicates, person_links, phone_numbers, status_changes
-from portal.services.accounts import AccountError
-from portal.status import display as status_display
-from portal.templating import spoken_mask
-from portal.staff import casefile, display, export, forms, search_token, staff_accounts
+from portal.applications import conflicts, duplicates, status_changes, status_machine
+from portal.people import phone_numbers
+from portal.staff import casefile, display, export, forms, search_token
 from portal.staff.access import QUEUE_ROLES, staff_required
+from portal.status import display as status_display
+from portal.web.templating import spoken_mask
 
 ACCOUNT_ERRORS = {
     "exists": _l("这个手机号码已经有账号了。请换一个号码，或在列表中找到原来的账号"),
@@ -218,7 +229,7 @@ def act(reference: str, action_code: str):
 @staff_required(*status_machine.STAFF_ACTING_ROLES)
 def resolve_duplicate(reference: str, flag_id: int):
     """An officer settles a possible second claim: merge, reject as duplicate, or confirm as
-    legitimate – with a reason (portal.services.duplicates; audited)."""
+    legitimate – with a reason (portal.applications.duplicates; audited)."""
     application = casefile.find_visible(current_user, reference)
     flag = duplicates.flag_on(application, flag_id)
     if flag is None or not duplicates.sees_both(current_user, flag):

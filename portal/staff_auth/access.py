@@ -20,7 +20,7 @@ from flask import abort
 from flask_login import current_user
 
 from portal.account.access import sign_in_redirect
-from portal.models import STAFF_ROLES
+from portal.accounts.models import STAFF_ROLES
 
 
 def staff_required(*roles):

@@ -8,20 +8,37 @@ right after the password (/staff/second-factor/enrol…). Between the steps nobo
 """
 from __future__ import annotations
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template,
-                   request, url_for)
-from flask_babel import get_locale, gettext as _
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.account import session as sessions
+from portal.account.forms import (
+    RecoveryCodeForm,
+    SecondFactorCodeForm,
+    SecondFactorMethodForm,
+    SignOutForm,
+    StaffSignInForm,
+)
 from portal.account.routes import GENERIC_SIGN_IN_ERROR
-from portal.forms.account import (RecoveryCodeForm, SecondFactorCodeForm, SecondFactorMethodForm,
-                             SignOutForm, StaffSignInForm)
-from portal.forms.account_validators import code_message
-from portal.rate_limits import limit
-from portal.safe_redirect import same_site_path
-from portal.services import accounts, one_time_codes, phone_numbers, second_factor
+from portal.account.validators import code_message
+from portal.accounts import one_time_codes, second_factor
+from portal.accounts import sign_in as accounts
+from portal.people import phone_numbers
 from portal.staff_auth.access import staff_required
+from portal.web.rate_limits import limit
+from portal.web.safe_redirect import same_site_path
 
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 

@@ -10,18 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from markupsafe import Markup, escape
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from portal import dates, status_machine
-from portal.apply import programmes
+from portal import dates
+from portal.accounts.models import Account
 from portal.applications import answers as stored
+from portal.applications import decisions, information_requests, status_machine, working_days
+from portal.applications.models import Application, Document, StatusEvent
+from portal.apply import programmes
 from portal.extensions import db
 from portal.labels import status_label
-from portal.models import Account, Application, Document, StatusEvent
-from portal.services import decisions, information_requests, working_days
 
 STAFF, APPLICANT = "staff", "applicant"
 

@@ -9,13 +9,15 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation
 
-from portal.forms.account import CodeForm
-from portal.forms.account_validators import MobileNumber
-from portal.forms.apply import UploadForm
-from portal.forms.base import PortalForm
-from portal.forms.validators import IdNumberValid
-from portal.i18n import zh_text
-from portal.services import family_lookup, identity, information_requests
+from portal.account.forms import CodeForm
+from portal.account.validators import MobileNumber
+from portal.accounts import family_lookup
+from portal.applications import information_requests
+from portal.apply.forms import UploadForm
+from portal.people import identity
+from portal.web.forms import PortalForm
+from portal.web.i18n import zh_text
+from portal.web.validators import IdNumberValid
 
 __all__ = ["AnswerForm", "CodeForm", "ConfirmForm", "GrantForm", "LookupForm", "ProveForm",
            "UploadForm", "VersionForm"]

@@ -1,7 +1,7 @@
 """Rate limits of the family look-up, of proving a link to a person and of granting access
 (Flask-Limiter; the values are configuration: RATE_LIMIT_LOOKUP* and RATE_LIMIT_GRANT in
 portal/config.py). Counted on POST only. Going over shows the polite 429 page
-(portal/errors.py).
+(portal/web/errors.py).
 
 The look-up is counted per requester (the client address) and per reference *and* ID number
 together – never per reference alone: anyone who knows a reference (it is printed on receipts
@@ -23,8 +23,9 @@ from flask import request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from portal.rate_limits import limit
-from portal.services import family_lookup, identity
+from portal.accounts import family_lookup
+from portal.people import identity
+from portal.web.rate_limits import limit
 
 PENDING = "lookup_pending"   # the session key of step 1's details (see routes.py)
 

@@ -3,26 +3,45 @@ requests for more information (补正), giving a family member access, and the f
 without an account (reference number + ID number + a code texted to the applicant's phone).
 
 Every page that takes a reference, a document or a grant finds it through
-portal.services.access_grants: what the account may not see is "not found" (404).
+portal.accounts.access_grants: what the account may not see is "not found" (404).
 """
 from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   send_file, session, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal import dates, i18n
+from portal import dates
 from portal.account.access import resident_required
-from portal.services import (access_grants, documents, family_lookup, identity, information_requests,
-                        person_links, phone_numbers, status_changes)
+from portal.accounts import access_grants, family_lookup, person_links
+from portal.applications import documents, information_requests, status_changes
+from portal.people import identity, phone_numbers
 from portal.status import display, forms
-from portal.status.limits import (PENDING, grant_per_ip, lookup_per_ip, lookup_per_pair,
-                     prove_per_account, prove_verify_per_account, verify_per_ip,
-                     verify_per_pair)
+from portal.status.limits import (
+    PENDING,
+    grant_per_ip,
+    lookup_per_ip,
+    lookup_per_pair,
+    prove_per_account,
+    prove_verify_per_account,
+    verify_per_ip,
+    verify_per_pair,
+)
+from portal.web import i18n
 
 bp = Blueprint("status", __name__, url_prefix="/status")
 

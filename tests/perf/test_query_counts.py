@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from bench import pages
-from portal.extensions import db
-from portal.models import Account, Application
 from bench.queue import BENCH_PHONES, QueryCounter, seed
+from portal.accounts.models import Account
+from portal.applications.models import Application
+from portal.extensions import db
 
 N = 6
 
@@ -25,7 +26,7 @@ PAGES = {
     # about (conflicts of interest, one statement). The view besides: +2, its audit row is
     # chained (the chain's lock and its head); +1, the person's other active applications for
     # the programme; +1, the accounts linked to the person (counter staff confirm and end
-    # links there). +1 on both: the possible second claims (portal.services.duplicates) – on
+    # links there). +1 on both: the possible second claims (portal.applications.duplicates) – on
     # the queue, which rows carry an open flag; on the view, the flags on the case.
     "staff queue": (pages.QUEUE + "?view=all", "street_officer", 6),
     "staff application view": ("staff", "street_officer", 15),

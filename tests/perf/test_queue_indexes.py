@@ -11,10 +11,10 @@ import json
 import pytest
 from sqlalchemy import event, select, text
 
-from portal.extensions import db as _db
-from portal.models import Account
-from portal.services import queues
 from bench.queue import BENCH_PHONES, seed
+from portal.accounts.models import Account
+from portal.applications import queues
+from portal.extensions import db as _db
 
 ROWS = 6000
 

@@ -3,7 +3,7 @@ database (and rate-limit counters in Redis, sessions in signed cookies, uploads 
 path). Two processes, each with its own create_app, work on one PostgreSQL database at once:
 - submitting drafts while drawing the *same* reference numbers: every application is sent
   and gets a reference of its own (the unique constraint and the retry in
-  services/applications.py, not any in-process state, keep them apart);
+  applications/filing.py, not any in-process state, keep them apart);
 - two officers acting on the same applications from the version each of them saw: one wins,
   the other is told it changed (409) – never two transitions, never a lost update.
 SQLite allows one writer at a time and is not for several workers: skipped there."""
@@ -16,8 +16,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import Application, StatusEvent
-from portal.services.demo import make_id_number
+from portal.applications.models import Application, StatusEvent
+from portal.cli.demo_content import make_id_number
 from tests import apply_support as support
 from tests.perf import two_apps
 from tests.support.accounts import make_account, sign_in

@@ -16,7 +16,7 @@ def post_forms(database_url: str, uploads: str, phone: str, forms: list[tuple[st
     both processes are ready – post every form. Puts (phone, [(action, status, Location)]) on
     results."""
     from portal import create_app
-    from portal.services import applications
+    from portal.applications import filing as applications
 
     references = iter(SHARED_REFERENCES)
     applications.new_reference = lambda today=None: next(references)

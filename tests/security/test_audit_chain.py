@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from portal.audit import chain as audit_chain
+from portal.audit import log as audit
+from portal.audit.models import GENESIS, AuditEvent
 from portal.extensions import db as _db
-from portal.models import AuditEvent
-from portal.models.audit import GENESIS
-from portal.services import audit, audit_chain
 from tests.support.accounts import STAFF_PASSWORD, make_staff, sign_in_through_form
 
 
@@ -100,7 +100,7 @@ def test_a_changed_row_is_found_and_named(db, runner):
 
 
 def test_a_changed_row_with_its_hash_made_again_breaks_the_next_link(db, runner):
-    from portal.models.audit import row_hash
+    from portal.audit.models import row_hash
 
     staff = make_staff()
     _write(staff, 3)

@@ -8,9 +8,9 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import select, text
 
+from portal.applications.models import Application, Draft
 from portal.extensions import db as _db
-from portal.models import Application, Draft
-from portal.services import crypto
+from portal.people import crypto
 from tests.apply_support import CARD
 from tests.security.world import build
 from tests.support.accounts import sign_in
@@ -56,8 +56,8 @@ def payment_hash(world):
 
 
 def test_the_resident_check_page_shows_it_masked(app, client, db):
-    from tests.support.accounts import APPLICANT, make_account
     from tests.apply_support import fill_all, start_for_other
+    from tests.support.accounts import APPLICANT, make_account
 
     sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
@@ -146,14 +146,14 @@ def test_the_migration_encrypts_plain_card_numbers_found_in_answers(app, client,
 def _audit_count(action):
     from sqlalchemy import func
 
-    from portal.models import AuditEvent
+    from portal.audit.models import AuditEvent
     return _db.session.scalar(select(func.count()).select_from(AuditEvent)
                               .where(AuditEvent.action == action))
 
 
 @pytest.mark.parametrize("role", ["district_reviewer", "civil_affairs"])
 def test_payment_roles_see_the_full_number_on_request_and_it_is_audited(app, client, db, role):
-    from portal.models import Application as App
+    from portal.applications.models import Application as App
     world = build(client)
     application = db.session.scalar(select(App).where(App.reference == world.reference))
     application.status = "street_checked" if role == "district_reviewer" else "district_reviewed"
@@ -174,7 +174,7 @@ def test_payment_roles_see_the_full_number_on_request_and_it_is_audited(app, cli
     assert _audit_count("payment.reveal") == before + 1
     # Recorded against the reference, as every other event on an application, so that the
     # audit log's search by reference finds it.
-    from portal.models import AuditEvent
+    from portal.audit.models import AuditEvent
     newest = _db.session.scalars(select(AuditEvent).where(AuditEvent.action == "payment.reveal")
                                  .order_by(AuditEvent.id.desc())).first()
     assert newest.object_id == world.reference

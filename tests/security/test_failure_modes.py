@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from portal import create_app
+from portal.applications.models import Application, Document, Draft, StatusEvent
 from portal.extensions import db as _db
-from portal.models import Application, Document, Draft, StatusEvent
 from tests.apply_support import fill_all, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
@@ -87,7 +87,7 @@ def test_a_failure_in_the_middle_of_submitting_changes_nothing(app, client, db, 
     draft_id = start_for_other(client)
     fill_all(client, draft_id)
     before = _counts()
-    from portal.services import documents
+    from portal.applications import documents
 
     def broken_move(*_a, **_k):
         raise RuntimeError("disk full")
@@ -104,7 +104,8 @@ def test_a_failure_in_the_middle_of_submitting_changes_nothing(app, client, db, 
 
 
 def test_a_failure_in_the_middle_of_a_staff_action_changes_nothing(app, client, db, monkeypatch):
-    from portal.services import audit, status_changes
+    from portal.applications import status_changes
+    from portal.audit import log as audit
     from tests import staff_factories
 
     applicant = make_account("resident", street="")

@@ -11,9 +11,11 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import func, select, text
 
+from portal.applications.models import Application, Draft
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import Application, AuditEvent, Draft, Person
-from portal.services import crypto, identity
+from portal.people import crypto, identity
+from portal.people.models import Person
 from tests.apply_support import MOTHER_ID, fill_all, post, start_for_other
 from tests.security.world import build, csrf
 from tests.support.accounts import APPLICANT, make_account, sign_in
@@ -85,7 +87,7 @@ def test_a_person_recorded_before_gets_the_encrypted_number_when_they_apply(app,
 
 
 def test_the_demo_people_have_encrypted_numbers(app, db):
-    from portal.services import demo
+    from portal.cli import demo_content as demo
 
     demo.seed()
     for person in db.session.scalars(select(Person)):

@@ -10,9 +10,13 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from portal import create_app, keys
-from portal.models import Application, Draft, Person
-from portal.services import applications, crypto, family_lookup, identity, queues
-from portal.services.queues import QueueFilter
+from portal.accounts import family_lookup
+from portal.applications import filing as applications
+from portal.applications import queues
+from portal.applications.models import Application, Draft
+from portal.applications.queues import QueueFilter
+from portal.people import crypto, identity
+from portal.people.models import Person
 from tests.apply_support import MOTHER_ID, post, start_for_other
 from tests.security.world import build
 from tests.support.accounts import make_account, sign_in
@@ -177,7 +181,7 @@ def test_seed_demo_is_refused_under_production_settings(tmp_path):
     assert result.exit_code != 0
     assert "refused under production settings" in result.output
     with app.app_context():
+        from portal.accounts.models import Account
         from portal.extensions import db
-        from portal.models import Account
 
         assert db.session.scalar(select(Account).limit(1)) is None

@@ -12,9 +12,11 @@ from datetime import date
 import pytest
 from sqlalchemy import inspect, select, text
 
+from portal.applications.models import Application
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import Application, AuditEvent, Person
-from portal.services import crypto, identity
+from portal.people import crypto, identity
+from portal.people.models import Person
 from tests.apply_support import MOTHER_CERTIFICATE, MOTHER_ID, post, start_for_other
 from tests.security.world import build, csrf
 from tests.staff_factories import make_link
@@ -106,7 +108,7 @@ def test_the_family_look_up_and_the_public_notice_show_no_more(app, client, db):
     assert "王*兰" in page
     shows_at_most_the_last_four(page, f.mother_id)
     # the family look-up's result: tests/test_status_lookup.py (the same masked() helper)
-    from portal.services import family_lookup
+    from portal.accounts import family_lookup
 
     with app.test_request_context():
         found = family_lookup.view(f.application.id)
@@ -193,7 +195,7 @@ OLD_PERSON = ("INSERT INTO person (full_name, id_number_hash, id_number_masked, 
 def test_the_migration_converts_old_rows(app, client, db):
     from flask_migrate import downgrade, upgrade
 
-    from portal.services.demo import make_id_number
+    from portal.cli.demo_content import make_id_number
 
     world = build(client)
     owner_phone = world.owner.phone

@@ -9,7 +9,7 @@ from portal.extensions import db
 from tests.security.world import build, rules, url_for_rule
 from tests.support.accounts import sign_in
 
-# Public assets, the same for everyone: cached on purpose (portal/delivery.py, media files).
+# Public assets, the same for everyone: cached on purpose (portal/web/delivery.py, media files).
 STORABLE = {"media.file"}
 
 

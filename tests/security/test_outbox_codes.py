@@ -8,9 +8,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
+from portal.accounts import one_time_codes
 from portal.extensions import db as _db
-from portal.models import OutboxMessage
-from portal.services import notifications, one_time_codes, sms
+from portal.messages import notifications, sms
+from portal.messages.models import OutboxMessage
 from tests.status_support import family, post
 from tests.support.accounts import RESIDENT, RESIDENT_PHONE, last_code, make_account, submit
 

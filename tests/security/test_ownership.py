@@ -17,9 +17,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import (AccessGrant, Application, AuditEvent, Document, OutboxMessage,
-                           PersonLink)
-from portal.services import status_changes
+from portal.accounts.models import AccessGrant, PersonLink
+from portal.applications import status_changes
+from portal.applications.models import Application, Document
+from portal.audit.models import AuditEvent
+from portal.messages.models import OutboxMessage
 from tests.apply_support import MOTHER_ID, fill_all, personal, post, start_for_other
 from tests.status_support import messages_to
 from tests.support.accounts import last_code, make_account, sign_in
@@ -192,7 +194,7 @@ def test_a_code_works_for_one_account_only_once(client, db, world):
 def test_asking_for_a_code_tells_nothing_about_the_person(app, client, db, world):
     """Same answer whether or not the person has a phone on record; a person the account never
     applied for is not even offered, and gets no text."""
-    from portal.services.demo import make_id_number
+    from portal.cli.demo_content import make_id_number
 
     family_application = world["application"]
     answers = []

@@ -17,8 +17,9 @@ from cryptography.fernet import Fernet
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from portal import create_app, rate_limits
+from portal import create_app
 from portal.extensions import db, limiter
+from portal.web import rate_limits
 
 
 def _production(**overrides) -> dict:
@@ -107,7 +108,7 @@ def test_without_a_trusted_proxy_a_forged_forwarded_for_is_ignored(tmp_path):
 
 @pytest.mark.parametrize("proxies, recorded", [(1, "203.0.113.5"), (0, "10.0.0.9")])
 def test_the_audit_log_records_the_client_behind_a_trusted_proxy(tmp_path, proxies, recorded):
-    from portal.models import AuditEvent
+    from portal.audit.models import AuditEvent
     from tests.support.accounts import make_account
 
     app = _app(tmp_path, proxies)

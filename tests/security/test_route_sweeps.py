@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from portal.applications.models import Application, Document, Draft, StatusEvent
 from portal.extensions import db
-from portal.models import Application, Document, Draft, StatusEvent
-from portal.security_headers import HEADERS
+from portal.web.security_headers import HEADERS
 from tests.security.world import OWNED_ARGUMENTS, build, csrf, rules, sign_out, url_for_rule
 from tests.support.accounts import sign_in
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from portal.accounts import second_factor
 from portal.extensions import db as _db
-from portal.services import second_factor
 from tests.security.world import csrf
 from tests.support.accounts import PASSWORD, STAFF_TOTP_SECRET, make_account, totp_code
 

@@ -7,9 +7,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from portal.accounts.models import StaffConflict
+from portal.applications import conflicts, status_changes
+from portal.applications.models import Application
+from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from portal.models import Application, AuditEvent, Person, StaffConflict
-from portal.services import conflicts, status_changes
+from portal.people.models import Person
 from tests.apply_support import MOTHER_ID, fill_all, post, start_for_other
 from tests.staff_factories import make_application, make_person
 from tests.support.accounts import make_account, sign_in

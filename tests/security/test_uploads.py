@@ -12,10 +12,19 @@ from PIL import Image
 from pypdf.actions import JavaScript
 from sqlalchemy import select
 
-from portal.models import Document, Draft
-from portal.services import documents
-from tests.apply_support import (JPEG, PAGES, PDF, PNG, first_document_kind, pdf_in_object_stream,
-                                 post, start_for_other, upload)
+from portal.applications import documents
+from portal.applications.models import Document, Draft
+from tests.apply_support import (
+    JPEG,
+    PAGES,
+    PDF,
+    PNG,
+    first_document_kind,
+    pdf_in_object_stream,
+    post,
+    start_for_other,
+    upload,
+)
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
@@ -260,7 +269,6 @@ def test_a_59_megapixel_png_is_refused_from_its_header_without_decoding(
     import tracemalloc
 
     from PIL import ImageFile
-
     from werkzeug.datastructures import FileStorage
 
     bomb = _png_bomb(7_700, 7_700)
@@ -341,7 +349,8 @@ def test_files_per_draft_are_capped_politely(app, client, db, draft, monkeypatch
 
 
 def test_files_per_answer_to_a_request_are_capped_politely(app, client, db, monkeypatch):
-    from tests.status_support import family, file, post as status_post, request_info
+    from tests.status_support import family, file, request_info
+    from tests.status_support import post as status_post
 
     monkeypatch.setitem(app.config, "MAX_FILES_PER_ANSWER", 1)
     f = family(status="accepted")

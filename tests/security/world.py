@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from portal.applications.models import Application, Document
 from portal.extensions import db
-from portal.models import Application, Document
 from tests.apply_support import PNG, fill_all, first_document_kind, post, start_for_other, upload
 from tests.support.accounts import make_account, sign_in
 

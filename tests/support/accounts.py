@@ -9,10 +9,12 @@ from functools import cache
 import pyotp
 from sqlalchemy import select
 
+from portal.accounts import second_factor
+from portal.accounts.models import Account
+from portal.accounts.passwords import hash_password
 from portal.extensions import db
-from portal.models import Account, OutboxMessage
-from portal.services import second_factor, sms
-from portal.services.passwords import hash_password
+from portal.messages import sms
+from portal.messages.models import OutboxMessage
 
 # The password of every account made without one.
 PASSWORD = "Staff-Test-2026!"

@@ -1,6 +1,6 @@
 """staff: audit rows cannot be changed or deleted (PostgreSQL trigger)
 
-The ORM already refuses (portal/models/audit.py); this makes the database refuse too, for any
+The ORM already refuses (portal/audit/models.py); this makes the database refuse too, for any
 client. Only on PostgreSQL: SQLite has no such guard here (its test set-up deletes rows
 between tests). TRUNCATE (the test set-up on PostgreSQL) is not a row UPDATE/DELETE and is
 not blocked; production roles should not hold TRUNCATE on audit_event.

@@ -1,7 +1,7 @@
 """security: card numbers in drafts and applications encrypted at rest
 
 A data migration: every plain card number in `answers["payment"]` is encrypted with the newest
-DATA_ENCRYPTION_KEYS key (portal/services/crypto.py) and gets its look-up hash. No schema
+DATA_ENCRYPTION_KEYS key (portal/people/crypto.py) and gets its look-up hash. No schema
 change. Downgrade writes the plain numbers back (for a rollback of the release only).
 
 Revision ID: 0006_security_card_encryption
@@ -24,7 +24,7 @@ def _rows(bind, name):
 
 
 def upgrade():
-    from portal.services import crypto
+    from portal.people import crypto
 
     bind = op.get_bind()
     for name in TABLES:
@@ -36,7 +36,7 @@ def upgrade():
 
 
 def downgrade():
-    from portal.services import crypto
+    from portal.people import crypto
 
     bind = op.get_bind()
     for name in TABLES:

@@ -1,6 +1,6 @@
 """security: the person's full ID number kept encrypted (person.id_number_encrypted)
 
-A nullable column for "enc:" + a Fernet token (portal/services/crypto.py). Until now only the
+A nullable column for "enc:" + a Fernet token (portal/people/crypto.py). Until now only the
 keyed hash and the masked form were kept, so there is nothing to fill in: the number is
 encrypted the next time it is entered (an application's personal details). Downgrade drops
 the column and with it the encrypted numbers, and takes `personal.id_encrypted` out of drafts'

@@ -4,11 +4,11 @@ An ID number shows the area, the birth date and the sex, and its masked form bes
 date gave the whole number away. From now on a person keeps only the keyed look-up hash, a
 keyed hash of the last four characters (the staff search them) and the encrypted number
 (0007); birth date, age, sex and last four are read from the encrypted number when shown
-(portal.services.identity.read).
+(portal.people.identity.read).
 
 Upgrade:
 - person: adds id_number_last4_hash (filled from the last four of the masked number, with the
-  keyed hash of portal.services.identity – the app's key), drops id_number_masked, birth_date,
+  keyed hash of portal.people.identity – the app's key), drops id_number_masked, birth_date,
   sex and certificate_number_masked (batch mode, for SQLite);
 - drafts' and applications' answers: takes id_masked, birth_date and sex out of "personal" and
   number_masked out of "certificate" (the certificate number is the ID number and the category
@@ -44,7 +44,7 @@ def _answers_tables():
 
 
 def upgrade():
-    from portal.services import identity
+    from portal.people import identity
 
     bind = op.get_bind()
     with op.batch_alter_table("person", schema=None) as batch_op:
@@ -89,7 +89,7 @@ def _old_mask(number: str) -> str:
 
 
 def downgrade():
-    from portal.services import identity
+    from portal.people import identity
 
     bind = op.get_bind()
     with op.batch_alter_table("person", schema=None) as batch_op:

@@ -1,16 +1,16 @@
 """integrity: an audit log nobody can rewrite, codes never readable in the outbox, staff conflicts
 
-- audit_event gets `prev_hash` (UNIQUE) and `row_hash`: a hash chain (portal/models/audit.py).
+- audit_event gets `prev_hash` (UNIQUE) and `row_hash`: a hash chain (portal/audit/models.py).
   Existing rows are chained in id order. The triggers that refuse UPDATE and DELETE (and
   TRUNCATE on PostgreSQL) are (re)installed on both databases – their DDL is in
-  portal/services/audit_chain.py, the one place for it. On PostgreSQL the row trigger of
+  portal/audit/chain.py, the one place for it. On PostgreSQL the row trigger of
   0004_staff_audit_guard is replaced by the same one plus a statement trigger on TRUNCATE.
 - outbox_message gets `sealed_code` (the one-time code, encrypted until it is delivered) and
   `code_expires_at`. Bodies of messages stored before this release that carry a code (no
   application, a 6-digit number) have the code replaced by ******: those codes have long
   expired and are not needed to send anything.
 - staff_conflict: a member of staff's declared relatives (by keyed ID hash), whose
-  applications they may not act on (portal/services/conflicts.py).
+  applications they may not act on (portal/applications/conflicts.py).
 
 Revision ID: 0011_audit_chain
 Revises: 0010_staff_second_factor
@@ -20,8 +20,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-from portal.models.audit import GENESIS, row_hash
-from portal.services.audit_chain import install_guard, remove_guard
+from portal.audit.chain import install_guard, remove_guard
+from portal.audit.models import GENESIS, row_hash
 
 revision = "0011_audit_chain"
 down_revision = "0010_staff_second_factor"

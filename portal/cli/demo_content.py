@@ -1,0 +1,262 @@
+"""Demo content for the embedded default: staff accounts, a resident, a few applications.
+
+Credentials are printed by `flask seed-demo` and listed in the README; they are never shown
+in the portal itself. Running it twice changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from portal.accounts import second_factor
+from portal.accounts.models import Account, PersonLink
+from portal.accounts.passwords import hash_password
+from portal.applications import answers as stored
+from portal.applications import working_days
+from portal.applications.answers import Answers, Payment, Personal
+from portal.applications.models import Application, StatusEvent
+from portal.applications.references import new_reference
+from portal.content.media import samples as media_samples
+from portal.extensions import db
+from portal.people import identity
+from portal.people.models import Person
+
+DEMO_PASSWORD = "Huyi-Demo-2026!"
+# The demo staff's second factor: this key in any TOTP authenticator app (public: demo only).
+DEMO_TOTP_SECRET = "HUYIDEMOHUYIDEMOHUYIDEMOHUYIDEMO"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    phone: str
+    password: str
+    note: str
+
+
+ACCOUNTS = (
+    DemoAccount("resident", "13900000001", DEMO_PASSWORD, "居民 王秀兰的女儿 李梅"),
+    DemoAccount("street_officer", "13800000001", DEMO_PASSWORD, "甘亭街道工作人员"),
+    DemoAccount("district_reviewer", "13800000002", DEMO_PASSWORD, "区残联审核人员"),
+    DemoAccount("civil_affairs", "13800000003", DEMO_PASSWORD, "区民政审批人员"),
+    DemoAccount("content_editor", "13800000004", DEMO_PASSWORD, "内容编辑"),
+    DemoAccount("admin", "13800000005", DEMO_PASSWORD, "系统管理员"),
+)
+NAMES = {
+    "13900000001": "李梅", "13800000001": "赵刚", "13800000002": "陈静",
+    "13800000003": "刘洋", "13800000004": "周敏", "13800000005": "孙伟",
+}
+
+
+def make_id_number(area: str, born: date, sequence: int) -> str:
+    first17 = f"{area}{born:%Y%m%d}{sequence:03d}"
+    return first17 + identity.check_character(first17)
+
+
+# (name, birth date, sequence – odd male / even female, category, grade, programme, status
+#  [, street, days in the present status])
+# The demo resident (李梅) applied as guardian for these two – for 杜小龙 confirmed at the
+# counter; for her mother 王秀兰 not yet (the street officer's case page offers it) – and as
+# family for everyone else.
+GUARDIAN_OF = ("王秀兰", "杜小龙")
+CONFIRMED_GUARDIAN_OF = ("杜小龙",)
+
+PEOPLE = (
+    ("王秀兰", date(1951, 3, 14), 22, "physical", 1, "nursing_allowance", "submitted"),
+    ("张建国", date(1968, 9, 2), 15, "visual", 2, "living_allowance", "accepted"),
+    ("马玉芳", date(1979, 12, 30), 42, "hearing", 3, "assistive_devices", "needs_info"),
+    ("杜小龙", date(2012, 6, 1), 31, "intellectual", 2, "child_rehab", "approved"),
+    # One application in every other state, one overdue, one in another street (staff console).
+    ("刘桂芝", date(1958, 7, 21), 44, "physical", 2, "living_allowance", "street_checked"),
+    ("陈志强", date(1972, 4, 9), 17, "mental", 1, "nursing_allowance", "district_reviewed"),
+    ("赵淑珍", date(1949, 1, 26), 28, "visual", 1, "nursing_allowance", "public_notice"),
+    ("孙立新", date(1965, 10, 3), 33, "physical", 2, "living_allowance", "paying", "ganting", 20),
+    ("周海燕", date(1983, 5, 17), 46, "hearing", 2, "rehab_services", "rejected"),
+    ("吴国栋", date(1990, 8, 8), 19, "physical", 3, "vocational_training", "withdrawn"),
+    ("黄德明", date(1955, 11, 5), 37, "physical", 1, "living_allowance", "submitted", "ganting",
+     12),
+    ("郑春梅", date(1962, 2, 11), 48, "intellectual", 2, "living_allowance", "submitted",
+     "yuxia"),
+)
+# Marks the demo's applications in their answers (kept beside the sections, shown to staff).
+DEMO = {"demo": True}
+# Fixed reference numbers, so the browser suite can open each demo application by address.
+REFERENCES = {
+    "王秀兰": "HY-2026-DEMA3C", "张建国": "HY-2026-DEMA4C", "马玉芳": "HY-2026-DEMA6C",
+    "杜小龙": "HY-2026-DEMA7C", "刘桂芝": "HY-2026-DEMA9C", "陈志强": "HY-2026-DEMACC",
+    "赵淑珍": "HY-2026-DEMADC", "孙立新": "HY-2026-DEMAEC", "周海燕": "HY-2026-DEMAFC",
+    "吴国栋": "HY-2026-DEMAGC", "黄德明": "HY-2026-DEMAHC", "郑春梅": "HY-2026-DEMAJC",
+}
+
+
+class DemoRefused(RuntimeError):
+    """Demo accounts (with published passwords) are never made under production settings."""
+
+
+def seed() -> list[DemoAccount]:
+    from flask import current_app
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise DemoRefused("seed-demo makes accounts with published passwords and is refused "
+                          "under production settings (PORTAL_ENV=production). / "
+                          "生产环境不能创建演示账号和演示数据。")
+    accounts = {}
+    for demo in ACCOUNTS:
+        account = db.session.scalar(select(Account).where(Account.phone == demo.phone))
+        if account is None:
+            account = Account(
+                phone=demo.phone, password_hash=hash_password(demo.password),
+                display_name=NAMES[demo.phone], role=demo.role,
+                street="ganting" if demo.role in ("street_officer", "resident") else None,
+            )
+            db.session.add(account)
+        if account.is_staff and account.second_factor is None:
+            second_factor.set_demo_totp(account, DEMO_TOTP_SECRET)
+        accounts[demo.role] = account
+    db.session.flush()
+
+    for name, born, sequence, category, grade, programme, status, *more in PEOPLE:
+        street, days = (more + ["ganting", 2][len(more):])[:2]
+        id_number = make_id_number("610118", born, sequence)
+        if db.session.scalar(select(Person).where(
+                Person.id_number_hash.in_(identity.lookup_hashes(id_number)))):
+            continue
+        person = Person(
+            full_name=name, **identity.stored_fields(id_number), street=street,
+            address="鄠邑区甘亭街道示例社区1号" if street == "ganting" else "鄠邑区余下街道示例村2号", phone="13900000001",
+            disability_category=category, disability_grade=grade,
+        )
+        db.session.add(person)
+        db.session.flush()
+        _demo_application(person, accounts, programme, status, street, days)
+        if name in CONFIRMED_GUARDIAN_OF:
+            # The street officer saw the guardianship papers at the counter (person_links):
+            # the demo resident may let family see this person's applications.
+            db.session.add(PersonLink(account_id=accounts["resident"].id, person_id=person.id,
+                                      role="guardian", proven_by="counter",
+                                      confirmed_by_account_id=accounts["street_officer"].id))
+    _demo_second_claim(accounts)
+    db.session.commit()
+    media_samples.attach_demo_sample(accounts["content_editor"])
+    return list(ACCOUNTS)
+
+
+def _demo_details(application, person, step: str, at: datetime) -> dict | None:
+    """What the demo's street checks and approvals recorded (portal.applications.decisions)."""
+    from decimal import Decimal
+
+    from portal.applications import decisions
+
+    day = working_days.local_date(at)
+    if step == "street_checked":
+        return decisions.street_check_details(day, "home_visit", "赵刚",
+                                              "入户见到本人，核对了身份证和残疾人证原件，情况与申请一致。")
+    if step != "approved" or not decisions.pays_money(application.programme, day):
+        return None
+    facts = {"disability_grade": person.disability_grade,
+             "disability_category": person.disability_category}
+    number = identity.of(person)
+    if number is not None:
+        facts["age"] = number.age(day)
+    rates = decisions.rates_for_case(application.programme, facts, day)
+    if not rates:
+        return None
+    rule = decisions.amount_rule(application.programme, rates[0], day)
+    amount = rule.fixed or (rule.ceiling / 2 if rule.ceiling else None) or \
+        (rule.floor or Decimal("100")) + 20
+    return decisions.approval_details(
+        application.programme, rule, amount, "演示数据（不是真实文件）" if rule.typed else None,
+        decisions.allowed_months(application.submitted_at, day)[0], day)
+
+
+# A second claim (portal.applications.duplicates): 赵淑珍's nursing allowance is in public notice;
+# another application for her came in with another phone number and bank card – flagged on
+# both cases, held from approval until an officer resolves it.
+SECOND_CLAIM_REFERENCE = "HY-2026-DEMAKC"
+
+
+def _demo_second_claim(accounts) -> None:
+    from portal.applications import duplicates
+    from portal.people import crypto
+
+    older = db.session.scalar(select(Application).where(
+        Application.reference == REFERENCES["赵淑珍"]))
+    if older is None or db.session.scalar(select(Application.id).where(
+            Application.reference == SECOND_CLAIM_REFERENCE)) is not None:
+        return
+    now = datetime.now(timezone.utc)
+    personal = replace(stored.read(older).personal, phone="13900000077")
+    payment = Payment(method="bank_card", bank_name="中国建设银行鄠邑支行",
+                      account_holder="赵淑珍",
+                      card_number=crypto.encrypt("6217000000000000017")).sealed()
+    newer = Application(
+        reference=SECOND_CLAIM_REFERENCE, programme=older.programme, person_id=older.person_id,
+        applicant_account_id=accounts["resident"].id, relationship_to_person="family",
+        answers=Answers(personal=personal, payment=payment, extra=DEMO).to_json(),
+        status="submitted",
+        street=older.street, submitted_at=now - timedelta(days=1), status_changed_at=now,
+        due_at=working_days.due_at_for("submitted", now))
+    db.session.add(newer)
+    db.session.flush()
+    db.session.add(StatusEvent(application_id=newer.id, from_status=None, to_status="submitted",
+                               created_at=newer.submitted_at))
+    duplicates.flag_new_claim(newer)
+
+
+def _demo_application(person, accounts, programme, status, street="ganting", days=2):
+    from portal.applications import status_machine
+    from portal.applications.working_days import due_at_for
+
+    now = datetime.now(timezone.utc)
+    changed = now - timedelta(days=days)
+    resident = accounts["resident"]
+    application = Application(
+        reference=REFERENCES.get(person.full_name) or new_reference(), programme=programme,
+        person_id=person.id, applicant_account_id=resident.id,
+        relationship_to_person="guardian" if person.full_name in GUARDIAN_OF else "family",
+        # What the demo resident typed about the person (she sees it; "apply again for…"
+        # offers the person by it – never by what others recorded).
+        answers=Answers(personal=Personal(
+            full_name=person.full_name, id_hash=person.id_number_hash,
+            id_encrypted=person.id_number_encrypted, phone=person.phone,
+            address=person.address, street=street), extra=DEMO).to_json(),
+        status=status, street=street,
+        submitted_at=changed - timedelta(days=4), status_changed_at=changed,
+        due_at=due_at_for(status, changed),
+    )
+    db.session.add(application)
+    db.session.flush()
+    review = ["submitted", "accepted", "street_checked", "district_reviewed"]
+    path = {
+        "submitted": ["submitted"],
+        "accepted": ["submitted", "accepted"],
+        "needs_info": ["submitted", "accepted", "needs_info"],
+        "street_checked": review[:3],
+        "district_reviewed": review,
+        "approved": [*review, "approved"],
+        "public_notice": [*review, "approved", "public_notice"],
+        "paying": [*review, "approved", "public_notice", "paying"],
+        "rejected": ["submitted", "accepted", "rejected"],
+        "withdrawn": ["submitted", "withdrawn"],
+    }[status]
+    decider = accounts[status_machine.decider_role(programme)]
+    actors = {"district_reviewed": accounts["district_reviewer"], "approved": decider,
+              "public_notice": decider, "paying": decider, "withdrawn": resident}
+    messages = {
+        "needs_info": "请补充一张清晰的残疾人证照片（四个角都要拍全）。",
+        "rejected": "经核实，您目前已享受同类康复服务，暂不能重复申请。如有疑问，请拨打12385。",
+    }
+    previous = None
+    for step in path:
+        at = changed if step == status else \
+            application.submitted_at if step == "submitted" else changed - timedelta(days=1)
+        db.session.add(StatusEvent(
+            application_id=application.id, from_status=previous, to_status=step,
+            actor_account_id=None if step == "submitted" else
+            actors.get(step, accounts["street_officer"]).id,
+            message_to_applicant=messages.get(step), created_at=at,
+            details=_demo_details(application, person, step, at),
+        ))
+        previous = step

@@ -1,0 +1,1 @@
+"""Sign-language video, captions and transcripts: storage, checks, publishing, coverage."""

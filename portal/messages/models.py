@@ -1,0 +1,44 @@
+"""Messages waiting to be sent (SMS); a worker delivers them, with retries.
+
+A message that carries a one-time code never stores it readable: `body` holds the text with
+CODE_MASK where the code goes, and `sealed_code` the code encrypted (portal.people.crypto)
+until it is delivered, fails for good, or expires (`code_expires_at`) – then it is removed
+(portal.messages.notifications.purge_codes). Only the sender ever puts the two together.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.database.columns import created_at_column, utcnow
+from portal.extensions import db
+
+CODE_MASK = "******"
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10), default="sms")
+    recipient: Mapped[str] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN")
+    body: Mapped[str] = mapped_column(Text)       # a code in it is always CODE_MASK
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sealed_code: Mapped[str | None] = mapped_column(String(255))
+    code_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def text(self) -> str:
+        """What a backend sends: the readable text while the message is being delivered
+        (set by the sender, never stored), else the stored body."""
+        return self.__dict__.get("_readable_text") or self.body
+    created_at: Mapped[datetime] = created_at_column()

@@ -1,0 +1,460 @@
+"""Text messages about applications and family access – the one place their words are written –
+and the worker that sends whatever is waiting in the outbox.
+
+Texts
+-----
+Every status change queues a text message to the applicant's account and to the mobile number
+given in the application's 个人信息 ("用于接收办理进度的短信" – often a family member's), once
+per number, in the language of the application (Application.locale). It names the programme
+and the reference and says what happened, what to do and by when. Nothing else: never the
+person's name, ID number or address, and never the staff's own words – those can be about
+health, money or family, and a text is read on a lock screen, by whoever holds the phone (the
+applicant reads them signed in, and the staff form says so). Only the number typed for this
+application gets its texts: never a number from another application. The SMS backend adds the
+registered sender signature.
+
+    status_change_message(application, from_status, to_status) -> OutboxMessage  (not added)
+    queue_status_change(application, from_status, to_status)   -> added to the session
+    queue_access_granted(grant, granter) / queue_access_revoked(grant, granter)
+    queue_person_linked(person) / queue_filed_in_name(application)   – to the phone on record
+
+Queued messages are added to the caller's transaction: a status change and its message are
+saved together or not at all, and nothing is sent before the change is committed.
+
+Sending
+-------
+`flask send-outbox` (see portal/cli/messages.py) runs `deliver_due()` in a loop (`--once`:
+one pass). Each pending message whose time has come is handed to the configured backend
+(portal.messages.sms, SMS_BACKEND), one message per transaction:
+
+- the backend returns: the message is sent (unless the backend marked it otherwise);
+- the backend raises: the attempt failed; the message is tried again after
+  SMS_RETRY_BASE_SECONDS × 2^(attempts − 1) (at most SMS_RETRY_MAX_SECONDS), and after
+  SMS_MAX_ATTEMPTS failed attempts it is marked "failed" and left for a person to look at
+  (`flask outbox`). `last_error` keeps the latest reason.
+
+A failed send only ever changes the outbox row: the status change it reports was committed
+before and stays as it is. With SMS_BACKEND=outbox (development) nothing leaves the machine and
+the worker sends nothing.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select, update
+
+from portal import dates
+from portal.accounts.models import AccessGrant, Account
+from portal.applications import answers as stored
+from portal.applications import status_machine
+from portal.applications.models import Application
+from portal.extensions import db
+from portal.labels import programme_name
+from portal.messages import sms
+from portal.messages.models import CODE_MASK, OutboxMessage
+from portal.people import crypto, phone_numbers
+from portal.people.models import Person
+
+DEFAULT_LOCALE = "zh_Hans_CN"
+
+# One whole message per situation. Placeholders: programme (the programme's name), ref (受理编号),
+# due (a date: the end of the step's time limit in working days), until (the last day of the
+# public notice), status.
+STATUS_TEXTS = {
+    "submitted": _l("您的“%(programme)s”申请已提交，受理编号%(ref)s。街道将在%(due)s前受理，"
+                    "您现在不需要做什么。可以登录平台查看进度，咨询请拨打12385。"),
+    "accepted": _l("您的“%(programme)s”申请（受理编号%(ref)s）已受理，街道正在初审，"
+                   "预计%(due)s前完成。您现在不需要做什么。咨询请拨打12385。"),
+    "street_checked": _l("您的“%(programme)s”申请（受理编号%(ref)s）已通过街道初审，已报区里审核，"
+                         "预计%(due)s前完成。您现在不需要做什么。咨询请拨打12385。"),
+    "district_reviewed": _l("您的“%(programme)s”申请（受理编号%(ref)s）已通过审核，正在等待审批，"
+                            "预计%(due)s前作出决定。您现在不需要做什么。咨询请拨打12385。"),
+    "needs_info": _l("您的“%(programme)s”申请（受理编号%(ref)s）需补充材料。请在%(due)s前登录平台，"
+                     "在“我的申请”中查看要补充什么，补充后重新提交。咨询请拨打12385。"),
+    "approved": _l("您的“%(programme)s”申请（受理编号%(ref)s）已获批准，"
+                   "预计%(due)s前开始发放或提供服务。您现在不需要做什么。咨询请拨打12385。"),
+    "approved_with_notice": _l("您的“%(programme)s”申请（受理编号%(ref)s）已获批准，"
+                               "预计%(due)s前进行公示。您现在不需要做什么。咨询请拨打12385。"),
+    "public_notice": _l("您的“%(programme)s”申请（受理编号%(ref)s）已批准，正在公示，"
+                        "公示到%(until)s。公示结束后开始发放，您现在不需要做什么。"
+                        "咨询请拨打12385。"),
+    "paying": _l("您的“%(programme)s”申请（受理编号%(ref)s）已开始发放。请留意到账或服务安排。"
+                 "咨询请拨打12385。"),
+    "rejected": _l("您的“%(programme)s”申请（受理编号%(ref)s）未获批准。原因请登录平台，"
+                   "在“我的申请”中查看。如有疑问，请拨打12385。"),
+    "withdrawn": _l("您的“%(programme)s”申请（受理编号%(ref)s）已撤回。如需再次申请，"
+                    "可以登录平台重新提交。咨询请拨打12385。"),
+    "merged": _l("您的“%(programme)s”申请（受理编号%(ref)s）与申请对象的另一份同一事项的申请重复，"
+                 "已并入那一份一起办理，您不需要再做什么。详情请登录平台查看，咨询请拨打12385。"),
+    "resubmitted": _l("我们已收到您补充的材料（“%(programme)s”，受理编号%(ref)s），"
+                      "申请回到“%(status)s”环节，预计%(due)s前办完这一步。您现在不需要做什么。"
+                      "咨询请拨打12385。"),
+    # A status without its own text, or without a deadline where its text needs one.
+    "other": _l("您的“%(programme)s”申请（受理编号%(ref)s）有新进展：%(status)s。"
+                "请登录平台查看详情，咨询请拨打12385。"),
+}
+
+ACCESS_TEXTS = {
+    "granted_to_grantee": _l("手机尾号%(tail)s的用户已授权您查看一位家人的申请办理进度。"
+                             "请用本手机号码登录平台（还没有账户的请先注册），在“我的申请”中查看。"
+                             "如有疑问，请拨打12385。"),
+    "granted_to_granter": _l("您已授权手机尾号%(tail)s的用户查看家人的申请办理进度。"
+                             "如需取消，请登录平台，在“授权家人查看”中操作。"),
+    "revoked_to_grantee": _l("您查看一位家人申请办理进度的授权已取消。如有疑问，请拨打12385。"),
+    "revoked_to_granter": _l("手机尾号%(tail)s的用户查看家人申请办理进度的授权已取消。"
+                             "如有疑问，请拨打12385。"),
+    # To the phone on record of a person: never their name, the programme or the account.
+    "person_linked": _l("有一个账户已经通过验证，可以在网上办事平台查看以您名义办理的所有申请。"
+                        "如果不是您本人或您的监护人办理的，请拨打12385。"),
+    "unlinked": _l("工作人员已解除您的账户与一位申请对象的关联，您的账户不能再查看这个人的所有申请了。"
+                   "如有疑问，请拨打12385。"),
+    "filed_in_name": _l("有人在网上办事平台以您的名义提交了一份申请（受理编号%(ref)s）。"
+                        "如果您不知道这件事，请拨打12385。"),
+}
+
+
+# ── what the texts say ────────────────────────────────────────────────────────────────────
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops it
+
+
+def _date(moment: datetime | None) -> str | None:
+    """2026年11月28日 / 28 November 2026 (the district's day, the current language)."""
+    return None if moment is None else dates.date_text(_aware(moment))
+
+
+def status_text_key(application: Application, from_status: str | None, to_status: str) -> str:
+    if from_status == "needs_info" and to_status in status_machine.REVIEW_STATES:
+        return "resubmitted"
+    if to_status == "approved" and application.programme in \
+            status_machine.PUBLIC_NOTICE_PROGRAMMES:
+        return "approved_with_notice"
+    return to_status if to_status in STATUS_TEXTS else "other"
+
+
+def status_text(application: Application, from_status: str | None, to_status: str,
+                locale: str | None = None) -> str:
+    """The text message for a change of `application` to `to_status`, in `locale` (default:
+    the application's language). Reads the deadline from the application as it is now."""
+    key = status_text_key(application, from_status, to_status)
+    with force_locale(locale or application.locale or DEFAULT_LOCALE):
+        values = {
+            "programme": programme_name(application.programme),
+            "ref": application.reference,
+            "status": str(status_machine.STATUSES[to_status].label)
+            if to_status in status_machine.STATUSES else to_status,
+            "due": _date(application.due_at),
+        }
+        if key == "public_notice":
+            changed = application.status_changed_at or datetime.now(timezone.utc)
+            values["until"] = _date(_aware(changed) + timedelta(
+                days=status_machine.public_notice_days()))
+        text = str(STATUS_TEXTS[key])
+        if "%(due)s" in text and values["due"] is None:
+            text = str(STATUS_TEXTS["other"])
+        return text % values
+
+
+def _recipient(application: Application) -> str | None:
+    account = application.applicant or db.session.get(Account, application.applicant_account_id)
+    return account.phone if account is not None else None
+
+
+def recipients(application: Application) -> list[str]:
+    """Who gets the status texts: the applicant's account, and the number given in the
+    application's 个人信息 for them – each number once."""
+    numbers = []
+    given = stored.read(application).personal.phone
+    for number in (_recipient(application), given):
+        if not number:
+            continue
+        try:
+            number = phone_numbers.normalise(number)
+        except ValueError:
+            continue
+        if number not in numbers:
+            numbers.append(number)
+    return numbers
+
+
+def status_change_messages(application: Application, from_status: str | None,
+                           to_status: str) -> list[OutboxMessage]:
+    """The outbox messages for a status change (not yet added), one per recipient."""
+    locale = application.locale or DEFAULT_LOCALE
+    body = status_text(application, from_status, to_status, locale)
+    return [OutboxMessage(channel="sms", recipient=number, locale=locale, body=body,
+                          application_id=application.id)
+            for number in recipients(application)]
+
+
+def status_change_message(application: Application, from_status: str | None,
+                          to_status: str) -> OutboxMessage | None:
+    """The applicant's own outbox message for a status change (not yet added), or None."""
+    messages = status_change_messages(application, from_status, to_status)
+    return messages[0] if messages else None
+
+
+def queue_status_change(application: Application, from_status: str | None,
+                        to_status: str) -> OutboxMessage | None:
+    """Add the messages for a status change to the caller's transaction; returns the first
+    (the applicant's)."""
+    messages = status_change_messages(application, from_status, to_status)
+    db.session.add_all(messages)
+    return messages[0] if messages else None
+
+
+def _tail(phone: str) -> str:
+    return phone[-4:]
+
+
+def _locale_of(account: Account, fallback: str | None = None) -> str:
+    return account.preferred_locale or fallback or DEFAULT_LOCALE
+
+
+def _queue(recipient: str, key: str, locale: str, **values) -> OutboxMessage:
+    with force_locale(locale):
+        body = str(ACCESS_TEXTS[key]) % values
+    message = OutboxMessage(channel="sms", recipient=recipient, locale=locale, body=body)
+    db.session.add(message)
+    return message
+
+
+def _locale_of_phone(phone: str) -> str:
+    """The language of the resident's account registered with `phone`, if any."""
+    account = db.session.scalar(select(Account).where(Account.phone == phone))
+    return _locale_of(account) if account is not None else DEFAULT_LOCALE
+
+
+def queue_access_granted(grant: AccessGrant, granter: Account,
+                         locale: str | None = None) -> None:
+    """Tell both sides that `granter` let the holder of the grant's number see a family
+    member's applications (the number gets the text whether or not it is registered)."""
+    _queue(grant.grantee_phone, "granted_to_grantee", _locale_of_phone(grant.grantee_phone),
+           tail=_tail(granter.phone))
+    _queue(granter.phone, "granted_to_granter", _locale_of(granter, locale),
+           tail=_tail(grant.grantee_phone))
+
+
+def queue_access_revoked(grant: AccessGrant, granter: Account,
+                         locale: str | None = None) -> None:
+    """Tell both sides that the access has ended (whoever ended it)."""
+    _queue(grant.grantee_phone, "revoked_to_grantee", _locale_of_phone(grant.grantee_phone))
+    _queue(granter.phone, "revoked_to_granter", _locale_of(granter, locale),
+           tail=_tail(grant.grantee_phone))
+
+
+def queue_person_linked(person: Person, locale: str | None = None) -> None:
+    """Tell the person, on their phone on record, that an account was linked to them."""
+    if person.phone:
+        _queue(person.phone, "person_linked", locale or DEFAULT_LOCALE)
+
+
+def queue_person_unlinked(account: Account) -> None:
+    """Tell an account holder that staff ended their link to a person."""
+    _queue(account.phone, "unlinked", _locale_of(account))
+
+
+def queue_filed_in_name(application: Application) -> OutboxMessage | None:
+    """Tell the person, on their phone on record, that an application was filed in their name
+    – unless it was filed from that very number (it gets the submission text anyway). The
+    phone on record is the person's (set when staff accept an application), or else the number
+    given in the person's latest other application that staff accepted and that is still
+    handled, approved, in public notice or being paid (one accepted before the phone on record
+    was kept): a second claim against such an application is exactly what the person must hear
+    of."""
+    person = application.person or db.session.get(Person, application.person_id)
+    if person is None:
+        return None
+    phone = person.phone or _accepted_phone(application)
+    if not phone or phone == _recipient(application):
+        return None
+    return _queue(phone, "filed_in_name", application.locale or DEFAULT_LOCALE,
+                  ref=application.reference)
+
+
+# The states of an application that staff accepted (受理 checked the identity documents).
+ACCEPTED_STATES = tuple(s for s in status_machine.CLAIM_STATES if s != "submitted")
+
+
+def _accepted_phone(application: Application) -> str | None:
+    """The mobile number of the person's latest other application that staff accepted."""
+    for other in db.session.scalars(
+            select(Application).where(Application.person_id == application.person_id,
+                                      Application.id != application.id,
+                                      Application.status.in_(ACCEPTED_STATES))
+            .order_by(Application.id.desc()).limit(5)):
+        if other.status == "needs_info" and _never_accepted(other):
+            continue
+        phone = stored.read(other).personal.phone
+        if phone:
+            return phone
+    return None
+
+
+def _never_accepted(application: Application) -> bool:
+    """An application asked for more information before staff accepted it."""
+    from portal.applications.models import StatusEvent
+
+    return db.session.scalar(select(StatusEvent.id).where(
+        StatusEvent.application_id == application.id,
+        StatusEvent.to_status == "accepted").limit(1)) is None
+
+
+# ── sending ───────────────────────────────────────────────────────────────────────────────
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    kept_in_outbox: bool = False   # SMS_BACKEND=outbox: nothing is sent
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt (1, 2, …)."""
+    base = float(current_app.config["SMS_RETRY_BASE_SECONDS"])
+    longest = float(current_app.config["SMS_RETRY_MAX_SECONDS"])
+    return timedelta(seconds=min(longest, base * 2 ** max(0, attempts - 1)))
+
+
+def due_messages(now: datetime, limit: int) -> list[int]:
+    return list(db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+
+
+def deliver_now(message_id: int) -> str | None:
+    """Try one committed message straight away (after a submission or a code was sent), with
+    the same bookkeeping as the worker: sent, or pending for a retry, or failed. With the
+    "outbox" backend the message simply stays in the outbox."""
+    backend = sms.current_backend()
+    if isinstance(backend, sms.OutboxOnly):
+        return None
+    return _deliver_one(backend, message_id, None)
+
+
+CODE_EXPIRED = "the code expired before it was sent"
+
+
+def purge_codes(now: datetime | None = None) -> int:
+    """Remove the sealed code of every message that no longer needs it: delivered, failed for
+    good, or past the code's expiry (such a message is not sent any more: it is marked failed).
+    Commits; returns how many codes were removed."""
+    now = now or datetime.now(timezone.utc)
+    table = OutboxMessage.__table__
+    expired = db.session.execute(
+        update(table)
+        .where(table.c.sealed_code.is_not(None), table.c.status == "pending",
+               table.c.code_expires_at <= now)
+        .values(sealed_code=None, status="failed", last_error=CODE_EXPIRED)).rowcount
+    done = db.session.execute(
+        update(table)
+        .where(table.c.sealed_code.is_not(None),
+               or_(table.c.status != "pending", table.c.code_expires_at.is_(None)))
+        .values(sealed_code=None)).rowcount
+    db.session.commit()
+    return expired + done
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
+    """One pass: remove codes no longer needed, then try every pending message whose time has
+    come (at most `limit`)."""
+    report = DeliveryReport()
+    purge_codes(now)
+    backend = sms.current_backend()
+    if isinstance(backend, sms.OutboxOnly):
+        report.kept_in_outbox = True
+        return report
+    for message_id in due_messages(now or datetime.now(timezone.utc), limit):
+        outcome = _deliver_one(backend, message_id, now)
+        if outcome == "sent":
+            report.sent += 1
+        elif outcome == "retrying":
+            report.retrying += 1
+        elif outcome == "failed":
+            report.failed += 1
+    return report
+
+
+def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
+    """Send one message in its own transaction. The row is locked while it is sent, so two
+    workers never send it twice (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite has one writer)."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True,
+                             with_for_update={"skip_locked": True})
+    if message is None or message.status != "pending":
+        db.session.rollback()
+        return None
+    moment = now or datetime.now(timezone.utc)
+    if message.sealed_code and message.code_expires_at is not None \
+            and _aware(message.code_expires_at) <= moment:
+        message.sealed_code, message.status, message.last_error = None, "failed", CODE_EXPIRED
+        db.session.commit()
+        return "failed"
+    message.attempts += 1
+    error = None
+    message.__dict__["_readable_text"] = sms.readable_text(message)   # never stored
+    try:
+        backend.deliver(message)
+    except Exception as problem:  # noqa: BLE001 – any failure of the gateway is a failed try
+        error = f"{type(problem).__name__}: {problem}"
+        if message.sealed_code:  # a gateway's error may quote the text: never keep the code
+            error = error.replace(crypto.decrypt(message.sealed_code), CODE_MASK)
+        error = error[:1000]
+    finally:
+        message.__dict__.pop("_readable_text", None)
+    if error is None and message.status in ("pending", "sent"):
+        message.status = "sent"
+        message.sent_at = message.sent_at or moment
+        message.last_error = None
+        outcome = "sent"
+    elif error is None:  # the backend itself marked it failed: it cannot be delivered
+        outcome = "failed"
+    else:
+        message.last_error = error
+        if message.attempts >= int(current_app.config["SMS_MAX_ATTEMPTS"]):
+            message.status = "failed"
+            outcome = "failed"
+        else:
+            message.status = "pending"
+            message.next_attempt_at = moment + retry_delay(message.attempts)
+            outcome = "retrying"
+        current_app.logger.warning("Text message %s not sent (attempt %s): %s",
+                                   message.id, message.attempts, error)
+    if message.status != "pending":
+        message.sealed_code = None   # delivered or failed for good: the code is not needed
+    db.session.commit()
+    return outcome
+
+
+def run(once: bool = False, interval: float | None = None, echo=print,
+        sleep=time.sleep) -> DeliveryReport:
+    """The worker loop: a pass, then a pause when there was nothing to do. `once`: one pass."""
+    interval = float(interval if interval is not None
+                     else current_app.config["SMS_WORKER_INTERVAL_SECONDS"])
+    total = DeliveryReport()
+    while True:
+        report = deliver_due()
+        if report.kept_in_outbox:
+            echo(f"SMS_BACKEND={current_app.config.get('SMS_BACKEND')!r} keeps messages in the "
+                 "outbox (`flask outbox` lists them); nothing is sent.")
+            return report
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        if report.handled:
+            echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
+        if once:
+            return total
+        if not report.handled:
+            sleep(interval)

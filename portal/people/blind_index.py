@@ -1,0 +1,101 @@
+"""Re-hashing the blind index with the newest ID_HASH_KEYS key (`flask rotate-keys`).
+
+Every stored keyed hash is re-computed from the decrypted number:
+- person.id_number_hash and id_number_last4_hash, from person.id_number_encrypted, and
+  staff_conflict.id_number_hash (declared relatives), from its encrypted number;
+- drafts' and applications' answers: personal.id_hash from personal.id_encrypted, and
+  certificate.id_hash (the hash of the ID part of the disability certificate number, which must
+  be the person's number) when it is that number's hash under one of the keys;
+- card numbers' hashes (payment.card_hash) are re-computed by crypto.rotate_answers.
+Short-lived hashes are not kept anywhere else (a family look-up's pending hashes live 10
+minutes in the visitor's session, hashed under every key).
+
+A record whose number cannot be read (no encrypted copy – people recorded before migration
+0007 – or a certificate that is not the person's) cannot be re-hashed: it is reported, and
+it will not be found once the key that hashed it is removed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import select
+
+from portal.applications.answers import Answers, version_of
+from portal.extensions import db
+from portal.people import crypto, identity
+
+
+@dataclass
+class Report:
+    changed: int = 0
+    stuck: list[str] = field(default_factory=list)   # "person 12", "draft 3 (certificate)"…
+
+
+def _rehash_answers(answers, label: str, report: Report) -> dict | None:
+    """The answers with their ID hashes under the newest key; None when nothing changed."""
+    if not isinstance(answers, dict):
+        return None
+    typed = updated = Answers.from_json(answers)
+    personal, certificate = typed.personal, typed.certificate
+    if not personal.id_hash and not certificate.id_hash:
+        return None
+    if not personal.id_encrypted:
+        report.stuck.append(f"{label} (ID number not kept encrypted)")
+        return None
+    number = crypto.decrypt(personal.id_encrypted)
+    newest, all_keys = identity.lookup_hash(number), identity.lookup_hashes(number)
+    if personal.id_hash != newest:
+        updated = updated.with_(personal=replace(personal, id_hash=newest))
+    if certificate.id_hash and certificate.id_hash != newest:
+        if certificate.id_hash in all_keys:
+            updated = updated.with_(certificate=replace(certificate, id_hash=newest))
+        else:
+            report.stuck.append(f"{label} (certificate number not the person's)")
+    return updated.to_json(version_of(answers)) if updated != typed else None
+
+
+def rehash_all() -> Report:
+    """Re-hash every stored ID hash with the newest key (the caller commits)."""
+    from portal.accounts.models import StaffConflict
+    from portal.applications.models import Application, Draft
+    from portal.people.models import Person
+
+    report = Report()
+    people = db.session.scalars(select(Person).order_by(Person.id)).all()
+    numbers = {person.id: crypto.decrypt(person.id_number_encrypted)
+               for person in people if person.id_number_encrypted}
+    # Who gets each new hash: the person already holding it, else the first with that number.
+    taken = {person.id_number_hash: person.id for person in people}
+    for person_id, number in numbers.items():
+        taken.setdefault(identity.lookup_hash(number), person_id)
+    for person in people:
+        if not person.id_number_encrypted:
+            report.stuck.append(f"person {person.id} (ID number not kept encrypted)")
+            continue
+        last_four = identity.last_four_hash(numbers[person.id][-4:])
+        if last_four != person.id_number_last4_hash:
+            person.id_number_last4_hash = last_four
+            report.changed += 1
+        newest = identity.lookup_hash(numbers[person.id])
+        if newest == person.id_number_hash:
+            continue
+        if taken.get(newest) != person.id:
+            report.stuck.append(f"person {person.id} (the same ID number as person "
+                                f"{taken[newest]})")
+            continue
+        person.id_number_hash = newest
+        report.changed += 1
+    db.session.flush()
+    for conflict in db.session.scalars(select(StaffConflict).order_by(StaffConflict.id)):
+        newest = identity.lookup_hash(crypto.decrypt(conflict.id_number_encrypted))
+        if newest != conflict.id_number_hash:
+            conflict.id_number_hash = newest
+            report.changed += 1
+    for model, name in ((Draft, "draft"), (Application, "application")):
+        for row in db.session.scalars(select(model).order_by(model.id)).all():
+            label = f"{name} {getattr(row, 'reference', None) or row.id}"
+            answers = _rehash_answers(row.answers, label, report)
+            if answers is not None:
+                row.answers = answers
+                report.changed += 1
+    return report
