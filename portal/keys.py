@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:   # Flask stays out of `import portal` (see portal/__init__.py)
     from flask import Flask
 
+# Public, for development and tests only (never accepted in production).
+DEVELOPMENT_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleSE="   # DATA_ENCRYPTION_KEYS
 MIN_LENGTH = 32       # characters: token_urlsafe(32) gives 43, i.e. 256 random bits
 MIN_DISTINCT = 12     # a random 32-character key has about 25; "xxxx…" or "1234…1234" has few
 
@@ -38,19 +40,39 @@ class KeyProblem(RuntimeError):
     """A key that production will not start with; the message says which and why."""
 
 
-def parse(value: str | None) -> list[str]:
+def parse_keys(value: str | None) -> list[str]:
+    """A comma-separated list of keys, newest first."""
     return [key.strip() for key in (value or "").split(",") if key.strip()]
 
 
 def id_hash_keys(config) -> list[str]:
     """The blind index's keys, newest first (ID_HASH_KEYS, else ID_HASH_KEY)."""
-    return parse(config.get("ID_HASH_KEYS")) or parse(config.get("ID_HASH_KEY"))
+    return parse_keys(config.get("ID_HASH_KEYS")) or parse_keys(config.get("ID_HASH_KEY"))
+
+
+def blind_index_keys() -> list[bytes]:
+    """The blind index's keys (ID_HASH_KEYS), newest first – never SECRET_KEY, so that signing
+    everyone out does not lose every look-up. Read once per app and kept."""
+    from flask import current_app
+
+    config = current_app.config
+    raw = (config.get("ID_HASH_KEYS"), config.get("ID_HASH_KEY"))
+    kept = current_app.extensions.get("id_hash_keys")
+    if kept is None or kept[0] != raw:
+        keys = [key.encode() for key in id_hash_keys(config)]
+        if not keys:
+            raise RuntimeError("ID_HASH_KEYS must be set (the key of the look-up hashes).")
+        kept = current_app.extensions["id_hash_keys"] = (raw, keys)
+    return kept[1]
+
+
+def blind_index_key() -> bytes:
+    """The newest blind-index key: new hashes are made with it."""
+    return blind_index_keys()[0]
 
 
 def published() -> set[str]:
     """Every key value that is written in this repository (development, tests, examples)."""
-    from portal.people.crypto import DEVELOPMENT_KEY
-
     return {DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, DEVELOPMENT_ID_HASH_KEY,
             TESTING_ID_HASH_KEY, DEVELOPMENT_KEY}
 
@@ -77,8 +99,6 @@ def _weak(name: str, key: str, *, fernet: bool = False) -> str | None:
 
 def problems(config) -> list[str]:
     """What is wrong with the keys for production; empty when they may be used."""
-    from portal.people.crypto import parse_keys
-
     found = []
     secret = config.get("SECRET_KEY") or ""
     hash_keys = id_hash_keys(config)

@@ -9,6 +9,7 @@ from portal.accounts import one_time_codes
 from portal.accounts.models import OneTimeCode
 from portal.accounts.one_time_codes import Check
 from portal.messages import sms
+from portal.messages import outbox
 from portal.messages.models import OutboxMessage
 from tests.support.accounts import last_code
 
@@ -107,7 +108,7 @@ def test_an_unknown_sms_backend_is_refused(app, db):
     app.config["SMS_BACKEND"] = "carrier-pigeon"
     try:
         with app.test_request_context(), pytest.raises(RuntimeError):
-            sms.send(PHONE, "hello")
+            outbox.send(PHONE, "hello")
     finally:
         app.config["SMS_BACKEND"] = "outbox"
 
@@ -127,7 +128,7 @@ def test_a_registered_backend_delivers(app, db):
     app.config["SMS_BACKEND"] = "test-gateway"
     try:
         with app.test_request_context():
-            message = sms.send(PHONE, "您好")
+            message = outbox.send(PHONE, "您好")
         assert delivered == ["您好"] and message.status == "sent"
     finally:
         app.config["SMS_BACKEND"] = "outbox"
@@ -136,8 +137,8 @@ def test_a_registered_backend_delivers(app, db):
 
 def test_outbox_command_lists_recent_messages(app, runner):
     with app.test_request_context():
-        sms.send(PHONE, "第一条")
-        sms.send("13800001111", "第二条")
+        outbox.send(PHONE, "第一条")
+        outbox.send("13800001111", "第二条")
     result = runner.invoke(args=["outbox"])
     assert result.exit_code == 0
     assert result.output.index("第二条") < result.output.index("第一条")
@@ -154,7 +155,7 @@ def test_outbox_command_on_an_empty_outbox(runner):
 
 def test_the_outbox_is_not_readable_through_any_page(app, client):
     with app.test_request_context():
-        sms.send(PHONE, "验证码是 987654")
+        outbox.send(PHONE, "验证码是 987654")
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments:
             assert "987654" not in client.get(rule.rule).get_data(as_text=True), rule.rule

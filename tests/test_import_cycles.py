@@ -1,9 +1,12 @@
-"""Production code (portal/) has no import loops: a static graph of the module-level imports
-of every portal/*.py module (imports inside functions are left out: they run later, when
-every module is loaded; imports under `if TYPE_CHECKING:` never run) has no cycle.
+"""Production code (portal/) has no import loops: a static graph of every import in every
+portal/*.py module – at the top, in `if`/`try` blocks and inside functions alike (a function's
+import that closes a loop is a loop all the same, only hidden until the function runs); imports
+under `if TYPE_CHECKING:` never run and are left out – has no cycle.
 
-A loop means neither module can be read without the other half-loaded; it was how command
-modules hung on their blueprints (routes.py ↔ commands.py), now one package, portal/cli/.
+A loop means neither module can be read without the other half-loaded, or that two modules
+each need the other: it was how command modules hung on their blueprints (routes.py ↔
+commands.py, now one package, portal/cli/), and how a domain module reached up into a staff
+page's display code. Domain packages import each other downwards only.
 """
 from __future__ import annotations
 
@@ -27,19 +30,17 @@ def _is_type_checking(test: ast.expr) -> bool:
             or isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def _module_level_imports(body: list[ast.stmt]) -> Iterator[ast.Import | ast.ImportFrom]:
-    """The imports that run when the module is imported: top level, in `if`/`try` blocks."""
-    for node in body:
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            yield node
-        elif isinstance(node, ast.If):
-            if not _is_type_checking(node.test):
-                yield from _module_level_imports(node.body)
-            yield from _module_level_imports(node.orelse)
-        elif isinstance(node, ast.Try):
-            for block in (node.body, *(h.body for h in node.handlers), node.orelse,
-                          node.finalbody):
-                yield from _module_level_imports(block)
+def _imports(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import that can run: anywhere in the module (functions, classes, `try` handlers
+    included), except under `if TYPE_CHECKING:`."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child
+        elif isinstance(child, ast.If) and _is_type_checking(child.test):
+            for other in child.orelse:
+                yield from _imports(ast.Module(body=[other], type_ignores=[]))
+        else:
+            yield from _imports(child)
 
 
 def _targets(module: str, is_package: bool, node: ast.Import | ast.ImportFrom,
@@ -68,7 +69,7 @@ def import_graph() -> dict[str, set[str]]:
     for module, path in paths.items():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         edges: set[str] = set()
-        for node in _module_level_imports(tree.body):
+        for node in _imports(tree):
             edges |= _targets(module, path.name == "__init__.py", node, modules)
         graph[module] = edges - {module}
     return graph
@@ -143,3 +144,14 @@ def test_production_code_has_no_import_loops():
     found = [loop for loop in cycles(import_graph()) if frozenset(loop) not in ALLOWED]
     assert not found, "import loops in portal/:\n" + "\n".join(" → ".join(loop)
                                                                 for loop in found)
+
+
+def test_imports_inside_functions_count_and_type_checking_ones_do_not():
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from portal.a import A\n"
+        "def later():\n    try:\n        from portal.b import B\n"
+        "    except ImportError:\n        from portal.c import C\n"
+        "class K:\n    def m(self):\n        import portal.d\n")
+    assert [getattr(node, "module", None) or node.names[0].name for node in _imports(tree)] \
+        == ["typing", "portal.b", "portal.c", "portal.d"]

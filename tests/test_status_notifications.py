@@ -13,6 +13,7 @@ from portal.applications import status_changes, status_machine
 from portal.applications.models import Application, StatusEvent
 from portal.labels import programme_name
 from portal.messages import notifications, sms
+from portal.messages import outbox
 from portal.messages.models import OutboxMessage
 from tests.status_support import family, make_application, request_info
 from tests.support.accounts import make_account
@@ -146,13 +147,13 @@ def _changed(db, status="accepted"):
 
 def test_the_worker_sends_waiting_messages(app, db, gateway):
     f, message = _changed(db)
-    report = notifications.deliver_due()
+    report = outbox.deliver_due()
     assert (report.sent, report.retrying, report.failed) == (1, 0, 0)
     db.session.expire_all()
     message = db.session.get(OutboxMessage, message.id)
     assert message.status == "sent" and message.attempts == 1 and message.sent_at is not None
     assert gateway.delivered == [message.body]
-    assert notifications.deliver_due().handled == 0   # nothing twice
+    assert outbox.deliver_due().handled == 0   # nothing twice
 
 
 def test_failed_sends_are_retried_with_growing_waits_then_given_up(app, db, gateway):
@@ -161,7 +162,7 @@ def test_failed_sends_are_retried_with_growing_waits_then_given_up(app, db, gate
     now = datetime.now(timezone.utc)
     waits = []
     for attempt in range(1, app.config["SMS_MAX_ATTEMPTS"] + 1):
-        report = notifications.deliver_due(now=now)
+        report = outbox.deliver_due(now=now)
         db.session.expire_all()
         message = db.session.get(OutboxMessage, message.id)
         assert message.attempts == attempt and "gateway timed out" in message.last_error
@@ -170,7 +171,7 @@ def test_failed_sends_are_retried_with_growing_waits_then_given_up(app, db, gate
             due = message.next_attempt_at.replace(tzinfo=timezone.utc) \
                 if message.next_attempt_at.tzinfo is None else message.next_attempt_at
             waits.append((due - now).total_seconds())
-            assert notifications.deliver_due(now=now).handled == 0   # not before its time
+            assert outbox.deliver_due(now=now).handled == 0   # not before its time
             now = due
         else:
             assert report.failed == 1 and message.status == "failed"
@@ -187,7 +188,7 @@ def test_a_send_that_works_after_failing_is_sent(app, db, gateway):
     gateway.failures = 2
     now = datetime.now(timezone.utc)
     for _ in range(3):
-        notifications.deliver_due(now=now)
+        outbox.deliver_due(now=now)
         now += timedelta(hours=1)
     db.session.expire_all()
     message = db.session.get(OutboxMessage, message.id)
@@ -196,15 +197,15 @@ def test_a_send_that_works_after_failing_is_sent(app, db, gateway):
 
 def test_waits_never_exceed_the_maximum(app):
     with app.app_context():
-        assert notifications.retry_delay(1) == timedelta(seconds=60)
-        assert notifications.retry_delay(20) == timedelta(
+        assert outbox.retry_delay(1) == timedelta(seconds=60)
+        assert outbox.retry_delay(20) == timedelta(
             seconds=app.config["SMS_RETRY_MAX_SECONDS"])
 
 
 def test_a_message_the_gateway_refuses_is_not_retried(app, db, gateway):
     _, message = _changed(db)
     app.config["SMS_BACKEND"] = "test-refusing"
-    report = notifications.deliver_due()
+    report = outbox.deliver_due()
     assert report.failed == 1
     db.session.expire_all()
     message = db.session.get(OutboxMessage, message.id)
@@ -213,7 +214,7 @@ def test_a_message_the_gateway_refuses_is_not_retried(app, db, gateway):
 
 def test_the_outbox_backend_keeps_messages(app, db):
     _, message = _changed(db)
-    report = notifications.deliver_due()
+    report = outbox.deliver_due()
     assert report.kept_in_outbox and report.handled == 0
     assert db.session.get(OutboxMessage, message.id).status == "pending"
 
@@ -244,7 +245,7 @@ def test_the_worker_loop_waits_when_idle(app, db, gateway):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        notifications.run(interval=7, echo=lambda text: None, sleep=sleep)
+        outbox.run(interval=7, echo=lambda text: None, sleep=sleep)
     assert naps == [7, 7]
 
 
@@ -258,9 +259,9 @@ def test_a_message_another_worker_is_sending_is_left_alone(app, db, gateway):
         holding = other_worker.begin()
         other_worker.execute(text("SELECT id FROM outbox_message WHERE id = :id FOR UPDATE"),
                              {"id": message.id})
-        assert notifications.deliver_due().handled == 0
+        assert outbox.deliver_due().handled == 0
         holding.rollback()
-    assert notifications.deliver_due().sent == 1
+    assert outbox.deliver_due().sent == 1
     assert gateway.delivered == [message.body]
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 
 from portal.accounts.models import OneTimeCode
 from portal.extensions import db
-from portal.messages import sms
+from portal.messages import outbox
 from portal.messages.models import CODE_MASK
 
 LENGTH = 6
@@ -111,7 +111,7 @@ def send(phone: str, purpose: str, *, locale: str | None = None,
     code, expires_at = _issue(phone, purpose, now or _now())
     with force_locale(locale or "zh_Hans_CN"):
         body = message_text(purpose, CODE_MASK)
-    sms.send(phone, body, locale=locale, code=code, code_expires_at=expires_at)
+    outbox.send(phone, body, locale=locale, code=code, code_expires_at=expires_at)
 
 
 def verify(phone: str, purpose: str, typed: str, *, now: datetime | None = None) -> Check:

@@ -26,7 +26,7 @@ from portal.accounts.passwords import hash_password, verify_password
 from portal.audit.models import AuditEvent
 from portal.content import streets
 from portal.extensions import db
-from portal.messages import sms
+from portal.messages import outbox
 from portal.people import phone_numbers
 
 
@@ -139,7 +139,7 @@ def start_registration(phone: str, *, locale: str | None = None) -> None:
     with force_locale(locale or "zh_Hans_CN"):
         body = _("【鄠邑区残疾人服务】有人想用这个手机号码注册账户，但它已经注册过了。"
                  "如果是您本人，请直接登录；忘记密码可以在登录页重设。如果不是您，请不用理会。")
-    sms.send(phone, body, locale=locale)
+    outbox.send(phone, body, locale=locale)
 
 
 def register(phone: str, display_name: str, password: str) -> Account:

@@ -30,7 +30,7 @@ from portal.accounts.models import STAFF_ROLES, Account
 from portal.accounts.passwords import hash_password
 from portal.audit import log as audit
 from portal.extensions import db
-from portal.messages import sms
+from portal.messages import outbox, sms
 
 PASSWORD_LINK_HOURS = 8     # a working day: long enough to reach a computer, then it is gone
 _SALT = "staff-password-link"
@@ -132,7 +132,7 @@ def reset_password(actor: Account, account: Account) -> None:
     body = _("【鄠邑区残疾人服务】系统管理员已重置您的工作人员登录密码。请在%(hours)s小时内打开链接设置新密码，"
              "链接只能用一次：%(link)s 如不是您本人要求的，请立即联系系统管理员。",
              hours=hours, link=link)
-    sms.send(account.phone, body, code=password_link_token(account),
+    outbox.send(account.phone, body, code=password_link_token(account),
              code_expires_at=datetime.now(timezone.utc) + timedelta(hours=hours))
 
 

@@ -1,7 +1,7 @@
 """Staff who are too close to an application may not decide on it: another officer must.
 
 The rule itself – which applications a member of staff may not act on – is
-status_changes.conflict_of(); this module keeps what it reads:
+conflict_of(); this module keeps the rule and what it reads:
 
 - the applications a staff account submitted itself (Application.applicant_account_id: staff
   can use the resident journey like anyone, e.g. for their own family);
@@ -43,6 +43,20 @@ def related_person_ids(actor: Account) -> dict[int, str]:
             related[person_id] = "self" if relationship == "self" else "family"
     cache[actor.id] = related
     return related
+
+def conflict_of(actor: Account, application: Application,
+                related: dict[int, str] | None = None) -> str | None:
+    """Why staff member `actor` may not act on `application`, or None: "submitted" (their own
+    account filed it), "self" (it is about the person linked to their account) or "family" (a
+    person they filed an application for, or declared as a relative). `related`:
+    related_person_ids(actor), when already read (a queue page)."""
+    if actor is None or not actor.is_staff:
+        return None
+    if application.applicant_account_id == actor.id:
+        return "submitted"
+    if related is None:
+        related = related_person_ids(actor)
+    return related.get(application.person_id)
 
 
 def declare(staff: Account, id_number: str, relation: str,

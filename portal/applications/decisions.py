@@ -34,6 +34,7 @@ from flask_babel import lazy_gettext as _l
 from portal.applications import working_days
 from portal.eligibility import programme as find_programme
 from portal.eligibility.model import AmountInForce
+from portal.web.i18n import own_language
 
 STREET_CHECK_METHODS = {
     "home_visit": _l("入户走访"),
@@ -251,8 +252,6 @@ def details_problem(application, action_code: str, details: dict | None,
 
 def _typed(text) -> str:
     """Free text someone typed, marked with its own language (it may not be the page's)."""
-    from portal.status.display import own_language
-
     return own_language(str(text or ""))
 
 

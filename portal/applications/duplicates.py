@@ -163,7 +163,7 @@ def sees_both(actor: Account, flag: DuplicateFlag) -> bool:
 
 def may_resolve(actor: Account, flag: DuplicateFlag) -> bool:
     """An officer who handles cases, may see both applications and is too close to neither."""
-    from portal.applications.status_changes import conflict_of
+    from portal.applications.conflicts import conflict_of
 
     return (actor is not None and actor.is_staff and flag.open
             and actor.role in status_machine.STAFF_ACTING_ROLES and sees_both(actor, flag)

@@ -20,7 +20,13 @@ from portal.accounts import access_grants, person_links
 from portal.accounts.models import Account
 from portal.applications import answers as stored
 from portal.applications import documents, duplicates, working_days
-from portal.applications.answers import Agreement, Answers, Certificate, Personal, SectionKey
+from portal.applications.answers import (
+    Agreement,
+    Answers,
+    Certificate,
+    Personal,
+    SectionKey,
+)
 from portal.applications.models import Application, Draft, StatusEvent
 from portal.applications.references import new_reference
 from portal.applications.status_machine import DEFAULT_TIME_LIMITS, STATUSES
@@ -28,7 +34,8 @@ from portal.database.columns import utcnow
 from portal.extensions import db
 from portal.messages import notifications
 from portal.messages.models import OutboxMessage
-from portal.messages.notifications import deliver_now, queue_status_change
+from portal.messages.notifications import queue_status_change
+from portal.messages.outbox import deliver_now
 from portal.people import crypto, identity
 from portal.people.models import Person
 

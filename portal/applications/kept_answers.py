@@ -189,15 +189,3 @@ def restore() -> None:
         db.session.commit()
     if len(live) == len(here):
         session.pop(KEPT, None)
-
-
-def for_form(form) -> MultiDict | None:
-    """The kept answers, if they belong to this form (it has a field of that name)."""
-    kept = g.get("kept_answers")
-    if kept is None:
-        return None
-    names = {field.name for field in form}
-    if not names & set(kept.keys()):
-        return None
-    g.kept_answers_used = True
-    return kept

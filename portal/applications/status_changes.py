@@ -11,12 +11,13 @@ The street check and the approval record their details (portal.applications.deci
 the amount, its rate and first month), refused unless they keep the rules (DetailsRequired);
 approval is held while a possible second claim stands unresolved (portal.applications.duplicates).
 
-Who may act is asked of portal.applications.status_machine (roles, and per programme who owns each stage)
-and portal.applications.queues (which applications a member of staff may see). A member of staff
-never decides on an application they submitted, about themselves, or about a person they are
-related to (conflict_of – the one place for that rule; portal.applications.conflicts keeps what it
-reads): they may look, another officer must act, and an attempt is refused and audited. The applicant – or
-a family member they have granted access – acts as the role "applicant" (resubmit, withdraw).
+Who may act is asked of portal.applications.status_machine (roles, and per programme who owns
+each stage) and portal.applications.queues (which applications a member of staff may see). A
+member of staff never decides on an application they submitted, about themselves, or about a
+person they are related to (portal.applications.conflicts.conflict_of, the one place for that
+rule): they may look, another officer must act, and an attempt is refused and audited. The
+applicant – or a family member they have granted access – acts as the role "applicant"
+(resubmit, withdraw).
 
 Two people acting at once: the Application's version column is SQLAlchemy's version_id_col,
 so the second UPDATE finds no row and the whole transaction is rolled back; the form also
@@ -78,20 +79,6 @@ class ConflictOfInterest(ActionNotAllowed):
         self.reason = reason
 
 
-def conflict_of(actor: Account, application: Application,
-                related: dict[int, str] | None = None) -> str | None:
-    """Why staff member `actor` may not act on `application`, or None: "submitted" (their own
-    account filed it), "self" (it is about the person linked to their account) or "family" (a
-    person they filed an application for, or declared as a relative). `related`:
-    conflicts.related_person_ids(actor), when already read (a queue page)."""
-    if actor is None or not actor.is_staff:
-        return None
-    if application.applicant_account_id == actor.id:
-        return "submitted"
-    if related is None:
-        related = conflicts.related_person_ids(actor)
-    return related.get(application.person_id)
-
 
 def refuse_conflict(actor: Account, application: Application, action_code: str,
                     reason: str) -> None:
@@ -117,7 +104,7 @@ def available_actions(application: Application, actor: Account,
                       now: datetime | None = None) -> list[status_machine.Action]:
     """What `actor` may do with `application` now (for the buttons a view offers)."""
     role = role_of(actor, application)
-    if role is None or conflict_of(actor, application):
+    if role is None or conflicts.conflict_of(actor, application):
         return []
     held = application.status in status_machine.ACTIONS["approve"].sources \
         and duplicates.is_held(application)
@@ -147,7 +134,7 @@ def apply_action(application: Application, action_code: str, actor: Account,
     first month – portal.applications.decisions), required for those two."""
     if expected_version is not None and expected_version != application.version:
         raise StaleApplication(application.reference)
-    reason = conflict_of(actor, application)
+    reason = conflicts.conflict_of(actor, application)
     if reason:
         refuse_conflict(actor, application, action_code, reason)
         raise ConflictOfInterest(application.reference, reason)

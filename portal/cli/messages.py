@@ -1,7 +1,7 @@
 """The text-message outbox.
 
 `flask send-outbox`: send the text messages waiting in the outbox through SMS_BACKEND, with
-retries (portal.messages.notifications). Run it as a long-lived worker, or from a timer with
+retries (portal.messages.outbox). Run it as a long-lived worker, or from a timer with
 --once. `flask purge-outbox-codes`: remove the one-time codes the outbox no longer needs.
 
 `flask outbox`: the newest text messages in the outbox (development and support only). The
@@ -16,7 +16,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.messages import notifications, sms
+from portal.messages import outbox, sms
 from portal.people import phone_numbers
 
 group = AppGroup("messages")
@@ -30,7 +30,7 @@ group = AppGroup("messages")
 def send_outbox(once: bool, interval: float | None):
     """Send waiting text messages; failed ones are tried again later, then marked failed."""
     try:
-        notifications.run(once=once, interval=interval, echo=click.echo)
+        outbox.run(once=once, interval=interval, echo=click.echo)
     except KeyboardInterrupt:
         click.echo("Stopped.")
 
@@ -39,7 +39,7 @@ def send_outbox(once: bool, interval: float | None):
 def purge_outbox_codes():
     """Remove one-time codes the outbox no longer needs (sent, failed, or expired). `send-outbox`
     does this on every pass; run this from a timer where no worker runs."""
-    click.echo(f"Removed {notifications.purge_codes()} codes from the outbox.")
+    click.echo(f"Removed {outbox.purge_codes()} codes from the outbox.")
 
 
 @group.command("outbox")
@@ -47,7 +47,7 @@ def purge_outbox_codes():
 @click.option("--phone", default=None, help="Only messages to this number.")
 @click.option("--show-codes", is_flag=True,
               help="Development only: show the codes still waiting to be sent.")
-def outbox(limit: int, phone: str | None, show_codes: bool):
+def list_outbox(limit: int, phone: str | None, show_codes: bool):
     """List the newest text messages in the outbox, newest first (codes as ******)."""
     if show_codes and current_app.config.get("ENV_NAME") == "production":
         raise click.UsageError("--show-codes is for development only.")
@@ -56,7 +56,7 @@ def outbox(limit: int, phone: str | None, show_codes: bool):
             phone = phone_numbers.normalise(phone)
         except ValueError:
             raise click.BadParameter("not a mobile number", param_hint="--phone") from None
-    messages = sms.recent(limit, recipient=phone)
+    messages = outbox.recent(limit, recipient=phone)
     if not messages:
         click.echo("The outbox is empty.")
         return

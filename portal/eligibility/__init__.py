@@ -71,7 +71,14 @@ prints the time per ``evaluate`` call.
 """
 
 from portal.eligibility.catalogue import GROUPS, programme, programmes
-from portal.eligibility.engine import ELIGIBLE, INELIGIBLE, MAYBE, Outcome, Reason, evaluate
+from portal.eligibility.engine import (
+    ELIGIBLE,
+    INELIGIBLE,
+    MAYBE,
+    Outcome,
+    Reason,
+    evaluate,
+)
 from portal.eligibility.facts import FACTS, Fact, FactError, validate_facts
 from portal.eligibility.model import AmountInForce, Document, Group, Programme
 from portal.eligibility.schema import ProgrammeFileError, validate_programme_file

@@ -52,10 +52,20 @@ from pathlib import Path
 from typing import Any
 
 from portal.eligibility.facts import FACTS
+from portal.eligibility.groups import GROUPS
 from portal.eligibility.loader import YamlFileError, read_yaml
 from portal.eligibility.model import (
-    CONFIDENCE, WEAK_CONFIDENCE, Amount, Condition, DatedValue, Document, Office, Parameter,
-    Programme, Reference, TimeLimit,
+    CONFIDENCE,
+    WEAK_CONFIDENCE,
+    Amount,
+    Condition,
+    DatedValue,
+    Document,
+    Office,
+    Parameter,
+    Programme,
+    Reference,
+    TimeLimit,
 )
 from portal.eligibility.rules import RuleError, compile_rule
 from portal.eligibility.text import Text, text_from
@@ -137,8 +147,6 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
     ``groups`` are the allowed group codes (by default those of ``catalogue.yaml``).
     """
     if groups is None:
-        from portal.eligibility.catalogue import GROUPS
-
         groups = GROUPS
     path = Path(path)
     file = _File(path)

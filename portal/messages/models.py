@@ -3,7 +3,7 @@
 A message that carries a one-time code never stores it readable: `body` holds the text with
 CODE_MASK where the code goes, and `sealed_code` the code encrypted (portal.people.crypto)
 until it is delivered, fails for good, or expires (`code_expires_at`) – then it is removed
-(portal.messages.notifications.purge_codes). Only the sender ever puts the two together.
+(portal.messages.outbox.purge_codes). Only the sender ever puts the two together.
 """
 from __future__ import annotations
 

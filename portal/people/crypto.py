@@ -26,17 +26,13 @@ import hmac
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from flask import Flask, current_app
 
+from portal.keys import DEVELOPMENT_KEY, blind_index_key, parse_keys
+
 PREFIX = "enc:"
-# Public, for development and tests only (never accepted in production).
-DEVELOPMENT_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ub3Qtc2VjcmV0LWtleSE="
 
 
 class KeysMissing(RuntimeError):
     pass
-
-
-def parse_keys(value: str | None) -> list[str]:
-    return [key.strip() for key in (value or "").split(",") if key.strip()]
 
 
 def _fernet() -> MultiFernet:
@@ -90,9 +86,7 @@ def rotate(value: str | None) -> str | None:
 
 def lookup_hash(value: str) -> str:
     """A keyed hash of a card number, for exact look-ups without decrypting anything."""
-    from portal.people.identity import _key
-
-    return hmac.new(_key(), ("card:" + value.replace(" ", "")).encode(),
+    return hmac.new(blind_index_key(), ("card:" + value.replace(" ", "")).encode(),
                     hashlib.sha256).hexdigest()
 
 
@@ -109,59 +103,6 @@ def seal_payment(payment: dict | None) -> dict | None:
     sealed["card_hash"] = lookup_hash(number)
     sealed["card_last4"] = number.replace(" ", "")[-4:]
     return sealed
-
-
-def rotate_answers(answers: dict | None) -> tuple[dict | None, bool]:
-    """(answers with every sealed value re-encrypted with the newest key, changed?): the card
-    number of the payment section and the ID number of the personal section."""
-    from dataclasses import replace
-
-    from portal.applications.answers import Answers, version_of
-
-    if not isinstance(answers, dict):
-        return answers, False
-    typed = rotated = Answers.from_json(answers)
-    payment, personal = typed.payment, typed.personal
-    if payment.card_number:
-        rotated = rotated.with_(payment=replace(payment.sealed(),
-                                                card_number=rotate(payment.card_number)))
-    if personal.id_encrypted:
-        rotated = rotated.with_(personal=replace(personal,
-                                                 id_encrypted=rotate(personal.id_encrypted)))
-    if rotated == typed:
-        return answers, False
-    return rotated.to_json(version_of(answers)), True
-
-
-def rotate_all() -> int:
-    """Re-encrypt every stored card number, ID number and staff authenticator key with the
-    newest key; returns how many rows changed. One transaction."""
-    from portal.accounts.models import Account
-    from portal.applications.models import Application, Draft
-    from portal.extensions import db
-    from portal.people.models import Person
-
-    changed = 0
-    for model in (Draft, Application):
-        for row in db.session.scalars(db.select(model)).all():
-            answers, did = rotate_answers(row.answers)
-            if did:
-                row.answers = answers
-                changed += 1
-    for person in db.session.scalars(
-            db.select(Person).where(Person.id_number_encrypted.is_not(None))).all():
-        rotated = rotate(person.id_number_encrypted)
-        if rotated != person.id_number_encrypted:
-            person.id_number_encrypted = rotated
-            changed += 1
-    for account in db.session.scalars(  # staff authenticator keys (accounts/second_factor.py)
-            db.select(Account).where(Account.totp_secret_encrypted.is_not(None))).all():
-        rotated = rotate(account.totp_secret_encrypted)
-        if rotated != account.totp_secret_encrypted:
-            account.totp_secret_encrypted = rotated
-            changed += 1
-    db.session.commit()
-    return changed
 
 
 def init_app(app: Flask) -> None:

@@ -15,9 +15,9 @@ import hmac
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app
 from flask_babel import gettext as _
 
+from portal.keys import blind_index_key, blind_index_keys
 from portal.people import crypto
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -69,24 +69,6 @@ def parse_id_number(raw: str) -> IdNumber:
     return IdNumber(value, born, "male" if int(value[16]) % 2 else "female")
 
 
-def _keys() -> list[bytes]:
-    """The blind index's keys (ID_HASH_KEYS, portal/keys.py), newest first – never SECRET_KEY,
-    so that signing everyone out does not lose every look-up."""
-    config = current_app.config
-    raw = (config.get("ID_HASH_KEYS"), config.get("ID_HASH_KEY"))
-    kept = current_app.extensions.get("id_hash_keys")
-    if kept is None or kept[0] != raw:
-        from portal.keys import id_hash_keys
-
-        keys = [key.encode() for key in id_hash_keys(config)]
-        if not keys:
-            raise RuntimeError("ID_HASH_KEYS must be set (the key of the look-up hashes).")
-        kept = current_app.extensions["id_hash_keys"] = (raw, keys)
-    return kept[1]
-
-
-def _key() -> bytes:
-    return _keys()[0]
 
 
 def _hash(key: bytes, id_number: str) -> str:
@@ -96,13 +78,13 @@ def _hash(key: bytes, id_number: str) -> str:
 def lookup_hash(id_number: str) -> str:
     """A keyed hash, with the newest key: finds a person by ID number without the number
     being readable. What is stored."""
-    return _hash(_key(), id_number)
+    return _hash(blind_index_key(), id_number)
 
 
 def lookup_hashes(id_number: str) -> list[str]:
     """The number's hash under every key, newest first: what a look-up compares with, so
     records hashed with an older key are still found until `flask rotate-keys` re-hashed them."""
-    return [_hash(key, id_number) for key in _keys()]
+    return [_hash(key, id_number) for key in blind_index_keys()]
 
 
 def lookup_hash_like(id_number: str, other_hash: str | None) -> str:
@@ -133,13 +115,13 @@ def _last_four(key: bytes, last_four: str) -> str:
 def last_four_hash(last_four: str) -> str:
     """A keyed hash of the last four characters (newest key): the staff search by them,
     unreadable at rest. What is stored."""
-    return _last_four(_key(), last_four)
+    return _last_four(blind_index_key(), last_four)
 
 
 def last_four_hashes(last_four: str) -> list[str]:
     """The last four's hash under every key, newest first (what the search compares with,
     until `flask rotate-keys` re-hashed older ones)."""
-    return [_last_four(key, last_four) for key in _keys()]
+    return [_last_four(key, last_four) for key in blind_index_keys()]
 
 
 def stored_fields(id_number: str) -> dict:

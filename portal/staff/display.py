@@ -58,13 +58,11 @@ def helpers() -> dict:
     from portal.applications.working_days import time_left
     from portal.people import identity
     from portal.staff.casefile import INLINE_TYPES
-    from portal.status.display import own_language
 
     # Labels of codes (programmes, statuses, roles…) are every template's: portal.labels.
     return {"second_factor_label": second_factor_label,
             "time_left": time_left, "inline_types": INLINE_TYPES,
             "audit_action_label": audit_action_label, "audit_detail": audit_detail,
-            "own_language": own_language,   # free text someone typed, in its own language
             # the person's ID number shown as its last four, age and sex (never the birth date)
             "person_id_number": identity.of, "age_text": identity.age_text,
             "sex_text": identity.sex_text,

@@ -40,7 +40,7 @@ ACCOUNT_ERRORS = {
     "password": _l("这个密码不符合工作人员密码的要求，请换一个"),
 }
 
-# Why a member of staff may not act on an application (status_changes.conflict_of). Says only
+# Why a member of staff may not act on an application (conflicts.conflict_of). Says only
 # what the officer already knows – nothing about the person.
 CONFLICT_TEXTS = {
     "submitted": _l("这份申请是用您自己的账号提交的。"),
@@ -68,7 +68,7 @@ def queue():
     view = casefile.open_queue(current_user, filters, after=after)
     related = conflicts.related_person_ids(current_user)
     conflicted = {row.application.id for row in view.page.rows
-                  if status_changes.conflict_of(current_user, row.application, related)}
+                  if conflicts.conflict_of(current_user, row.application, related)}
     flagged = duplicates.flagged_ids(row.application.id for row in view.page.rows)
     return render_template(
         "staff/queue.html", form=form, filters=filters, result=view.page, conflicted=conflicted,
@@ -131,7 +131,7 @@ def application(reference: str):
 def _show(application, stale: bool = False, code: int = 200, link_form=None,
           refused: bool = False, held: bool = False):
     links = person_links.linked_accounts(application.person_id)
-    conflict = status_changes.conflict_of(current_user, application)
+    conflict = conflicts.conflict_of(current_user, application)
     flags = duplicates.flags_of(application)
     duplicates.record_comparison_viewed(current_user, application, flags)
     return render_template(
@@ -192,7 +192,7 @@ def act(reference: str, action_code: str):
     form = forms.action_form(action_code, application=application)
     if request.method == "GET":
         form.version.data = str(application.version)
-    conflict = status_changes.conflict_of(current_user, application)
+    conflict = conflicts.conflict_of(current_user, application)
     if conflict:
         # Another officer must act. A POST here is a forged or old form: refused and audited.
         if request.method == "POST":
@@ -237,8 +237,8 @@ def resolve_duplicate(reference: str, flag_id: int):
     if not flag.open:   # settled a moment ago by someone else
         return _show(casefile.open_application(current_user, reference), stale=True, code=409)
     if not duplicates.may_resolve(current_user, flag):
-        conflict = status_changes.conflict_of(current_user, flag.application) or \
-            status_changes.conflict_of(current_user, flag.other)
+        conflict = conflicts.conflict_of(current_user, flag.application) or \
+            conflicts.conflict_of(current_user, flag.other)
         if conflict and request.method == "POST":   # a forged or old form: recorded
             status_changes.refuse_conflict(current_user, application, "resolve_duplicate",
                                            conflict)

@@ -12,13 +12,17 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from portal import dates
 from portal.accounts.models import Account
 from portal.applications import answers as stored
-from portal.applications import decisions, information_requests, status_machine, working_days
+from portal.applications import (
+    decisions,
+    information_requests,
+    status_machine,
+    working_days,
+)
 from portal.applications.models import Application, Document, StatusEvent
 from portal.apply import programmes
 from portal.extensions import db
@@ -146,14 +150,7 @@ def person_name(application: Application) -> str:
     return stored.read(application).personal.full_name or application.person.full_name
 
 
-def own_language(text: str) -> Markup:
-    """Free text (staff's messages, answers) marked with its language, which may not be the
-    page's (WCAG 3.1.2): Chinese when it has Chinese characters, else English."""
-    lang = "zh-CN" if any("\u3400" <= ch <= "\u9fff" for ch in text) else "en"
-    return Markup('<span lang="{}">{}</span>').format(lang, escape(text))
-
 
 def helpers() -> dict:
     # Labels of codes (programmes, statuses, relationships…) are every template's: portal.labels.
-    return {"person_name": person_name, "deadline_text": deadline_text,
-            "own_language": own_language}
+    return {"person_name": person_name, "deadline_text": deadline_text}

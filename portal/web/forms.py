@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from flask import request
+from flask import g, request
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
@@ -27,6 +27,16 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", value)
 
 
+
+def _kept_answers_for(form) -> MultiDict | None:
+    """This request's kept answers, if they belong to `form` (it has a field of that name)."""
+    kept = g.get("kept_answers")
+    if kept is None or not {field.name for field in form} & set(kept.keys()):
+        return None
+    g.kept_answers_used = True
+    return kept
+
+
 class PortalForm(FlaskForm):
     """A Flask-WTF form (CSRF token included) that reads the request as described above."""
 
@@ -34,10 +44,9 @@ class PortalForm(FlaskForm):
         def wrap_formdata(self, form, formdata):
             if formdata is _Auto and request.method == "GET":
                 # Answers sent when the session had ended, or with a display setting, come back
-                # into the form they were typed in (portal/applications/kept_answers.py).
-                from portal.applications import kept_answers
-
-                formdata = kept_answers.for_form(form) or formdata
+                # into the form they were typed in (portal/applications/kept_answers.py puts
+                # them in g.kept_answers for this request).
+                formdata = _kept_answers_for(form) or formdata
             wrapped = super().wrap_formdata(form, formdata)
             if wrapped is None or not hasattr(wrapped, "items"):
                 return wrapped

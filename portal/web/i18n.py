@@ -12,7 +12,7 @@ from functools import cache
 from babel import Locale
 from flask import current_app, request
 from flask_babel import get_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,14 @@ def zh_text(value):
     if not _HAN.search(str(value)):
         return value
     return Markup('<span lang="zh-Hans">%s</span>') % value
+
+
+def own_language(text: str) -> Markup:
+    """Free text someone typed (staff's messages, answers, reasons), marked with its own
+    language, which may not be the page's (WCAG 3.1.2): Chinese when it has Chinese
+    characters, else English. Templates use it as ``own_language(text)``."""
+    lang = "zh-CN" if _HAN.search(text) else "en"
+    return Markup('<span lang="{}">{}</span>').format(lang, escape(text))
 
 
 def localized(text) -> str:

@@ -72,6 +72,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["zh_text"] = i18n.zh_text
     app.jinja_env.filters["spoken_mask"] = spoken_mask
+    app.add_template_global(i18n.own_language, "own_language")   # free text, in its language
 
     # An ID number as pages show it: the last four only (portal.people.identity).
     app.add_template_global(identity.masked_id, "masked_id")

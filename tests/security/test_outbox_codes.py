@@ -11,6 +11,7 @@ from sqlalchemy import text
 from portal.accounts import one_time_codes
 from portal.extensions import db as _db
 from portal.messages import notifications, sms
+from portal.messages import outbox
 from portal.messages.models import OutboxMessage
 from tests.status_support import family, post
 from tests.support.accounts import RESIDENT, RESIDENT_PHONE, last_code, make_account, submit
@@ -106,7 +107,7 @@ def test_a_failed_send_keeps_it_sealed_and_a_final_failure_removes_it(app, db, g
         assert message.status == "pending" and message.sealed_code
         assert "******" in message.last_error      # the gateway quoted the text: masked
         later = datetime.now(timezone.utc) + timedelta(minutes=5)
-        assert notifications.deliver_due(now=later).failed == 1
+        assert outbox.deliver_due(now=later).failed == 1
         _db.session.refresh(message)
         assert message.status == "failed" and message.sealed_code is None
         _assert_code_not_stored(code)
@@ -121,7 +122,7 @@ def test_a_code_that_expired_before_it_was_sent_is_removed_and_not_sent(app, db,
         one_time_codes.send(PHONE, "register")
     gateway.fail_with = None
     later = datetime.now(timezone.utc) + timedelta(minutes=11)
-    assert notifications.deliver_due(now=later).sent == 0
+    assert outbox.deliver_due(now=later).sent == 0
     assert gateway.texts == []
     message = _db.session.query(OutboxMessage).one()
     assert message.sealed_code is None and message.status == "failed"
@@ -154,4 +155,4 @@ def test_flask_outbox_shows_stars_and_show_codes_is_for_development(app, db, run
 
 def test_a_body_with_a_code_but_no_mask_is_refused(app, db):
     with app.test_request_context(), pytest.raises(ValueError):
-        sms.send(PHONE, "验证码是123456", code="123456")
+        outbox.send(PHONE, "验证码是123456", code="123456")

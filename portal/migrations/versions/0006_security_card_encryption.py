@@ -24,13 +24,13 @@ def _rows(bind, name):
 
 
 def upgrade():
-    from portal.people import crypto
+    from portal.people import key_rotation
 
     bind = op.get_bind()
     for name in TABLES:
         table, rows = _rows(bind, name)
         for row_id, answers in rows:
-            changed, did = crypto.rotate_answers(answers)
+            changed, did = key_rotation.rotate_answers(answers)
             if did:
                 bind.execute(table.update().where(table.c.id == row_id).values(answers=changed))
 

@@ -1,4 +1,7 @@
-"""Re-hashing the blind index with the newest ID_HASH_KEYS key (`flask rotate-keys`).
+"""`flask rotate-keys`: every sealed value re-encrypted with the newest DATA_ENCRYPTION_KEYS key
+(rotate_all), and the blind index re-hashed with the newest ID_HASH_KEYS key (rehash_all).
+
+Re-hashing the blind index:
 
 Every stored keyed hash is re-computed from the decrypted number:
 - person.id_number_hash and id_number_last4_hash, from person.id_number_encrypted, and
@@ -6,7 +9,7 @@ Every stored keyed hash is re-computed from the decrypted number:
 - drafts' and applications' answers: personal.id_hash from personal.id_encrypted, and
   certificate.id_hash (the hash of the ID part of the disability certificate number, which must
   be the person's number) when it is that number's hash under one of the keys;
-- card numbers' hashes (payment.card_hash) are re-computed by crypto.rotate_answers.
+- card numbers' hashes (payment.card_hash) are re-computed by rotate_answers.
 Short-lived hashes are not kept anywhere else (a family look-up's pending hashes live 10
 minutes in the visitor's session, hashed under every key).
 
@@ -20,9 +23,56 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 
+from portal.accounts.models import Account
 from portal.applications.answers import Answers, version_of
+from portal.applications.models import Application, Draft
 from portal.extensions import db
 from portal.people import crypto, identity
+from portal.people.models import Person
+
+
+def rotate_answers(answers: dict | None) -> tuple[dict | None, bool]:
+    """(answers with every sealed value re-encrypted with the newest key, changed?): the card
+    number of the payment section and the ID number of the personal section."""
+    if not isinstance(answers, dict):
+        return answers, False
+    typed = rotated = Answers.from_json(answers)
+    payment, personal = typed.payment, typed.personal
+    if payment.card_number:
+        rotated = rotated.with_(payment=replace(payment.sealed(),
+                                                card_number=crypto.rotate(payment.card_number)))
+    if personal.id_encrypted:
+        rotated = rotated.with_(personal=replace(personal,
+                                                 id_encrypted=crypto.rotate(personal.id_encrypted)))
+    if rotated == typed:
+        return answers, False
+    return rotated.to_json(version_of(answers)), True
+
+
+def rotate_all() -> int:
+    """Re-encrypt every stored card number, ID number and staff authenticator key with the
+    newest key; returns how many rows changed. One transaction."""
+    changed = 0
+    for model in (Draft, Application):
+        for row in db.session.scalars(db.select(model)).all():
+            answers, did = rotate_answers(row.answers)
+            if did:
+                row.answers = answers
+                changed += 1
+    for person in db.session.scalars(
+            db.select(Person).where(Person.id_number_encrypted.is_not(None))).all():
+        rotated = crypto.rotate(person.id_number_encrypted)
+        if rotated != person.id_number_encrypted:
+            person.id_number_encrypted = rotated
+            changed += 1
+    for account in db.session.scalars(  # staff authenticator keys (accounts/second_factor.py)
+            db.select(Account).where(Account.totp_secret_encrypted.is_not(None))).all():
+        rotated = crypto.rotate(account.totp_secret_encrypted)
+        if rotated != account.totp_secret_encrypted:
+            account.totp_secret_encrypted = rotated
+            changed += 1
+    db.session.commit()
+    return changed
 
 
 @dataclass

@@ -1,0 +1,217 @@
+"""The outbox: a text message is added, then delivered by the configured backend
+(portal.messages.sms) – at once where it can be, and by the worker for the rest.
+
+Sending
+-------
+`flask send-outbox` (see portal/cli/messages.py) runs `deliver_due()` in a loop (`--once`:
+one pass). Each pending message whose time has come is handed to the configured backend
+(portal.messages.sms, SMS_BACKEND), one message per transaction:
+
+- the backend returns: the message is sent (unless the backend marked it otherwise);
+- the backend raises: the attempt failed; the message is tried again after
+  SMS_RETRY_BASE_SECONDS × 2^(attempts − 1) (at most SMS_RETRY_MAX_SECONDS), and after
+  SMS_MAX_ATTEMPTS failed attempts it is marked "failed" and left for a person to look at
+  (`flask outbox`). `last_error` keeps the latest reason.
+
+A failed send only ever changes the outbox row: the status change it reports was committed
+before and stays as it is. With SMS_BACKEND=outbox (development) nothing leaves the machine and
+the worker sends nothing.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from flask_babel import get_locale
+from sqlalchemy import or_, select, update
+
+from portal.database.columns import aware
+from portal.extensions import db
+from portal.messages import sms
+from portal.messages.models import CODE_MASK, OutboxMessage
+from portal.people import crypto
+
+
+def send(recipient: str, body: str, *, locale: str | None = None,
+         application_id: int | None = None, code: str | None = None,
+         code_expires_at=None) -> OutboxMessage:
+    """Record a text message to `recipient` and hand it to the backend. Commits.
+
+    With `code`: `body` has CODE_MASK where the code goes; the code is stored only sealed,
+    until `code_expires_at` at the latest."""
+    if code is not None and CODE_MASK not in body:
+        raise ValueError("a message carrying a code needs CODE_MASK in its body")
+    message = OutboxMessage(
+        channel="sms", recipient=recipient, body=body,
+        locale=locale or str(get_locale() or "zh_Hans_CN"), application_id=application_id,
+        sealed_code=crypto.encrypt(code) if code is not None else None,
+        code_expires_at=code_expires_at if code is not None else None,
+    )
+    db.session.add(message)
+    db.session.commit()
+    deliver_now(message.id)
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    kept_in_outbox: bool = False   # SMS_BACKEND=outbox: nothing is sent
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt (1, 2, …)."""
+    base = float(current_app.config["SMS_RETRY_BASE_SECONDS"])
+    longest = float(current_app.config["SMS_RETRY_MAX_SECONDS"])
+    return timedelta(seconds=min(longest, base * 2 ** max(0, attempts - 1)))
+
+
+def due_messages(now: datetime, limit: int) -> list[int]:
+    return list(db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+
+
+def deliver_now(message_id: int) -> str | None:
+    """Try one committed message straight away (after a submission or a code was sent), with
+    the same bookkeeping as the worker: sent, or pending for a retry, or failed. With the
+    "outbox" backend the message simply stays in the outbox."""
+    backend = sms.current_backend()
+    if isinstance(backend, sms.OutboxOnly):
+        return None
+    return _deliver_one(backend, message_id, None)
+
+
+CODE_EXPIRED = "the code expired before it was sent"
+
+
+def purge_codes(now: datetime | None = None) -> int:
+    """Remove the sealed code of every message that no longer needs it: delivered, failed for
+    good, or past the code's expiry (such a message is not sent any more: it is marked failed).
+    Commits; returns how many codes were removed."""
+    now = now or datetime.now(timezone.utc)
+    table = OutboxMessage.__table__
+    expired = db.session.execute(
+        update(table)
+        .where(table.c.sealed_code.is_not(None), table.c.status == "pending",
+               table.c.code_expires_at <= now)
+        .values(sealed_code=None, status="failed", last_error=CODE_EXPIRED)).rowcount
+    done = db.session.execute(
+        update(table)
+        .where(table.c.sealed_code.is_not(None),
+               or_(table.c.status != "pending", table.c.code_expires_at.is_(None)))
+        .values(sealed_code=None)).rowcount
+    db.session.commit()
+    return expired + done
+
+
+def deliver_due(now: datetime | None = None, limit: int = 100) -> DeliveryReport:
+    """One pass: remove codes no longer needed, then try every pending message whose time has
+    come (at most `limit`)."""
+    report = DeliveryReport()
+    purge_codes(now)
+    backend = sms.current_backend()
+    if isinstance(backend, sms.OutboxOnly):
+        report.kept_in_outbox = True
+        return report
+    for message_id in due_messages(now or datetime.now(timezone.utc), limit):
+        outcome = _deliver_one(backend, message_id, now)
+        if outcome == "sent":
+            report.sent += 1
+        elif outcome == "retrying":
+            report.retrying += 1
+        elif outcome == "failed":
+            report.failed += 1
+    return report
+
+
+def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
+    """Send one message in its own transaction. The row is locked while it is sent, so two
+    workers never send it twice (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite has one writer)."""
+    message = db.session.get(OutboxMessage, message_id, populate_existing=True,
+                             with_for_update={"skip_locked": True})
+    if message is None or message.status != "pending":
+        db.session.rollback()
+        return None
+    moment = now or datetime.now(timezone.utc)
+    if message.sealed_code and message.code_expires_at is not None \
+            and aware(message.code_expires_at) <= moment:
+        message.sealed_code, message.status, message.last_error = None, "failed", CODE_EXPIRED
+        db.session.commit()
+        return "failed"
+    message.attempts += 1
+    error = None
+    message.__dict__["_readable_text"] = sms.readable_text(message)   # never stored
+    try:
+        backend.deliver(message)
+    except Exception as problem:  # noqa: BLE001 – any failure of the gateway is a failed try
+        error = f"{type(problem).__name__}: {problem}"
+        if message.sealed_code:  # a gateway's error may quote the text: never keep the code
+            error = error.replace(crypto.decrypt(message.sealed_code), CODE_MASK)
+        error = error[:1000]
+    finally:
+        message.__dict__.pop("_readable_text", None)
+    if error is None and message.status in ("pending", "sent"):
+        message.status = "sent"
+        message.sent_at = message.sent_at or moment
+        message.last_error = None
+        outcome = "sent"
+    elif error is None:  # the backend itself marked it failed: it cannot be delivered
+        outcome = "failed"
+    else:
+        message.last_error = error
+        if message.attempts >= int(current_app.config["SMS_MAX_ATTEMPTS"]):
+            message.status = "failed"
+            outcome = "failed"
+        else:
+            message.status = "pending"
+            message.next_attempt_at = moment + retry_delay(message.attempts)
+            outcome = "retrying"
+        current_app.logger.warning("Text message %s not sent (attempt %s): %s",
+                                   message.id, message.attempts, error)
+    if message.status != "pending":
+        message.sealed_code = None   # delivered or failed for good: the code is not needed
+    db.session.commit()
+    return outcome
+
+
+def run(once: bool = False, interval: float | None = None, echo=print,
+        sleep=time.sleep) -> DeliveryReport:
+    """The worker loop: a pass, then a pause when there was nothing to do. `once`: one pass."""
+    interval = float(interval if interval is not None
+                     else current_app.config["SMS_WORKER_INTERVAL_SECONDS"])
+    total = DeliveryReport()
+    while True:
+        report = deliver_due()
+        if report.kept_in_outbox:
+            echo(f"SMS_BACKEND={current_app.config.get('SMS_BACKEND')!r} keeps messages in the "
+                 "outbox (`flask outbox` lists them); nothing is sent.")
+            return report
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        if report.handled:
+            echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
+        if once:
+            return total
+        if not report.handled:
+            sleep(interval)
+
+
+
+def recent(limit: int = 20, recipient: str | None = None) -> list[OutboxMessage]:
+    """The newest messages first (for `flask outbox` and tests)."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if recipient:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return list(db.session.scalars(query))
+
