@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import format_skeleton
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
@@ -47,6 +48,15 @@ def time_text(value: datetime | None) -> str:
     if value is None:
         return ""
     return format_datetime(value, TIME)
+
+
+def month_label(month: str) -> str:
+    """"2026-12" as people write it: 2026年12月 / December 2026."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        return format_skeleton("yMMMM", date(year, number, 1), locale=get_locale())
+    except (AttributeError, ValueError):
+        return str(month)
 
 
 def init_app(app: Flask) -> None:

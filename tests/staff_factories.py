@@ -80,7 +80,7 @@ def decision_details(application: Application, action: str) -> dict | None:
     from decimal import Decimal
 
     from portal.applications import decisions
-    from portal.staff.casefile import facts_for
+    from portal.applications.casefile import facts_for
 
     today = decisions.local_today()
     if action == "street_check":

@@ -220,7 +220,7 @@ def test_a_known_rate_is_the_amount_paid(app, db, reviewed, monkeypatch):
     application.submitted_at = datetime(2020, 5, 10, 2, tzinfo=timezone.utc)
     db.session.commit()
     monkeypatch.setattr(decisions, "local_today", lambda now=None: on)
-    from portal.staff.casefile import facts_for
+    from portal.applications.casefile import facts_for
 
     facts = facts_for(application)
     [rate] = decisions.rates_for_case("nursing_allowance", facts, on)

@@ -413,7 +413,7 @@ def test_answers_in_the_journeys_sections_are_labelled_and_nothing_secret_shown(
 def test_the_rules_read_the_facts_the_journey_stored(db, staff):
     from datetime import date
 
-    from portal.staff.casefile import eligibility_outcome, facts_for
+    from portal.applications.casefile import eligibility_outcome, facts_for
 
     application = make_application(staff["resident"], answers={
         "certificate": {"has_certificate": True, "category": "physical", "grade": 1,

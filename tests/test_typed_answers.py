@@ -154,12 +154,12 @@ NOT_A_SECTION = {
     ("apply/programmes.py", "household"): "the eligibility fact of that name",
     ("apply/forms.py", "household"): "the eligibility fact of that name",
     ("eligibility/bench.py", "household"): "the eligibility fact of that name",
-    ("staff/casefile.py", "household"): "the field and the fact of that name",
+    ("staff/case_view.py", "household"): "the field and the fact of that name",
     ("apply/routes.py", "relationship"): "the relationship form's field",
     ("apply/routes.py", "consent"): "the consent form's field",
     ("applications/conflicts.py", "relationship"): "a column label in a query",
-    ("applications/duplicates.py", "relationship"): "a placeholder of a sentence",
-    ("applications/duplicates.py", "who"): "a placeholder of a sentence",
+    ("staff/case_view.py", "relationship"): "a placeholder of a sentence",
+    ("staff/case_view.py", "who"): "a placeholder of a sentence",
     ("applications/kept_answers.py", "draft_id"): "the page address's argument",
     ("checker/flow.py", "questions"): "the self-check's questions file",
     ("eligibility/schema.py", "documents"): "the programme files' documents",
@@ -187,7 +187,7 @@ def test_the_staff_rules_check_reads_age_as_the_journey_does(app, db):
 
     from portal.apply.journey import Journey, id_facts
     from portal.people import identity
-    from portal.staff.casefile import facts_for
+    from portal.applications.casefile import facts_for
 
     resident = make_account("resident")
     application = make_application(resident)

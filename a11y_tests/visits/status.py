@@ -46,7 +46,7 @@ VISITS = [
           expect=zh_en("需要您补充的内容", "What you need to add")),
     visit("status.application", "/status/applications/HY-2026-DEMAFC/", "application-rejected",
           expect=zh_en("工作人员的说明：", "Message from the staff:")),
-    # Approved: the timeline shows the amount and the first month paid (decisions.detail_rows).
+    # Approved: the timeline shows the amount and the first month paid (portal.status.display.decision_rows).
     visit("status.application", "/status/applications/HY-2026-DEMA7C/", "application-approved",
           expect=zh_en("发放金额", "Amount paid")),
     visit("status.withdraw", "/status/applications/HY-2026-DEMA3C/withdraw", "withdraw",

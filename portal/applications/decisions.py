@@ -34,7 +34,6 @@ from flask_babel import lazy_gettext as _l
 from portal.applications import working_days
 from portal.eligibility import programme as find_programme
 from portal.eligibility.model import AmountInForce
-from portal.web.i18n import own_language
 
 STREET_CHECK_METHODS = {
     "home_visit": _l("入户走访"),
@@ -246,76 +245,3 @@ def details_problem(application, action_code: str, details: dict | None,
             return "month"
         return None
     return None
-
-
-# ── how the details read ──────────────────────────────────────────────────────────────────
-
-def _typed(text) -> str:
-    """Free text someone typed, marked with its own language (it may not be the page's)."""
-    return own_language(str(text or ""))
-
-
-def _bilingual(value, locale: str) -> str:
-    if isinstance(value, dict):
-        if "typed" in value:
-            return _typed(value["typed"])
-        return value.get("en" if locale.startswith("en") else "zh") or value.get("zh") or ""
-    return str(value or "")
-
-
-def month_label(month: str) -> str:
-    """"2026-12" as people write it: 2026年12月 / December 2026."""
-    from babel.dates import format_skeleton
-    from flask_babel import get_locale
-
-    try:
-        year, number = (int(part) for part in month.split("-"))
-        return format_skeleton("yMMMM", date(year, number, 1), locale=get_locale())
-    except (AttributeError, ValueError):
-        return str(month)
-
-
-def detail_rows(details: dict | None, for_staff: bool = True) -> list[tuple[str, str]]:
-    """(label, value) rows of a decision's details in the page's language. The resident sees
-    the approval's amount and first month; staff see everything."""
-    from flask_babel import format_date, get_locale
-    from flask_babel import gettext as _
-
-    if not details:
-        return []
-    locale = str(get_locale())
-    kind = details.get("kind")
-    if kind == "approval":
-        amount = f"{details.get('amount')} {_bilingual(details.get('unit'), locale)}"
-        rows = [(_("发放标准"), _bilingual(details.get("rate_label"), locale)),
-                (_("发放金额"), amount),
-                (_("从哪个月开始发放"), month_label(details.get("first_month"))),
-                (_("标准的依据"), _bilingual(details.get("source"), locale))]
-        return rows
-    if not for_staff:
-        return []
-    if kind == "street_check":
-        try:
-            day = format_date(date.fromisoformat(details.get("checked_on")), "long")
-        except (TypeError, ValueError):
-            day = str(details.get("checked_on"))
-        method = STREET_CHECK_METHODS.get(details.get("method"), details.get("method"))
-        return [(_("核查日期"), day), (_("核查方式"), str(method)),
-                (_("核查人"), _typed(details.get("checked_by"))),
-                (_("核查情况"), _typed(details.get("findings")))]
-    if kind == "duplicate":
-        what = _("已并入申请%(ref)s") if details.get("resolution") == "merged" else \
-            _("作为申请%(ref)s的重复申请不予批准")
-        return [(_("重复申请的处理"), what % {"ref": details.get("other")})]
-    if kind == "merged_in":
-        from portal.applications.duplicates import merged_differences
-
-        rows = [(_("重复申请的处理"), _("申请%(ref)s已并入这份申请", ref=details.get("from")))]
-        differences = merged_differences(details)
-        if differences:
-            rows += [(_("%(label)s（申请%(ref)s填写的）", label=label, ref=details.get("from")),
-                      value) for label, value in differences]
-        else:
-            rows.append((_("不同的内容"), _("没有")))
-        return rows
-    return []

@@ -27,13 +27,10 @@ who may see both applications and is not too close to either resolves it, with a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
@@ -46,7 +43,6 @@ from portal.applications.models import Application, DuplicateFlag, StatusEvent
 from portal.audit import log as audit
 from portal.extensions import db
 from portal.messages import notifications
-from portal.people import phone_numbers
 from portal.people.models import Person
 
 RESOLUTION_LABELS = {
@@ -178,15 +174,7 @@ def resolutions_for(flag: DuplicateFlag) -> list[str]:
     return ["legitimate"]
 
 
-# ── the side-by-side comparison ───────────────────────────────────────────────────────────
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    label: str
-    older: str | Markup   # as a page shows it (masks with their spoken form, names marked)
-    newer: str | Markup
-    differs: bool
+# ── the side-by-side comparison (shown by portal.staff.case_view) ─────────────────────────
 
 
 # (section, field) of the answers compared, in the order shown.
@@ -195,13 +183,13 @@ COMPARED = ((K.PAYMENT, "method"), (K.PAYMENT, "bank_name"), (K.PAYMENT, "accoun
             (K.PERSONAL, "street"), (K.PERSONAL, "full_name"))
 
 
-def _answer(application: Application, section: K, key: str):
+def answer(application: Application, section: K, key: str):
     """A field of a section of the application's typed answers (None when not given)."""
     return getattr(stored.read(application).section(section), key)
 
 
 def _raw(application: Application, section: K, key: str):
-    value = _answer(application, section, key)
+    value = answer(application, section, key)
     if key == "card_number" and value:
         from portal.people import crypto
 
@@ -209,47 +197,10 @@ def _raw(application: Application, section: K, key: str):
     return value or None
 
 
-def _shown(application: Application, section: K, key: str) -> str | Markup:
-    """The value as the case page shows it (card and ID numbers as their last four), masks
-    with their spoken form and Chinese marked as such on a page in another language."""
-    from portal.staff.casefile import _field_text
-    from portal.web.i18n import zh_text
-    from portal.web.templating import spoken_mask
-
-    text = _field_text(key, _answer(application, section, key))
-    shown = spoken_mask(text)
-    return shown if isinstance(shown, Markup) else zh_text(shown)
-
-
-def _filer(application: Application) -> Markup:
-    """Who filed, as a page shows it: the name marked as Chinese on an English page and the
-    masked phone with its spoken form (not "star star star" to a screen reader)."""
-    from portal.labels import relationship_label
-    from portal.web.i18n import zh_text
-    from portal.web.templating import spoken_mask
-
-    account = application.applicant
-    name = account.display_name if account is not None else ""
-    phone = spoken_mask(phone_numbers.mask(account.phone)) if account is not None else ""
-    who = (Markup(_("%(name)s（手机%(phone)s）")) % {"name": zh_text(name), "phone": phone}
-           if name else phone)
-    return Markup(_("%(who)s，%(relationship)s")) % {
-        "who": who, "relationship": relationship_label(application.relationship_to_person)}
-
-
-def compare(flag: DuplicateFlag) -> list[Row]:
-    """The older and the newer application side by side; `differs` marks what differs."""
-    from portal.staff.casefile import FIELD_LABELS
-
-    older, newer = flag.other, flag.application
-    rows = []
-    filer_differs = older.applicant_account_id != newer.applicant_account_id
-    rows.append(Row("filed_by", _("提交人"), _filer(older), _filer(newer), filer_differs))
-    for section, key in COMPARED:
-        rows.append(Row(f"{section}.{key}", str(FIELD_LABELS.get(key, key)),
-                        _shown(older, section, key), _shown(newer, section, key),
-                        _raw(older, section, key) != _raw(newer, section, key)))
-    return rows
+def differs(older: Application, newer: Application, section: K, key: str) -> bool:
+    """Whether the two applications gave this field differently (card numbers compared in
+    full, decrypted)."""
+    return _raw(older, section, key) != _raw(newer, section, key)
 
 
 def differing_fields(flag: DuplicateFlag) -> list[str]:
@@ -257,7 +208,7 @@ def differing_fields(flag: DuplicateFlag) -> list[str]:
     older, newer = flag.other, flag.application
     keys = ["filed_by"] if older.applicant_account_id != newer.applicant_account_id else []
     return keys + [f"{section}.{key}" for section, key in COMPARED
-                   if _raw(older, section, key) != _raw(newer, section, key)]
+                   if differs(older, newer, section, key)]
 
 
 def record_comparison_viewed(actor: Account, application: Application,
@@ -323,16 +274,12 @@ def resolve(actor: Account, flag: DuplicateFlag, resolution: str, reason: str) -
         raise ResolutionError("stale") from None
 
 
-def merged_differences(details: dict) -> list[tuple[str, str]]:
-    """For the older case: the details the merged (newer) application gave differently, as the
-    case page shows them – read from that application, which stays as it was."""
+def merged_flag(details: dict) -> DuplicateFlag | None:
+    """For the older case's "merged in" event: the flag the merged (newer) application was
+    settled by, which stays as it was."""
     newer = db.session.scalar(select(Application).where(
         Application.reference == details.get("from")))
     if newer is None:
-        return []
-    flag = db.session.scalar(select(DuplicateFlag).where(
+        return None
+    return db.session.scalar(select(DuplicateFlag).where(
         DuplicateFlag.application_id == newer.id, DuplicateFlag.resolution == "merged"))
-    if flag is None:
-        return []
-    wanted = set(details.get("differences") or ())
-    return [(row.label, row.newer) for row in compare(flag) if row.key in wanted]

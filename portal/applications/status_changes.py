@@ -146,7 +146,7 @@ def apply_action(application: Application, action_code: str, actor: Account,
     if action.needs_message and not message:
         raise MessageRequired(action_code)
     if action_code in ("street_check", "approve"):
-        from portal.staff.casefile import facts_for
+        from portal.applications.casefile import facts_for
 
         problem = decisions.details_problem(application, action_code, details,
                                             facts_for(application))

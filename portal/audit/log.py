@@ -138,3 +138,14 @@ def search(query: AuditQuery, before_id: int | None = None, limit: int = 50) -> 
     more = len(rows) > limit
     rows = [(event, account) for event, account in rows[:limit]]
     return AuditPage(rows, rows[-1][0].id if more else None)
+
+
+def search_recorded(actor: Account, query: AuditQuery,
+                    before_id: int | None = None) -> AuditPage:
+    """Search the audit log; the search itself is recorded (committed)."""
+    results = search(query, before_id=before_id)
+    record(actor, "audit.search", "audit", None,
+                 {key: str(value) for key, value in vars(query).items() if value})
+    db.session.commit()
+    return results
+

@@ -6,7 +6,7 @@ hash of the last four characters (the staff search them) and the number encrypte
 (portal.people.crypto). Birth date, age, sex and last four are read from the encrypted number
 when a page shows them – read() is the one place that does it – and pages show at most the
 last four (masked()) and an age, never the area code or the birth date. The full number and
-birth date are shown only by the audited staff reveal (portal.staff.casefile).
+birth date are shown only by the audited staff reveal (portal.applications.casefile).
 """
 from __future__ import annotations
 

@@ -54,10 +54,10 @@ def audit_detail(event) -> str:
 
 
 def helpers() -> dict:
-    from portal.applications import decisions
+    from portal.applications.casefile import INLINE_TYPES
     from portal.applications.working_days import time_left
     from portal.people import identity
-    from portal.staff.casefile import INLINE_TYPES
+    from portal.staff import case_view
 
     # Labels of codes (programmes, statuses, roles…) are every template's: portal.labels.
     return {"second_factor_label": second_factor_label,
@@ -67,7 +67,7 @@ def helpers() -> dict:
             "person_id_number": identity.of, "age_text": identity.age_text,
             "sex_text": identity.sex_text,
             # what a decision recorded (the street check's visit, the approval's amount…)
-            "decision_rows": decisions.detail_rows}
+            "decision_rows": case_view.decision_rows}
 
 
 # The console's own navigation: (endpoint, label, roles – None for any member of staff).

@@ -47,7 +47,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, tuple_, union_all
 
 from portal.accounts.models import Account
-from portal.applications import queues, status_machine, working_days
+from portal.applications import casefile, queues, status_machine, working_days
 from portal.applications.models import Application
 from portal.audit import log as audit
 from portal.content.streets import by_code as street_by_code
@@ -302,7 +302,7 @@ def response(actor: Account, filters: queues.QueueFilter, file_format: str,
     """The export as a streamed, audited download (see the module's docstring)."""
     scope = Scope(actor.id, actor.role, actor.street)
     search = queues.parse_search(filters.q)
-    detail = {"format": file_format, **filter_detail(filters, search)}
+    detail = {"format": file_format, **casefile.filter_detail(filters, search)}
     encoding = chosen_encoding(file_format)
     now = datetime.now(timezone.utc)
     locale = str(get_locale())
@@ -340,12 +340,3 @@ def response(actor: Account, filters: queues.QueueFilter, file_format: str,
     return result
 
 
-def filter_detail(filters: queues.QueueFilter, search) -> dict:
-    detail = {"view": filters.view, "programme": filters.programme,
-              "deadline": filters.deadline}
-    if search is not None:
-        shown = search.value
-        if search.kind == "id_number":
-            shown = identity.mask(search.value)
-        detail["search"] = {"kind": search.kind, "value": shown}
-    return {k: v for k, v in detail.items() if v}

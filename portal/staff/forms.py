@@ -22,6 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal import dates
 from portal.account.validators import MobileNumber, NewPassword
 from portal.applications import decisions, queues, references, status_machine
 from portal.audit import log as audit
@@ -263,7 +264,7 @@ class ApprovalForm(ActionForm):
                                           self.first_month.data, self.today)
 
 
-month_label = decisions.month_label
+month_label = dates.month_label
 
 
 ACTION_FORMS = {"request_info": RequestInfoForm, "reject": RejectForm,
@@ -275,7 +276,7 @@ def action_form(action_code: str, application=None, **kwargs) -> ActionForm:
     approval record their details (portal.applications.decisions)."""
     if action_code == "approve" and application is not None \
             and decisions.pays_money(application.programme):
-        from portal.staff.casefile import facts_for
+        from portal.applications.casefile import facts_for
 
         return ApprovalForm(application=application, facts=facts_for(application), **kwargs)
     form_class = ACTION_FORMS.get(action_code, ActionForm)

@@ -24,9 +24,16 @@ from portal.accounts import person_links
 from portal.accounts import staff as staff_accounts
 from portal.accounts.sign_in import AccountError
 from portal.applications import answers as stored
-from portal.applications import conflicts, duplicates, status_changes, status_machine
+from portal.applications import (
+    casefile,
+    conflicts,
+    duplicates,
+    status_changes,
+    status_machine,
+)
+from portal.audit import log as audit
 from portal.people import phone_numbers
-from portal.staff import casefile, display, export, forms, search_token
+from portal.staff import case_view, display, export, forms, search_token
 from portal.staff.access import QUEUE_ROLES, staff_required
 from portal.status import display as status_display
 from portal.web.templating import spoken_mask
@@ -141,7 +148,7 @@ def _show(application, stale: bool = False, code: int = 200, link_form=None,
         conflict_text=CONFLICT_TEXTS[conflict] if conflict else None,
         actions=status_changes.available_actions(application, current_user),
         timeline=casefile.timeline(application),
-        answers=casefile.answer_sections(application),
+        answers=case_view.answer_sections(application),
         documents=casefile.current_documents(application),
         document_labels=status_display.document_labels(application),
         outcome=casefile.eligibility_outcome(application),
@@ -174,7 +181,7 @@ def _duplicate_panel(application, flags) -> list[dict]:
         panel.append({
             "flag": flag, "other": other, "sees_other": sees,
             "newer": flag.application_id == application.id,
-            "rows": duplicates.compare(flag) if sees else [],
+            "rows": case_view.compare(flag) if sees else [],
             "may_resolve": duplicates.may_resolve(current_user, flag),
             "holds": duplicates.holds(flag),
             "resolved_text": duplicates.RESOLVED_TEXTS.get(flag.resolution),
@@ -253,7 +260,7 @@ def resolve_duplicate(reference: str, flag_id: int):
         flash(_("已处理可能重复的申请：%(what)s。",
                 what=duplicates.RESOLVED_TEXTS[form.resolution.data]))
         return redirect(url_for(".application", reference=application.reference), 303)
-    rows = duplicates.compare(flag)
+    rows = case_view.compare(flag)
     duplicates.record_comparison_viewed(current_user, application, [flag])
     return render_template("staff/duplicate_resolve.html", application=application, flag=flag,
                            rows=rows, form=form), 400 if form.errors else 200
@@ -352,7 +359,7 @@ def audit_log():
     form = forms.AuditFilterForm(formdata=request.args)
     results = None
     if form.validate():
-        results = casefile.search_audit(current_user, form.to_query(),
+        results = audit.search_recorded(current_user, form.to_query(),
                                         before_id=request.args.get("before", type=int))
     page_args = {k: v for k, v in request.args.items() if k != "before" and v}
     return render_template("staff/audit.html", form=form, results=results, page_args=page_args)

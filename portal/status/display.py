@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -18,7 +19,6 @@ from portal import dates
 from portal.accounts.models import Account
 from portal.applications import answers as stored
 from portal.applications import (
-    decisions,
     information_requests,
     status_machine,
     working_days,
@@ -27,6 +27,7 @@ from portal.applications.models import Application, Document, StatusEvent
 from portal.apply import programmes
 from portal.extensions import db
 from portal.labels import status_label
+from portal.web.i18n import own_language
 
 STAFF, APPLICANT = "staff", "applicant"
 
@@ -76,9 +77,37 @@ def timeline(application: Application, with_messages: bool = True) -> list[Entry
             entry = Entry(event.created_at, entry.what, event.message_to_applicant,
                           APPLICANT if answer else STAFF if event.message_to_applicant else None,
                           answered.get(event.id, []),
-                          decisions.detail_rows(event.details, for_staff=False))
+                          decision_rows(event.details))
         entries.append(entry)
     return entries
+
+
+def typed_text(text) -> str:
+    """Free text someone typed, marked with its own language (it may not be the page's)."""
+    return own_language(str(text or ""))
+
+
+def bilingual(value, locale: str) -> str:
+    """A stored {zh, en} pair (or {"typed": …}) in the page's language."""
+    if isinstance(value, dict):
+        if "typed" in value:
+            return typed_text(value["typed"])
+        return value.get("en" if locale.startswith("en") else "zh") or value.get("zh") or ""
+    return str(value or "")
+
+
+def decision_rows(details: dict | None) -> list[tuple[str, str]]:
+    """(label, value) rows of what a decision recorded that the resident sees, in the page's
+    language: the approval's rate, amount, first month and its source. Staff see more
+    (portal.staff.case_view.decision_rows)."""
+    if not details or details.get("kind") != "approval":
+        return []
+    locale = str(get_locale())
+    amount = f"{details.get('amount')} {bilingual(details.get('unit'), locale)}"
+    return [(_("发放标准"), bilingual(details.get("rate_label"), locale)),
+            (_("发放金额"), amount),
+            (_("从哪个月开始发放"), dates.month_label(details.get("first_month"))),
+            (_("标准的依据"), bilingual(details.get("source"), locale))]
 
 
 # ── the next step ─────────────────────────────────────────────────────────────────────────

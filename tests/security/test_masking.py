@@ -177,7 +177,7 @@ def test_nothing_derived_from_the_number_is_stored_readable(app, client, db):
 
 
 def test_the_rules_still_read_age_and_sex_from_the_encrypted_number(app, client, db):
-    from portal.staff.casefile import facts_for
+    from portal.applications.casefile import facts_for
 
     world = build(client)
     facts = facts_for(_reference_application(world), today=date(2026, 11, 28))

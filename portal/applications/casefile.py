@@ -1,42 +1,33 @@
-"""What a member of staff sees of one application, and the audited ways to see it:
-opening it, opening or downloading its documents, exporting a queue as CSV.
+"""One application as staff reach it, and the audited ways in: opening it (every view
+recorded), revealing the full card or ID number (recorded first), its timeline and documents
+(opening or downloading one recorded), the person's other claims for the same programme, the
+rules' outcome as of the day it was submitted, and a page of the queue (a search for a person
+recorded, by kind – never the full ID number).
 
 Every way in checks visibility (portal.applications.queues) first; an application the actor may
-not see is "not found" (404), so its existence is not revealed either.
+not see is "not found" (werkzeug's NotFound, a 404), so its existence is not revealed either.
+How the case page words it: portal.staff.case_view.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from flask import abort, current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask import current_app
 from sqlalchemy import select
+from werkzeug.exceptions import NotFound
 from werkzeug.utils import safe_join
 
-from portal import dates
 from portal.accounts.models import Account
 from portal.applications import answers as stored
 from portal.applications import queues, references, status_machine, working_days
-from portal.applications.answers import Questions
-from portal.applications.answers import SectionKey as K
 from portal.applications.models import Application, Document, StatusEvent
 from portal.audit import log as audit
 from portal.extensions import db
-from portal.labels import (
-    PAYMENT_METHODS,
-    fact_label,
-    fact_value,
-    relationship_label,
-    section_title,
-    street_name,
-)
 from portal.people import identity
 
 # The export (CSV and .xlsx, streamed and audited by what was sent) is portal/staff/export.py.
-from portal.staff.export import filter_detail as _filter_detail
 
 # ------------------------------------------------------------------------- opening one
 
@@ -74,7 +65,7 @@ def find_visible(actor: Account, reference: str) -> Application:
     application = db.session.scalar(
         select(Application).where(Application.reference == references.normalise(reference)))
     if application is None or not queues.can_see(actor, application):
-        abort(404)
+        raise NotFound()
     return application
 
 
@@ -173,115 +164,6 @@ def eligibility_outcome(application: Application):
     return None
 
 
-# The sections of the answers are shown in the order they are stored
-# (portal.applications.answers.RECORDS), after the relationship (the journey's "who" section);
-# each named as the journey names it (portal.labels.SECTIONS).
-# Labels that differ by section: the declaration's "given" is the declaration the applicant
-# ticked on the check-answers page (the form's own label, portal.apply.forms.DeclarationForm).
-SECTION_FIELD_LABELS = {K.DECLARATION: {"at": _l("声明时间")}}
-FIELD_LABELS = {
-    K.RELATIONSHIP: _l("与申请对象的关系"),
-    "full_name": _l("姓名"), "id_encrypted": _l("身份证号码（已隐去部分）"),
-    "phone": _l("联系电话"), "address": _l("住址"), "street": _l("街道、镇"),
-    "has_certificate": _l("有残疾人证"),
-    "category": _l("残疾类别"), "grade": _l("残疾等级"), "valid_until": _l("有效期至"),
-    "household": _l("家庭情况"), "method": _l("发放方式"), "bank_name": _l("开户银行"),
-    "account_holder": _l("户名"), "card_number": _l("卡号"),
-    "given": _l("已同意"), "at": _l("同意时间"),
-}
-FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
-               "household": "household"}
-# Never shown: look-up hashes, the card's last four (shown as the card number), the encrypted
-# ID number – except in its own section, as its last four (MASKED; the full one only by
-# reveal_id_number). The journey's flag (documents_done) and the draft the application came
-# from (draft_id) are the portal's own bookkeeping: typed fields of no section, never listed.
-HIDDEN = {"id_hash", "id_encrypted", "card_hash", "card_last4"}
-MASKED = {"id_encrypted"}
-
-
-@dataclass(frozen=True)
-class AnswerSection:
-    title: str
-    rows: list[tuple[str, str]]
-
-
-def answer_sections(application: Application) -> list[AnswerSection]:
-    """Every answer, in sections, labelled; look-up hashes left out, card numbers masked."""
-    answers = stored.read(application)
-    sections = []
-    if answers.relationship is not None:
-        sections.append(AnswerSection(section_title(K.WHO), [
-            (str(FIELD_LABELS[K.RELATIONSHIP]), relationship_label(answers.relationship))]))
-    for key in answers.present():
-        value = answers.section(key)
-        if isinstance(value, Questions):
-            rows = [(fact_label(name), _answer_text(v, name)) for name, v in value.values.items()]
-        else:
-            rows = [(_field_label(key, k), _field_text(k, v)) for k, v in value.to_json().items()
-                    if k not in HIDDEN or k in MASKED]
-        sections.append(AnswerSection(section_title(key), rows))
-    other = [(fact_label(name), _answer_text(value, name)) for name, value in answers.extra.items()
-             if name not in HIDDEN]
-    if other:
-        sections.append(AnswerSection(_("其他内容"), other))
-    return sections
-
-
-def _field_label(section: str, key: str) -> str:
-    """A field's label: the section's own, the common one, the eligibility fact's – never
-    the key (an unknown one is "other information")."""
-    if section == K.DECLARATION and key == "given":
-        from portal.apply.forms import DeclarationForm
-
-        return str(DeclarationForm.declaration.args[0])
-    label = SECTION_FIELD_LABELS.get(section, {}).get(key) or FIELD_LABELS.get(key)
-    return str(label) if label else fact_label(key)
-
-
-def _field_text(key: str, value) -> str:
-    if value is None or value == "":
-        return _("（未填写）")
-    if key == "id_encrypted":  # only the last four, like everywhere (identity.masked)
-        return identity.masked(identity.read(value))
-    if key == "card_number":  # stored encrypted; only the last four digits are shown
-        from portal.people import crypto
-
-        digits = str(crypto.decrypt(value)).replace(" ", "")
-        return _("尾号%(last)s", last=digits[-4:])
-    if key == "street":
-        return street_name(value)
-    if key == "method":
-        return str(PAYMENT_METHODS.get(value, value))
-    if key == "valid_until":
-        try:
-            return dates.date_text(date.fromisoformat(value))
-        except (TypeError, ValueError):
-            return str(value)
-    if key == "at":
-        try:
-            return dates.date_time_text(datetime.fromisoformat(value))
-        except (TypeError, ValueError):
-            return str(value)
-    return _answer_text(value, FIELD_FACTS.get(key))
-
-
-def _answer_text(value, fact_name: str | None) -> str:
-    if value is True:
-        return _("是")
-    if value is False:
-        return _("否")
-    if value is None or value == "":
-        return _("（未填写）")
-    if fact_name:
-        return fact_value(fact_name, value)
-    if isinstance(value, list):
-        return "、".join(_answer_text(v, None) for v in value)
-    if isinstance(value, dict):
-        return "；".join(f"{_field_label('', k)}：{_field_text(k, v)}" for k, v in value.items()
-                        if k not in HIDDEN)
-    return str(value)
-
-
 # ------------------------------------------------------------------------- documents
 
 INLINE_TYPES = ("image/jpeg", "image/png", "application/pdf")
@@ -301,10 +183,10 @@ def open_document(actor: Account, reference: str, document_id: int,
     document = db.session.get(Document, document_id)
     if (document is None or document.application_id != application.id
             or document.removed_at is not None):
-        abort(404)
+        raise NotFound()
     path = safe_join(current_app.config["UPLOAD_FOLDER"], document.storage_name)
     if path is None or not os.path.isfile(path):
-        abort(404)
+        raise NotFound()
     inline = inline and document.content_type in INLINE_TYPES
     audit.record(actor, "document.view" if inline else "document.download", "application",
                  application.reference,
@@ -327,22 +209,25 @@ def open_queue(actor: Account, filters: queues.QueueFilter,
     return QueueView(queues.page(actor, filters, after=after), queues.summary(actor))
 
 
+def filter_detail(filters: queues.QueueFilter, search) -> dict:
+    detail = {"view": filters.view, "programme": filters.programme,
+              "deadline": filters.deadline}
+    if search is not None:
+        shown = search.value
+        if search.kind == "id_number":
+            shown = identity.mask(search.value)
+        detail["search"] = {"kind": search.kind, "value": shown}
+    return {k: v for k, v in detail.items() if v}
+
+
 def record_search(actor: Account, filters: queues.QueueFilter) -> None:
     """Searching for a person is recorded (what kind of search, never the full ID number)."""
     search = queues.parse_search(filters.q)
     if search is None:
         return
-    audit.record(actor, "queue.search", "queue", None, _filter_detail(filters, search))
+    audit.record(actor, "queue.search", "queue", None, filter_detail(filters, search))
     db.session.commit()
 
 
 # ------------------------------------------------------------------------- the audit log
 
-def search_audit(actor: Account, query: audit.AuditQuery,
-                 before_id: int | None = None) -> audit.AuditPage:
-    """Search the audit log; the search itself is recorded (committed)."""
-    results = audit.search(query, before_id=before_id)
-    audit.record(actor, "audit.search", "audit", None,
-                 {key: str(value) for key, value in vars(query).items() if value})
-    db.session.commit()
-    return results
