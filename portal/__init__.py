@@ -34,6 +34,9 @@ def create_app(config=None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 
+    from portal.web import request_context
+
+    request_context.init_app(app)   # first: every later hook's audit rows see the client
     _init_extensions(app)
     _register_blueprints(app)
 

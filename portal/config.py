@@ -93,7 +93,7 @@ class Config:
     SESSION_IDLE_MINUTES = int(_env("SESSION_IDLE_MINUTES", "30"))  # signed out after this
     SESSION_WARNING_SECONDS = 120          # the page warns this long before (WCAG 2.2.1: ≥ 20)
     # A draft's page sent after the session ended is kept (encrypted) this long for its
-    # account to sign in again and find it back in the form (portal/applications/kept_answers.py).
+    # account to sign in again and find it back in the form (portal/web/kept_answers.py).
     KEPT_ANSWERS_HOURS = 24
     ONE_TIME_CODE_MINUTES = 10             # a code sent by SMS expires after this
     ONE_TIME_CODE_MAX_ATTEMPTS = 5         # wrong entries before a code stops working

@@ -160,7 +160,7 @@ NOT_A_SECTION = {
     ("applications/conflicts.py", "relationship"): "a column label in a query",
     ("staff/case_view.py", "relationship"): "a placeholder of a sentence",
     ("staff/case_view.py", "who"): "a placeholder of a sentence",
-    ("applications/kept_answers.py", "draft_id"): "the page address's argument",
+    ("web/kept_answers.py", "draft_id"): "the page address's argument",
     ("checker/flow.py", "questions"): "the self-check's questions file",
     ("eligibility/schema.py", "documents"): "the programme files' documents",
     ("applications/models.py", "documents"): "the application's uploaded documents",

@@ -43,9 +43,9 @@ from portal.account.limits import per_phone
 from portal.account.validators import code_message
 from portal.accounts import family_lookup, one_time_codes
 from portal.accounts import sign_in as accounts
-from portal.applications import kept_answers
 from portal.extensions import login_manager
 from portal.people import phone_numbers
+from portal.web import kept_answers
 from portal.web.rate_limits import limit
 from portal.web.safe_redirect import same_site_path
 

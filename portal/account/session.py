@@ -22,7 +22,7 @@ from flask import Flask, current_app, flash, g, jsonify, redirect, request, sess
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.applications import kept_answers
+from portal.web import kept_answers
 from portal.web.auth import SECOND_FACTOR, load_account
 from portal.web.safe_redirect import same_site_path
 

@@ -12,7 +12,8 @@ conflict_of(); this module keeps the rule and what it reads:
 """
 from __future__ import annotations
 
-from flask import has_request_context, request
+from contextvars import ContextVar
+
 from sqlalchemy import literal, select, union
 
 from portal.accounts.models import CONFLICT_RELATIONS, Account, StaffConflict
@@ -21,16 +22,20 @@ from portal.extensions import db
 from portal.people import crypto, identity
 from portal.people.models import Person
 
-_CACHE = "portal.related_person_ids"   # per request (in its WSGI environ)
+# Within one web request, each actor's related people are read once (a case page asks several
+# times: its actions, each possible duplicate). portal/web/request_context.py gives every
+# request its own dict; elsewhere (commands, background work) nothing is kept.
+RELATED_MEMO: ContextVar[dict[int, dict[int, str]] | None] = ContextVar("related_memo",
+                                                                        default=None)
 
 
 def related_person_ids(actor: Account) -> dict[int, str]:
     """person id → why (self | family) for the people `actor` may not decide about. One
     statement, whatever the number of applications (the queue marks a whole page with it),
-    read once per request."""
-    cache = request.environ.setdefault(_CACHE, {}) if has_request_context() else {}
-    if actor.id in cache:
-        return cache[actor.id]
+    read once per web request (RELATED_MEMO)."""
+    memo = RELATED_MEMO.get()
+    if memo is not None and actor.id in memo:
+        return memo[actor.id]
     filed_for = select(Application.person_id.label("person_id"),
                        Application.relationship_to_person.label("relationship")).where(
         Application.applicant_account_id == actor.id)
@@ -41,8 +46,10 @@ def related_person_ids(actor: Account) -> dict[int, str]:
     for person_id, relationship in db.session.execute(union(filed_for, declared)):
         if relationship == "self" or related.get(person_id) != "self":
             related[person_id] = "self" if relationship == "self" else "family"
-    cache[actor.id] = related
+    if memo is not None:
+        memo[actor.id] = related
     return related
+
 
 def conflict_of(actor: Account, application: Application,
                 related: dict[int, str] | None = None) -> str | None:
@@ -77,8 +84,8 @@ def declare(staff: Account, id_number: str, relation: str,
         db.session.add(record)
     else:
         record.relation = relation
-    if has_request_context():
-        request.environ.pop(_CACHE, None)
+    if (memo := RELATED_MEMO.get()) is not None:
+        memo.pop(staff.id, None)
     from portal.audit import log as audit
 
     audit.record(recorded_by, "conflict.declare", "account", str(staff.id),

@@ -6,10 +6,10 @@ PostgreSQL, a trigger added by migration 0004_staff_audit_guard).
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
@@ -68,6 +68,10 @@ ACTIONS = {
     "duplicate.resolve": _l("处理可能重复的申请"),
 }
 
+# The client's address while a web request is served (set by portal/web/request_context.py;
+# None for commands and background work): audit rows record it.
+CLIENT_ADDRESS: ContextVar[str | None] = ContextVar("client_address", default=None)
+
 
 def record(actor: Account | None, action: str, object_type: str, object_id: str | None,
            detail: dict | None = None) -> AuditEvent:
@@ -84,7 +88,7 @@ def record(actor: Account | None, action: str, object_type: str, object_id: str 
         actor_account_id=actor.id if actor is not None else None,
         action=action, object_type=object_type,
         object_id=None if object_id is None else str(object_id),
-        ip=request.remote_addr if has_request_context() else None,
+        ip=CLIENT_ADDRESS.get(),
         detail=detail or {},
     )
     db.session.add(event)

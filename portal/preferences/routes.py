@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal.applications import kept_answers
 from portal.preferences import display
 from portal.preferences.forms import PreferencesForm
 from portal.preferences.options import BY_NAME, SETTINGS
+from portal.web import kept_answers
 from portal.web.safe_redirect import same_site_path
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")

@@ -44,7 +44,7 @@ class PortalForm(FlaskForm):
         def wrap_formdata(self, form, formdata):
             if formdata is _Auto and request.method == "GET":
                 # Answers sent when the session had ended, or with a display setting, come back
-                # into the form they were typed in (portal/applications/kept_answers.py puts
+                # into the form they were typed in (portal/web/kept_answers.py puts
                 # them in g.kept_answers for this request).
                 formdata = _kept_answers_for(form) or formdata
             wrapped = super().wrap_formdata(form, formdata)

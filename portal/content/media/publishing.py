@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from flask import has_request_context, request
 from sqlalchemy import select
 
 from portal.accounts.models import Account
+from portal.audit import log as audit
 from portal.audit.models import AuditEvent
 from portal.content.media import storage, validation
 from portal.content.models import MediaAsset
@@ -50,5 +50,5 @@ def _audit(editor: Account | None, action: str, asset: MediaAsset, detail: dict)
     db.session.add(AuditEvent(
         actor_account_id=editor.id if editor else None, action=action,
         object_type="media_asset", object_id=str(asset.id),
-        ip=request.remote_addr if has_request_context() else None, detail=detail,
+        ip=audit.CLIENT_ADDRESS.get(), detail=detail,
     ))

@@ -2,7 +2,7 @@
 
 `kept_answers` holds, encrypted and for a few hours, the answers of a page that could not take
 them – sent after the session had timed out, or sent along with a change of display setting –
-so that they can be put back into the form (portal/applications/kept_answers.py).
+so that they can be put back into the form (portal/web/kept_answers.py).
 
 Revision ID: 0014_kept_answers
 Revises: 0012_person_links
