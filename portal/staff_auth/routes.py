@@ -8,6 +8,8 @@ right after the password (/staff/second-factor/enrol…). Between the steps nobo
 """
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import (
     Blueprint,
     abort,
@@ -77,17 +79,24 @@ def sign_in():
 
 # ------------------------------------------------------------------ the second step
 
-def _pending(enrolled: bool):
-    """(account, None) for the person half-way through signing in, or (None, a redirect)."""
-    account = sessions.pending_account()
-    if account is None:
-        flash(_("请先输入手机号码和密码。"), "info")
-        return None, redirect(url_for("staff_auth.sign_in", next=_next()), 303)
-    if second_factor.is_enrolled(account) != enrolled:
-        endpoint = "staff_auth.verify" if second_factor.is_enrolled(account) else \
-            "staff_auth.enrol"
-        return None, redirect(url_for(endpoint, next=_next()), 303)
-    return account, None
+def _half_way(enrolled: bool):
+    """For the pages between the password and being signed in: the view is given the person
+    half-way through signing in (`enrolled`: whether they have a second factor yet); anyone
+    else is sent to the step they are at."""
+    def decorate(view):
+        @wraps(view)
+        def page():
+            account = sessions.pending_account()
+            if account is None:
+                flash(_("请先输入手机号码和密码。"), "info")
+                return redirect(url_for("staff_auth.sign_in", next=_next()), 303)
+            if second_factor.is_enrolled(account) != enrolled:
+                endpoint = "staff_auth.verify" if second_factor.is_enrolled(account) else \
+                    "staff_auth.enrol"
+                return redirect(url_for(endpoint, next=_next()), 303)
+            return view(account)
+        return page
+    return decorate
 
 
 def _result_message(result: second_factor.Result, method: str) -> str:
@@ -107,26 +116,35 @@ def _result_message(result: second_factor.Result, method: str) -> str:
 
 
 def _signed_in(account, method: str):
-    sessions.start(account, second_factor=method)
+    sessions.start(account, second_factor=method)  # a new session: messages come after it
+    if method == "recovery":
+        flash(_("您已用恢复码登录，还剩%(num)s个恢复码。可以在“登录验证”页生成新的一组；"
+                "如果手机丢了，请联系系统管理员重置登录验证方式。",
+                num=second_factor.recovery_codes_left(account)), "info")
     return _home()
+
+
+def _second_step(account, form, check, by: str, template: str, **context):
+    """The second step's page: a valid POST checks the code (`check(account, code)` gives a
+    second_factor.Result) and signs in by `by` (the method); otherwise the page, saying why
+    not."""
+    if form.validate_on_submit():
+        result = check(account, form.code.data)
+        if result.ok:
+            return _signed_in(account, by)
+        form.code.errors.append(_result_message(result, by))
+    return render_template(template, form=form, next=_next(), **context)
 
 
 @bp.route("/sign-in/verify", methods=["GET", "POST"])
 @limit("RATE_LIMIT_VERIFY_CODE")
-def verify():
-    account, elsewhere = _pending(enrolled=True)
-    if elsewhere:
-        return elsewhere
-    form = SecondFactorCodeForm()
-    if form.validate_on_submit():
-        result = second_factor.verify_code(account, form.code.data)
-        if result.ok:
-            return _signed_in(account, account.second_factor)
-        form.code.errors.append(_result_message(result, account.second_factor))
-    return render_template("staff_auth/verify.html", form=form, next=_next(),
-                           method=account.second_factor,
-                           masked_phone=phone_numbers.mask(account.phone),
-                           minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
+@_half_way(enrolled=True)
+def verify(account):
+    return _second_step(account, SecondFactorCodeForm(), second_factor.verify_code,
+                        account.second_factor, "staff_auth/verify.html",
+                        method=account.second_factor,
+                        masked_phone=phone_numbers.mask(account.phone),
+                        minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
 
 
 @bp.post("/sign-in/send-code")
@@ -147,30 +165,17 @@ def send_code():
 
 @bp.route("/sign-in/recovery", methods=["GET", "POST"])
 @limit("RATE_LIMIT_VERIFY_CODE")
-def recovery():
-    account, elsewhere = _pending(enrolled=True)
-    if elsewhere:
-        return elsewhere
-    form = RecoveryCodeForm()
-    if form.validate_on_submit():
-        result = second_factor.verify_recovery_code(account, form.code.data)
-        if result.ok:
-            response = _signed_in(account, "recovery")  # a new session: the message after it
-            flash(_("您已用恢复码登录，还剩%(num)s个恢复码。可以在“登录验证”页生成新的一组；"
-                    "如果手机丢了，请联系系统管理员重置登录验证方式。",
-                    num=second_factor.recovery_codes_left(account)), "info")
-            return response
-        form.code.errors.append(_result_message(result, "recovery"))
-    return render_template("staff_auth/recovery.html", form=form, next=_next())
+@_half_way(enrolled=True)
+def recovery(account):
+    return _second_step(account, RecoveryCodeForm(), second_factor.verify_recovery_code,
+                        "recovery", "staff_auth/recovery.html")
 
 
 # ------------------------------------------------------------------ enrolment
 
 @bp.route("/second-factor/enrol", methods=["GET", "POST"])
-def enrol():
-    account, elsewhere = _pending(enrolled=False)
-    if elsewhere:
-        return elsewhere
+@_half_way(enrolled=False)
+def enrol(account):
     form = SecondFactorMethodForm()
     if form.validate_on_submit():
         if form.method.data == second_factor.SMS:
@@ -183,10 +188,8 @@ def enrol():
 
 @bp.route("/second-factor/enrol/app", methods=["GET", "POST"])
 @limit("RATE_LIMIT_VERIFY_CODE")
-def enrol_app():
-    account, elsewhere = _pending(enrolled=False)
-    if elsewhere:
-        return elsewhere
+@_half_way(enrolled=False)
+def enrol_app(account):
     secret = second_factor.pending_totp_secret(account)
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
@@ -204,10 +207,8 @@ def enrol_app():
 
 @bp.route("/second-factor/enrol/sms", methods=["GET", "POST"])
 @limit("RATE_LIMIT_VERIFY_CODE")
-def enrol_sms():
-    account, elsewhere = _pending(enrolled=False)
-    if elsewhere:
-        return elsewhere
+@_half_way(enrolled=False)
+def enrol_sms(account):
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
         check, codes = second_factor.enrol_sms(account, form.code.data)
