@@ -23,12 +23,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.account import session as sessions
+from portal.account.pages import go_on, next_path, page_locale
 from portal.account.access import resident_required
 from portal.account.forms import (
     ChangePasswordForm,
@@ -69,34 +69,21 @@ def _unauthorized():
     return redirect(url_for("account.sign_in", next=sessions.current_path()), 303)
 
 
-def _next() -> str | None:
-    target = same_site_path(request.args.get("next"), default="")
-    return target or None
-
-
-def _after_sign_in():
-    return redirect(same_site_path(_next(), url_for("account.home")), 303)
-
-
-def _locale() -> str:
-    return str(get_locale())
-
-
 # ------------------------------------------------------------------ sign in and out
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
     if current_user.is_authenticated and not current_user.is_staff and request.method == "GET":
-        return _after_sign_in()
+        return go_on("account.home")
     form = SignInForm()
     if form.validate_on_submit():
         account = accounts.authenticate(form.phone.data, form.password.data, staff=False)
         if account is not None:
             sessions.start(account)
-            return _after_sign_in()
+            return go_on("account.home")
         form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
-    return render_template("account/sign_in.html", form=form, next=_next())
+    return render_template("account/sign_in.html", form=form, next=next_path())
 
 
 @bp.post("/sign-out")
@@ -120,13 +107,13 @@ def signed_out():
 
 @bp.get("/timed-out")
 def timed_out():
-    next_path = _next()
+    target = next_path()
     if current_user.is_authenticated:  # still active (e.g. used in another tab): carry on
-        return redirect(same_site_path(next_path), 303)
+        return redirect(same_site_path(target), 303)
     expired = g.get("session_timed_out") or {}
     staff = expired.get("staff") or request.args.get("staff") == "1"
     about_answers = kept_answers.messages(session.pop(kept_answers.NOTICE, None))
-    return render_template("account/timed_out.html", next=next_path, staff=staff,
+    return render_template("account/timed_out.html", next=target, staff=staff,
                            about_answers=about_answers)
 
 
@@ -137,11 +124,11 @@ def keep_alive():
     if not current_user.is_authenticated:
         if wants_json:
             return jsonify(signed_in=False), 401
-        return redirect(url_for("account.timed_out", next=_next()), 303)
+        return redirect(url_for("account.timed_out", next=next_path()), 303)
     sessions.touch()
     if wants_json:
         return jsonify(signed_in=True, remaining_seconds=sessions.remaining_seconds())
-    return redirect(same_site_path(_next()), 303)
+    return redirect(same_site_path(next_path()), 303)
 
 
 # ------------------------------------------------------------------ my account
@@ -177,10 +164,10 @@ def change_password():
 def register():
     form = PhoneForm()
     if form.validate_on_submit():
-        accounts.start_registration(form.phone.data, locale=_locale())
+        accounts.start_registration(form.phone.data, locale=page_locale())
         session["register"] = {"phone": form.phone.data}
-        return redirect(url_for("account.register_code", next=_next()), 303)
-    return render_template("account/register_phone.html", form=form, next=_next())
+        return redirect(url_for("account.register_code", next=next_path()), 303)
+    return render_template("account/register_phone.html", form=form, next=next_path())
 
 
 @bp.route("/register/code", methods=["GET", "POST"])
@@ -195,14 +182,14 @@ def register_code():
 @limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
 def register_resend():
     return _resend("register", "account.register", "account.register_code",
-                   lambda phone: accounts.start_registration(phone, locale=_locale()))
+                   lambda phone: accounts.start_registration(phone, locale=page_locale()))
 
 
 @bp.route("/register/details", methods=["GET", "POST"])
 def register_details():
     phone = _verified_phone("register")
     if phone is None:
-        return redirect(url_for("account.register", next=_next()), 303)
+        return redirect(url_for("account.register", next=next_path()), 303)
     form = RegisterDetailsForm()
     form.phone_number = phone
     if form.validate_on_submit():
@@ -210,11 +197,11 @@ def register_details():
             account = accounts.register(phone, form.display_name.data, form.password.data)
         except accounts.AccountError:
             session.pop("register", None)
-            return redirect(url_for("account.sign_in", next=_next()), 303)
+            return redirect(url_for("account.sign_in", next=next_path()), 303)
         sessions.start(account)
         flash(_("您的账户已创建，已为您登录。"), "success")
-        return _after_sign_in()
-    return render_template("account/register_details.html", form=form, next=_next(),
+        return go_on("account.home")
+    return render_template("account/register_details.html", form=form, next=next_path(),
                            masked_phone=phone_numbers.mask(phone))
 
 
@@ -229,8 +216,8 @@ def reset():
     if form.validate_on_submit():
         _start_reset(form.phone.data)
         session["reset"] = {"phone": form.phone.data}
-        return redirect(url_for("account.reset_code", next=_next()), 303)
-    return render_template("account/reset_phone.html", form=form, next=_next())
+        return redirect(url_for("account.reset_code", next=next_path()), 303)
+    return render_template("account/reset_phone.html", form=form, next=next_path())
 
 
 @bp.route("/reset/code", methods=["GET", "POST"])
@@ -251,14 +238,14 @@ def _start_reset(phone: str) -> None:
     """Text a code if the number has a resident's account. Paced: the answer takes as long
     whether or not it has one (RESET_MIN_RESPONSE_SECONDS)."""
     with family_lookup.paced(current_app.config["RESET_MIN_RESPONSE_SECONDS"]):
-        accounts.start_reset(phone, locale=_locale())
+        accounts.start_reset(phone, locale=page_locale())
 
 
 @bp.route("/reset/password", methods=["GET", "POST"])
 def reset_password():
     phone = _verified_phone("reset")
     if phone is None:
-        return redirect(url_for("account.reset", next=_next()), 303)
+        return redirect(url_for("account.reset", next=next_path()), 303)
     form = NewPasswordForm()
     form.phone_number = phone
     if form.validate_on_submit():
@@ -267,11 +254,11 @@ def reset_password():
                                               verified_at=_verified_at("reset"))
         except accounts.AccountError:
             session.pop("reset", None)
-            return redirect(url_for("account.reset", next=_next()), 303)
+            return redirect(url_for("account.reset", next=next_path()), 303)
         sessions.start(account)
         flash(_("密码已重设，已为您登录。其他设备上的登录已全部退出。"), "success")
-        return _after_sign_in()
-    return render_template("account/reset_password.html", form=form, next=_next())
+        return go_on("account.home")
+    return render_template("account/reset_password.html", form=form, next=next_path())
 
 
 # ------------------------------------------------------------------ shared steps
@@ -280,15 +267,15 @@ def _code_step(purpose: str, start_endpoint: str, next_endpoint: str, template: 
     state = session.get(purpose) or {}
     phone = state.get("phone")
     if not phone:
-        return redirect(url_for(start_endpoint, next=_next()), 303)
+        return redirect(url_for(start_endpoint, next=next_path()), 303)
     form = CodeForm()
     if form.validate_on_submit():
         result = one_time_codes.verify(phone, purpose, form.code.data)
         if result.ok:
             session[purpose] = {"phone": phone, "verified_at": time.time()}
-            return redirect(url_for(next_endpoint, next=_next()), 303)
+            return redirect(url_for(next_endpoint, next=next_path()), 303)
         form.code.errors.append(code_message(result))
-    return render_template(template, form=form, next=_next(),
+    return render_template(template, form=form, next=next_path(),
                            masked_phone=phone_numbers.mask(phone),
                            minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
 
@@ -297,10 +284,10 @@ def _resend(purpose: str, start_endpoint: str, code_endpoint: str, send):
     form = SignOutForm()  # only the CSRF token
     phone = (session.get(purpose) or {}).get("phone")
     if not phone or not form.validate_on_submit():
-        return redirect(url_for(start_endpoint, next=_next()), 303)
+        return redirect(url_for(start_endpoint, next=next_path()), 303)
     send(phone)
     flash(_("我们已重新发送验证码，请使用最新收到的那一条。"), "success")
-    return redirect(url_for(code_endpoint, next=_next()), 303)
+    return redirect(url_for(code_endpoint, next=next_path()), 303)
 
 
 def _verified_at(purpose: str) -> datetime:

@@ -21,11 +21,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.account import session as sessions
+from portal.account.pages import go_on, next_path, page_locale
 from portal.account.forms import (
     RecoveryCodeForm,
     SecondFactorCodeForm,
@@ -45,23 +45,11 @@ from portal.web.safe_redirect import same_site_path
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 
 
-def _next() -> str | None:
-    return same_site_path(request.args.get("next"), default="") or None
-
-
-def _home():
-    return redirect(same_site_path(_next(), url_for("staff_auth.home")), 303)
-
-
-def _locale() -> str:
-    return str(get_locale())
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
     if current_user.is_authenticated and current_user.is_staff and request.method == "GET":
-        return _home()
+        return go_on("staff_auth.home")
     form = StaffSignInForm()
     if form.validate_on_submit():
         account = accounts.authenticate(form.phone.data, form.password.data, staff=True,
@@ -69,12 +57,12 @@ def sign_in():
         if account is not None:
             sessions.start_pending(account)
             if not second_factor.is_enrolled(account):
-                return redirect(url_for("staff_auth.enrol", next=_next()), 303)
+                return redirect(url_for("staff_auth.enrol", next=next_path()), 303)
             if account.second_factor == second_factor.SMS:
-                second_factor.send_sms_code(account, locale=_locale())
-            return redirect(url_for("staff_auth.verify", next=_next()), 303)
+                second_factor.send_sms_code(account, locale=page_locale())
+            return redirect(url_for("staff_auth.verify", next=next_path()), 303)
         form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
-    return render_template("staff_auth/sign_in.html", form=form, next=_next())
+    return render_template("staff_auth/sign_in.html", form=form, next=next_path())
 
 
 # ------------------------------------------------------------------ the second step
@@ -89,11 +77,11 @@ def _half_way(enrolled: bool):
             account = sessions.pending_account()
             if account is None:
                 flash(_("请先输入手机号码和密码。"), "info")
-                return redirect(url_for("staff_auth.sign_in", next=_next()), 303)
+                return redirect(url_for("staff_auth.sign_in", next=next_path()), 303)
             if second_factor.is_enrolled(account) != enrolled:
                 endpoint = "staff_auth.verify" if second_factor.is_enrolled(account) else \
                     "staff_auth.enrol"
-                return redirect(url_for(endpoint, next=_next()), 303)
+                return redirect(url_for(endpoint, next=next_path()), 303)
             return view(account)
         return page
     return decorate
@@ -121,7 +109,7 @@ def _signed_in(account, method: str):
         flash(_("您已用恢复码登录，还剩%(num)s个恢复码。可以在“登录验证”页生成新的一组；"
                 "如果手机丢了，请联系系统管理员重置登录验证方式。",
                 num=second_factor.recovery_codes_left(account)), "info")
-    return _home()
+    return go_on("staff_auth.home")
 
 
 def _second_step(account, form, check, by: str, template: str, **context):
@@ -133,7 +121,7 @@ def _second_step(account, form, check, by: str, template: str, **context):
         if result.ok:
             return _signed_in(account, by)
         form.code.errors.append(_result_message(result, by))
-    return render_template(template, form=form, next=_next(), **context)
+    return render_template(template, form=form, next=next_path(), **context)
 
 
 @bp.route("/sign-in/verify", methods=["GET", "POST"])
@@ -154,13 +142,13 @@ def send_code():
     account = sessions.pending_account()
     form = SignOutForm()  # only the CSRF token
     if account is None or not form.validate_on_submit():
-        return redirect(url_for("staff_auth.sign_in", next=_next()), 303)
+        return redirect(url_for("staff_auth.sign_in", next=next_path()), 303)
     enrolling = not second_factor.is_enrolled(account)
     if enrolling or account.second_factor == second_factor.SMS:
-        second_factor.send_sms_code(account, locale=_locale())
+        second_factor.send_sms_code(account, locale=page_locale())
         flash(_("我们已发送新的验证码，请使用最新收到的那一条。"), "success")
     return redirect(url_for("staff_auth.enrol_sms" if enrolling else "staff_auth.verify",
-                            next=_next()), 303)
+                            next=next_path()), 303)
 
 
 @bp.route("/sign-in/recovery", methods=["GET", "POST"])
@@ -179,10 +167,10 @@ def enrol(account):
     form = SecondFactorMethodForm()
     if form.validate_on_submit():
         if form.method.data == second_factor.SMS:
-            second_factor.send_sms_code(account, locale=_locale())
-            return redirect(url_for("staff_auth.enrol_sms", next=_next()), 303)
-        return redirect(url_for("staff_auth.enrol_app", next=_next()), 303)
-    return render_template("staff_auth/enrol.html", form=form, next=_next(),
+            second_factor.send_sms_code(account, locale=page_locale())
+            return redirect(url_for("staff_auth.enrol_sms", next=next_path()), 303)
+        return redirect(url_for("staff_auth.enrol_app", next=next_path()), 303)
+    return render_template("staff_auth/enrol.html", form=form, next=next_path(),
                            masked_phone=phone_numbers.mask(account.phone))
 
 
@@ -199,7 +187,7 @@ def enrol_app(account):
         form.code.errors.append(_("验证码不正确。请确认已添加上面的密钥，再输入应用里现在显示的6位数字。"))
     uri = second_factor.provisioning_uri(account, secret)
     return render_template(
-        "staff_auth/enrol_app.html", form=form, next=_next(),
+        "staff_auth/enrol_app.html", form=form, next=next_path(),
         qr_code=second_factor.qr_svg(uri, _("二维码：用验证器应用扫描，添加本平台的登录验证")),
         key_groups=second_factor.grouped(secret),
         issuer=current_app.config["TOTP_ISSUER"], account_name=account.phone)
@@ -215,7 +203,7 @@ def enrol_sms(account):
         if codes is not None:
             return _enrolled(account, codes)
         form.code.errors.append(code_message(check))
-    return render_template("staff_auth/enrol_sms.html", form=form, next=_next(),
+    return render_template("staff_auth/enrol_sms.html", form=form, next=next_path(),
                            masked_phone=phone_numbers.mask(account.phone),
                            minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
 
@@ -224,7 +212,7 @@ def _enrolled(account, codes: list[str]):
     """Signed in; the recovery codes are shown this once, in this answer (never stored)."""
     sessions.start(account, second_factor=account.second_factor)
     return _show_codes(codes, enrolled=True,
-                       continue_to=same_site_path(_next(), url_for("staff_auth.home")))
+                       continue_to=same_site_path(next_path(), url_for("staff_auth.home")))
 
 
 def _show_codes(codes: list[str], **context):
