@@ -8,6 +8,8 @@ whether its code was verified (never the code or a password).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask import (
@@ -155,83 +157,19 @@ def change_password():
     return render_template("account/change_password.html", form=form)
 
 
-# ------------------------------------------------------------------ registering
+# ------------------------------------------------------------------ registering, password reset
 
-@bp.route("/register", methods=["GET", "POST"])
-@limit("RATE_LIMIT_REGISTER")
-@limit("RATE_LIMIT_SEND_CODE")
-@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
-def register():
-    form = PhoneForm()
-    if form.validate_on_submit():
-        accounts.start_registration(form.phone.data, locale=page_locale())
-        session["register"] = {"phone": form.phone.data}
-        return redirect(url_for("account.register_code", next=next_path()), 303)
-    return render_template("account/register_phone.html", form=form, next=next_path())
+@dataclass(frozen=True)
+class _Flow:
+    """Registering and choosing a new password go alike: the phone number (page `purpose`),
+    the code texted to it (`purpose`_code, `purpose`_resend), then the endpoint `finish`."""
+    purpose: str                  # also the session key and the code's purpose
+    send: Callable[[str], None]   # text a code to the number (if it should have one)
+    finish: str
 
 
-@bp.route("/register/code", methods=["GET", "POST"])
-@limit("RATE_LIMIT_VERIFY_CODE")
-def register_code():
-    return _code_step("register", "account.register", "account.register_details",
-                      "account/register_code.html")
-
-
-@bp.post("/register/code/resend")
-@limit("RATE_LIMIT_SEND_CODE")
-@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
-def register_resend():
-    return _resend("register", "account.register", "account.register_code",
-                   lambda phone: accounts.start_registration(phone, locale=page_locale()))
-
-
-@bp.route("/register/details", methods=["GET", "POST"])
-def register_details():
-    phone = _verified_phone("register")
-    if phone is None:
-        return redirect(url_for("account.register", next=next_path()), 303)
-    form = RegisterDetailsForm()
-    form.phone_number = phone
-    if form.validate_on_submit():
-        try:
-            account = accounts.register(phone, form.display_name.data, form.password.data)
-        except accounts.AccountError:
-            session.pop("register", None)
-            return redirect(url_for("account.sign_in", next=next_path()), 303)
-        sessions.start(account)
-        flash(_("您的账户已创建，已为您登录。"), "success")
-        return go_on("account.home")
-    return render_template("account/register_details.html", form=form, next=next_path(),
-                           masked_phone=phone_numbers.mask(phone))
-
-
-# ------------------------------------------------------------------ password reset
-
-@bp.route("/reset", methods=["GET", "POST"])
-@limit("RATE_LIMIT_RESET")
-@limit("RATE_LIMIT_SEND_CODE")
-@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
-def reset():
-    form = PhoneForm()
-    if form.validate_on_submit():
-        _start_reset(form.phone.data)
-        session["reset"] = {"phone": form.phone.data}
-        return redirect(url_for("account.reset_code", next=next_path()), 303)
-    return render_template("account/reset_phone.html", form=form, next=next_path())
-
-
-@bp.route("/reset/code", methods=["GET", "POST"])
-@limit("RATE_LIMIT_VERIFY_CODE")
-def reset_code():
-    return _code_step("reset", "account.reset", "account.reset_password",
-                      "account/reset_code.html")
-
-
-@bp.post("/reset/code/resend")
-@limit("RATE_LIMIT_SEND_CODE")
-@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
-def reset_resend():
-    return _resend("reset", "account.reset", "account.reset_code", _start_reset)
+def _start_registration(phone: str) -> None:
+    accounts.start_registration(phone, locale=page_locale())
 
 
 def _start_reset(phone: str) -> None:
@@ -241,53 +179,118 @@ def _start_reset(phone: str) -> None:
         accounts.start_reset(phone, locale=page_locale())
 
 
-@bp.route("/reset/password", methods=["GET", "POST"])
-def reset_password():
-    phone = _verified_phone("reset")
-    if phone is None:
-        return redirect(url_for("account.reset", next=next_path()), 303)
-    form = NewPasswordForm()
-    form.phone_number = phone
+FLOWS = {flow.purpose: flow for flow in (
+    _Flow("register", _start_registration, finish="account.register_details"),
+    _Flow("reset", _start_reset, finish="account.reset_password"),
+)}
+
+
+def _sends_code(view):
+    """The limits on texting codes, counted together with every other page that sends one."""
+    return limit("RATE_LIMIT_SEND_CODE")(
+        limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)(view))
+
+
+def _phone_page(flow: _Flow):
+    form = PhoneForm()
     if form.validate_on_submit():
-        try:
-            account = accounts.reset_password(phone, form.password.data,
-                                              verified_at=_verified_at("reset"))
-        except accounts.AccountError:
-            session.pop("reset", None)
-            return redirect(url_for("account.reset", next=next_path()), 303)
-        sessions.start(account)
-        flash(_("密码已重设，已为您登录。其他设备上的登录已全部退出。"), "success")
-        return go_on("account.home")
-    return render_template("account/reset_password.html", form=form, next=next_path())
+        flow.send(form.phone.data)
+        session[flow.purpose] = {"phone": form.phone.data}
+        return redirect(url_for(f"account.{flow.purpose}_code", next=next_path()), 303)
+    return render_template(f"account/{flow.purpose}_phone.html", form=form, next=next_path())
 
 
-# ------------------------------------------------------------------ shared steps
+@bp.route("/register", methods=["GET", "POST"])
+@limit("RATE_LIMIT_REGISTER")
+@_sends_code
+def register():
+    return _phone_page(FLOWS["register"])
 
-def _code_step(purpose: str, start_endpoint: str, next_endpoint: str, template: str):
-    state = session.get(purpose) or {}
-    phone = state.get("phone")
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limit("RATE_LIMIT_RESET")
+@_sends_code
+def reset():
+    return _phone_page(FLOWS["reset"])
+
+
+@bp.route("/register/code", endpoint="register_code", methods=["GET", "POST"],
+          defaults={"purpose": "register"})
+@bp.route("/reset/code", endpoint="reset_code", methods=["GET", "POST"],
+          defaults={"purpose": "reset"})
+@limit("RATE_LIMIT_VERIFY_CODE")
+def code(purpose: str):
+    flow = FLOWS[purpose]
+    phone = (session.get(purpose) or {}).get("phone")
     if not phone:
-        return redirect(url_for(start_endpoint, next=next_path()), 303)
+        return redirect(url_for(f"account.{purpose}", next=next_path()), 303)
     form = CodeForm()
     if form.validate_on_submit():
         result = one_time_codes.verify(phone, purpose, form.code.data)
         if result.ok:
             session[purpose] = {"phone": phone, "verified_at": time.time()}
-            return redirect(url_for(next_endpoint, next=next_path()), 303)
+            return redirect(url_for(flow.finish, next=next_path()), 303)
         form.code.errors.append(code_message(result))
-    return render_template(template, form=form, next=next_path(),
+    return render_template(f"account/{purpose}_code.html", form=form, next=next_path(),
                            masked_phone=phone_numbers.mask(phone),
                            minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
 
 
-def _resend(purpose: str, start_endpoint: str, code_endpoint: str, send):
+@bp.post("/register/code/resend", endpoint="register_resend", defaults={"purpose": "register"})
+@bp.post("/reset/code/resend", endpoint="reset_resend", defaults={"purpose": "reset"})
+@_sends_code
+def resend(purpose: str):
     form = SignOutForm()  # only the CSRF token
     phone = (session.get(purpose) or {}).get("phone")
     if not phone or not form.validate_on_submit():
-        return redirect(url_for(start_endpoint, next=next_path()), 303)
-    send(phone)
+        return redirect(url_for(f"account.{purpose}", next=next_path()), 303)
+    FLOWS[purpose].send(phone)
     flash(_("我们已重新发送验证码，请使用最新收到的那一条。"), "success")
-    return redirect(url_for(code_endpoint, next=next_path()), 303)
+    return redirect(url_for(f"account.{purpose}_code", next=next_path()), 303)
+
+
+# ------------------------------------------------------------------ the last steps
+
+@bp.route("/register/details", methods=["GET", "POST"])
+def register_details():
+    return _last_step("register", RegisterDetailsForm, _register, "account/register_details.html",
+                      again="account.sign_in", done=_("您的账户已创建，已为您登录。"))
+
+
+def _register(phone: str, form: RegisterDetailsForm):
+    return accounts.register(phone, form.display_name.data, form.password.data)
+
+
+@bp.route("/reset/password", methods=["GET", "POST"])
+def reset_password():
+    return _last_step("reset", NewPasswordForm, _new_password, "account/reset_password.html",
+                      again="account.reset", done=_("密码已重设，已为您登录。其他设备上的登录已全部退出。"))
+
+
+def _new_password(phone: str, form: NewPasswordForm):
+    return accounts.reset_password(phone, form.password.data, verified_at=_verified_at("reset"))
+
+
+def _last_step(purpose: str, form_class, act, template: str, *, again: str, done: str):
+    """The page after a right code: `act(phone, form)`
+    registers the account or sets its new password, then it is signed in; an AccountError
+    (the number taken or gone meanwhile) forgets the number and leads to the page `again`."""
+    phone = _verified_phone(purpose)
+    if phone is None:
+        return redirect(url_for(f"account.{purpose}", next=next_path()), 303)
+    form = form_class()
+    form.phone_number = phone
+    if form.validate_on_submit():
+        try:
+            account = act(phone, form)
+        except accounts.AccountError:
+            session.pop(purpose, None)
+            return redirect(url_for(again, next=next_path()), 303)
+        sessions.start(account)
+        flash(done, "success")
+        return go_on("account.home")
+    return render_template(template, form=form, next=next_path(),
+                           masked_phone=phone_numbers.mask(phone))
 
 
 def _verified_at(purpose: str) -> datetime:
