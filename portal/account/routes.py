@@ -8,6 +8,8 @@ whether its code was verified (never the code or a password).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask import (
@@ -23,12 +25,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.account import session as sessions
+from portal.account.pages import go_on, next_path, page_locale
 from portal.account.access import resident_required
 from portal.account.forms import (
     ChangePasswordForm,
@@ -69,34 +71,21 @@ def _unauthorized():
     return redirect(url_for("account.sign_in", next=sessions.current_path()), 303)
 
 
-def _next() -> str | None:
-    target = same_site_path(request.args.get("next"), default="")
-    return target or None
-
-
-def _after_sign_in():
-    return redirect(same_site_path(_next(), url_for("account.home")), 303)
-
-
-def _locale() -> str:
-    return str(get_locale())
-
-
 # ------------------------------------------------------------------ sign in and out
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
     if current_user.is_authenticated and not current_user.is_staff and request.method == "GET":
-        return _after_sign_in()
+        return go_on("account.home")
     form = SignInForm()
     if form.validate_on_submit():
         account = accounts.authenticate(form.phone.data, form.password.data, staff=False)
         if account is not None:
             sessions.start(account)
-            return _after_sign_in()
+            return go_on("account.home")
         form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
-    return render_template("account/sign_in.html", form=form, next=_next())
+    return render_template("account/sign_in.html", form=form, next=next_path())
 
 
 @bp.post("/sign-out")
@@ -120,13 +109,13 @@ def signed_out():
 
 @bp.get("/timed-out")
 def timed_out():
-    next_path = _next()
+    target = next_path()
     if current_user.is_authenticated:  # still active (e.g. used in another tab): carry on
-        return redirect(same_site_path(next_path), 303)
+        return redirect(same_site_path(target), 303)
     expired = g.get("session_timed_out") or {}
     staff = expired.get("staff") or request.args.get("staff") == "1"
     about_answers = kept_answers.messages(session.pop(kept_answers.NOTICE, None))
-    return render_template("account/timed_out.html", next=next_path, staff=staff,
+    return render_template("account/timed_out.html", next=target, staff=staff,
                            about_answers=about_answers)
 
 
@@ -137,11 +126,11 @@ def keep_alive():
     if not current_user.is_authenticated:
         if wants_json:
             return jsonify(signed_in=False), 401
-        return redirect(url_for("account.timed_out", next=_next()), 303)
+        return redirect(url_for("account.timed_out", next=next_path()), 303)
     sessions.touch()
     if wants_json:
         return jsonify(signed_in=True, remaining_seconds=sessions.remaining_seconds())
-    return redirect(same_site_path(_next()), 303)
+    return redirect(same_site_path(next_path()), 303)
 
 
 # ------------------------------------------------------------------ my account
@@ -168,139 +157,140 @@ def change_password():
     return render_template("account/change_password.html", form=form)
 
 
-# ------------------------------------------------------------------ registering
+# ------------------------------------------------------------------ registering, password reset
 
-@bp.route("/register", methods=["GET", "POST"])
-@limit("RATE_LIMIT_REGISTER")
-@limit("RATE_LIMIT_SEND_CODE")
-@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
-def register():
-    form = PhoneForm()
-    if form.validate_on_submit():
-        accounts.start_registration(form.phone.data, locale=_locale())
-        session["register"] = {"phone": form.phone.data}
-        return redirect(url_for("account.register_code", next=_next()), 303)
-    return render_template("account/register_phone.html", form=form, next=_next())
+@dataclass(frozen=True)
+class _Flow:
+    """Registering and choosing a new password go alike: the phone number (page `purpose`),
+    the code texted to it (`purpose`_code, `purpose`_resend), then the endpoint `finish`."""
+    purpose: str                  # also the session key and the code's purpose
+    send: Callable[[str], None]   # text a code to the number (if it should have one)
+    finish: str
 
 
-@bp.route("/register/code", methods=["GET", "POST"])
-@limit("RATE_LIMIT_VERIFY_CODE")
-def register_code():
-    return _code_step("register", "account.register", "account.register_details",
-                      "account/register_code.html")
-
-
-@bp.post("/register/code/resend")
-@limit("RATE_LIMIT_SEND_CODE")
-@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
-def register_resend():
-    return _resend("register", "account.register", "account.register_code",
-                   lambda phone: accounts.start_registration(phone, locale=_locale()))
-
-
-@bp.route("/register/details", methods=["GET", "POST"])
-def register_details():
-    phone = _verified_phone("register")
-    if phone is None:
-        return redirect(url_for("account.register", next=_next()), 303)
-    form = RegisterDetailsForm()
-    form.phone_number = phone
-    if form.validate_on_submit():
-        try:
-            account = accounts.register(phone, form.display_name.data, form.password.data)
-        except accounts.AccountError:
-            session.pop("register", None)
-            return redirect(url_for("account.sign_in", next=_next()), 303)
-        sessions.start(account)
-        flash(_("您的账户已创建，已为您登录。"), "success")
-        return _after_sign_in()
-    return render_template("account/register_details.html", form=form, next=_next(),
-                           masked_phone=phone_numbers.mask(phone))
-
-
-# ------------------------------------------------------------------ password reset
-
-@bp.route("/reset", methods=["GET", "POST"])
-@limit("RATE_LIMIT_RESET")
-@limit("RATE_LIMIT_SEND_CODE")
-@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
-def reset():
-    form = PhoneForm()
-    if form.validate_on_submit():
-        _start_reset(form.phone.data)
-        session["reset"] = {"phone": form.phone.data}
-        return redirect(url_for("account.reset_code", next=_next()), 303)
-    return render_template("account/reset_phone.html", form=form, next=_next())
-
-
-@bp.route("/reset/code", methods=["GET", "POST"])
-@limit("RATE_LIMIT_VERIFY_CODE")
-def reset_code():
-    return _code_step("reset", "account.reset", "account.reset_password",
-                      "account/reset_code.html")
-
-
-@bp.post("/reset/code/resend")
-@limit("RATE_LIMIT_SEND_CODE")
-@limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)
-def reset_resend():
-    return _resend("reset", "account.reset", "account.reset_code", _start_reset)
+def _start_registration(phone: str) -> None:
+    accounts.start_registration(phone, locale=page_locale())
 
 
 def _start_reset(phone: str) -> None:
     """Text a code if the number has a resident's account. Paced: the answer takes as long
     whether or not it has one (RESET_MIN_RESPONSE_SECONDS)."""
     with family_lookup.paced(current_app.config["RESET_MIN_RESPONSE_SECONDS"]):
-        accounts.start_reset(phone, locale=_locale())
+        accounts.start_reset(phone, locale=page_locale())
 
 
-@bp.route("/reset/password", methods=["GET", "POST"])
-def reset_password():
-    phone = _verified_phone("reset")
-    if phone is None:
-        return redirect(url_for("account.reset", next=_next()), 303)
-    form = NewPasswordForm()
-    form.phone_number = phone
+FLOWS = {flow.purpose: flow for flow in (
+    _Flow("register", _start_registration, finish="account.register_details"),
+    _Flow("reset", _start_reset, finish="account.reset_password"),
+)}
+
+
+def _sends_code(view):
+    """The limits on texting codes, counted together with every other page that sends one."""
+    return limit("RATE_LIMIT_SEND_CODE")(
+        limit("RATE_LIMIT_SEND_CODE_PER_PHONE", key_func=per_phone)(view))
+
+
+def _phone_page(flow: _Flow):
+    form = PhoneForm()
     if form.validate_on_submit():
-        try:
-            account = accounts.reset_password(phone, form.password.data,
-                                              verified_at=_verified_at("reset"))
-        except accounts.AccountError:
-            session.pop("reset", None)
-            return redirect(url_for("account.reset", next=_next()), 303)
-        sessions.start(account)
-        flash(_("密码已重设，已为您登录。其他设备上的登录已全部退出。"), "success")
-        return _after_sign_in()
-    return render_template("account/reset_password.html", form=form, next=_next())
+        flow.send(form.phone.data)
+        session[flow.purpose] = {"phone": form.phone.data}
+        return redirect(url_for(f"account.{flow.purpose}_code", next=next_path()), 303)
+    return render_template(f"account/{flow.purpose}_phone.html", form=form, next=next_path())
 
 
-# ------------------------------------------------------------------ shared steps
+@bp.route("/register", methods=["GET", "POST"])
+@limit("RATE_LIMIT_REGISTER")
+@_sends_code
+def register():
+    return _phone_page(FLOWS["register"])
 
-def _code_step(purpose: str, start_endpoint: str, next_endpoint: str, template: str):
-    state = session.get(purpose) or {}
-    phone = state.get("phone")
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limit("RATE_LIMIT_RESET")
+@_sends_code
+def reset():
+    return _phone_page(FLOWS["reset"])
+
+
+@bp.route("/register/code", endpoint="register_code", methods=["GET", "POST"],
+          defaults={"purpose": "register"})
+@bp.route("/reset/code", endpoint="reset_code", methods=["GET", "POST"],
+          defaults={"purpose": "reset"})
+@limit("RATE_LIMIT_VERIFY_CODE")
+def code(purpose: str):
+    flow = FLOWS[purpose]
+    phone = (session.get(purpose) or {}).get("phone")
     if not phone:
-        return redirect(url_for(start_endpoint, next=_next()), 303)
+        return redirect(url_for(f"account.{purpose}", next=next_path()), 303)
     form = CodeForm()
     if form.validate_on_submit():
         result = one_time_codes.verify(phone, purpose, form.code.data)
         if result.ok:
             session[purpose] = {"phone": phone, "verified_at": time.time()}
-            return redirect(url_for(next_endpoint, next=_next()), 303)
+            return redirect(url_for(flow.finish, next=next_path()), 303)
         form.code.errors.append(code_message(result))
-    return render_template(template, form=form, next=_next(),
+    return render_template(f"account/{purpose}_code.html", form=form, next=next_path(),
                            masked_phone=phone_numbers.mask(phone),
                            minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
 
 
-def _resend(purpose: str, start_endpoint: str, code_endpoint: str, send):
+@bp.post("/register/code/resend", endpoint="register_resend", defaults={"purpose": "register"})
+@bp.post("/reset/code/resend", endpoint="reset_resend", defaults={"purpose": "reset"})
+@_sends_code
+def resend(purpose: str):
     form = SignOutForm()  # only the CSRF token
     phone = (session.get(purpose) or {}).get("phone")
     if not phone or not form.validate_on_submit():
-        return redirect(url_for(start_endpoint, next=_next()), 303)
-    send(phone)
+        return redirect(url_for(f"account.{purpose}", next=next_path()), 303)
+    FLOWS[purpose].send(phone)
     flash(_("我们已重新发送验证码，请使用最新收到的那一条。"), "success")
-    return redirect(url_for(code_endpoint, next=_next()), 303)
+    return redirect(url_for(f"account.{purpose}_code", next=next_path()), 303)
+
+
+# ------------------------------------------------------------------ the last steps
+
+@bp.route("/register/details", methods=["GET", "POST"])
+def register_details():
+    return _last_step("register", RegisterDetailsForm, _register, "account/register_details.html",
+                      again="account.sign_in", done=_("您的账户已创建，已为您登录。"))
+
+
+def _register(phone: str, form: RegisterDetailsForm):
+    return accounts.register(phone, form.display_name.data, form.password.data)
+
+
+@bp.route("/reset/password", methods=["GET", "POST"])
+def reset_password():
+    return _last_step("reset", NewPasswordForm, _new_password, "account/reset_password.html",
+                      again="account.reset", done=_("密码已重设，已为您登录。其他设备上的登录已全部退出。"))
+
+
+def _new_password(phone: str, form: NewPasswordForm):
+    return accounts.reset_password(phone, form.password.data, verified_at=_verified_at("reset"))
+
+
+def _last_step(purpose: str, form_class, act, template: str, *, again: str, done: str):
+    """The page after a right code: `act(phone, form)`
+    registers the account or sets its new password, then it is signed in; an AccountError
+    (the number taken or gone meanwhile) forgets the number and leads to the page `again`."""
+    phone = _verified_phone(purpose)
+    if phone is None:
+        return redirect(url_for(f"account.{purpose}", next=next_path()), 303)
+    form = form_class()
+    form.phone_number = phone
+    if form.validate_on_submit():
+        try:
+            account = act(phone, form)
+        except accounts.AccountError:
+            session.pop(purpose, None)
+            return redirect(url_for(again, next=next_path()), 303)
+        sessions.start(account)
+        flash(done, "success")
+        return go_on("account.home")
+    return render_template(template, form=form, next=next_path(),
+                           masked_phone=phone_numbers.mask(phone))
 
 
 def _verified_at(purpose: str) -> datetime:

@@ -77,6 +77,13 @@ class Account(UserMixin, db.Model):
         return f"{self.id}:{self.session_version}"
 
 
+def _unique_while(condition: str, name: str, *columns: str) -> Index:
+    """A unique index over the rows that meet `condition` (the standing ones), in SQLite as
+    in PostgreSQL."""
+    return Index(name, *columns, unique=True,
+                 sqlite_where=text(condition), postgresql_where=text(condition))
+
+
 LINK_ROLES = ("self", "guardian")       # the account IS the person / is their legal guardian
 LINK_PROOFS = ("sms", "counter")         # a code to the phone on record / staff, in person
 
@@ -90,11 +97,9 @@ class PersonLink(db.Model):
     nothing. Ended links stay for the record (ended_at)."""
 
     __tablename__ = "person_link"
-    __table_args__ = (
-        # One active link per account and person: a double click makes one, not two.
-        Index("uq_person_link_active", "account_id", "person_id", unique=True,
-              sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
-    )
+    # One active link per account and person: a double click makes one, not two.
+    __table_args__ = (_unique_while(
+        "ended_at IS NULL", "uq_person_link_active", "account_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
@@ -118,11 +123,9 @@ class AccessGrant(db.Model):
     person (PersonLink)."""
 
     __tablename__ = "access_grant"
-    __table_args__ = (
-        # One standing grant per person and number: clicks sent at once make one.
-        Index("uq_access_grant_active", "person_id", "grantee_phone", unique=True,
-              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
-    )
+    # One standing grant per person and number: clicks sent at once make one.
+    __table_args__ = (_unique_while(
+        "revoked_at IS NULL", "uq_access_grant_active", "person_id", "grantee_phone"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)

@@ -3,6 +3,8 @@ operation, redirect; otherwise render with the form. The journey's logic is in j
 the operations in portal.applications.filing and portal.applications.documents."""
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import (
     Blueprint,
     abort,
@@ -88,6 +90,16 @@ def _journey(draft) -> Journey:
     return Journey(draft, documents.of_draft(draft.id))
 
 
+def _with_draft(view):
+    """A page of one of the signed-in resident's drafts: the view is given the draft (see
+    _draft) and its journey instead of the draft's id."""
+    @wraps(view)
+    def page(draft_id: int):
+        draft = _draft(draft_id)
+        return view(draft, _journey(draft))
+    return page
+
+
 def _returning() -> bool:
     return request.args.get("return") == "check"
 
@@ -105,6 +117,23 @@ def _back(draft) -> str:
 
 def _next_page(draft):
     return redirect(_back(draft), 303)
+
+
+def _section(step: str, draft, journey: Journey, form, save, **context):
+    """A section's question page: a valid answer is saved (`save()`) and the applicant goes
+    on; otherwise the page is shown, with any errors."""
+    if form.validate_on_submit():
+        save()
+        return _next_page(draft)
+    return _section_page(step, draft, journey, form, **context)
+
+
+def _after_person(draft, journey: Journey):
+    """After the personal details or the certificate: to the relationship page when the
+    answers now call for a guardian (and the applicant is not the person), else on."""
+    if _journey(draft).guardian_missing and not journey.for_self:
+        return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
+    return _next_page(draft)
 
 
 def _section_page(step: str, draft, journey: Journey, form, **context):
@@ -176,9 +205,8 @@ def choose_person(programme: str):
 # ── the task list ─────────────────────────────────────────────────────────────────────────
 
 @bp.get("/drafts/<int:draft_id>/")
-def task_list(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def task_list(draft, journey: Journey):
     return render_template("apply/task_list.html", draft=draft, journey=journey,
                            programme_name=programme_name(draft.programme),
                            completed_keys=[s.key for s in journey.sections()
@@ -187,23 +215,19 @@ def task_list(draft_id: int):
 
 
 @bp.route("/drafts/<int:draft_id>/relationship", methods=["GET", "POST"])
-def relationship(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def relationship(draft, journey: Journey):
     if journey.for_self:
         return redirect(url_for("apply.task_list", draft_id=draft.id))
     form = forms.RelationshipForm(data={"relationship": journey.relationship},
                                   guardian_reason=journey.guardian_reason)
-    if form.validate_on_submit():
-        applications.save_relationship(draft, form.relationship.data)
-        return _next_page(draft)
-    return _section_page(K.WHO, draft, journey, form)
+    return _section(K.WHO, draft, journey, form,
+                    lambda: applications.save_relationship(draft, form.relationship.data))
 
 
 @bp.route("/drafts/<int:draft_id>/personal", methods=["GET", "POST"])
-def personal(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def personal(draft, journey: Journey):
     saved = journey.personal
     initial = {"full_name": saved.full_name, "phone": saved.phone, "address": saved.address,
                "street": saved.street}
@@ -225,17 +249,14 @@ def personal(draft_id: int):
             duplicate = problem
             form.id_number.errors.append(_duplicate_message(problem, draft.programme))
         else:
-            if _journey(draft).guardian_missing and not journey.for_self:
-                return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
-            return _next_page(draft)
+            return _after_person(draft, journey)
     return _section_page(K.PERSONAL, draft, journey, form, saved=saved,
                          duplicate=duplicate)
 
 
 @bp.route("/drafts/<int:draft_id>/certificate", methods=["GET", "POST"])
-def certificate(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def certificate(draft, journey: Journey):
     saved = journey.certificate
     initial = {}
     if saved.answered:
@@ -251,27 +272,21 @@ def certificate(draft_id: int):
             draft, has_certificate=has, certificate=form.certificate if has else None,
             category=form.category.data, grade=int(form.grade.data) if has else None,
             valid_until=form.valid_until.data if has else None)
-        if _journey(draft).guardian_missing and not journey.for_self:
-            return redirect(url_for("apply.relationship", draft_id=draft.id), 303)
-        return _next_page(draft)
+        return _after_person(draft, journey)
     return _section_page(K.CERTIFICATE, draft, journey, form, saved=saved)
 
 
 @bp.route("/drafts/<int:draft_id>/household", methods=["GET", "POST"])
-def household(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def household(draft, journey: Journey):
     form = forms.HouseholdForm(data=journey.answers.household.to_json())
-    if form.validate_on_submit():
-        applications.save_section(draft, K.HOUSEHOLD, Household(household=form.household.data))
-        return _next_page(draft)
-    return _section_page(K.HOUSEHOLD, draft, journey, form)
+    return _section(K.HOUSEHOLD, draft, journey, form, lambda: applications.save_section(
+        draft, K.HOUSEHOLD, Household(household=form.household.data)))
 
 
 @bp.route("/drafts/<int:draft_id>/payment", methods=["GET", "POST"])
-def payment(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def payment(draft, journey: Journey):
     if not programmes.pays_money(draft.programme):
         abort(404)
     initial = journey.answers.payment.to_json()
@@ -279,35 +294,31 @@ def payment(draft_id: int):
     if not initial and journey.person_name:
         initial["account_holder"] = journey.person_name
     form = forms.PaymentForm(data=initial)
-    if form.validate_on_submit():
-        applications.save_section(draft, K.PAYMENT, Payment(
+    return _section(K.PAYMENT, draft, journey, form, lambda: applications.save_section(
+        draft, K.PAYMENT, Payment(
             method=form.method.data, bank_name=form.bank_name.data.strip(),
-            account_holder=form.account_holder.data, card_number=form.card_number.data))
-        return _next_page(draft)
-    return _section_page(K.PAYMENT, draft, journey, form)
+            account_holder=form.account_holder.data, card_number=form.card_number.data)))
 
 
 @bp.route("/drafts/<int:draft_id>/questions", methods=["GET", "POST"])
-def questions(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def questions(draft, journey: Journey):
     facts = programmes.question_facts(draft.programme)
     if not facts:
         abort(404)
     form = forms.questions_form(facts, journey.answers.questions.to_json())
-    if form.validate_on_submit():
+
+    def save():
         answers = {fact.name: forms.question_value(fact, form[fact.name].data) for fact in facts}
         applications.save_section(draft, K.QUESTIONS, Questions(answers))
-        return _next_page(draft)
-    return _section_page(K.QUESTIONS, draft, journey, form, facts=facts)
+    return _section(K.QUESTIONS, draft, journey, form, save, facts=facts)
 
 
 # ── documents ─────────────────────────────────────────────────────────────────────────────
 
 @bp.route("/drafts/<int:draft_id>/documents", methods=["GET", "POST"])
-def documents_page(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def documents_page(draft, journey: Journey):
     required = journey.required_documents()
     kinds = {d.kind for d in required if not d.filled_online}
     kind = request.args.get("kind")
@@ -403,17 +414,13 @@ def download_document(document_id: int):
 # ── consent, check answers, submit ────────────────────────────────────────────────────────
 
 @bp.route("/drafts/<int:draft_id>/consent", methods=["GET", "POST"])
-def consent(draft_id: int):
-    draft = _draft(draft_id)
-    journey = _journey(draft)
+@_with_draft
+def consent(draft, journey: Journey):
     form = forms.ConsentForm(data={"consent": journey.complete(K.CONSENT)})
-    if form.validate_on_submit():
-        applications.give_consent(draft)
-        return _next_page(draft)
     street = street_by_code(journey.personal.street or "")
-    return _section_page(K.CONSENT, draft, journey, form,
-                         decider_name=status_machine.decider_body(draft.programme),
-                         street_name=street.name(_language()) if street else None)
+    return _section(K.CONSENT, draft, journey, form, lambda: applications.give_consent(draft),
+                    decider_name=status_machine.decider_body(draft.programme),
+                    street_name=street.name(_language()) if street else None)
 
 
 @bp.route("/drafts/<int:draft_id>/check", methods=["GET", "POST"])

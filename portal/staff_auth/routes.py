@@ -8,6 +8,8 @@ right after the password (/staff/second-factor/enrol…). Between the steps nobo
 """
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import (
     Blueprint,
     abort,
@@ -19,11 +21,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.account import session as sessions
+from portal.account.pages import go_on, next_path, page_locale
 from portal.account.forms import (
     RecoveryCodeForm,
     SecondFactorCodeForm,
@@ -43,23 +45,11 @@ from portal.web.safe_redirect import same_site_path
 bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 
 
-def _next() -> str | None:
-    return same_site_path(request.args.get("next"), default="") or None
-
-
-def _home():
-    return redirect(same_site_path(_next(), url_for("staff_auth.home")), 303)
-
-
-def _locale() -> str:
-    return str(get_locale())
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
     if current_user.is_authenticated and current_user.is_staff and request.method == "GET":
-        return _home()
+        return go_on("staff_auth.home")
     form = StaffSignInForm()
     if form.validate_on_submit():
         account = accounts.authenticate(form.phone.data, form.password.data, staff=True,
@@ -67,27 +57,34 @@ def sign_in():
         if account is not None:
             sessions.start_pending(account)
             if not second_factor.is_enrolled(account):
-                return redirect(url_for("staff_auth.enrol", next=_next()), 303)
+                return redirect(url_for("staff_auth.enrol", next=next_path()), 303)
             if account.second_factor == second_factor.SMS:
-                second_factor.send_sms_code(account, locale=_locale())
-            return redirect(url_for("staff_auth.verify", next=_next()), 303)
+                second_factor.send_sms_code(account, locale=page_locale())
+            return redirect(url_for("staff_auth.verify", next=next_path()), 303)
         form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
-    return render_template("staff_auth/sign_in.html", form=form, next=_next())
+    return render_template("staff_auth/sign_in.html", form=form, next=next_path())
 
 
 # ------------------------------------------------------------------ the second step
 
-def _pending(enrolled: bool):
-    """(account, None) for the person half-way through signing in, or (None, a redirect)."""
-    account = sessions.pending_account()
-    if account is None:
-        flash(_("请先输入手机号码和密码。"), "info")
-        return None, redirect(url_for("staff_auth.sign_in", next=_next()), 303)
-    if second_factor.is_enrolled(account) != enrolled:
-        endpoint = "staff_auth.verify" if second_factor.is_enrolled(account) else \
-            "staff_auth.enrol"
-        return None, redirect(url_for(endpoint, next=_next()), 303)
-    return account, None
+def _half_way(enrolled: bool):
+    """For the pages between the password and being signed in: the view is given the person
+    half-way through signing in (`enrolled`: whether they have a second factor yet); anyone
+    else is sent to the step they are at."""
+    def decorate(view):
+        @wraps(view)
+        def page():
+            account = sessions.pending_account()
+            if account is None:
+                flash(_("请先输入手机号码和密码。"), "info")
+                return redirect(url_for("staff_auth.sign_in", next=next_path()), 303)
+            if second_factor.is_enrolled(account) != enrolled:
+                endpoint = "staff_auth.verify" if second_factor.is_enrolled(account) else \
+                    "staff_auth.enrol"
+                return redirect(url_for(endpoint, next=next_path()), 303)
+            return view(account)
+        return page
+    return decorate
 
 
 def _result_message(result: second_factor.Result, method: str) -> str:
@@ -107,26 +104,35 @@ def _result_message(result: second_factor.Result, method: str) -> str:
 
 
 def _signed_in(account, method: str):
-    sessions.start(account, second_factor=method)
-    return _home()
+    sessions.start(account, second_factor=method)  # a new session: messages come after it
+    if method == "recovery":
+        flash(_("您已用恢复码登录，还剩%(num)s个恢复码。可以在“登录验证”页生成新的一组；"
+                "如果手机丢了，请联系系统管理员重置登录验证方式。",
+                num=second_factor.recovery_codes_left(account)), "info")
+    return go_on("staff_auth.home")
+
+
+def _second_step(account, form, check, by: str, template: str, **context):
+    """The second step's page: a valid POST checks the code (`check(account, code)` gives a
+    second_factor.Result) and signs in by `by` (the method); otherwise the page, saying why
+    not."""
+    if form.validate_on_submit():
+        result = check(account, form.code.data)
+        if result.ok:
+            return _signed_in(account, by)
+        form.code.errors.append(_result_message(result, by))
+    return render_template(template, form=form, next=next_path(), **context)
 
 
 @bp.route("/sign-in/verify", methods=["GET", "POST"])
 @limit("RATE_LIMIT_VERIFY_CODE")
-def verify():
-    account, elsewhere = _pending(enrolled=True)
-    if elsewhere:
-        return elsewhere
-    form = SecondFactorCodeForm()
-    if form.validate_on_submit():
-        result = second_factor.verify_code(account, form.code.data)
-        if result.ok:
-            return _signed_in(account, account.second_factor)
-        form.code.errors.append(_result_message(result, account.second_factor))
-    return render_template("staff_auth/verify.html", form=form, next=_next(),
-                           method=account.second_factor,
-                           masked_phone=phone_numbers.mask(account.phone),
-                           minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
+@_half_way(enrolled=True)
+def verify(account):
+    return _second_step(account, SecondFactorCodeForm(), second_factor.verify_code,
+                        account.second_factor, "staff_auth/verify.html",
+                        method=account.second_factor,
+                        masked_phone=phone_numbers.mask(account.phone),
+                        minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
 
 
 @bp.post("/sign-in/send-code")
@@ -136,57 +142,42 @@ def send_code():
     account = sessions.pending_account()
     form = SignOutForm()  # only the CSRF token
     if account is None or not form.validate_on_submit():
-        return redirect(url_for("staff_auth.sign_in", next=_next()), 303)
+        return redirect(url_for("staff_auth.sign_in", next=next_path()), 303)
     enrolling = not second_factor.is_enrolled(account)
     if enrolling or account.second_factor == second_factor.SMS:
-        second_factor.send_sms_code(account, locale=_locale())
+        second_factor.send_sms_code(account, locale=page_locale())
         flash(_("我们已发送新的验证码，请使用最新收到的那一条。"), "success")
     return redirect(url_for("staff_auth.enrol_sms" if enrolling else "staff_auth.verify",
-                            next=_next()), 303)
+                            next=next_path()), 303)
 
 
 @bp.route("/sign-in/recovery", methods=["GET", "POST"])
 @limit("RATE_LIMIT_VERIFY_CODE")
-def recovery():
-    account, elsewhere = _pending(enrolled=True)
-    if elsewhere:
-        return elsewhere
-    form = RecoveryCodeForm()
-    if form.validate_on_submit():
-        result = second_factor.verify_recovery_code(account, form.code.data)
-        if result.ok:
-            response = _signed_in(account, "recovery")  # a new session: the message after it
-            flash(_("您已用恢复码登录，还剩%(num)s个恢复码。可以在“登录验证”页生成新的一组；"
-                    "如果手机丢了，请联系系统管理员重置登录验证方式。",
-                    num=second_factor.recovery_codes_left(account)), "info")
-            return response
-        form.code.errors.append(_result_message(result, "recovery"))
-    return render_template("staff_auth/recovery.html", form=form, next=_next())
+@_half_way(enrolled=True)
+def recovery(account):
+    return _second_step(account, RecoveryCodeForm(), second_factor.verify_recovery_code,
+                        "recovery", "staff_auth/recovery.html")
 
 
 # ------------------------------------------------------------------ enrolment
 
 @bp.route("/second-factor/enrol", methods=["GET", "POST"])
-def enrol():
-    account, elsewhere = _pending(enrolled=False)
-    if elsewhere:
-        return elsewhere
+@_half_way(enrolled=False)
+def enrol(account):
     form = SecondFactorMethodForm()
     if form.validate_on_submit():
         if form.method.data == second_factor.SMS:
-            second_factor.send_sms_code(account, locale=_locale())
-            return redirect(url_for("staff_auth.enrol_sms", next=_next()), 303)
-        return redirect(url_for("staff_auth.enrol_app", next=_next()), 303)
-    return render_template("staff_auth/enrol.html", form=form, next=_next(),
+            second_factor.send_sms_code(account, locale=page_locale())
+            return redirect(url_for("staff_auth.enrol_sms", next=next_path()), 303)
+        return redirect(url_for("staff_auth.enrol_app", next=next_path()), 303)
+    return render_template("staff_auth/enrol.html", form=form, next=next_path(),
                            masked_phone=phone_numbers.mask(account.phone))
 
 
 @bp.route("/second-factor/enrol/app", methods=["GET", "POST"])
 @limit("RATE_LIMIT_VERIFY_CODE")
-def enrol_app():
-    account, elsewhere = _pending(enrolled=False)
-    if elsewhere:
-        return elsewhere
+@_half_way(enrolled=False)
+def enrol_app(account):
     secret = second_factor.pending_totp_secret(account)
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
@@ -196,7 +187,7 @@ def enrol_app():
         form.code.errors.append(_("验证码不正确。请确认已添加上面的密钥，再输入应用里现在显示的6位数字。"))
     uri = second_factor.provisioning_uri(account, secret)
     return render_template(
-        "staff_auth/enrol_app.html", form=form, next=_next(),
+        "staff_auth/enrol_app.html", form=form, next=next_path(),
         qr_code=second_factor.qr_svg(uri, _("二维码：用验证器应用扫描，添加本平台的登录验证")),
         key_groups=second_factor.grouped(secret),
         issuer=current_app.config["TOTP_ISSUER"], account_name=account.phone)
@@ -204,17 +195,15 @@ def enrol_app():
 
 @bp.route("/second-factor/enrol/sms", methods=["GET", "POST"])
 @limit("RATE_LIMIT_VERIFY_CODE")
-def enrol_sms():
-    account, elsewhere = _pending(enrolled=False)
-    if elsewhere:
-        return elsewhere
+@_half_way(enrolled=False)
+def enrol_sms(account):
     form = SecondFactorCodeForm()
     if form.validate_on_submit():
         check, codes = second_factor.enrol_sms(account, form.code.data)
         if codes is not None:
             return _enrolled(account, codes)
         form.code.errors.append(code_message(check))
-    return render_template("staff_auth/enrol_sms.html", form=form, next=_next(),
+    return render_template("staff_auth/enrol_sms.html", form=form, next=next_path(),
                            masked_phone=phone_numbers.mask(account.phone),
                            minutes=current_app.config["ONE_TIME_CODE_MINUTES"])
 
@@ -223,7 +212,7 @@ def _enrolled(account, codes: list[str]):
     """Signed in; the recovery codes are shown this once, in this answer (never stored)."""
     sessions.start(account, second_factor=account.second_factor)
     return _show_codes(codes, enrolled=True,
-                       continue_to=same_site_path(_next(), url_for("staff_auth.home")))
+                       continue_to=same_site_path(next_path(), url_for("staff_auth.home")))
 
 
 def _show_codes(codes: list[str], **context):

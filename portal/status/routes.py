@@ -151,18 +151,29 @@ def withdraw(reference: str):
     if request.method == "GET":
         form.version.data = str(application.version)
     if form.validate_on_submit():
-        try:
-            status_changes.apply_action(application, "withdraw", _me(),
-                                        expected_version=form.version_number())
-        except status_changes.StaleApplication:
-            flash(_("这份申请刚刚有了新的进展。请先看看最新情况，再决定是否撤回。"), "info")
-            return _to_application(application)
-        except status_changes.ActionError:
-            flash(_("这份申请现在已经不能撤回了。"), "info")
-            return _to_application(application)
-        flash(_("您已撤回这份申请。我们已发短信告诉您。"), "success")
-        return _to_application(application)
+        return _change_status(
+            application,
+            lambda: status_changes.apply_action(application, "withdraw", _me(),
+                                                expected_version=form.version_number()),
+            stale=_("这份申请刚刚有了新的进展。请先看看最新情况，再决定是否撤回。"),
+            refused=_("这份申请现在已经不能撤回了。"),
+            done=_("您已撤回这份申请。我们已发短信告诉您。"))
     return render_template("status/withdraw.html", application=application, form=form)
+
+
+def _change_status(application, change, *, stale: str, refused: str, done: str):
+    """Make a change the resident asked for (`change()`), and back to the application with
+    what became of it: done, or not because it had moved on meanwhile (StaleApplication) or
+    may not be changed so (ActionError)."""
+    try:
+        change()
+    except status_changes.StaleApplication:
+        flash(stale, "info")
+    except status_changes.ActionError:
+        flash(refused, "info")
+    else:
+        flash(done, "success")
+    return _to_application(application)
 
 
 # ── answering a request for more information (补正) ───────────────────────────────────────
@@ -222,19 +233,16 @@ def _store_upload(application, upload):
 
 def _send_answer(application, form):
     try:
-        information_requests.answer(application, _me(), form.answer.data,
-                                    expected_version=form.version_number())
+        return _change_status(
+            application,
+            lambda: information_requests.answer(application, _me(), form.answer.data,
+                                                expected_version=form.version_number()),
+            stale=_("这份申请刚刚有了新的进展。请先看看最新情况。"),
+            refused=_("这份申请现在不需要补充材料。"),
+            done=_("您补充的材料已提交，申请回到了原来的办理环节。我们已发短信告诉您。"))
     except information_requests.NothingToSend:
         form.answer.errors.append(_("请上传补充的材料，或写下您的答复。"))
         return None
-    except status_changes.StaleApplication:
-        flash(_("这份申请刚刚有了新的进展。请先看看最新情况。"), "info")
-        return _to_application(application)
-    except status_changes.ActionError:
-        flash(_("这份申请现在不需要补充材料。"), "info")
-        return _to_application(application)
-    flash(_("您补充的材料已提交，申请回到了原来的办理环节。我们已发短信告诉您。"), "success")
-    return _to_application(application)
 
 
 # ── family access ─────────────────────────────────────────────────────────────────────────
