@@ -11,7 +11,7 @@ from portal.applications import documents
 from portal.applications.models import Document
 from portal.apply import programmes
 from portal.config import ROOT
-from tests.apply_support import JPEG, PDF, PNG, first_document_kind, post, start_for_other, upload
+from tests.support.apply import JPEG, PDF, PNG, first_document_kind, post, start_for_other, upload
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 

@@ -10,7 +10,7 @@ from portal.applications import answers
 from portal.applications.models import Draft
 from portal.apply import programmes
 from portal.people import identity
-from tests.apply_support import (
+from tests.support.apply import (
     CARD,
     MOTHER_CERTIFICATE,
     MOTHER_ID,

@@ -12,8 +12,8 @@ from portal.cli.demo_content import make_id_number
 from portal.people import crypto, identity
 from portal.people.identity import age_on
 from portal.people.models import Person
-from tests.apply_support import CHILD_ID, MOTHER_ID, fill_all, personal, post, start_for_other
-from tests.staff_factories import make_link
+from tests.support.apply import CHILD_ID, MOTHER_ID, fill_all, personal, post, start_for_other
+from tests.support.staff import make_link
 from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.pages import text
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.applications.models import Application, Draft
 from portal.apply.journey import Journey
-from tests.apply_support import fill_all, post, start_for_other
+from tests.support.apply import fill_all, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.pages import text
 

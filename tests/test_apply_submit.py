@@ -13,7 +13,7 @@ from portal.applications.models import Application, Document, Draft, StatusEvent
 from portal.messages.models import OutboxMessage
 from portal.people import identity
 from portal.people.models import Person
-from tests.apply_support import MOTHER_ID, fill_all, personal, post, start_for_other
+from tests.support.apply import MOTHER_ID, fill_all, personal, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.pages import text
 
@@ -291,7 +291,7 @@ def test_after_a_withdrawal_the_person_can_apply_again(client, db, ready):
 def test_the_duplicate_check_holds_at_the_moment_of_submitting(client, db, ready):
     """An application the account may see (here: of a person it is the proven guardian of)
     arrives while this draft is waiting: the submission is refused and the draft kept."""
-    from tests.staff_factories import make_link
+    from tests.support.staff import make_link
 
     other = make_account(phone="13900000009", name="邻居")
     person = Person(full_name="王秀英", **identity.stored_fields(MOTHER_ID))

@@ -12,7 +12,7 @@ from portal.applications import decisions, working_days
 from portal.applications import status_changes as sc
 from portal.applications.models import Application, StatusEvent
 from portal.audit.models import AuditEvent
-from tests.staff_factories import decision_details, make_application, make_link
+from tests.support.staff import decision_details, make_application, make_link
 from tests.support.accounts import make_account, sign_in
 from tests.support.pages import text
 

@@ -15,8 +15,8 @@ from portal import eligibility
 from portal.applications.models import Document, Draft
 from portal.apply import programmes
 from portal.eligibility import Text
-from tests.apply_support import PNG, post, start_for_other, upload
-from tests.staff_factories import make_application
+from tests.support.apply import PNG, post, start_for_other, upload
+from tests.support.staff import make_application
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 _names = count()

@@ -15,8 +15,8 @@ from portal.applications.models import Application, DuplicateFlag, StatusEvent
 from portal.audit.models import AuditEvent
 from portal.messages.models import OutboxMessage
 from portal.people.models import Person
-from tests.apply_support import CARD, fill_all, luhn_complete, post, start_for_other
-from tests.staff_factories import decision_details, make_application
+from tests.support.apply import CARD, fill_all, luhn_complete, post, start_for_other
+from tests.support.staff import decision_details, make_application
 from tests.support.accounts import make_account, sign_in
 from tests.support.pages import spoken_text
 
@@ -360,7 +360,7 @@ def test_two_claims_submitted_at_the_same_moment_are_flagged(app, client, db, mo
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite has one writer: the second submission waits at its first write")
     from portal.people import identity
-    from tests.apply_support import MOTHER_ID
+    from tests.support.apply import MOTHER_ID
 
     # Known already, her record complete: neither submission makes or changes her row.
     db.session.add(Person(full_name="王秀英", **identity.stored_fields(MOTHER_ID),

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from portal.applications.models import Application, DuplicateFlag, StatusEvent
 from portal.audit.models import AuditEvent
 from portal.messages.models import OutboxMessage
-from tests.apply_support import fill_all, luhn_complete, post, start_for_other
+from tests.support.apply import fill_all, luhn_complete, post, start_for_other
 from tests.support.accounts import make_account, sign_in
 from tests.support.pages import spoken_text
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.account import session as sessions
 from portal.applications.models import KeptAnswers
-from tests.apply_support import MOTHER_ID, PNG, personal, start_for_other, token
+from tests.support.apply import MOTHER_ID, PNG, personal, start_for_other, token
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from portal import labels
 from portal.applications.models import Application
 from portal.eligibility import Text
-from tests.apply_support import fill_all, post, start_for_other
+from tests.support.apply import fill_all, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent

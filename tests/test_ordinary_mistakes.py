@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from portal.applications import filing as applications
 from portal.applications.models import Application, Draft
 from portal.extensions import db as _db
-from tests.apply_support import fill_all, post, start_for_other
+from tests.support.apply import fill_all, post, start_for_other
 from tests.conftest import csrf_token
-from tests.staff_factories import make_application
+from tests.support.staff import make_application
 from tests.support.accounts import APPLICANT, make_account, sign_in
 from tests.support.gunicorn_server import served  # noqa: F401 – the fixture
 

@@ -8,7 +8,7 @@ import pytest
 from portal import dates
 from portal.applications import status_machine
 from portal.indicators import routes as indicator_routes
-from tests.apply_support import fill_all, post, start_for_other
+from tests.support.apply import fill_all, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 # ── the task list ─────────────────────────────────────────────────────────────────────────

@@ -30,7 +30,7 @@ def visible_text(html: str) -> str:
 def test_no_internal_codes_on_any_demo_case_or_one_just_submitted(client, db):
     """The demo cases, and one sent through the resident's journey (its answers keep the
     draft it came from and the declaration; its document kinds are keys)."""
-    from tests.apply_support import fill_all, post, start_for_other
+    from tests.support.apply import fill_all, post, start_for_other
     from tests.support.accounts import APPLICANT, make_account
 
     sign_in(client, make_account(**APPLICANT))
@@ -56,7 +56,7 @@ def test_no_internal_codes_on_any_demo_case_or_one_just_submitted(client, db):
 def test_a_supplement_and_the_programme_documents_are_named(client, db):
     from portal.applications.models import Document
     from portal.apply import programmes
-    from tests.staff_factories import make_application
+    from tests.support.staff import make_application
     from tests.support.accounts import make_account
 
     resident = make_account("resident")
@@ -80,7 +80,7 @@ def test_the_case_page_uses_the_width_of_the_screen(client, db):
     grid), one column on a phone (every column's minimum is min(100%, …))."""
     from pathlib import Path
 
-    from tests.staff_factories import make_application
+    from tests.support.staff import make_application
     from tests.support.accounts import make_account
 
     application = make_application(make_account("resident"), answers={

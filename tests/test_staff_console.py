@@ -17,7 +17,7 @@ from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
 from portal.people import crypto, identity
 from tests.conftest import csrf_token
-from tests.staff_factories import make_application, make_person
+from tests.support.staff import make_application, make_person
 from tests.support.accounts import make_account, sign_in
 
 

@@ -23,7 +23,7 @@ from portal.applications import working_days
 from portal.applications.models import Application
 from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
-from tests.staff_factories import make_application, make_person
+from tests.support.staff import make_application, make_person
 from tests.support.accounts import make_account, sign_in
 from tests.support.gunicorn_server import served  # noqa: F401 – the fixture
 

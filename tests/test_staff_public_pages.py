@@ -10,7 +10,7 @@ from portal.applications import status_changes, status_machine
 from portal.applications.models import Application
 from portal.content import indicators
 from portal.extensions import db as _db
-from tests.staff_factories import decision_details, make_application, make_person
+from tests.support.staff import decision_details, make_application, make_person
 from tests.support.accounts import make_account
 
 

@@ -6,7 +6,7 @@ import pytest
 from portal.applications import queues
 from portal.applications.queues import QueueFilter
 from portal.extensions import db as _db
-from tests.staff_factories import make_application, make_person
+from tests.support.staff import make_application, make_person
 from tests.support.accounts import make_account
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from portal.extensions import db as _db
-from tests.staff_factories import make_application
+from tests.support.staff import make_application
 from tests.support.accounts import make_account, sign_in
 
 # Grade 3 multiple disability, needing care: before the plan period (2021) the nursing

@@ -13,7 +13,7 @@ from portal.applications.models import Application, StatusEvent
 from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
-from tests.staff_factories import decision_details, make_application, make_link
+from tests.support.staff import decision_details, make_application, make_link
 from tests.support.accounts import make_account
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.applications import documents
 from portal.applications.models import Application, Document, StatusEvent
 from portal.extensions import db
-from tests.status_support import PDF, PNG, family, file, messages_to, post, request_info
+from tests.support.status import PDF, PNG, family, file, messages_to, post, request_info
 from tests.support.accounts import sign_in
 from tests.support.pages import main_text
 

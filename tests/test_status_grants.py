@@ -9,8 +9,8 @@ from sqlalchemy import select
 from portal.accounts import access_grants
 from portal.accounts.models import AccessGrant
 from portal.audit.models import AuditEvent
-from tests.staff_factories import make_person
-from tests.status_support import family, make_application, make_link, messages_to, post
+from tests.support.staff import make_person
+from tests.support.status import family, make_application, make_link, messages_to, post
 from tests.support.accounts import make_account, sign_in
 from tests.support.pages import main_text
 

@@ -25,8 +25,8 @@ from portal.applications.models import Application, Document, Draft, DuplicateFl
 from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
-from tests.staff_factories import make_application, make_link, make_person
-from tests.status_support import PNG, request_info
+from tests.support.staff import make_application, make_link, make_person
+from tests.support.status import PNG, request_info
 from tests.support.accounts import make_account
 
 # Arguments that name something someone owns; a route with any of these is swept.

@@ -17,8 +17,8 @@ from portal.extensions import db, limiter
 from portal.messages import sms
 from portal.messages.models import OutboxMessage
 from portal.people import identity
-from tests.staff_factories import make_id_number
-from tests.status_support import family, messages_to, post, request_info
+from tests.support.staff import make_id_number
+from tests.support.status import family, messages_to, post, request_info
 from tests.support.accounts import last_code
 from tests.support.pages import main_text
 
@@ -232,7 +232,7 @@ def test_one_reference_and_id_pair_is_limited_whatever_the_address(limited):
 def test_strangers_who_know_a_reference_cannot_lock_the_family_out(limited):
     """Issue #14: tries with wrong ID numbers, from many addresses, used to use up the
     reference's tries; the family's own pair is counted apart."""
-    from tests.status_support import messages_to
+    from tests.support.status import messages_to
 
     f = family()
     for n in range(6):

@@ -15,7 +15,7 @@ from portal.labels import programme_name
 from portal.messages import notifications, sms
 from portal.messages import outbox
 from portal.messages.models import OutboxMessage
-from tests.status_support import family, make_application, request_info
+from tests.support.status import family, make_application, request_info
 from tests.support.accounts import make_account
 
 # Never in a text: the person's name, the kind of disability, the staff's own words. The
@@ -283,7 +283,7 @@ def test_one_text_when_the_given_number_is_the_account_s(app, db):
 
 
 def test_only_the_number_given_for_that_application(app, db):
-    from tests.staff_factories import make_application
+    from tests.support.staff import make_application
 
     f = family(status="accepted", answers={"personal": {"phone": "13900000077"}})
     other = make_application(f.son, status="accepted",

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.accounts.models import AccessGrant
 from portal.applications import documents, status_changes
 from portal.applications.models import Application, Document, StatusEvent
-from tests.status_support import (
+from tests.support.status import (
     PNG,
     family,
     make_application,
@@ -43,7 +43,7 @@ def test_staff_are_sent_to_their_console(client, db):
 def test_the_list_groups_own_for_others_and_granted(client, db):
     f = family()
     own_person = f.daughter  # the daughter applies for herself too
-    from tests.staff_factories import make_person
+    from tests.support.staff import make_person
 
     herself, _ = make_person(name="李梅")
     make_link(own_person, herself)

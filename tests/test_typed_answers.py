@@ -22,7 +22,7 @@ from portal.applications.answers import (
     SectionKey,
 )
 from portal.applications.models import Application, Draft
-from tests.staff_factories import make_application
+from tests.support.staff import make_application
 from tests.support.accounts import make_account
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"

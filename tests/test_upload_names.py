@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.applications.documents import _clean_name
 from portal.applications.models import Application, Document
-from tests.apply_support import (
+from tests.support.apply import (
     JPEG,
     PNG,
     fill_all,

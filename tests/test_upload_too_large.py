@@ -8,7 +8,7 @@ import re
 import pytest
 
 from portal.applications.models import Draft
-from tests.apply_support import first_document_kind, post, start_for_other
+from tests.support.apply import first_document_kind, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 

@@ -24,7 +24,7 @@ from portal.web.validators import (
     luhn_ok,
     mask_card,
 )
-from tests.apply_support import luhn_complete
+from tests.support.apply import luhn_complete
 
 
 def message(check, *args, **kwargs) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from portal.applications.models import Application, StatusEvent
 from portal.cli.demo_content import make_id_number
-from tests import apply_support as support
+from tests.support import apply as support
 from tests.perf import two_apps
 from tests.support.accounts import make_account, sign_in
 
@@ -99,7 +99,7 @@ def test_two_processes_submit_at_once_and_every_reference_is_unique(postgres, ap
 
 
 def test_two_officers_acting_at_once_never_lose_an_update(postgres, app, client, db):
-    from tests.staff_factories import make_application
+    from tests.support.staff import make_application
 
     resident = make_account("resident", phone="13911114444")
     officers = [make_account("street_officer", street="ganting", phone=f"1380000000{n}")

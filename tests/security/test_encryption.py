@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 from portal.applications.models import Application, Draft
 from portal.extensions import db as _db
 from portal.people import crypto
-from tests.apply_support import CARD
+from tests.support.apply import CARD
 from tests.security.world import build
 from tests.support.accounts import sign_in
 
@@ -56,7 +56,7 @@ def payment_hash(world):
 
 
 def test_the_resident_check_page_shows_it_masked(app, client, db):
-    from tests.apply_support import fill_all, start_for_other
+    from tests.support.apply import fill_all, start_for_other
     from tests.support.accounts import APPLICANT, make_account
 
     sign_in(client, make_account(**APPLICANT))

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from portal import create_app
 from portal.applications.models import Application, Document, Draft, StatusEvent
 from portal.extensions import db as _db
-from tests.apply_support import fill_all, post, start_for_other
+from tests.support.apply import fill_all, post, start_for_other
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 
@@ -48,7 +48,7 @@ def test_the_draft_is_intact_when_the_database_comes_back(app, client, db, monke
     assert post(client, f"/apply/drafts/{draft_id}/household",
                 {"household": "low_income"}).status_code == 303
     before = dict(db.session.get(Draft, draft_id).answers)
-    from tests.apply_support import token
+    from tests.support.apply import token
     csrf = token(client)
     monkeypatch.setattr(_db.session, "commit", _down)
     response = client.post(f"/apply/drafts/{draft_id}/household",
@@ -64,7 +64,7 @@ def test_the_draft_is_intact_when_the_database_comes_back(app, client, db, monke
 def test_other_database_errors_are_a_500_not_a_503(app, client, db, monkeypatch):
     sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
-    from tests.apply_support import token
+    from tests.support.apply import token
     csrf = token(client)
 
     def conflict(*_a, **_k):
@@ -106,7 +106,7 @@ def test_a_failure_in_the_middle_of_submitting_changes_nothing(app, client, db, 
 def test_a_failure_in_the_middle_of_a_staff_action_changes_nothing(app, client, db, monkeypatch):
     from portal.applications import status_changes
     from portal.audit import log as audit
-    from tests import staff_factories
+    from tests.support import staff as staff_factories
 
     applicant = make_account("resident", street="")
     application = staff_factories.make_application(applicant)

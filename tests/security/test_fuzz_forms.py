@@ -147,7 +147,7 @@ def test_a_refused_answer_keeps_the_others(client, db, bad, address):
     from markupsafe import escape
 
     from tests.support.accounts import APPLICANT, make_account
-    from tests.apply_support import post, start_for_other
+    from tests.support.apply import post, start_for_other
 
     sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)

@@ -16,7 +16,7 @@ from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
 from portal.people import crypto, identity
 from portal.people.models import Person
-from tests.apply_support import MOTHER_ID, fill_all, post, start_for_other
+from tests.support.apply import MOTHER_ID, fill_all, post, start_for_other
 from tests.security.world import build, csrf
 from tests.support.accounts import APPLICANT, make_account, sign_in
 

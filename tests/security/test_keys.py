@@ -17,7 +17,7 @@ from portal.applications.models import Application, Draft
 from portal.applications.queues import QueueFilter
 from portal.people import crypto, identity
 from portal.people.models import Person
-from tests.apply_support import MOTHER_ID, post, start_for_other
+from tests.support.apply import MOTHER_ID, post, start_for_other
 from tests.security.world import build
 from tests.support.accounts import make_account, sign_in
 

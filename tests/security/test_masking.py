@@ -17,9 +17,9 @@ from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
 from portal.people import crypto, identity
 from portal.people.models import Person
-from tests.apply_support import MOTHER_CERTIFICATE, MOTHER_ID, post, start_for_other
+from tests.support.apply import MOTHER_CERTIFICATE, MOTHER_ID, post, start_for_other
 from tests.security.world import build, csrf
-from tests.staff_factories import make_link
+from tests.support.staff import make_link
 from tests.support.accounts import APPLICANT, make_account, sign_in
 
 BORN = date(1950, 4, 8)  # MOTHER_ID's birth date
@@ -63,7 +63,7 @@ def test_the_residents_pages_show_the_last_four_and_never_the_birth_date(app, cl
 def test_the_journey_shows_the_last_four_and_an_age(app, client, db):
     sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
-    from tests.apply_support import fill_all
+    from tests.support.apply import fill_all
 
     fill_all(client, draft_id)
     age = identity.age_on(BORN, date.today())
@@ -101,7 +101,7 @@ def test_the_staff_pages_show_the_last_four_and_the_age(app, client, db, role):
 
 
 def test_the_family_look_up_and_the_public_notice_show_no_more(app, client, db):
-    from tests.status_support import family
+    from tests.support.status import family
 
     f = family(status="public_notice")
     page = client.get("/public-notice").get_data(as_text=True)

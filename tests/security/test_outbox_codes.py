@@ -13,7 +13,7 @@ from portal.extensions import db as _db
 from portal.messages import notifications, sms
 from portal.messages import outbox
 from portal.messages.models import OutboxMessage
-from tests.status_support import family, post
+from tests.support.status import family, post
 from tests.support.accounts import RESIDENT, RESIDENT_PHONE, last_code, make_account, submit
 
 PHONE = "13700004444"

@@ -22,8 +22,8 @@ from portal.applications import status_changes
 from portal.applications.models import Application, Document
 from portal.audit.models import AuditEvent
 from portal.messages.models import OutboxMessage
-from tests.apply_support import MOTHER_ID, fill_all, personal, post, start_for_other
-from tests.status_support import messages_to
+from tests.support.apply import MOTHER_ID, fill_all, personal, post, start_for_other
+from tests.support.status import messages_to
 from tests.support.accounts import last_code, make_account, sign_in
 from tests.support.pages import main_text
 
@@ -224,7 +224,7 @@ def test_asking_for_a_code_tells_nothing_about_the_person(app, client, db, world
 
 
 def test_staff_cannot_confirm_a_link_for_an_agent_or_another_street(app, db, world):
-    from tests.staff_factories import make_application
+    from tests.support.staff import make_application
 
     other_officer = make_account("street_officer", street="yuxia", phone="13800000009")
     agent = make_account("resident", phone="13900000007")
@@ -272,7 +272,7 @@ def test_the_migration_trusts_no_typed_link_and_keeps_grants_by_number(app, db):
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect, text
 
-    from tests.staff_factories import make_link, make_person
+    from tests.support.staff import make_link, make_person
 
     typed = make_account("resident", phone="13900000021").id
     granter = make_account("resident", phone="13900000022")

@@ -13,8 +13,8 @@ from portal.applications.models import Application
 from portal.audit.models import AuditEvent
 from portal.extensions import db as _db
 from portal.people.models import Person
-from tests.apply_support import MOTHER_ID, fill_all, post, start_for_other
-from tests.staff_factories import make_application, make_person
+from tests.support.apply import MOTHER_ID, fill_all, post, start_for_other
+from tests.support.staff import make_application, make_person
 from tests.support.accounts import make_account, sign_in
 
 NOTICE = "这份申请需要由其他工作人员办理"

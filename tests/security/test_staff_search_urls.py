@@ -10,7 +10,7 @@ import pytest
 
 from portal.staff import search_token
 from tests.conftest import csrf_token
-from tests.staff_factories import make_application, make_person
+from tests.support.staff import make_application, make_person
 from tests.support.accounts import make_account, sign_in
 
 

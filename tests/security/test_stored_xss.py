@@ -11,8 +11,8 @@ import pytest
 from markupsafe import escape
 
 from portal.extensions import db
-from tests import staff_factories
-from tests.apply_support import (CARD, MOTHER_CERTIFICATE, PNG, answer_questions,
+from tests.support import staff as staff_factories
+from tests.support.apply import (MOTHER_ID, CARD, MOTHER_CERTIFICATE, PNG, answer_questions,
                                  first_document_kind, post, start_for_other, upload)
 from tests.security.world import csrf
 from tests.support.accounts import APPLICANT, make_account, sign_in
@@ -41,8 +41,8 @@ def _submit_with(client, payload: str) -> str:
     draft_id = start_for_other(client)
     steps = [
         (f"/apply/drafts/{draft_id}/personal",
-         {"full_name": "王秀英", "id_number": __import__("tests.apply_support").apply_support
-          .MOTHER_ID, "phone": "13911112222", "address": f"甘亭街道{payload}",
+         {"full_name": "王秀英", "id_number": MOTHER_ID, "phone": "13911112222",
+          "address": f"甘亭街道{payload}",
           "street": "ganting"}),
         (f"/apply/drafts/{draft_id}/certificate",
          {"has_certificate": "yes", "certificate_number": MOTHER_CERTIFICATE,
@@ -146,7 +146,7 @@ def test_csv_export_neutralises_every_formula_start(client, db):
 def test_an_answer_to_a_request_for_more_information_is_inert_for_staff(client, db, payload):
     """补正: what the applicant writes back is shown to the officer (and in the applicant's own
     timeline) as text, never as markup or a template."""
-    from tests.status_support import family, post, request_info
+    from tests.support.status import family, post, request_info
 
     f = family(status="accepted")
     request_info(f.application, f.officer, message="请补充一张清晰的残疾人证照片。")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.applications import documents
 from portal.applications.models import Document, Draft
-from tests.apply_support import (
+from tests.support.apply import (
     JPEG,
     PAGES,
     PDF,
@@ -329,7 +329,7 @@ def test_files_per_document_are_capped_politely(app, client, db, draft, monkeypa
     assert "low_income" in str(db.session.get(Draft, draft).answers)   # other answers kept
     # Replacing a file at the cap still works: it is one for one.
     [first, _] = _stored(db)
-    from tests.apply_support import token
+    from tests.support.apply import token
     response = client.post(
         f"/apply/drafts/{draft}/documents/{first.id}/replace",
         data={"csrf_token": token(client, f"/apply/drafts/{draft}/documents/{first.id}/replace"),
@@ -349,8 +349,8 @@ def test_files_per_draft_are_capped_politely(app, client, db, draft, monkeypatch
 
 
 def test_files_per_answer_to_a_request_are_capped_politely(app, client, db, monkeypatch):
-    from tests.status_support import family, file, request_info
-    from tests.status_support import post as status_post
+    from tests.support.status import family, file, request_info
+    from tests.support.status import post as status_post
 
     monkeypatch.setitem(app.config, "MAX_FILES_PER_ANSWER", 1)
     f = family(status="accepted")

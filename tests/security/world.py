@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.applications.models import Application, Document
 from portal.extensions import db
-from tests.apply_support import PNG, fill_all, first_document_kind, post, start_for_other, upload
+from tests.support.apply import PNG, fill_all, first_document_kind, post, start_for_other, upload
 from tests.support.accounts import make_account, sign_in
 
 OWNER_PHONE = "13911112222"

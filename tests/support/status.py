@@ -15,8 +15,8 @@ from portal.applications.models import Application
 from portal.extensions import db
 from portal.messages.models import OutboxMessage
 from portal.people.models import Person
-from tests.apply_support import PDF, PNG  # a real photo and PDF: fake bytes are refused now
-from tests.staff_factories import make_application, make_link, make_person
+from tests.support.apply import PDF, PNG  # a real photo and PDF: fake bytes are refused now
+from tests.support.staff import make_application, make_link, make_person
 from tests.support.accounts import make_account
 
 __all__ = ["PDF", "PNG", "Family", "family", "file", "make_application", "make_link", "messages_to",
