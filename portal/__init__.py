@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 def create_app(config=None) -> Flask:
     """Build the app. `config`: a Config class, its name, or a dict of overrides."""
-    from .app_class import Portal
+    from flask import Flask
 
     base, overrides = config_module.resolve(config)
-    app = Portal(
+    app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -41,15 +41,13 @@ def create_app(config=None) -> Flask:
 
     crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
 
-    from . import (cli, delivery, errors, security_headers, session_cookie, templating,
-                   testing_routes)
+    from . import cli, delivery, errors, security_headers, templating, testing_routes
     from .media import lookup as media_lookup
 
     delivery.init_app(app)
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
-    session_cookie.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     media_lookup.init_app(app)
@@ -60,7 +58,7 @@ def _init_extensions(app: Flask) -> None:
     from . import i18n
     from .forms import base as forms_base
     from . import auth, models, rate_limits  # noqa: F401  (tables and the account loader)
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
     app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)
@@ -68,9 +66,9 @@ def _init_extensions(app: Flask) -> None:
                      render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    cache.init_app(app)
     rate_limits.check_storage(app)   # production: shared counters, or one worker declared
     limiter.init_app(app)
-    rate_limits.init_app(app)
     rate_limits.trust_proxies(app)
     login_manager.init_app(app)
 
