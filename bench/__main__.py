@@ -124,6 +124,11 @@ def _measure_database(database: str, args, measure_hello, weigh: bool) -> list[C
         resident = sign_in_resident(port)
         status_page = pages.status_link(reference)
         _expect_ok(port, status_page, resident)
+        # Warm: every worker has compiled the templates and kept the pages, as in service.
+        for path in (*KEPT.values(), pages.question_link(), pages.results_link(), pages.LOOKUP):
+            for headers in ENCODINGS.values():
+                wrk.run(servers.HOST, port, path, seconds=1, connections=args.connections,
+                        headers=headers)
         say(_header())
         results: dict[str, wrk.Result] = {}
         ratios: dict[str, tuple[float, wrk.Result, wrk.Result]] = {}
@@ -224,26 +229,29 @@ def _weigh(port: int) -> list[Check]:
     return checks
 
 
-def sign_in_staff(port: int) -> str:
-    """Sign the bench street officer in through /staff/sign-in; returns the Cookie header."""
+def _sign_in(port: int, path: str, role: str) -> dict[str, str]:
+    """The sign-in form at `path` with the bench account of `role`; returns its cookies."""
     from .queue import BENCH_PASSWORD, BENCH_PHONES
 
-    status, headers, body = load.get(servers.HOST, port, "/staff/sign-in")
+    status, headers, body = load.get(servers.HOST, port, path)
     html = weight.decode(body, headers.get("Content-Encoding")).decode("utf-8")
     token = _CSRF.search(html)
     if status != 200 or token is None:
-        raise RuntimeError(f"/staff/sign-in: HTTP {status}, no CSRF token")
+        raise RuntimeError(f"{path}: HTTP {status}, no CSRF token")
     cookies = _cookies(headers)
     form = urllib.parse.urlencode({"csrf_token": token.group(1), "password": BENCH_PASSWORD,
-                                   "phone": BENCH_PHONES["street_officer"]}).encode()
-    status, headers, _ = load.get(servers.HOST, port, "/staff/sign-in", method="POST",
-                                  body=form, headers={
-                                      "Cookie": _cookie_header(cookies),
-                                      "Content-Type": "application/x-www-form-urlencoded"})
+                                   "phone": BENCH_PHONES[role]}).encode()
+    status, headers, _ = load.get(servers.HOST, port, path, method="POST", body=form, headers={
+        "Cookie": _cookie_header(cookies), "Content-Type": "application/x-www-form-urlencoded"})
     cookies.update(_cookies(headers))
     if status != 303:
-        raise RuntimeError(f"staff sign-in failed: HTTP {status}")
-    cookie = _second_step(port, cookies)
+        raise RuntimeError(f"{role} sign-in failed: HTTP {status}")
+    return cookies
+
+
+def sign_in_staff(port: int) -> str:
+    """Sign the bench street officer in through /staff/sign-in; returns the Cookie header."""
+    cookie = _second_step(port, _sign_in(port, "/staff/sign-in", "street_officer"))
     status, _, _ = load.get(servers.HOST, port, pages.QUEUE, headers={"Cookie": cookie})
     if status != 200:
         raise RuntimeError(f"the staff queue after signing in: HTTP {status}")
@@ -252,24 +260,7 @@ def sign_in_staff(port: int) -> str:
 
 def sign_in_resident(port: int) -> str:
     """Sign the bench resident in through /account/sign-in; returns the Cookie header."""
-    from .queue import BENCH_PASSWORD, BENCH_PHONES
-
-    status, headers, body = load.get(servers.HOST, port, "/account/sign-in")
-    html = weight.decode(body, headers.get("Content-Encoding")).decode("utf-8")
-    token = _CSRF.search(html)
-    if status != 200 or token is None:
-        raise RuntimeError(f"/account/sign-in: HTTP {status}, no CSRF token")
-    cookies = _cookies(headers)
-    form = urllib.parse.urlencode({"csrf_token": token.group(1), "password": BENCH_PASSWORD,
-                                   "phone": BENCH_PHONES["resident"]}).encode()
-    status, headers, _ = load.get(servers.HOST, port, "/account/sign-in", method="POST",
-                                  body=form, headers={
-                                      "Cookie": _cookie_header(cookies),
-                                      "Content-Type": "application/x-www-form-urlencoded"})
-    cookies.update(_cookies(headers))
-    if status != 303:
-        raise RuntimeError(f"resident sign-in failed: HTTP {status}")
-    return _cookie_header(cookies)
+    return _cookie_header(_sign_in(port, "/account/sign-in", "resident"))
 
 
 def _second_step(port: int, cookies: dict[str, str]) -> str:

@@ -91,18 +91,27 @@ def compressed_key(req: Request) -> str | None:
     return COMPRESSED_PREFIX + etag if etag else None
 
 
+FOUND = "portal.compressed_found"   # in the WSGI environ: the compressed body came from the cache
+
+
 class CompressedPages:
     """COMPRESS_CACHE_BACKEND: Flask-Compress's cache, kept in the app's cache. Flask-Compress
     asks it for every response it compresses, with the key "<encoding>;<compressed_key()>":
-    only kept pages' keys are read and written."""
+    only kept pages' keys are read and written. (It writes back what it has just read, too:
+    that write is skipped – the body is the same, and its key changes with the page.)"""
 
     @staticmethod
     def _kept(key: str) -> bool:
         return key.partition(";")[2].startswith(COMPRESSED_PREFIX)
 
     def get(self, key: str) -> bytes | None:
-        return cache.get(key) if self._kept(key) else None
+        if not self._kept(key):
+            return None
+        body = cache.get(key)
+        if body is not None:
+            request.environ[FOUND] = key
+        return body
 
     def set(self, key: str, value: bytes) -> None:
-        if self._kept(key):
+        if self._kept(key) and request.environ.get(FOUND) != key:
             cache.set(key, value, timeout=KEPT_FOR)
