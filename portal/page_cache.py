@@ -62,17 +62,16 @@ def cached_page(template: str):
     """Decorator for a view whose page depends on nothing but the request's address, language
     and display settings: the view returns the template's context."""
     def decorate(view):
-        @cache.cached(timeout=KEPT_FOR, make_cache_key=page_key, unless=not_kept,
-                      response_filter=_is_page)
+        @cache.cached(timeout=KEPT_FOR, make_cache_key=page_key, response_filter=_is_page)
         def rendered(*args, **kwargs) -> tuple[str, str]:
             html = render_template(template, **view(*args, **kwargs))
             return html, hashlib.blake2b(html.encode(), digest_size=12).hexdigest()
 
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
+            if not_kept():                  # (decided here once, not by the cache's `unless`)
+                return render_template(template, **view(*args, **kwargs))
             html, etag = rendered(*args, **kwargs)
-            if not_kept():
-                return html
             response = current_app.response_class(html, mimetype="text/html")
             response.set_etag(etag)
             response.cache_control.public = True
@@ -104,14 +103,24 @@ class CompressedPages:
     def _kept(key: str) -> bool:
         return key.partition(";")[2].startswith(COMPRESSED_PREFIX)
 
+    # A cache that cannot be reached (Redis down) costs a compression, never the page: as
+    # Flask-Caching does for the kept pages themselves, the error is logged and passed over.
+
     def get(self, key: str) -> bytes | None:
         if not self._kept(key):
             return None
-        body = cache.get(key)
+        try:
+            body = cache.get(key)
+        except Exception:
+            current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)
+            return None
         if body is not None:
             request.environ[FOUND] = key
         return body
 
     def set(self, key: str, value: bytes) -> None:
         if self._kept(key) and request.environ.get(FOUND) != key:
-            cache.set(key, value, timeout=KEPT_FOR)
+            try:
+                cache.set(key, value, timeout=KEPT_FOR)
+            except Exception:
+                current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)

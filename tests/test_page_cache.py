@@ -184,3 +184,21 @@ def test_workers_can_share_kept_pages_in_redis(app, monkeypatch):
     finally:
         with workers[0].app_context():
             cache.clear()   # RedisCache.clear() removes only keys under its prefix
+
+
+def test_pages_are_served_when_the_shared_cache_cannot_be_reached(app, caplog):
+    import socket
+
+    with socket.socket() as probe:        # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = {"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI":
+                app.config["SQLALCHEMY_DATABASE_URI"], "CACHE_TYPE": "RedisCache",
+                "CACHE_REDIS_URL": f"redis://127.0.0.1:{port}/0",
+                "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}/"}
+    with create_app(settings).test_client() as client:
+        for accept in ("br", "identity"):
+            response = client.get("/help", headers={"Accept-Encoding": accept})
+            assert response.status_code == 200
+            assert "帮助" in decoded(response)
+    assert "unreachable" in caplog.text or "cache backend" in caplog.text
