@@ -60,6 +60,9 @@ def _init_extensions(app: Flask) -> None:
     from . import auth, models, rate_limits  # noqa: F401  (tables and the account loader)
     from .extensions import babel, cache, csrf, db, limiter, login_manager, migrate
 
+    from . import page_cache
+
+    app.before_request(page_cache.serve_kept)   # first: a kept page needs no other hook
     app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"),

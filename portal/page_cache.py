@@ -49,7 +49,9 @@ def not_kept() -> bool:
 
 
 def page_key(*_args, **_kwargs) -> str:
-    return "|".join((PAGE_PREFIX + request.full_path, i18n.current_language().code,
+    # The language as the request selects it (Flask-Babel's selector, i18n.select_locale):
+    # the key is also made before any other hook, before Flask-Babel has asked.
+    return "|".join((PAGE_PREFIX + request.full_path, str(i18n.select_locale()),
                      cookie.serialise(display.current())))
 
 
@@ -71,16 +73,37 @@ def cached_page(template: str):
         def wrapper(*args, **kwargs):
             if not_kept():                  # (decided here once, not by the cache's `unless`)
                 return render_template(template, **view(*args, **kwargs))
-            html, etag = rendered(*args, **kwargs)
-            response = current_app.response_class(html, mimetype="text/html")
-            response.set_etag(etag)
-            response.cache_control.public = True
-            response.cache_control.max_age = BROWSER_MAX_AGE
-            request.environ[KEPT_PAGE] = etag   # the same for everyone: may be stored
-            return response
+            return _response(*rendered(*args, **kwargs))
         wrapper.kept = rendered   # Flask-Caching's cached function (its cache_timeout, …)
         return wrapper
     return decorate
+
+
+def _response(html: str, etag: str):
+    response = current_app.response_class(html, mimetype="text/html")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = BROWSER_MAX_AGE
+    request.environ[KEPT_PAGE] = etag   # the same for everyone: may be stored
+    return response
+
+
+def serve_kept():
+    """A before_request hook, registered before every other (portal/__init__.py): a page
+    already kept is answered here, from the same cache entry the view's decorator keeps, and
+    the other hooks before the view – the CSRF check, the rate limiter, the session's time-outs,
+    kept answers – are skipped: none of them does anything for a GET from a visitor who is not
+    signed in. (The hooks after the view all run: compression, headers, the session.) A page
+    not kept yet, or not found, goes on to its view as usual."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "kept", None) is None or not_kept():
+        return None
+    try:
+        kept = cache.get(page_key())
+    except Exception:
+        current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)
+        return None
+    return _response(*kept) if _is_page(kept) else None
 
 
 def compressed_key(req: Request) -> str | None:
