@@ -132,7 +132,7 @@ def resident(live_server):
 @pytest.fixture()
 def photos(tmp_path) -> list[Path]:
     paths = [tmp_path / "身份证正面.jpg", tmp_path / "户口簿.png"]
-    from tests.apply_support import JPEG, PNG  # real photos: uploads are decoded again
+    from tests.support.apply import JPEG, PNG  # real photos: uploads are decoded again
 
     paths[0].write_bytes(JPEG)
     paths[1].write_bytes(PNG)

@@ -2,15 +2,16 @@
 
 In one run:
 1. times ``evaluate()`` for all programmes (bench/eligibility.py);
-2. serves a bare Flask "hello" app with gunicorn and measures it under load – and again, in
-   turns with the home page, for each database, so that the home page is compared with a
-   measurement that saw the same machine;
+2. serves a bare Flask "hello" app with gunicorn;
 3. for each database (SQLite, PostgreSQL): brings it to the current schema, seeds it with
    --count applications (bench/queue.py; skipped when it already holds them),
    serves the portal with the same gunicorn settings, signs a street officer in through the
    real staff sign-in form (CSRF token included; then the second step with its authenticator
-   code), and measures under load the home page, a
-   service guide, a self-check results page, the family look-up and the staff queue;
+   code) and the bench resident through the resident sign-in form, and puts under load (wrk,
+   bench/wrk.py): the home page and a service guide, each with and without Accept-Encoding,
+   in turns with the bare app (so that both see the same machine); the self-check's first
+   question, its results page and the family look-up; and, at SIGNED_IN_CLIENTS clients, the
+   staff queue and the resident's status page of one application;
 4. weighs each resident page as a browser would fetch it (bench/weight.py);
 5. prints requests/s, p50/p95/p99 latency, errors and the ratio to the bare app per page, then
    one PASS/FAIL line per budget (bench/budgets.py). Exit status 1 if any fails.
@@ -31,12 +32,12 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from . import budgets, load, pages, servers, weight
+from . import budgets, load, pages, servers, weight, wrk
 from .budgets import Check, kb
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/huyi_bench"
-PAIRED_ROUNDS = 5     # turns of the bare app and the home page (see _measure_database)
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PAIRED_ROUNDS = 3     # turns of the bare app and a kept page (see _measure_database)
+_CSRF = re.compile(r'<input[^>]* name="csrf_token"[^>]* value="([^"]+)"')
 
 
 def say(line: str = "") -> None:
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=100_000, help="applications to seed")
     parser.add_argument("--seconds", type=float, default=10.0, help="load time per page")
     parser.add_argument("--connections", type=int, default=4,
-                        help="concurrent clients (one process each)")
+                        help="concurrent connections for the requests/s measurements")
     parser.add_argument("--workers", type=int, default=servers.default_workers(),
                         help="gunicorn workers (default: 2 × CPU cores)")
     parser.add_argument("--databases", default="sqlite,postgresql",
@@ -73,14 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     checks.append(Check("evaluate() for all programmes", mean_ms <= budgets.EVALUATE_MS,
                         f"{mean_ms:.3f} ms a call (budget {budgets.EVALUATE_MS:g} ms)"))
 
+    wrk.executable()   # installed now (apt-get) if missing, before any server starts
     say("\n== bare Flask app (bench/hello.py), same gunicorn settings")
     with servers.gunicorn("bench.hello:app", workers=args.workers,
                           log=_log("hello")) as hello_port:
-        hellos: list[load.LoadResult] = []
+        hellos: list[wrk.Result] = []
 
-        def measure_hello(seconds: float = args.seconds) -> load.LoadResult:
-            hellos.append(load.run(servers.HOST, hello_port, "/", seconds=seconds,
-                                   connections=args.connections))
+        def measure_hello(seconds: float = args.seconds) -> wrk.Result:
+            hellos.append(wrk.run(servers.HOST, hello_port, "/", seconds=seconds,
+                                  connections=args.connections))
             return hellos[-1]
 
         hello = measure_hello()
@@ -104,65 +106,102 @@ def main(argv: list[str] | None = None) -> int:
 
 # --- measuring ----------------------------------------------------------------------------
 
+KEPT = {"home": "/", "service guide": pages.GUIDE}                   # in turns with hello
+ENCODINGS = {"": {}, ", br/gzip": {"Accept-Encoding": weight.ACCEPT_ENCODING}}
+
+
 def _measure_database(database: str, args, measure_hello, weigh: bool) -> list[Check]:
     """Serve the portal on `database`, put each page under load, and check the budgets."""
     checks: list[Check] = []
     url = _database_url(database, args)
     say(f"\n== {database}: {_safe(url)}")
-    _prepare(url, args.count)
+    reference = _prepare(url, args.count)
     with servers.gunicorn("portal:create_app()", env=_portal_env(url), workers=args.workers,
                           log=_log(database)) as port:
         if weigh:
             checks += _weigh(port)
-        cookie = sign_in_staff(port)
-        targets = dict(pages.resident_pages())
-        targets["staff queue (street officer)"] = pages.QUEUE
+        staff = sign_in_staff(port)
+        resident = sign_in_resident(port)
+        status_page = pages.status_link(reference)
+        _expect_ok(port, status_page, resident)
+        # Warm: every worker has compiled the templates and kept the pages, as in service.
+        for path in (*KEPT.values(), pages.question_link(), pages.results_link(), pages.LOOKUP):
+            for headers in ENCODINGS.values():
+                wrk.run(servers.HOST, port, path, seconds=1, connections=args.connections,
+                        headers=headers)
         say(_header())
-        # The home page and the bare app are measured in turns (PAIRED_ROUNDS short runs of
-        # each, the times adding up to --seconds each): on a shared machine the speed drifts
-        # during a run, and in turns both see the same drift.
-        slice_seconds = args.seconds / PAIRED_ROUNDS
-        hello_parts, home_parts = [], []
-        for _ in range(PAIRED_ROUNDS):
-            hello_parts.append(measure_hello(slice_seconds))
-            home_parts.append(load.run(servers.HOST, port, targets["home"],
-                                       seconds=slice_seconds, connections=args.connections))
-        hello = load.combined(hello_parts)
-        say(_row(database, "bare Flask hello (in turns)", hello, hello))
-        results = {"home": load.combined(home_parts)}
-        say(_row(database, "home (in turns with hello)", results["home"], hello))
-        for name, path in targets.items():
-            if name in results:
-                continue
-            result = load.run(servers.HOST, port, path, seconds=args.seconds,
-                              connections=args.connections,
-                              cookie=cookie if path == pages.QUEUE else None)
-            results[name] = result
-            say(_row(database, name, result, hello))
-    home, queue = results["home"], results["staff queue (street officer)"]
-    ratio = home.per_second / hello.per_second if hello.per_second else 0.0
-    checks.append(Check(f"{database}: home page vs bare Flask", ratio >= budgets.HOME_VS_HELLO,
-                        f"{home.per_second:.0f} vs {hello.per_second:.0f} requests/s = "
-                        f"{ratio:.2f} (budget ≥ {budgets.HOME_VS_HELLO:g})"))
-    p95 = queue.percentile(95)
-    checks.append(Check(f"{database}: staff queue p95, {args.count:,} applications",
-                        p95 <= budgets.QUEUE_P95_MS,
-                        f"{p95:.1f} ms (budget ≤ {budgets.QUEUE_P95_MS:g} ms)"))
+        results: dict[str, wrk.Result] = {}
+        ratios: dict[str, tuple[float, wrk.Result, wrk.Result]] = {}
+
+        def load_run(path: str, headers=None, connections=args.connections, seconds=args.seconds):
+            return wrk.run(servers.HOST, port, path, seconds=seconds, connections=connections,
+                           headers=headers)
+
+        # Each kept page with and without compression, in turns with the bare app (PAIRED_ROUNDS
+        # short runs of each, adding up to --seconds each): on a shared machine the speed
+        # drifts during a run, and in turns both see the same drift.
+        slice_seconds = max(1.0, args.seconds / PAIRED_ROUNDS)
+        for page, path in KEPT.items():
+            for label, headers in ENCODINGS.items():
+                hello_parts, page_parts = [], []
+                for _ in range(PAIRED_ROUNDS):
+                    hello_parts.append(measure_hello(slice_seconds))
+                    page_parts.append(load_run(path, headers, seconds=slice_seconds))
+                hello, measured = wrk.combined(hello_parts), wrk.combined(page_parts)
+                name = page + label
+                results[name] = measured
+                ratios[name] = (budgets.KEPT_VS_HELLO, measured, hello)
+                say(_row(database, "bare Flask hello (in turns)", hello, hello))
+                say(_row(database, f"{name} (in turns)", measured, hello))
+        hello = measure_hello()
+        say(_row(database, "bare Flask hello", hello, hello))
+        question = pages.question_link()
+        for name, path in (("self-check question", question),
+                           ("self-check results", pages.results_link()),
+                           ("family look-up", pages.LOOKUP)):
+            results[name] = load_run(path, ENCODINGS[", br/gzip"])
+            say(_row(database, name, results[name], hello))
+        ratios["self-check question"] = (budgets.QUESTION_VS_HELLO,
+                                         results["self-check question"], hello)
+        signed_in = {"staff queue (street officer)": (pages.QUEUE, staff),
+                     "resident's status page": (status_page, resident)}
+        for name, (path, cookie) in signed_in.items():
+            results[name] = load_run(path, {**ENCODINGS[", br/gzip"], "Cookie": cookie},
+                                     connections=budgets.SIGNED_IN_CLIENTS)
+            say(_row(database, f"{name}, {budgets.SIGNED_IN_CLIENTS} clients", results[name],
+                     hello))
+    for name, (budget, measured, hello) in ratios.items():
+        ratio = measured.per_second / hello.per_second if hello.per_second else 0.0
+        checks.append(Check(f"{database}: {name} vs bare Flask", ratio >= budget,
+                            f"{measured.per_second:.0f} vs {hello.per_second:.0f} requests/s = "
+                            f"{ratio:.2f} (budget ≥ {budget:g})"))
+    for name in signed_in:
+        p95 = results[name].percentile(95)
+        checks.append(Check(f"{database}: {name} p95 at {budgets.SIGNED_IN_CLIENTS} clients, "
+                            f"{args.count:,} applications", p95 <= budgets.SIGNED_IN_P95_MS,
+                            f"{p95:.1f} ms (budget ≤ {budgets.SIGNED_IN_P95_MS:g} ms)"))
     failed = {name: r.errors for name, r in results.items() if r.errors}
     checks.append(Check(f"{database}: no errors under load", not failed,
                         ", ".join(f"{n}: {e}" for n, e in failed.items()) or
-                        f"{sum(r.requests for r in results.values())} responses, all 2xx"))
+                        f"{sum(r.requests for r in results.values())} responses, none an error"))
     return checks
 
 
+def _expect_ok(port: int, path: str, cookie: str) -> None:
+    """wrk counts a redirect as an answer: make sure the signed-in page is the page."""
+    status, _, _ = load.get(servers.HOST, port, path, headers={"Cookie": cookie})
+    if status != 200:
+        raise RuntimeError(f"{path} after signing in: HTTP {status}")
+
+
 def _header() -> str:
-    return (f"{'database':<11} {'page':<30} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
+    return (f"{'database':<11} {'page':<42} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} "
             f"{'p99 ms':>7} {'errors':>6} {'× hello':>7}")
 
 
-def _row(database: str, name: str, result: load.LoadResult, hello: load.LoadResult) -> str:
+def _row(database: str, name: str, result: wrk.Result, hello: wrk.Result) -> str:
     ratio = result.per_second / hello.per_second if hello.per_second else 0.0
-    return (f"{database:<11} {name:<30} {result.per_second:>7.0f} {result.percentile(50):>7.1f} "
+    return (f"{database:<11} {name:<42} {result.per_second:>7.0f} {result.percentile(50):>7.1f} "
             f"{result.percentile(95):>7.1f} {result.percentile(99):>7.1f} {result.errors:>6} "
             f"{ratio:>7.2f}")
 
@@ -190,30 +229,38 @@ def _weigh(port: int) -> list[Check]:
     return checks
 
 
-def sign_in_staff(port: int) -> str:
-    """Sign the bench street officer in through /staff/sign-in; returns the Cookie header."""
+def _sign_in(port: int, path: str, role: str) -> dict[str, str]:
+    """The sign-in form at `path` with the bench account of `role`; returns its cookies."""
     from .queue import BENCH_PASSWORD, BENCH_PHONES
 
-    status, headers, body = load.get(servers.HOST, port, "/staff/sign-in")
+    status, headers, body = load.get(servers.HOST, port, path)
     html = weight.decode(body, headers.get("Content-Encoding")).decode("utf-8")
     token = _CSRF.search(html)
     if status != 200 or token is None:
-        raise RuntimeError(f"/staff/sign-in: HTTP {status}, no CSRF token")
+        raise RuntimeError(f"{path}: HTTP {status}, no CSRF token")
     cookies = _cookies(headers)
     form = urllib.parse.urlencode({"csrf_token": token.group(1), "password": BENCH_PASSWORD,
-                                   "phone": BENCH_PHONES["street_officer"]}).encode()
-    status, headers, _ = load.get(servers.HOST, port, "/staff/sign-in", method="POST",
-                                  body=form, headers={
-                                      "Cookie": _cookie_header(cookies),
-                                      "Content-Type": "application/x-www-form-urlencoded"})
+                                   "phone": BENCH_PHONES[role]}).encode()
+    status, headers, _ = load.get(servers.HOST, port, path, method="POST", body=form, headers={
+        "Cookie": _cookie_header(cookies), "Content-Type": "application/x-www-form-urlencoded"})
     cookies.update(_cookies(headers))
     if status != 303:
-        raise RuntimeError(f"staff sign-in failed: HTTP {status}")
-    cookie = _second_step(port, cookies)
+        raise RuntimeError(f"{role} sign-in failed: HTTP {status}")
+    return cookies
+
+
+def sign_in_staff(port: int) -> str:
+    """Sign the bench street officer in through /staff/sign-in; returns the Cookie header."""
+    cookie = _second_step(port, _sign_in(port, "/staff/sign-in", "street_officer"))
     status, _, _ = load.get(servers.HOST, port, pages.QUEUE, headers={"Cookie": cookie})
     if status != 200:
         raise RuntimeError(f"the staff queue after signing in: HTTP {status}")
     return cookie
+
+
+def sign_in_resident(port: int) -> str:
+    """Sign the bench resident in through /account/sign-in; returns the Cookie header."""
+    return _cookie_header(_sign_in(port, "/account/sign-in", "resident"))
 
 
 def _second_step(port: int, cookies: dict[str, str]) -> str:
@@ -231,6 +278,7 @@ def _second_step(port: int, cookies: dict[str, str]) -> str:
         token = _CSRF.search(html)
         if status != 200 or token is None:
             raise RuntimeError(f"/staff/sign-in/verify: HTTP {status}, no CSRF token")
+        cookies.update(_cookies(headers))   # the new session's token (signing in renews it)
         form = urllib.parse.urlencode({"csrf_token": token.group(1),
                                        "code": totp.at(time.time() + ahead)}).encode()
         status, headers, _ = load.get(servers.HOST, port, "/staff/sign-in/verify",
@@ -273,8 +321,9 @@ def _safe(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]+@", r"//\1:***@", url)
 
 
-def _prepare(url: str, count: int) -> None:
-    """The schema, the seed and fresh statistics, from this process (not the servers)."""
+def _prepare(url: str, count: int) -> str:
+    """The schema, the seed and fresh statistics, from this process (not the servers).
+    Returns the reference of one of the bench resident's applications."""
     from flask_migrate import upgrade
 
     from portal import create_app
@@ -296,9 +345,16 @@ def _prepare(url: str, count: int) -> None:
         else:
             say(f"the database already holds {count:,} applications")
         bench_queue.settle()
-        from portal.extensions import db
+        from sqlalchemy import select
 
+        from portal.extensions import db
+        from portal.models import Application
+
+        reference = db.session.scalar(select(Application.reference)
+                                      .order_by(Application.id.desc()).limit(1))
+        db.session.remove()
         db.engine.dispose()
+    return reference
 
 
 def _create_postgres_database(url: str) -> None:
@@ -317,14 +373,21 @@ def _create_postgres_database(url: str) -> None:
 
 @functools.cache
 def _run_key() -> str:
-    """A data encryption key made for this run only."""
+    """The bench databases' data encryption key: made once and kept beside them
+    (instance/bench/data-key), since their seeded rows – encrypted with it – are kept between
+    runs. A bench key only: the bench databases hold made-up people."""
     from cryptography.fernet import Fernet
 
-    return Fernet.generate_key().decode()
+    path = servers.ROOT / "instance" / "bench" / "data-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(Fernet.generate_key().decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def _portal_env(url: str) -> dict[str, str]:
-    """Production settings, with keys made for this run only."""
+    """Production settings, with keys made for this run only (the data key: the bench's own)."""
     import secrets
 
     # Several workers: production refuses per-worker (memory://) limits. Without a Redis

@@ -28,6 +28,18 @@ def results_link() -> str:
     return "/check/results?a=" + answer_link.encode(flow.walk(answers).answered)
 
 
+def question_link() -> str:
+    """The self-check's first question, as a first visitor opens it."""
+    from portal.checker import flow
+
+    return f"/check/{flow.walk({}).next.id}"
+
+
+def status_link(reference: str) -> str:
+    """A signed-in resident's status page of one of their applications."""
+    return f"/status/applications/{reference}/"
+
+
 def resident_pages() -> dict[str, str]:
     """Pages anyone can open without signing in: {name: path}."""
     return {"home": "/", "service guide": GUIDE, "self-check results": results_link(),

@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
 def create_app(config=None) -> Flask:
     """Build the app. `config`: a Config class, its name, or a dict of overrides."""
-    from portal.app_class import Portal
+    from flask import Flask
 
     base, overrides = config_module.resolve(config)
-    app = Portal(
+    app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
@@ -44,7 +44,7 @@ def create_app(config=None) -> Flask:
 
     crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
 
-    from portal import cli, session_cookie
+    from portal import cli
     from portal.media import lookup as media_lookup
     from portal.web import delivery, errors, security_headers, templating, testing_routes
 
@@ -52,7 +52,6 @@ def create_app(config=None) -> Flask:
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
-    session_cookie.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     media_lookup.init_app(app)
@@ -62,19 +61,22 @@ def create_app(config=None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from portal.database import tables  # noqa: F401  (every table, for Alembic)
     from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.extensions import cache
     from portal.web import auth  # noqa: F401  (the account loader)
-    from portal.web import i18n, rate_limits
+    from portal.web import i18n, page_cache, rate_limits
     from portal.web import forms as forms_base
 
+    # Right after the request context: a kept page needs no other hook.
+    app.before_request(page_cache.serve_kept)
     app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"),
                      render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    cache.init_app(app)
     rate_limits.check_storage(app)   # production: shared counters, or one worker declared
     limiter.init_app(app)
-    rate_limits.init_app(app)
     rate_limits.trust_proxies(app)
     login_manager.init_app(app)
 

@@ -61,6 +61,13 @@ class Config:
     SESSION_COOKIE_SECURE = True
     PREFERENCE_COOKIE_SECURE = True
 
+    # Kept pages and their compressed bodies (portal/web/page_cache.py, Flask-Caching): in each
+    # process's memory by default; CACHE_TYPE=RedisCache with CACHE_REDIS_URL=redis://… shares
+    # them between workers and hosts (under CACHE_KEY_PREFIX).
+    CACHE_TYPE = _env("CACHE_TYPE", "SimpleCache")
+    CACHE_REDIS_URL = _env("CACHE_REDIS_URL")
+    CACHE_KEY_PREFIX = _env("CACHE_KEY_PREFIX", "huyi-portal/")
+    CACHE_THRESHOLD = 1000                 # SimpleCache: entries kept, oldest out first
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     # When the shared store (Redis) cannot be reached, each worker keeps counting in its own

@@ -1,5 +1,6 @@
 """Flask extensions, created once here and bound to the app in create_app()."""
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,3 +30,4 @@ babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+cache = Cache()   # kept pages and their compressed bodies (portal/web/page_cache.py)

@@ -109,7 +109,10 @@ def _delete_all(connection, tables):
 
 @pytest.fixture()
 def client(app, db):
-    app.extensions.pop("page_cache", None)   # each test starts with no kept pages
+    from portal.extensions import cache
+
+    with app.app_context():
+        cache.clear()   # each test starts with no kept pages
     with app.test_client() as client:
         yield client
 
@@ -130,6 +133,6 @@ def csrf_token(client, path: str) -> str:
     import re
 
     html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    match = re.search(r'<input[^>]* name="csrf_token"[^>]* value="([^"]+)"', html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)

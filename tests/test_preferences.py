@@ -1,5 +1,6 @@
 """无障碍设置: the cookie (read defensively), the classes on <html>, the settings page, the bar
-on every page, and the POST that changes settings and goes back where the visitor was."""
+on every page (a GET form, no token), and the requests that change settings and go back where
+the visitor was."""
 import re
 
 import pytest
@@ -98,29 +99,53 @@ def test_no_class_attribute_without_preferences(client):
     assert '<html lang="zh-CN">' in html
 
 
-def test_bar_is_on_every_page_and_posts_back_to_it(client):
+def test_bar_is_on_every_page_as_a_get_form_back_to_it(client):
     for path in ("/", "/help", "/privacy", "/accessibility", "/preferences", "/nope"):
         html = client.get(path).get_data(as_text=True)
-        assert 'class="preferences-bar" aria-label="无障碍工具"' in html
-        # The bar's token is the page's last element, tied to the form by its id (it is
-        # appended to the kept, compressed page: portal/precompressed.py).
-        assert 'id="preferences-bar-form"' in html.split("</section>")[0]
-        assert re.search(r'<input form="preferences-bar-form" name="csrf_token" type="hidden" '
-                         r'value="[^"]+">\s*</body>', html)
+        bar = html.split('<section class="preferences-bar"')[1].split("</section>")[0]
+        assert 'aria-label="无障碍工具"' in bar
+        # Two forms (wide screen, narrow screen's disclosure), each with its own fields: no
+        # token, no form="…" tie, nothing but the page's own address.
+        forms = re.findall(r'<form class="preferences-bar__form[^"]*"[^>]*>', bar)
+        assert len(forms) == 2
+        assert all('method="get" action="/preferences/choose"' in form for form in forms)
+        assert "csrf_token" not in bar and ' form="' not in bar
+        assert "csrf_token" not in html.split("</main>")[1]          # nothing at the end
     html = client.get("/help").get_data(as_text=True)
-    assert 'action="/preferences?next=/help&amp;bar=1"' in html
+    assert html.count('<input type="hidden" name="next" value="/help">') == 2
     assert 'name="size" value="xlarge" aria-pressed="false"' in html
 
 
-def test_bar_shows_what_is_chosen_and_offers_to_undo(client):
-    html = client.get("/").get_data(as_text=True)
-    assert "恢复默认</button>" not in html               # nothing to undo yet
-    client.set_cookie(COOKIE, "size=large&elder=on&scheme=white")
-    bar = client.get("/").get_data(as_text=True).split("</section>")[0]
-    assert 'name="size" value="large" aria-pressed="true"' in bar
-    assert 'name="elder" value="off" aria-pressed="true"' in bar          # pressing turns it off
-    assert 'name="scheme" value="default" aria-pressed="true"' in bar     # any high contrast
-    assert 'formaction="/preferences/reset?next=/&amp;bar=1"' in bar
+def test_the_bar_changes_the_display_and_returns_to_the_same_page(client):
+    client.set_cookie(COOKIE, "scheme=white")
+    response = client.get("/preferences/choose",
+                          query_string={"next": "/help?x=1", "bar": "1", "size": "xlarge"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/help?x=1#bar-size-xlarge"
+    assert _cookie_value(response) == "size=xlarge&scheme=white"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert _html_classes(client.get("/help").get_data(as_text=True)) == {
+        "size-xlarge", "scheme-white"}
+    reset = client.get("/preferences/choose", query_string={"next": "/help", "bar": "1",
+                                                            "reset": "1"})
+    assert reset.headers["Location"] == "/help#bar-size-standard"
+    assert _cookie_value(reset) == ""
+
+
+@pytest.mark.parametrize("next_path", [
+    "https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "",
+])
+def test_the_bar_never_sends_off_the_site(client, next_path):
+    for extra in ({"size": "large"}, {"reset": "1"}):
+        response = client.get("/preferences/choose", query_string={"next": next_path, **extra})
+        assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_the_bar_refuses_unknown_values_and_changes_nothing(client):
+    response = client.get("/preferences/choose", query_string={"next": "/help", "size": "huge"})
+    assert response.status_code == 400
+    assert "请从“标准”“大”“特大”中选择文字大小。" in response.get_data(as_text=True)
+    assert _cookie_value(response) is None
 
 
 def test_read_aloud_is_only_a_hidden_slot_and_a_deferred_script(client):
@@ -154,7 +179,7 @@ def test_settings_page_in_english(english_client):
 
 def test_change_one_setting_keeps_the_others_and_goes_back(client):
     client.set_cookie(COOKIE, "scheme=white&elder=on")
-    token = csrf_token(client, "/help")
+    token = csrf_token(client, "/preferences")
     response = client.post("/preferences?next=/help", data={"csrf_token": token, "size": "xlarge"})
     assert response.status_code == 303
     assert response.headers["Location"] == "/help"
@@ -169,7 +194,7 @@ def test_the_settings_page_comes_back_to_itself_saying_it_saved(client):
     html = client.get("/preferences?next=/help").get_data(as_text=True)
     action = re.search(r'<form method="post" action="([^"]+)" class="preferences-form">', html)
     action = action.group(1).replace("&amp;", "&")
-    response = client.post(action, data={"csrf_token": csrf_token(client, "/help"),
+    response = client.post(action, data={"csrf_token": csrf_token(client, "/preferences"),
                                          "textonly": "on"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -182,7 +207,8 @@ def test_the_settings_page_comes_back_to_itself_saying_it_saved(client):
 ])
 def test_never_redirects_off_the_site(client, next_path):
     response = client.post("/preferences", query_string={"next": next_path},
-                           data={"csrf_token": csrf_token(client, "/"), "size": "large"})
+                           data={"csrf_token": csrf_token(client, "/preferences"),
+                                 "size": "large"})
     assert response.status_code == 303
     assert response.headers["Location"] in ("/", "/preferences")
 
@@ -201,7 +227,7 @@ def test_back_link_never_points_off_the_site_or_to_itself(client):
 ])
 def test_unknown_values_get_a_polite_error_and_change_nothing(client, field, value, message):
     client.set_cookie(COOKIE, "spacing=wide")
-    data = {"csrf_token": csrf_token(client, "/help"), "motion": "on", field: value}
+    data = {"csrf_token": csrf_token(client, "/preferences"), "motion": "on", field: value}
     response = client.post("/preferences?next=/help", data=data)
     assert response.status_code == 400
     html = response.get_data(as_text=True)
@@ -214,21 +240,21 @@ def test_unknown_values_get_a_polite_error_and_change_nothing(client, field, val
 
 def test_unknown_fields_are_ignored(client):
     response = client.post("/preferences", data={
-        "csrf_token": csrf_token(client, "/"), "colour": "red", "motion": "on"})
+        "csrf_token": csrf_token(client, "/preferences"), "colour": "red", "motion": "on"})
     assert response.status_code == 303 and _cookie_value(response) == "motion=on"
 
 
 def test_choosing_all_defaults_removes_the_cookie(client):
     client.set_cookie(COOKIE, "size=large")
-    response = client.post("/preferences", data={"csrf_token": csrf_token(client, "/"),
-                                                 "size": "standard"})
+    token = csrf_token(client, "/preferences")
+    response = client.post("/preferences", data={"csrf_token": token, "size": "standard"})
     assert _cookie_value(response) == ""
 
 
 def test_reset_forgets_everything_and_goes_back(client):
     client.set_cookie(COOKIE, "size=large&scheme=yellow")
     response = client.post("/preferences/reset?next=/privacy",
-                           data={"csrf_token": csrf_token(client, "/")})
+                           data={"csrf_token": csrf_token(client, "/preferences")})
     assert response.status_code == 303 and response.headers["Location"] == "/privacy"
     assert _cookie_value(response) == ""
     assert _html_classes(client.get("/privacy").get_data(as_text=True)) == set()
@@ -242,24 +268,9 @@ def test_changing_settings_needs_the_csrf_token(client):
 def test_secure_cookie_in_production_settings(app, client):
     app.config["PREFERENCE_COOKIE_SECURE"] = True
     try:
-        response = client.post("/preferences", data={"csrf_token": csrf_token(client, "/"),
-                                                      "size": "large"})
+        token = csrf_token(client, "/preferences")
+        response = client.post("/preferences", data={"csrf_token": token, "size": "large"})
         header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE))
         assert "Secure" in header
     finally:
         app.config["PREFERENCE_COOKIE_SECURE"] = False
-
-
-def test_a_bar_button_sent_without_its_token_points_to_the_settings_page(client):
-    """A browser that ignores form="…" (Internet Explorer) sends the bar's buttons without
-    the token at the end of the page: the change is refused, politely, with the way round."""
-    client.get("/help")
-    for path in ("/preferences?next=/help", "/preferences/reset?next=/help"):
-        response = client.post(path, data={"size": "large"})
-        assert response.status_code == 400
-        page = response.get_data(as_text=True)
-        assert "显示设置按钮可能无法使用" in page
-        assert 'href="/preferences"' in page
-        assert COOKIE not in response.headers.get("Set-Cookie", "")
-    other = client.post("/account/sign-in", data={"phone": "1"})
-    assert other.status_code == 400 and "显示设置按钮" not in other.get_data(as_text=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from a11y_tests.registry import Visit
 from portal.cli.demo_content import make_id_number
-from tests.apply_support import PNG
+from tests.support.apply import PNG
 
 RESIDENT = "13900000001"
 SAVE = ("click", "main form button[type=submit]")

@@ -1,4 +1,7 @@
-"""无障碍设置: the settings page, and the POST that both it and the bar on every page send."""
+"""无障碍设置: the settings page and its POST (also sent by the bar on a form page, with that
+page's form), and the GET the bar on every other page sends (`choose`: like the language
+switch, it changes nothing but the visitor's own display cookie – README "Display settings
+without a token")."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -29,11 +32,31 @@ def settings():
         back = same_site_path(request.args.get("next"), default=url_for("preferences.settings"))
         _keep_answers(back)
         return display.store(redirect(back + _pressed(), 303), form.preferences())
+    return _page(form, current)
+
+
+def _page(form: PreferencesForm, current):
     status = 400 if form.errors else 200
     return render_template(
         "preferences/settings.html", form=form, settings=SETTINGS, current=current,
         back=_back(), saved=request.args.get("saved") == "1",
     ), status
+
+
+@bp.get("/choose")
+def choose():
+    """The bar's GET form: the pressed button's setting (or `reset`), then back to `next` – a
+    path on this site only – at the pressed button. A value that is not one of the choices
+    shows the settings page with the error, and changes nothing."""
+    back = same_site_path(request.args.get("next"))
+    if request.args.get("reset"):
+        mark = "#bar-size-standard" if request.args.get("bar") == "1" else ""
+        return display.forget(redirect(back + mark, 303))
+    current = display.current()
+    form = PreferencesForm(formdata=request.args, data=current.values, meta={"csrf": False})
+    if form.validate():
+        return display.store(redirect(back + _pressed(), 303), form.preferences())
+    return _page(form, current)
 
 
 @bp.app_context_processor
@@ -72,7 +95,7 @@ def _pressed() -> str:
     if request.args.get("bar") != "1":
         return ""
     for name in ("size", "elder", "scheme", "textonly"):
-        value = request.form.get(name)
+        value = request.values.get(name)
         if value:
             return f"#bar-size-{value}" if name == "size" else f"#bar-{name}"
     return ""

@@ -26,19 +26,11 @@ PAGES = {
 }
 
 
-# The settings bar's buttons are sent with a CSRF token that is the page's last element, tied
-# to the bar's form by form="…" (portal/precompressed.py says why). A browser without the form
-# attribute (Internet Explorer, some very old phone browsers) leaves it out, and the change is
-# refused: the page then points to the full settings page, whose form holds its own token.
-SETTINGS_ENDPOINTS = {"preferences.settings", "preferences.reset"}
-
-
 def render_error(code: int):
     heading, what, todo = PAGES[code]
-    settings_hint = code == 400 and request.endpoint in SETTINGS_ENDPOINTS
     extra = _too_large() if code == 413 else {}
     return render_template("errors/error.html", code=code, heading=heading, what=what,
-                           todo=todo, settings_hint=settings_hint, **extra), code
+                           todo=todo, **extra), code
 
 
 def _too_large() -> dict:

@@ -1,92 +1,149 @@
-"""Rendered pages kept for visitors who are not signed in.
+"""Pages kept whole for visitors who are not signed in (Flask-Caching), compressed once
+(Flask-Compress's cache), and marked so that a browser or a reverse proxy may keep them too.
 
 The pages that hold nothing but the portal's own text (the home page, help, the privacy
-notice, the service guides) are the same for every visitor with the same language and display
-settings. Rendering one costs most of its response time (the template, the settings bar, a
-few dozen translations), so each worker keeps the rendered HTML and serves it again, with one
-thing put in per request: the visitor's own CSRF token for the settings bar's form. The page
-is also kept compressed (gzip and brotli) up to that token, which comes last, so compressing
-it again for each visitor – which would cost more than the rest – is not needed
-(portal/precompressed.py).
+notice, the service guides) are the same for every visitor with the same address, language
+and display settings: nothing in them is the visitor's own. (The display-settings bar is a GET
+form like the language switch – no CSRF token – see README "Display settings without a
+token".) So for a visitor who is not signed in, the page's HTML is kept in the app's cache
+(`portal.extensions.cache`: per process by default, Redis with CACHE_TYPE=RedisCache) under
+its path and query, language and display settings, and served again without rendering.
 
-A kept page is the only page a browser may store (no `Cache-Control: no-store`,
-portal/web/security_headers.py). Not kept: pages for a signed-in visitor (their header and time-out warning are theirs), pages
-with a message waiting to be shown (a flash), and anything not GET. The cache is per process,
-bounded (oldest out first) and short-lived, so a new release, translation or published
-sign-language video shows within `MAX_AGE` seconds even without a restart.
+Compressing a page costs more than the rest of serving a kept one, so Flask-Compress keeps
+the compressed body too (COMPRESS_CACHE_BACKEND / COMPRESS_CACHE_KEY, set in
+portal/web/delivery.py): its key is the kept page's ETag (a digest of the HTML), so each kept
+page is compressed once per encoding, and a page rendered anew – with other text – gets a
+new key. Only kept pages have such a key: every other response is compressed as usual.
+
+A kept page is sent with `Cache-Control: public, max-age=BROWSER_MAX_AGE` (and `Vary:
+Accept-Encoding, Cookie, Accept-Language`); every other page is `no-store`
+(portal/web/security_headers.py). Not kept: pages for a signed-in visitor (their header and
+time-out warning are theirs), pages with a message waiting to be shown (a flash), and anything
+not GET. A new release, translation or published sign-language video shows within `MAX_AGE`
+seconds even without a restart: kept here for MAX_AGE − BROWSER_MAX_AGE, then by a browser or
+proxy for at most BROWSER_MAX_AGE.
 """
 from __future__ import annotations
 
 import functools
-import time
-from collections import OrderedDict
+import hashlib
 
-from flask import Response, current_app, render_template, request, session
-from flask_wtf.csrf import generate_csrf
+from flask import Request, current_app, render_template, request, session
 
-from portal.precompressed import Precompressed
-from portal.preferences import display
 from portal.web import i18n
+from portal.extensions import cache
+from portal.preferences import cookie, display
 from portal.web.security_headers import KEPT_PAGE
 
-TOKEN = "csrf-token-goes-here-7f3a"   # what the kept page holds where the token goes
-MAX_AGE = 300                         # seconds
-MAX_PAGES = 256
+MAX_AGE = 300                              # seconds until a change shows everywhere
+BROWSER_MAX_AGE = 60                       # of which a browser or proxy may keep a copy
+KEPT_FOR = MAX_AGE - BROWSER_MAX_AGE       # kept in the app's cache
+PAGE_PREFIX = "page/"                      # cache keys: a kept page's HTML
+COMPRESSED_PREFIX = "compressed/"          # … and its compressed bodies (see CompressedPages)
 
 
-def _pages() -> OrderedDict[tuple, tuple[float, str, Precompressed | None]]:
-    """This app's pages (each app its own: tests make apps with different settings)."""
-    return current_app.extensions.setdefault("page_cache", OrderedDict())
-
-
-def _key() -> tuple | None:
+def not_kept() -> bool:
     # Anyone with an account id in their session is treated as signed in (without loading
     # the account: the portal has no other way to sign in, such as remember-me cookies).
-    if request.method != "GET" or "_user_id" in session or session.get("_flashes"):
-        return None
-    return (request.full_path, i18n.current_language().code,
-            tuple(sorted(display.current().values.items())))
+    return request.method != "GET" or "_user_id" in session or bool(session.get("_flashes"))
 
 
-def render_cached(template: str, **context) -> str | Response:
-    """`render_template`, kept per page, language and display settings for visitors."""
-    key = _key()
-    if key is None:
-        return render_template(template, **context)
-    request.environ[KEPT_PAGE] = True   # the same for everyone: may be stored (see there)
-    pages, now = _pages(), time.monotonic()
-    kept = pages.get(key)
-    if kept is None or now - kept[0] > MAX_AGE:
-        html = render_template(template, csrf_token=lambda: TOKEN, **context)
-        pages[key] = kept = (now, html, Precompressed.of(html, TOKEN))
-        while len(pages) > MAX_PAGES:
-            pages.popitem(last=False)
-    _, html, compressed = kept
-    token = generate_csrf()
-    encoding = _encoding() if compressed is not None else None
-    if encoding is None:
-        return html.replace(TOKEN, token)
-    body = compressed.brotli(token) if encoding == "br" else compressed.gzip(token)
-    return Response(body, mimetype="text/html",
-                    headers={"Content-Encoding": encoding, "Vary": "Accept-Encoding"})
+def page_key(*_args, **_kwargs) -> str:
+    # The language as the request selects it (Flask-Babel's selector, i18n.select_locale):
+    # the key is also made before any other hook, before Flask-Babel has asked.
+    return "|".join((PAGE_PREFIX + request.full_path, str(i18n.select_locale()),
+                     cookie.serialise(display.current())))
 
 
-def _encoding() -> str | None:
-    """The first of the app's compression methods (COMPRESS_ALGORITHM) that the visitor
-    accepts; None for none (they get the page as it is)."""
-    accepted = request.accept_encodings
-    for name in current_app.config["COMPRESS_ALGORITHM"]:
-        if name in ("br", "gzip") and accepted[name] > 0:
-            return name
-    return None
+def _is_page(kept) -> bool:
+    """Only rendered pages are kept: an error raised by the view (a 404) is not."""
+    return isinstance(kept, tuple)
 
 
 def cached_page(template: str):
-    """Decorator for a view whose page depends on nothing but the request's language and
-    display settings: the view returns the template's context."""
+    """Decorator for a view whose page depends on nothing but the request's address, language
+    and display settings: the view returns the template's context."""
     def decorate(view):
+        @cache.cached(timeout=KEPT_FOR, make_cache_key=page_key, response_filter=_is_page)
+        def rendered(*args, **kwargs) -> tuple[str, str]:
+            html = render_template(template, **view(*args, **kwargs))
+            return html, hashlib.blake2b(html.encode(), digest_size=12).hexdigest()
+
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            return render_cached(template, **view(*args, **kwargs))
+            if not_kept():                  # (decided here once, not by the cache's `unless`)
+                return render_template(template, **view(*args, **kwargs))
+            return _response(*rendered(*args, **kwargs))
+        wrapper.kept = rendered   # Flask-Caching's cached function (its cache_timeout, …)
         return wrapper
     return decorate
+
+
+def _response(html: str, etag: str):
+    response = current_app.response_class(html, mimetype="text/html")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = BROWSER_MAX_AGE
+    request.environ[KEPT_PAGE] = etag   # the same for everyone: may be stored
+    return response
+
+
+def serve_kept():
+    """A before_request hook, registered before every other (portal/__init__.py): a page
+    already kept is answered here, from the same cache entry the view's decorator keeps, and
+    the other hooks before the view – the CSRF check, the rate limiter, the session's time-outs,
+    kept answers – are skipped: none of them does anything for a GET from a visitor who is not
+    signed in. (The hooks after the view all run: compression, headers, the session.) A page
+    not kept yet, or not found, goes on to its view as usual."""
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "kept", None) is None or not_kept():
+        return None
+    try:
+        kept = cache.get(page_key())
+    except Exception:
+        current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)
+        return None
+    return _response(*kept) if _is_page(kept) else None
+
+
+def compressed_key(req: Request) -> str | None:
+    """COMPRESS_CACHE_KEY: for a kept page, its compressed bodies' key (by its ETag); None
+    for every other response, which CompressedPages then neither reads nor keeps."""
+    etag = req.environ.get(KEPT_PAGE)
+    return COMPRESSED_PREFIX + etag if etag else None
+
+
+FOUND = "portal.compressed_found"   # in the WSGI environ: the compressed body came from the cache
+
+
+class CompressedPages:
+    """COMPRESS_CACHE_BACKEND: Flask-Compress's cache, kept in the app's cache. Flask-Compress
+    asks it for every response it compresses, with the key "<encoding>;<compressed_key()>":
+    only kept pages' keys are read and written. (It writes back what it has just read, too:
+    that write is skipped – the body is the same, and its key changes with the page.)"""
+
+    @staticmethod
+    def _kept(key: str) -> bool:
+        return key.partition(";")[2].startswith(COMPRESSED_PREFIX)
+
+    # A cache that cannot be reached (Redis down) costs a compression, never the page: as
+    # Flask-Caching does for the kept pages themselves, the error is logged and passed over.
+
+    def get(self, key: str) -> bytes | None:
+        if not self._kept(key):
+            return None
+        try:
+            body = cache.get(key)
+        except Exception:
+            current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)
+            return None
+        if body is not None:
+            request.environ[FOUND] = key
+        return body
+
+    def set(self, key: str, value: bytes) -> None:
+        if self._kept(key) and request.environ.get(FOUND) != key:
+            try:
+                cache.set(key, value, timeout=KEPT_FOR)
+            except Exception:
+                current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)

@@ -2,7 +2,8 @@
 
 Cache policy (one place, not per route): a response may be stored by the browser or a cache on
 the way only when it is a public asset (static files, published sign-language videos) or a
-kept page served to a visitor who is not signed in (portal/web/page_cache.py marks those). Every
+kept page served to a visitor who is not signed in (portal/web/page_cache.py marks those and
+sends them `Cache-Control: public` with a short max-age). Every
 other response gets `Cache-Control: no-store`: everything a signed-in resident or member of
 staff sees, and every page that may carry personal data for anyone – a family look-up's
 result, a self-check's answers, a form sent back with what was typed, a document.
@@ -35,7 +36,7 @@ HEADERS = {
 
 # Endpoints whose responses are the same for everyone and cached on purpose.
 STORABLE_ENDPOINTS = frozenset({"static", "media.file"})
-KEPT_PAGE = "portal.kept_page"   # set in the WSGI environ by portal.web.page_cache for a kept page
+KEPT_PAGE = "portal.kept_page"   # in the WSGI environ (its ETag) for a kept page: web/page_cache.py
 
 
 def may_be_stored() -> bool:

@@ -51,7 +51,7 @@ def _apply_for_myself(client, name: str) -> Application:
 
 
 def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return re.search(r'<input[^>]* name="csrf_token"[^>]* value="([^"]+)"', html).group(1)
 
 
 def _filed_by_the_daughter_as_guardian(client) -> Application:
@@ -338,7 +338,7 @@ def test_other_staff_cannot_end_a_link(app, db, world):
         with app.test_client() as staff:
             sign_in(staff, who)
             html = staff.get("/staff/").get_data(as_text=True)
-            match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+            match = re.search(r'<input[^>]* name="csrf_token"[^>]* value="([^"]+)"', html)
             response = staff.post(
                 f"/staff/applications/{world['application'].reference}/links/{link.id}/end",
                 data={"csrf_token": match.group(1) if match else ""})
