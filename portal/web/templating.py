@@ -16,6 +16,12 @@ from portal.web import i18n, navigation
 VARY = ("Cookie", "Accept-Language")
 
 
+def stack_label(text) -> Markup:
+    """A table cell's own column name, shown only when a narrow screen stacks the table's cells
+    (static/css: .stack-table); hidden from screen readers, which announce the column header."""
+    return Markup('<span class="stack-table__label" aria-hidden="true">{}</span>').format(text)
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def layout_context():
@@ -72,6 +78,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.filters["zh_text"] = i18n.zh_text
     app.jinja_env.filters["spoken_mask"] = spoken_mask
+    app.jinja_env.filters["stack_label"] = stack_label
     app.add_template_global(i18n.own_language, "own_language")   # free text, in its language
 
     # An ID number as pages show it: the last four only (portal.people.identity).
