@@ -2,7 +2,7 @@
 two create_app() objects (two workers) with the same storage count together.
 
 Runs against the Redis server on 127.0.0.1:6379, database 5, under a key prefix of its own
-(RATELIMIT_KEY_PREFIX): only its own keys are deleted, never the database. Skipped when no
+(the storage's key_prefix option): only its own keys are deleted, never the database. Skipped when no
 Redis answers – except in CI (CI=true), where a missing Redis is a failure."""
 from __future__ import annotations
 
@@ -35,21 +35,19 @@ def redis_storage():
         return list(client.scan_iter(match=f"*{prefix}*"))
 
     client.own_keys = own_keys
-    # The limiter object is shared by every app of the test run and keeps the first key prefix
-    # it was given (Flask-Limiter reads RATELIMIT_KEY_PREFIX only when it has none).
-    kept_prefix, limiter._key_prefix = limiter._key_prefix, None
     try:
         yield client
     finally:
-        limiter._key_prefix = kept_prefix
         if own_keys():
             client.delete(*own_keys())
         client.close()
 
 
 def _worker(tmp_path, name, prefix):
+    # The test's own keys: the Redis storage's key prefix (the storage's documented option),
+    # so that nothing of another run's or another app's is counted or deleted.
     app = create_app({
-        "RATELIMIT_KEY_PREFIX": prefix,
+        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": prefix},
         "ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / name}.db",
         "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URI,
         "RATE_LIMIT_SIGN_IN": "3 per minute", "WTF_CSRF_ENABLED": False,
