@@ -100,7 +100,7 @@ def test_no_class_attribute_without_preferences(client):
 
 
 def test_bar_is_on_every_page_as_a_get_form_back_to_it(client):
-    for path in ("/", "/help", "/privacy", "/accessibility", "/preferences", "/nope"):
+    for path in ("/", "/help", "/privacy", "/accessibility", "/nope"):
         html = client.get(path).get_data(as_text=True)
         bar = html.split('<section class="preferences-bar"')[1].split("</section>")[0]
         assert 'aria-label="无障碍工具"' in bar
@@ -114,6 +114,17 @@ def test_bar_is_on_every_page_as_a_get_form_back_to_it(client):
     html = client.get("/help").get_data(as_text=True)
     assert html.count('<input type="hidden" name="next" value="/help">') == 2
     assert 'name="size" value="xlarge" aria-pressed="false"' in html
+
+
+def test_on_the_settings_page_the_bar_sends_the_pages_own_form(client):
+    """The same buttons (文字大小 大 …) are on the settings page and in its bar: there the bar's
+    send the page's form to the page's own POST, as on every form page, so a button of a name
+    always goes to one place and does one thing."""
+    html = client.get("/preferences?next=/help").get_data(as_text=True)
+    bar = html.split('<section class="preferences-bar"')[1].split("</section>")[0]
+    assert 'form="preferences-page-form"' in bar
+    assert 'formaction="/preferences?next=' in bar and 'formmethod="post"' in bar
+    assert 'id="preferences-page-form"' in html
 
 
 def test_the_bar_changes_the_display_and_returns_to_the_same_page(client):
@@ -192,7 +203,7 @@ def test_change_one_setting_keeps_the_others_and_goes_back(client):
 
 def test_the_settings_page_comes_back_to_itself_saying_it_saved(client):
     html = client.get("/preferences?next=/help").get_data(as_text=True)
-    action = re.search(r'<form method="post" action="([^"]+)" class="preferences-form">', html)
+    action = re.search(r'<form method="post" action="([^"]+)" class="preferences-form"[^>]*>', html)
     action = action.group(1).replace("&amp;", "&")
     response = client.post(action, data={"csrf_token": csrf_token(client, "/preferences"),
                                          "textonly": "on"})
