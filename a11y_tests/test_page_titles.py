@@ -13,6 +13,7 @@ from a11y_tests import built_pages
 from a11y_tests.registry import LANGUAGES, all_visits
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+KIND = re.compile(r'<main [^>]*data-page-kind="([^"]+)"')
 ERROR_PREFIX = ("错误：", "Error: ")
 
 
@@ -28,8 +29,10 @@ def titles_by_route(pages: dict[str, str]) -> dict[tuple[str, str], set[str]]:
             title = html.unescape(match.group(1)).strip()
             for prefix in ERROR_PREFIX:
                 title = title.removeprefix(prefix)
-            # An error page (404, 403…) is one kind of page, whichever address served it.
-            kind = "error page" if 'data-page-kind="error"' in page else visit.endpoint
+            # A page may say which kind it is, whichever address served it: an error page (404,
+            # 403…), or the settings page shown with an error by the settings bar's GET.
+            declared = KIND.search(page)
+            kind = declared.group(1) if declared else visit.endpoint
             found.setdefault((language, title), set()).add(kind)
     return found
 
