@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from portal.accounts.models import OneTimeCode
+from portal.database.columns import aware, utcnow
 from portal.extensions import db
 from portal.messages import outbox
 from portal.messages.models import CODE_MASK
@@ -60,21 +61,13 @@ class Check(enum.Enum):
         return self is Check.OK
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops it
-
-
 def _hash(phone: str, purpose: str, code: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, f"{purpose}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
 def issue(phone: str, purpose: str, *, now: datetime | None = None) -> str:
-    return _issue(phone, purpose, now or _now())[0]
+    return _issue(phone, purpose, now or utcnow())[0]
 
 
 def _issue(phone: str, purpose: str, now: datetime) -> tuple[str, datetime]:
@@ -108,7 +101,7 @@ def send(phone: str, purpose: str, *, locale: str | None = None,
          now: datetime | None = None) -> None:
     """Issue a code and text it to `phone`. Commits. The outbox stores the text with ******
     for the code and the code sealed until it is sent (portal/messages/sms.py)."""
-    code, expires_at = _issue(phone, purpose, now or _now())
+    code, expires_at = _issue(phone, purpose, now or utcnow())
     with force_locale(locale or "zh_Hans_CN"):
         body = message_text(purpose, CODE_MASK)
     outbox.send(phone, body, locale=locale, code=code, code_expires_at=expires_at)
@@ -120,14 +113,14 @@ def verify(phone: str, purpose: str, typed: str, *, now: datetime | None = None)
     Both steps are single UPDATEs, so requests sent at once cannot share a code or a try: each
     try is counted before the comparison (a burst of guesses gets ONE_TIME_CODE_MAX_ATTEMPTS
     between them, not each), and only one request can use a matching code up."""
-    now = now or _now()
+    now = now or utcnow()
     record = db.session.scalar(
         select(OneTimeCode)
         .where(OneTimeCode.phone == phone, OneTimeCode.purpose == purpose,
                OneTimeCode.used_at.is_(None))
         .order_by(OneTimeCode.id.desc()).limit(1)
     )
-    if record is None or _aware(record.expires_at) <= now:
+    if record is None or aware(record.expires_at) <= now:
         return Check.EXPIRED
     max_attempts = current_app.config["ONE_TIME_CODE_MAX_ATTEMPTS"]
     counted = db.session.execute(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 import string
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
@@ -25,6 +25,7 @@ from portal.accounts.models import RESIDENT, STAFF_ROLES, Account
 from portal.accounts.passwords import hash_password, verify_password
 from portal.audit.models import AuditEvent
 from portal.content import streets
+from portal.database.columns import aware, utcnow
 from portal.extensions import db
 from portal.messages import outbox
 from portal.people import phone_numbers
@@ -36,16 +37,6 @@ class AccountError(ValueError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)  # SQLite gives naive datetimes back
-    return moment
 
 
 def find_by_phone(phone: str) -> Account | None:
@@ -64,12 +55,12 @@ def authenticate(phone: str, password: str, *, staff: bool, now: datetime | None
                  ip: str | None = None) -> Account | None:
     """The account if `password` is right for `phone` on this kind of sign-in page, else None.
     Sign-ins to staff accounts, and failed ones, go into the audit trail (with `ip`)."""
-    now = now or _now()
+    now = now or utcnow()
     account = find_by_phone(phone)
     if account is None or not account.active or account.is_staff != staff:
         verify_password(account.password_hash if account else _decoy_hash(), password)
         return _failed()
-    locked_until = _aware(account.sign_in_locked_until)
+    locked_until = aware(account.sign_in_locked_until)
     if locked_until and locked_until > now:
         verify_password(_decoy_hash(), password)
         _audit(account, "sign_in_refused", ip, {"reason": "waiting"})
@@ -149,7 +140,7 @@ def register(phone: str, display_name: str, password: str) -> Account:
     if password_policy.problem(password, phone=phone):
         raise AccountError("password")
     account = Account(phone=phone, display_name=display_name.strip(), role=RESIDENT,
-                      password_hash=hash_password(password), password_changed_at=_now())
+                      password_hash=hash_password(password), password_changed_at=utcnow())
     db.session.add(account)
     db.session.commit()
     return account
@@ -172,7 +163,7 @@ def reset_password(phone: str, password: str, *, verified_at: datetime) -> Accou
     account = find_by_phone(phone)
     if account is None or account.is_staff or not account.active:
         raise AccountError("no_account")
-    changed_at = _aware(account.password_changed_at)
+    changed_at = aware(account.password_changed_at)
     if changed_at is not None and changed_at >= verified_at:
         raise AccountError("used")
     _set_password(account, password)
@@ -199,7 +190,7 @@ def _set_password(account: Account, password: str) -> None:
     if password_policy.problem(password, phone=account.phone, staff=account.is_staff):
         raise AccountError("password")
     account.password_hash = hash_password(password)
-    account.password_changed_at = _now()
+    account.password_changed_at = utcnow()
     account.session_version += 1
     account.failed_sign_ins = 0
     account.sign_in_locked_until = None
@@ -238,7 +229,7 @@ def create_staff(phone: str, display_name: str, role: str, street: str | None,
     if password_policy.problem(password, phone=phone, staff=True):
         raise AccountError("password")
     account = Account(phone=phone, display_name=display_name.strip(), role=role, street=street,
-                      password_hash=hash_password(password), password_changed_at=_now())
+                      password_hash=hash_password(password), password_changed_at=utcnow())
     db.session.add(account)
     db.session.commit()
     return account

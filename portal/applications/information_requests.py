@@ -11,7 +11,7 @@ documents uploaded between the two).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from sqlalchemy import select
 from portal.accounts.models import Account
 from portal.applications import documents, status_changes
 from portal.applications.models import Application, Document, StatusEvent
+from portal.database.columns import aware
 from portal.extensions import db
 
 SUPPLEMENT = "supplement"
@@ -27,10 +28,6 @@ MAX_ANSWER = 2000
 
 class NothingToSend(Exception):
     """Neither a written answer nor a document: there is nothing to resubmit."""
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def open_request(application: Application) -> StatusEvent | None:
@@ -56,10 +53,10 @@ def uploaded_since(application: Application, request: StatusEvent | None,
     """The supplements uploaded after `request` (and not after `until`)."""
     if request is None:
         return []
-    start = _aware(request.created_at)
-    end = _aware(until) if until is not None else None
+    start = aware(request.created_at)
+    end = aware(until) if until is not None else None
     return [d for d in _supplements(application)
-            if _aware(d.created_at) >= start and (end is None or _aware(d.created_at) <= end)]
+            if aware(d.created_at) >= start and (end is None or aware(d.created_at) <= end)]
 
 
 def answered_documents(application: Application) -> dict[int, list[Document]]:

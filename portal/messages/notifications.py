@@ -36,6 +36,7 @@ from portal.accounts.models import AccessGrant, Account
 from portal.applications import answers as stored
 from portal.applications import status_machine
 from portal.applications.models import Application
+from portal.database.columns import aware
 from portal.extensions import db
 from portal.labels import programme_name
 from portal.messages.models import OutboxMessage
@@ -102,13 +103,9 @@ ACCESS_TEXTS = {
 
 # ── what the texts say ────────────────────────────────────────────────────────────────────
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)  # SQLite drops it
-
-
 def _date(moment: datetime | None) -> str | None:
     """2026年11月28日 / 28 November 2026 (the district's day, the current language)."""
-    return None if moment is None else dates.date_text(_aware(moment))
+    return None if moment is None else dates.date_text(aware(moment))
 
 
 def status_text_key(application: Application, from_status: str | None, to_status: str) -> str:
@@ -135,7 +132,7 @@ def status_text(application: Application, from_status: str | None, to_status: st
         }
         if key == "public_notice":
             changed = application.status_changed_at or datetime.now(timezone.utc)
-            values["until"] = _date(_aware(changed) + timedelta(
+            values["until"] = _date(aware(changed) + timedelta(
                 days=status_machine.public_notice_days()))
         text = str(STATUS_TEXTS[key])
         if "%(due)s" in text and values["due"] is None:
