@@ -30,7 +30,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.account import session as sessions
-from portal.account.pages import go_on, next_path, page_locale
 from portal.account.access import resident_required
 from portal.account.forms import (
     ChangePasswordForm,
@@ -42,6 +41,7 @@ from portal.account.forms import (
     SignOutForm,
 )
 from portal.account.limits import per_phone
+from portal.account.pages import go_on, next_path, page_locale
 from portal.account.validators import code_message
 from portal.accounts import family_lookup, one_time_codes
 from portal.accounts import sign_in as accounts
@@ -95,7 +95,7 @@ def sign_out():
         abort(400)
     staff = current_user.is_authenticated and current_user.is_staff
     if staff:
-        accounts.record_sign_out(current_user._get_current_object(), ip=request.remote_addr)
+        accounts.record_sign_out(current_user._get_current_object())
     if current_user.is_authenticated:
         accounts.end_all_sessions(current_user._get_current_object())
     sessions.end()

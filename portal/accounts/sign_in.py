@@ -23,7 +23,7 @@ from sqlalchemy import select
 from portal.accounts import one_time_codes, password_policy
 from portal.accounts.models import RESIDENT, STAFF_ROLES, Account
 from portal.accounts.passwords import hash_password, verify_password
-from portal.audit.models import AuditEvent
+from portal.audit import log as audit
 from portal.content import streets
 from portal.database.columns import aware, utcnow
 from portal.extensions import db
@@ -51,10 +51,11 @@ def _decoy_hash() -> str:
 
 # ---------------------------------------------------------------- signing in
 
-def authenticate(phone: str, password: str, *, staff: bool, now: datetime | None = None,
-                 ip: str | None = None) -> Account | None:
+def authenticate(phone: str, password: str, *, staff: bool,
+                 now: datetime | None = None) -> Account | None:
     """The account if `password` is right for `phone` on this kind of sign-in page, else None.
-    Sign-ins to staff accounts, and failed ones, go into the audit trail (with `ip`)."""
+    Sign-ins to staff accounts, and failed ones, go into the audit trail (with the client's
+    address, as every audit row)."""
     now = now or utcnow()
     account = find_by_phone(phone)
     if account is None or not account.active or account.is_staff != staff:
@@ -63,32 +64,30 @@ def authenticate(phone: str, password: str, *, staff: bool, now: datetime | None
     locked_until = aware(account.sign_in_locked_until)
     if locked_until and locked_until > now:
         verify_password(_decoy_hash(), password)
-        _audit(account, "sign_in_refused", ip, {"reason": "waiting"})
+        _audit(account, "sign_in_refused", {"reason": "waiting"})
         db.session.commit()
         return _failed()
     if not verify_password(account.password_hash, password):
         _count_failure(account, now)
-        _audit(account, "sign_in_failed", ip, {"failures": account.failed_sign_ins})
+        _audit(account, "sign_in_failed", {"failures": account.failed_sign_ins})
         db.session.commit()
         return _failed()
     account.failed_sign_ins = 0
     account.sign_in_locked_until = None
     account.last_sign_in_at = now
-    _audit(account, "sign_in", ip, {})
+    _audit(account, "sign_in", {})
     db.session.commit()
     return account
 
 
-def record_sign_out(account: Account, ip: str | None = None) -> None:
-    _audit(account, "sign_out", ip, {})
+def record_sign_out(account: Account) -> None:
+    _audit(account, "sign_out", {})
     db.session.commit()
 
 
-def _audit(account: Account, action: str, ip: str | None, detail: dict) -> None:
+def _audit(account: Account, action: str, detail: dict) -> None:
     if account.is_staff:
-        db.session.add(AuditEvent(actor_account_id=account.id, action=action,
-                                  object_type="account", object_id=str(account.id), ip=ip,
-                                  detail=detail))
+        audit.record(account, action, "account", str(account.id), detail)
 
 
 def lock_wait(failures: int) -> int:

@@ -25,7 +25,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.account import session as sessions
-from portal.account.pages import go_on, next_path, page_locale
 from portal.account.forms import (
     RecoveryCodeForm,
     SecondFactorCodeForm,
@@ -33,6 +32,7 @@ from portal.account.forms import (
     SignOutForm,
     StaffSignInForm,
 )
+from portal.account.pages import go_on, next_path, page_locale
 from portal.account.routes import GENERIC_SIGN_IN_ERROR
 from portal.account.validators import code_message
 from portal.accounts import one_time_codes, second_factor
@@ -52,8 +52,7 @@ def sign_in():
         return go_on("staff_auth.home")
     form = StaffSignInForm()
     if form.validate_on_submit():
-        account = accounts.authenticate(form.phone.data, form.password.data, staff=True,
-                                        ip=request.remote_addr)
+        account = accounts.authenticate(form.phone.data, form.password.data, staff=True)
         if account is not None:
             sessions.start_pending(account)
             if not second_factor.is_enrolled(account):
