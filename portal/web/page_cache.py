@@ -30,9 +30,9 @@ import hashlib
 
 from flask import Request, current_app, render_template, request, session
 
-from portal.web import i18n
 from portal.extensions import cache
 from portal.preferences import cookie, display
+from portal.web import i18n
 from portal.web.security_headers import KEPT_PAGE
 
 MAX_AGE = 300                              # seconds until a change shows everywhere
@@ -98,12 +98,26 @@ def serve_kept():
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "kept", None) is None or not_kept():
         return None
+    kept = _cache_get(page_key())
+    return _response(*kept) if _is_page(kept) else None
+
+
+# A cache that cannot be reached (Redis down) costs a rendering or a compression, never the
+# page: as Flask-Caching does for the view's own look-up, the error is logged and passed over.
+
+def _cache_get(key: str):
     try:
-        kept = cache.get(page_key())
+        return cache.get(key)
     except Exception:
         current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)
         return None
-    return _response(*kept) if _is_page(kept) else None
+
+
+def _cache_set(key: str, value) -> None:
+    try:
+        cache.set(key, value, timeout=KEPT_FOR)
+    except Exception:
+        current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)
 
 
 def compressed_key(req: Request) -> str | None:
@@ -126,24 +140,14 @@ class CompressedPages:
     def _kept(key: str) -> bool:
         return key.partition(";")[2].startswith(COMPRESSED_PREFIX)
 
-    # A cache that cannot be reached (Redis down) costs a compression, never the page: as
-    # Flask-Caching does for the kept pages themselves, the error is logged and passed over.
-
     def get(self, key: str) -> bytes | None:
         if not self._kept(key):
             return None
-        try:
-            body = cache.get(key)
-        except Exception:
-            current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)
-            return None
+        body = _cache_get(key)
         if body is not None:
             request.environ[FOUND] = key
         return body
 
     def set(self, key: str, value: bytes) -> None:
         if self._kept(key) and request.environ.get(FOUND) != key:
-            try:
-                cache.set(key, value, timeout=KEPT_FOR)
-            except Exception:
-                current_app.logger.warning("Kept pages' cache unreachable", exc_info=True)
+            _cache_set(key, value)
