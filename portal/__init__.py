@@ -34,9 +34,6 @@ def create_app(config=None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 
-    from portal.web import request_context
-
-    request_context.init_app(app)   # first: every later hook's audit rows see the client
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -60,14 +57,18 @@ def create_app(config=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from portal.database import tables  # noqa: F401  (every table, for Alembic)
-    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
-    from portal.extensions import cache
-    from portal.web import auth  # noqa: F401  (the account loader)
-    from portal.web import i18n, page_cache, rate_limits
+    from portal.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+    from portal.web import (
+        auth,  # noqa: F401  (the account loader)
+        i18n,
+        page_cache,
+        rate_limits,
+        request_context,
+    )
     from portal.web import forms as forms_base
 
-    # Right after the request context: a kept page needs no other hook.
-    app.before_request(page_cache.serve_kept)
+    app.before_request(page_cache.serve_kept)   # first: a kept page needs no other hook
+    request_context.init_app(app)   # next: every later hook's audit rows see the client
     app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "portal" / "migrations"),
