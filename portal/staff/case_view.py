@@ -43,8 +43,6 @@ from portal.web.templating import spoken_mask
 # Labels that differ by section: the declaration's "given" is the declaration the applicant
 # ticked on the check-answers page (the form's own label, portal.apply.forms.DeclarationForm).
 SECTION_FIELD_LABELS = {K.DECLARATION: {"at": _l("声明时间")}}
-
-
 FIELD_LABELS = {
     K.RELATIONSHIP: _l("与申请对象的关系"),
     "full_name": _l("姓名"), "id_encrypted": _l("身份证号码（已隐去部分）"),
@@ -55,19 +53,13 @@ FIELD_LABELS = {
     "account_holder": _l("户名"), "card_number": _l("卡号"),
     "given": _l("已同意"), "at": _l("同意时间"),
 }
-
-
 FIELD_FACTS = {"category": "disability_category", "grade": "disability_grade",
                "household": "household"}
-
-
 # Never shown: look-up hashes, the card's last four (shown as the card number), the encrypted
 # ID number – except in its own section, as its last four (MASKED; the full one only by
 # reveal_id_number). The journey's flag (documents_done) and the draft the application came
 # from (draft_id) are the portal's own bookkeeping: typed fields of no section, never listed.
 HIDDEN = {"id_hash", "id_encrypted", "card_hash", "card_last4"}
-
-
 MASKED = {"id_encrypted"}
 
 
