@@ -348,7 +348,7 @@ def _prepare(url: str, count: int) -> str:
         from sqlalchemy import select
 
         from portal.extensions import db
-        from portal.models import Application
+        from portal.applications.models import Application
 
         reference = db.session.scalar(select(Application.reference)
                                       .order_by(Application.id.desc()).limit(1))
