@@ -17,8 +17,10 @@ In one run:
    one PASS/FAIL line per budget (bench/budgets.py). Exit status 1 if any fails.
 
 The databases are the benchmark's own, never the test database: by default
-instance/bench/bench-<count>.sqlite3 and postgresql://postgres@127.0.0.1:5432/huyi_bench
-(BENCH_POSTGRES_URL; created when missing). They keep their rows between runs.
+instance/bench/bench-<count>-v<SEED_VERSION>.sqlite3 and
+postgresql://postgres@127.0.0.1:5432/huyi_bench_v<SEED_VERSION> (BENCH_POSTGRES_URL; created
+when missing). They keep their rows between runs; a new seed layout (bench/queue.py's
+SEED_VERSION) starts new ones.
 """
 from __future__ import annotations
 
@@ -32,10 +34,10 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from . import budgets, load, pages, servers, weight, wrk
+from . import budgets, load, pages, queue, servers, weight, wrk
 from .budgets import Check, kb
 
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/huyi_bench"
+DEFAULT_POSTGRES = f"postgresql://postgres@127.0.0.1:5432/huyi_bench_v{queue.SEED_VERSION}"
 PAIRED_ROUNDS = 3     # turns of the bare app and a kept page (see _measure_database)
 _CSRF = re.compile(r'<input[^>]* name="csrf_token"[^>]* value="([^"]+)"')
 
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL",
                                                                  DEFAULT_POSTGRES))
     parser.add_argument("--sqlite-path", default=None,
-                        help="default: instance/bench/bench-<count>.sqlite3")
+                        help="default: instance/bench/bench-<count>-v<SEED_VERSION>.sqlite3")
     parser.add_argument("--evaluate-calls", type=int, default=20_000)
     args = parser.parse_args(argv)
 
@@ -309,7 +311,8 @@ def _cookie_header(cookies: dict[str, str]) -> str:
 def _database_url(database: str, args) -> str:
     if database == "sqlite":
         path = Path(args.sqlite_path) if args.sqlite_path else (
-            servers.ROOT / "instance" / "bench" / f"bench-{args.count}.sqlite3")
+            servers.ROOT / "instance" / "bench"
+            / f"bench-{args.count}-v{queue.SEED_VERSION}.sqlite3")
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path.resolve()}"
     if database == "postgresql":
@@ -328,7 +331,6 @@ def _prepare(url: str, count: int) -> str:
 
     from portal import create_app
     from portal.config import _sqlalchemy_url
-    from . import queue as bench_queue
 
     if url.startswith(("postgresql", "postgres:")):
         _create_postgres_database(url)
@@ -339,16 +341,16 @@ def _prepare(url: str, count: int) -> str:
     with app.app_context():
         upgrade()
         started = time.perf_counter()
-        added = bench_queue.seed(count)
+        added = queue.seed(count)
         if added:
             say(f"seeded {added:,} applications in {time.perf_counter() - started:.0f} s")
         else:
             say(f"the database already holds {count:,} applications")
-        bench_queue.settle()
+        queue.settle()
         from sqlalchemy import select
 
-        from portal.extensions import db
         from portal.applications.models import Application
+        from portal.extensions import db
 
         reference = db.session.scalar(select(Application.reference)
                                       .order_by(Application.id.desc()).limit(1))

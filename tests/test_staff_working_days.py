@@ -1,5 +1,5 @@
 """Working days: weekends, public holidays and make-up working days; deadlines; time left."""
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -32,6 +32,21 @@ def test_working_days_between_counts_after_start_up_to_end():
     assert wd.working_days_between(date(2026, 9, 30), date(2026, 10, 8)) == 1
     with pytest.raises(ValueError):
         wd.add_working_days(date(2026, 11, 27), -1)
+
+
+def test_working_days_between_agrees_with_counting_day_by_day():
+    """The count is arithmetic (fast for a queue page); it must equal walking the calendar,
+    over holidays, make-up Saturdays and every weekday a range may start or end on."""
+    def walked(start, end):
+        return sum(1 for n in range(1, (end - start).days + 1)
+                   if wd.is_working_day(start + timedelta(days=n)))
+
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(0, 330, 3)]
+    for start in days:
+        for end in days:
+            if end >= start:
+                assert wd.working_days_between(start, end) == walked(start, end), (start, end)
+                assert wd.working_days_between(end, start) == -walked(start, end)
 
 
 def test_deadline_is_the_end_of_the_last_working_day_in_the_district():

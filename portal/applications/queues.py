@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, false, func, or_, select, true, tuple_, union_all
+from sqlalchemy.orm import defer
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.accounts.models import Account
@@ -252,16 +253,22 @@ def _search_rows(where, cursor, limit):
                              tuple_(Application.due_at, Application.id) > cursor)]
     elif cursor is not None:
         where = where + [Application.due_at.is_(None), Application.id > cursor[1]]
-    statement = (select(Application, Person).join(Person, Person.id == Application.person_id)
-                 .where(*where)
+    statement = (_rows_statement().where(*where)
                  .order_by(Application.due_at.is_(None), Application.due_at, Application.id)
                  .limit(limit))
     return list(db.session.execute(statement))
 
 
+def _rows_statement():
+    """(Application, Person) as a queue row needs them: without the answers, which no row shows
+    (they are the largest column; reading one anyway is an error, not a query per row)."""
+    return (select(Application, Person).join(Person, Person.id == Application.person_id)
+            .options(defer(Application.answers, raiseload=True)))
+
+
 def _fetch(where, parts, order, limit):
     """(Application, Person) rows matching `where` and any of `parts`, in `order`."""
-    joined = select(Application, Person).join(Person, Person.id == Application.person_id)
+    joined = _rows_statement()
     if len(parts) == 1:
         statement = joined.where(*where, or_(*parts)).order_by(*order).limit(limit)
         return list(db.session.execute(statement))

@@ -36,9 +36,13 @@ PAGES = {
 def _path(kind: str) -> str:
     if kind == "results":
         return pages.results_link()
+    if kind == "status":   # the bench resident's first application (others filed the rest)
+        resident = select(Account.id).where(Account.phone == BENCH_PHONES["resident"])
+        own = db.session.scalar(select(Application.reference).where(
+            Application.applicant_account_id == resident.scalar_subquery())
+            .order_by(Application.id))
+        return f"/status/applications/{own}/"
     first = db.session.scalar(select(Application.reference).order_by(Application.id))
-    if kind == "status":
-        return f"/status/applications/{first}/"
     if kind == "staff":
         return f"/staff/applications/{first}"
     return kind
