@@ -10,7 +10,6 @@ from flask import g
 
 from portal.checker import answer_link, flow, saved_answers
 from portal.eligibility import evaluate, programme
-from tests.conftest import csrf_token
 from tests.support.checker_profiles import PROFILES, answer_all, path, token_for
 from tests.support.page_check import parse, text_of
 
@@ -19,7 +18,8 @@ CHILD = PROFILES["智力残疾儿童（8岁，二级，家长代答）"]
 
 
 def start(client) -> str:
-    response = client.post("/check/start", data={"csrf_token": csrf_token(client, "/check")})
+    assert client.get("/check").status_code == 200
+    response = client.post("/check/start")
     assert response.status_code == 303
     return response.location
 
@@ -27,8 +27,7 @@ def start(client) -> str:
 def answer(client, location: str, token: str, **extra):
     question = flow.BY_ID[urlsplit(location).path.rsplit("/", 1)[1]]
     value = token.split(flow.CODE_SEPARATOR) if question.kind == flow.CHECKBOXES else token
-    return client.post(location, data={"answer": value,
-                                       "csrf_token": csrf_token(client, location), **extra})
+    return client.post(location, data={"answer": value, **extra})
 
 
 def complete(client, person) -> tuple[list[str], str]:
@@ -254,7 +253,7 @@ def test_the_session_holds_only_the_answer_tokens(client):
     with client.session_transaction() as session:
         stored = dict(session)
     answers = stored.pop(saved_answers.KEY)
-    assert set(stored) <= {"csrf_token", "_fresh", "_permanent"}
+    assert set(stored) <= {"_fresh", "_permanent"}   # no CSRF token either: none is needed
     assert all(re.fullmatch(r"[a-z0-9_~]+", token) for token in answers.values())
 
 
@@ -292,8 +291,8 @@ def test_resuming_a_link_takes_its_answers_into_this_browser(app, client):
     _, location = complete(client, OLDER)
     link = parse_qs(urlsplit(location).query)["a"][0]
     with other_browser(app) as other:
-        token = csrf_token(other, location)
-        response = other.post("/check/resume", data={"a": link, "csrf_token": token})
+        assert "修改这些回答" in page(other, location)
+        response = other.post("/check/resume", data={"a": link})
         assert response.status_code == 303
         assert "?change=results" in page(other, response.location)
 
@@ -323,8 +322,7 @@ def test_a_broken_or_tampered_link_gets_a_polite_page(client, link):
 
 
 def test_a_tampered_resume_gets_the_polite_page(client):
-    token = csrf_token(client, "/check")
-    response = client.post("/check/resume", data={"a": "hukou.mars", "csrf_token": token})
+    response = client.post("/check/resume", data={"a": "hukou.mars"})
     assert response.status_code == 400
     assert "这个结果链接打不开" in response.get_data(as_text=True)
 

@@ -26,21 +26,29 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class StartForm(PortalForm):
-    """Starting again: only the CSRF token."""
+class TokenlessForm(PortalForm):
+    """The self-check's forms carry no CSRF token: its pages are the same for every visitor
+    and kept whole; a POST from another site is refused by portal/web/same_origin.py."""
+
+    class Meta:
+        csrf = False
 
 
-class ResumeForm(PortalForm):
+class StartForm(TokenlessForm):
+    """Starting again: a button, nothing else."""
+
+
+class ResumeForm(TokenlessForm):
     """Taking the answers of a results link into this browser, to change them."""
 
     a = HiddenField()
 
 
-def question_form(question: flow.Question, token: str | None = None) -> PortalForm:
+def question_form(question: flow.Question, token: str | None = None) -> TokenlessForm:
     """A form with one field, ``answer``, for ``question``; ``token``: the answer given before
     (shown when the page is opened, never mixed into what is sent)."""
 
-    class QuestionForm(PortalForm):
+    class QuestionForm(TokenlessForm):
         pass
 
     label = localized(question.text)

@@ -3,6 +3,10 @@
 Anonymous: no sign-in, and only the answers are kept, in the session cookie. The results page's
 address carries the answers (``?a=...``, see ``answer_link.py``) so it can be saved, printed,
 shared and reopened; it never carries a name or an ID number.
+
+Its forms carry no CSRF token (portal/web/same_origin.py refuses another site's POSTs): so for
+a visitor with no answers yet – every visitor's first two pages, the start page and the first
+question – nothing on the page is theirs, and the page is kept whole (portal/web/page_cache.py).
 """
 from __future__ import annotations
 
@@ -13,15 +17,24 @@ from flask_babel import gettext as _
 
 from portal.checker import answer_link, flow, report, saved_answers
 from portal.checker.forms import ResumeForm, StartForm, question_form
+from portal.web import same_origin
 from portal.web.i18n import localized
+from portal.web.page_cache import cached_page
 
 bp = Blueprint("checker", __name__, url_prefix="/check")
+same_origin.tokenless(bp)
 
 
 @bp.get("")
 def start():
-    return render_template("checker/start.html", form=StartForm(),
-                           has_answers=bool(flow.walk(saved_answers.load()).answered))
+    if not saved_answers.load():
+        return _fresh_start()
+    return render_template("checker/start.html", form=StartForm(), has_answers=True)
+
+
+@cached_page("checker/start.html")
+def _fresh_start():
+    return {"form": StartForm(), "has_answers": False}
 
 
 @bp.post("/start")
@@ -38,6 +51,8 @@ def question(question_id: str):
     tokens = walked.tokens
     if asked is not walked.next and asked.id not in tokens:
         return redirect(_next_step(walked), 303)  # not (or not yet) a question for these answers
+    if request.method == "GET" and not walked.answered:
+        return _first_question(asked.id)
     form = question_form(asked, tokens.get(asked.id))
     if form.validate_on_submit():
         token = asked.token_from_form(form.answer.data)
@@ -48,6 +63,17 @@ def question(question_id: str):
         # Facts that cannot both be true (contradictions.yaml): say which, keep the answer shown.
         form.answer.errors.append(_("这个回答和前面的回答对不上：%(why)s请检查这个回答，或者返回修改前面的回答。",
                                     why=localized(clash.text)))
+    return render_template("checker/question.html", **_question_page(asked, walked, form))
+
+
+@cached_page("checker/question.html")
+def _first_question(question_id: str):
+    """The first question as a visitor with no answers yet opens it: the same for everyone."""
+    asked = flow.BY_ID[question_id]
+    return _question_page(asked, flow.walk({}), question_form(asked))
+
+
+def _question_page(asked: flow.Question, walked: flow.Walk, form) -> dict:
     changing = request.args.get("change") == "results" and walked.complete
     previous = walked.previous(asked)
     if changing:  # opened from the results page: back goes there
@@ -58,8 +84,8 @@ def question(question_id: str):
         back = url_for(".start")
     action = url_for(".question", question_id=asked.id, change="results" if changing else None)
     number, total = _progress(walked, asked)
-    return render_template("checker/question.html", question=asked, form=form, back=back,
-                           action=action, number=number, total=total)
+    return {"question": asked, "form": form, "back": back, "action": action, "number": number,
+            "total": total}
 
 
 def _progress(walked: flow.Walk, asked: flow.Question) -> tuple[int, int]:

@@ -12,7 +12,8 @@ from flask_login import current_user
 from portal.preferences import display
 from portal.preferences.forms import PreferencesForm
 from portal.preferences.options import BY_NAME, SETTINGS
-from portal.web import kept_answers
+from portal.extensions import csrf
+from portal.web import kept_answers, same_origin
 from portal.web.safe_redirect import same_site_path
 
 bp = Blueprint("preferences", __name__, url_prefix="/preferences")
@@ -25,9 +26,12 @@ def _back() -> str:
 
 
 @bp.route("", methods=["GET", "POST"])
+@csrf.exempt   # checked in _check_sender: a self-check page's form comes without a token
 def settings():
     current = display.current()
-    form = PreferencesForm(data=current.values)
+    if request.method == "POST":
+        _check_sender()
+    form = PreferencesForm(data=current.values, meta={"csrf": False})
     if form.validate_on_submit():
         back = same_site_path(request.args.get("next"), default=url_for("preferences.settings"))
         _keep_answers(back)
@@ -71,12 +75,22 @@ def display_preferences():
 
 
 @bp.post("/reset")
+@csrf.exempt   # checked in _check_sender, as for settings
 def reset():
-    back = same_site_path(request.args.get("next"))   # (CSRFProtect has checked the token)
+    _check_sender()
+    back = same_site_path(request.args.get("next"))
     _keep_answers(back)
     if request.args.get("bar") == "1":
         back += "#bar-size-standard"
     return display.forget(redirect(back, 303))
+
+
+def _check_sender() -> None:
+    """Every POST here carries the CSRF token of the page it came from (Flask-WTF checks it),
+    except a self-check page's form sent along by its settings bar: that page has no token,
+    and portal/web/same_origin.py decides (never for a signed-in visitor)."""
+    back = same_site_path(request.args.get("next"))
+    same_origin.check_form_post(urlsplit(back).path)
 
 
 def _keep_answers(back: str) -> None:

@@ -18,8 +18,8 @@ new key. Only kept pages have such a key: every other response is compressed as 
 A kept page is sent with `Cache-Control: public, max-age=BROWSER_MAX_AGE` (and `Vary:
 Accept-Encoding, Cookie, Accept-Language`); every other page is `no-store`
 (portal/web/security_headers.py). Not kept: pages for a signed-in visitor (their header and
-time-out warning are theirs), pages with a message waiting to be shown (a flash), and anything
-not GET. A new release, translation or published sign-language video shows within `MAX_AGE`
+time-out warning are theirs), pages with a message waiting to be shown (a flash) or answers to
+put back (portal/web/kept_answers.py), and anything not GET. A new release, translation or published sign-language video shows within `MAX_AGE`
 seconds even without a restart: kept here for MAX_AGE − BROWSER_MAX_AGE, then by a browser or
 proxy for at most BROWSER_MAX_AGE.
 """
@@ -33,6 +33,7 @@ from flask import Request, current_app, render_template, request, session
 from portal.extensions import cache
 from portal.preferences import cookie, display
 from portal.web import i18n
+from portal.web.kept_answers import KEPT
 from portal.web.security_headers import KEPT_PAGE
 
 MAX_AGE = 300                              # seconds until a change shows everywhere
@@ -45,7 +46,10 @@ COMPRESSED_PREFIX = "compressed/"          # … and its compressed bodies (see 
 def not_kept() -> bool:
     # Anyone with an account id in their session is treated as signed in (without loading
     # the account: the portal has no other way to sign in, such as remember-me cookies).
-    return request.method != "GET" or "_user_id" in session or bool(session.get("_flashes"))
+    # Answers kept for this browser (a display setting changed on a form page) go back into
+    # the page: it is theirs then.
+    return request.method != "GET" or "_user_id" in session or bool(session.get("_flashes")) \
+        or bool(session.get(KEPT))
 
 
 def page_key(*_args, **_kwargs) -> str:

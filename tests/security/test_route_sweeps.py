@@ -7,9 +7,18 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.applications.models import Application, Document, Draft, StatusEvent
+from portal.checker import saved_answers
 from portal.extensions import db
+from portal.web.same_origin import is_tokenless_page
 from portal.web.security_headers import HEADERS
-from tests.security.world import OWNED_ARGUMENTS, build, csrf, rules, sign_out, url_for_rule
+from tests.security.world import (
+    OWNED_ARGUMENTS,
+    build,
+    csrf,
+    rules,
+    sign_out,
+    url_for_rule,
+)
 from tests.support.accounts import sign_in
 
 
@@ -58,19 +67,30 @@ def test_every_post_route_without_a_csrf_token_is_refused_and_changes_nothing(
     sign_in(client, account, fresh=True)
     before = _counts()
     seen = 0
+    tokenless = 0
     for rule in rules(app, "POST"):
         url = url_for_rule(rule, world)
         if url is None:
             continue
+        # The self-check's forms carry no token: another site's POST is refused by what the
+        # browser says of where it came from (portal/web/same_origin.py).
+        headers = ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://elsewhere.example"}) \
+            if is_tokenless_page(url) else ({},)
+        tokenless += is_tokenless_page(url)
         for data in ({}, {"csrf_token": "forged"}, {"csrf_token": ""}):
-            response = client.post(url, data={**data, "declaration": "y", "who": "self",
-                                              "consent": "y", "note": "x", "message": "x"})
-            assert response.status_code == 400, (url, data, response.status_code)
-            assert "请求无法处理" in response.get_data(as_text=True)
+            for sent in headers:
+                response = client.post(url, headers=sent, data={
+                    **data, "declaration": "y", "who": "self", "consent": "y", "note": "x",
+                    "message": "x", "answer": "huyi", "a": "hukou.huyi"})
+                assert response.status_code == 400, (url, data, sent, response.status_code)
+                assert "请求无法处理" in response.get_data(as_text=True)
         seen += 1
     assert seen >= 20
+    assert tokenless >= 3   # start, a question, resume
     db.session.expire_all()
     assert _counts() == before
+    with client.session_transaction() as session:
+        assert saved_answers.KEY not in session
 
 
 def _owned_rules(app):
