@@ -118,6 +118,9 @@ class Config:
     # A password-reset request answers no sooner than this, so that the time taken does not
     # tell whether the number has an account (family_lookup.paced).
     RESET_MIN_RESPONSE_SECONDS = 0.25
+    # Asking to register answers no sooner than this, so that the time taken does not tell
+    # whether the number has an account (a code for a new one, a warning text for its owner).
+    REGISTER_MIN_RESPONSE_SECONDS = 0.25
     # Flask-Limiter limits (per IP address unless named "per phone").
     RATE_LIMIT_SIGN_IN = "10 per minute;60 per hour"
     RATE_LIMIT_SEND_CODE = "5 per 10 minutes;30 per day"
@@ -175,6 +178,7 @@ class TestingConfig(Config):
     SIGN_IN_FAILURE_DELAY_SECONDS = 0.0
     LOOKUP_MIN_RESPONSE_SECONDS = 0.0
     RESET_MIN_RESPONSE_SECONDS = 0.0
+    REGISTER_MIN_RESPONSE_SECONDS = 0.0
     TEST_ROUTES = True
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap, for test speed only
 

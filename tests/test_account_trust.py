@@ -1,15 +1,17 @@
-"""Finding 12 (part): the password-reset request takes as long for an unregistered number as
-for a registered one; a reset code's session state cannot be replayed for a second reset;
+"""Finding 12 (part): the password-reset and the registration requests take as long, and answer
+the same, for an unregistered number as for a registered one; a reset code's session state cannot be replayed for a second reset;
 sessions end a fixed time after signing in, however active."""
 from __future__ import annotations
 
+import re
 import time
 from statistics import median
 
 import pytest
+from sqlalchemy import select
 
 from portal.account import session as sessions
-from portal.accounts.models import Account
+from portal.accounts.models import Account, OneTimeCode
 from portal.accounts.passwords import verify_password
 from portal.config import Config
 from portal.extensions import db as _db
@@ -27,6 +29,7 @@ from tests.support.accounts import (
     submit,
     token_from,
 )
+from tests.support.status import messages_to
 
 UNREGISTERED = "13900007777"
 
@@ -76,6 +79,71 @@ def test_unpaced_the_reset_request_would_tell_registered_numbers_apart(app, clie
     # Medians: one lucky fast answer must not hide a difference of several times.
     assert median(registered) > 2 * median(unregistered), (median(registered),
                                                             median(unregistered))
+
+
+# ------------------------------------------------------------------ registration: no oracle
+
+# The same first three and last four digits as RESIDENT_PHONE, so the pages, which show the
+# number masked (139****1111), may be compared byte for byte.
+UNREGISTERED_LOOKALIKE = "13977771111"
+
+
+def _timed_register(client, phone: str, token: str) -> tuple[float, int, bytes]:
+    started = time.perf_counter()
+    response = client.post("/account/register", data={"csrf_token": token, "phone": phone})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 303 and response.location == "/account/register/code"
+    return elapsed, response.status_code, response.get_data()
+
+
+def test_a_registration_request_takes_as_long_for_a_registered_number(app, client, db):
+    """As the reset request: the fastest of 20 each, with the production pacing
+    (REGISTER_MIN_RESPONSE_SECONDS), differ by less than 3 ms, and the answers are the same.
+    Unpaced, a new number (a code made and sealed into the outbox) and a registered one (a
+    warning text to its owner) took measurably different times."""
+    make_account(**RESIDENT)
+    token = token_from(client.get("/account/register").get_data(as_text=True))
+    app.config["REGISTER_MIN_RESPONSE_SECONDS"] = Config.REGISTER_MIN_RESPONSE_SECONDS
+    try:
+        assert Config.REGISTER_MIN_RESPONSE_SECONDS > 0
+        registered, unregistered, bodies = [], [], set()
+        for _ in range(20):
+            for phone, times in ((RESIDENT_PHONE, registered), (UNREGISTERED, unregistered)):
+                elapsed, _status, body = _timed_register(client, phone, token)
+                times.append(elapsed)
+                bodies.add(body)
+    finally:
+        app.config["REGISTER_MIN_RESPONSE_SECONDS"] = 0.0
+    difference = abs(min(registered) - min(unregistered))
+    assert difference < 0.003, (min(registered), min(unregistered))
+    assert min(registered + unregistered) >= Config.REGISTER_MIN_RESPONSE_SECONDS
+    assert len(bodies) == 1
+
+
+def _register_pages(app, phone: str) -> tuple[str, bytes, str]:
+    """What a stranger sees asking to register `phone`: the answer's Location and body, and
+    the code page it leads to (its CSRF token, different in every session, left out)."""
+    with app.test_client() as stranger:
+        response = submit(stranger, "/account/register", {"phone": phone})
+        page = stranger.get(response.location)
+        assert page.status_code == 200
+        html = re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "TOKEN",
+                      page.get_data(as_text=True))
+        return response.location, response.get_data(), html
+
+
+def test_registering_a_registered_number_looks_the_same_and_its_owner_is_told(app, client, db):
+    make_account(**RESIDENT)
+    registered = _register_pages(app, RESIDENT_PHONE)
+    unregistered = _register_pages(app, UNREGISTERED_LOOKALIKE)
+    assert registered == unregistered                      # words and size alike
+    assert "已经注册" not in registered[2] and "已注册" not in registered[2]
+    # The owner gets a text saying someone tried (and no code); the new number gets a code.
+    [warning] = messages_to(RESIDENT_PHONE)
+    assert "有人想用这个手机号码注册账户" in warning.body
+    assert _db.session.scalar(select(OneTimeCode).where(
+        OneTimeCode.phone == RESIDENT_PHONE)) is None
+    assert re.fullmatch(r"\d{6}", last_code(UNREGISTERED_LOOKALIKE))
 
 
 # ------------------------------------------------------------------ reset replay

@@ -265,9 +265,15 @@ def test_a_second_claim_by_someone_else_is_accepted_and_shown_to_staff(app, clie
         draft_id = start_for_other(neighbour)
         fill_all(neighbour, draft_id)
         response = submit(neighbour, draft_id)
-        assert response.status_code == 303 and "/confirmation" in response.headers["Location"] \
-            or response.status_code == 303
-        page = text(neighbour.get(response.headers["Location"]))
+        # Accepted: to the confirmation page of a new application, as any submission.
+        assert response.status_code == 303
+        location = re.fullmatch(r"/apply/applications/(HY-\d{4}-[0-9A-Z]{6})/",
+                                response.headers["Location"])
+        assert location and location.group(1) != first.reference, response.headers["Location"]
+        confirmation = neighbour.get(response.headers["Location"])
+        assert confirmation.status_code == 200
+        page = text(confirmation)
+        assert location.group(1) in page
         assert first.reference not in page and "同一事项" not in page
     assert count(db, Application) == 2
     second = db.session.scalar(select(Application).where(Application.id != first.id))

@@ -30,9 +30,13 @@ def test_every_limit_is_made_by_rate_limits_so_all_count_post_only():
 
 def test_only_posts_are_counted_and_carry_limit_headers(app):
     was_enabled = limiter.enabled
+    # Its own counters in memory: reset() below empties the store, which with a Redis server
+    # configured (RATELIMIT_STORAGE_URI in the environment) would wipe every limit key there.
     limited = create_app({"ENV_NAME": "testing", "RATELIMIT_ENABLED": True,
+                          "RATELIMIT_STORAGE_URI": "memory://",
                           "WTF_CSRF_ENABLED": False, "RATE_LIMIT_ACCESSIBILITY_REPORT": "2 per minute",
                           "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    assert type(limiter.storage).__name__ == "MemoryStorage", limiter.storage
     limiter.reset()
     try:
         with limited.test_client() as client:

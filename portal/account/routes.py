@@ -169,7 +169,10 @@ class _Flow:
 
 
 def _start_registration(phone: str) -> None:
-    accounts.start_registration(phone, locale=page_locale())
+    """Text a code to a new number, or tell the owner of a registered one that someone tried.
+    Paced: the answer takes as long either way (REGISTER_MIN_RESPONSE_SECONDS)."""
+    with family_lookup.paced(current_app.config["REGISTER_MIN_RESPONSE_SECONDS"]):
+        accounts.start_registration(phone, locale=page_locale())
 
 
 def _start_reset(phone: str) -> None:

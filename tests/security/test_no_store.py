@@ -3,6 +3,8 @@ kept by the browser or a cache on the way (`Cache-Control: no-store`) – swept 
 route. The kept pages for visitors who are not signed in stay as they are."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.extensions import db
@@ -85,3 +87,32 @@ def test_every_page_for_a_visitor_not_signed_in_but_the_kept_ones_is_no_store(ap
             assert rule.endpoint.startswith(("public.", "guides.")), rule.endpoint
             kept += 1
     assert kept >= 3
+
+
+def test_a_form_sent_back_with_its_errors_is_no_store(app, client, world):
+    """POSTs too, not only the GETs swept above: a form sent back with what was typed in it
+    carries it – the payment form with a wrong card number (signed in), a sign-in with a wrong
+    password (not signed in, the number typed still in the form; residents' and staff's)."""
+    from tests.support.accounts import PASSWORD
+    from tests.support.apply import CARD, post, start_for_other
+
+    sign_in(client, world.owner, fresh=True)
+    draft_id = start_for_other(client, programme="nursing_allowance")
+    wrong_card = CARD[:-1] + str((int(CARD[-1]) + 1) % 10)      # fails the check digit
+    response = post(client, f"/apply/drafts/{draft_id}/payment", {
+        "method": "bank", "bank_name": "中国银行", "account_holder": "王秀英",
+        "card_number": wrong_card})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and wrong_card in html     # sent back, as typed
+    assert _no_store(response), response.headers.get("Cache-Control")
+
+    for page, phone in (("/account/sign-in", world.owner.phone),
+                        ("/staff/sign-in", world.staff["street_officer"].phone)):
+        client.delete_cookie("session")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                          client.get(page).get_data(as_text=True)).group(1)
+        response = client.post(page, data={"csrf_token": token, "phone": phone,
+                                           "password": PASSWORD + "-wrong"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and phone in html, page   # the number, as typed
+        assert _no_store(response), (page, response.headers.get("Cache-Control"))

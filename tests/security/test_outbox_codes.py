@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from portal.accounts import one_time_codes
+from portal.accounts import one_time_codes, person_links, second_factor
 from portal.extensions import db as _db
 from portal.messages import notifications, sms
 from portal.messages import outbox
@@ -51,7 +51,8 @@ def _assert_code_not_stored(code: str):
     assert code not in _raw_outbox()
 
 
-@pytest.mark.parametrize("purpose", ["register", "reset", "lookup"])
+@pytest.mark.parametrize("purpose", ["register", "reset", "lookup", person_links.PURPOSE,
+                                     second_factor.SMS_PURPOSE])
 def test_no_outbox_row_holds_a_code_readable(app, db, purpose):
     with app.test_request_context():
         one_time_codes.send(PHONE, purpose)
@@ -75,6 +76,27 @@ def test_registration_and_reset_codes_through_the_pages(client, db):
     _assert_code_not_stored(code)
     assert submit(client, "/account/reset/code", {"code": code}).location == \
         "/account/reset/password"
+
+
+def test_the_person_link_and_staff_sign_in_codes_as_their_senders_send_them(app, db):
+    """The proving code ("this is me", to the person's phone on record) and the staff
+    second-factor code, each sent by its own module: sealed, not readable, and usable."""
+    from tests.support.staff import make_application, make_person
+
+    me = make_account(phone="13700006666", name="张三")
+    person, _ = make_person()
+    person.phone = PHONE
+    make_application(me, person=person).relationship_to_person = "self"
+    _db.session.commit()
+    officer = make_account("street_officer", phone="13800006666")
+    with app.test_request_context():
+        person_links.send_code(me, person.id)
+        second_factor.send_sms_code(officer)
+    for phone, purpose in ((PHONE, person_links.PURPOSE),
+                           (officer.phone, second_factor.SMS_PURPOSE)):
+        code = last_code(phone)
+        _assert_code_not_stored(code)
+        assert one_time_codes.verify(phone, purpose, code).ok
 
 
 def test_the_family_lookup_code_through_the_pages(client, db):

@@ -50,6 +50,16 @@ def _apply_for_myself(client, name: str) -> Application:
     return _submit(client, draft_id)
 
 
+def _apply_as_family(client, name: str, relationship: str) -> Application:
+    """The stranger applies for "someone else" – 王秀英's ID number under the name `name` – as
+    `relationship`."""
+    draft_id = start_for_other(client, relationship=relationship)
+    fill_all(client, draft_id)
+    path, data = personal(draft_id, full_name=name, phone=STRANGER)
+    assert post(client, path, data).status_code == 303
+    return _submit(client, draft_id)
+
+
 def _csrf(html: str) -> str:
     return re.search(r'<input[^>]* name="csrf_token"[^>]* value="([^"]+)"', html).group(1)
 
@@ -95,10 +105,15 @@ def test_the_phone_on_record_and_the_guardian_were_set_by_staff(db, world):
                for m in messages_to(PHONE_ON_RECORD))
 
 
-def test_a_stranger_typing_the_id_number_reaches_nothing(app, client, db, world):
+@pytest.mark.parametrize("relationship", ["self", "family", "guardian"])
+def test_a_stranger_typing_the_id_number_reaches_nothing(app, client, db, world, relationship):
+    """Whether the stranger claims to be the person ("for myself") or applies for her as a
+    relative or her guardian: the typed ID number opens nothing."""
     family_application, document, grant = world["application"], world["document"], world["grant"]
     sign_in(client, make_account(phone=STRANGER, name="张三"))
-    own = _apply_for_myself(client, "张三")
+    own = _apply_for_myself(client, "张三") if relationship == "self" else \
+        _apply_as_family(client, "张三", relationship)
+    assert own.relationship_to_person == relationship
     # The stranger's application went in (no oracle) and is about the same person record…
     assert own.person_id == family_application.person_id
     # …but the stranger sees only their own application.
