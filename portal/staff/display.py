@@ -2,13 +2,17 @@
 factors, audit rows, the console's own navigation."""
 from __future__ import annotations
 
-from flask import current_app
+from dataclasses import dataclass
+
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from portal.labels import role_label, status_label
+from portal.applications.working_days import TimeLeft
+from portal.dates import date_text
+from portal.labels import programme_name, role_label, status_label, street_name
 from portal.staff.access import QUEUE_ROLES
 from portal.web.i18n import zh_text
 
@@ -68,6 +72,43 @@ def helpers() -> dict:
             "sex_text": identity.sex_text,
             # what a decision recorded (the street check's visit, the approval's amount…)
             "decision_rows": case_view.decision_rows}
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """One row of the queue page, worded: the template only places the words (a page has
+    many rows, and each call from a template costs more than the same call here)."""
+    reference: str
+    href: str
+    name: Markup
+    masked_id: str
+    programme: str
+    street: str
+    status: str
+    notes: tuple[str, ...]        # must be avoided, may be a second claim
+    due: str                      # the due date, or "" without a deadline
+    time_left: TimeLeft | None
+
+
+def queue_lines(rows, conflicted: set[int], flagged: set[int]) -> list[QueueLine]:
+    from portal.people import identity
+
+    avoid = _("需回避：请由其他工作人员办理")
+    duplicate = _("可能重复申请：待核实，暂不能批准")
+    lines = []
+    for row in rows:
+        application = row.application
+        notes = ((avoid,) if application.id in conflicted else ()) \
+            + ((duplicate,) if application.id in flagged else ())
+        lines.append(QueueLine(
+            reference=application.reference,
+            href=url_for("staff.application", reference=application.reference),
+            name=zh_text(row.person.full_name), masked_id=identity.masked_id(row.person),
+            programme=programme_name(application.programme),
+            street=street_name(application.street), status=status_label(application.status),
+            notes=notes, due=date_text(row.time_left.due_date) if row.time_left else "",
+            time_left=row.time_left))
+    return lines
 
 
 # The console's own navigation: (endpoint, label, roles – None for any member of staff).

@@ -78,8 +78,8 @@ def queue():
                   if conflicts.conflict_of(current_user, row.application, related)}
     flagged = duplicates.flagged_ids(row.application.id for row in view.page.rows)
     return render_template(
-        "staff/queue.html", form=form, filters=filters, result=view.page, conflicted=conflicted,
-        flagged=flagged,
+        "staff/queue.html", form=form, filters=filters, result=view.page,
+        lines=display.queue_lines(view.page.rows, conflicted, flagged),
         summary=view.summary, first_page=not after, link_args=_link_args(filters),
         search_expired=expired)
 
