@@ -26,7 +26,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.account import session as sessions
@@ -41,7 +40,13 @@ from portal.account.forms import (
     SignOutForm,
 )
 from portal.account.limits import per_phone
-from portal.account.pages import go_on, next_path, page_locale
+from portal.account.pages import (
+    go_on,
+    next_path,
+    page_locale,
+    password_step,
+    signed_in_already,
+)
 from portal.account.validators import code_message
 from portal.accounts import family_lookup, one_time_codes
 from portal.accounts import sign_in as accounts
@@ -53,7 +58,6 @@ from portal.web.safe_redirect import same_site_path
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-GENERIC_SIGN_IN_ERROR = _l("手机号码或密码不正确")
 # How long a verified code lets someone finish registering or choosing a new password.
 VERIFIED_FOR_SECONDS = 30 * 60
 
@@ -76,15 +80,13 @@ def _unauthorized():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
-    if current_user.is_authenticated and not current_user.is_staff and request.method == "GET":
+    if signed_in_already(staff=False):
         return go_on("account.home")
     form = SignInForm()
-    if form.validate_on_submit():
-        account = accounts.authenticate(form.phone.data, form.password.data, staff=False)
-        if account is not None:
-            sessions.start(account)
-            return go_on("account.home")
-        form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
+    account = password_step(form, staff=False)
+    if account is not None:
+        sessions.start(account)
+        return go_on("account.home")
     return render_template("account/sign_in.html", form=form, next=next_path())
 
 

@@ -18,7 +18,6 @@ from flask import (
     make_response,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import gettext as _
@@ -32,11 +31,15 @@ from portal.account.forms import (
     SignOutForm,
     StaffSignInForm,
 )
-from portal.account.pages import go_on, next_path, page_locale
-from portal.account.routes import GENERIC_SIGN_IN_ERROR
+from portal.account.pages import (
+    go_on,
+    next_path,
+    page_locale,
+    password_step,
+    signed_in_already,
+)
 from portal.account.validators import code_message
 from portal.accounts import one_time_codes, second_factor
-from portal.accounts import sign_in as accounts
 from portal.people import phone_numbers
 from portal.staff_auth.access import staff_required
 from portal.web.rate_limits import limit
@@ -48,19 +51,17 @@ bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
-    if current_user.is_authenticated and current_user.is_staff and request.method == "GET":
+    if signed_in_already(staff=True):
         return go_on("staff_auth.home")
     form = StaffSignInForm()
-    if form.validate_on_submit():
-        account = accounts.authenticate(form.phone.data, form.password.data, staff=True)
-        if account is not None:
-            sessions.start_pending(account)
-            if not second_factor.is_enrolled(account):
-                return redirect(url_for("staff_auth.enrol", next=next_path()), 303)
-            if account.second_factor == second_factor.SMS:
-                second_factor.send_sms_code(account, locale=page_locale())
-            return redirect(url_for("staff_auth.verify", next=next_path()), 303)
-        form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
+    account = password_step(form, staff=True)
+    if account is not None:
+        sessions.start_pending(account)
+        if not second_factor.is_enrolled(account):
+            return redirect(url_for("staff_auth.enrol", next=next_path()), 303)
+        if account.second_factor == second_factor.SMS:
+            second_factor.send_sms_code(account, locale=page_locale())
+        return redirect(url_for("staff_auth.verify", next=next_path()), 303)
     return render_template("staff_auth/sign_in.html", form=form, next=next_path())
 
 
