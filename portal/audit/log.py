@@ -66,6 +66,9 @@ ACTIONS = {
     # Written by portal.applications.duplicates.
     "duplicate.compare": _l("查看可能重复的申请对比"),
     "duplicate.resolve": _l("处理可能重复的申请"),
+    # Written by portal.content.media.publishing (the codes older rows carry).
+    "media_published": _l("发布手语视频、字幕和文字稿"),
+    "media_withdrawn": _l("停用手语视频"),
 }
 
 # The client's address while a web request is served (set by portal/web/request_context.py;

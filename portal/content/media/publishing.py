@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from portal.accounts.models import Account
 from portal.audit import log as audit
-from portal.audit.models import AuditEvent
 from portal.content.media import storage, validation
 from portal.content.models import MediaAsset
 from portal.extensions import db
@@ -47,8 +46,4 @@ def assets_newest_first() -> list[MediaAsset]:
 
 
 def _audit(editor: Account | None, action: str, asset: MediaAsset, detail: dict) -> None:
-    db.session.add(AuditEvent(
-        actor_account_id=editor.id if editor else None, action=action,
-        object_type="media_asset", object_id=str(asset.id),
-        ip=audit.CLIENT_ADDRESS.get(), detail=detail,
-    ))
+    audit.record(editor, action, "media_asset", str(asset.id), detail)
