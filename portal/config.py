@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from portal import keys
+from portal import keys, languages
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "portal" / "data"   # the portal's own data files (streets, time limits, …)
@@ -49,10 +49,10 @@ class Config:
     PDF_MAX_OBJECTS = 50_000
 
     # Languages: Simplified Chinese first, English second.
-    BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", "zh_Hans_CN")
+    BABEL_DEFAULT_LOCALE = _env("DEFAULT_LOCALE", languages.DEFAULT_LOCALE)
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
-    LANGUAGES = ("zh_Hans_CN", "en")
+    LANGUAGES = tuple(language.locale for language in languages.LANGUAGES)
 
     WTF_CSRF_TIME_LIMIT = None  # no time limit on answering (WCAG 2.2.1); the session still ends
 

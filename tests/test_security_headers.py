@@ -1,6 +1,7 @@
 """Security baseline: headers on every response, CSRF on every POST route, cookie flags."""
 import pytest
 
+from portal.web.same_origin import is_tokenless_page
 from portal.web.security_headers import HEADERS
 
 
@@ -32,12 +33,15 @@ def test_headers_on_error_and_static_responses(client):
 
 
 def test_every_post_route_requires_a_csrf_token(app, client):
+    """…or, for the self-check's token-less forms, that it comes from this site
+    (portal/web/same_origin.py): another site's POST is refused there as elsewhere."""
     post_rules = [r for r in app.url_map.iter_rules() if "POST" in r.methods]
     for rule in post_rules:
         url = rule.rule
         for argument in rule.arguments:
             url = url.replace(f"<{argument}>", "1").replace(f"<int:{argument}>", "1")
-        response = client.post(url, data={"anything": "x"})
+        headers = {"Sec-Fetch-Site": "cross-site"} if is_tokenless_page(url) else {}
+        response = client.post(url, data={"anything": "x"}, headers=headers)
         assert response.status_code == 400, url
         assert "请求无法处理" in response.get_data(as_text=True)
 

@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from portal.accounts.models import OneTimeCode
 from portal.database.columns import aware, utcnow
 from portal.extensions import db
+from portal.languages import DEFAULT_LOCALE
 from portal.messages import outbox
 from portal.messages.models import CODE_MASK
 
@@ -102,7 +103,7 @@ def send(phone: str, purpose: str, *, locale: str | None = None,
     """Issue a code and text it to `phone`. Commits. The outbox stores the text with ******
     for the code and the code sealed until it is sent (portal/messages/sms.py)."""
     code, expires_at = _issue(phone, purpose, now or utcnow())
-    with force_locale(locale or "zh_Hans_CN"):
+    with force_locale(locale or DEFAULT_LOCALE):
         body = message_text(purpose, CODE_MASK)
     outbox.send(phone, body, locale=locale, code=code, code_expires_at=expires_at)
 

@@ -27,6 +27,7 @@ from portal.audit import log as audit
 from portal.content import streets
 from portal.database.columns import aware, utcnow
 from portal.extensions import db
+from portal.languages import DEFAULT_LOCALE
 from portal.messages import outbox
 from portal.people import phone_numbers
 
@@ -126,7 +127,7 @@ def start_registration(phone: str, *, locale: str | None = None) -> None:
     if find_by_phone(phone) is None:
         one_time_codes.send(phone, "register", locale=locale)
         return
-    with force_locale(locale or "zh_Hans_CN"):
+    with force_locale(locale or DEFAULT_LOCALE):
         body = _("【鄠邑区残疾人服务】有人想用这个手机号码注册账户，但它已经注册过了。"
                  "如果是您本人，请直接登录；忘记密码可以在登录页重设。如果不是您，请不用理会。")
     outbox.send(phone, body, locale=locale)

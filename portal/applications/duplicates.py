@@ -42,6 +42,7 @@ from portal.applications.answers import SectionKey as K
 from portal.applications.models import Application, DuplicateFlag, StatusEvent
 from portal.audit import log as audit
 from portal.extensions import db
+from portal.languages import DEFAULT_LOCALE
 from portal.messages import notifications
 from portal.people.models import Person
 
@@ -253,7 +254,7 @@ def resolve(actor: Account, flag: DuplicateFlag, resolution: str, reason: str) -
         flag.resolved_by_account_id, flag.resolved_at = actor.id, now
         if target is not None:
             from_status = newer.status
-            with force_locale(newer.locale or notifications.DEFAULT_LOCALE):
+            with force_locale(newer.locale or DEFAULT_LOCALE):
                 told = str(APPLICANT_TEXTS[resolution])
             newer.status, newer.status_changed_at, newer.due_at = target, now, None
             db.session.add(StatusEvent(

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.database.columns import created_at_column, utcnow
 from portal.extensions import db
+from portal.languages import DEFAULT_LOCALE
 
 RELATIONSHIPS = ("self", "guardian", "family", "agent", "village_staff")
 
@@ -46,7 +47,7 @@ class Application(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(20))
     street: Mapped[str] = mapped_column(String(40))
-    locale: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN")
+    locale: Mapped[str] = mapped_column(String(12), default=DEFAULT_LOCALE)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

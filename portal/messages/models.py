@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database.columns import created_at_column, utcnow
 from portal.extensions import db
+from portal.languages import DEFAULT_LOCALE
 
 CODE_MASK = "******"
 
@@ -25,7 +26,7 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(10), default="sms")
     recipient: Mapped[str] = mapped_column(String(40))
-    locale: Mapped[str] = mapped_column(String(12), default="zh_Hans_CN")
+    locale: Mapped[str] = mapped_column(String(12), default=DEFAULT_LOCALE)
     body: Mapped[str] = mapped_column(Text)       # a code in it is always CODE_MASK
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|sent|failed

@@ -39,11 +39,10 @@ from portal.applications.models import Application
 from portal.database.columns import aware
 from portal.extensions import db
 from portal.labels import programme_name
+from portal.languages import DEFAULT_LOCALE
 from portal.messages.models import OutboxMessage
 from portal.people import phone_numbers
 from portal.people.models import Person
-
-DEFAULT_LOCALE = "zh_Hans_CN"
 
 # One whole message per situation. Placeholders: programme (the programme's name), ref (受理编号),
 # due (a date: the end of the step's time limit in working days), until (the last day of the

@@ -29,6 +29,7 @@ from sqlalchemy import or_, select, update
 
 from portal.database.columns import aware
 from portal.extensions import db
+from portal.languages import DEFAULT_LOCALE
 from portal.messages import sms
 from portal.messages.models import CODE_MASK, OutboxMessage
 from portal.people import crypto
@@ -45,7 +46,7 @@ def send(recipient: str, body: str, *, locale: str | None = None,
         raise ValueError("a message carrying a code needs CODE_MASK in its body")
     message = OutboxMessage(
         channel="sms", recipient=recipient, body=body,
-        locale=locale or str(get_locale() or "zh_Hans_CN"), application_id=application_id,
+        locale=locale or str(get_locale() or DEFAULT_LOCALE), application_id=application_id,
         sealed_code=crypto.encrypt(code) if code is not None else None,
         code_expires_at=code_expires_at if code is not None else None,
     )

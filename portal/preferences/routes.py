@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from portal.extensions import csrf
 from portal.preferences import cookie, display
 from portal.preferences.forms import PreferencesForm
 from portal.preferences.options import BY_NAME, SETTINGS
-from portal.extensions import csrf
 from portal.web import kept_answers, same_origin
 from portal.web.safe_redirect import same_site_path
 

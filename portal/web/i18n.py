@@ -6,7 +6,6 @@ Order of choice: the explicit choice kept in a cookie → the browser's Accept-L
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from babel import Locale
@@ -14,23 +13,11 @@ from flask import current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
+from portal.languages import DEFAULT, LANGUAGES, Language
 
-@dataclass(frozen=True)
-class Language:
-    code: str          # short code used in URLs and the cookie
-    locale: str        # Babel locale
-    html_lang: str     # BCP 47 tag for <html lang>
-    label: str         # the language's own name, shown in the switch
-
-
-LANGUAGES = (
-    Language("zh", "zh_Hans_CN", "zh-CN", "中文"),
-    Language("en", "en", "en", "English"),
-)
 BY_CODE = {lang.code: lang for lang in LANGUAGES}
 BY_LOCALE = {lang.locale: lang for lang in LANGUAGES}
 COOKIE = "lang"
-DEFAULT = LANGUAGES[0]
 
 
 def select_locale() -> Locale:
