@@ -39,7 +39,7 @@ test: test-setup translations browser-deps
 
 ## The performance benchmark and its budgets (README "Performance"): seeds 100,000 applications
 ## into its own SQLite file and PostgreSQL database (BENCH_POSTGRES_URL, default
-## postgresql://postgres@127.0.0.1:5432/huyi_bench, created when missing), serves the portal and a
+## postgresql://postgres@127.0.0.1:5432/huyi_bench_v2, created when missing), serves the portal and a
 ## bare Flask app with gunicorn, loads five pages, prints PASS/FAIL per budget; fails if any fails.
 ## Options: make bench BENCH_ARGS="--count 2000 --seconds 3 --databases sqlite"
 bench: setup translations
