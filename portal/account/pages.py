@@ -3,7 +3,7 @@ step, where to go on to after signing in (a same-site path in ?next=), and the l
 page, which the texted codes are written in."""
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,21 +15,20 @@ from portal.web.safe_redirect import same_site_path
 GENERIC_SIGN_IN_ERROR = _l("手机号码或密码不正确")
 
 
-def signed_in_already(staff: bool) -> bool:
-    """Opening a sign-in page (GET) while signed in on that side of the portal."""
-    return request.method == "GET" and current_user.is_authenticated \
-        and current_user.is_staff == staff
-
-
-def password_step(form, staff: bool):
-    """Either sign-in's first step: the account when the phone number and password are right;
-    otherwise None, and the form carries its errors (GENERIC_SIGN_IN_ERROR for a wrong pair)."""
-    if not form.validate_on_submit():
-        return None
-    account = accounts.authenticate(form.phone.data, form.password.data, staff=staff)
-    if account is None:
+def sign_in_page(form_class, *, staff: bool, home: str, template: str, then):
+    """Either sign-in page: opened while signed in on that side of the portal, on to `home`;
+    a right phone number and password go on with `then(account)`; anything else shows the
+    page again with its errors – a wrong pair as GENERIC_SIGN_IN_ERROR, never which was wrong."""
+    if request.method == "GET" and current_user.is_authenticated \
+            and current_user.is_staff == staff:
+        return go_on(home)
+    form = form_class()
+    if form.validate_on_submit():
+        account = accounts.authenticate(form.phone.data, form.password.data, staff=staff)
+        if account is not None:
+            return then(account)
         form.phone.errors.append(str(GENERIC_SIGN_IN_ERROR))
-    return account
+    return render_template(template, form=form, next=next_path())
 
 
 def next_path() -> str | None:

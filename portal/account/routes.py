@@ -44,8 +44,7 @@ from portal.account.pages import (
     go_on,
     next_path,
     page_locale,
-    password_step,
-    signed_in_already,
+    sign_in_page,
 )
 from portal.account.validators import code_message
 from portal.accounts import family_lookup, one_time_codes
@@ -80,14 +79,12 @@ def _unauthorized():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
-    if signed_in_already(staff=False):
-        return go_on("account.home")
-    form = SignInForm()
-    account = password_step(form, staff=False)
-    if account is not None:
+    def signed_in(account):
         sessions.start(account)
         return go_on("account.home")
-    return render_template("account/sign_in.html", form=form, next=next_path())
+
+    return sign_in_page(SignInForm, staff=False, home="account.home",
+                        template="account/sign_in.html", then=signed_in)
 
 
 @bp.post("/sign-out")

@@ -35,8 +35,7 @@ from portal.account.pages import (
     go_on,
     next_path,
     page_locale,
-    password_step,
-    signed_in_already,
+    sign_in_page,
 )
 from portal.account.validators import code_message
 from portal.accounts import one_time_codes, second_factor
@@ -51,18 +50,16 @@ bp = Blueprint("staff_auth", __name__, url_prefix="/staff")
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit("RATE_LIMIT_SIGN_IN")
 def sign_in():
-    if signed_in_already(staff=True):
-        return go_on("staff_auth.home")
-    form = StaffSignInForm()
-    account = password_step(form, staff=True)
-    if account is not None:
+    def second_step(account):   # the password was right: the second factor next
         sessions.start_pending(account)
         if not second_factor.is_enrolled(account):
             return redirect(url_for("staff_auth.enrol", next=next_path()), 303)
         if account.second_factor == second_factor.SMS:
             second_factor.send_sms_code(account, locale=page_locale())
         return redirect(url_for("staff_auth.verify", next=next_path()), 303)
-    return render_template("staff_auth/sign_in.html", form=form, next=next_path())
+
+    return sign_in_page(StaffSignInForm, staff=True, home="staff_auth.home",
+                        template="staff_auth/sign_in.html", then=second_step)
 
 
 # ------------------------------------------------------------------ the second step
