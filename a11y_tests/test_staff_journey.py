@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
@@ -36,8 +37,10 @@ def sign_in_as(driver, base_url, phone, path):
 
 
 def wait_for_text(driver, text, seconds=10):
-    WebDriverWait(driver, seconds).until(lambda d: text in d.find_element(By.TAG_NAME,
-                                                                          "main").text)
+    # The page may be replaced between finding <main> and reading it: ignore that and retry.
+    WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,
+                                                       NoSuchElementException)).until(
+        lambda d: text in d.find_element(By.TAG_NAME, "main").text)
 
 
 def new_application(app) -> str:
