@@ -64,6 +64,17 @@ class QueueFilterForm(PortalForm):
             SelectChoice(code, programme_name(code))
             for code in queues.visible_programmes(actor, programmes.online_codes())]
 
+    def lists_key(self) -> str | None:
+        """The three lists' chosen values as a key for keeping them rendered (they are the same
+        for every officer of a role, in a language, with the same choices made); None when a
+        value is not one of its choices – that is rendered as it comes, never kept."""
+        chosen = []
+        for field in (self.view, self.programme, self.deadline):
+            if field.errors or field.data not in {choice.value for choice in field.choices}:
+                return None
+            chosen.append(field.data)
+        return "|".join(chosen)
+
     def to_filter(self) -> queues.QueueFilter:
         """The filter asked for; anything that is not one of the choices is ignored."""
         def chosen(field):
