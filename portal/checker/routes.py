@@ -27,7 +27,7 @@ same_origin.tokenless(bp)
 
 @bp.get("")
 def start():
-    if not saved_answers.load():
+    if not flow.walk(saved_answers.load()).answered:
         return _fresh_start()
     return render_template("checker/start.html", form=StartForm(), has_answers=True)
 

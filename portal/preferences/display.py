@@ -14,6 +14,12 @@ def current() -> Preferences:
     return cookie.parse(request.cookies.get(cookie.NAME))
 
 
+def key() -> str:
+    """The current settings as a short text (their cookie's value): a cache key for what is
+    kept per setting – whole pages, the settings bar's buttons."""
+    return cookie.serialise(current())
+
+
 def css_classes() -> str:
     return current().css_classes
 

@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.extensions import csrf
-from portal.preferences import cookie, display
+from portal.preferences import display
 from portal.preferences.forms import PreferencesForm
 from portal.preferences.options import BY_NAME, SETTINGS
 from portal.web import kept_answers, same_origin
@@ -68,17 +68,13 @@ def display_context():
     return {"display_settings": BY_NAME}
 
 
+bp.add_app_template_global(display.key, "display_key")
+
+
 @bp.app_template_global("display_preferences")
 def display_preferences():
     """For templates and macros: e.g. `display_preferences().text_only` leaves video out."""
     return display.current()
-
-
-@bp.app_template_global("display_key")
-def display_key() -> str:
-    """The display settings as a short text (their cookie's value): a key for what is kept per
-    setting, such as the settings bar's buttons."""
-    return cookie.serialise(display.current())
 
 
 @bp.post("/reset")

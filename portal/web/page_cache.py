@@ -19,9 +19,9 @@ A kept page is sent with `Cache-Control: public, max-age=BROWSER_MAX_AGE` (and `
 Accept-Encoding, Cookie, Accept-Language`); every other page is `no-store`
 (portal/web/security_headers.py). Not kept: pages for a signed-in visitor (their header and
 time-out warning are theirs), pages with a message waiting to be shown (a flash) or answers to
-put back (portal/web/kept_answers.py), and anything not GET. A new release, translation or published sign-language video shows within `MAX_AGE`
-seconds even without a restart: kept here for MAX_AGE − BROWSER_MAX_AGE, then by a browser or
-proxy for at most BROWSER_MAX_AGE.
+put back (portal/web/kept_answers.py), and anything not GET. A new release, translation or
+published sign-language video shows within `MAX_AGE` seconds even without a restart: kept here
+for MAX_AGE − BROWSER_MAX_AGE, then by a browser or proxy for at most BROWSER_MAX_AGE.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ import hashlib
 from flask import Request, current_app, render_template, request, session
 
 from portal.extensions import cache
-from portal.preferences import cookie, display
+from portal.preferences import display
 from portal.web import i18n
 from portal.web.kept_answers import KEPT
 from portal.web.security_headers import KEPT_PAGE
@@ -56,7 +56,7 @@ def page_key(*_args, **_kwargs) -> str:
     # The language as the request selects it (Flask-Babel's selector, i18n.select_locale):
     # the key is also made before any other hook, before Flask-Babel has asked.
     return "|".join((PAGE_PREFIX + request.full_path, str(i18n.select_locale()),
-                     cookie.serialise(display.current())))
+                     display.key()))
 
 
 def _is_page(kept) -> bool:

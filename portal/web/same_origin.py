@@ -12,7 +12,8 @@ refused, as Django's origin check and Go's net/http CrossOriginProtection do it:
    and "cross-site" are refused.
 2. Without it, `Origin` (older browsers send it with every POST): it must be this site's own
    origin – scheme and host as the request names them (behind a reverse proxy, the proxy passes
-   the Host header and TRUSTED_PROXY_COUNT gives the scheme: README "Running it").
+   the Host header and TRUSTED_PROXY_COUNT gives the scheme: README "Running several workers
+   or hosts").
 3. A browser that sends neither (older than about 2019) passes: it cannot be told apart from a
    same-site form, and its session cookie is `SameSite=Lax` – not sent with another site's POST,
    so a forged request starts with an empty session.
@@ -70,8 +71,7 @@ def check_form_post(page_path: str) -> None:
     """For a route (exempt from CSRFProtect) that takes another page's form along: with a token,
     Flask-WTF checks it as everywhere; without one, only a visitor who is not signed in, sending
     a token-less page (`page_path`) from this site, is let through."""
-    field = "csrf_token"
-    if request.form.get(field) or "_user_id" in session or not is_tokenless_page(page_path):
+    if request.form.get("csrf_token") or "_user_id" in session or not is_tokenless_page(page_path):
         csrf.protect()
     elif cross_site():
         raise CSRFError("The request was sent from another site.")
