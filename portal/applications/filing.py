@@ -114,16 +114,20 @@ def known_people(account: Account) -> list[KnownPerson]:
     return list(people.values())
 
 
+_NO_ROW = -1        # an id no row has (ids start at 1)
+
+
 def active_application(person_id: int | None, programme: str,
                        seen_by: Account | None = None) -> Application | None:
     """The person's newest active application for the programme; with `seen_by`, only one
-    that account may see (portal.accounts.access_grants)."""
-    if person_id is None:
-        return None
+    that account may see (portal.accounts.access_grants).
+
+    The query runs even for no person (`person_id` None, matching no row): the answer takes
+    as long whether or not the typed ID number has a record behind it."""
     active = [code for code, status in STATUSES.items() if status.active]
     query = select(Application).where(
-        Application.person_id == person_id, Application.programme == programme,
-        Application.status.in_(active))
+        Application.person_id == (person_id if person_id is not None else _NO_ROW),
+        Application.programme == programme, Application.status.in_(active))
     if seen_by is not None:
         query = query.where(access_grants.visible_to(seen_by))
     return db.session.scalar(query.order_by(Application.id.desc()).limit(1))
@@ -235,10 +239,12 @@ def save_personal(draft: Draft, *, full_name: str, id_number: str | None, phone:
         for other in _drafts_for(draft.account_id, draft.programme):
             if other.id != draft.id and stored.read(other).personal.id_hash in digests:
                 raise DraftExists(other)
-        person = db.session.scalar(select(Person).where(Person.id_number_hash.in_(digests)))
-        _check_not_duplicate(person.id if person else None, draft.programme,
-                             db.session.get(Account, draft.account_id))
-        draft.person_id = person.id if person else None
+        # Only the id: loading (and decrypting) the record would take longer for a number
+        # that has one than for one that has none.
+        person_id = db.session.scalar(
+            select(Person.id).where(Person.id_number_hash.in_(digests)))
+        _check_not_duplicate(person_id, draft.programme, db.session.get(Account, draft.account_id))
+        draft.person_id = person_id
         personal = replace(personal, id_hash=digest, id_encrypted=crypto.encrypt(parsed.value))
     _save(draft, personal=replace(personal, full_name=full_name, phone=phone,
                                   address=address.strip(), street=street))
