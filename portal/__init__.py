@@ -45,11 +45,14 @@ def create_app(config=None) -> Flask:
     from portal.media import lookup as media_lookup
     from portal.web import delivery, errors, security_headers, templating, testing_routes
 
-    delivery.init_app(app)
     errors.init_app(app)
     testing_routes.init_app(app)
     security_headers.init_app(app)
     templating.init_app(app)
+    # Last, so that its hook after each request runs first (Flask runs them last-registered
+    # first): compression reads and writes a few headers, before the security headers and
+    # the language's are added, with fewer to look through.
+    delivery.init_app(app)
     cli.init_app(app)
     media_lookup.init_app(app)
     return app
@@ -64,9 +67,11 @@ def _init_extensions(app: Flask) -> None:
         page_cache,
         rate_limits,
         request_context,
+        sessions,
     )
     from portal.web import forms as forms_base
 
+    app.session_interface = sessions.CookieSessions()
     app.before_request(page_cache.serve_kept)   # first: a kept page needs no other hook
     request_context.init_app(app)   # next: every later hook's audit rows see the client
     app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check

@@ -9,12 +9,38 @@ from portal.extensions import limiter
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_app_is_plain_flask_with_flasks_own_session_cookie(app):
-    from flask import Flask
+def test_the_app_is_plain_flask_with_flasks_own_session_cookie(app, client):
+    """No replaced signer: the session interface only opens an empty session early when no
+    cookie came (portal/web/sessions.py); signing, checking and saving are Flask's own, and
+    the cookie it writes is the one plain Flask reads, and the other way round."""
+    from flask import Flask, request
     from flask.sessions import SecureCookieSessionInterface
 
     assert type(app) is Flask
-    assert type(app.session_interface) is SecureCookieSessionInterface
+    interface = type(app.session_interface)
+    assert issubclass(interface, SecureCookieSessionInterface)
+    overridden = {name for name, value in vars(interface).items() if callable(value)}
+    assert overridden == {"open_session"}
+    plain = SecureCookieSessionInterface()
+
+    with client.session_transaction() as session:    # written by the portal's interface
+        session["probe"] = "甲"
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert plain.get_signing_serializer(app).loads(cookie.value)["probe"] == "甲"
+
+    value = plain.get_signing_serializer(app).dumps({"probe": "乙"})   # written by plain Flask
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], value)
+    with client.session_transaction() as session:
+        assert session["probe"] == "乙"
+
+    client.delete_cookie(app.config["SESSION_COOKIE_NAME"])   # no cookie: an empty session
+    with app.test_request_context("/"):
+        opened = app.session_interface.open_session(app, request)
+        assert opened is not None and dict(opened) == {} and not opened.modified
+        tampered = app.test_request_context("/", headers={
+            "Cookie": f"{app.config['SESSION_COOKIE_NAME']}={value}x"})
+    with tampered:
+        assert dict(app.session_interface.open_session(app, request)) == {}   # Flask's check
 
 
 # -- rate limits ----------------------------------------------------------------------------

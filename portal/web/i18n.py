@@ -22,7 +22,18 @@ COOKIE = "lang"
 
 def select_locale() -> Locale:
     """Flask-Babel's locale selector. It returns parsed locales, kept once made: parsing one
-    for every request was a noticeable part of serving a kept page."""
+    for every request was a noticeable part of serving a kept page. Chosen once a request
+    (a kept page's key asks before Flask-Babel does)."""
+    chosen = request.environ.get(_CHOSEN)
+    if chosen is None:
+        chosen = request.environ[_CHOSEN] = _choose()
+    return chosen
+
+
+_CHOSEN = "portal.locale"   # in the WSGI environ: this request's locale, once chosen
+
+
+def _choose() -> Locale:
     chosen = BY_CODE.get(request.cookies.get(COOKIE, ""))
     if chosen:
         return _parsed(chosen.locale)

@@ -35,6 +35,7 @@ from portal.preferences import display
 from portal.web import i18n
 from portal.web.kept_answers import KEPT
 from portal.web.security_headers import KEPT_PAGE
+from portal.web.templating import VARY
 
 MAX_AGE = 300                              # seconds until a change shows everywhere
 BROWSER_MAX_AGE = 60                       # of which a browser or proxy may keep a copy
@@ -83,13 +84,17 @@ def cached_page(template: str):
     return decorate
 
 
+_CACHE_CONTROL = f"public, max-age={BROWSER_MAX_AGE}"
+_VARY = ", ".join(("Accept-Encoding", *VARY))   # as Flask-Compress and web/templating add
+
+
 def _response(html: str, etag: str):
-    response = current_app.response_class(html, mimetype="text/html")
-    response.set_etag(etag)
-    response.cache_control.public = True
-    response.cache_control.max_age = BROWSER_MAX_AGE
+    # The headers as text (what set_etag() and the cache_control object would write, without
+    # parsing and re-serialising them for every kept page served).
     request.environ[KEPT_PAGE] = etag   # the same for everyone: may be stored
-    return response
+    return current_app.response_class(html, mimetype="text/html", headers={
+        "ETag": f'"{etag}"', "Cache-Control": _CACHE_CONTROL, "Vary": _VARY,
+        "Content-Language": i18n.current_language().html_lang})
 
 
 def serve_kept():
