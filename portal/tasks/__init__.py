@@ -17,26 +17,18 @@ Configuration (portal/config.py):
 - The periodic jobs: portal/tasks/schedule.py (the one schedule, read by `celery beat`).
 
 Tasks: portal/tasks/messages.py (text messages). They are queued after the database commit that
-made their work (`enqueue_after_commit`), never before: a worker must see the rows.
+made their work (portal/tasks/after_commit.py), never before: a worker must see the rows.
 """
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from celery import Celery, Task
 
-from portal.tasks import schedule
+from portal.tasks import after_commit, schedule
 
 if TYPE_CHECKING:
     from flask import Flask
-
-log = logging.getLogger(__name__)
-
-# Publishing a task must not hold a request up for long when the broker is down: the work is
-# in the database and a scheduled sweep picks it up (portal/tasks/schedule.py).
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
-                        "interval_max": 0.5}
 
 _told_in_process = False
 
@@ -49,7 +41,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    from portal.tasks import after_commit, messages  # noqa: F401  (registers the tasks)
+    from portal.tasks import messages  # noqa: F401  (registers the tasks)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(celery_config(app.config, app.instance_path))
@@ -76,7 +68,7 @@ def celery_config(config, instance_path: str) -> dict:
         "broker_connection_retry_on_startup": True,
         "task_default_queue": config["CELERY_QUEUE"],
         "task_ignore_result": True,       # a task's outcome is in the database, not a result
-        "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
+        "task_publish_retry_policy": after_commit.PUBLISH_RETRY_POLICY,
         "worker_hijack_root_logger": False,
         "timezone": config["BABEL_DEFAULT_TIMEZONE"],   # the district's days, for daily jobs
         "beat_schedule": schedule.beat_schedule(config),
@@ -95,14 +87,3 @@ def _say_in_process(app: Flask) -> None:
         "(texts are sent by the request that queued them) and no scheduled job runs – retries "
         "wait for the next text or `flask send-outbox`. Set CELERY_BROKER_URL and run "
         "`celery -A portal.tasks.worker worker` and `… beat` (README: Background tasks).")
-
-
-def enqueue(app: Flask, task_name: str) -> None:
-    """Queue the task `task_name` of `app` (in-process: run it now). A broker that cannot be
-    reached is logged, not raised: the work waits in the database for the scheduled sweep."""
-    celery_app: Celery = app.extensions["celery"]
-    try:
-        celery_app.tasks[task_name].apply_async(retry_policy=PUBLISH_RETRY_POLICY)
-    except Exception:  # noqa: BLE001 – the commit stands; the sweep does the work later
-        log.exception("Could not queue task %s; the scheduled sweep will do its work",
-                      task_name)

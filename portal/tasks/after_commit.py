@@ -13,9 +13,18 @@ commits (`after_commit`, not for a savepoint), or forget them when it is rolled 
 """
 from __future__ import annotations
 
-from flask import current_app, has_app_context
+import logging
+
+from flask import Flask, current_app, has_app_context
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
+
+log = logging.getLogger(__name__)
+
+# Publishing a task must not hold a request up for long when the broker is down: the work is
+# in the database and a scheduled sweep picks it up (portal/tasks/schedule.py).
+PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2,
+                        "interval_max": 0.5}
 
 _KEY = "portal.tasks.after_commit"
 _TRIGGERS: dict[type, str] = {}
@@ -44,11 +53,20 @@ def _queue_committed(session) -> None:
     names = session.info.pop(_KEY, None)
     if not names or not has_app_context():
         return
-    from portal.tasks import enqueue
-
     app = current_app._get_current_object()
     for name in sorted(names):
         enqueue(app, name)
+
+
+def enqueue(app: Flask, task_name: str) -> None:
+    """Queue the task `task_name` of `app` (no broker: run it now, in-process). A broker that
+    cannot be reached is logged, not raised: the commit stands, and the work waits in the
+    database for the scheduled sweep."""
+    try:
+        app.extensions["celery"].tasks[task_name].apply_async(retry_policy=PUBLISH_RETRY_POLICY)
+    except Exception:  # noqa: BLE001 – the commit stands; the sweep does the work later
+        log.exception("Could not queue task %s; the scheduled sweep will do its work",
+                      task_name)
 
 
 def _forget(session, transaction) -> None:
