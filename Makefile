@@ -16,7 +16,8 @@ TEST_WORKERS ?= 3
 
 .PHONY: run test bench setup test-setup translations i18n-update browser-deps test-sqlite test-postgres test-browser clean
 
-## Set up and serve the demo portal on SQLite at http://127.0.0.1:5000
+## Set up and serve the demo portal on SQLite at http://127.0.0.1:5000. No Redis needed: without
+## CELERY_BROKER_URL background tasks run in-process (the portal says so at start-up).
 run: setup translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo

@@ -40,6 +40,9 @@ def create_app(config=None) -> Flask:
     from portal.people import crypto
 
     crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
+    from portal.tasks import celery_init_app
+
+    celery_init_app(app)  # background work: Celery with Redis, or in-process without a broker
 
     from portal import cli
     from portal.media import lookup as media_lookup

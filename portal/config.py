@@ -147,10 +147,18 @@ class Config:
     RATE_LIMIT_PROVE = "3 per 10 minutes;10 per day"         # codes asked for
     RATE_LIMIT_PROVE_VERIFY = "10 per 10 minutes;30 per day"  # codes tried
     RATE_LIMIT_ACCESSIBILITY_REPORT = "10 per hour"   # per IP: reports of an accessibility problem
-    SMS_MAX_ATTEMPTS = 6                   # `flask send-outbox` gives up after this many tries
+    SMS_MAX_ATTEMPTS = 6                   # a text is marked failed after this many tries
     SMS_RETRY_BASE_SECONDS = 60            # wait after the first failure; doubles each time
     SMS_RETRY_MAX_SECONDS = 3600           # never waits longer than this between tries
-    SMS_WORKER_INTERVAL_SECONDS = 10       # how often the worker looks for messages to send
+    # Background and scheduled work (portal/tasks): Celery with Redis as broker. Unset: every
+    # task runs in-process when it is queued and nothing runs on a schedule (the portal says so).
+    CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
+    CELERY_KEY_PREFIX = _env("CELERY_KEY_PREFIX", "huyi-portal/tasks/")   # every Redis key's
+    CELERY_QUEUE = _env("CELERY_QUEUE", "huyi-portal")
+    # The schedule (portal/tasks/schedule.py), in seconds between runs: the sweep that sends
+    # texts whose retry has come, and the removal of one-time codes no longer needed.
+    SMS_SWEEP_SECONDS = int(_env("SMS_SWEEP_SECONDS", "60"))
+    OUTBOX_PURGE_SECONDS = int(_env("OUTBOX_PURGE_SECONDS", "300"))
     # Only test servers expose /_test/... (error pages, quick sign-in); see web/testing_routes.py.
     TEST_ROUTES = False
 
@@ -173,6 +181,7 @@ class TestingConfig(Config):
     ID_HASH_KEYS = keys.TESTING_ID_HASH_KEY
     SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(_env("TEST_DATABASE_URL", "sqlite://"))
     SESSION_COOKIE_SECURE = False
+    CELERY_BROKER_URL = None   # tasks in-process; tests that need a broker set their own
     PREFERENCE_COOKIE_SECURE = False
     RATELIMIT_ENABLED = False
     SIGN_IN_FAILURE_DELAY_SECONDS = 0.0

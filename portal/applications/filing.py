@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -35,7 +34,6 @@ from portal.extensions import db
 from portal.messages import notifications
 from portal.messages.models import OutboxMessage
 from portal.messages.notifications import queue_status_change
-from portal.messages.outbox import deliver_now
 from portal.people import crypto, identity
 from portal.people.models import Person
 
@@ -345,7 +343,7 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
                                    to_status="submitted", actor_account_id=account.id))
         documents.move_to_application(draft.id, application.id)
         db.session.delete(draft)
-        message = notify_submitted(application)
+        notify_submitted(application)
         # A second claim for the person (any state that matters) is flagged for staff on both
         # cases and held from approval; the submitter is told nothing of it (no oracle).
         duplicates.flag_new_claim(application)
@@ -354,18 +352,7 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
     except BaseException:
         db.session.rollback()
         raise
-    _deliver(message)
     return application
-
-
-def _deliver(message: OutboxMessage) -> None:
-    """Hand a committed message to the SMS backend. A failure leaves it pending in the outbox
-    for a later attempt; the application is sent either way."""
-    try:
-        deliver_now(message.id)
-    except Exception:  # noqa: BLE001 – the application is in; the worker retries the message
-        db.session.rollback()
-        current_app.logger.exception("SMS delivery failed for outbox message %s", message.id)
 
 
 def _insert_application(**values) -> Application:
@@ -425,7 +412,7 @@ def notify_submitted(application: Application) -> OutboxMessage:
     """The text message that confirms a submission – the reference and where to follow it,
     nothing about the person, their disability or the programme (the SMS backend adds the
     registered sender signature). Recorded in the outbox within the caller's transaction;
-    submit() hands it to the backend of portal.messages.sms once that has committed. The
+    its delivery is queued once that has committed (portal/tasks/after_commit.py). The
     words are portal.messages.notifications' (one place for every status text)."""
     return queue_status_change(application, None, "submitted")
 

@@ -4,7 +4,7 @@ demo.py      seed-demo
 records.py   keeping stored records: verify-audit, rotate-keys, apply purge-drafts
 staff.py     staff accounts: create-staff, set-staff-password, reset-second-factor,
              declare-conflict, list-conflicts
-messages.py  the text-message outbox: outbox, send-outbox, purge-outbox-codes
+messages.py  the text-message outbox: outbox, send-outbox (one pass), purge-outbox-codes
 
 Each group is a Flask `AppGroup` (its commands run in an app context). The names people type
 stay as they were: the groups' commands are registered at the top level (`flask seed-demo`),

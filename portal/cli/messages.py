@@ -1,8 +1,11 @@
 """The text-message outbox.
 
-`flask send-outbox`: send the text messages waiting in the outbox through SMS_BACKEND, with
-retries (portal.messages.outbox). Run it as a long-lived worker, or from a timer with
---once. `flask purge-outbox-codes`: remove the one-time codes the outbox no longer needs.
+Texts are sent by a task queued after each commit that adds one, and retried by the scheduled
+sweep (portal/tasks; README "Background tasks"). By hand:
+`flask send-outbox`: one pass – send the messages whose time has come through SMS_BACKEND (with
+the same retries and bookkeeping as the task), print what happened, stop. `flask
+purge-outbox-codes`: remove the one-time codes the outbox no longer needs (the schedule does
+this too). Both are for operators: after an outage, or where no broker runs.
 
 `flask outbox`: the newest text messages in the outbox (development and support only). The
 outbox is never shown on a page. One-time codes are never stored readable (the body has
@@ -23,22 +26,22 @@ group = AppGroup("messages")
 
 
 @group.command("send-outbox")
-@click.option("--once", is_flag=True, help="One pass over the waiting messages, then stop.")
-@click.option("--interval", type=float, default=None,
-              help="Seconds between passes when there is nothing to send "
-                   "(default: SMS_WORKER_INTERVAL_SECONDS).")
-def send_outbox(once: bool, interval: float | None):
-    """Send waiting text messages; failed ones are tried again later, then marked failed."""
-    try:
-        outbox.run(once=once, interval=interval, echo=click.echo)
-    except KeyboardInterrupt:
-        click.echo("Stopped.")
+@click.option("--once", is_flag=True, hidden=True,
+              help="One pass (what the command always does; kept for existing timers).")
+def send_outbox(once: bool):
+    """One pass: send the text messages whose time has come; failed ones wait for a retry."""
+    report = outbox.deliver_due()
+    if report.kept_in_outbox:
+        click.echo(f"SMS_BACKEND={current_app.config.get('SMS_BACKEND')!r} keeps messages in the "
+                   "outbox (`flask outbox` lists them); nothing is sent.")
+        return
+    click.echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
 
 
 @group.command("purge-outbox-codes")
 def purge_outbox_codes():
-    """Remove one-time codes the outbox no longer needs (sent, failed, or expired). `send-outbox`
-    does this on every pass; run this from a timer where no worker runs."""
+    """Remove one-time codes the outbox no longer needs (sent, failed, or expired). The
+    schedule does this every OUTBOX_PURGE_SECONDS; this is for where no scheduler runs."""
     click.echo(f"Removed {outbox.purge_codes()} codes from the outbox.")
 
 

@@ -1,5 +1,4 @@
-"""Text messages about applications and family access – the one place their words are written –
-and the worker that sends whatever is waiting in the outbox.
+"""Text messages about applications and family access – the one place their words are written.
 
 Texts
 -----
@@ -19,7 +18,8 @@ registered sender signature.
     queue_person_linked(person) / queue_filed_in_name(application)   – to the phone on record
 
 Queued messages are added to the caller's transaction: a status change and its message are
-saved together or not at all, and nothing is sent before the change is committed.
+saved together or not at all, and nothing is sent before the change is committed: the commit
+queues the task that sends them (portal/tasks/after_commit.py).
 
 Sending: portal/messages/outbox.py.
 """

@@ -1,11 +1,14 @@
 """The outbox: a text message is added, then delivered by the configured backend
-(portal.messages.sms) – at once where it can be, and by the worker for the rest.
+(portal.messages.sms) by a task queued once the message is committed.
 
 Sending
 -------
-`flask send-outbox` (see portal/cli/messages.py) runs `deliver_due()` in a loop (`--once`:
-one pass). Each pending message whose time has come is handed to the configured backend
-(portal.messages.sms, SMS_BACKEND), one message per transaction:
+Adding a message to the outbox queues the task "deliver the due messages"
+(portal/tasks/messages.py) after the transaction commits (portal/tasks/after_commit.py) – run
+by a Celery worker, or in-process at once where no broker is configured. The same task runs on
+the schedule (portal/tasks/schedule.py) as the sweep that sends what is due for a retry;
+`flask send-outbox` runs one pass by hand. A pass is `deliver_due()`: each pending message whose
+time has come is handed to the configured backend (SMS_BACKEND), one message per transaction:
 
 - the backend returns: the message is sent (unless the backend marked it otherwise);
 - the backend raises: the attempt failed; the message is tried again after
@@ -15,11 +18,10 @@ one pass). Each pending message whose time has come is handed to the configured 
 
 A failed send only ever changes the outbox row: the status change it reports was committed
 before and stays as it is. With SMS_BACKEND=outbox (development) nothing leaves the machine and
-the worker sends nothing.
+a pass sends nothing.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -38,12 +40,13 @@ from portal.people import crypto
 def send(recipient: str, body: str, *, locale: str | None = None,
          application_id: int | None = None, code: str | None = None,
          code_expires_at=None) -> OutboxMessage:
-    """Record a text message to `recipient` and hand it to the backend. Commits.
+    """Record a text message to `recipient`. Commits: the commit queues its delivery.
 
     With `code`: `body` has CODE_MASK where the code goes; the code is stored only sealed,
     until `code_expires_at` at the latest."""
     if code is not None and CODE_MASK not in body:
         raise ValueError("a message carrying a code needs CODE_MASK in its body")
+    sms.current_backend()   # an unknown SMS_BACKEND is refused here, not later by the task
     message = OutboxMessage(
         channel="sms", recipient=recipient, body=body,
         locale=locale or str(get_locale() or DEFAULT_LOCALE), application_id=application_id,
@@ -52,7 +55,6 @@ def send(recipient: str, body: str, *, locale: str | None = None,
     )
     db.session.add(message)
     db.session.commit()
-    deliver_now(message.id)
     return message
 
 
@@ -80,16 +82,6 @@ def due_messages(now: datetime, limit: int) -> list[int]:
         select(OutboxMessage.id)
         .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
-
-
-def deliver_now(message_id: int) -> str | None:
-    """Try one committed message straight away (after a submission or a code was sent), with
-    the same bookkeeping as the worker: sent, or pending for a retry, or failed. With the
-    "outbox" backend the message simply stays in the outbox."""
-    backend = sms.current_backend()
-    if isinstance(backend, sms.OutboxOnly):
-        return None
-    return _deliver_one(backend, message_id, None)
 
 
 CODE_EXPIRED = "the code expired before it was sent"
@@ -183,30 +175,6 @@ def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
         message.sealed_code = None   # delivered or failed for good: the code is not needed
     db.session.commit()
     return outcome
-
-
-def run(once: bool = False, interval: float | None = None, echo=print,
-        sleep=time.sleep) -> DeliveryReport:
-    """The worker loop: a pass, then a pause when there was nothing to do. `once`: one pass."""
-    interval = float(interval if interval is not None
-                     else current_app.config["SMS_WORKER_INTERVAL_SECONDS"])
-    total = DeliveryReport()
-    while True:
-        report = deliver_due()
-        if report.kept_in_outbox:
-            echo(f"SMS_BACKEND={current_app.config.get('SMS_BACKEND')!r} keeps messages in the "
-                 "outbox (`flask outbox` lists them); nothing is sent.")
-            return report
-        total.sent += report.sent
-        total.retrying += report.retrying
-        total.failed += report.failed
-        if report.handled:
-            echo(f"sent {report.sent}, to retry {report.retrying}, failed {report.failed}")
-        if once:
-            return total
-        if not report.handled:
-            sleep(interval)
-
 
 
 def recent(limit: int = 20, recipient: str | None = None) -> list[OutboxMessage]:
