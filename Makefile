@@ -23,14 +23,19 @@ run: setup translations
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The tests in parallel, then those that compare response times (marker `timing`) alone, so
+# that no other test shares the cores while they measure.
+UNIT_TESTS = $(PY) -m pytest tests -q -p no:cacheprovider -n $(TEST_WORKERS) -m "not timing" && \
+	$(PY) -m pytest tests -q -p no:cacheprovider -n 0 -m timing
+
 ## Set up and run every test: unit/app tests on SQLite (and PostgreSQL when TEST_POSTGRES_URL
 ## is set), then the browser accessibility suite in headless Chromium – the pages in parallel,
 ## then the checks that read every page they built (the HTML checker, consistent help).
 test: test-setup translations browser-deps
-	$(PY) -m pytest tests -q -p no:cacheprovider -n $(TEST_WORKERS)
+	$(UNIT_TESTS)
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 	  echo "== the same tests on PostgreSQL ($$TEST_POSTGRES_URL)"; \
-	  TEST_DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest tests -q -p no:cacheprovider -n $(TEST_WORKERS); \
+	  export TEST_DATABASE_URL="$$TEST_POSTGRES_URL"; $(UNIT_TESTS); \
 	fi
 	status=0; \
 	$(PY) -m pytest a11y_tests -q -p no:cacheprovider -n $(A11Y_WORKERS) -m "not whole_run" || status=1; \

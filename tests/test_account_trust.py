@@ -44,6 +44,7 @@ def _timed_reset(client, phone: str, token: str) -> tuple[float, int, bytes]:
     return elapsed, response.status_code, response.get_data()
 
 
+@pytest.mark.timing
 def test_a_reset_request_takes_as_long_for_an_unregistered_number(app, client, db):
     """The fastest of 20 requests each (the least disturbed by whatever else the machine is
     doing), with the production pacing (RESET_MIN_RESPONSE_SECONDS): the difference stays
@@ -78,6 +79,7 @@ def _assert_paced(app, setting: str, send) -> None:
     assert len(bodies) == 1
 
 
+@pytest.mark.timing
 def test_unpaced_the_reset_request_would_tell_registered_numbers_apart(app, client, db):
     """The measurement above can fail: without pacing the registered number is slower (it
     issues and queues a code). Guards the test against passing for the wrong reason."""
@@ -106,6 +108,7 @@ def _timed_register(client, phone: str, token: str) -> tuple[float, int, bytes]:
     return elapsed, response.status_code, response.get_data()
 
 
+@pytest.mark.timing
 def test_a_registration_request_takes_as_long_for_a_registered_number(app, client, db):
     """As the reset request: the fastest of 20 each, with the production pacing
     (REGISTER_MIN_RESPONSE_SECONDS), differ by less than 3 ms, and the answers are the same.

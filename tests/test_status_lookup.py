@@ -74,6 +74,7 @@ def test_details_that_do_not_match_get_the_same_answer_and_no_code(client, db, c
     assert SAME_ANSWER in main_text(client.get("/status/lookup/code"))
 
 
+@pytest.mark.timing
 def test_the_answer_takes_the_same_time_either_way(app, client, db):
     f = family()
     app.config["LOOKUP_MIN_RESPONSE_SECONDS"] = 0.3

@@ -18,6 +18,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import AccessGrant, OneTimeCode
@@ -27,6 +28,8 @@ from portal.extensions import db as _db
 from tests.support.accounts import make_account, sign_in
 from tests.support.apply import personal, start_for_other, token
 from tests.support.staff import make_application, make_link, make_person
+
+pytestmark = pytest.mark.timing   # run alone: make test runs these after the parallel tests
 
 FASTEST_OF = 20
 TOLERANCE = 0.003          # seconds, as for the reset request
