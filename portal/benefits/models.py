@@ -34,6 +34,7 @@ LINE_STATES = ("pending", "paid", "failed")
 
 _NOT_ENDED = text("status <> 'ended'")
 _NOT_FAILED = text("state <> 'failed'")
+_FAILED = text("state = 'failed'")
 
 
 class Recipient(db.Model):
@@ -159,6 +160,8 @@ class PaymentMonth(db.Model):
         Index("uq_payment_month_once", "recipient_id", "month", unique=True,
               sqlite_where=_NOT_FAILED, postgresql_where=_NOT_FAILED),
         Index("ix_payment_month_roll", "roll_id", "recipient_id"),
+        Index("ix_payment_month_failed", "recipient_id", "month",
+              sqlite_where=_FAILED, postgresql_where=_FAILED),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

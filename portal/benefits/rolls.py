@@ -236,7 +236,7 @@ def _insert_lines(roll_id: int) -> None:
     db.session.execute(update(L).where(
         L.c.roll_id == roll_id,
         exists().where(failed.c.recipient_id == L.c.recipient_id, failed.c.state == "failed",
-                       failed.c.roll_id != roll_id),
+                       failed.c.month >= L.c.first_month, failed.c.month <= L.c.last_month),
     ).values(retry_reason=reason))
 
 

@@ -16,6 +16,7 @@ depends_on = None
 
 NOT_ENDED = sa.text("status <> 'ended'")
 NOT_FAILED = sa.text("state <> 'failed'")
+FAILED = sa.text("state = 'failed'")
 
 
 def _created():
@@ -120,6 +121,8 @@ def upgrade():
     op.create_index("uq_payment_month_once", "payment_month", ["recipient_id", "month"],
                     unique=True, sqlite_where=NOT_FAILED, postgresql_where=NOT_FAILED)
     op.create_index("ix_payment_month_roll", "payment_month", ["roll_id", "recipient_id"])
+    op.create_index("ix_payment_month_failed", "payment_month", ["recipient_id", "month"],
+                    sqlite_where=FAILED, postgresql_where=FAILED)
 
 
 def downgrade():
