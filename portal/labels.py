@@ -156,11 +156,6 @@ def yuan(fen: int | None) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def month_label(month) -> str:
-    """A month as 2026-07 (a date, any day of it)."""
-    return month.strftime("%Y-%m") if month is not None else ""
-
-
 # ── places ─────────────────────────────────────────────────────────────────────────────────
 
 def street_name(code: str | None) -> str:
@@ -172,7 +167,7 @@ def street_name(code: str | None) -> str:
 
 GLOBALS = (programme_name, relationship_label, section_title, status_label, status_explanation,
            fact_label, fact_value, role_label, street_name, benefit_state_label, band_label,
-           yuan, month_label)
+           yuan)
 
 
 def init_app(app: Flask) -> None:

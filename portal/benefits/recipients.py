@@ -20,7 +20,8 @@ transaction. It records:
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
@@ -164,3 +165,45 @@ def _take_higher(recipient: Recipient, actor: Account | None, now: datetime) -> 
 def of_account_application(application_id: int) -> Recipient | None:
     return db.session.scalar(select(Recipient).where(
         Recipient.application_id == application_id))
+
+
+# ── what the resident sees: their benefit and every payment ──────────────────────────────
+
+@dataclass(frozen=True)
+class PaymentRow:
+    first_month: date
+    last_month: date
+    months: int
+    amount_fen: int
+    state: str                 # pending | paid | failed
+    reason: str | None         # the bank's, when failed (paid again on the next roll)
+
+
+@dataclass(frozen=True)
+class Statement:
+    programme: str
+    band: str
+    monthly_amount_fen: int    # this month's: the file's rate in force, else the approved
+    start_month: date
+    status: str
+    payments: tuple[PaymentRow, ...]
+
+
+def statement(application: Application, today: date | None = None) -> Statement | None:
+    """The benefit paid on `application` with every payment on a confirmed roll, newest first;
+    None when it has none. The caller has proven the reader may see the application."""
+    from portal.benefits.rolls import payments_of
+
+    recipient = of_account_application(application.id)
+    if recipient is None:
+        return None
+    month = rate_data.first_of_month(today or working_days.local_date(datetime.now(timezone.utc)))
+    return Statement(
+        programme=recipient.programme, band=recipient.band,
+        monthly_amount_fen=rate_data.month_amount_fen(
+            recipient.programme, recipient.band, max(month, recipient.start_month),
+            recipient.monthly_amount_fen),
+        start_month=recipient.start_month, status=recipient.status,
+        payments=tuple(PaymentRow(line.first_month, line.last_month, line.months,
+                                  line.amount_fen, line.state, line.reason)
+                       for line in payments_of(recipient.id)))

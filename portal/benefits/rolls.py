@@ -37,10 +37,12 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Account
 from portal.audit import log as audit
@@ -57,6 +59,11 @@ R = Recipient.__table__
 M = PaymentMonth.__table__
 L = PaymentLine.__table__
 ROLL = PaymentRoll.__table__
+# Written as SQL, not a bound parameter, so that the planner sees the partial unique index's
+# own condition and probes that index (on PostgreSQL a parameter hid it: the anti-join scanned
+# the table it was inserting into, once per row).
+NOT_FAILED = text("paid_before.state <> 'failed'")
+IS_FAILED = text("failed.state = 'failed'")
 MONTHS_PER_STATEMENT = 400     # SQLite allows 500 terms in one compound SELECT
 MAX_REASON = 200
 
@@ -207,8 +214,7 @@ def _insert_months(roll_id: int, programme: str, month: date) -> None:
                 due.c.month >= func.coalesce(R.c.next_due_month, R.c.start_month))))
             .where(R.c.programme == programme, R.c.status == "paying",
                    ~exists().where(paid_before.c.recipient_id == R.c.id,
-                                   paid_before.c.month == due.c.month,
-                                   paid_before.c.state != "failed"))
+                                   paid_before.c.month == due.c.month, NOT_FAILED))
         )
         db.session.execute(insert(M).from_select(
             ["roll_id", "recipient_id", "month", "amount_fen", "state"], chosen))
@@ -235,7 +241,7 @@ def _insert_lines(roll_id: int) -> None:
               .order_by(earlier.c.id.desc()).limit(1).scalar_subquery())
     db.session.execute(update(L).where(
         L.c.roll_id == roll_id,
-        exists().where(failed.c.recipient_id == L.c.recipient_id, failed.c.state == "failed",
+        exists().where(failed.c.recipient_id == L.c.recipient_id, IS_FAILED,
                        failed.c.month >= L.c.first_month, failed.c.month <= L.c.last_month),
     ).values(retry_reason=reason))
 
@@ -357,8 +363,10 @@ def street_totals(roll_id: int) -> list[StreetTotal]:
 
 
 def lines_page(roll_id: int, after: int = 0, limit: int = 200) -> list[PaymentLine]:
+    """A page of the roll's lines (keyset on id), with their recipients and people loaded."""
     return list(db.session.scalars(
         select(PaymentLine).where(PaymentLine.roll_id == roll_id, PaymentLine.id > after)
+        .options(selectinload(PaymentLine.recipient).selectinload(Recipient.person))
         .order_by(PaymentLine.id).limit(limit)))
 
 
