@@ -242,3 +242,23 @@ def test_suspended_and_ended_recipients_are_not_on_the_roll(people):
 def test_a_programme_that_pays_no_monthly_cash_has_no_roll_and_no_recipient(people):
     with pytest.raises(rolls.NotMonthly):
         rolls.build("education_aid", date(2026, 3, 1), people["civil"])
+
+
+def test_rotating_keys_re_encrypts_the_recipients_card(app, people):
+    from cryptography.fernet import Fernet
+
+    from portal.people import key_rotation
+
+    recipient = paying(people["resident"], people["civil"], submitted=MARCH)
+    before = recipient.card_number_encrypted
+    saved = app.extensions.get("data_encryption_keys") or crypto._keys(app)
+    new = Fernet.generate_key().decode()
+    try:
+        app.extensions["data_encryption_keys"] = [new, *saved]
+        key_rotation.rotate_all()
+        _db.session.refresh(recipient)
+        assert recipient.card_number_encrypted != before
+        app.extensions["data_encryption_keys"] = [new]     # the old key gone: still readable
+        assert crypto.decrypt(recipient.card_number_encrypted) == CARD
+    finally:
+        app.extensions["data_encryption_keys"] = saved
