@@ -117,7 +117,6 @@ def rehash_all() -> Report:
     """Re-hash every stored ID hash with the newest key (the caller commits)."""
     from portal.accounts.models import StaffConflict
     from portal.applications.models import Application, Draft
-from portal.benefits.models import Recipient
     from portal.people.models import Person
 
     report = Report()
