@@ -13,7 +13,8 @@ build(programme, month, actor)   set-based SQL (INSERT … SELECT), never an obj
 confirm(roll_id, actor, expected_version)   draft → confirmed, once: a conditional UPDATE on
   the row (status still draft, version unchanged). Of two confirmations at once (two officers,
   two workers) the second finds no row – on PostgreSQL it waits for the first's row lock,
-  then sees the changed row – and fails with AlreadyConfirmed.
+  then sees the changed row – and fails with AlreadyConfirmed (RollChanged: the draft was
+  built again since the confirming officer read it).
 import_bank_result(roll_id, data, actor)   the bank's CSV (reference, paid|failed, reason):
   every row is checked first; one bad row refuses the file (BankFileError lists them) and
   nothing changes. Paid and failed lines are marked; failed months come back on the next roll.
@@ -82,6 +83,10 @@ class RollNotDraft(RollError):
 
 class AlreadyConfirmed(RollError):
     """The roll was confirmed already (perhaps a moment ago, by someone else)."""
+
+
+class RollChanged(RollError):
+    """The draft was built again since it was read (another version): check it again."""
 
 
 class RollBusy(RollError):
@@ -260,6 +265,9 @@ def confirm(roll_id: int, actor: Account, expected_version: int | None = None) -
             version=ROLL.c.version + 1))
     if result.rowcount != 1:
         db.session.rollback()
+        status = db.session.scalar(select(ROLL.c.status).where(ROLL.c.id == roll_id))
+        if status == "draft":       # built again since it was read: not what was checked
+            raise RollChanged(str(roll_id))
         raise AlreadyConfirmed(str(roll_id))
     audit.record(actor, "roll.confirm", "roll", str(roll_id), {})
     db.session.commit()

@@ -124,7 +124,10 @@ def confirm(roll_id: int):
         rolls.confirm(roll_id, current_user, expected_version=form.version_number())
     except rolls.AlreadyConfirmed:
         db.session.expire_all()
-        return _show(rolls.find(roll_id), stale=True, code=409)
+        return _show(rolls.find(roll_id), stale="confirmed", code=409)
+    except rolls.RollChanged:
+        db.session.expire_all()
+        return _show(rolls.find(roll_id), stale="rebuilt", code=409)
     flash(_("名册已确认。现在可以下载银行格式的文件。"))
     return redirect(url_for(".roll", roll_id=roll_id), 303)
 

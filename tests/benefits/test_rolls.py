@@ -162,6 +162,16 @@ def test_a_roll_cannot_be_confirmed_twice_nor_built_again_once_confirmed(people)
         AuditEvent.action == "roll.confirm")) == 1
 
 
+def test_a_draft_built_again_since_it_was_read_is_not_confirmed_unchecked(people):
+    paying(people["resident"], people["civil"], submitted=MARCH)
+    roll = rolls.build("nursing_allowance", date(2026, 3, 1), people["civil"])
+    read_at = roll.version
+    rolls.build("nursing_allowance", date(2026, 3, 1), people["other_civil"])
+    with pytest.raises(rolls.RollChanged):
+        rolls.confirm(roll.id, people["civil"], expected_version=read_at)
+    assert rolls.find(roll.id).status == "draft"
+
+
 def test_two_confirmations_at_once_cannot_both_succeed(app, people):
     """Two sessions in two threads (on PostgreSQL two connections: the second waits for the
     first's row lock, then finds the roll confirmed)."""
