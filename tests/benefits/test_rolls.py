@@ -272,3 +272,15 @@ def test_rotating_keys_re_encrypts_the_recipients_card(app, people):
         assert crypto.decrypt(recipient.card_number_encrypted) == CARD
     finally:
         app.extensions["data_encryption_keys"] = saved
+
+
+def test_the_demo_seeds_its_paying_applications_as_recipients(db):
+    from portal.applications.models import Application
+    from portal.cli import demo_content as demo
+
+    demo.seed()
+    paying_ids = set(_db.session.scalars(select(Application.id).where(
+        Application.status == "paying", Application.programme.in_(
+            ("living_allowance", "nursing_allowance")))))
+    enrolled = set(_db.session.scalars(select(Recipient.application_id)))
+    assert paying_ids and enrolled == paying_ids
