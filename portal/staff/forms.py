@@ -408,7 +408,7 @@ class BuildRollForm(PortalForm):
 
     def __init__(self, programmes: list[tuple[str, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.programme.choices = programmes
+        self.programme.choices = [SelectChoice(code, name) for code, name in programmes]
         self._codes = {code for code, _ in programmes}
 
     def validate_programme(self, field):
