@@ -4,7 +4,8 @@ In one run:
 1. times ``evaluate()`` for all programmes (bench/eligibility.py);
 2. serves a bare Flask "hello" app with gunicorn;
 3. for each database (SQLite, PostgreSQL): brings it to the current schema, seeds it with
-   --count applications (bench/queue.py; skipped when it already holds them),
+   --count applications (bench/queue.py; skipped when it already holds them), gives as
+   many of them a recipient record and times building one payment roll (bench/rolls.py),
    serves the portal with the same gunicorn settings, signs a street officer in through the
    real staff sign-in form (CSRF token included; then the second step with its authenticator
    code) and the bench resident through the resident sign-in form, and puts under load (wrk,
@@ -34,7 +35,7 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from . import budgets, load, pages, queue, servers, weight, wrk
+from . import budgets, load, pages, queue, rolls, servers, weight, wrk
 from .budgets import Check, kb
 
 DEFAULT_POSTGRES = f"postgresql://postgres@127.0.0.1:5432/huyi_bench_v{queue.SEED_VERSION}"
@@ -118,6 +119,7 @@ def _measure_database(database: str, args, measure_hello, weigh: bool) -> list[C
     url = _database_url(database, args)
     say(f"\n== {database}: {_safe(url)}")
     reference = _prepare(url, args.count)
+    checks.append(_roll_check(url, args.count, database))
     with servers.gunicorn("portal:create_app()", env=_portal_env(url), workers=args.workers,
                           log=_log(database)) as port:
         if weigh:
@@ -357,6 +359,24 @@ def _prepare(url: str, count: int) -> str:
         db.session.remove()
         db.engine.dispose()
     return reference
+
+
+def _roll_check(url: str, count: int, database: str) -> Check:
+    """The payment roll's budget (bench/rolls.py), before the servers start: its own seed of
+    `count` recipients over the bench's applications, then one build, timed."""
+    from portal import create_app
+    from portal.config import _sqlalchemy_url
+
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url),
+                      "DATA_ENCRYPTION_KEYS": _run_key()})
+    found = rolls.check(app, count, database)
+    say(found.line())
+    with app.app_context():
+        from portal.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    return found
 
 
 def _create_postgres_database(url: str) -> None:

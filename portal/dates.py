@@ -50,8 +50,10 @@ def time_text(value: datetime | None) -> str:
     return format_datetime(value, TIME)
 
 
-def month_label(month: str) -> str:
-    """"2026-12" as people write it: 2026年12月 / December 2026."""
+def month_label(month) -> str:
+    """"2026-12" (or a date in that month) as people write it: 2026年12月 / December 2026."""
+    if isinstance(month, date):
+        month = month.strftime("%Y-%m")
     try:
         year, number = (int(part) for part in month.split("-"))
         return format_skeleton("yMMMM", date(year, number, 1), locale=get_locale())
@@ -61,5 +63,6 @@ def month_label(month: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = date_text
+    app.jinja_env.filters["month_label"] = month_label
     app.jinja_env.filters["date_time"] = date_time_text
     app.jinja_env.filters["clock_time"] = time_text

@@ -125,6 +125,37 @@ def role_label(role: str | None) -> str:
     return str(ROLES.get(role, role or ""))
 
 
+# ── benefits: recipients, rolls and their lines (portal.benefits) ─────────────────────────
+
+RECIPIENT_STATES = {"paying": _l("发放中"), "suspended": _l("暂停发放"), "ended": _l("停止发放")}
+ROLL_STATES = {"draft": _l("待确认"), "confirmed": _l("已确认，待银行发放"),
+               "locked": _l("已完成（银行结果已导入）")}
+LINE_STATES = {"pending": _l("银行处理中"), "paid": _l("已到账"), "failed": _l("未发放成功")}
+
+
+def benefit_state_label(kind: str, code: str) -> str:
+    """The label of a recipient's (`kind` "recipient"), a roll's ("roll") or a payment line's
+    ("line") state."""
+    table = {"recipient": RECIPIENT_STATES, "roll": ROLL_STATES, "line": LINE_STATES}[kind]
+    return str(table.get(code, code))
+
+
+def band_label(programme_code: str, band: str) -> str:
+    """A rate band's label: the programme file's amount of the same id (e.g. 一级残疾人)."""
+    try:
+        amounts = eligibility.programme(programme_code).amounts
+    except KeyError:
+        return band
+    return next((localized(a.label) for a in amounts if a.id == band), band)
+
+
+def yuan(fen: int | None) -> str:
+    """Fen as yuan with two decimals, e.g. 12000 -> 120.00."""
+    if fen is None:
+        return ""
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
 # ── places ─────────────────────────────────────────────────────────────────────────────────
 
 def street_name(code: str | None) -> str:
@@ -135,7 +166,8 @@ def street_name(code: str | None) -> str:
 
 
 GLOBALS = (programme_name, relationship_label, section_title, status_label, status_explanation,
-           fact_label, fact_value, role_label, street_name)
+           fact_label, fact_value, role_label, street_name, benefit_state_label, band_label,
+           yuan)
 
 
 def init_app(app: Flask) -> None:

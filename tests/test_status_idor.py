@@ -15,19 +15,29 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import AccessGrant, PersonLink
 from portal.applications import documents, duplicates
-from portal.applications.models import Application, Document, Draft, DuplicateFlag, StatusEvent
+from portal.applications.models import (
+    Application,
+    Document,
+    Draft,
+    DuplicateFlag,
+    StatusEvent,
+)
 from portal.audit.models import AuditEvent
+from portal.benefits import rolls
+from portal.benefits.models import PaymentLine, PaymentRoll
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
+from tests.benefits.helpers import paying
+from tests.support.accounts import make_account
 from tests.support.staff import make_application, make_link, make_person
 from tests.support.status import PNG, request_info
-from tests.support.accounts import make_account
 
 # Arguments that name something someone owns; a route with any of these is swept.
 ID_ARGUMENT = re.compile(r"(^|_)(id|reference)$")
@@ -84,11 +94,18 @@ def world(app, db):
     second = make_application(make_account("resident", phone="13900000008"), person=mother)
     [flag] = duplicates.flag_new_claim(second)
     db.session.commit()
+    # The mother is paid the living allowance: on a confirmed payment roll (portal.benefits).
+    civil = make_account("civil_affairs", phone="13800000003")
+    paying(victim, civil, submitted=datetime(2026, 3, 10, tzinfo=timezone.utc),
+           programme="living_allowance", band="from_18", amount="60", person=mother)
+    roll = rolls.build("living_allowance", date(2026, 3, 1), civil)
+    rolls.confirm(roll.id, civil)
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
         "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
+        "civil_affairs": civil, "roll": roll,
     }
 
 
@@ -118,6 +135,8 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["link"].id
         elif argument == "flag_id":
             values[argument] = 999999 if missing else world["flag"].id
+        elif argument == "roll_id":
+            values[argument] = 999999 if missing else world["roll"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:
@@ -174,6 +193,9 @@ def _state(world) -> tuple:
         grant.revoked_at,
         _db.session.scalar(select(func.count()).select_from(OutboxMessage)),
         _db.session.get(DuplicateFlag, world["flag"].id).resolution,
+        _db.session.get(PaymentRoll, world["roll"].id).status,
+        _db.session.scalar(select(func.count()).select_from(PaymentLine)
+                           .where(PaymentLine.state == "pending")),
     )
 
 
@@ -195,6 +217,7 @@ def test_the_sweep_covers_the_routes_we_know(app):
 @pytest.mark.parametrize("who", ["attacker", "other_street"])
 def test_no_one_sees_or_acts_on_what_is_not_theirs(app, client, world, who):
     before = _state(world)
+    audited_before = _db.session.scalar(select(func.max(AuditEvent.id)))
     problems = []
     for rule in swept_rules(app):
         for method in sorted({"GET", "POST"} & rule.methods):
@@ -224,6 +247,7 @@ def test_no_one_sees_or_acts_on_what_is_not_theirs(app, client, world, who):
     assert not problems, "\n".join(problems)
     # Nothing the victim owns was acted on in the audit log either.
     assert _db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.id > audited_before,
         AuditEvent.action.notin_(("application.request_info", "application.view",
                                   "document.view", "document.download", "queue.search")))
     ).all() == []
@@ -237,7 +261,7 @@ def test_the_values_are_right_someone_entitled_opens_every_get_route(app, client
             continue
         path = _path(app, rule, _values(rule, world, missing=False))
         codes = []
-        for owner in ("victim", "same_street", "admin"):
+        for owner in ("victim", "same_street", "admin", "civil_affairs"):
             _sign_in(client, world[owner])
             response = client.get(path)
             codes.append(response.status_code)

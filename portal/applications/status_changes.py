@@ -10,6 +10,8 @@ caller has already put in the session (e.g. the answers of a resubmission) is co
 The street check and the approval record their details (portal.applications.decisions: the visit;
 the amount, its rate and first month), refused unless they keep the rules (DetailsRequired);
 approval is held while a possible second claim stands unresolved (portal.applications.duplicates).
+Starting payment of a programme that pays monthly cash makes the recipient record (在册,
+portal.benefits.recipients.enrol) in the same transaction.
 
 Who may act is asked of portal.applications.status_machine (roles, and per programme who owns
 each stage) and portal.applications.queues (which applications a member of staff may see). A
@@ -42,6 +44,7 @@ from portal.applications import (
 )
 from portal.applications.models import Application, StatusEvent
 from portal.audit import log as audit
+from portal.benefits import recipients
 from portal.extensions import db
 from portal.messages import notifications
 
@@ -183,10 +186,15 @@ def apply_action(application: Application, action_code: str, actor: Account,
                       **_audited_details(details)})
         if recipient:
             notifications.queue_status_change(application, from_status, target)
+        if action_code == "start_payment":   # a monthly cash benefit: the recipient (在册)
+            recipients.enrol(application, actor, now)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise StaleApplication(application.reference) from None
+    except recipients.NoAmount:
+        db.session.rollback()
+        raise DetailsRequired("amount") from None
     return event
 
 

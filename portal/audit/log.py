@@ -66,6 +66,15 @@ ACTIONS = {
     # Written by portal.applications.duplicates.
     "duplicate.compare": _l("查看可能重复的申请对比"),
     "duplicate.resolve": _l("处理可能重复的申请"),
+    # Written by portal.benefits (recipients and payment rolls).
+    "benefit.enrol": _l("登记为发放对象（在册）"),
+    "benefit.end": _l("停止发放"),
+    "roll.build": _l("生成发放名册"),
+    "roll.view": _l("查看发放名册"),
+    "roll.confirm": _l("确认发放名册"),
+    "roll.export": _l("导出发放名册（银行格式）"),
+    "roll.export_failed": _l("导出发放名册未完成（连接中断或出错）"),
+    "roll.bank_result": _l("导入银行发放结果"),
     # Written by portal.content.media.publishing (the codes older rows carry).
     "media_published": _l("发布手语视频、字幕和文字稿"),
     "media_withdrawn": _l("停用手语视频"),

@@ -260,3 +260,7 @@ def _demo_application(person, accounts, programme, status, street="ganting", day
             details=_demo_details(application, person, step, at),
         ))
         previous = step
+    if status == "paying":   # being paid: on the payment rolls (portal.benefits)
+        from portal.benefits import recipients
+
+        recipients.enrol(application, decider, changed)

@@ -3,6 +3,7 @@ them all. Each table belongs to its domain package's `models.py`; import it from
 from portal.accounts import models as accounts  # noqa: F401
 from portal.applications import models as applications  # noqa: F401
 from portal.audit import models as audit  # noqa: F401
+from portal.benefits import models as benefits  # noqa: F401
 from portal.content import models as content  # noqa: F401
 from portal.messages import models as messages  # noqa: F401
 from portal.people import models as people  # noqa: F401

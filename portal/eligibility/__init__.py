@@ -53,6 +53,11 @@ What the web app needs besides ``evaluate``:
     The amounts in force on a date: ``label``, ``value`` (``None`` where not known – show the
     ``note``, which says 以区民政局/区残联最新公布为准), ``unit``, ``since``, ``source``,
     ``confidence``.
+``Programme.rates -> Rates | None``
+    A programme that pays monthly cash: ``bands`` (each ``id`` – an ``amounts`` id – and dated
+    ``values``: ``since`` (first of a month), ``amount_fen`` (int, or ``None``: not known),
+    ``source``, ``confidence``, ``note``; ``band.on(month)`` gives the one in force) and
+    ``higher_of`` (similar allowances of which the higher is paid, 择高). ``None`` otherwise.
 ``Programme.parameters_on(on=None) -> dict[str, bool | None]``
     The local choices in force on a date (e.g. the nursing allowance's extension).
 ``GROUPS: Mapping[str, Group]``

@@ -104,6 +104,52 @@ class AmountInForce:
     note: Text | None
 
 
+@dataclass(frozen=True)
+class RateValue:
+    """One dated monthly rate of a band: in force from the first day of ``since``'s month.
+
+    ``amount_fen`` is the amount a month in fen (integer: never a float for money); ``None``
+    when the amount for 鄠邑 is not known – the note then says 以区民政局/区残联最新公布为准, and
+    a recipient is paid what their approval recorded (typed by civil affairs with its source).
+    """
+
+    since: datetime.date
+    amount_fen: int | None
+    source: Text
+    confidence: str
+    note: Text | None
+
+
+@dataclass(frozen=True)
+class RateBand:
+    """A band of a monthly rate (e.g. the living allowance under 18); ``id`` is the id of the
+    programme's ``amounts`` entry that shows it."""
+
+    id: str
+    values: tuple[RateValue, ...]
+
+    def on(self, month: datetime.date) -> RateValue | None:
+        """The rate in force in the month of ``month`` (any day of it), or None before any."""
+        first = month.replace(day=1)
+        found = None
+        for value in self.values:
+            if value.since <= first:
+                found = value
+        return found
+
+
+@dataclass(frozen=True)
+class Rates:
+    """What a programme that pays monthly cash pays: bands with dated rates, and the similar
+    allowances of which only the higher is paid (择高, 国发〔2015〕52号)."""
+
+    bands: tuple[RateBand, ...]
+    higher_of: tuple[str, ...]
+
+    def band(self, band_id: str) -> RateBand | None:
+        return next((b for b in self.bands if b.id == band_id), None)
+
+
 #: Sources too weak to say "eligible" on: a condition resting on one can give "maybe" at most.
 WEAK_CONFIDENCE = ("weak", "unknown")
 
@@ -193,6 +239,7 @@ class Programme:
     easy_read: tuple[Text, ...]
     path: Path
     pays_into_account: bool = False  # pays money into the applicant's bank or 社保卡 account
+    rates: Rates | None = None       # monthly cash: the rates the payment roll pays
 
     def document(self, kind: str) -> Document | None:
         """The document of this kind, or None when the programme asks for none."""

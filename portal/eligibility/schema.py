@@ -33,6 +33,16 @@ Top-level fields (all required unless marked optional)::
     pays_into_account  optional, true / false (default false): the programme pays money into
                   the applicant's account, so the online application asks for a bank card or
                   社保卡 (its payment section)
+    rates         optional, only with ``pays_into_account: true``: a programme that pays monthly
+                  cash, as the payment roll pays it (portal.benefits). ``{higher_of: [programme
+                  codes], bands: [{id, values: [rate entries]}]}``. A band's id is the id of an
+                  ``amounts`` entry (that shows it). A rate entry is ``{from: the first day of a
+                  month, amount, source: {zh, en}, confidence, note (optional)}``: ``amount`` is
+                  yuan a month as an integer or a quoted decimal with at most two places
+                  ("82.50") – never a bare decimal number (a float) – or null (not known: the note
+                  says 以区民政局/区残联最新公布为准). Entries are in month order, and each must
+                  say what the ``amounts`` entry says in force on its date (one fact, two uses).
+                  ``higher_of`` names similar allowances of which only the higher is paid (择高).
     office        {name, address (or null), phone, hours (or null), note}
     steps         list of {zh, en}
     time_limit    {working_days (or null), note}
@@ -64,6 +74,9 @@ from portal.eligibility.model import (
     Office,
     Parameter,
     Programme,
+    RateBand,
+    Rates,
+    RateValue,
     Reference,
     TimeLimit,
 )
@@ -77,7 +90,7 @@ _TOP = {
     "code": True, "group": True, "name": True, "summary": True, "online": True,
     "plan_clauses": True, "references": False, "parameters": False, "conditions": True,
     "amounts": True, "documents": True, "office": True, "steps": True, "time_limit": True,
-    "easy_read": True, "pays_into_account": False,
+    "easy_read": True, "pays_into_account": False, "rates": False,
 }
 
 
@@ -170,6 +183,7 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
         for i, node in enumerate(file.list(data.get("references") or [], "references", empty_ok=True))
     )
     _check_weak_sources(file, data["conditions"], conditions, references)
+    amounts = _amounts(file, data["amounts"])
     return Programme(
         code=code,
         group=file.choice(data["group"], "group", groups),
@@ -180,7 +194,7 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
         references=references,
         conditions=conditions,
         parameters=parameters,
-        amounts=_amounts(file, data["amounts"]),
+        amounts=amounts,
         documents=_documents(file, data["documents"], online=data["online"]),
         office=_office(file, data["office"]),
         steps=file.texts(data["steps"], "steps"),
@@ -188,6 +202,7 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
         easy_read=file.texts(data["easy_read"], "easy_read"),
         path=path,
         pays_into_account=data.get("pays_into_account", False),
+        rates=_rates(file, data, amounts),
     )
 
 
@@ -363,6 +378,84 @@ def _amounts(file: _File, node: Any) -> tuple[Amount, ...]:
             )
         )
     return tuple(amounts)
+
+
+_MONEY = re.compile(r"^\d{1,7}(\.\d{1,2})?$")
+
+
+def _fen(file: _File, value: Any, field: str) -> int | None:
+    """Yuan as written in the file -> integer fen; floats refused (money is never a float)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, float):
+        raise file.fail(field, "write money as a whole number of yuan (100) or a quoted "
+                               f"decimal ('82.50'), never a bare decimal number: {value!r}")
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        raise file.fail(field, f"an amount is yuan a month or null, not {value!r}")
+    if not _MONEY.match(text):
+        raise file.fail(field, f"an amount is yuan with at most two decimal places, not {value!r}")
+    yuan, _, cents = text.partition(".")
+    return int(yuan) * 100 + int((cents + "00")[:2])
+
+
+def _rates(file: _File, data: dict, amounts: tuple[Amount, ...]) -> Rates | None:
+    node = data.get("rates")
+    if node is None:
+        return None
+    if not data.get("pays_into_account", False):
+        raise file.fail("rates", "only a programme that pays into an account "
+                                 "(pays_into_account: true) has rates")
+    file.mapping(node, "rates", {"bands": True, "higher_of": False})
+    higher_of = tuple(
+        file.identifier(code, f"rates.higher_of[{i}]")
+        for i, code in enumerate(file.list(node.get("higher_of") or [], "rates.higher_of",
+                                           empty_ok=True)))
+    if data["code"] in higher_of:
+        raise file.fail("rates.higher_of", "a programme is not similar to itself")
+    shown = {amount.id: amount for amount in amounts}
+    bands, seen = [], set()
+    for i, item in enumerate(file.list(node["bands"], "rates.bands")):
+        at = f"rates.bands[{i}]"
+        file.mapping(item, at, {"id": True, "values": True})
+        ident = file.new_identifier(item["id"], f"{at}.id", seen)
+        if ident not in shown:
+            raise file.fail(f"{at}.id", f"{ident!r} is not the id of an entry of 'amounts'")
+        values: list[RateValue] = []
+        for j, entry in enumerate(file.list(item["values"], f"{at}.values")):
+            where = f"{at}.values[{j}]"
+            file.mapping(entry, where, {"from": True, "amount": True, "source": True,
+                                        "confidence": True, "note": False})
+            since = entry["from"]
+            if not isinstance(since, datetime.date) or isinstance(since, datetime.datetime) \
+                    or since.day != 1:
+                raise file.fail(f"{where}.from", "must be the first day of a month like "
+                                                 f"2021-01-01, not {since!r}")
+            if values and since <= values[-1].since:
+                raise file.fail(f"{where}.from", "entries must be in month order, each later "
+                                                 "than the one before")
+            fen = _fen(file, entry["amount"], f"{where}.amount")
+            note = file.optional_text(entry.get("note"), f"{where}.note")
+            if fen is None and (note is None or UNKNOWN_AMOUNT_NOTE not in note):
+                raise file.fail(f"{where}.note",
+                                f"a null amount needs a note that says {UNKNOWN_AMOUNT_NOTE}")
+            displayed = shown[ident].on(since)
+            displayed_fen = None if displayed is None or displayed.value is None \
+                else round(displayed.value * 100)
+            if displayed is None or displayed_fen != fen:
+                raise file.fail(f"{where}.amount", f"says {entry['amount']!r} from {since}, "
+                                f"but amounts '{ident}' says "
+                                f"{None if displayed is None else displayed.value!r}")
+            values.append(RateValue(
+                since=since, amount_fen=fen, note=note,
+                source=file.text(entry["source"], f"{where}.source"),
+                confidence=file.choice(entry["confidence"], f"{where}.confidence", CONFIDENCE),
+            ))
+        bands.append(RateBand(id=ident, values=tuple(values)))
+    return Rates(bands=tuple(bands), higher_of=higher_of)
 
 
 def _documents(file: _File, node: Any, *, online: bool) -> tuple[Document, ...]:

@@ -9,7 +9,8 @@ Every stored keyed hash is re-computed from the decrypted number:
 - drafts' and applications' answers: personal.id_hash from personal.id_encrypted, and
   certificate.id_hash (the hash of the ID part of the disability certificate number, which must
   be the person's number) when it is that number's hash under one of the keys;
-- card numbers' hashes (payment.card_hash) are re-computed by rotate_answers.
+- card numbers' hashes (payment.card_hash) are re-computed by rotate_answers, and a recipient's
+  copy (benefit_recipient.card_hash) by rotate_all.
 Short-lived hashes are not kept anywhere else (a family look-up's pending hashes live 10
 minutes in the visitor's session, hashed under every key).
 
@@ -26,6 +27,7 @@ from sqlalchemy import select
 from portal.accounts.models import Account
 from portal.applications.answers import Answers, version_of
 from portal.applications.models import Application, Draft
+from portal.benefits.models import Recipient
 from portal.extensions import db
 from portal.people import crypto, identity
 from portal.people.models import Person
@@ -64,6 +66,13 @@ def rotate_all() -> int:
         rotated = crypto.rotate(person.id_number_encrypted)
         if rotated != person.id_number_encrypted:
             person.id_number_encrypted = rotated
+            changed += 1
+    for recipient in db.session.scalars(
+            db.select(Recipient).where(Recipient.card_number_encrypted.is_not(None))).all():
+        rotated = crypto.rotate(recipient.card_number_encrypted)
+        card_hash = crypto.lookup_hash(crypto.decrypt(rotated))
+        if (rotated, card_hash) != (recipient.card_number_encrypted, recipient.card_hash):
+            recipient.card_number_encrypted, recipient.card_hash = rotated, card_hash
             changed += 1
     for account in db.session.scalars(  # staff authenticator keys (accounts/second_factor.py)
             db.select(Account).where(Account.totp_secret_encrypted.is_not(None))).all():

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -396,3 +397,40 @@ class DuplicateResolutionForm(PortalForm):
 
         self.resolution.choices = [SelectChoice(code, duplicates.RESOLUTION_LABELS[code])
                                    for code in duplicates.resolutions_for(flag)]
+
+
+class BuildRollForm(PortalForm):
+    """Build the payment roll of a programme for a month (portal.benefits.rolls.build)."""
+    programme = SelectField(_l("项目"), validate_choice=False)
+    month = StringField(_l("发放月份"), filters=[_stripped], validators=[
+        DataRequired(message=_l("请输入发放月份，例如 2026-07")),
+        Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("请按“年-月”输入发放月份，例如 2026-07"))])
+
+    def __init__(self, programmes: list[tuple[str, str]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme.choices = [SelectChoice(code, name) for code, name in programmes]
+        self._codes = {code for code, _ in programmes}
+
+    def validate_programme(self, field):
+        if field.data not in self._codes:
+            raise ValidationError(_l("请选择按月发放的项目"))
+
+    def month_date(self):
+        from datetime import date
+
+        year, month = self.month.data.split("-")
+        return date(int(year), int(month), 1)
+
+
+class ConfirmRollForm(PortalForm):
+    """Confirm a roll: the version it was read at, so that a second confirmation fails."""
+    version = HiddenField()
+
+    def version_number(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class BankResultForm(PortalForm):
+    """The bank's result file (CSV: reference, paid|failed, reason)."""
+    file = FileField(_l("银行返回的结果文件（CSV）"), validators=[
+        FileRequired(message=_l("请选择银行返回的结果文件（CSV）"))])

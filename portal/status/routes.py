@@ -29,6 +29,7 @@ from portal import dates
 from portal.account.access import resident_required
 from portal.accounts import access_grants, family_lookup, person_links
 from portal.applications import documents, information_requests, status_changes
+from portal.benefits import recipients
 from portal.people import identity, phone_numbers
 from portal.status import display, forms
 from portal.status.limits import (
@@ -122,7 +123,8 @@ def application(reference: str):
         can_withdraw=own and _allowed(application, "withdraw"),
         can_answer=own and _allowed(application, "resubmit"),
         asked=information_requests.open_request(application),
-        granted=not own and access_grants.is_granted(me, application))
+        granted=not own and access_grants.is_granted(me, application),
+        benefit=recipients.statement(application))
 
 
 @bp.get("/applications/<reference>/documents/<int:document_id>")

@@ -236,6 +236,7 @@ def test_a_documents_kind_and_flags_are_read_from_the_file_not_its_words(tmp_pat
         data["documents"][0]["label"] = {"zh": "申请表", "en": "Form"}
         data["documents"][1]["label"] = {"zh": "银行卡（可在本平台填写）", "en": "Card"}
         data["pays_into_account"] = False
+        data.pop("rates", None)   # monthly rates only where money is paid into an account
     found = validate_programme_file(write(tmp_path, broken(relabel)))
     assert [(d.kind, d.online_form) for d in found.documents[:2]] == [
         ("application_form", True), ("id_card", False)]

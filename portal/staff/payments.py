@@ -1,0 +1,210 @@
+"""The staff console's payment rolls (发放名册), for civil affairs: list, build, look at the
+lines with totals per street, confirm, download in the bank's form, import the bank's result.
+Thin: parse, call portal.benefits, render. Every view of the lines (names, accounts) is audited.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.accounts.models import Account
+from portal.audit import log as audit
+from portal.benefits import bank_files, rolls
+from portal.benefits import rates as rate_data
+from portal.eligibility import programmes
+from portal.extensions import db
+from portal.labels import programme_name
+from portal.staff import display
+from portal.staff.access import staff_required
+from portal.staff.export import FORMATS, _encoder, chosen_encoding
+from portal.staff.forms import BankResultForm, BuildRollForm, ConfirmRollForm
+from portal.web.delivery import encoded_by_view
+
+ROLES = ("civil_affairs",)
+LINES_PER_PAGE = 200
+
+BANK_ROW_ERRORS = {
+    "columns": _l("第%(row)s行：每行应有三列：参考号、结果（paid 或 failed）、原因"),
+    "reference": _l("第%(row)s行：这个参考号不是本名册中的一行"),
+    "result": _l("第%(row)s行：结果只能是 paid（已到账）或 failed（未发放成功）"),
+    "reason": _l("第%(row)s行：未发放成功的，请写明银行给出的原因"),
+    "twice": _l("第%(row)s行：这一行在文件中出现了两次"),
+    "settled": _l("第%(row)s行：这一行已经导入过银行结果"),
+    "empty": _l("文件中没有发放结果。请选择银行返回的结果文件（CSV）"),
+}
+
+bp = Blueprint("payments", __name__, url_prefix="/staff/payments")
+
+
+@bp.context_processor
+def staff_context():
+    return {**display.helpers(), "staff_links": display.staff_links()}
+
+
+def monthly_programmes() -> list[tuple[str, str]]:
+    return [(p.code, programme_name(p.code)) for p in programmes()
+            if rate_data.pays_monthly(p.code)]
+
+
+@bp.route("/", methods=["GET", "POST"])
+@staff_required(*ROLES)
+def rolls_list():
+    form = BuildRollForm(monthly_programmes())
+    problem = None
+    if form.validate_on_submit():
+        try:
+            roll = rolls.build(form.programme.data, form.month_date(), current_user)
+        except rolls.RollNotDraft:
+            problem = _("这个月的名册已经确认，不能再重新生成。")
+        except rolls.RollBusy:
+            problem = _("同一时间有人在生成名册。请稍后再试一次。")
+        else:
+            flash(_("已生成名册：%(count)s 人，合计 %(total)s 元。请核对后确认。",
+                    count=roll.line_count, total=bank_files.yuan(roll.total_fen)))
+            return redirect(url_for(".roll", roll_id=roll.id), 303)
+        if problem:
+            form.month.errors = [*form.month.errors, problem]
+    return render_template("staff/rolls.html", form=form, rolls=rolls.rolls()), \
+        422 if form.errors else 200
+
+
+def _roll_or_404(roll_id: int):
+    roll = rolls.find(roll_id)
+    if roll is None:
+        abort(404)
+    return roll
+
+
+def _show(roll, confirm_form=None, bank_form=None, bank_errors=None, stale=False,
+          code: int = 200):
+    after = request.args.get("after", type=int) or 0
+    lines = rolls.lines_page(roll.id, after, LINES_PER_PAGE)
+    audit.record(current_user, "roll.view", "roll", str(roll.id),
+                 {"after": after, "lines": len(lines)})
+    db.session.commit()
+    bank_items = [("#file", BANK_ROW_ERRORS[e.problem] % {"row": e.row})
+                  for e in (bank_errors or [])]
+    page = render_template(
+        "staff/roll.html", roll=roll, lines=lines, totals=rolls.street_totals(roll.id),
+        next_after=lines[-1].id if len(lines) == LINES_PER_PAGE else None, after=after,
+        confirm_form=confirm_form or ConfirmRollForm(version=roll.version),
+        bank_form=bank_form or BankResultForm(), bank_items=bank_items, stale=stale)
+    return page, code
+
+
+@bp.get("/<int:roll_id>")
+@staff_required(*ROLES)
+def roll(roll_id: int):
+    return _show(_roll_or_404(roll_id))
+
+
+@bp.post("/<int:roll_id>/confirm")
+@staff_required(*ROLES)
+def confirm(roll_id: int):
+    found = _roll_or_404(roll_id)
+    form = ConfirmRollForm()
+    if not form.validate_on_submit():
+        return _show(found, confirm_form=form, code=422)
+    try:
+        rolls.confirm(roll_id, current_user, expected_version=form.version_number())
+    except rolls.AlreadyConfirmed:
+        db.session.expire_all()
+        return _show(rolls.find(roll_id), stale="confirmed", code=409)
+    except rolls.RollChanged:
+        db.session.expire_all()
+        return _show(rolls.find(roll_id), stale="rebuilt", code=409)
+    flash(_("名册已确认。现在可以下载银行格式的文件。"))
+    return redirect(url_for(".roll", roll_id=roll_id), 303)
+
+
+@bp.post("/<int:roll_id>/bank-result")
+@staff_required(*ROLES)
+def bank_result(roll_id: int):
+    found = _roll_or_404(roll_id)
+    form = BankResultForm()
+    if found.status != "confirmed":
+        abort(409)
+    if not form.validate_on_submit():
+        return _show(found, bank_form=form, code=422)
+    try:
+        counts = rolls.import_bank_result(roll_id, form.file.data.read(), current_user)
+    except rolls.BankFileError as error:
+        return _show(found, bank_form=form, bank_errors=error.errors, code=422)
+    flash(_("已导入银行结果：已到账 %(paid)s 人，未发放成功 %(failed)s 人，"
+            "尚无结果 %(pending)s 人。", **counts))
+    return redirect(url_for(".roll", roll_id=roll_id), 303)
+
+
+@bp.get("/<int:roll_id>/bank.csv")
+@staff_required(*ROLES)
+def export_csv(roll_id: int):
+    return _export(roll_id, "csv")
+
+
+@bp.get("/<int:roll_id>/bank.xlsx")
+@staff_required(*ROLES)
+def export_xlsx(roll_id: int):
+    return _export(roll_id, "xlsx")
+
+
+def _export(roll_id: int, file_format: str) -> Response:
+    """The roll in the bank's form, streamed in constant memory (portal.benefits.bank_files),
+    audited by what was actually sent (as the queue export: portal/staff/export.py)."""
+    try:
+        found = bank_files.exportable(roll_id)
+    except rolls.NotConfirmed:
+        abort(404)
+    name = f"roll-{found.programme}-{found.month.strftime('%Y-%m')}.{file_format}"
+    actor_id, locale = current_user.id, str(get_locale())
+    encoding = chosen_encoding(file_format)
+    make = bank_files.PARTS[file_format]
+
+    def generate():
+        counter = [0]
+        compress, finish = _encoder(encoding)
+        finished = False
+        try:
+            for part in make(roll_id, locale, counter):
+                out = compress(part)
+                if out:
+                    yield out
+            tail = finish()
+            if tail:
+                yield tail
+            finished = True
+        finally:
+            db.session.rollback()
+            audit.record(db.session.get(Account, actor_id),
+                         "roll.export" if finished else "roll.export_failed", "roll",
+                         str(roll_id), {"format": file_format, "rows": counter[0]})
+            db.session.commit()
+
+    result = Response(stream_with_context(generate()), mimetype=FORMATS[file_format])
+    result.headers["Content-Disposition"] = f"attachment; filename={name}"
+    result.headers["Cache-Control"] = "no-store"
+    result.headers["Vary"] = "Accept-Encoding"
+    if encoding:
+        result.headers["Content-Encoding"] = encoding
+    encoded_by_view(result)
+    return result
+
+
+def month_choices(today: date | None = None) -> list[str]:
+    today = today or date.today()
+    return [m.strftime("%Y-%m") for m in rate_data.months_between(
+        date(today.year - 1, today.month, 1), today)][::-1]
