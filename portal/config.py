@@ -159,6 +159,8 @@ class Config:
     # texts whose retry has come, and the removal of one-time codes no longer needed.
     SMS_SWEEP_SECONDS = int(_env("SMS_SWEEP_SECONDS", "60"))
     OUTBOX_PURGE_SECONDS = int(_env("OUTBOX_PURGE_SECONDS", "300"))
+    # When the month's draft payment rolls are built (crontab: minute hour day month weekday).
+    ROLLS_BUILD_CRONTAB = _env("ROLLS_BUILD_CRONTAB", "0 2 1 * *")
     # Only test servers expose /_test/... (error pages, quick sign-in); see web/testing_routes.py.
     TEST_ROUTES = False
 

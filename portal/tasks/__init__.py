@@ -16,8 +16,9 @@ Configuration (portal/config.py):
   without touching their keys; `CELERY_QUEUE`: the queue's name.
 - The periodic jobs: portal/tasks/schedule.py (the one schedule, read by `celery beat`).
 
-Tasks: portal/tasks/messages.py (text messages). They are queued after the database commit that
-made their work (portal/tasks/after_commit.py), never before: a worker must see the rows.
+Tasks: portal/tasks/messages.py (text messages), portal/tasks/benefits.py (payment rolls).
+They are queued after the database commit that made their work
+(portal/tasks/after_commit.py), never before: a worker must see the rows.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    from portal.tasks import messages  # noqa: F401  (registers the tasks)
+    from portal.tasks import benefits, messages  # noqa: F401  (registers the tasks)
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(celery_config(app.config, app.instance_path))

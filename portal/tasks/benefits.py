@@ -1,0 +1,44 @@
+"""Payments as tasks: the month's payment rolls built as drafts, ready for civil affairs.
+
+At the start of each month (ROLLS_BUILD_CRONTAB, portal/tasks/schedule.py) the draft roll of
+every programme that pays monthly (its file has `rates`) is built for that month
+(portal.benefits.rolls.build): every paying recipient's months due, back months and months
+whose payment failed included. A draft only – nothing is paid until an officer of civil
+affairs checks and confirms it (/staff/payments); a roll already confirmed is left as it is.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from celery import shared_task
+from flask import current_app
+
+from portal.benefits import rates, rolls
+from portal.eligibility import programmes
+
+BUILD_MONTHLY_ROLLS = "benefits.build_monthly_rolls"
+
+
+def this_month() -> date:
+    """The first day of the current month in the district's time zone."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return rates.first_of_month(datetime.now(zone).date())
+
+
+@shared_task(name=BUILD_MONTHLY_ROLLS)
+def build_monthly_rolls(month: str | None = None) -> dict[str, str]:
+    """Build (or build again) the draft roll of `month` (ISO date; default: this month) for
+    every programme paying monthly. Returns programme → what happened, for the worker's log."""
+    on = date.fromisoformat(month) if month else this_month()
+    done: dict[str, str] = {}
+    for programme in programmes():
+        if not rates.pays_monthly(programme.code):
+            continue
+        try:
+            roll = rolls.build(programme.code, on, actor=None)
+        except rolls.RollNotDraft:
+            done[programme.code] = "already confirmed"
+            continue
+        done[programme.code] = f"draft {roll.id}: {roll.line_count} lines"
+    return done
