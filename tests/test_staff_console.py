@@ -317,7 +317,7 @@ def test_csv_export_is_excel_friendly_masked_neutralised_and_recorded(client, st
     ("\tx", "'\tx"), ("王秀兰", "王秀兰"), (None, ""), ("a=b", "a=b"),
 ])
 def test_neutralise(cell, expected):
-    from portal.staff.export import neutralise
+    from portal.spreadsheets import neutralise
 
     assert neutralise(cell) == expected
 

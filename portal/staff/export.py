@@ -31,11 +31,8 @@ Excel's own "quote prefix", so Excel shows the text as typed and keeps it text w
 """
 from __future__ import annotations
 
-import csv
-import io
-import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -46,6 +43,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import select, tuple_, union_all
 
+from portal import spreadsheets
 from portal.accounts.models import Account
 from portal.applications import casefile, queues, status_machine, working_days
 from portal.applications.models import Application
@@ -55,25 +53,10 @@ from portal.extensions import db
 from portal.labels import programme_name
 from portal.people import identity
 from portal.people.models import Person
+from portal.spreadsheets import FORMATS
 from portal.web.delivery import encoded_by_view
 
 BATCH = 1000
-XLSX_CHUNK = 64 * 1024
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FORMATS = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def neutralise(cell) -> str:
-    """A CSV cell a spreadsheet will not run as a formula: ' before = + - @ (and tab, CR)."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def dangerous(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS)
 
 
 def time_limit_text(time_left) -> str:
@@ -223,53 +206,18 @@ class Cells:
 
 def csv_parts(scope: Scope, filters, now: datetime, locale: str,
               counter: list[int]) -> Iterator[bytes]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headings())
-    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    cells = Cells(now, locale)
-    for found in raw_rows(scope, filters, now):
-        buffer.seek(0)
-        buffer.truncate()
-        for row in found:
-            writer.writerow([neutralise(cell) for cell in cells(row)])
-        yield buffer.getvalue().encode("utf-8")
-        counter[0] += len(found)
+    yield from spreadsheets.csv_parts(headings(), raw_rows(scope, filters, now),
+                                      Cells(now, locale), counter)
 
 
 def xlsx_parts(scope: Scope, filters, now: datetime, locale: str,
                counter: list[int]) -> Iterator[bytes]:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("申请"))
-    for letter, width in zip("ABCDEFGHI", (18, 24, 12, 22, 12, 14, 18, 12, 18)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-
-    def text_cell(value: str, font=None):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"          # text, never a formula (openpyxl would make "=…" one)
-        if dangerous(value):
-            cell.quotePrefix = True   # Excel shows it as typed, and keeps it text
-        if font is not None:
-            cell.font = font
-        return cell
-
-    sheet.append([text_cell(text, bold) for text in headings()])
-    rows, cells = 0, Cells(now, locale)
-    for found in raw_rows(scope, filters, now):
-        for row in found:
-            sheet.append([text_cell(value) for value in cells(row)])
-        rows += len(found)
-    with tempfile.TemporaryFile() as file:
-        workbook.save(file)
-        file.seek(0)
-        while chunk := file.read(XLSX_CHUNK):
-            yield chunk
+    book = spreadsheets.workbook()
+    sheet = spreadsheets.sheet(book, _("申请"), (18, 24, 12, 22, 12, 14, 18, 12, 18),
+                               frozen_heading=True)
+    rows = spreadsheets.append_rows(sheet, headings(), raw_rows(scope, filters, now),
+                                    Cells(now, locale))
+    yield from spreadsheets.saved(book)
     counter[0] = rows
 
 
@@ -303,17 +251,33 @@ def response(actor: Account, filters: queues.QueueFilter, file_format: str,
     scope = Scope(actor.id, actor.role, actor.street)
     search = queues.parse_search(filters.q)
     detail = {"format": file_format, **casefile.filter_detail(filters, search)}
-    encoding = chosen_encoding(file_format)
     now = datetime.now(timezone.utc)
     locale = str(get_locale())
     make = csv_parts if file_format == "csv" else xlsx_parts
+
+    def audited(finished: bool, rows: int) -> None:
+        audit.record(db.session.get(Account, scope.account_id),
+                     "queue.export" if finished else "queue.export_failed", "queue", None,
+                     {**detail, "rows": rows})
+
+    return streamed(lambda counter: make(scope, filters, now, locale, counter), file_format,
+                    name, audited)
+
+
+def streamed(parts: Callable[[list[int]], Iterator[bytes]], file_format: str, name: str,
+             audited: Callable[[bool, int], None]) -> Response:
+    """A download streamed in constant memory – `parts(counter)` yields its bytes and counts
+    its rows in counter[0] – compressed here when it is a CSV, and recorded by what was
+    actually sent: `audited(finished, rows)` runs (and is committed) once the server has
+    written the last byte, or when the connection dropped or something failed."""
+    encoding = chosen_encoding(file_format)
 
     def generate():
         counter = [0]
         compress, finish = _encoder(encoding)
         finished = False
         try:
-            for part in make(scope, filters, now, locale, counter):
+            for part in parts(counter):
                 out = compress(part)
                 if out:
                     yield out
@@ -325,9 +289,7 @@ def response(actor: Account, filters: queues.QueueFilter, file_format: str,
             # Resumed after the last yield: the server has written everything. Otherwise the
             # connection dropped (GeneratorExit) or something failed: recorded as such.
             db.session.rollback()
-            account = db.session.get(Account, scope.account_id)
-            audit.record(account, "queue.export" if finished else "queue.export_failed",
-                         "queue", None, {**detail, "rows": counter[0]})
+            audited(finished, counter[0])
             db.session.commit()
 
     result = Response(stream_with_context(generate()), mimetype=FORMATS[file_format])

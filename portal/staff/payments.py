@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import get_locale
@@ -29,11 +28,9 @@ from portal.benefits import rates as rate_data
 from portal.eligibility import programmes
 from portal.extensions import db
 from portal.labels import programme_name
-from portal.staff import display
+from portal.staff import display, export
 from portal.staff.access import staff_required
-from portal.staff.export import FORMATS, _encoder, chosen_encoding
 from portal.staff.forms import BankResultForm, BuildRollForm, ConfirmRollForm
-from portal.web.delivery import encoded_by_view
 
 ROLES = ("civil_affairs",)
 LINES_PER_PAGE = 200
@@ -171,37 +168,15 @@ def _export(roll_id: int, file_format: str) -> Response:
         abort(404)
     name = f"roll-{found.programme}-{found.month.strftime('%Y-%m')}.{file_format}"
     actor_id, locale = current_user.id, str(get_locale())
-    encoding = chosen_encoding(file_format)
     make = bank_files.PARTS[file_format]
 
-    def generate():
-        counter = [0]
-        compress, finish = _encoder(encoding)
-        finished = False
-        try:
-            for part in make(roll_id, locale, counter):
-                out = compress(part)
-                if out:
-                    yield out
-            tail = finish()
-            if tail:
-                yield tail
-            finished = True
-        finally:
-            db.session.rollback()
-            audit.record(db.session.get(Account, actor_id),
-                         "roll.export" if finished else "roll.export_failed", "roll",
-                         str(roll_id), {"format": file_format, "rows": counter[0]})
-            db.session.commit()
+    def audited(finished: bool, rows: int) -> None:
+        audit.record(db.session.get(Account, actor_id),
+                     "roll.export" if finished else "roll.export_failed", "roll",
+                     str(roll_id), {"format": file_format, "rows": rows})
 
-    result = Response(stream_with_context(generate()), mimetype=FORMATS[file_format])
-    result.headers["Content-Disposition"] = f"attachment; filename={name}"
-    result.headers["Cache-Control"] = "no-store"
-    result.headers["Vary"] = "Accept-Encoding"
-    if encoding:
-        result.headers["Content-Encoding"] = encoding
-    encoded_by_view(result)
-    return result
+    return export.streamed(lambda counter: make(roll_id, locale, counter), file_format, name,
+                           audited)
 
 
 def month_choices(today: date | None = None) -> list[str]:
