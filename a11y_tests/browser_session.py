@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from a11y_tests.modes import MODES
 from a11y_tests.registry import Visit
@@ -59,6 +59,8 @@ def perform(driver, action: tuple) -> None:
                 lambda d: d.execute_script(
                     "return window.__beforeSubmit === undefined"
                     " && document.readyState === 'complete';"))
+    elif kind == "select":  # choose an option of a <select> by its value
+        Select(element).select_by_value(rest[0])
     elif kind == "check":  # make sure it is ticked: clicking a ticked checkbox would untick it
         if not element.is_selected():
             element.click()

@@ -19,7 +19,7 @@ class Visit:
     name: str                     # unique, used for result file names
     account: str | None = None    # phone of a demo account to be signed in as (None: signed out)
     # Browser steps before the checks, e.g. to show an error state:
-    #   ("fill", css, text) ("click", css) ("check", css)
+    #   ("fill", css, text) ("click", css) ("check", css) ("select", css, option value)
     actions: tuple = field(default_factory=tuple)
     # Text that must be on the page after the actions (proves the right state was reached).
     expect_text: dict | None = None  # {lang: text}

@@ -3,8 +3,11 @@
 Signed in as the demo staff: street officer 13800000001 (甘亭街道), district reviewer
 13800000002, civil affairs 13800000003, admin 13800000005. The demo applications have fixed
 references (portal/cli/demo_content.py REFERENCES). No visit here changes an application: the
-only form submissions are the ones that fail (error states).
+only form submissions are the ones that fail (error states), and one that builds a draft
+payment roll again (a draft changes nothing until it is confirmed).
 """
+from datetime import date
+
 from a11y_tests.registry import Visit
 
 STREET, DISTRICT, CIVIL, ADMIN = "13800000001", "13800000002", "13800000003", "13800000005"
@@ -81,7 +84,30 @@ VISITS = [
     Visit("indicators.index", "/indicators", "indicators"),
 ]
 
+# Payment rolls (civil affairs). The demo (portal/cli/demo_content.py _demo_payments) has one
+# roll, confirmed, with the bank's answer that the payment failed, and its reason (roll 1). A
+# draft is built by the visit itself: this month's nursing allowance roll (built again, as a
+# draft may be, on every visit).
+THIS_MONTH = date.today().strftime("%Y-%m")
+VISITS += [
+    Visit("payments.rolls_list", "/staff/payments/", "payments-rolls", account=CIVIL,
+          expect_text={"zh": "全部名册，最近的月份在前", "en": "All payment rolls"}),
+    Visit("payments.rolls_list", "/staff/payments/", "payments-rolls-error", account=CIVIL,
+          actions=(("fill", "#month", "2026/7"), SUBMIT),
+          expect_text={"zh": "请按“年-月”输入发放月份", "en": "for example 2026-07"}),
+    Visit("payments.roll", "/staff/payments/1", "payments-roll-answered", account=CIVIL,
+          expect_text={"zh": "账户已销户", "en": "账户已销户"}),
+    Visit("payments.roll", "/staff/payments/", "payments-roll-draft", account=CIVIL,
+          actions=(("select", "#programme", "nursing_allowance"),
+                   ("fill", "#month", THIS_MONTH), SUBMIT),
+          expect_text={"zh": "确认名册", "en": "Confirm the roll"}),
+]
+
 EXCLUDED = {
+    "payments.export_csv": "the roll in the bank's form, a CSV file download, not a page; "
+                           "tested in tests/benefits/test_pages.py",
+    "payments.export_xlsx": "the roll in the bank's form, an Excel file download, not a page; "
+                            "tested in tests/benefits/test_pages.py",
     "staff.export_csv": "a CSV file download (UTF-8 with BOM), not a page; tested in "
                         "tests/test_staff_console.py and tests/test_staff_export.py",
     "staff.export_xlsx": "an Excel file download, not a page; tested in "

@@ -49,6 +49,10 @@ VISITS = [
     # Approved: the timeline shows the amount and the first month paid (portal.status.display.decision_rows).
     visit("status.application", "/status/applications/HY-2026-DEMA7C/", "application-approved",
           expect=zh_en("发放金额", "Amount paid")),
+    # Being paid: the monthly amount and every payment, one of them failed and why (the
+    # demo's payment history, portal/cli/demo_content.py _demo_payments).
+    visit("status.application", "/status/applications/HY-2026-DEMAEC/", "application-paying",
+          expect=zh_en("账户已销户", "账户已销户")),
     visit("status.withdraw", "/status/applications/HY-2026-DEMA3C/withdraw", "withdraw",
           expect=zh_en("确定要撤回这份申请吗？",
                        "Are you sure you want to withdraw this application?")),

@@ -139,8 +139,35 @@ def seed() -> list[DemoAccount]:
                                       confirmed_by_account_id=accounts["street_officer"].id))
     _demo_second_claim(accounts)
     db.session.commit()
+    _demo_payments(accounts["civil_affairs"])
     media_samples.attach_demo_sample(accounts["content_editor"])
     return list(ACCOUNTS)
+
+
+DEMO_BANK_REASON = "账户已销户，请核对收款账户"
+
+
+def _demo_payments(civil_affairs: Account) -> None:
+    """A payment history for the demo's recipients (civil affairs finds 发放名册 with rolls in
+    it; the resident sees their payments): the roll of each recipient's first month, confirmed,
+    with the bank's answer that the payment failed – so that, when that month is over, this
+    month's draft shows the failed month back with its reason, as the next roll would."""
+    from portal.benefits import rates, rolls
+    from portal.benefits.models import PaymentRoll, Recipient
+
+    if db.session.scalar(select(PaymentRoll.id).limit(1)) is not None:
+        return
+    this_month = rates.first_of_month(date.today())
+    for programme, first in db.session.execute(
+            select(Recipient.programme, Recipient.start_month).distinct()
+            .order_by(Recipient.programme)).all():
+        roll = rolls.build(programme, first, civil_affairs)
+        rolls.confirm(roll.id, civil_affairs, expected_version=roll.version)
+        answer = "".join(f"{line.id},failed,{DEMO_BANK_REASON}\n"
+                         for line in rolls.lines_page(roll.id))
+        rolls.import_bank_result(roll.id, answer.encode(), civil_affairs)
+        if first < this_month:
+            rolls.build(programme, this_month, civil_affairs)
 
 
 def _demo_details(application, person, step: str, at: datetime) -> dict | None:

@@ -134,14 +134,15 @@ def test_a_failed_payment_is_shown_to_staff_and_to_the_resident_with_its_reason(
     assert response.status_code == 303
     june = rolls.build("nursing_allowance", date(2026, 6, 1), world["civil"])
     page = client.get(f"/staff/payments/{june.id}").get_data(as_text=True)
-    assert "重发（上次未成功：账户已冻结）" in page
+    # The bank's reason is marked as the language it is in (WCAG 3.1.2).
+    assert '重发（上次未成功：<span lang="zh-CN">账户已冻结</span>）' in page
     rolls.confirm(june.id, world["civil"])
     # The resident: the benefit, its amount and start month, every payment and why one failed.
     sign_in(client, world["resident"], fresh=True)
     reference = _db.session.get(Application, world["ganting"].application_id).reference
     mine = client.get(f"/status/applications/{reference}/").get_data(as_text=True)
     assert "补贴发放" in mine and "150.00 元" in mine and "2026年3月" in mine
-    assert "未发放成功。原因：账户已冻结" in mine
+    assert '未发放成功。原因：<span lang="zh-CN">账户已冻结</span>' in mine
     assert "2026年3月至2026年6月（4个月，含补发）" in mine and "银行处理中" in mine
     assert '<th scope="col">' in mine and 'id="payments-caption"' in mine
 
