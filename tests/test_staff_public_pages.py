@@ -103,7 +103,9 @@ def test_the_charts_are_named_images_with_their_numbers_in_tables(client, db):
         assert len(labelled) == 2 and set(labelled) <= ids
         title = chart.find("{http://www.w3.org/2000/svg}title")
         assert title is not None and title.get("id") == labelled[0]
-    assert html.count("<table") == 4
+    # The four of the plan's indicators, and the recipients per allowance (the money paid per
+    # month only once something is paid: tests/test_indicators_payments.py).
+    assert html.count("<table") == 5
     assert ' style="' not in html and "<style" not in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)  # no inline script
     # Every bar says in words what it is (no colour-only meaning).

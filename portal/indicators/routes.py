@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal.applications import working_days
+from portal.benefits import figures
 from portal.content import indicators as plan
 from portal.indicators import charts
 from portal.web.i18n import localized
@@ -36,6 +37,10 @@ def today() -> date:
     return working_days.local_date(datetime.now(timezone.utc))
 
 
+# Not a kept page (portal.web.page_cache): everything on it – the portal's counts of this year
+# and the payments' figures – is read from the database at each request, so what the page says
+# is true when it is read and needs no "updated every few minutes" caveat. The payments' figures
+# are two GROUP BY queries bounded by the last 12 months' rolls (figures.paid_per_month).
 @bp.get("/indicators")
 def index():
     locale = str(get_locale())
@@ -95,6 +100,6 @@ def index():
         source=localized(plan.source()), amount=lambda i, f: _amount(i, f, locale),
         count=_count, percent=percent, counted=counted, measured=measured,
         percent_chart=percent_chart, count_chart=count_chart, portal_chart=portal_chart,
-        locale=locale,
+        locale=locale, paid=figures.paid_per_month(day), recipients=figures.recipient_counts(),
         period=period, plan_ended=period.ended(day),
         final_source=localized(final_source) if final_source else None)
