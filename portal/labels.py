@@ -154,6 +154,19 @@ END_REASONS = {
 STAFF_END_REASONS = tuple(code for code in END_REASONS if code != "higher_taken")
 
 
+# The kinds of a recipient's history (portal.benefits.models.RecipientEvent).
+RECIPIENT_EVENTS = {
+    "enrolled": _l("登记为发放对象"), "suspended": _l("暂停发放"), "resumed": _l("恢复发放"),
+    "ended": _l("停止发放"), "certificate": _l("登记换领的残疾人证"),
+    "reminder_60": _l("短信提醒：残疾人证60天后到期"),
+    "reminder_30": _l("短信提醒：残疾人证30天后到期"),
+}
+
+
+def recipient_event_label(kind: str) -> str:
+    return str(RECIPIENT_EVENTS.get(kind, kind))
+
+
 def status_reason_label(code: str | None) -> str:
     """The label of a suspension's or an end's reason."""
     return str(SUSPEND_REASONS.get(code) or END_REASONS.get(code) or code or "")
@@ -193,7 +206,7 @@ def street_name(code: str | None) -> str:
 
 GLOBALS = (programme_name, relationship_label, section_title, status_label, status_explanation,
            fact_label, fact_value, role_label, street_name, benefit_state_label, band_label,
-           yuan)
+           yuan, status_reason_label, recipient_event_label)
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@ and without back pay, an end (a death reported), the certificate's reminders and
 shown in the next roll, audited and texted (never a name), and only by civil affairs."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -223,3 +224,73 @@ def test_a_lapsed_certificate_suspends_and_a_renewal_resumes_with_back_pay(app, 
     assert _months_on(m(6), recipient.id) == [m(5), m(6)]
     assert _audits("benefit.certificate") == 1 and _audits("benefit.resume") == 1
     assert "补发" in _texts(recipient)[-1]
+
+
+# ── the staff pages ─────────────────────────────────────────────────────────────────────
+
+def _page(recipient) -> str:
+    return f"/staff/payments/recipients/{recipient.id}"
+
+
+def test_civil_affairs_suspend_and_resume_on_the_recipients_page(client, people, recipient):
+    sign_in(client, people["civil"], fresh=True)
+    listing = client.get("/staff/payments/recipients").get_data(as_text=True)
+    assert _page(recipient) in listing and NAME in listing
+    token = csrf_token(client, _page(recipient))
+    response = client.post(_page(recipient) + "/suspend", data={
+        "csrf_token": token, "suspend_reason": "review_missed", "suspend_since": "2026-04"})
+    assert response.status_code == 303
+    page = client.get(_page(recipient)).get_data(as_text=True)
+    assert "暂停发放：未按时参加年审（资格复核）" in page and "从2026年4月起不发放" in page
+    response = client.post(_page(recipient) + "/resume", data={
+        "csrf_token": token, "resume_start": "2026-06", "resume_back_pay": "no"})
+    assert response.status_code == 303
+    _db.session.expire_all()
+    assert recipient.status == "paying"
+    assert _months_on(m(6), recipient.id) == [m(3), m(6)]    # March due; April, May never
+    assert _audits("recipient.view") >= 2 and _audits("recipient.list") == 1
+
+
+def test_bad_answers_get_polite_errors_with_the_others_kept(client, people, recipient):
+    sign_in(client, people["civil"], fresh=True)
+    token = csrf_token(client, _page(recipient))
+    response = client.post(_page(recipient) + "/end", data={
+        "csrf_token": token, "end_last": "2026-13"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "请选择停止发放的原因" in page and "请按“年-月”输入月份" in page
+    assert 'value="2026-13"' in page and 'href="#end_reason' in page
+    _paid_roll(m(4), people["civil"])
+    response = client.post(_page(recipient) + "/suspend", data={
+        "csrf_token": token, "suspend_reason": "hospital_stay", "suspend_since": "2026-04"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "2026年5月以前的月份已经交给银行发放" in page
+    kept = re.search(r'<input[^>]*value="hospital_stay"[^>]*>', page).group(0)
+    assert "checked" in kept and 'value="2026-04"' in page
+    assert recipient.status == "paying"
+    client.set_cookie("lang", "en")
+    token = csrf_token(client, _page(recipient))
+    response = client.post(_page(recipient) + "/certificate", data={
+        "csrf_token": token, "valid_until": "2036-02-30"})
+    assert response.status_code == 422
+    assert "That date does not exist" in response.get_data(as_text=True)
+
+
+def test_other_roles_are_refused_the_recipients_pages(client, people, recipient):
+    for role in ("street_officer", "district_reviewer", "admin"):
+        sign_in(client, make_account(role), fresh=True)
+        assert client.get(_page(recipient)).status_code == 403
+        assert client.get("/staff/payments/recipients").status_code == 403
+        token = csrf_token(client, "/staff/")
+        assert client.post(_page(recipient) + "/end", data={
+            "csrf_token": token, "end_reason": "death",
+            "end_last": "2026-04"}).status_code == 403
+    _db.session.expire_all()
+    assert recipient.status == "paying" and _audits("benefit.end") == 0
+
+
+def test_a_roll_line_leads_to_the_recipients_page(client, people, recipient):
+    sign_in(client, people["civil"], fresh=True)
+    roll = rolls.build("nursing_allowance", m(4), people["civil"])
+    page = client.get(f"/staff/payments/{roll.id}").get_data(as_text=True)
+    assert f'href="{_page(recipient)}"' in page
