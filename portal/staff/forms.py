@@ -470,7 +470,8 @@ class SuspendRecipientForm(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.suspend_reason.choices = list(SUSPEND_REASONS.items())
+        self.suspend_reason.choices = [SelectChoice(code, label)
+                                      for code, label in SUSPEND_REASONS.items()]
 
     def since_month(self):
         return _first_of(self.suspend_since.data)
@@ -480,7 +481,8 @@ class ResumeRecipientForm(PortalForm):
     """Resume payment (portal.benefits.lifecycle.resume): from which month, with back pay?"""
     resume_start = _month_field(_l("从哪个月起恢复发放"))
     resume_back_pay = RadioField(_l("暂停期间的月份是否补发"),
-                                 choices=[("yes", _l("补发")), ("no", _l("不补发"))],
+                                 choices=[SelectChoice("yes", _l("补发")),
+                                          SelectChoice("no", _l("不补发"))],
                                  validators=[InputRequired(
                                      message=_l("请选择暂停期间的月份是否补发"))])
 
@@ -496,7 +498,8 @@ class EndRecipientForm(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.end_reason.choices = [(code, END_REASONS[code]) for code in STAFF_END_REASONS]
+        self.end_reason.choices = [SelectChoice(code, END_REASONS[code])
+                                  for code in STAFF_END_REASONS]
 
     def last_month(self):
         return _first_of(self.end_last.data)
