@@ -157,7 +157,7 @@ STAFF_END_REASONS = tuple(code for code in END_REASONS if code != "higher_taken"
 # The kinds of a recipient's history (portal.benefits.models.RecipientEvent).
 RECIPIENT_EVENTS = {
     "enrolled": _l("登记为发放对象"), "suspended": _l("暂停发放"), "resumed": _l("恢复发放"),
-    "ended": _l("停止发放"), "certificate": _l("登记换领的残疾人证"),
+    "ended": _l("停止发放"), "certificate_renewed": _l("登记换领的残疾人证"),
     "reminder_60": _l("短信提醒：残疾人证60天后到期"),
     "reminder_30": _l("短信提醒：残疾人证30天后到期"),
 }

@@ -231,7 +231,7 @@ def record_certificate(recipient: Recipient, valid_until: date, actor: Account |
         raise LifecycleError("not_valid")
     if recipient.status == "ended":
         raise LifecycleError("state")
-    _event(recipient, "certificate", recipient.status, None, on, actor,
+    _event(recipient, "certificate_renewed", recipient.status, None, on, actor,
            {"valid_until": valid_until.isoformat()})
     recipient.certificate_valid_until = valid_until
     db.session.flush()

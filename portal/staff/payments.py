@@ -238,7 +238,7 @@ def _recipient_page(recipient, forms: dict | None = None, code: int = 200):
         suspend_form=forms.get("suspend") or SuspendRecipientForm(formdata=None),
         resume_form=forms.get("resume") or ResumeRecipientForm(formdata=None),
         end_form=forms.get("end") or EndRecipientForm(formdata=None),
-        certificate_form=forms.get("certificate") or CertificateForm(formdata=None))
+        certificate_form=forms.get("renewal") or CertificateForm(formdata=None))
     return page, code
 
 
@@ -303,6 +303,6 @@ def end(recipient_id: int):
 @staff_required(*ROLES)
 def certificate(recipient_id: int):
     form = CertificateForm()
-    return _change(recipient_id, "certificate", form, lambda f: f.valid_until,
+    return _change(recipient_id, "renewal", form, lambda f: f.valid_until,
                    lambda r: lifecycle.record_certificate(r, form.day(), current_user),
                    _("已登记新证的有效期。"))
