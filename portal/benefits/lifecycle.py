@@ -26,7 +26,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, or_, select
 
 from portal.accounts.models import Account
 from portal.applications import answers as stored
@@ -265,8 +265,13 @@ def certificate_check(on: date | None = None) -> CheckReport:
     on = on or today()
     report = CheckReport()
     touched: set[str] = set()
-    ids = db.session.scalars(select(Recipient.id).where(Recipient.status == "paying")
-                             .order_by(Recipient.id)).all()
+    # Only those whose certificate ends within the reminders' reach, or is not read yet from
+    # the answers (a recipient enrolled before the date was kept on the recipient).
+    horizon = on + timedelta(days=max(REMINDER_DAYS))
+    ids = db.session.scalars(select(Recipient.id).where(
+        Recipient.status == "paying",
+        or_(Recipient.certificate_valid_until.is_(None),
+            Recipient.certificate_valid_until <= horizon)).order_by(Recipient.id)).all()
     for recipient_id in ids:
         recipient = db.session.get(Recipient, recipient_id)
         if recipient.certificate_valid_until is None:
