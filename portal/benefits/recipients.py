@@ -195,6 +195,8 @@ class Statement:
     monthly_amount_fen: int    # this month's: the file's rate in force, else the approved
     start_month: date
     status: str
+    status_reason: str | None  # why suspended or ended (portal.labels; the texts say to look)
+    stop_month: date | None    # suspended or ended: the first month not paid
     payments: tuple[PaymentRow, ...]
 
 
@@ -213,6 +215,7 @@ def statement(application: Application, today: date | None = None) -> Statement 
             recipient.programme, recipient.band, max(month, recipient.start_month),
             recipient.monthly_amount_fen),
         start_month=recipient.start_month, status=recipient.status,
+        status_reason=recipient.status_reason, stop_month=recipient.stop_month,
         payments=tuple(PaymentRow(line.first_month, line.last_month, line.months,
                                   line.amount_fen, line.state, line.reason)
                        for line in payments_of(recipient.id)))

@@ -294,3 +294,13 @@ def test_a_roll_line_leads_to_the_recipients_page(client, people, recipient):
     roll = rolls.build("nursing_allowance", m(4), people["civil"])
     page = client.get(f"/staff/payments/{roll.id}").get_data(as_text=True)
     assert f'href="{_page(recipient)}"' in page
+
+
+def test_the_resident_sees_why_and_from_when_their_payment_is_suspended(client, people,
+                                                                       recipient):
+    lifecycle.suspend(recipient, "certificate_lapsed", m(5), people["civil"])
+    sign_in(client, people["resident"], fresh=True)
+    page = client.get(f"/status/applications/{recipient.application.reference}/")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "暂停发放：残疾人证已过有效期，未换领" in text and "从2026年5月起不发放" in text
