@@ -161,6 +161,9 @@ class Config:
     OUTBOX_PURGE_SECONDS = int(_env("OUTBOX_PURGE_SECONDS", "300"))
     # When the month's draft payment rolls are built (crontab: minute hour day month weekday).
     ROLLS_BUILD_CRONTAB = _env("ROLLS_BUILD_CRONTAB", "0 2 1 * *")
+    # When the daily check of recipients' 残疾人证 runs: reminders 60 and 30 days before the
+    # last valid day, suspension once it has lapsed (portal.benefits.lifecycle).
+    CERTIFICATE_CHECK_CRONTAB = _env("CERTIFICATE_CHECK_CRONTAB", "0 7 * * *")
     # Only test servers expose /_test/... (error pages, quick sign-in); see web/testing_routes.py.
     TEST_ROUTES = False
 

@@ -133,6 +133,45 @@ ROLL_STATES = {"draft": _l("待确认"), "confirmed": _l("已确认，待银行�
 LINE_STATES = {"pending": _l("银行处理中"), "paid": _l("已到账"), "failed": _l("未发放成功")}
 
 
+# Why payment is suspended or ended (portal.benefits.lifecycle). Sources: the yearly review of
+# recipients (动态管理, program-facts.md, 两项补贴 Workflow); the certificate valid 10 years
+# (《残疾人证管理办法》, program-facts.md, Identity data); the issue's list of end reasons.
+SUSPEND_REASONS = {
+    "certificate_lapsed": _l("残疾人证已过有效期，未换领"),
+    "review_missed": _l("未按时参加年审（资格复核）"),
+    "hospital_stay": _l("住院或入住养老、托养机构"),
+    "under_investigation": _l("情况正在核查"),
+}
+END_REASONS = {
+    "death": _l("本人去世"),
+    "moved_away": _l("户籍迁出本区"),
+    "not_eligible": _l("不再符合条件"),
+    "refused_review": _l("拒绝参加年审（资格复核）"),
+    "on_request": _l("本人或监护人申请停发"),
+    # Set by the portal itself, never chosen by staff: 择高 (portal.benefits.recipients).
+    "higher_taken": _l("已领取另一项标准更高的同类补贴（择高）"),
+}
+STAFF_END_REASONS = tuple(code for code in END_REASONS if code != "higher_taken")
+
+
+# The kinds of a recipient's history (portal.benefits.models.RecipientEvent).
+RECIPIENT_EVENTS = {
+    "enrolled": _l("登记为发放对象"), "suspended": _l("暂停发放"), "resumed": _l("恢复发放"),
+    "ended": _l("停止发放"), "certificate_renewed": _l("登记换领的残疾人证"),
+    "reminder_60": _l("短信提醒：残疾人证60天后到期"),
+    "reminder_30": _l("短信提醒：残疾人证30天后到期"),
+}
+
+
+def recipient_event_label(kind: str) -> str:
+    return str(RECIPIENT_EVENTS.get(kind, kind))
+
+
+def status_reason_label(code: str | None) -> str:
+    """The label of a suspension's or an end's reason."""
+    return str(SUSPEND_REASONS.get(code) or END_REASONS.get(code) or code or "")
+
+
 def benefit_state_label(kind: str, code: str) -> str:
     """The label of a recipient's (`kind` "recipient"), a roll's ("roll") or a payment line's
     ("line") state."""
@@ -167,7 +206,7 @@ def street_name(code: str | None) -> str:
 
 GLOBALS = (programme_name, relationship_label, section_title, status_label, status_explanation,
            fact_label, fact_value, role_label, street_name, benefit_state_label, band_label,
-           yuan)
+           yuan, status_reason_label, recipient_event_label)
 
 
 def init_app(app: Flask) -> None:

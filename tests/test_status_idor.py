@@ -31,7 +31,7 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.benefits import rolls
-from portal.benefits.models import PaymentLine, PaymentRoll
+from portal.benefits.models import PaymentLine, PaymentRoll, Recipient, RecipientEvent
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
 from tests.benefits.helpers import paying
@@ -96,8 +96,9 @@ def world(app, db):
     db.session.commit()
     # The mother is paid the living allowance: on a confirmed payment roll (portal.benefits).
     civil = make_account("civil_affairs", phone="13800000003")
-    paying(victim, civil, submitted=datetime(2026, 3, 10, tzinfo=timezone.utc),
-           programme="living_allowance", band="from_18", amount="60", person=mother)
+    recipient = paying(victim, civil, submitted=datetime(2026, 3, 10, tzinfo=timezone.utc),
+                       programme="living_allowance", band="from_18", amount="60",
+                       person=mother)
     roll = rolls.build("living_allowance", date(2026, 3, 1), civil)
     rolls.confirm(roll.id, civil)
     return {
@@ -105,7 +106,7 @@ def world(app, db):
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
         "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
-        "civil_affairs": civil, "roll": roll,
+        "civil_affairs": civil, "roll": roll, "recipient": recipient,
     }
 
 
@@ -137,6 +138,8 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["flag"].id
         elif argument == "roll_id":
             values[argument] = 999999 if missing else world["roll"].id
+        elif argument == "recipient_id":
+            values[argument] = 999999 if missing else world["recipient"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:
@@ -194,6 +197,8 @@ def _state(world) -> tuple:
         _db.session.scalar(select(func.count()).select_from(OutboxMessage)),
         _db.session.get(DuplicateFlag, world["flag"].id).resolution,
         _db.session.get(PaymentRoll, world["roll"].id).status,
+        _db.session.get(Recipient, world["recipient"].id).status,
+        _db.session.scalar(select(func.count()).select_from(RecipientEvent)),
         _db.session.scalar(select(func.count()).select_from(PaymentLine)
                            .where(PaymentLine.state == "pending")),
     )

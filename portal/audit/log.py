@@ -69,6 +69,13 @@ ACTIONS = {
     # Written by portal.benefits (recipients and payment rolls).
     "benefit.enrol": _l("登记为发放对象（在册）"),
     "benefit.end": _l("停止发放"),
+    # Written by portal.benefits.lifecycle.
+    "benefit.suspend": _l("暂停发放"),
+    "benefit.resume": _l("恢复发放"),
+    "benefit.certificate": _l("登记换领后的残疾人证有效期"),
+    "benefit.certificate_reminder": _l("发送残疾人证到期提醒短信"),
+    "recipient.view": _l("查看发放对象"),
+    "recipient.list": _l("查看发放对象名单"),
     "roll.build": _l("生成发放名册"),
     "roll.view": _l("查看发放名册"),
     "roll.confirm": _l("确认发放名册"),

@@ -70,6 +70,11 @@ class Recipient(db.Model):
     status: Mapped[str] = mapped_column(String(12))
     status_reason: Mapped[str | None] = mapped_column(String(40))
     status_since: Mapped[date] = mapped_column(Date)
+    # While suspended or ended (portal.benefits.lifecycle): the first month not paid. Months
+    # before it still due are paid; from it on nothing, until a resumption clears it.
+    stop_month: Mapped[date | None] = mapped_column(Date)
+    # The 残疾人证's last valid day: from the application's answers, or a renewal recorded.
+    certificate_valid_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = created_at_column()
     version: Mapped[int] = mapped_column(default=1)
 
@@ -98,6 +103,18 @@ class RecipientEvent(db.Model):
     created_at: Mapped[datetime] = created_at_column()
 
     recipient = relationship("Recipient", back_populates="events")
+
+
+class UnpaidPeriod(db.Model):
+    """Months a recipient is never paid: a suspension resumed without back pay."""
+
+    __tablename__ = "benefit_unpaid_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("benefit_recipient.id"), index=True)
+    first_month: Mapped[date] = mapped_column(Date)
+    last_month: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class PaymentRoll(db.Model):

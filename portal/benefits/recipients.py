@@ -101,7 +101,8 @@ def enrol(application: Application, actor: Account | None, now: datetime) -> Rec
     approval = _approval(application)
     start = start_month_of(application, approval)
     band, fen, source = _band_and_amount(application, approval, start)
-    payment = stored.read(application).payment
+    answers = stored.read(application)
+    payment = answers.payment
     today = working_days.local_date(now)
     recipient = Recipient(
         programme=application.programme, person_id=application.person_id,
@@ -111,6 +112,7 @@ def enrol(application: Application, actor: Account | None, now: datetime) -> Rec
         card_holder=payment.account_holder, card_number_encrypted=payment.card_number,
         card_hash=payment.card_hash, card_last4=payment.card_last4,
         status="paying", status_since=today, created_at=now,
+        certificate_valid_until=parse_valid_until(answers.certificate.valid_until),
     )
     db.session.add(recipient)
     db.session.add(RecipientEvent(recipient=recipient, kind="enrolled", from_status=None,
@@ -123,6 +125,13 @@ def enrol(application: Application, actor: Account | None, now: datetime) -> Rec
                  {"application": application.reference, "programme": application.programme,
                   "band": band, "amount_fen": fen, "start_month": start.isoformat()})
     return recipient
+
+
+def parse_valid_until(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def end(recipient: Recipient, reason: str, effective: date, actor: Account | None,
@@ -186,6 +195,8 @@ class Statement:
     monthly_amount_fen: int    # this month's: the file's rate in force, else the approved
     start_month: date
     status: str
+    status_reason: str | None  # why suspended or ended (portal.labels; the texts say to look)
+    stop_month: date | None    # suspended or ended: the first month not paid
     payments: tuple[PaymentRow, ...]
 
 
@@ -204,6 +215,7 @@ def statement(application: Application, today: date | None = None) -> Statement 
             recipient.programme, recipient.band, max(month, recipient.start_month),
             recipient.monthly_amount_fen),
         start_month=recipient.start_month, status=recipient.status,
+        status_reason=recipient.status_reason, stop_month=recipient.stop_month,
         payments=tuple(PaymentRow(line.first_month, line.last_month, line.months,
                                   line.amount_fen, line.state, line.reason)
                        for line in payments_of(recipient.id)))

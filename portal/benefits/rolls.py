@@ -2,7 +2,10 @@
 
 build(programme, month, actor)   set-based SQL (INSERT … SELECT), never an object per line:
     1. every month due of every paying recipient of the programme, from their first month not
-       yet on a roll (back months, 补发; failed months come back) to the roll's month, each at
+       yet on a roll (back months, 补发; failed months come back) to the roll's month – of a
+       suspended or ended recipient only the months before its stop month, and never a month
+       of an unpaid period (a suspension resumed without back pay;
+       portal.benefits.lifecycle) – each at
        the rate in force in that month (portal.benefits.rates; the approved amount where the
        file's rate is not known) – payment_month;
     2. one line per recipient (so one per person) with the months it covers and their total –
@@ -53,6 +56,7 @@ from portal.benefits.models import (
     PaymentMonth,
     PaymentRoll,
     Recipient,
+    UnpaidPeriod,
 )
 from portal.extensions import db
 
@@ -60,6 +64,7 @@ R = Recipient.__table__
 M = PaymentMonth.__table__
 L = PaymentLine.__table__
 ROLL = PaymentRoll.__table__
+GAP = UnpaidPeriod.__table__
 # Written as SQL, not a bound parameter, so that the planner sees the partial unique index's
 # own condition and probes that index (on PostgreSQL a parameter hid it: the anti-join scanned
 # the table it was inserting into, once per row).
@@ -172,6 +177,13 @@ def build(programme: str, month: date, actor: Account | None) -> PaymentRoll:
             R.c.programme == programme, R.c.status == "paying", R.c.start_month <= month,
             or_(R.c.next_due_month.is_(None), R.c.next_due_month < after),
         ).values(next_due_month=after))
+        # Suspended or ended: due up to the stop month at most.
+        until = case((R.c.stop_month < after, R.c.stop_month), else_=literal(after, Date))
+        db.session.execute(update(R).where(
+            R.c.programme == programme, R.c.status != "paying", R.c.stop_month.is_not(None),
+            R.c.start_month <= month,
+            or_(R.c.next_due_month.is_(None), R.c.next_due_month < until),
+        ).values(next_due_month=until))
         totals = db.session.execute(
             select(func.count(), func.coalesce(func.sum(L.c.amount_fen), 0))
             .where(L.c.roll_id == roll.id)).one()
@@ -201,10 +213,16 @@ def _discard_lines(roll_id: int) -> None:
     db.session.execute(delete(L).where(L.c.roll_id == roll_id))
 
 
+def _payable():
+    """Recipients who may have months due: paying, or suspended/ended with months before their
+    stop month (portal.benefits.lifecycle)."""
+    return or_(R.c.status == "paying", R.c.stop_month.is_not(None))
+
+
 def _insert_months(roll_id: int, programme: str, month: date) -> None:
     earliest = db.session.scalar(select(func.min(func.coalesce(R.c.next_due_month,
                                                                R.c.start_month)))
-                                 .where(R.c.programme == programme, R.c.status == "paying"))
+                                 .where(R.c.programme == programme, _payable()))
     if earliest is None or earliest > month:
         return
     months = rate_data.months_between(earliest, month)
@@ -217,9 +235,13 @@ def _insert_months(roll_id: int, programme: str, month: date) -> None:
             .select_from(R.join(due, and_(
                 due.c.month >= R.c.start_month,
                 due.c.month >= func.coalesce(R.c.next_due_month, R.c.start_month))))
-            .where(R.c.programme == programme, R.c.status == "paying",
+            .where(R.c.programme == programme, _payable(),
+                   or_(R.c.stop_month.is_(None), due.c.month < R.c.stop_month),
                    ~exists().where(paid_before.c.recipient_id == R.c.id,
-                                   paid_before.c.month == due.c.month, NOT_FAILED))
+                                   paid_before.c.month == due.c.month, NOT_FAILED),
+                   ~exists().where(GAP.c.recipient_id == R.c.id,
+                                   GAP.c.first_month <= due.c.month,
+                                   GAP.c.last_month >= due.c.month))
         )
         db.session.execute(insert(M).from_select(
             ["roll_id", "recipient_id", "month", "amount_fen", "state"], chosen))

@@ -99,6 +99,25 @@ ACCESS_TEXTS = {
                         "如果您不知道这件事，请拨打12385。"),
 }
 
+# A recipient's payment (portal.benefits.lifecycle): the programme and the reference, what
+# happened, what to do. Never why (a hospital stay or an investigation is nobody's business on
+# a lock screen) – except a lapsed certificate, which is what the person must act on.
+BENEFIT_TEXTS = {
+    "suspended": _l("您的“%(programme)s”（受理编号%(ref)s）从%(month)s起暂停发放。"
+                    "原因和需要做什么，请登录平台在“我的申请”中查看，或拨打12385。"),
+    "suspended_certificate": _l("您的“%(programme)s”（受理编号%(ref)s）因残疾人证已过有效期，"
+                                "从%(month)s起暂停发放。请尽快到区残联换领残疾人证，"
+                                "换领后恢复发放并补发暂停的月份。咨询请拨打12385。"),
+    "resumed": _l("您的“%(programme)s”（受理编号%(ref)s）从%(month)s起恢复发放。"
+                  "您现在不需要做什么。咨询请拨打12385。"),
+    "resumed_back_pay": _l("您的“%(programme)s”（受理编号%(ref)s）从%(month)s起恢复发放，"
+                           "暂停期间的月份将一并补发。您现在不需要做什么。咨询请拨打12385。"),
+    "ended": _l("“%(programme)s”（受理编号%(ref)s）发放到%(month)s为止，之后停止发放。"
+                "如有疑问，请登录平台查看或拨打12385。"),
+    "certificate_reminder": _l("您的残疾人证将于%(date)s到期（“%(programme)s”，受理编号%(ref)s）。"
+                               "请在到期前到区残联换领，以免暂停发放。咨询请拨打12385。"),
+}
+
 
 # ── what the texts say ────────────────────────────────────────────────────────────────────
 
@@ -185,6 +204,26 @@ def queue_status_change(application: Application, from_status: str | None,
     messages = status_change_messages(application, from_status, to_status)
     db.session.add_all(messages)
     return messages[0] if messages else None
+
+
+def queue_benefit_text(application: Application, key: str, **values) -> list[OutboxMessage]:
+    """Add a text about the recipient's payment (BENEFIT_TEXTS[key]) to every number that gets
+    the application's status texts, in the application's language. `values`: month (a date,
+    the first of a month) or date (a day)."""
+    locale = application.locale or DEFAULT_LOCALE
+    with force_locale(locale):
+        words = {"programme": programme_name(application.programme),
+                 "ref": application.reference}
+        if "month" in values:
+            words["month"] = dates.month_label(values["month"])
+        if "date" in values:
+            words["date"] = dates.date_text(values["date"])
+        body = str(BENEFIT_TEXTS[key]) % words
+    messages = [OutboxMessage(channel="sms", recipient=number, locale=locale, body=body,
+                              application_id=application.id)
+                for number in recipients(application)]
+    db.session.add_all(messages)
+    return messages
 
 
 def _tail(phone: str) -> str:

@@ -1,6 +1,8 @@
 """Forms of the staff console. Errors are written for people, in Chinese."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -28,7 +30,14 @@ from portal.account.validators import MobileNumber, NewPassword
 from portal.applications import decisions, queues, references, status_machine
 from portal.audit import log as audit
 from portal.content import streets
-from portal.labels import STAFF_ROLES, programme_name, street_name
+from portal.labels import (
+    END_REASONS,
+    STAFF_END_REASONS,
+    STAFF_ROLES,
+    SUSPEND_REASONS,
+    programme_name,
+    street_name,
+)
 from portal.staff import programmes
 from portal.web.forms import PortalForm
 from portal.web.i18n import localized
@@ -434,3 +443,80 @@ class BankResultForm(PortalForm):
     """The bank's result file (CSV: reference, paid|failed, reason)."""
     file = FileField(_l("银行返回的结果文件（CSV）"), validators=[
         FileRequired(message=_l("请选择银行返回的结果文件（CSV）"))])
+
+
+# ── a recipient's payment: suspend, resume, end, a renewed certificate ────────────────────
+
+MONTH_REQUIRED = _l("请输入月份，例如 2026-07")
+MONTH_FORMAT = _l("请按“年-月”输入月份，例如 2026-07")
+
+
+def _month_field(label):
+    return StringField(label, filters=[_stripped], validators=[
+        DataRequired(message=MONTH_REQUIRED),
+        Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=MONTH_FORMAT)])
+
+
+def _first_of(value: str):
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
+class SuspendRecipientForm(PortalForm):
+    """Suspend payment (portal.benefits.lifecycle.suspend): why, and from which month."""
+    suspend_reason = RadioField(_l("暂停原因"), validators=[
+        InputRequired(message=_l("请选择暂停发放的原因"))])
+    suspend_since = _month_field(_l("从哪个月起暂停"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.suspend_reason.choices = [SelectChoice(code, label)
+                                      for code, label in SUSPEND_REASONS.items()]
+
+    def since_month(self):
+        return _first_of(self.suspend_since.data)
+
+
+class ResumeRecipientForm(PortalForm):
+    """Resume payment (portal.benefits.lifecycle.resume): from which month, with back pay?"""
+    resume_start = _month_field(_l("从哪个月起恢复发放"))
+    resume_back_pay = RadioField(_l("暂停期间的月份是否补发"),
+                                 choices=[SelectChoice("yes", _l("补发")),
+                                          SelectChoice("no", _l("不补发"))],
+                                 validators=[InputRequired(
+                                     message=_l("请选择暂停期间的月份是否补发"))])
+
+    def from_month(self):
+        return _first_of(self.resume_start.data)
+
+
+class EndRecipientForm(PortalForm):
+    """End payment (portal.benefits.lifecycle.end): why, and the last month paid."""
+    end_reason = RadioField(_l("停止原因"), validators=[
+        InputRequired(message=_l("请选择停止发放的原因"))])
+    end_last = _month_field(_l("最后发放的月份"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.end_reason.choices = [SelectChoice(code, END_REASONS[code])
+                                  for code in STAFF_END_REASONS]
+
+    def last_month(self):
+        return _first_of(self.end_last.data)
+
+
+class CertificateForm(PortalForm):
+    """A renewed 残疾人证 (portal.benefits.lifecycle.record_certificate): its last valid day."""
+    valid_until = StringField(_l("新证有效期至"), filters=[_stripped], validators=[
+        DataRequired(message=_l("请输入新证的有效期，例如 2036-07-01")),
+        Regexp(r"^\d{4}-\d{2}-\d{2}$", message=_l("请按“年-月-日”输入有效期，例如 2036-07-01"))])
+
+    def validate_valid_until(self, field):
+        try:
+            date.fromisoformat(field.data)
+        except ValueError:
+            raise ValidationError(
+                _l("这个日期不存在，请检查后重新输入，例如 2036-07-01")) from None
+
+    def day(self):
+        return date.fromisoformat(self.valid_until.data)

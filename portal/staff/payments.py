@@ -21,16 +21,25 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import dates
 from portal.accounts.models import Account
 from portal.audit import log as audit
-from portal.benefits import bank_files, rolls
+from portal.benefits import bank_files, lifecycle, rolls
 from portal.benefits import rates as rate_data
 from portal.eligibility import programmes
 from portal.extensions import db
 from portal.labels import programme_name
 from portal.staff import display, export
 from portal.staff.access import staff_required
-from portal.staff.forms import BankResultForm, BuildRollForm, ConfirmRollForm
+from portal.staff.forms import (
+    BankResultForm,
+    BuildRollForm,
+    CertificateForm,
+    ConfirmRollForm,
+    EndRecipientForm,
+    ResumeRecipientForm,
+    SuspendRecipientForm,
+)
 
 ROLES = ("civil_affairs",)
 LINES_PER_PAGE = 200
@@ -183,3 +192,117 @@ def month_choices(today: date | None = None) -> list[str]:
     today = today or date.today()
     return [m.strftime("%Y-%m") for m in rate_data.months_between(
         date(today.year - 1, today.month, 1), today)][::-1]
+
+
+# ── recipients: their payment suspended, resumed, ended; a renewed certificate ───────────
+
+LIFECYCLE_ERRORS = {
+    "state": _l("发放对象的状态已经变了，不能这样操作。请看下面的当前状态。"),
+    "reason": _l("请选择列出的原因"),
+    "before_start": _l("这个月份早于开始发放的月份（%(month)s）"),
+    "already_paid": _l("%(month)s以前的月份已经交给银行发放，请输入%(month)s或以后的月份"),
+    "before_suspension": _l("恢复发放的月份不能早于暂停的月份（%(month)s）"),
+    "not_valid": _l("新证的有效期已经过了，请检查后重新输入"),
+}
+
+
+@bp.get("/recipients")
+@staff_required(*ROLES)
+def recipients_list():
+    after = request.args.get("after", type=int) or 0
+    found = lifecycle.recipients_page(after, LINES_PER_PAGE)
+    audit.record(current_user, "recipient.list", "recipient", None,
+                 {"after": after, "rows": len(found)})
+    db.session.commit()
+    return render_template(
+        "staff/recipients.html", recipients=found,
+        next_after=found[-1].id if len(found) == LINES_PER_PAGE else None)
+
+
+def _recipient_or_404(recipient_id: int):
+    found = lifecycle.find(recipient_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _recipient_page(recipient, forms: dict | None = None, code: int = 200):
+    forms = forms or {}
+    audit.record(current_user, "recipient.view", "recipient", str(recipient.id), {})
+    db.session.commit()
+    page = render_template(
+        "staff/recipient.html", recipient=recipient,
+        valid_until=lifecycle.certificate_valid_until(recipient),
+        first_unpaid=lifecycle.first_unpaid_month(recipient),
+        payments=rolls.payments_of(recipient.id),
+        suspend_form=forms.get("suspend") or SuspendRecipientForm(formdata=None),
+        resume_form=forms.get("resume") or ResumeRecipientForm(formdata=None),
+        end_form=forms.get("end") or EndRecipientForm(formdata=None),
+        certificate_form=forms.get("renewal") or CertificateForm(formdata=None))
+    return page, code
+
+
+@bp.get("/recipients/<int:recipient_id>")
+@staff_required(*ROLES)
+def recipient(recipient_id: int):
+    return _recipient_page(_recipient_or_404(recipient_id))
+
+
+def _refused(form, field, error: lifecycle.LifecycleError) -> None:
+    month = dates.month_label(error.month) if error.month else ""
+    field.errors = [*field.errors, LIFECYCLE_ERRORS[error.problem] % {"month": month}]
+
+
+def _change(recipient_id: int, name: str, form, field_of, act, done: str):
+    found = _recipient_or_404(recipient_id)
+    if form.validate_on_submit():
+        try:
+            act(found)
+        except lifecycle.LifecycleError as error:
+            if error.problem == "not_allowed":
+                abort(403)
+            db.session.rollback()
+            _refused(form, field_of(form), error)
+        else:
+            flash(done)
+            return redirect(url_for(".recipient", recipient_id=recipient_id), 303)
+    return _recipient_page(found, {name: form}, 422)
+
+
+@bp.post("/recipients/<int:recipient_id>/suspend")
+@staff_required(*ROLES)
+def suspend(recipient_id: int):
+    form = SuspendRecipientForm()
+    return _change(recipient_id, "suspend", form, lambda f: f.suspend_since,
+                   lambda r: lifecycle.suspend(r, form.suspend_reason.data, form.since_month(),
+                                               current_user),
+                   _("已暂停发放，已发短信通知申请人。"))
+
+
+@bp.post("/recipients/<int:recipient_id>/resume")
+@staff_required(*ROLES)
+def resume(recipient_id: int):
+    form = ResumeRecipientForm()
+    return _change(recipient_id, "resume", form, lambda f: f.resume_start,
+                   lambda r: lifecycle.resume(r, form.from_month(),
+                                              form.resume_back_pay.data == "yes", current_user),
+                   _("已恢复发放，已发短信通知申请人。"))
+
+
+@bp.post("/recipients/<int:recipient_id>/end")
+@staff_required(*ROLES)
+def end(recipient_id: int):
+    form = EndRecipientForm()
+    return _change(recipient_id, "end", form, lambda f: f.end_last,
+                   lambda r: lifecycle.end(r, form.end_reason.data, form.last_month(),
+                                           current_user),
+                   _("已停止发放，已发短信通知申请人。"))
+
+
+@bp.post("/recipients/<int:recipient_id>/certificate")
+@staff_required(*ROLES)
+def certificate(recipient_id: int):
+    form = CertificateForm()
+    return _change(recipient_id, "renewal", form, lambda f: f.valid_until,
+                   lambda r: lifecycle.record_certificate(r, form.day(), current_user),
+                   _("已登记新证的有效期。"))

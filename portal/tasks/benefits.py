@@ -1,4 +1,6 @@
-"""Payments as tasks: the month's payment rolls built as drafts, ready for civil affairs.
+"""Payments as tasks: the month's payment rolls built as drafts, ready for civil affairs; the
+daily check of recipients' 残疾人证 (CERTIFICATE_CHECK_CRONTAB: portal.benefits.lifecycle.
+certificate_check – texts 60 and 30 days before expiry, suspension from next month once lapsed).
 
 At the start of each month (ROLLS_BUILD_CRONTAB, portal/tasks/schedule.py) the draft roll of
 every programme that pays monthly (its file has `rates`) is built for that month
@@ -14,10 +16,11 @@ from zoneinfo import ZoneInfo
 from celery import shared_task
 from flask import current_app
 
-from portal.benefits import rates, rolls
+from portal.benefits import lifecycle, rates, rolls
 from portal.eligibility import programmes
 
 BUILD_MONTHLY_ROLLS = "benefits.build_monthly_rolls"
+CHECK_CERTIFICATES = "benefits.check_certificates"
 
 
 def this_month() -> date:
@@ -42,3 +45,10 @@ def build_monthly_rolls(month: str | None = None) -> dict[str, str]:
             continue
         done[programme.code] = f"draft {roll.id}: {roll.line_count} lines"
     return done
+
+
+@shared_task(name=CHECK_CERTIFICATES)
+def check_certificates() -> dict[str, int]:
+    """The daily check of paying recipients' certificates (district's today)."""
+    report = lifecycle.certificate_check()
+    return {"reminded": report.reminded, "suspended": report.suspended}

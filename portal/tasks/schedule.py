@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 
-from portal.tasks.benefits import BUILD_MONTHLY_ROLLS
+from portal.tasks.benefits import BUILD_MONTHLY_ROLLS, CHECK_CERTIFICATES
 from portal.tasks.messages import DELIVER_DUE, PURGE_CODES
 
 
@@ -30,6 +30,8 @@ SCHEDULE: tuple[Job, ...] = (
     Job("outbox-purge-codes", PURGE_CODES, "OUTBOX_PURGE_SECONDS"),
     # The month's draft payment rolls (portal/tasks/benefits.py), in the district's time zone.
     Job("payment-rolls", BUILD_MONTHLY_ROLLS, "ROLLS_BUILD_CRONTAB"),
+    # Recipients' 残疾人证: reminders before expiry, suspension when lapsed (daily).
+    Job("certificate-check", CHECK_CERTIFICATES, "CERTIFICATE_CHECK_CRONTAB"),
 )
 
 

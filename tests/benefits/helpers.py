@@ -27,14 +27,20 @@ def sealed_payment(card: str = CARD, holder: str = "王秀兰") -> dict:
 
 def paying(resident, civil, *, submitted: datetime, programme="nursing_allowance",
            band="grade_1", amount="120", first_month: str | None = None,
-           street="ganting", person=None, name="王秀兰") -> Recipient:
+           street="ganting", person=None, name="王秀兰",
+           certificate_until: str | None = None) -> Recipient:
     """An application submitted at `submitted`, approved (band, amount) and in public notice
     long enough, whose payment civil affairs then starts: returns its recipient."""
     if person is None:
         person, _ = make_person(name=name, street=street)
+    answers = {"needs_long_term_care": True, "payment": sealed_payment(holder=name)}
+    if certificate_until:
+        answers["certificate"] = {"has_certificate": True, "id_hash": "x" * 64,
+                                  "category": "physical", "grade": 1,
+                                  "valid_until": certificate_until}
     application = make_application(
         resident, programme=programme, status="public_notice", street=street, person=person,
-        answers={"needs_long_term_care": True, "payment": sealed_payment(holder=name)})
+        answers=answers)
     application.submitted_at = submitted
     application.status_changed_at = datetime.now(timezone.utc) - timedelta(days=30)
     first = first_month or submitted.strftime("%Y-%m")
