@@ -101,6 +101,15 @@ VISITS += [
           actions=(("select", "#programme", "nursing_allowance"),
                    ("fill", "#month", THIS_MONTH), SUBMIT),
           expect_text={"zh": "确认名册", "en": "Confirm the roll"}),
+    # Recipients: the list, the demo's recipient (suspend, end, a renewed certificate), and
+    # the suspension sent without a reason (nothing changes).
+    Visit("payments.recipients_list", "/staff/payments/recipients", "payments-recipients",
+          account=CIVIL, expect_text={"zh": "孙立新", "en": "孙立新"}),
+    Visit("payments.recipient", "/staff/payments/recipients/1", "payments-recipient",
+          account=CIVIL, expect_text={"zh": "暂停发放", "en": "孙立新"}),
+    Visit("payments.recipient", "/staff/payments/recipients/1", "payments-recipient-error",
+          account=CIVIL, actions=(SUBMIT,),
+          expect_text={"zh": "请选择暂停发放的原因", "en": "reason"}),
 ]
 
 EXCLUDED = {
