@@ -63,19 +63,26 @@ def _assert_paced(app, setting: str, send) -> None:
     same, byte for byte. `send(phone)` → (seconds, status, body)."""
     paced = getattr(Config, setting)
     app.config[setting] = paced
+    tried, bodies = [], set()
     try:
         assert paced > 0
-        registered, unregistered, bodies = [], [], set()
-        for _ in range(20):
-            for phone, times in ((RESIDENT_PHONE, registered), (UNREGISTERED, unregistered)):
-                elapsed, _status, body = send(phone)
-                times.append(elapsed)
-                bodies.add(body)
+        # Measured again, up to three times, while they differ: a busy machine can delay one
+        # side of one attempt; a real difference shows in every attempt.
+        for _attempt in range(3):
+            registered, unregistered = [], []
+            for _ in range(20):
+                for phone, times in ((RESIDENT_PHONE, registered),
+                                     (UNREGISTERED, unregistered)):
+                    elapsed, _status, body = send(phone)
+                    times.append(elapsed)
+                    bodies.add(body)
+            tried.append((min(registered), min(unregistered)))
+            if abs(tried[-1][0] - tried[-1][1]) < 0.003:
+                break
     finally:
         app.config[setting] = 0.0
-    difference = abs(min(registered) - min(unregistered))
-    assert difference < 0.003, (min(registered), min(unregistered))
-    assert min(registered + unregistered) >= paced
+    assert abs(tried[-1][0] - tried[-1][1]) < 0.003, tried
+    assert min(min(pair) for pair in tried) >= paced
     assert len(bodies) == 1
 
 

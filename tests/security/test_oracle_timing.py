@@ -2,8 +2,8 @@
 number, picks a person or types a phone number answer as fast whether or not there is a
 record behind what was typed. Modelled on tests/test_account_trust.py's reset test: the
 fastest of N requests each (the least disturbed by whatever else the machine is doing),
-interleaved so that drift of the machine hits both alike, differ by less than 3 ms; and the
-answers are the same.
+interleaved so that drift of the machine hits both alike, differ by less than 3 ms (in one of
+up to three attempts: see _fastest); and the answers are the same.
 
 - the apply form's personal-details step: an ID number with an application in progress that the
   account may not see, and one with no record at all (unpaced: the same one query runs either
@@ -36,18 +36,31 @@ TOLERANCE = 0.003          # seconds, as for the reset request
 STRANGER = "13900000009"
 
 
+ATTEMPTS = 3
+
+
 def _fastest(requests: tuple, rounds: int = FASTEST_OF) -> tuple[list[float], list]:
     """Each of `requests` (callables of the round number, returning a response) `rounds` times,
-    interleaved: the fastest time of each, and every response."""
-    times: list[list[float]] = [[] for _ in requests]
-    responses = []
-    for round_ in range(rounds):
-        for request, taken in zip(requests, times, strict=True):
-            started = time.perf_counter()
-            response = request(round_)
-            taken.append(time.perf_counter() - started)
-            responses.append(response)
-    return [min(taken) for taken in times], responses
+    interleaved: the fastest time of each, and every response. Measured again, up to ATTEMPTS
+    times, while the two fastest differ by TOLERANCE or more (round numbers go on counting):
+    a machine busy with something else can delay every request of one side of one attempt,
+    but a real difference – work done for one answer and not the other – shows in every
+    attempt. Returns the closest attempt's times (all attempts' times are in the message of
+    a failing assertion through `_fastest.tried`)."""
+    responses, tried = [], []
+    for attempt in range(ATTEMPTS):
+        times: list[list[float]] = [[] for _ in requests]
+        for round_ in range(attempt * rounds, (attempt + 1) * rounds):
+            for request, taken in zip(requests, times, strict=True):
+                started = time.perf_counter()
+                response = request(round_)
+                taken.append(time.perf_counter() - started)
+                responses.append(response)
+        tried.append([min(taken) for taken in times])
+        if abs(tried[-1][0] - tried[-1][1]) < TOLERANCE:
+            break
+    _fastest.tried = tried
+    return min(tried, key=lambda pair: abs(pair[0] - pair[1])), responses
 
 
 def _answer(response) -> tuple[int, str | None, bytes]:
@@ -70,7 +83,7 @@ def test_the_personal_details_step_takes_as_long_for_an_id_number_in_progress(ap
         return lambda _round: client.post(path, data={**data, "csrf_token": csrf})
 
     (known, unknown), responses = _fastest((typing(in_progress), typing(nobody)))
-    assert abs(known - unknown) < TOLERANCE, (known, unknown)
+    assert abs(known - unknown) < TOLERANCE, _fastest.tried
     answers = {_answer(response) for response in responses}
     assert len(answers) == 1 and next(iter(answers))[0] == 303     # accepted alike, no message
     # The measurement compared what it meant to: the typed number did find the person.
@@ -104,7 +117,7 @@ def test_asking_for_a_proving_code_takes_as_long_without_a_phone_on_record(app, 
                                                 proving(without_phone.id)), rounds=12)
     finally:
         app.config["LOOKUP_MIN_RESPONSE_SECONDS"] = 0.0
-    assert abs(sent - not_sent) < TOLERANCE, (sent, not_sent)
+    assert abs(sent - not_sent) < TOLERANCE, _fastest.tried
     assert min(sent, not_sent) >= 0.2
     answers = {_answer(response) for response in responses}
     assert len(answers) == 1 and next(iter(answers))[:2] == (303, "/status/prove/code")
@@ -120,8 +133,10 @@ def test_granting_access_takes_as_long_for_an_unregistered_number(app, client, d
     person, _ = make_person(name="王秀兰")
     make_application(me, person=person, status="submitted")
     make_link(me, person, "guardian")
-    registered = [make_account(phone=f"1380000{n:04d}").phone for n in range(FASTEST_OF)]
-    unregistered = [f"1370000{n:04d}" for n in range(FASTEST_OF)]
+    # A new number each request (granting one twice is refused): enough for every attempt.
+    registered = [make_account(phone=f"1380000{n:04d}").phone
+                  for n in range(ATTEMPTS * FASTEST_OF)]
+    unregistered = [f"1370000{n:04d}" for n in range(ATTEMPTS * FASTEST_OF)]
     sign_in(client, me)
     csrf = token(client, "/status/access/new")
 
@@ -130,7 +145,7 @@ def test_granting_access_takes_as_long_for_an_unregistered_number(app, client, d
             "csrf_token": csrf, "person": str(person.id), "phone": phones[round_]})
 
     (known, unknown), responses = _fastest((granting(registered), granting(unregistered)))
-    assert abs(known - unknown) < TOLERANCE, (known, unknown)
+    assert abs(known - unknown) < TOLERANCE, _fastest.tried
     assert {(r.status_code, r.headers.get("Location")) for r in responses} == {
         (303, "/status/access/")}
-    assert len(_db.session.scalars(select(AccessGrant)).all()) == 2 * FASTEST_OF
+    assert len(_db.session.scalars(select(AccessGrant)).all()) == len(responses)
