@@ -82,11 +82,13 @@ def find(recipient_id: int) -> Recipient | None:
     return db.session.get(Recipient, recipient_id)
 
 
-def recipients_page(after: int = 0, limit: int = 200) -> list[Recipient]:
+def recipients_page(after: int = 0, limit: int = 200, *where) -> list[Recipient]:
+    """A page of recipients (keyset on id); `where`: more conditions
+    (portal.benefits.access.recipients_visible)."""
     from sqlalchemy.orm import selectinload
 
     return list(db.session.scalars(
-        select(Recipient).where(Recipient.id > after)
+        select(Recipient).where(Recipient.id > after, *where)
         .options(selectinload(Recipient.person), selectinload(Recipient.application))
         .order_by(Recipient.id).limit(limit)))
 
