@@ -106,7 +106,7 @@ VISITS += [
     Visit("payments.recipients_list", "/staff/payments/recipients", "payments-recipients",
           account=CIVIL, expect_text={"zh": "孙立新", "en": "孙立新"}),
     Visit("payments.recipient", "/staff/payments/recipients/1", "payments-recipient",
-          account=CIVIL, expect_text={"zh": "暂停发放", "en": "孙立新"}),
+          account=CIVIL, expect_text={"zh": "确认暂停发放", "en": "Suspend payment"}),
     Visit("payments.recipient", "/staff/payments/recipients/1", "payments-recipient-error",
           account=CIVIL, actions=(SUBMIT,),
           expect_text={"zh": "请选择暂停发放的原因", "en": "reason"}),
