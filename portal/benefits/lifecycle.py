@@ -240,7 +240,6 @@ def record_certificate(recipient: Recipient, valid_until: date, actor: Account |
     audit.record(actor, "benefit.certificate", "recipient", str(recipient.id),
                  {"valid_until": valid_until.isoformat()})
     if recipient.status == "suspended" and recipient.status_reason == "certificate_lapsed":
-        db.session.flush()
         resume(recipient, max(rate_data.first_of_month(on), recipient.stop_month), True, actor)
         return True
     db.session.commit()
