@@ -43,6 +43,9 @@ def create_app(config=None) -> Flask:
     from portal.tasks import celery_init_app
 
     celery_init_app(app)  # background work: Celery with Redis, or in-process without a broker
+    from portal.benefits import figures
+
+    figures.install()     # the public payments' figures, kept until a payment or recipient changes
 
     from portal import cli
     from portal.media import lookup as media_lookup
