@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from portal import spreadsheets
 from portal.benefits import rolls
-from portal.benefits.models import PaymentLine, PaymentRoll, Recipient
+from portal.benefits.models import PaymentRoll, Recipient
 from portal.content.streets import by_code as street_by_code
 from portal.extensions import db
 from portal.labels import PAYMENT_METHODS, yuan
