@@ -200,7 +200,8 @@ CHANGE_FIELDS = {
 }
 HOUSEHOLD_CHANGES = {
     "entered_dibao": _l("家庭纳入了低保"), "left_dibao": _l("家庭退出了低保"),
-    "entered_low_income": _l("家庭认定为低收入家庭"), "left_low_income": _l("家庭不再是低收入家庭"),
+    "entered_low_income": _l("家庭认定为低收入家庭"),
+    "left_low_income": _l("家庭不再是低收入家庭"),
 }
 CARE_PLACES = {"hospital": _l("医院"), "care_home": _l("养老机构或托养机构")}
 

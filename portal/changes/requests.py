@@ -70,7 +70,8 @@ def reportable(recipient: Recipient | None) -> bool:
     return recipient is not None and recipient.status != "ended"
 
 
-def _stored(kind: Kind, answers: dict) -> dict:
+def stored_details(kind: Kind, answers: dict) -> dict:
+    """The answers as a request keeps them: dates as ISO text, a card number sealed."""
     details = {}
     for name in kind.fields:
         value = answers.get(name)
@@ -88,7 +89,7 @@ def save_draft(account: Account, recipient: Recipient, kind: Kind, answers: dict
         draft = ChangeRequest(kind=kind.code, recipient_id=recipient.id, account_id=account.id,
                               status="draft", created_at=_now())
         db.session.add(draft)
-    draft.details = _stored(kind, answers)
+    draft.details = stored_details(kind, answers)
     db.session.commit()
     return draft
 

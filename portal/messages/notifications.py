@@ -117,8 +117,9 @@ BENEFIT_TEXTS = {
     "certificate_reminder": _l("您的残疾人证将于%(date)s到期（“%(programme)s”，受理编号%(ref)s）。"
                                "请在到期前到区残联换领，以免暂停发放。咨询请拨打12385。"),
     # A change of circumstances (portal.changes): never which change (a death, a hospital stay).
-    "change_submitted": _l("您就“%(programme)s”（受理编号%(ref)s）报告的变更已提交，变更编号%(change)s。"
-                           "街道工作人员将核实办理，结果会短信告诉您。咨询请拨打12385。"),
+    "change_submitted": _l("您就“%(programme)s”（受理编号%(ref)s）报告的变更已提交，"
+                           "变更编号%(change)s。街道工作人员将核实办理，结果会短信告诉您。"
+                           "咨询请拨打12385。"),
     "change_approved": _l("您就“%(programme)s”（受理编号%(ref)s）报告的变更（变更编号%(change)s）"
                           "已核实办理。详情请登录平台在“我的申请”中查看。咨询请拨打12385。"),
     "change_refused": _l("您就“%(programme)s”（受理编号%(ref)s）报告的变更（变更编号%(change)s）"
