@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import AccessGrant, PersonLink
+from portal.accounts.models import AccessGrant, Account, PersonLink
 from portal.audit.models import AuditEvent
 from portal.benefits import rolls
 from portal.benefits.models import PaymentLine, PaymentRoll, Recipient
@@ -358,3 +358,29 @@ def test_a_stranger_gets_404_on_every_new_route(client, world):
     # An unknown kind or reference: the same 404.
     assert client.get(f"{base}/new/lottery").status_code == 404
     assert client.get(f"{base}/BG-2026-AAAAAA").status_code == 404
+
+
+def test_the_demo_has_two_pending_changes_and_every_new_page_renders_in_both_languages(
+        client, db):
+    from portal.cli import demo_content as demo
+
+    demo.seed()
+    resident = _db.session.scalar(select(Account).where(Account.phone == "13900000001"))
+    officer = _db.session.scalar(select(Account).where(Account.phone == "13800000001"))
+    pending = _db.session.scalars(select(ChangeRequest).where(
+        ChangeRequest.status == "submitted")).all()
+    assert sorted(c.kind for c in pending) == ["card", "care_stay"]
+    base = "/status/applications/HY-2026-DEMAEC/changes"
+    for language in ("zh", "en"):
+        client.set_cookie("lang", language)
+        sign_in(client, resident, fresh=True)
+        client.set_cookie("lang", language)
+        for path in (f"{base}/", f"{base}/new/card", f"{base}/new/moved_within",
+                     f"{base}/BG-2026-DEMA3C"):
+            assert client.get(path).status_code == 200, path
+        sign_in(client, officer, fresh=True)
+        client.set_cookie("lang", language)
+        html = client.get("/staff/changes/").get_data(as_text=True)
+        assert "BG-2026-DEMA3C" in html and "BG-2026-DEMA4C" in html
+        html = client.get("/staff/changes/BG-2026-DEMA3C").get_data(as_text=True)
+        assert "6217" not in html and "3330" in html
