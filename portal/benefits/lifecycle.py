@@ -348,7 +348,7 @@ def record_certificate(recipient: Recipient, valid_until: date, actor: Account |
                        on: date | None = None) -> bool:
     """A renewed certificate valid until `valid_until`; resumes (with back pay) a recipient
     suspended because the old one lapsed. Returns whether it resumed."""
-    _check_actor(actor, "certificate", recipient)
+    _check_actor(actor, "renewal", recipient)
     on = on or today()
     if valid_until < on:
         raise LifecycleError("not_valid")

@@ -16,7 +16,7 @@ work are recorded only: whether the person still qualifies is civil affairs' dec
     card          the card (the journey's fields)   new card from the next roll
     moved_within  new street, date                  the case moves to that street
     moved_away    date                              payment ends after that month
-    household     entered/left 低保/低收入, date      recorded
+    low_income    entered/left 低保/低收入, date      recorded
     work          date                              recorded
     care_stay     hospital or care home, date       suspended from next month, or recorded
     care_left     date                              resumed from that month (no back pay for
@@ -122,7 +122,7 @@ KINDS = {kind.code: kind for kind in (
          (Outcome("street", _street),)),
     Kind("moved_away", ("moved_on",), ("street_officer", "civil_affairs"),
          (Outcome("end", _ender("moved_away", "moved_on")),), ends_payment=True),
-    Kind("household", ("household_change", "changed_on"), STREET_OFFICER,
+    Kind("low_income", ("household_change", "changed_on"), STREET_OFFICER,
          (Outcome("record", _recorder("household_changed", "changed_on")),)),
     Kind("work", ("work_from",), STREET_OFFICER,
          (Outcome("record", _recorder("work_started", "work_from")),)),

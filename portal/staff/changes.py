@@ -67,10 +67,10 @@ def _page(found, form=None, problem: str | None = None, code: int = 200):
         paid_after=paid_after, problem=problem), code
 
 
-@bp.route("/<change_ref>", methods=["GET", "POST"])
+@bp.route("/<change_reference>", methods=["GET", "POST"])
 @staff_required(*changes.STAFF_ROLES)
-def change(change_ref: str):
-    found = changes.open_request(current_user, change_ref)
+def change(change_reference: str):
+    found = changes.open_request(current_user, change_reference)
     if request.method == "GET":
         return _page(found)
     if not changes.may_decide(current_user, found):
@@ -86,10 +86,10 @@ def change(change_ref: str):
             problem = _lifecycle_problem(error.lifecycle_error)
         else:
             problem = str(PROBLEMS[error.problem])
-        found = changes.open_request(current_user, change_ref)
+        found = changes.open_request(current_user, change_reference)
         return _page(found, form, problem=problem, code=409)
     flash(_("已办理，已发短信告诉申报人。"))
-    return redirect(url_for(".change", change_ref=found.reference), 303)
+    return redirect(url_for(".change", change_reference=found.reference), 303)
 
 
 def _lifecycle_problem(error) -> str:

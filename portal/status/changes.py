@@ -95,17 +95,17 @@ def check(reference: str, draft_id: int):
         flash(_("变更已提交，变更编号%(ref)s。街道工作人员核实后，我们会发短信告诉您结果。",
                 ref=sent.reference), "success")
         return redirect(url_for(".change", reference=application.reference,
-                                change_ref=sent.reference), 303)
+                                change_reference=sent.reference), 303)
     return render_template("status/changes/check.html", application=application,
                            recipient=recipient, kind=KINDS[draft.kind], draft=draft,
                            rows=answers.rows(draft), form=form)
 
 
-@bp.get("/<change_ref>")
+@bp.get("/<change_reference>")
 @resident_required
-def change(reference: str, change_ref: str):
+def change(reference: str, change_reference: str):
     application, recipient = _benefit(reference)
-    found = changes.find_of_recipient(recipient, change_ref)
+    found = changes.find_of_recipient(recipient, change_reference)
     if found is None:
         abort(404)
     return render_template("status/changes/change.html", application=application,

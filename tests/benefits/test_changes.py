@@ -202,7 +202,7 @@ def test_a_move_out_of_the_district_ends_payment(client, world):
 
 
 @pytest.mark.parametrize("kind,answers,event", [
-    ("household", {"household_change": "left_dibao", "changed_on": "2026-04-01"},
+    ("low_income", {"household_change": "left_dibao", "changed_on": "2026-04-01"},
      "household_changed"),
     ("work", {"work_from": "2026-04-15"}, "work_started"),
 ])
