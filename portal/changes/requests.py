@@ -100,6 +100,14 @@ def draft_of(account: Account, recipient: Recipient, draft_id: int) -> ChangeReq
         ChangeRequest.recipient_id == recipient.id, ChangeRequest.status == "draft"))
 
 
+def sent_from_draft(account: Account, recipient: Recipient,
+                    draft_id: int) -> ChangeRequest | None:
+    """The request the account's draft became (a second click on "submit" finds it)."""
+    return db.session.scalar(select(ChangeRequest).where(
+        ChangeRequest.id == draft_id, ChangeRequest.account_id == account.id,
+        ChangeRequest.recipient_id == recipient.id, ChangeRequest.status != "draft"))
+
+
 def submit(draft: ChangeRequest, account: Account) -> ChangeRequest:
     """Send the draft: its reference (BG-2026-…), the worklist of the street, a text; commits."""
     if draft.status != "draft" or not reportable(draft.recipient):

@@ -82,13 +82,18 @@ def report(reference: str, kind: str):
 @resident_required
 def check(reference: str, draft_id: int):
     application, recipient = _benefit(reference)
-    draft = changes.draft_of(current_user._get_current_object(), recipient, draft_id)
+    me = current_user._get_current_object()
+    draft = changes.draft_of(me, recipient, draft_id)
     if draft is None:
-        abort(404)
+        sent = changes.sent_from_draft(me, recipient, draft_id)
+        if sent is None:
+            abort(404)
+        return redirect(url_for(".change", reference=application.reference,
+                                change_reference=sent.reference), 303)
     form = forms.ConfirmForm()
     if form.validate_on_submit():
         try:
-            sent = changes.submit(draft, current_user._get_current_object())
+            sent = changes.submit(draft, me)
         except changes.ChangeError:
             flash(_("这项补贴已经停止发放，不能再报告变更。"), "info")
             return redirect(url_for(".index", reference=application.reference), 303)
