@@ -103,11 +103,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.preferences.routes import bp as preferences
     from portal.public.routes import bp as public
     from portal.public_notice.routes import bp as notice
+    from portal.staff.changes import bp as staff_changes
     from portal.staff.payments import bp as payments
     from portal.staff.routes import bp as staff
     from portal.staff_auth.routes import bp as staff_auth
+    from portal.status.changes import bp as changes
     from portal.status.routes import bp as status
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
-                      status, staff, payments, notice, indicators):
+                      status, changes, staff, payments, staff_changes, notice, indicators):
         app.register_blueprint(blueprint)

@@ -32,6 +32,9 @@ from portal.applications.models import (
 from portal.audit.models import AuditEvent
 from portal.benefits import rolls
 from portal.benefits.models import PaymentLine, PaymentRoll, Recipient, RecipientEvent
+from portal.changes import requests as change_requests
+from portal.changes.kinds import KINDS
+from portal.changes.models import ChangeRequest
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
 from tests.benefits.helpers import paying
@@ -108,12 +111,20 @@ def world(app, db):
                        person=mother)
     roll = rolls.build("living_allowance", date(2026, 3, 1), civil)
     rolls.confirm(roll.id, civil)
+    # A change of circumstances reported for her (portal.changes), and one still a draft.
+    work = KINDS["work"]
+    change_draft = change_requests.save_draft(victim, recipient, work,
+                                              {"work_from": date(2026, 4, 1)})
+    change = change_requests.submit(
+        change_requests.save_draft(victim, recipient, work, {"work_from": date(2026, 4, 1)}),
+        victim)
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
         "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
         "civil_affairs": civil, "roll": roll, "recipient": recipient,
+        "change_draft": change_draft, "change": change,
     }
 
 
@@ -129,8 +140,18 @@ def swept_rules(app):
 
 def _values(rule, world, missing: bool) -> dict:
     values = {}
+    changes = rule.endpoint.startswith("changes.")   # under the paid application
     for argument in rule.arguments:
-        if argument == "reference":
+        if argument == "reference" and changes:
+            values[argument] = "HY-2026-ZZZZZZ" if missing else \
+                world["recipient"].application.reference
+        elif argument == "draft_id" and changes:
+            values[argument] = 999999 if missing else world["change_draft"].id
+        elif argument == "change_reference":
+            values[argument] = "BG-2026-ZZZZZZ" if missing else world["change"].reference
+        elif argument == "kind":
+            values[argument] = "work"
+        elif argument == "reference":
             values[argument] = "HY-2026-ZZZZZZ" if missing else world["application"].reference
         elif argument == "draft_id":
             values[argument] = 999999 if missing else world["draft"].id
@@ -178,6 +199,7 @@ def _form(world, token) -> dict:
         "file": (io.BytesIO(PNG), "attack.png"), "phone": "13900000009",
         "person": str(world["application"].person_id), "who": "self",
         "relationship": "family", "consent": "y", "declaration": "y",
+        "work_from": "2026-04-01", "decision": "record", "refusal_reason": "攻击",
     }
 
 
@@ -208,6 +230,9 @@ def _state(world) -> tuple:
         _db.session.scalar(select(func.count()).select_from(RecipientEvent)),
         _db.session.scalar(select(func.count()).select_from(PaymentLine)
                            .where(PaymentLine.state == "pending")),
+        tuple(_db.session.execute(select(ChangeRequest.id, ChangeRequest.status,
+                                         ChangeRequest.version)
+                                  .order_by(ChangeRequest.id)).all()),
     )
 
 
@@ -222,7 +247,8 @@ def test_the_sweep_covers_the_routes_we_know(app):
                      "status.application", "status.document", "status.withdraw",
                      "status.answer", "status.revoke", "apply.task_list",
                      "apply.download_document", "apply.confirmation", "staff.application",
-                     "staff.act", "staff.document"):
+                     "staff.act", "staff.document", "changes.index", "changes.report",
+                     "changes.check", "changes.change", "staff_changes.change"):
         assert expected in endpoints, expected
 
 
