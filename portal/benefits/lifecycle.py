@@ -310,7 +310,8 @@ def change_card(recipient: Recipient, payment: dict, actor: Account | None,
 
 def move_street(recipient: Recipient, street: str, on: date, actor: Account | None) -> None:
     """The recipient moved within the district: their case belongs to `street` from now on
-    (its officer's worklists). Lines already on a roll keep the street they were paid in."""
+    (its officer's worklists), and so does the person (a new application starts from it).
+    Lines already on a roll keep the street they were paid in."""
     _check_actor(actor, "street", recipient)
     if recipient.status == "ended":
         raise LifecycleError("state")
@@ -321,6 +322,7 @@ def move_street(recipient: Recipient, street: str, on: date, actor: Account | No
     audit.record(actor, "benefit.street", "recipient", str(recipient.id),
                  {"from": recipient.street, "to": street})
     recipient.street = street
+    recipient.person.street = street
     db.session.flush()
     _commit_and_rebuild(recipient, actor)
 

@@ -143,7 +143,9 @@ def test_a_move_within_the_district_moves_the_case_and_keeps_the_old_lines_stree
     assert reference not in client.get("/staff/changes/").get_data(as_text=True)
     assert _decide(client, world["officer"], reference, "street").status_code == 303
     _db.session.expire_all()
-    assert _db.session.get(Recipient, recipient.id).street == "yuxia"
+    moved = _db.session.get(Recipient, recipient.id)
+    assert moved.street == "yuxia"
+    assert moved.person.street == "yuxia"      # a new application starts from the new street
     # After: the new street's officer sees the request and the recipient; the old one: 404.
     sign_in(client, world["yuxia"], fresh=True)
     assert reference in client.get("/staff/changes/?view=all").get_data(as_text=True)
