@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from portal import spreadsheets
 from portal.benefits import rolls
-from portal.benefits.models import PaymentRoll, Recipient
+from portal.benefits.models import PaymentRoll
 from portal.content.streets import by_code as street_by_code
 from portal.extensions import db
 from portal.labels import PAYMENT_METHODS, yuan
@@ -47,17 +47,16 @@ def exportable(roll_id: int) -> PaymentRoll:
 
 def raw_rows(roll_id: int) -> Iterator[list]:
     """The roll's lines in id order, a batch at a time, each batch its own short query: the
-    batch's lines are chosen first (rolls.batch_of_lines), then joined to their recipients and
-    people – never the rest of the roll joined and sorted for each batch."""
+    batch's lines are chosen first (rolls.batch_of_lines), then joined to their people – never
+    the rest of the roll joined and sorted for each batch. The account is the line's own: as it
+    was when the roll was built (what civil affairs confirmed)."""
     after = 0
     while True:
         batch = rolls.batch_of_lines(roll_id, after, BATCH)
         found = db.session.execute(
-            select(batch.c.id, Recipient.card_holder, Person.full_name,
-                   Recipient.card_method, Recipient.card_bank_name,
-                   Recipient.card_number_encrypted, batch.c.amount_fen,
+            select(batch.c.id, batch.c.card_holder, Person.full_name, batch.c.card_method,
+                   batch.c.card_bank_name, batch.c.card_number_encrypted, batch.c.amount_fen,
                    batch.c.first_month, batch.c.last_month, batch.c.months, batch.c.street)
-            .join(Recipient, Recipient.id == batch.c.recipient_id)
             .join(Person, Person.id == batch.c.person_id)
             .order_by(batch.c.id)).all()
         db.session.rollback()   # no transaction stays open between batches

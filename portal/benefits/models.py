@@ -160,6 +160,14 @@ class PaymentLine(db.Model):
     months: Mapped[int] = mapped_column(Integer)
     amount_fen: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(10), default="pending")
+    # The account the line pays, as it was when the roll was built: what civil affairs checked
+    # and confirmed is what the bank gets, even if the card is changed before the download
+    # (a change pays from the next roll). The number only ever encrypted, as on the recipient.
+    card_method: Mapped[str | None] = mapped_column(String(20))
+    card_bank_name: Mapped[str | None] = mapped_column(String(60))
+    card_holder: Mapped[str | None] = mapped_column(String(60))
+    card_number_encrypted: Mapped[str | None] = mapped_column(Text)
+    card_last4: Mapped[str | None] = mapped_column(String(4))
     reason: Mapped[str | None] = mapped_column(String(200))        # the bank's, when failed
     retry_reason: Mapped[str | None] = mapped_column(String(200))  # why it failed last time
     result_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -12,7 +12,8 @@ build(programme, month, actor)   set-based SQL (INSERT … SELECT), never an obj
        NOT EXISTS over payment_month: with the table's statistics saying "empty" (its first
        roll) PostgreSQL planned that as a scan of the table being inserted into, once per row
        – 170 s for 100,000 recipients instead of 4;
-    2. one line per recipient (so one per person) with the months it covers and their total –
+    2. one line per recipient (so one per person) with the months it covers and their total
+       and the account it pays as it is now (a card changed later pays from the next roll) –
        payment_line; a line whose months failed before carries the bank's reason;
     3. the roll's count and total.
   The database refuses the same recipient and month on two rolls (unless that payment failed)
@@ -253,17 +254,20 @@ def _insert_months(roll_id: int, programme: str, month: date) -> None:
 
 
 def _insert_lines(roll_id: int) -> None:
+    card = (R.c.card_method, R.c.card_bank_name, R.c.card_holder, R.c.card_number_encrypted,
+            R.c.card_last4)
     grouped = (
         select(M.c.roll_id, M.c.recipient_id, R.c.person_id, R.c.street,
                func.min(M.c.month), func.max(M.c.month), func.count(), func.sum(M.c.amount_fen),
-               literal("pending"))
+               literal("pending"), *card)
         .select_from(M.join(R, R.c.id == M.c.recipient_id))
         .where(M.c.roll_id == roll_id)
-        .group_by(M.c.roll_id, M.c.recipient_id, R.c.person_id, R.c.street)
+        .group_by(M.c.roll_id, M.c.recipient_id, R.c.person_id, R.c.street, *card)
     )
     db.session.execute(insert(L).from_select(
         ["roll_id", "recipient_id", "person_id", "street", "first_month", "last_month",
-         "months", "amount_fen", "state"], grouped))
+         "months", "amount_fen", "state", "card_method", "card_bank_name", "card_holder",
+         "card_number_encrypted", "card_last4"], grouped))
     # A line that brings back months which failed: the bank's last reason for them.
     earlier = L.alias("earlier")
     failed = M.alias("failed")

@@ -10,7 +10,8 @@ Every stored keyed hash is re-computed from the decrypted number:
   certificate.id_hash (the hash of the ID part of the disability certificate number, which must
   be the person's number) when it is that number's hash under one of the keys;
 - card numbers' hashes (payment.card_hash) are re-computed by rotate_answers, and a recipient's
-  copy (benefit_recipient.card_hash) by rotate_all.
+  copy (benefit_recipient.card_hash) and a reported new card's (change_request.details) by
+  rotate_all.
 Short-lived hashes are not kept anywhere else (a family look-up's pending hashes live 10
 minutes in the visitor's session, hashed under every key).
 
@@ -27,7 +28,8 @@ from sqlalchemy import select
 from portal.accounts.models import Account
 from portal.applications.answers import Answers, version_of
 from portal.applications.models import Application, Draft
-from portal.benefits.models import Recipient
+from portal.benefits.models import PaymentLine, Recipient
+from portal.changes.models import ChangeRequest
 from portal.extensions import db
 from portal.people import crypto, identity
 from portal.people.models import Person
@@ -73,6 +75,19 @@ def rotate_all() -> int:
         card_hash = crypto.lookup_hash(crypto.decrypt(rotated))
         if (rotated, card_hash) != (recipient.card_number_encrypted, recipient.card_hash):
             recipient.card_number_encrypted, recipient.card_hash = rotated, card_hash
+            changed += 1
+    for line in db.session.scalars(   # the account a roll's line pays (benefits/rolls.py)
+            db.select(PaymentLine).where(PaymentLine.card_number_encrypted.is_not(None))).all():
+        rotated = crypto.rotate(line.card_number_encrypted)
+        if rotated != line.card_number_encrypted:
+            line.card_number_encrypted = rotated
+            changed += 1
+    for request in db.session.scalars(db.select(ChangeRequest)).all():   # a new card reported
+        details = request.details or {}
+        if details.get("card_number"):
+            rotated = crypto.rotate(details["card_number"])
+            request.details = {**details, "card_number": rotated,
+                               "card_hash": crypto.lookup_hash(crypto.decrypt(rotated))}
             changed += 1
     for account in db.session.scalars(  # staff authenticator keys (accounts/second_factor.py)
             db.select(Account).where(Account.totp_secret_encrypted.is_not(None))).all():

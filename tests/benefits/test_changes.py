@@ -98,7 +98,7 @@ def _texts(recipient) -> list[str]:
 def test_a_card_change_pays_the_new_card_from_the_next_roll_and_keeps_the_old_by_last4(
         client, world):
     recipient, civil = world["recipient"], world["civil"]
-    _paid_roll(m(3), civil)
+    march = _paid_roll(m(3), civil)
     sign_in(client, world["resident"])
     reference = _report(client, world["ref"], "card", {
         "method": "bank_card", "bank_name": "中国建设银行鄠邑支行", "account_holder": "王秀兰",
@@ -124,9 +124,18 @@ def test_a_card_change_pays_the_new_card_from_the_next_roll_and_keeps_the_old_by
     # The next roll's bank file pays the new card; the one already sent paid the old.
     roll = _paid_roll(m(4), civil)
     sign_in(client, civil, fresh=True)
-    exported = client.get(f"/staff/payments/{roll.id}/bank.csv").get_data(as_text=True)
-    rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+
+    def bank_rows(roll_id):
+        exported = client.get(f"/staff/payments/{roll_id}/bank.csv").get_data(as_text=True)
+        return list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+
+    rows = bank_rows(roll.id)
     assert any(NEW_CARD in row for row in rows) and not any(CARD in row for row in rows)
+    # March's roll, confirmed before the change and downloaded only now, pays what civil
+    # affairs confirmed: the old card (the line keeps its account).
+    rows = bank_rows(march.id)
+    assert any(CARD in row for row in rows) and not any(NEW_CARD in row for row in rows)
+    assert "尾号" + CARD[-4:] in client.get(f"/staff/payments/{march.id}").get_data(as_text=True)
     assert any("已核实办理" in t and reference in t for t in _texts(recipient))
 
 
@@ -390,3 +399,32 @@ def test_the_demo_has_two_pending_changes_and_every_new_page_renders_in_both_lan
         assert "BG-2026-DEMA3C" in html and "BG-2026-DEMA4C" in html
         html = client.get("/staff/changes/BG-2026-DEMA3C").get_data(as_text=True)
         assert "6217" not in html and "3330" in html
+
+
+def test_rotating_keys_re_encrypts_the_lines_and_reported_cards(app, client, world, runner):
+    from cryptography.fernet import Fernet
+
+    from portal.people import crypto
+
+    recipient, civil = world["recipient"], world["civil"]
+    _paid_roll(m(3), civil)
+    sign_in(client, world["resident"])
+    reference = _report(client, world["ref"], "card", {
+        "method": "bank_card", "bank_name": "中国建设银行鄠邑支行", "account_holder": "王秀兰",
+        "card_number": NEW_CARD})
+    saved = app.extensions["data_encryption_keys"]
+    new = Fernet.generate_key().decode()
+    try:
+        app.extensions["data_encryption_keys"] = [new, *saved]
+        assert runner.invoke(args=["rotate-keys"]).exit_code == 0
+        app.extensions["data_encryption_keys"] = [new]       # the old keys removed
+        _db.session.expire_all()
+        line = _db.session.scalar(select(PaymentLine).where(
+            PaymentLine.recipient_id == recipient.id))
+        change = _db.session.scalar(select(ChangeRequest).where(
+            ChangeRequest.reference == reference))
+        assert crypto.decrypt(line.card_number_encrypted) == CARD
+        assert crypto.decrypt(change.details["card_number"]) == NEW_CARD
+        assert change.details["card_hash"] == crypto.lookup_hash(NEW_CARD)
+    finally:
+        app.extensions["data_encryption_keys"] = saved
