@@ -29,7 +29,7 @@ from sqlalchemy import delete, func, insert, select, update
 from portal.accounts.models import Account
 from portal.applications.models import Application
 from portal.audit import log as audit
-from portal.eligibility import ELIGIBLE, INELIGIBLE, evaluate, programme
+from portal.eligibility import ELIGIBLE, INELIGIBLE, Text, evaluate
 from portal.extensions import db
 from portal.languages import DEFAULT_LOCALE
 from portal.messages.models import OutboxMessage
@@ -160,8 +160,8 @@ def _applied(hashes: Iterable[str]) -> set[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class LeadReason:
-    text: str
-    citation: str
+    text: Text            # the rule's words (Chinese, carrying the English)
+    citation: Text
     passed: bool | None
 
 
@@ -254,7 +254,7 @@ def explain(person: RegistryPerson, lead: DiscoveryLead) -> list[LeadProgramme]:
     except ValueError:
         return []
     return [LeadProgramme(o.programme, o.result,
-                          [LeadReason(str(r.text), str(r.citation), r.passed) for r in o.reasons],
+                          [LeadReason(r.text, r.citation, r.passed) for r in o.reasons],
                           list(o.missing))
             for o in outcomes if o.programme in wanted]
 
