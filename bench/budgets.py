@@ -16,6 +16,7 @@ SIGNED_IN_P95_MS = 100.0           # p95 latency …
 SIGNED_IN_CLIENTS = 8              # … with this many clients at once
 EVALUATE_MS = 1.0                  # evaluate() for all programmes, one call
 ROLL_SECONDS = 30.0                # a payment roll for 100,000 active recipients builds (issue 18)
+DISCOVERY_SECONDS = 60.0           # the discovery sweep of 100,000 registry persons (issue 19)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,16 @@ def staff_context():
             "outcome_label": lambda code: discovery.OUTCOME_LABELS.get(code, code)}
 
 
+@bp.app_context_processor
+def registry_context():
+    """For every page: the document kinds the registries can stand in for (the guides say
+    免提交), and the comparison kept at an application's submission (the staff case page)."""
+    from portal.registries import checks
+
+    return {"registry_waivable": (*checks.WAIVABLE, *checks.PARTLY_WAIVED),
+            "registry_check_of": checks.view_of}
+
+
 # ── imports (admin) ───────────────────────────────────────────────────────────────────────
 
 @bp.route("/registries/imports", methods=["GET", "POST"])
