@@ -77,11 +77,12 @@ def compare(answers, on: date | None = None) -> list[FactCheck]:
     as_of = person.certificate_as_of.isoformat() if held else None
     valid = held and (person.certificate_valid_until is None
                       or person.certificate_valid_until >= on)
-    checks.append(_check("certificate", certificate.has_certificate,
-                         valid if held else None, held, as_of))
+    if certificate.has_certificate is not None:     # nothing declared: nothing to compare
+        checks.append(_check("certificate", certificate.has_certificate,
+                             valid if held else None, held, as_of))
     for fact, declared in (("disability_category", certificate.category),
                            ("disability_grade", certificate.grade)):
-        if certificate.has_certificate:
+        if certificate.has_certificate and declared is not None:
             checks.append(_check(fact, declared, getattr(person, fact) if held else None,
                                  held, as_of))
     on_roll = person is not None and person.household_record_id is not None

@@ -128,7 +128,6 @@ def sweep(on: date | None = None, batch: int = BATCH) -> SweepReport:
         report.leads += len(new) + len(changed)
         report.people += len(people)
         db.session.commit()
-        db.session.expunge_all()
     return report
 
 
