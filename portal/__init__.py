@@ -104,11 +104,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.public.routes import bp as public
     from portal.public_notice.routes import bp as notice
     from portal.registries.routes import bp as registries
+    from portal.registries.routes import resident_bp as registry_apply
     from portal.staff.payments import bp as payments
     from portal.staff.routes import bp as staff
     from portal.staff_auth.routes import bp as staff_auth
     from portal.status.routes import bp as status
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
-                      status, staff, payments, registries, notice, indicators):
+                      status, staff, payments, registries, registry_apply, notice, indicators):
         app.register_blueprint(blueprint)

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.registries import discovery, imports, uploads
+from portal.registries import discovery, imports, suggestions, uploads
 from portal.registries.forms import (
     KIND_LABELS,
     ConfirmImportForm,
@@ -25,8 +25,12 @@ from portal.registries.forms import (
 from portal.registries.sources import FileSource
 from portal.staff import display
 from portal.staff.access import staff_required
+from portal.account.access import resident_required
+from portal.applications.filing import DuplicateApplication
 
 bp = Blueprint("registries", __name__, url_prefix="/staff")
+# The resident's side: an application started from the registries' suggestion.
+resident_bp = Blueprint("registry_apply", __name__, url_prefix="/apply/suggested")
 
 PENDING = "registry_upload"
 WORKLIST_ROLES = ("street_officer", "district_reviewer")
@@ -46,7 +50,8 @@ def registry_context():
     from portal.registries import checks
 
     return {"registry_waivable": (*checks.WAIVABLE, *checks.PARTLY_WAIVED),
-            "registry_check_of": checks.view_of}
+            "registry_check_of": checks.view_of,
+            "registry_suggestions": lambda: suggestions.for_account(current_user)}
 
 
 # ── imports (admin) ───────────────────────────────────────────────────────────────────────
@@ -165,3 +170,21 @@ def invite(lead_id: int):
         return _lead_page(found, code=409, no_phone=True)
     flash(_("已发送邀请短信。"))
     return redirect(url_for(".lead", lead_id=lead_id), 303)
+
+
+# ── the resident: "您可能可以申请…" ───────────────────────────────────────────────────────────
+
+@resident_bp.post("/<code>")
+@resident_required
+def start(code: str):
+    """Start (or go on with) the application the registries suggest, prefilled from them.
+    A programme they do not suggest to this account is a 404, as for none."""
+    if not ConfirmImportForm().validate_on_submit():
+        abort(400)
+    try:
+        draft = suggestions.start(current_user, code)
+    except LookupError:
+        abort(404)
+    except DuplicateApplication:
+        return redirect(url_for("status.index"), 303)
+    return redirect(url_for("apply.task_list", draft_id=draft.id), 303)
