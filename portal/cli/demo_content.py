@@ -325,7 +325,7 @@ def _demo_registries(accounts) -> None:
     """Both registries imported (the import's commit runs the discovery sweep), the checks
     at submission kept for the demo applications, and one contact recorded."""
     from portal.registries import checks, discovery, imports
-    from portal.registries.models import DiscoveryLead, RegistryImport, RegistryCheck
+    from portal.registries.models import DiscoveryLead, RegistryCheck, RegistryImport
 
     if db.session.scalar(select(RegistryImport.id).limit(1)) is not None:
         return

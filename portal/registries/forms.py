@@ -38,7 +38,8 @@ class ImportForm(PortalForm):
         try:
             day = date.fromisoformat(field.data)
         except ValueError:
-            raise ValidationError(_l("这个日期不存在，请检查后重新输入，例如 2026-11-30")) from None
+            raise ValidationError(
+                _l("这个日期不存在，请检查后重新输入，例如 2026-11-30")) from None
         if day > date.today():
             raise ValidationError(_l("数据截至日期不能晚于今天"))
 

@@ -14,7 +14,6 @@ numbers already seen (for duplicates) are held for the whole file.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -185,15 +184,3 @@ def history(limit: int = 50) -> list[RegistryImport]:
     return list(db.session.scalars(
         select(RegistryImport).order_by(RegistryImport.id.desc()).limit(limit)))
 
-
-def batches(statement, size: int = BATCH) -> Iterable[list]:
-    """Rows of `statement` (ordered by a unique `id` column it selects first) a batch at a
-    time, by keyset: never all at once."""
-    last = 0
-    while True:
-        rows = db.session.execute(statement.where(statement.selected_columns[0] > last)
-                                  .limit(size)).all()
-        if not rows:
-            return
-        yield rows
-        last = rows[-1][0]

@@ -10,10 +10,21 @@
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.account.access import resident_required
+from portal.applications.filing import DuplicateApplication
 from portal.registries import discovery, imports, suggestions, uploads
 from portal.registries.forms import (
     KIND_LABELS,
@@ -25,8 +36,6 @@ from portal.registries.forms import (
 from portal.registries.sources import FileSource
 from portal.staff import display
 from portal.staff.access import staff_required
-from portal.account.access import resident_required
-from portal.applications.filing import DuplicateApplication
 
 bp = Blueprint("registries", __name__, url_prefix="/staff")
 # The resident's side: an application started from the registries' suggestion.

@@ -12,6 +12,7 @@ discovery sweep's finding for them, and an application started prefilled from th
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from sqlalchemy import select
 
 from portal.accounts import person_links
