@@ -28,21 +28,21 @@ CONFIRMS, DIFFERS, ABSENT = "confirms", "differs", "absent"
 RESULT_LABELS = {CONFIRMS: _l("共享数据一致"), DIFFERS: _l("与共享数据不一致"),
                  ABSENT: _l("共享数据中没有")}
 FACT_LABELS = {
-    "certificate": _l("持有有效的残疾人证"), "disability_category": _l("残疾类别"),
+    "has_certificate": _l("持有有效的残疾人证"), "disability_category": _l("残疾类别"),
     "disability_grade": _l("残疾等级"), "household": _l("家庭类别（低保、低收入、特困）"),
     "street": _l("所在街道（镇）"),
 }
 # The documents the registries can stand in for, and the fact that must be confirmed.
-WAIVABLE = {"disability_certificate": "certificate", "hardship_certificate": "household"}
+WAIVABLE = {"disability_certificate": "has_certificate", "hardship_certificate": "household"}
 WAIVED_NOTES = {
-    "certificate": _l("免提交：区残联的残疾人证数据与您填写的证件信息一致，不用上传残疾人证。"),
+    "has_certificate": _l("免提交：区残联的残疾人证数据与您填写的证件信息一致，不用上传残疾人证。"),
     "household": _l("免提交：区民政的名单中有您家的低保、低收入或特困登记，与您填写的一致，"
                     "不用上传这份证明。"),
 }
 # A document of two papers, one of which the registries confirm: only the other is asked for.
 PARTLY_WAIVED = {
     "id_card_and_disability_certificate": (
-        "certificate", _l("只需上传身份证：区残联的残疾人证数据与您填写的证件信息一致，"
+        "has_certificate", _l("只需上传身份证：区残联的残疾人证数据与您填写的证件信息一致，"
                           "残疾人证免提交。")),
 }
 
@@ -78,7 +78,7 @@ def compare(answers, on: date | None = None) -> list[FactCheck]:
     valid = held and (person.certificate_valid_until is None
                       or person.certificate_valid_until >= on)
     if certificate.has_certificate is not None:     # nothing declared: nothing to compare
-        checks.append(_check("certificate", certificate.has_certificate,
+        checks.append(_check("has_certificate", certificate.has_certificate,
                              valid if held else None, held, as_of))
     for fact, declared in (("disability_category", certificate.category),
                            ("disability_grade", certificate.grade)):
@@ -126,13 +126,13 @@ def recorded(application) -> list[dict] | None:
 
 
 def confirmed_facts(answers, on: date | None = None) -> set[str]:
-    """"certificate" and/or "household" when the registries confirm them (for 免提交)."""
+    """"has_certificate" and/or "household" when the registries confirm them (for 免提交)."""
     results = {c.fact: c.result for c in compare(answers, on)}
     found = set()
-    if results.get("certificate") == CONFIRMS and answers.certificate.has_certificate and \
+    if results.get("has_certificate") == CONFIRMS and answers.certificate.has_certificate and \
             results.get("disability_category") == CONFIRMS and \
             results.get("disability_grade") == CONFIRMS:
-        found.add("certificate")
+        found.add("has_certificate")
     if results.get("household") == CONFIRMS and answers.household.household != "none":
         found.add("household")
     return found
@@ -170,7 +170,7 @@ def view_of(application) -> list[CheckRow] | None:
     def worded(fact: str, value) -> str:
         if value is None:
             return "—"
-        if fact == "certificate":
+        if fact == "has_certificate":
             return str(_l("是")) if value else str(_l("否"))
         if fact == "street":
             return street_name(value)

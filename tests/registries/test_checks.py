@@ -71,7 +71,7 @@ def test_staff_see_per_fact_what_the_registry_says(client, applicant, tmp_path):
     application = _db.session.scalar(select(Application))
     results = {r["fact"]: r["result"] for r in _db.session.scalar(
         select(RegistryCheck.results).where(RegistryCheck.application_id == application.id))}
-    assert results == {"certificate": "confirms", "disability_category": "confirms",
+    assert results == {"has_certificate": "confirms", "disability_category": "confirms",
                        "disability_grade": "confirms", "household": "absent",
                        "street": "differs"}
     sign_in(client, make_account("district_reviewer"), fresh=True)
