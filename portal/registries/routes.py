@@ -87,9 +87,14 @@ def imports_page():
 
 
 def _imports(form, report=None, code=200):
-    items = [("#file", problem.text()) for problem in report.problems] if report else []
+    """The import page; after a refused file, its report: the error summary says what happened
+    and links to the row-by-row list (up to MAX_REPORTED rows, not all in the summary)."""
+    items = []
     if report is not None and report.source_problem:
-        items.insert(0, ("#file", report.source_text()))
+        items.append(("#file", report.source_text()))
+    elif report is not None:
+        items.append(("#report", _("文件中有%(count)s个问题，没有导入。请看下面逐行列出的问题。",
+                                   count=report.problem_count)))
     return render_template("registries/imports.html", form=form, report=report, items=items,
                            history=imports.history()), code
 
@@ -99,8 +104,10 @@ def _imports(form, report=None, code=200):
 def confirm_import():
     from datetime import date
 
+    if not ConfirmImportForm().validate_on_submit():
+        abort(400)
     pending = session.pop(PENDING, None)
-    if not ConfirmImportForm().validate_on_submit() or not pending:
+    if not pending:
         flash(_("没有等待确认的导入（可能已经导入，或已过期）。请重新选择文件。"))
         return redirect(url_for(".imports_page"), 303)
     with uploads.opened(pending["token"], pending["suffix"]) as path:
