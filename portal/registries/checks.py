@@ -35,7 +35,8 @@ FACT_LABELS = {
 # The documents the registries can stand in for, and the fact that must be confirmed.
 WAIVABLE = {"disability_certificate": "has_certificate", "hardship_certificate": "household"}
 WAIVED_NOTES = {
-    "has_certificate": _l("免提交：区残联的残疾人证数据与您填写的证件信息一致，不用上传残疾人证。"),
+    "has_certificate": _l(
+        "免提交：区残联的残疾人证数据与您填写的证件信息一致，不用上传残疾人证。"),
     "household": _l("免提交：区民政的名单中有您家的低保、低收入或特困登记，与您填写的一致，"
                     "不用上传这份证明。"),
 }
