@@ -1,8 +1,7 @@
 """The registries' pages in English: the rules' reasons in English, the Chinese names marked."""
 from __future__ import annotations
 
-from tests.registries.test_discovery import lead_of, registry  # noqa: F401 (the fixture)
-from tests.registries.test_discovery import A
+from tests.registries.test_discovery import A, lead_of, registry  # noqa: F401 (the fixture)
 from tests.support.accounts import make_account, sign_in
 
 
