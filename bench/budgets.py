@@ -19,6 +19,7 @@ ROLL_SECONDS = 30.0                # a payment roll for 100,000 active recipient
 # …and is written in the bank's form in constant memory (issue 18): at most this much allocated
 # at once (tracemalloc's peak; 100,000 lines held at once as Python rows would be over 100 MB).
 EXPORT_PEAK_MB = 16.0
+DISCOVERY_SECONDS = 60.0           # the discovery sweep of 100,000 registry persons (issue 19)
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,13 @@ def create_app(config=None) -> Flask:
 
     from portal import cli
     from portal.media import lookup as media_lookup
-    from portal.web import delivery, errors, security_headers, templating, testing_routes
+    from portal.web import (
+        delivery,
+        errors,
+        security_headers,
+        templating,
+        testing_routes,
+    )
 
     errors.init_app(app)
     testing_routes.init_app(app)
@@ -66,7 +72,15 @@ def create_app(config=None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from portal.database import tables  # noqa: F401  (every table, for Alembic)
-    from portal.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
+    from portal.extensions import (
+        babel,
+        cache,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+    )
     from portal.web import (
         auth,  # noqa: F401  (the account loader)
         i18n,
@@ -103,6 +117,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.preferences.routes import bp as preferences
     from portal.public.routes import bp as public
     from portal.public_notice.routes import bp as notice
+    from portal.registries.routes import bp as registries
+    from portal.registries.routes import resident_bp as registry_apply
     from portal.staff.changes import bp as staff_changes
     from portal.staff.payments import bp as payments
     from portal.staff.routes import bp as staff
@@ -111,5 +127,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.status.routes import bp as status
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
-                      status, changes, staff, payments, staff_changes, notice, indicators):
+                      status, changes, staff, payments, staff_changes, registries,
+                      registry_apply, notice, indicators):
         app.register_blueprint(blueprint)

@@ -164,6 +164,9 @@ class Config:
     # When the daily check of recipients' 残疾人证 runs: reminders 60 and 30 days before the
     # last valid day, suspension once it has lapsed (portal.benefits.lifecycle).
     CERTIFICATE_CHECK_CRONTAB = _env("CERTIFICATE_CHECK_CRONTAB", "0 7 * * *")
+    # When the registries' nightly discovery sweep runs (portal.registries.discovery); it also
+    # runs after each registry import.
+    DISCOVERY_SWEEP_CRONTAB = _env("DISCOVERY_SWEEP_CRONTAB", "30 3 * * *")
     # Only test servers expose /_test/... (error pages, quick sign-in); see web/testing_routes.py.
     TEST_ROUTES = False
 

@@ -37,6 +37,7 @@ from portal.changes.kinds import KINDS
 from portal.changes.models import ChangeRequest
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
+from portal.registries.models import DiscoveryContact
 from tests.benefits.helpers import paying
 from tests.support.accounts import make_account
 from tests.support.staff import make_application, make_link, make_person
@@ -118,14 +119,36 @@ def world(app, db):
     change = change_requests.submit(
         change_requests.save_draft(victim, recipient, work, {"work_from": date(2026, 4, 1)}),
         victim)
+    # The mother found by the registries' discovery sweep: a lead of her street (甘亭).
+    lead = _registry_lead(mother)
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
         "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
-        "civil_affairs": civil, "roll": roll, "recipient": recipient,
+        "civil_affairs": civil, "roll": roll, "recipient": recipient, "lead": lead,
         "change_draft": change_draft, "change": change,
+        "same_street_reviewer": make_account("district_reviewer", phone="13800000002"),
     }
+
+
+def _registry_lead(person):
+    from portal.people import crypto
+    from portal.registries.models import DiscoveryLead, RegistryPerson
+
+    found = RegistryPerson(id_number_hash=person.id_number_hash,
+                           id_number_last4_hash=person.id_number_last4_hash,
+                           id_number_encrypted=person.id_number_encrypted,
+                           name_encrypted=crypto.encrypt(person.full_name),
+                           phone_encrypted=crypto.encrypt("13900000001"), street="ganting")
+    _db.session.add(found)
+    _db.session.flush()
+    lead = DiscoveryLead(registry_person_id=found.id, street="ganting", eligible_count=1,
+                         programmes=[["assessment_subsidy", "eligible"]],
+                         found_on=date(2026, 3, 1))
+    _db.session.add(lead)
+    _db.session.commit()
+    return lead
 
 
 def swept_rules(app):
@@ -168,6 +191,8 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["roll"].id
         elif argument == "recipient_id":
             values[argument] = 999999 if missing else world["recipient"].id
+        elif argument == "lead_id":
+            values[argument] = 999999 if missing else world["lead"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:
@@ -233,6 +258,7 @@ def _state(world) -> tuple:
         tuple(_db.session.execute(select(ChangeRequest.id, ChangeRequest.status,
                                          ChangeRequest.version)
                                   .order_by(ChangeRequest.id)).all()),
+        _db.session.scalar(select(func.count()).select_from(DiscoveryContact)),
     )
 
 

@@ -165,6 +165,11 @@ NOT_A_SECTION = {
     ("eligibility/schema.py", "documents"): "the programme files' documents",
     ("applications/models.py", "documents"): "the application's uploaded documents",
     ("applications/decisions.py", "documents"): "a way of checking (核对材料)",
+    ("registries/checks.py", "household"): "the eligibility fact of that name",
+    ("registries/discovery.py", "household"): "the eligibility fact of that name",
+    ("registries/sources.py", "household"): "a registry's column of that name",
+    ("registries/validation.py", "household"): "a registry's column of that name",
+    ("cli/demo_content.py", "household"): "a registry's column of that name",
 }
 
 

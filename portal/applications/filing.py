@@ -36,6 +36,7 @@ from portal.messages.models import OutboxMessage
 from portal.messages.notifications import queue_status_change
 from portal.people import crypto, identity
 from portal.people.models import Person
+from portal.registries import checks as registry_checks
 
 REFERENCE_ATTEMPTS = 5
 
@@ -342,6 +343,7 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
         db.session.add(StatusEvent(application_id=application.id, from_status=None,
                                    to_status="submitted", actor_account_id=account.id))
         documents.move_to_application(draft.id, application.id)
+        registry_checks.record(application, answers)   # declared facts vs the registries
         db.session.delete(draft)
         notify_submitted(application)
         # A second claim for the person (any state that matters) is flagged for staff on both

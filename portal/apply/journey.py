@@ -246,7 +246,20 @@ class Journey:
 
     # ── documents ──
     def required_documents(self):
-        return programmes.documents(self.programme, self.relationship)
+        """The programme's documents; those the registries stand in for (免提交: the person's
+        certificate or household confirmed, portal.registries.checks) say so instead of
+        asking for an upload, and a document of two papers asks for the other one only."""
+        from dataclasses import replace
+
+        from portal.registries import checks
+
+        listed = programmes.documents(self.programme, self.relationship)
+        notes = checks.waived(self.answers, self.today) if any(
+            d.kind in checks.WAIVABLE or d.kind in checks.PARTLY_WAIVED for d in listed) else {}
+        return [replace(d, waived=True, guidance=notes[d.kind])
+                if d.kind in checks.WAIVABLE and d.kind in notes
+                else replace(d, guidance=notes[d.kind]) if d.kind in notes else d
+                for d in listed]
 
     def uploaded_by_kind(self) -> dict[str, list]:
         grouped: dict[str, list] = {}
@@ -256,8 +269,7 @@ class Journey:
 
     def documents_not_uploaded(self) -> list:
         have = self.uploaded_by_kind()
-        return [d for d in programmes.to_upload(self.programme, self.relationship)
-                if d.kind not in have]
+        return [d for d in self.required_documents() if d.to_upload and d.kind not in have]
 
     # ── check answers ──
     def summary(self) -> list[tuple[Section, list[tuple[str, str]]]]:

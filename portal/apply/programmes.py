@@ -58,6 +58,11 @@ class RequiredDocument:
     label: str            # what it is, in the reader's language
     guidance: str | None  # how to photograph or scan it
     filled_online: bool   # the application form itself: filled in here, nothing to upload
+    waived: bool = False  # 免提交: the registries confirm what it shows (guidance says so)
+
+    @property
+    def to_upload(self) -> bool:
+        return not (self.filled_online or self.waived)
 
 
 def documents(code: str, relationship: str | None = None) -> list[RequiredDocument]:

@@ -320,12 +320,12 @@ def questions(draft, journey: Journey):
 @_with_draft
 def documents_page(draft, journey: Journey):
     required = journey.required_documents()
-    kinds = {d.kind for d in required if not d.filled_online}
+    kinds = {d.kind for d in required if d.to_upload}
     kind = request.args.get("kind")
     # One upload box per document; the app-wide CSRF check covers them (their fields are
     # prefixed, so the page carries the token itself).
     upload_forms = {d.kind: forms.UploadForm(prefix=d.kind, formdata=None, meta={"csrf": False})
-                    for d in required if not d.filled_online}
+                    for d in required if d.to_upload}
     failed = None
     if request.method == "POST":
         if kind:

@@ -90,6 +90,12 @@ ACTIONS = {
     "roll.export": _l("导出发放名册（银行格式）"),
     "roll.export_failed": _l("导出发放名册未完成（连接中断或出错）"),
     "roll.bank_result": _l("导入银行发放结果"),
+    # Written by portal.registries (imports, discovery, checks at submission).
+    "registry.import": _l("导入共享数据（残疾人证或低保等名单）"),
+    "registry.worklist": _l("查看主动发现名单"),
+    "registry.lead": _l("查看主动发现的人员"),
+    "registry.contact": _l("登记主动联系的结果"),
+    "registry.invite": _l("发送邀请申请的短信"),
     # Written by portal.content.media.publishing (the codes older rows carry).
     "media_published": _l("发布手语视频、字幕和文字稿"),
     "media_withdrawn": _l("停用手语视频"),

@@ -5,6 +5,7 @@ records.py   keeping stored records: verify-audit, rotate-keys, apply purge-draf
 staff.py     staff accounts: create-staff, set-staff-password, reset-second-factor,
              declare-conflict, list-conflicts
 messages.py  the text-message outbox: outbox, send-outbox (one pass), purge-outbox-codes
+registries.py  shared registries: import-registry, discover
 
 Each group is a Flask `AppGroup` (its commands run in an app context). The names people type
 stay as they were: the groups' commands are registered at the top level (`flask seed-demo`),
@@ -17,8 +18,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.cli import demo, messages, records, staff
+    from portal.cli import demo, messages, records, registries, staff
 
-    for group in (demo.group, records.group, staff.group, messages.group):
+    for group in (demo.group, records.group, staff.group, messages.group, registries.group):
         app.cli.commands.update(group.commands)  # flask seed-demo, flask create-staff, …
     app.cli.add_command(records.applications)  # flask apply purge-drafts

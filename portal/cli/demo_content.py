@@ -141,6 +141,7 @@ def seed() -> list[DemoAccount]:
     db.session.commit()
     _demo_payments(accounts["civil_affairs"])
     _demo_changes(accounts["resident"])
+    _demo_registries(accounts)
     media_samples.attach_demo_sample(accounts["content_editor"])
     return list(ACCOUNTS)
 
@@ -324,3 +325,62 @@ def _demo_application(person, accounts, programme, status, street="ganting", day
         from portal.benefits import recipients
 
         recipients.enrol(application, decider, changed)
+
+
+# The registries the district shares (portal/registries): certificate holders and the 低保 /
+# 低收入 / 特困 rolls, some of them demo applicants. The first holder (田大伟, 甘亭街道) is the
+# street officer's first lead (/staff/discovery/1).
+DEMO_CERTIFICATE_HOLDERS = (
+    # name, birth date, sequence, category, grade, valid until, street, phone
+    ("田大伟", date(1960, 4, 12), 51, "肢体", "一级", "长期", "甘亭街道", "13900000011"),
+    ("何丽", date(1985, 8, 3), 52, "听力", "二级", "2030-12-31", "甘亭街道", ""),
+    ("罗强", date(1975, 1, 20), 53, "视力", "一级", "2029-06-30", "余下街道", "13900000013"),
+    ("王秀兰", date(1951, 3, 14), 22, "肢体", "一级", "2031-05-01", "甘亭街道", "13900000001"),
+    ("张建国", date(1968, 9, 2), 15, "视力", "二级", "长期", "甘亭街道", ""),
+)
+DEMO_ROLLS = (("何丽", "低收入"), ("张建国", "低保"))
+
+
+@dataclass
+class _DemoRegistry:
+    """A registry given in code (the adapter interface: kind, label, rows())."""
+    kind: str
+    label: str
+    lines: list
+
+    def rows(self):
+        from portal.registries.sources import SourceRow
+
+        return (SourceRow(line, cells) for line, cells in enumerate(self.lines, start=2))
+
+
+def _demo_registries(accounts) -> None:
+    """Both registries imported (the import's commit runs the discovery sweep), the checks
+    at submission kept for the demo applications, and one contact recorded."""
+    from portal.registries import checks, discovery, imports
+    from portal.registries.models import DiscoveryLead, RegistryCheck, RegistryImport
+
+    if db.session.scalar(select(RegistryImport.id).limit(1)) is not None:
+        return
+    numbers = {name: make_id_number("610118", born, sequence)
+               for name, born, sequence, *_ in DEMO_CERTIFICATE_HOLDERS}
+    holders = [dict(zip(("name", "category", "grade", "valid_until", "street", "phone"),
+                        (name, *rest)), id_number=numbers[name], address="鄠邑区示例村1号")
+               for name, _born, _sequence, *rest in DEMO_CERTIFICATE_HOLDERS]
+    admin = accounts["admin"]
+    imports.run(_DemoRegistry("certificates", "残疾人证持证人员（演示）.xlsx", holders), admin,
+                date.today() - timedelta(days=3))
+    rolls = [{"id_number": numbers[name], "name": name, "household": kind, "street": "甘亭街道"}
+             for name, kind in DEMO_ROLLS]
+    imports.run(_DemoRegistry("households", "低保低收入特困名单（演示）.csv", rolls), admin,
+                date.today() - timedelta(days=2))
+    discovery.sweep()    # at once, whether or not a task queue runs
+    for application in db.session.scalars(select(Application).where(
+            Application.id.not_in(select(RegistryCheck.application_id)))):
+        checks.record(application, stored.read(application))
+    db.session.commit()
+    second = db.session.scalar(select(DiscoveryLead).where(DiscoveryLead.street == "ganting")
+                               .order_by(DiscoveryLead.id).offset(1))
+    if second is not None:
+        discovery.record_contact(accounts["street_officer"], second, "unreachable",
+                                 "上午打电话无人接听")

@@ -75,6 +75,16 @@ def decrypt(value: str | None) -> str | None:
                           "(was the key that encrypted it removed?).") from None
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's bytes encrypted with the newest key (a registry upload waiting to be
+    confirmed, portal.registries.uploads)."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet().decrypt(token)
+
+
 def rotate(value: str | None) -> str | None:
     """Encrypted with the newest key (plain values encrypted for the first time)."""
     if value is None or value == "":

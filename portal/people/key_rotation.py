@@ -11,7 +11,10 @@ Every stored keyed hash is re-computed from the decrypted number:
   be the person's number) when it is that number's hash under one of the keys;
 - card numbers' hashes (payment.card_hash) are re-computed by rotate_answers, and a recipient's
   copy (benefit_recipient.card_hash) and a reported new card's (change_request.details) by
-  rotate_all.
+  rotate_all;
+- the registries' rows and persons (registry_record, registry_person: the ID hash, and a
+  person's last-four hash), from their encrypted numbers; rotate_all re-encrypts their ID
+  numbers, names, phones and addresses.
 Short-lived hashes are not kept anywhere else (a family look-up's pending hashes live 10
 minutes in the visitor's session, hashed under every key).
 
@@ -89,6 +92,7 @@ def rotate_all() -> int:
             request.details = {**details, "card_number": rotated,
                                "card_hash": crypto.lookup_hash(crypto.decrypt(rotated))}
             changed += 1
+    changed += _rotate_registries()
     for account in db.session.scalars(  # staff authenticator keys (accounts/second_factor.py)
             db.select(Account).where(Account.totp_secret_encrypted.is_not(None))).all():
         rotated = crypto.rotate(account.totp_secret_encrypted)
@@ -97,6 +101,57 @@ def rotate_all() -> int:
             changed += 1
     db.session.commit()
     return changed
+
+
+# The registries' personal data (portal.registries.models): ID numbers, names, phones,
+# addresses – each import's rows and each registry person.
+REGISTRY_SEALED = {
+    "RegistryRecord": ("id_number_encrypted", "name_encrypted", "phone_encrypted",
+                       "address_encrypted"),
+    "RegistryPerson": ("id_number_encrypted", "name_encrypted", "phone_encrypted"),
+}
+
+
+def _registry_models():
+    from portal.registries.models import RegistryPerson, RegistryRecord
+
+    return {"RegistryRecord": RegistryRecord, "RegistryPerson": RegistryPerson}
+
+
+def _rotate_registries() -> int:
+    changed = 0
+    for name, model in _registry_models().items():
+        for row in db.session.scalars(db.select(model).order_by(model.id)):
+            did = False
+            for column in REGISTRY_SEALED[name]:
+                value = getattr(row, column)
+                if value:
+                    rotated = crypto.rotate(value)
+                    if rotated != value:
+                        setattr(row, column, rotated)
+                        did = True
+            changed += did
+    return changed
+
+
+def _rehash_registries(report: Report) -> None:
+    """The registries' ID hashes (and a registry person's last-four hash) under the newest
+    key, from their encrypted numbers."""
+    for model in _registry_models().values():
+        for row in db.session.scalars(select(model).order_by(model.id)):
+            number = identity.read(row.id_number_encrypted)
+            if number is None:
+                report.stuck.append(f"{model.__tablename__} {row.id} (ID number unreadable)")
+                continue
+            newest = identity.lookup_hash(number.value)
+            if newest != row.id_number_hash:
+                row.id_number_hash = newest
+                report.changed += 1
+            if hasattr(row, "id_number_last4_hash"):
+                last_four = identity.last_four_hash(number.last_four)
+                if last_four != row.id_number_last4_hash:
+                    row.id_number_last4_hash = last_four
+                    report.changed += 1
 
 
 @dataclass
@@ -165,6 +220,7 @@ def rehash_all() -> Report:
         if newest != conflict.id_number_hash:
             conflict.id_number_hash = newest
             report.changed += 1
+    _rehash_registries(report)
     for model, name in ((Draft, "draft"), (Application, "application")):
         for row in db.session.scalars(select(model).order_by(model.id)).all():
             label = f"{name} {getattr(row, 'reference', None) or row.id}"

@@ -117,6 +117,8 @@ STAFF_LINKS = (
     ("staff.queue", _l("申请队列"), QUEUE_ROLES),
     ("payments.rolls_list", _l("发放名册"), ("civil_affairs", "street_officer")),
     ("staff_changes.worklist", _l("变更申报"), ("street_officer", "civil_affairs")),
+    ("registries.worklist", _l("主动发现"), ("street_officer", "district_reviewer")),
+    ("registries.imports_page", _l("导入共享数据"), ("admin",)),
     ("staff.audit_log", _l("操作记录"), ("admin",)),
     ("staff.accounts", _l("工作人员账号"), ("admin",)),
 )

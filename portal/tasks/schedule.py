@@ -13,6 +13,7 @@ from celery.schedules import crontab
 
 from portal.tasks.benefits import BUILD_MONTHLY_ROLLS, CHECK_CERTIFICATES
 from portal.tasks.messages import DELIVER_DUE, PURGE_CODES
+from portal.tasks.registries import DISCOVER
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ SCHEDULE: tuple[Job, ...] = (
     Job("payment-rolls", BUILD_MONTHLY_ROLLS, "ROLLS_BUILD_CRONTAB"),
     # Recipients' 残疾人证: reminders before expiry, suspension when lapsed (daily).
     Job("certificate-check", CHECK_CERTIFICATES, "CERTIFICATE_CHECK_CRONTAB"),
+    # The registries' discovery sweep: who may qualify and has not applied (nightly).
+    Job("discovery-sweep", DISCOVER, "DISCOVERY_SWEEP_CRONTAB"),
 )
 
 

@@ -27,9 +27,10 @@ PAGES = {
     # chained (the chain's lock and its head); +1, the person's other active applications for
     # the programme; +1, the accounts linked to the person (counter staff confirm and end
     # links there). +1 on both: the possible second claims (portal.applications.duplicates) – on
-    # the queue, which rows carry an open flag; on the view, the flags on the case.
+    # the queue, which rows carry an open flag; on the view, the flags on the case. The view
+    # +1: the declared facts compared with the registries at submission (portal.registries).
     "staff queue": (pages.QUEUE + "?view=all", "street_officer", 6),
-    "staff application view": ("staff", "street_officer", 15),
+    "staff application view": ("staff", "street_officer", 16),
 }
 
 
