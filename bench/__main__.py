@@ -5,7 +5,9 @@ In one run:
 2. serves a bare Flask "hello" app with gunicorn;
 3. for each database (SQLite, PostgreSQL): brings it to the current schema, seeds it with
    --count applications (bench/queue.py; skipped when it already holds them), gives as
-   many of them a recipient record and times building one payment roll (bench/rolls.py),
+   many of them a recipient record and times building one payment roll and writing it in the
+   bank's forms (bench/rolls.py), seeds as many registry persons and times the discovery
+   sweep (bench/discovery.py),
    serves the portal with the same gunicorn settings, signs a street officer in through the
    real staff sign-in form (CSRF token included; then the second step with its authenticator
    code) and the bench resident through the resident sign-in form, and puts under load (wrk,
@@ -35,7 +37,7 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from . import budgets, load, pages, queue, rolls, servers, weight, wrk
+from . import budgets, discovery, load, pages, queue, rolls, servers, weight, wrk
 from .budgets import Check, kb
 
 DEFAULT_POSTGRES = f"postgresql://postgres@127.0.0.1:5432/huyi_bench_v{queue.SEED_VERSION}"
@@ -120,6 +122,7 @@ def _measure_database(database: str, args, measure_hello, weigh: bool) -> list[C
     say(f"\n== {database}: {_safe(url)}")
     reference = _prepare(url, args.count)
     checks += _roll_checks(url, args.count, database)
+    checks.append(_discovery_check(url, args.count, database))
     with servers.gunicorn("portal:create_app()", env=_portal_env(url), workers=args.workers,
                           log=_log(database)) as port:
         if weigh:
@@ -359,6 +362,24 @@ def _prepare(url: str, count: int) -> str:
         db.session.remove()
         db.engine.dispose()
     return reference
+
+
+def _discovery_check(url: str, count: int, database: str) -> Check:
+    """The discovery sweep's budget (bench/discovery.py): `count` registry persons seeded once,
+    then one sweep over every programme, timed."""
+    from portal import create_app
+    from portal.config import _sqlalchemy_url
+
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url),
+                      "DATA_ENCRYPTION_KEYS": _run_key()})
+    found = discovery.check(app, count, database)
+    say(found.line())
+    with app.app_context():
+        from portal.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    return found
 
 
 def _roll_checks(url: str, count: int, database: str) -> list[Check]:
