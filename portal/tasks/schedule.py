@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 
-from portal.tasks.benefits import BUILD_MONTHLY_ROLLS, CHECK_CERTIFICATES
+from portal.tasks.benefits import BUILD_MONTHLY_ROLLS, CHECK_CERTIFICATES, CHECK_REVIEWS
 from portal.tasks.messages import DELIVER_DUE, PURGE_CODES
 
 
@@ -32,6 +32,8 @@ SCHEDULE: tuple[Job, ...] = (
     Job("payment-rolls", BUILD_MONTHLY_ROLLS, "ROLLS_BUILD_CRONTAB"),
     # Recipients' 残疾人证: reminders before expiry, suspension when lapsed (daily).
     Job("certificate-check", CHECK_CERTIFICATES, "CERTIFICATE_CHECK_CRONTAB"),
+    # The yearly review (年审): reviews opened, their notices, those missed suspended (daily).
+    Job("review-check", CHECK_REVIEWS, "REVIEW_CHECK_CRONTAB"),
 )
 
 
