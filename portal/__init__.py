@@ -101,10 +101,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.public.routes import bp as public
     from portal.public_notice.routes import bp as notice
     from portal.staff.payments import bp as payments
+    from portal.staff.reviews import bp as staff_reviews
     from portal.staff.routes import bp as staff
     from portal.staff_auth.routes import bp as staff_auth
+    from portal.status.reviews import bp as reviews
     from portal.status.routes import bp as status
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
-                      status, staff, payments, notice, indicators):
+                      status, reviews, staff, payments, staff_reviews, notice, indicators):
         app.register_blueprint(blueprint)

@@ -31,7 +31,7 @@ from portal.accounts import access_grants, family_lookup, person_links
 from portal.applications import documents, information_requests, status_changes
 from portal.benefits import recipients
 from portal.people import identity, phone_numbers
-from portal.status import display, forms
+from portal.status import display, forms, reviews
 from portal.status.limits import (
     PENDING,
     grant_per_ip,
@@ -124,7 +124,7 @@ def application(reference: str):
         can_answer=own and _allowed(application, "resubmit"),
         asked=information_requests.open_request(application),
         granted=not own and access_grants.is_granted(me, application),
-        benefit=recipients.statement(application))
+        benefit=recipients.statement(application), review=reviews.review_for(application))
 
 
 @bp.get("/applications/<reference>/documents/<int:document_id>")
