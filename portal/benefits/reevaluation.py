@@ -74,22 +74,28 @@ def _text(value) -> dict:
     return {"zh": str(value), "en": getattr(value, "en", str(value))}
 
 
+def outcome_for(recipient: Recipient, on: date, facts: dict | None = None):
+    """The engine's outcome for the recipient's programme on `on` (its public contract), from
+    `facts` or the recipient's facts as of `on`; None when the facts contradict each other."""
+    from portal.eligibility import FactError, evaluate
+
+    try:
+        outcomes = evaluate(facts if facts is not None else facts_as_of(recipient, on), on=on)
+    except FactError as error:
+        log.warning("recipient %s not re-evaluated: %s", recipient.id, error)
+        return None
+    return next((o for o in outcomes if o.programme == recipient.programme), None)
+
+
 def reevaluate(recipient: Recipient, *, on: date, cause: str,
                cause_id: int | None = None) -> Reevaluation | None:
     """Run the rules on the recipient's facts as of `on`; when they say the person may no
     longer qualify, add a worklist row (in the caller's transaction, flushed, not committed)
     and return it – the same open row when this cause already made one. Never changes the
     recipient."""
-    from portal.eligibility import FactError, evaluate
-
     if cause not in CAUSES:
         raise ValueError(f"unknown cause {cause!r}")
-    try:
-        outcomes = evaluate(facts_as_of(recipient, on), on=on)
-    except FactError as error:
-        log.warning("recipient %s not re-evaluated: %s", recipient.id, error)
-        return None
-    outcome = next((o for o in outcomes if o.programme == recipient.programme), None)
+    outcome = outcome_for(recipient, on)
     if outcome is None or outcome.result != "ineligible":
         return None
     existing = db.session.scalar(select(Reevaluation).where(
@@ -98,6 +104,12 @@ def reevaluate(recipient: Recipient, *, on: date, cause: str,
         if cause_id is not None else Reevaluation.cause_id.is_(None)))
     if existing is not None:
         return existing
+    return add_row(recipient, outcome, on=on, cause=cause, cause_id=cause_id)
+
+
+def add_row(recipient: Recipient, outcome, *, on: date, cause: str,
+            cause_id: int | None) -> Reevaluation:
+    """The worklist row of an outcome (flushed and audited, not committed)."""
     row = Reevaluation(
         recipient_id=recipient.id, as_of=on, cause=cause, cause_id=cause_id,
         result=outcome.result, status="open", created_at=datetime.now(timezone.utc),

@@ -229,3 +229,14 @@ def test_a_recipient_enrolled_during_the_window_is_reviewed_next_year(app, peopl
 def test_the_schedule_names_the_job_and_its_time(app):
     assert app.extensions["celery"].conf.beat_schedule["review-check"]["schedule"].hour \
         == {7}
+
+
+def test_the_demo_has_an_overdue_review_and_a_reevaluation_row(app, db):
+    from portal.cli import demo_content as demo
+
+    demo.seed()
+    demo.seed()
+    found = _db.session.scalars(select(Review)).all()
+    assert len(found) == 1 and reviews.state(found[0], date.today()) == "overdue"
+    rows = _db.session.scalars(select(Reevaluation)).all()
+    assert len(rows) == 1 and rows[0].reasons
