@@ -60,7 +60,7 @@ VISITS = [
           "review-reevaluations", account=CIVIL, expect_text=zh_en("孙立新", "孙立新")),
     Visit("staff_reviews.reevaluation_row", "/staff/reviews/reevaluations/1",
           "review-reevaluation", account=STREET,
-          expect_text=zh_en("依据：", "Source:")),
+          expect_text=zh_en("依据：", "Basis:")),
     Visit("staff_reviews.reevaluation_row", "/staff/reviews/reevaluations/1",
           "review-reevaluation-error", account=STREET, actions=(SUBMIT,),
           expect_text=zh_en("请写明核实的情况", "Please write what you checked")),
