@@ -32,6 +32,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Account
 from portal.audit import log as audit
+from portal.benefits import reviews
 from portal.benefits.models import Recipient, Reevaluation
 from portal.extensions import db
 
@@ -54,7 +55,6 @@ class ReevaluationError(Exception):
 
 def facts_as_of(recipient: Recipient, on: date) -> dict:
     from portal.applications.casefile import facts_for
-    from portal.benefits import reviews
     from portal.eligibility import FACTS
 
     facts = facts_for(recipient.application, today=on)
@@ -127,10 +127,7 @@ def add_row(recipient: Recipient, outcome, *, on: date, cause: str,
 
 def may_see(actor: Account, row: Reevaluation) -> bool:
     """Civil affairs see every row; a street officer their street's."""
-    if actor.role == "civil_affairs":
-        return True
-    return actor.role == "street_officer" and bool(actor.street) \
-        and row.recipient.street == actor.street
+    return reviews.sees_recipient(actor, row.recipient)
 
 
 def find(actor: Account, row_id: int) -> Reevaluation | None:
@@ -148,10 +145,9 @@ def worklist(actor: Account, *, street: str | None = None, status: str = "open",
                           selectinload(Reevaluation.recipient)
                           .selectinload(Recipient.application))
                  .order_by(Reevaluation.id).limit(limit))
-    if actor.role == "street_officer":
-        street = actor.street or "\0"
-    elif actor.role != "civil_affairs":
+    if actor.role not in ROLES:
         return []
+    street = reviews.scoped_street(actor, street)
     if street:
         statement = statement.where(Recipient.street == street)
     return list(db.session.scalars(statement))

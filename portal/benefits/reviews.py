@@ -187,12 +187,24 @@ def current(recipient: Recipient) -> Review | None:
                              .order_by(Review.year.desc()).limit(1))
 
 
-def may_see(actor: Account, review: Review) -> bool:
-    """Staff: civil affairs every review, a street officer their street's."""
+def sees_recipient(actor: Account, recipient: Recipient) -> bool:
+    """Staff: civil affairs every recipient, a street officer their street's."""
     if actor.role == "civil_affairs":
         return True
     return actor.role == "street_officer" and bool(actor.street) \
-        and review.recipient.street == actor.street
+        and recipient.street == actor.street
+
+
+def scoped_street(actor: Account, street: str | None) -> str | None:
+    """The street a worklist shows `actor` (one of STAFF_ROLES): a street officer's own
+    whatever was asked, civil affairs' choice (None: every street)."""
+    if actor.role == "street_officer":
+        return actor.street or "\0"
+    return street
+
+
+def may_see(actor: Account, review: Review) -> bool:
+    return sees_recipient(actor, review.recipient)
 
 
 def find_for_staff(actor: Account, review_id: int) -> Review | None:
@@ -219,10 +231,9 @@ def worklist(actor: Account, *, on: date, street: str | None = None,
     from sqlalchemy import func
     from sqlalchemy.orm import selectinload
 
-    if actor.role == "street_officer":
-        street = actor.street or "\0"
-    elif actor.role != "civil_affairs":
+    if actor.role not in STAFF_ROLES:
         return []
+    street = scoped_street(actor, street)
     year = db.session.scalar(select(func.max(Review.year)))
     if year is None:
         return []

@@ -5,12 +5,15 @@ known; only what changed is asked:
     /status/reviews/<id>/          what is known; has anything changed?
     /status/reviews/<id>/changes   which things changed (only when something did)
     /status/reviews/<id>/details   the new value of only those
-    /status/reviews/<id>/check     check the answers, and confirm (portal.benefits.reviews.complete)
+    /status/reviews/<id>/check     check the answers, and confirm
+                                   (portal.benefits.reviews.complete)
 
 A review the account may not see is "not found" (404), as one that does not exist. What was
 answered waits in the session until it is confirmed.
 """
 from __future__ import annotations
+
+from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
@@ -43,11 +46,16 @@ def _keep(review, **values) -> None:
     session[f"review-{review.id}"] = {**_answers(review), **values}
 
 
-def _open_or_start(review):
-    """None when the review may still be done; else the way back to its first page."""
-    if review.status != "open" or review.recipient.status == "ended":
-        return redirect(url_for(".start", review_id=review.id), 303)
-    return None
+def _still_open(view):
+    """The page of a review that may still be done: the review found (or 404) is passed to
+    `view`; one done, or whose payment ended, sends back to its first page."""
+    @wraps(view)
+    def wrapped(review_id: int):
+        review = _review(review_id)
+        if review.status != "open" or review.recipient.status == "ended":
+            return redirect(url_for(".start", review_id=review.id), 303)
+        return view(review)
+    return wrapped
 
 
 def _page(template: str, review, **values):
@@ -74,11 +82,8 @@ def start(review_id: int):
 
 @bp.route("/<int:review_id>/changes", methods=["GET", "POST"])
 @resident_required
-def changes(review_id: int):
-    review = _review(review_id)
-    back = _open_or_start(review)
-    if back:
-        return back
+@_still_open
+def changes(review):
     programme = review.recipient.programme
     form = review_forms.WhichForm(programme, data={"which": _answers(review).get("which")})
     if form.validate_on_submit() and form.chosen():
@@ -92,11 +97,8 @@ def changes(review_id: int):
 
 @bp.route("/<int:review_id>/details", methods=["GET", "POST"])
 @resident_required
-def details(review_id: int):
-    review = _review(review_id)
-    back = _open_or_start(review)
-    if back:
-        return back
+@_still_open
+def details(review):
     which = _answers(review).get("which") or []
     if not which:
         return redirect(url_for(".changes", review_id=review.id), 303)
@@ -111,11 +113,8 @@ def details(review_id: int):
 
 @bp.route("/<int:review_id>/check", methods=["GET", "POST"])
 @resident_required
-def check(review_id: int):
-    review = _review(review_id)
-    back = _open_or_start(review)
-    if back:
-        return back
+@_still_open
+def check(review):
     answers = _answers(review)
     if "changes" not in answers:
         return redirect(url_for(".start", review_id=review.id), 303)
