@@ -57,10 +57,11 @@ def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _field(fact: ReviewFact, label: str | None = None):
-    """The field asking `fact`'s new value (None for the card: choosing it says it all)."""
+def _field(fact: ReviewFact, date_required: bool = True):
+    """The field asking `fact`'s new value (None for the card: choosing it says it all).
+    `date_required`: False on a visit, where a date not known may stay blank."""
     required = InputRequired(message=_l("请回答：%(label)s", label=review_fact_label(fact.name)))
-    label = label or review_fact_label(fact.name)
+    label = review_fact_label(fact.name)
     if fact.kind == "fact":
         known = FACTS[fact.name]
         if known.type == "bool":
@@ -75,7 +76,7 @@ def _field(fact: ReviewFact, label: str | None = None):
                           validators=[required])
     if fact.kind == "date":
         return StringField(label, filters=[_stripped], validators=[
-            required, Regexp(r"^\d{4}-\d{2}-\d{2}$",
+            required if date_required else Optional(), Regexp(r"^\d{4}-\d{2}-\d{2}$",
                              message=_l("请按“年-月-日”输入日期，例如 2036-07-01")), _valid_day])
     return None
 
@@ -148,7 +149,7 @@ def visit_form(programme: str, known: dict, **kwargs) -> PortalForm:
                 validators=[InputRequired(message=_l("请选择收款账户是否还在使用"))]))
             data["card"] = "same"
         else:
-            setattr(VisitForm, fact.name, _field(fact))
+            setattr(VisitForm, fact.name, _field(fact, date_required=False))
             data[fact.name] = to_form_value(fact, known.get(fact.name))
     kwargs.setdefault("data", data)
     return VisitForm(**kwargs)
@@ -163,7 +164,7 @@ def visit_changes(form, programme: str, known: dict) -> dict:
                 changes["card"] = "changed"
             continue
         value = from_form_value(fact, form[fact.name].data)
-        if value is not None and value != known.get(fact.name):
+        if value not in (None, "") and value != known.get(fact.name):
             changes[fact.name] = value
     return changes
 

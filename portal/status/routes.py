@@ -114,6 +114,7 @@ def application(reference: str):
     application = _visible(reference)
     me = _me()
     own = access_grants.can_act(me, application)
+    benefit = recipients.statement(application)
     return render_template(
         "status/application.html", application=application,
         timeline=display.timeline(application), step=display.next_step(application),
@@ -124,7 +125,7 @@ def application(reference: str):
         can_answer=own and _allowed(application, "resubmit"),
         asked=information_requests.open_request(application),
         granted=not own and access_grants.is_granted(me, application),
-        benefit=recipients.statement(application), review=reviews.review_for(application))
+        benefit=benefit, review=reviews.review_for(application) if benefit else None)
 
 
 @bp.get("/applications/<reference>/documents/<int:document_id>")

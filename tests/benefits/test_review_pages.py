@@ -170,3 +170,28 @@ def test_strangers_and_other_streets_get_not_found_for_every_new_route(client, w
     reviewer = make_account("district_reviewer")
     sign_in(client, reviewer, fresh=True)
     assert client.get("/staff/reviews/").status_code == 403
+
+
+def test_a_visit_after_a_missed_review_resumes_with_the_months_in_between(client, world,
+                                                                         monkeypatch):
+    from portal.benefits import rolls
+
+    recipient = world["recipient"]
+    reviews.review_check(date(2026, 5, 31))              # the grace period is over
+    _db.session.refresh(recipient)
+    assert (recipient.status, recipient.stop_month) == ("suspended", date(2026, 6, 1))
+    monkeypatch.setattr(lifecycle, "today", lambda: date(2026, 7, 3))
+    sign_in(client, world["officer"], fresh=True)
+    path = f"/staff/reviews/{world['review'].id}"
+    assert "逾期未年审，已暂停发放" in client.get(path).get_data(as_text=True)
+    done = _post(client, path, {
+        "visited_on": "2026-07-02", "hukou": "huyi", "street": "ganting", "household": "none",
+        "employment": "retired", "needs_long_term_care": "yes",
+        "certificate_valid_until": "2030-01-01", "card": "same"})
+    assert done.status_code == 303
+    _db.session.refresh(recipient)
+    assert (recipient.status, recipient.stop_month) == ("paying", None)
+    roll = rolls.build("nursing_allowance", date(2026, 7, 1), None)
+    months = [pm.month for line in rolls.lines_page(roll.id)
+              if line.recipient_id == recipient.id for pm in rolls.months_of(line)]
+    assert date(2026, 6, 1) in months and date(2026, 7, 1) in months
