@@ -31,7 +31,14 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.benefits import rolls
-from portal.benefits.models import PaymentLine, PaymentRoll, Recipient, RecipientEvent
+from portal.benefits.models import (
+    PaymentLine,
+    PaymentRoll,
+    Recipient,
+    RecipientEvent,
+    Reevaluation,
+    Review,
+)
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
 from tests.benefits.helpers import paying
@@ -55,7 +62,7 @@ NOT_SWEPT = {
     "testing.sign_out": "test-only helper (TEST_ROUTES), never in production",
     "testing.show_error": "test-only helper (TEST_ROUTES), never in production",
 }
-RESIDENT_BLUEPRINTS = ("apply", "status", "account")
+RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews")
 SECRETS = ("王秀兰", "受害人的答复")
 
 
@@ -101,12 +108,22 @@ def world(app, db):
                        person=mother)
     roll = rolls.build("living_allowance", date(2026, 3, 1), civil)
     rolls.confirm(roll.id, civil)
+    # Her yearly review, open, and a re-evaluation row on the staff worklist.
+    review = Review(recipient_id=recipient.id, year=2026, opens_on=date(2026, 3, 1),
+                    due_on=date(2026, 4, 30), grace_until=date(2026, 5, 30), status="open")
+    reevaluation = Reevaluation(recipient_id=recipient.id, as_of=date(2026, 3, 1),
+                                cause="change", result="ineligible", status="open",
+                                reasons=[{"text": {"zh": "条件", "en": "condition"},
+                                          "citation": {"zh": "依据", "en": "source"}}])
+    db.session.add_all([review, reevaluation])
+    db.session.commit()
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
         "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
-        "civil_affairs": civil, "roll": roll, "recipient": recipient,
+        "civil_affairs": civil, "roll": roll, "recipient": recipient, "review": review,
+        "reevaluation": reevaluation,
     }
 
 
@@ -140,6 +157,10 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["roll"].id
         elif argument == "recipient_id":
             values[argument] = 999999 if missing else world["recipient"].id
+        elif argument == "review_id":
+            values[argument] = 999999 if missing else world["review"].id
+        elif argument == "row_id":
+            values[argument] = 999999 if missing else world["reevaluation"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:
@@ -201,6 +222,8 @@ def _state(world) -> tuple:
         _db.session.scalar(select(func.count()).select_from(RecipientEvent)),
         _db.session.scalar(select(func.count()).select_from(PaymentLine)
                            .where(PaymentLine.state == "pending")),
+        _db.session.get(Review, world["review"].id).status,
+        _db.session.get(Reevaluation, world["reevaluation"].id).status,
     )
 
 

@@ -32,8 +32,9 @@ from sqlalchemy import select
 
 from portal.accounts.models import Account
 from portal.audit import log as audit
-from portal.benefits import reviews
-from portal.benefits.models import Recipient, Reevaluation
+from portal.benefits import lifecycle
+from portal.benefits.access import scoped_street, sees_recipient
+from portal.benefits.models import Recipient, Reevaluation, Review
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -58,16 +59,43 @@ def facts_as_of(recipient: Recipient, on: date) -> dict:
     from portal.eligibility import FACTS
 
     facts = facts_for(recipient.application, today=on)
-    recorded = reviews.recorded_facts(recipient, on)
+    recorded = recorded_facts(recipient, on)
     for source in FACT_SOURCES:
         recorded.update(source(recipient, on) or {})
     for name, value in recorded.items():
         if name in FACTS and value is not None:
             facts[name] = value
-    valid_until = reviews.certificate_until(recipient, on)
+    valid_until = certificate_until(recipient, on)
     if valid_until is not None:
         facts["has_certificate"] = valid_until >= on
     return facts
+
+
+def _done_reviews(recipient: Recipient, on: date | None = None) -> list[Review]:
+    statement = select(Review).where(Review.recipient_id == recipient.id,
+                                     Review.status == "done")
+    if on is not None:
+        statement = statement.where(Review.completed_on <= on)
+    return list(db.session.scalars(statement.order_by(Review.completed_on, Review.id)))
+
+
+def recorded_facts(recipient: Recipient, on: date) -> dict:
+    """What the reviews done by `on` recorded as changed, the latest winning."""
+    recorded: dict = {}
+    for review in _done_reviews(recipient, on):
+        recorded.update(review.changes or {})
+    return recorded
+
+
+def certificate_until(recipient: Recipient, on: date) -> date | None:
+    """The certificate's last valid day as known on `on`: a renewal civil affairs recorded,
+    else one a review recorded, else the application's answers."""
+    if recipient.certificate_valid_until is not None:
+        return recipient.certificate_valid_until
+    recorded = recorded_facts(recipient, on).get("certificate_valid_until")
+    if recorded:
+        return date.fromisoformat(recorded)
+    return lifecycle.certificate_valid_until(recipient)
 
 
 def _text(value) -> dict:
@@ -127,7 +155,7 @@ def add_row(recipient: Recipient, outcome, *, on: date, cause: str,
 
 def may_see(actor: Account, row: Reevaluation) -> bool:
     """Civil affairs see every row; a street officer their street's."""
-    return reviews.sees_recipient(actor, row.recipient)
+    return sees_recipient(actor, row.recipient)
 
 
 def find(actor: Account, row_id: int) -> Reevaluation | None:
@@ -147,7 +175,7 @@ def worklist(actor: Account, *, street: str | None = None, status: str = "open",
                  .order_by(Reevaluation.id).limit(limit))
     if actor.role not in ROLES:
         return []
-    street = reviews.scoped_street(actor, street)
+    street = scoped_street(actor, street)
     if street:
         statement = statement.where(Recipient.street == street)
     return list(db.session.scalars(statement))

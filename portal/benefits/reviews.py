@@ -51,13 +51,14 @@ from portal.accounts.models import Account
 from portal.audit import log as audit
 from portal.benefits import lifecycle
 from portal.benefits import rates as rate_data
+from portal.benefits.access import STAFF_ROLES, scoped_street, sees_recipient
 from portal.benefits.models import Recipient, RecipientEvent, Review
+from portal.benefits.reevaluation import certificate_until, recorded_facts, reevaluate
 from portal.extensions import db
 from portal.messages import notifications
 
 log = logging.getLogger(__name__)
 
-STAFF_ROLES = ("street_officer", "civil_affairs")
 METHODS = ("online", "visit")
 
 
@@ -135,33 +136,6 @@ def days_overdue(review: Review, on: date | None = None) -> int:
 
 # ── what is known ────────────────────────────────────────────────────────────────────────
 
-def _done_reviews(recipient: Recipient, on: date | None = None) -> list[Review]:
-    statement = select(Review).where(Review.recipient_id == recipient.id,
-                                     Review.status == "done")
-    if on is not None:
-        statement = statement.where(Review.completed_on <= on)
-    return list(db.session.scalars(statement.order_by(Review.completed_on, Review.id)))
-
-
-def recorded_facts(recipient: Recipient, on: date) -> dict:
-    """What the reviews done by `on` recorded as changed, the latest winning."""
-    recorded: dict = {}
-    for review in _done_reviews(recipient, on):
-        recorded.update(review.changes or {})
-    return recorded
-
-
-def certificate_until(recipient: Recipient, on: date) -> date | None:
-    """The certificate's last valid day as known on `on`: a renewal civil affairs recorded,
-    else one a review recorded, else the application's answers."""
-    if recipient.certificate_valid_until is not None:
-        return recipient.certificate_valid_until
-    recorded = recorded_facts(recipient, on).get("certificate_valid_until")
-    if recorded:
-        return date.fromisoformat(recorded)
-    return lifecycle.certificate_valid_until(recipient)
-
-
 def known(recipient: Recipient, on: date) -> dict:
     """The facts the review is prefilled with: {name: value} for the programme's questions
     (None: not known). `card` is the last four of the account paid to."""
@@ -185,22 +159,6 @@ def current(recipient: Recipient) -> Review | None:
     """The recipient's latest review (open or done)."""
     return db.session.scalar(select(Review).where(Review.recipient_id == recipient.id)
                              .order_by(Review.year.desc()).limit(1))
-
-
-def sees_recipient(actor: Account, recipient: Recipient) -> bool:
-    """Staff: civil affairs every recipient, a street officer their street's."""
-    if actor.role == "civil_affairs":
-        return True
-    return actor.role == "street_officer" and bool(actor.street) \
-        and recipient.street == actor.street
-
-
-def scoped_street(actor: Account, street: str | None) -> str | None:
-    """The street a worklist shows `actor` (one of STAFF_ROLES): a street officer's own
-    whatever was asked, civil affairs' choice (None: every street)."""
-    if actor.role == "street_officer":
-        return actor.street or "\0"
-    return street
 
 
 def may_see(actor: Account, review: Review) -> bool:
@@ -372,8 +330,6 @@ def complete(review: Review, *, method: str, changes: dict, actor: Account,
     person; a suspension for missing the review is resumed with back pay; then the rules run
     again on the new facts (a worklist row when the person may no longer qualify). Returns
     whether payment was resumed."""
-    from portal.benefits.reevaluation import reevaluate
-
     on = on or lifecycle.today()
     if method not in METHODS:
         raise ValueError(method)

@@ -118,6 +118,8 @@ def test_civil_affairs_see_every_street_and_filter_by_one(client, world):
     assert "王秀兰" in both and "李四" in both
     yuxia = client.get("/staff/reviews/?street=yuxia").get_data(as_text=True)
     assert "李四" in yuxia and "王秀兰" not in yuxia
+    recipient_page = client.get(f"/staff/payments/recipients/{world['recipient'].id}")
+    assert f"/staff/reviews/{world['review'].id}" in recipient_page.get_data(as_text=True)
 
 
 def test_overdue_reviews_are_said_in_words(client, world, monkeypatch):
