@@ -119,7 +119,7 @@ def _measure_database(database: str, args, measure_hello, weigh: bool) -> list[C
     url = _database_url(database, args)
     say(f"\n== {database}: {_safe(url)}")
     reference = _prepare(url, args.count)
-    checks.append(_roll_check(url, args.count, database))
+    checks += _roll_checks(url, args.count, database)
     with servers.gunicorn("portal:create_app()", env=_portal_env(url), workers=args.workers,
                           log=_log(database)) as port:
         if weigh:
@@ -361,16 +361,18 @@ def _prepare(url: str, count: int) -> str:
     return reference
 
 
-def _roll_check(url: str, count: int, database: str) -> Check:
-    """The payment roll's budget (bench/rolls.py), before the servers start: its own seed of
-    `count` recipients over the bench's applications, then one build, timed."""
+def _roll_checks(url: str, count: int, database: str) -> list[Check]:
+    """The payment roll's budgets (bench/rolls.py), before the servers start: its own seed of
+    `count` recipients over the bench's applications, then one build, timed, and the roll
+    written in the bank's two forms, the memory measured."""
     from portal import create_app
     from portal.config import _sqlalchemy_url
 
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url),
                       "DATA_ENCRYPTION_KEYS": _run_key()})
     found = rolls.check(app, count, database)
-    say(found.line())
+    for each in found:
+        say(each.line())
     with app.app_context():
         from portal.extensions import db
 

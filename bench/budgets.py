@@ -16,6 +16,9 @@ SIGNED_IN_P95_MS = 100.0           # p95 latency …
 SIGNED_IN_CLIENTS = 8              # … with this many clients at once
 EVALUATE_MS = 1.0                  # evaluate() for all programmes, one call
 ROLL_SECONDS = 30.0                # a payment roll for 100,000 active recipients builds (issue 18)
+# …and is written in the bank's form in constant memory (issue 18): at most this much allocated
+# at once (tracemalloc's peak; 100,000 lines held at once as Python rows would be over 100 MB).
+EXPORT_PEAK_MB = 16.0
 
 
 @dataclass(frozen=True)

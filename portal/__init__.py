@@ -43,6 +43,9 @@ def create_app(config=None) -> Flask:
     from portal.tasks import celery_init_app
 
     celery_init_app(app)  # background work: Celery with Redis, or in-process without a broker
+    from portal.benefits import figures
+
+    figures.install()     # the public payments' figures, kept until a payment or recipient changes
 
     from portal import cli
     from portal.media import lookup as media_lookup
@@ -100,13 +103,16 @@ def _register_blueprints(app: Flask) -> None:
     from portal.preferences.routes import bp as preferences
     from portal.public.routes import bp as public
     from portal.public_notice.routes import bp as notice
+    from portal.staff.changes import bp as staff_changes
     from portal.staff.payments import bp as payments
     from portal.staff.reviews import bp as staff_reviews
     from portal.staff.routes import bp as staff
     from portal.staff_auth.routes import bp as staff_auth
+    from portal.status.changes import bp as changes
     from portal.status.reviews import bp as reviews
     from portal.status.routes import bp as status
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
-                      status, reviews, staff, payments, staff_reviews, notice, indicators):
+                      status, changes, reviews, staff, payments, staff_changes, staff_reviews,
+                      notice, indicators):
         app.register_blueprint(blueprint)

@@ -162,6 +162,9 @@ RECIPIENT_EVENTS = {
     "ended": _l("停止发放"), "certificate_renewed": _l("登记换领的残疾人证"),
     "reminder_60": _l("短信提醒：残疾人证60天后到期"),
     "reminder_30": _l("短信提醒：残疾人证30天后到期"),
+    "card_changed": _l("更换收款账户"), "street_changed": _l("变更所属街道"),
+    "household_changed": _l("登记：低保或低收入情况变化"), "work_started": _l("登记：开始工作"),
+    "care_stay": _l("登记：住院或入住养老、托养机构"), "care_left": _l("登记：出院或离开机构"),
     "review_done": _l("完成年审（资格复核）"),
 }
 
@@ -183,6 +186,62 @@ REVIEW_FACT_LABELS = {
 }
 REEVALUATION_CAUSES = {"review": _l("年审"), "change": _l("情况变化")}
 REEVALUATION_STATES = {"open": _l("待处理"), "dismissed": _l("已核实，不需处理")}
+
+
+# ── changes of circumstances (portal.changes.kinds: what each asks and what approving does) ─
+
+CHANGE_KINDS = {
+    "card": _l("更换收款账户（银行卡或社保卡）"),
+    "moved_within": _l("在本区内搬家，户籍改到另一个街道（镇）"),
+    "moved_away": _l("户籍迁出鄠邑区"),
+    "low_income": _l("家庭进入或退出低保、低收入"),
+    "work": _l("开始工作"),
+    "care_stay": _l("住院，或入住养老、托养机构"),
+    "care_left": _l("出院，或离开养老、托养机构"),
+    "death": _l("本人去世（由家属报告）"),
+}
+CHANGE_STATES = {"draft": _l("未提交"), "submitted": _l("已提交，等待街道核实"),
+                 "approved": _l("已核实办理"), "refused": _l("未能核实通过")}
+# What approving does (staff choose when a kind has more than one).
+CHANGE_OUTCOMES = {
+    "card": _l("核实无误，从下一份名册起发到新账户"),
+    "street": _l("核实无误，改到新的街道（镇）"),
+    "end": _l("核实无误，停止发放"),
+    "record": _l("核实无误，登记在册，是否仍符合条件由民政决定"),
+    "suspend": _l("核实无误，从下个月起暂停发放"),
+    "resume": _l("核实无误，恢复发放（住院期间的月份不补发）"),
+}
+# The questions' short names (the check page, the request's page, the staff page).
+CHANGE_FIELDS = {
+    "method": _l("卡的种类"), "bank_name": _l("开户银行"), "account_holder": _l("持卡人姓名"),
+    "card_number": _l("卡号"), "new_street": _l("新的户籍街道（镇）"),
+    "moved_on": _l("户籍迁移的日期"), "household_change": _l("变化"),
+    "changed_on": _l("从哪天起"), "work_from": _l("开始工作的日期"),
+    "place": _l("住在哪里"), "stay_from": _l("入院或入住的日期"),
+    "left_on": _l("出院或离开的日期"), "died_on": _l("去世的日期"),
+}
+HOUSEHOLD_CHANGES = {
+    "entered_dibao": _l("家庭纳入了低保"), "left_dibao": _l("家庭退出了低保"),
+    "entered_low_income": _l("家庭认定为低收入家庭"),
+    "left_low_income": _l("家庭不再是低收入家庭"),
+}
+CARE_PLACES = {"hospital": _l("医院"), "care_home": _l("养老机构或托养机构")}
+
+
+def change_kind_label(code: str) -> str:
+    return str(CHANGE_KINDS.get(code, code))
+
+
+def change_state_label(code: str) -> str:
+    return str(CHANGE_STATES.get(code, code))
+
+
+def change_outcome_label(code: str | None) -> str:
+    return str(CHANGE_OUTCOMES.get(code, code or ""))
+
+
+def change_field_label(name: str) -> str:
+    return str(CHANGE_FIELDS.get(name, name))
 
 
 def recipient_event_label(kind: str) -> str:
@@ -264,8 +323,9 @@ def street_name(code: str | None) -> str:
 
 GLOBALS = (programme_name, relationship_label, section_title, status_label, status_explanation,
            fact_label, fact_value, role_label, street_name, benefit_state_label, band_label,
-           yuan, status_reason_label, recipient_event_label, review_fact_label, review_label,
-           review_value_text)
+           yuan, status_reason_label, recipient_event_label, change_kind_label,
+           change_state_label, change_outcome_label, change_field_label, review_fact_label,
+           review_label, review_value_text)
 
 
 def init_app(app: Flask) -> None:

@@ -125,3 +125,38 @@ def test_recent_months_cross_the_year():
     assert figures.recent_months(date(2026, 1, 31), 3) == (
         date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1))
     assert len(figures.recent_months(TODAY)) == 12
+
+
+def test_the_figures_are_kept_between_views_and_dropped_when_a_payment_or_recipient_changes(
+        client, people):
+    from portal.benefits import lifecycle
+
+    resident, civil = people["resident"], people["civil"]
+    first = paying(resident, civil, submitted=MARCH, amount="150")
+    second = paying(resident, civil, submitted=MARCH, amount="150", name="李四")
+    june = rolls.build("nursing_allowance", date(2026, 6, 1), civil)
+    rolls.confirm(june.id, civil)
+    _headings, counted = _table(client.get("/indicators").get_data(as_text=True),
+                                "recipients-caption")
+    assert counted["重度残疾人护理补贴"] == ["2", "0"]
+    # A change the portal never makes (no recipient's event): the page keeps its figures.
+    second.status = "ended"
+    _db.session.commit()
+    html = client.get("/indicators").get_data(as_text=True)
+    assert _table(html, "recipients-caption")[1]["重度残疾人护理补贴"] == ["2", "0"]
+    assert 'id="paid-caption"' not in html
+    # The bank's result changes the lines: the money paid shows at once.
+    _bank_result(june, {first.id: "paid", second.id: "paid"})
+    html = client.get("/indicators").get_data(as_text=True)
+    assert _table(html, "paid-caption")[1]["2026年6月"] == ["0.00", "300.00", "300.00"]
+    assert _table(html, "recipients-caption")[1]["重度残疾人护理补贴"] == ["1", "0"]
+    # A suspension adds a recipient's event: counted at once.
+    lifecycle.suspend(first, "hospital_stay", date(2026, 7, 1), civil)
+    html = client.get("/indicators").get_data(as_text=True)
+    assert _table(html, "recipients-caption")[1]["重度残疾人护理补贴"] == ["0", "1"]
+    # A change rolled back drops nothing it did not commit.
+    _db.session.add(lifecycle.RecipientEvent(recipient_id=first.id, kind="resumed",
+                                             effective=date(2026, 7, 1)))
+    _db.session.flush()
+    _db.session.rollback()
+    assert not _db.session.info.get(figures._STALE)

@@ -39,6 +39,9 @@ from portal.benefits.models import (
     Reevaluation,
     Review,
 )
+from portal.changes import requests as change_requests
+from portal.changes.kinds import KINDS
+from portal.changes.models import ChangeRequest
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
 from tests.benefits.helpers import paying
@@ -61,6 +64,13 @@ NOT_SWEPT = {
     "testing.sign_in": "test-only helper (TEST_ROUTES), never in production",
     "testing.sign_out": "test-only helper (TEST_ROUTES), never in production",
     "testing.show_error": "test-only helper (TEST_ROUTES), never in production",
+}
+# Pages of something that is no one person's, which every officer of a street opens and where
+# each sees only their own street's part: for them the sweep checks only that no victim's data
+# shows and nothing changes (an officer of another street gets a page, not 403/404).
+SHARED_WITH_EVERY_STREET = {
+    "payments.roll": "a month's payment roll is the district's: a street officer reads the "
+                     "lines of their own street (portal/benefits/access.py)",
 }
 RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews")
 SECRETS = ("王秀兰", "受害人的答复")
@@ -117,13 +127,20 @@ def world(app, db):
                                           "citation": {"zh": "依据", "en": "source"}}])
     db.session.add_all([review, reevaluation])
     db.session.commit()
+    # A change of circumstances reported for her (portal.changes), and one still a draft.
+    work = KINDS["work"]
+    change_draft = change_requests.save_draft(victim, recipient, work,
+                                              {"work_from": date(2026, 4, 1)})
+    change = change_requests.submit(
+        change_requests.save_draft(victim, recipient, work, {"work_from": date(2026, 4, 1)}),
+        victim)
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
         "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
         "civil_affairs": civil, "roll": roll, "recipient": recipient, "review": review,
-        "reevaluation": reevaluation,
+        "reevaluation": reevaluation, "change_draft": change_draft, "change": change,
     }
 
 
@@ -139,8 +156,18 @@ def swept_rules(app):
 
 def _values(rule, world, missing: bool) -> dict:
     values = {}
+    changes = rule.endpoint.startswith("changes.")   # under the paid application
     for argument in rule.arguments:
-        if argument == "reference":
+        if argument == "reference" and changes:
+            values[argument] = "HY-2026-ZZZZZZ" if missing else \
+                world["recipient"].application.reference
+        elif argument == "draft_id" and changes:
+            values[argument] = 999999 if missing else world["change_draft"].id
+        elif argument == "change_reference":
+            values[argument] = "BG-2026-ZZZZZZ" if missing else world["change"].reference
+        elif argument == "kind":
+            values[argument] = "work"
+        elif argument == "reference":
             values[argument] = "HY-2026-ZZZZZZ" if missing else world["application"].reference
         elif argument == "draft_id":
             values[argument] = 999999 if missing else world["draft"].id
@@ -192,6 +219,7 @@ def _form(world, token) -> dict:
         "file": (io.BytesIO(PNG), "attack.png"), "phone": "13900000009",
         "person": str(world["application"].person_id), "who": "self",
         "relationship": "family", "consent": "y", "declaration": "y",
+        "work_from": "2026-04-01", "decision": "record", "refusal_reason": "攻击",
     }
 
 
@@ -224,6 +252,9 @@ def _state(world) -> tuple:
                            .where(PaymentLine.state == "pending")),
         _db.session.get(Review, world["review"].id).status,
         _db.session.get(Reevaluation, world["reevaluation"].id).status,
+        tuple(_db.session.execute(select(ChangeRequest.id, ChangeRequest.status,
+                                         ChangeRequest.version)
+                                  .order_by(ChangeRequest.id)).all()),
     )
 
 
@@ -238,7 +269,8 @@ def test_the_sweep_covers_the_routes_we_know(app):
                      "status.application", "status.document", "status.withdraw",
                      "status.answer", "status.revoke", "apply.task_list",
                      "apply.download_document", "apply.confirmation", "staff.application",
-                     "staff.act", "staff.document"):
+                     "staff.act", "staff.document", "changes.index", "changes.report",
+                     "changes.check", "changes.change", "staff_changes.change"):
         assert expected in endpoints, expected
 
 
@@ -261,6 +293,9 @@ def test_no_one_sees_or_acts_on_what_is_not_theirs(app, client, world, who):
                     leaked = [s for s in SECRETS if s.encode() in body]
                     if leaked:
                         problems.append(f"{method} {path}: shows {leaked}")
+            if who == "other_street" and method == "GET" and \
+                    rule.endpoint in SHARED_WITH_EVERY_STREET:
+                continue
             expected = {404} if (who == "attacker" and
                                  rule.endpoint.split(".")[0] in RESIDENT_BLUEPRINTS) \
                 else {403, 404}
@@ -277,8 +312,12 @@ def test_no_one_sees_or_acts_on_what_is_not_theirs(app, client, world, who):
     assert _db.session.scalars(select(AuditEvent.action).where(
         AuditEvent.id > audited_before,
         AuditEvent.action.notin_(("application.request_info", "application.view",
-                                  "document.view", "document.download", "queue.search")))
+                                  "document.view", "document.download", "queue.search",
+                                  "roll.view")))
     ).all() == []
+    # A roll opened by another street's officer: recorded, with none of the victim's lines.
+    assert all(row.detail["lines"] == 0 for row in _db.session.scalars(select(AuditEvent).where(
+        AuditEvent.id > audited_before, AuditEvent.action == "roll.view")))
 
 
 def test_the_values_are_right_someone_entitled_opens_every_get_route(app, client, world):

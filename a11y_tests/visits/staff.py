@@ -106,10 +106,20 @@ VISITS += [
     Visit("payments.recipients_list", "/staff/payments/recipients", "payments-recipients",
           account=CIVIL, expect_text={"zh": "孙立新", "en": "孙立新"}),
     Visit("payments.recipient", "/staff/payments/recipients/1", "payments-recipient",
-          account=CIVIL, expect_text={"zh": "暂停发放", "en": "孙立新"}),
+          account=CIVIL, expect_text={"zh": "确认暂停发放", "en": "Suspend payment"}),
     Visit("payments.recipient", "/staff/payments/recipients/1", "payments-recipient-error",
           account=CIVIL, actions=(SUBMIT,),
           expect_text={"zh": "请选择暂停发放的原因", "en": "reason"}),
+    # The street officer (甘亭街道) reads their own street's lines and recipients only.
+    Visit("payments.rolls_list", "/staff/payments/", "payments-rolls-street", account=STREET,
+          expect_text={"zh": "本街道的发放对象名单", "en": "The recipients in your street"}),
+    Visit("payments.roll", "/staff/payments/1", "payments-roll-street", account=STREET,
+          expect_text={"zh": "本街道合计", "en": "Your street's total"}),
+    Visit("payments.recipients_list", "/staff/payments/recipients",
+          "payments-recipients-street", account=STREET,
+          expect_text={"zh": "只能查看", "en": "to read only"}),
+    Visit("payments.recipient", "/staff/payments/recipients/1", "payments-recipient-street",
+          account=STREET, expect_text={"zh": "只能查看", "en": "To read only"}),
 ]
 
 EXCLUDED = {

@@ -9,9 +9,11 @@ ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 LENGTH = 6
 
 
-def new_reference(today: date | None = None) -> str:
+def new_reference(today: date | None = None, prefix: str = "HY") -> str:
+    """HY-… for an application; another prefix for another sequence (BG-…: a change of
+    circumstances, portal.changes)."""
     year = (today or date.today()).year
-    return f"HY-{year}-" + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    return f"{prefix}-{year}-" + "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
 def normalise(raw: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from portal import spreadsheets
 from portal.benefits import rolls
-from portal.benefits.models import PaymentLine, PaymentRoll, Recipient
+from portal.benefits.models import PaymentRoll, Recipient
 from portal.content.streets import by_code as street_by_code
 from portal.extensions import db
 from portal.labels import PAYMENT_METHODS, yuan
@@ -46,19 +46,20 @@ def exportable(roll_id: int) -> PaymentRoll:
 
 
 def raw_rows(roll_id: int) -> Iterator[list]:
-    """The roll's lines in id order, a batch at a time, each batch its own short query."""
+    """The roll's lines in id order, a batch at a time, each batch its own short query: the
+    batch's lines are chosen first (rolls.batch_of_lines), then joined to their recipients and
+    people – never the rest of the roll joined and sorted for each batch."""
     after = 0
     while True:
+        batch = rolls.batch_of_lines(roll_id, after, BATCH)
         found = db.session.execute(
-            select(PaymentLine.id, Recipient.card_holder, Person.full_name,
+            select(batch.c.id, Recipient.card_holder, Person.full_name,
                    Recipient.card_method, Recipient.card_bank_name,
-                   Recipient.card_number_encrypted, PaymentLine.amount_fen,
-                   PaymentLine.first_month, PaymentLine.last_month, PaymentLine.months,
-                   PaymentLine.street)
-            .join(Recipient, Recipient.id == PaymentLine.recipient_id)
-            .join(Person, Person.id == PaymentLine.person_id)
-            .where(PaymentLine.roll_id == roll_id, PaymentLine.id > after)
-            .order_by(PaymentLine.id).limit(BATCH)).all()
+                   Recipient.card_number_encrypted, batch.c.amount_fen,
+                   batch.c.first_month, batch.c.last_month, batch.c.months, batch.c.street)
+            .join(Recipient, Recipient.id == batch.c.recipient_id)
+            .join(Person, Person.id == batch.c.person_id)
+            .order_by(batch.c.id)).all()
         db.session.rollback()   # no transaction stays open between batches
         if not found:
             return
@@ -71,25 +72,31 @@ def _street(code: str, locale: str) -> str:
     return street.name(locale) if street is not None else code
 
 
-def cells(row, locale: str) -> list[str]:
+def cells(row, locale: str, methods: dict[str, str]) -> list[str]:
+    """A line's cells; `methods`: the card types' labels, translated once (method_labels)."""
     (line_id, holder, name, method, bank, encrypted, fen, first, last, months, street) = row
-    method_label = PAYMENT_METHODS.get(method)
-    return [str(line_id), holder or name, str(method_label) if method_label else "",
+    return [str(line_id), holder or name, methods.get(method, ""),
             bank or "", crypto.decrypt(encrypted) or "", yuan(fen), month_span(first, last),
             str(months), _street(street, locale)]
 
 
+def method_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in PAYMENT_METHODS.items()}
+
+
 def csv_parts(roll_id: int, locale: str, counter: list[int]) -> Iterator[bytes]:
+    methods = method_labels()
     yield from spreadsheets.csv_parts(headings(), raw_rows(roll_id),
-                                      lambda row: cells(row, locale), counter)
+                                      lambda row: cells(row, locale, methods), counter)
 
 
 def xlsx_parts(roll_id: int, locale: str, counter: list[int]) -> Iterator[bytes]:
+    methods = method_labels()
     book = spreadsheets.workbook()
     lines = spreadsheets.sheet(book, _("发放明细"), (10, 12, 14, 22, 24, 12, 18, 8, 12),
                                frozen_heading=True)
     rows = spreadsheets.append_rows(lines, headings(), raw_rows(roll_id),
-                                    lambda row: cells(row, locale))
+                                    lambda row: cells(row, locale, methods))
     totals = spreadsheets.sheet(book, _("按街道合计"))
     street_totals = rolls.street_totals(roll_id)
     spreadsheets.append_rows(totals, (_("街道"), _("人数"), _("金额（元）")), [street_totals],

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from portal.accounts.models import Account
 from portal.audit import log as audit
 from portal.benefits import lifecycle
-from portal.benefits.access import scoped_street, sees_recipient
+from portal.benefits.access import can_see, scoped_street
 from portal.benefits.models import Recipient, Reevaluation, Review
 from portal.extensions import db
 
@@ -155,7 +155,7 @@ def add_row(recipient: Recipient, outcome, *, on: date, cause: str,
 
 def may_see(actor: Account, row: Reevaluation) -> bool:
     """Civil affairs see every row; a street officer their street's."""
-    return sees_recipient(actor, row.recipient)
+    return can_see(actor, row.recipient)
 
 
 def find(actor: Account, row_id: int) -> Reevaluation | None:

@@ -51,7 +51,7 @@ from portal.accounts.models import Account
 from portal.audit import log as audit
 from portal.benefits import lifecycle
 from portal.benefits import rates as rate_data
-from portal.benefits.access import STAFF_ROLES, scoped_street, sees_recipient
+from portal.benefits.access import READING_ROLES, can_see, scoped_street
 from portal.benefits.models import Recipient, RecipientEvent, Review
 from portal.benefits.reevaluation import certificate_until, recorded_facts, reevaluate
 from portal.extensions import db
@@ -59,6 +59,7 @@ from portal.messages import notifications
 
 log = logging.getLogger(__name__)
 
+STAFF_ROLES = READING_ROLES      # who works the reviews: street officers, civil affairs
 METHODS = ("online", "visit")
 
 
@@ -162,7 +163,7 @@ def current(recipient: Recipient) -> Review | None:
 
 
 def may_see(actor: Account, review: Review) -> bool:
-    return sees_recipient(actor, review.recipient)
+    return can_see(actor, review.recipient)
 
 
 def find_for_staff(actor: Account, review_id: int) -> Review | None:

@@ -7,7 +7,11 @@ build(programme, month, actor)   set-based SQL (INSERT … SELECT), never an obj
        of an unpaid period (a suspension resumed without back pay;
        portal.benefits.lifecycle) – each at
        the rate in force in that month (portal.benefits.rates; the approved amount where the
-       file's rate is not known) – payment_month;
+       file's rate is not known) – payment_month. A month already on a roll and not failed is
+       skipped by the database's own unique index (INSERT … ON CONFLICT DO NOTHING), not by a
+       NOT EXISTS over payment_month: with the table's statistics saying "empty" (its first
+       roll) PostgreSQL planned that as a scan of the table being inserted into, once per row
+       – 170 s for 100,000 recipients instead of 4;
     2. one line per recipient (so one per person) with the months it covers and their total –
        payment_line; a line whose months failed before carries the bank's reason;
     3. the roll's count and total.
@@ -45,6 +49,7 @@ from sqlalchemy import (
     union_all,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -65,11 +70,10 @@ M = PaymentMonth.__table__
 L = PaymentLine.__table__
 ROLL = PaymentRoll.__table__
 GAP = UnpaidPeriod.__table__
-# Written as SQL, not a bound parameter, so that the planner sees the partial unique index's
-# own condition and probes that index (on PostgreSQL a parameter hid it: the anti-join scanned
-# the table it was inserting into, once per row).
-NOT_FAILED = text("paid_before.state <> 'failed'")
+# The partial unique index's own condition (models.py: uq_payment_month_once), as SQL.
+NOT_FAILED = text("state <> 'failed'")
 IS_FAILED = text("failed.state = 'failed'")
+INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 MONTHS_PER_STATEMENT = 400     # SQLite allows 500 terms in one compound SELECT
 MAX_REASON = 200
 
@@ -228,7 +232,6 @@ def _insert_months(roll_id: int, programme: str, month: date) -> None:
     months = rate_data.months_between(earliest, month)
     for start in range(0, len(months), MONTHS_PER_STATEMENT):
         due = _month_table(months[start:start + MONTHS_PER_STATEMENT])
-        paid_before = M.alias("paid_before")
         chosen = (
             select(literal(roll_id).label("roll_id"), R.c.id, due.c.month,
                    _amount_expression(programme, due.c.month), literal("pending"))
@@ -237,14 +240,16 @@ def _insert_months(roll_id: int, programme: str, month: date) -> None:
                 due.c.month >= func.coalesce(R.c.next_due_month, R.c.start_month))))
             .where(R.c.programme == programme, _payable(),
                    or_(R.c.stop_month.is_(None), due.c.month < R.c.stop_month),
-                   ~exists().where(paid_before.c.recipient_id == R.c.id,
-                                   paid_before.c.month == due.c.month, NOT_FAILED),
                    ~exists().where(GAP.c.recipient_id == R.c.id,
                                    GAP.c.first_month <= due.c.month,
                                    GAP.c.last_month >= due.c.month))
         )
-        db.session.execute(insert(M).from_select(
-            ["roll_id", "recipient_id", "month", "amount_fen", "state"], chosen))
+        dialect_insert = INSERTS[db.session.get_bind().dialect.name]
+        db.session.execute(
+            dialect_insert(M).from_select(
+                ["roll_id", "recipient_id", "month", "amount_fen", "state"], chosen)
+            .on_conflict_do_nothing(index_elements=["recipient_id", "month"],
+                                    index_where=NOT_FAILED))
 
 
 def _insert_lines(roll_id: int) -> None:
@@ -385,17 +390,32 @@ class StreetTotal:
     amount_fen: int
 
 
-def street_totals(roll_id: int) -> list[StreetTotal]:
-    rows = db.session.execute(
-        select(L.c.street, func.count(), func.sum(L.c.amount_fen))
-        .where(L.c.roll_id == roll_id).group_by(L.c.street).order_by(L.c.street))
+def street_totals(roll_id: int, street: str | None = None) -> list[StreetTotal]:
+    """The roll's count and total per street (of `street` only, when given)."""
+    query = (select(L.c.street, func.count(), func.sum(L.c.amount_fen))
+             .where(L.c.roll_id == roll_id).group_by(L.c.street).order_by(L.c.street))
+    if street is not None:
+        query = query.where(L.c.street == street)
+    rows = db.session.execute(query)
     return [StreetTotal(street, count, int(total or 0)) for street, count, total in rows]
 
 
-def lines_page(roll_id: int, after: int = 0, limit: int = 200) -> list[PaymentLine]:
-    """A page of the roll's lines (keyset on id), with their recipients and people loaded."""
+def batch_of_lines(roll_id: int, after: int, limit: int, *where):
+    """The next `limit` lines of the roll after line `after` (keyset on id), as a subquery to
+    join from: chosen before any join, so that a new roll – whose id the statistics do not
+    know yet, its row count guessed at a few hundred – is never joined whole and then sorted
+    for each batch (0.2 s a batch at 100,000 lines on PostgreSQL; now a few ms)."""
+    return (select(L).where(L.c.roll_id == roll_id, L.c.id > after, *where)
+            .order_by(L.c.id).limit(limit).subquery("batch"))
+
+
+def lines_page(roll_id: int, after: int = 0, limit: int = 200,
+               *where) -> list[PaymentLine]:
+    """A page of the roll's lines (keyset on id), with their recipients and people loaded;
+    `where`: more conditions (portal.benefits.access.lines_visible)."""
+    batch = batch_of_lines(roll_id, after, limit, *where)
     return list(db.session.scalars(
-        select(PaymentLine).where(PaymentLine.roll_id == roll_id, PaymentLine.id > after)
+        select(PaymentLine).where(PaymentLine.id.in_(select(batch.c.id)))
         .options(selectinload(PaymentLine.recipient).selectinload(Recipient.person))
         .order_by(PaymentLine.id).limit(limit)))
 

@@ -140,6 +140,7 @@ def seed() -> list[DemoAccount]:
     _demo_second_claim(accounts)
     db.session.commit()
     _demo_payments(accounts["civil_affairs"])
+    _demo_changes(accounts["resident"])
     _demo_reviews()
     media_samples.attach_demo_sample(accounts["content_editor"])
     return list(ACCOUNTS)
@@ -169,6 +170,38 @@ def _demo_payments(civil_affairs: Account) -> None:
         rolls.import_bank_result(roll.id, answer.encode(), civil_affairs)
         if first < this_month:
             rolls.build(programme, this_month, civil_affairs)
+
+
+# Two changes of circumstances the demo resident reported for 孙立新 (portal.changes), waiting
+# for the street officer: fixed references, so the browser suite can open each page.
+CHANGE_REFERENCES = {"card": "BG-2026-DEMA3C", "care_stay": "BG-2026-DEMA4C"}
+DEMO_NEW_CARD = "6217000010002223330"
+
+
+def _demo_changes(resident: Account) -> None:
+    from portal.benefits.models import Recipient
+    from portal.changes.kinds import KINDS
+    from portal.changes.models import ChangeRequest
+    from portal.changes.requests import stored_details
+
+    if db.session.scalar(select(ChangeRequest.id).limit(1)) is not None:
+        return
+    recipient = db.session.scalar(select(Recipient).join(Application).where(
+        Application.reference == REFERENCES["孙立新"]))
+    if recipient is None:
+        return
+    now = datetime.now(timezone.utc)
+    answers = {
+        "card": {"method": "bank_card", "bank_name": "中国建设银行鄠邑支行",
+                 "account_holder": "孙立新", "card_number": DEMO_NEW_CARD},
+        "care_stay": {"place": "hospital", "stay_from": (now - timedelta(days=3)).date()},
+    }
+    for kind, reference in CHANGE_REFERENCES.items():
+        db.session.add(ChangeRequest(
+            reference=reference, kind=kind, recipient_id=recipient.id, account_id=resident.id,
+            status="submitted", details=stored_details(KINDS[kind], answers[kind]),
+            submitted_at=now, created_at=now))
+    db.session.commit()
 
 
 def _demo_reviews() -> None:

@@ -4,6 +4,7 @@ from portal.accounts import models as accounts  # noqa: F401
 from portal.applications import models as applications  # noqa: F401
 from portal.audit import models as audit  # noqa: F401
 from portal.benefits import models as benefits  # noqa: F401
+from portal.changes import models as changes  # noqa: F401
 from portal.content import models as content  # noqa: F401
 from portal.messages import models as messages  # noqa: F401
 from portal.people import models as people  # noqa: F401

@@ -37,10 +37,9 @@ def today() -> date:
     return working_days.local_date(datetime.now(timezone.utc))
 
 
-# Not a kept page (portal.web.page_cache): everything on it – the portal's counts of this year
-# and the payments' figures – is read from the database at each request, so what the page says
-# is true when it is read and needs no "updated every few minutes" caveat. The payments' figures
-# are two GROUP BY queries bounded by the last 12 months' rolls (figures.paid_per_month).
+# Not a kept page (portal.web.page_cache): the portal's counts of this year are read from the
+# database at each request; the payments' figures are kept in the cache until a commit changes
+# them (portal.benefits.figures), so what the page says is true when it is read.
 @bp.get("/indicators")
 def index():
     locale = str(get_locale())

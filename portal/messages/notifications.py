@@ -132,6 +132,14 @@ BENEFIT_TEXTS = {
                       "咨询请拨打12385。"),
     "certificate_reminder": _l("您的残疾人证将于%(date)s到期（“%(programme)s”，受理编号%(ref)s）。"
                                "请在到期前到区残联换领，以免暂停发放。咨询请拨打12385。"),
+    # A change of circumstances (portal.changes): never which change (a death, a hospital stay).
+    "change_submitted": _l("您就“%(programme)s”（受理编号%(ref)s）报告的变更已提交，"
+                           "变更编号%(change)s。街道工作人员将核实办理，结果会短信告诉您。"
+                           "咨询请拨打12385。"),
+    "change_approved": _l("您就“%(programme)s”（受理编号%(ref)s）报告的变更（变更编号%(change)s）"
+                          "已核实办理。详情请登录平台在“我的申请”中查看。咨询请拨打12385。"),
+    "change_refused": _l("您就“%(programme)s”（受理编号%(ref)s）报告的变更（变更编号%(change)s）"
+                         "未能核实通过。原因请登录平台在“我的申请”中查看，或拨打12385。"),
 }
 
 
@@ -225,7 +233,7 @@ def queue_status_change(application: Application, from_status: str | None,
 def queue_benefit_text(application: Application, key: str, **values) -> list[OutboxMessage]:
     """Add a text about the recipient's payment (BENEFIT_TEXTS[key]) to every number that gets
     the application's status texts, in the application's language. `values`: month (a date,
-    the first of a month) or date (a day)."""
+    the first of a month), date (a day) or change_ref (a change request's reference)."""
     locale = application.locale or DEFAULT_LOCALE
     with force_locale(locale):
         words = {"programme": programme_name(application.programme),
@@ -234,6 +242,8 @@ def queue_benefit_text(application: Application, key: str, **values) -> list[Out
             words["month"] = dates.month_label(values["month"])
         if "date" in values:
             words["date"] = dates.date_text(values["date"])
+        if "change_ref" in values:
+            words["change"] = values["change_ref"]
         body = str(BENEFIT_TEXTS[key]) % words
     messages = [OutboxMessage(channel="sms", recipient=number, locale=locale, body=body,
                               application_id=application.id)

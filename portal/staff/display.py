@@ -115,7 +115,8 @@ def queue_lines(rows, conflicted: set[int], flagged: set[int]) -> list[QueueLine
 STAFF_LINKS = (
     ("staff_auth.home", _l("工作台首页"), None),
     ("staff.queue", _l("申请队列"), QUEUE_ROLES),
-    ("payments.rolls_list", _l("发放名册"), ("civil_affairs",)),
+    ("payments.rolls_list", _l("发放名册"), ("civil_affairs", "street_officer")),
+    ("staff_changes.worklist", _l("变更申报"), ("street_officer", "civil_affairs")),
     ("staff_reviews.worklist", _l("年审"), ("street_officer", "civil_affairs")),
     ("staff_reviews.reevaluations", _l("资格复核"), ("street_officer", "civil_affairs")),
     ("staff.audit_log", _l("操作记录"), ("admin",)),

@@ -35,6 +35,7 @@ from portal.labels import (
     STAFF_END_REASONS,
     STAFF_ROLES,
     SUSPEND_REASONS,
+    change_outcome_label,
     programme_name,
     street_name,
 )
@@ -520,3 +521,30 @@ class CertificateForm(PortalForm):
 
     def day(self):
         return date.fromisoformat(self.valid_until.data)
+
+
+class ChangeDecisionForm(PortalForm):
+    """A change of circumstances (portal.changes): one of the kind's outcomes, or refused –
+    with the reason the resident will read."""
+    decision = RadioField(_l("核实结果"), validators=[
+        InputRequired(message=_l("请选择核实结果"))])
+    refusal_reason = TextAreaField(_l("不予核实的理由"), filters=[_stripped], validators=[
+        Length(max=500, message=_l("理由请不要超过500个字"))])
+    version = HiddenField()
+
+    REFUSE = "refuse"
+
+    def __init__(self, outcomes=(), *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = [(code, change_outcome_label(code)) for code in outcomes] + \
+            [(self.REFUSE, _l("不予核实（请在下面写明理由，申报人会看到）"))]
+
+    def validate_refusal_reason(self, field):
+        if self.decision.data == self.REFUSE and not field.data:
+            raise ValidationError(_l("请写明不予核实的理由，申报人会看到这段话"))
+
+    def outcome(self) -> str | None:
+        return None if self.decision.data == self.REFUSE else self.decision.data
+
+    def version_number(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None

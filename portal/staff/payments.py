@@ -1,6 +1,8 @@
 """The staff console's payment rolls (发放名册), for civil affairs: list, build, look at the
-lines with totals per street, confirm, download in the bank's form, import the bank's result.
-Thin: parse, call portal.benefits, render. Every view of the lines (names, accounts) is audited.
+lines with totals per street, confirm, download in the bank's form, import the bank's result;
+and the recipients. Street officers read the rolls' lines and the recipients of their own
+street (portal.benefits.access). Thin: parse, call portal.benefits, render. Every view of the
+lines (names, accounts) is audited.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from flask_login import current_user
 from portal import dates
 from portal.accounts.models import Account
 from portal.audit import log as audit
-from portal.benefits import bank_files, lifecycle, rolls
+from portal.benefits import access, bank_files, lifecycle, rolls
 from portal.benefits import rates as rate_data
 from portal.eligibility import programmes
 from portal.extensions import db
@@ -41,7 +43,8 @@ from portal.staff.forms import (
     SuspendRecipientForm,
 )
 
-ROLES = ("civil_affairs",)
+ROLES = access.CHANGING_ROLES
+READERS = access.READING_ROLES
 LINES_PER_PAGE = 200
 
 BANK_ROW_ERRORS = {
@@ -68,8 +71,10 @@ def monthly_programmes() -> list[tuple[str, str]]:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@staff_required(*ROLES)
+@staff_required(*READERS)
 def rolls_list():
+    if request.method == "POST" and not access.changes(current_user):
+        abort(403)
     form = BuildRollForm(monthly_programmes())
     problem = None
     if form.validate_on_submit():
@@ -85,8 +90,9 @@ def rolls_list():
             return redirect(url_for(".roll", roll_id=roll.id), 303)
         if problem:
             form.month.errors = [*form.month.errors, problem]
-    return render_template("staff/rolls.html", form=form, rolls=rolls.rolls()), \
-        422 if form.errors else 200
+    return render_template("staff/rolls.html", form=form, rolls=rolls.rolls(),
+                           changes=access.changes(current_user),
+                           street=access.street_of(current_user)), 422 if form.errors else 200
 
 
 def _roll_or_404(roll_id: int):
@@ -99,14 +105,16 @@ def _roll_or_404(roll_id: int):
 def _show(roll, confirm_form=None, bank_form=None, bank_errors=None, stale=False,
           code: int = 200):
     after = request.args.get("after", type=int) or 0
-    lines = rolls.lines_page(roll.id, after, LINES_PER_PAGE)
+    street = access.street_of(current_user)
+    lines = rolls.lines_page(roll.id, after, LINES_PER_PAGE, access.lines_visible(current_user))
     audit.record(current_user, "roll.view", "roll", str(roll.id),
-                 {"after": after, "lines": len(lines)})
+                 {"after": after, "lines": len(lines), "street": street})
     db.session.commit()
     bank_items = [("#file", BANK_ROW_ERRORS[e.problem] % {"row": e.row})
                   for e in (bank_errors or [])]
     page = render_template(
-        "staff/roll.html", roll=roll, lines=lines, totals=rolls.street_totals(roll.id),
+        "staff/roll.html", roll=roll, lines=lines, totals=rolls.street_totals(roll.id, street),
+        street=street, changes=access.changes(current_user),
         next_after=lines[-1].id if len(lines) == LINES_PER_PAGE else None, after=after,
         confirm_form=confirm_form or ConfirmRollForm(version=roll.version),
         bank_form=bank_form or BankResultForm(), bank_items=bank_items, stale=stale)
@@ -114,7 +122,7 @@ def _show(roll, confirm_form=None, bank_form=None, bank_errors=None, stale=False
 
 
 @bp.get("/<int:roll_id>")
-@staff_required(*ROLES)
+@staff_required(*READERS)
 def roll(roll_id: int):
     return _show(_roll_or_404(roll_id))
 
@@ -207,21 +215,24 @@ LIFECYCLE_ERRORS = {
 
 
 @bp.get("/recipients")
-@staff_required(*ROLES)
+@staff_required(*READERS)
 def recipients_list():
     after = request.args.get("after", type=int) or 0
-    found = lifecycle.recipients_page(after, LINES_PER_PAGE)
+    street = access.street_of(current_user)
+    found = lifecycle.recipients_page(after, LINES_PER_PAGE,
+                                      access.recipients_visible(current_user))
     audit.record(current_user, "recipient.list", "recipient", None,
-                 {"after": after, "rows": len(found)})
+                 {"after": after, "rows": len(found), "street": street})
     db.session.commit()
     return render_template(
-        "staff/recipients.html", recipients=found,
+        "staff/recipients.html", recipients=found, street=street,
+        changes=access.changes(current_user),
         next_after=found[-1].id if len(found) == LINES_PER_PAGE else None)
 
 
 def _recipient_or_404(recipient_id: int):
     found = lifecycle.find(recipient_id)
-    if found is None:
+    if found is None or not access.can_see(current_user, found):
         abort(404)
     return found
 
@@ -231,7 +242,7 @@ def _recipient_page(recipient, forms: dict | None = None, code: int = 200):
     audit.record(current_user, "recipient.view", "recipient", str(recipient.id), {})
     db.session.commit()
     page = render_template(
-        "staff/recipient.html", recipient=recipient,
+        "staff/recipient.html", recipient=recipient, changes=access.changes(current_user),
         valid_until=lifecycle.certificate_valid_until(recipient),
         first_unpaid=lifecycle.first_unpaid_month(recipient),
         payments=rolls.payments_of(recipient.id),
@@ -243,7 +254,7 @@ def _recipient_page(recipient, forms: dict | None = None, code: int = 200):
 
 
 @bp.get("/recipients/<int:recipient_id>")
-@staff_required(*ROLES)
+@staff_required(*READERS)
 def recipient(recipient_id: int):
     return _recipient_page(_recipient_or_404(recipient_id))
 

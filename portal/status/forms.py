@@ -2,6 +2,8 @@
 information, and giving or ending a family member's access."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -13,14 +15,17 @@ from portal.account.forms import CodeForm
 from portal.account.validators import MobileNumber
 from portal.accounts import family_lookup
 from portal.applications import information_requests
-from portal.apply.forms import UploadForm
+from portal.apply.forms import PaymentForm, UploadForm
+from portal.changes.kinds import Kind
+from portal.content.streets import all_streets
+from portal.labels import CARE_PLACES, CHANGE_FIELDS, HOUSEHOLD_CHANGES
 from portal.people import identity
 from portal.web.forms import PortalForm
 from portal.web.i18n import zh_text
-from portal.web.validators import IdNumberValid
+from portal.web.validators import DateValid, IdNumberValid
 
 __all__ = ["AnswerForm", "CodeForm", "ConfirmForm", "GrantForm", "LookupForm", "ProveForm",
-           "UploadForm", "VersionForm"]
+           "UploadForm", "VersionForm", "change_form"]
 
 
 class ReferenceNumber:
@@ -85,3 +90,43 @@ class GrantForm(PortalForm):
             SelectChoice(str(p.id), Markup(_("%(name)s（身份证号码%(id)s）")) % {
                 "name": zh_text(p.full_name), "id": identity.masked_id(p)})
             for p in people]
+
+
+# ── a change of circumstances (portal.changes): one page per kind, its fields from this table ─
+
+def _day(name: str):
+    return StringField(CHANGE_FIELDS[name], validators=[
+        DateValid(earliest=date(2000, 1, 1), latest=date.today)])
+
+
+CHANGE_FIELDS_FORM = {
+    # The bank or 社保卡 account: the application journey's own fields and checks.
+    "method": PaymentForm.method, "bank_name": PaymentForm.bank_name,
+    "account_holder": PaymentForm.account_holder, "card_number": PaymentForm.card_number,
+    "new_street": RadioField(CHANGE_FIELDS["new_street"], validators=[
+        InputRequired(message=_l("请选择新的户籍街道（镇）。"))]),
+    "household_change": RadioField(
+        CHANGE_FIELDS["household_change"], choices=list(HOUSEHOLD_CHANGES.items()),
+        validators=[InputRequired(message=_l("请选择家庭发生了什么变化。"))]),
+    "place": RadioField(CHANGE_FIELDS["place"], choices=list(CARE_PLACES.items()),
+                        validators=[InputRequired(message=_l("请选择住在医院还是机构。"))]),
+    **{name: _day(name) for name in ("moved_on", "changed_on", "work_from", "stay_from",
+                                     "left_on", "died_on")},
+}
+
+
+class _ChangeForm(PortalForm):
+    def answers(self) -> dict:
+        return {name: field.data for name, field in self._fields.items()
+                if name != "csrf_token"}
+
+
+def change_form(kind: Kind, current_street: str, language: str, data: dict | None = None):
+    """The form of `kind`'s page: its fields (CHANGE_FIELDS_FORM), in the kind's order."""
+    form_class = type(f"ChangeForm_{kind.code}", (_ChangeForm,),
+                      {name: CHANGE_FIELDS_FORM[name] for name in kind.fields})
+    form = form_class(data=data)
+    if "new_street" in form:
+        form.new_street.choices = [(s.code, s.name(language)) for s in all_streets()
+                                   if s.code != current_street]
+    return form

@@ -143,11 +143,18 @@ def test_a_death_report_ends_payment_from_the_next_month(people, recipient):
 
 
 def test_another_role_is_refused_and_nothing_changes(people, recipient):
-    officer = make_account("street_officer")
+    """The street officer of the recipient's street only for what a change of circumstances
+    reports (lifecycle.ALLOWED); of another street, or another role, not at all."""
+    officer = make_account("street_officer", street="ganting")
+    elsewhere = make_account("street_officer", street="yuxia")
+    reviewer = make_account("district_reviewer")
     before = len(_texts(recipient))
-    for change in (lambda: lifecycle.suspend(recipient, "hospital_stay", m(4), officer),
-                   lambda: lifecycle.end(recipient, "death", m(4), officer),
-                   lambda: lifecycle.record_certificate(recipient, date(2036, 1, 1), officer)):
+    for change in (lambda: lifecycle.suspend(recipient, "under_investigation", m(4), officer),
+                   lambda: lifecycle.end(recipient, "not_eligible", m(4), officer),
+                   lambda: lifecycle.record_certificate(recipient, date(2036, 1, 1), officer),
+                   lambda: lifecycle.suspend(recipient, "hospital_stay", m(4), elsewhere),
+                   lambda: lifecycle.end(recipient, "death", m(4), elsewhere),
+                   lambda: lifecycle.end(recipient, "death", m(4), reviewer)):
         with pytest.raises(lifecycle.LifecycleError) as caught:
             change()
         assert caught.value.problem == "not_allowed"
@@ -278,9 +285,13 @@ def test_bad_answers_get_polite_errors_with_the_others_kept(client, people, reci
 
 def test_other_roles_are_refused_the_recipients_pages(client, people, recipient):
     for role in ("street_officer", "district_reviewer", "admin"):
-        sign_in(client, make_account(role), fresh=True)
-        assert client.get(_page(recipient)).status_code == 403
-        assert client.get("/staff/payments/recipients").status_code == 403
+        sign_in(client, make_account(role, street="yuxia") if role == "street_officer"
+                else make_account(role), fresh=True)
+        # Another street's officer: as if there were no such recipient (portal.benefits.access)
+        assert client.get(_page(recipient)).status_code == \
+            (404 if role == "street_officer" else 403)
+        assert client.get("/staff/payments/recipients").status_code == \
+            (200 if role == "street_officer" else 403)
         token = csrf_token(client, "/staff/")
         assert client.post(_page(recipient) + "/end", data={
             "csrf_token": token, "end_reason": "death",

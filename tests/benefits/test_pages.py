@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, timezone
 
 import pytest
@@ -158,14 +159,81 @@ def test_another_account_gets_no_sign_of_someone_elses_benefit(client, world):
     assert "王秀兰" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role", ["street_officer", "other_street", "district_reviewer",
-                                  "admin", "resident"])
-def test_only_civil_affairs_reach_the_rolls(client, world, role):
+@pytest.mark.parametrize("role", ["street_officer", "district_reviewer", "admin", "resident"])
+def test_only_civil_affairs_send_the_rolls_and_street_officers_read_them(client, world, role):
     roll = _confirmed(world)
-    account = make_account("street_officer", street="yuxia") if role == "other_street" \
-        else make_account(role)
-    sign_in(client, account, fresh=True)
-    for path in ("/staff/payments/", f"/staff/payments/{roll.id}",
-                 f"/staff/payments/{roll.id}/bank.csv", f"/staff/payments/{roll.id}/bank.xlsx"):
+    sign_in(client, make_account(role), fresh=True)
+    reads = 200 if role == "street_officer" else 403
+    assert client.get("/staff/payments/").status_code == reads
+    assert client.get(f"/staff/payments/{roll.id}").status_code == reads
+    for path in (f"/staff/payments/{roll.id}/bank.csv", f"/staff/payments/{roll.id}/bank.xlsx"):
         assert client.get(path).status_code == 403, path
-    assert _audits("roll.view") == 0 and _audits("roll.export") == 0
+    assert _audits("roll.view") == (1 if reads == 200 else 0) and _audits("roll.export") == 0
+
+
+# ── street officers: their own street's lines and recipients, read-only ──────────────────
+
+def test_a_street_officer_reads_only_their_own_streets_lines_and_changes_nothing(client, world):
+    roll = _confirmed(world)
+    officer = make_account("street_officer", street="ganting")
+    sign_in(client, officer, fresh=True)
+    listing = client.get("/staff/payments/").get_data(as_text=True)
+    assert "发放名册" in listing and 'name="programme"' not in listing     # no build form
+    page = client.get(f"/staff/payments/{roll.id}").get_data(as_text=True)
+    assert "王秀兰" in page and "李四" not in page           # 李四 lives in 余下街道
+    assert "450.00" in page and "80.00" not in page
+    assert "bank.xlsx" not in page and "确认名册" not in page and "导入银行结果" not in page
+    view = _db.session.scalar(select(AuditEvent).where(AuditEvent.action == "roll.view")
+                              .order_by(AuditEvent.id.desc()))
+    assert view.detail["street"] == "ganting" and view.detail["lines"] == 1
+    # Everything that changes or sends the roll stays civil affairs' own.
+    token = csrf_token(client, f"/staff/payments/{roll.id}")
+    assert client.get(f"/staff/payments/{roll.id}/bank.csv").status_code == 403
+    assert client.get(f"/staff/payments/{roll.id}/bank.xlsx").status_code == 403
+    assert client.post("/staff/payments/", data={
+        "csrf_token": token, "month": "2026-06", "programme": "nursing_allowance"}
+    ).status_code == 403
+    assert client.post(f"/staff/payments/{roll.id}/confirm",
+                       data={"csrf_token": token, "version": roll.version}).status_code == 403
+    assert _db.session.scalar(select(func.count()).select_from(rolls.PaymentRoll)) == 1
+
+
+def test_a_street_officer_sees_their_recipients_and_another_streets_as_not_found(client, world):
+    officer = make_account("street_officer", street="ganting")
+    sign_in(client, officer, fresh=True)
+    listing = client.get("/staff/payments/recipients").get_data(as_text=True)
+    assert "王秀兰" in listing and "李四" not in listing
+    own = client.get(f"/staff/payments/recipients/{world['ganting'].id}")
+    assert own.status_code == 200
+    page = own.get_data(as_text=True)
+    assert "只能查看" in page and "suspend_reason" not in page and "end_reason" not in page
+    other = client.get(f"/staff/payments/recipients/{world['yuxia'].id}")
+    missing = client.get("/staff/payments/recipients/999999")
+    assert other.status_code == missing.status_code == 404
+    # The same page, but for the address it names (its own, in the language links) and the
+    # clock time a signed-in page says the session ends at (the minute may turn in between)
+    def page(response, path):
+        return re.sub(r"\d{1,2}:\d{2}", "", response.get_data(as_text=True).replace(path, ""))
+
+    assert page(other, f"recipients/{world['yuxia'].id}") == page(missing, "recipients/999999")
+    token = csrf_token(client, "/staff/")
+    refused = client.post(f"/staff/payments/recipients/{world['ganting'].id}/suspend",
+                          data={"csrf_token": token, "suspend_reason": "hospital_stay",
+                                "suspend_since": "2026-06"})
+    assert refused.status_code == 403
+    assert _db.session.get(type(world["ganting"]), world["ganting"].id).status == "paying"
+    assert _audits("recipient.view") == 1 and _audits("recipient.list") == 1
+
+
+def test_an_officer_without_a_street_and_other_roles_see_no_recipient(client, world):
+    for account in (make_account("street_officer", street=None),
+                    make_account("district_reviewer")):
+        sign_in(client, account, fresh=True)
+        if account.role == "street_officer":
+            page = client.get("/staff/payments/recipients").get_data(as_text=True)
+            assert "王秀兰" not in page and "李四" not in page
+            assert client.get(
+                f"/staff/payments/recipients/{world['ganting'].id}").status_code == 404
+        else:
+            assert client.get("/staff/payments/recipients").status_code == 403
+        client.get("/staff/sign-out")

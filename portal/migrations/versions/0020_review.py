@@ -1,13 +1,13 @@
 """the yearly review (年审) of recipients and the re-evaluation worklist
 
 Revision ID: 0020_review
-Revises: 0018_recipient_lifecycle
+Revises: 0019_changes
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020_review"
-down_revision = "0018_recipient_lifecycle"
+down_revision = "0019_changes"
 branch_labels = None
 depends_on = None
 
