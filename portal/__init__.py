@@ -121,12 +121,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.registries.routes import resident_bp as registry_apply
     from portal.staff.changes import bp as staff_changes
     from portal.staff.payments import bp as payments
+    from portal.staff.reviews import bp as staff_reviews
     from portal.staff.routes import bp as staff
     from portal.staff_auth.routes import bp as staff_auth
     from portal.status.changes import bp as changes
+    from portal.status.reviews import bp as reviews
     from portal.status.routes import bp as status
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
-                      status, changes, staff, payments, staff_changes, registries,
-                      registry_apply, notice, indicators):
+                      status, changes, reviews, staff, payments, staff_changes, staff_reviews,
+                      registries, registry_apply, notice, indicators):
         app.register_blueprint(blueprint)

@@ -167,6 +167,18 @@ class Config:
     # When the registries' nightly discovery sweep runs (portal.registries.discovery); it also
     # runs after each registry import.
     DISCOVERY_SWEEP_CRONTAB = _env("DISCOVERY_SWEEP_CRONTAB", "30 3 * * *")
+    # The yearly review of recipients (年审, portal.benefits.reviews; README "Payments"): the
+    # daily job that opens the year's reviews, sends their notices and suspends those missed.
+    REVIEW_CHECK_CRONTAB = _env("REVIEW_CHECK_CRONTAB", "30 7 * * *")
+    # The window opens every year on this month-day ("MM-DD") and lasts this many days; the
+    # reminder goes this many days after it opens, the last notice this many days before its
+    # last day; a review not done this many days after the window's end suspends payment.
+    # Local dates are not known (program-facts.md: recipients reviewed yearly, 动态管理).
+    REVIEW_WINDOW_START = _env("REVIEW_WINDOW_START", "03-01")
+    REVIEW_WINDOW_DAYS = int(_env("REVIEW_WINDOW_DAYS", "61"))
+    REVIEW_REMINDER_AFTER_DAYS = int(_env("REVIEW_REMINDER_AFTER_DAYS", "30"))
+    REVIEW_LAST_NOTICE_DAYS = int(_env("REVIEW_LAST_NOTICE_DAYS", "7"))
+    REVIEW_GRACE_DAYS = int(_env("REVIEW_GRACE_DAYS", "30"))
     # Only test servers expose /_test/... (error pages, quick sign-in); see web/testing_routes.py.
     TEST_ROUTES = False
 

@@ -13,6 +13,8 @@ registers – the one place they are registered. Text in the current language (a
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -163,7 +165,27 @@ RECIPIENT_EVENTS = {
     "card_changed": _l("更换收款账户"), "street_changed": _l("变更所属街道"),
     "household_changed": _l("登记：低保或低收入情况变化"), "work_started": _l("登记：开始工作"),
     "care_stay": _l("登记：住院或入住养老、托养机构"), "care_left": _l("登记：出院或离开机构"),
+    "review_done": _l("完成年审（资格复核）"),
 }
+
+# The yearly review (portal.benefits.reviews) and the re-evaluation worklist
+# (portal.benefits.reevaluation). A review's state as staff and residents read it: `missed` is
+# an open review past its grace period (payment suspended), `overdue` one past its last day.
+REVIEW_STATES = {
+    "due": _l("待年审"),
+    "overdue": _l("已逾期，尚未年审"),
+    "missed": _l("逾期未年审，已暂停发放"),
+    "done": _l("已完成年审"),
+}
+REVIEW_METHODS = {"online": _l("网上确认"), "visit": _l("街道上门核实")}
+# What a review asks besides the eligibility facts (whose labels are the fact table's).
+REVIEW_FACT_LABELS = {
+    "street": _l("居住的街道"),
+    "certificate_valid_until": _l("残疾人证有效期至"),
+    "card": _l("收款的银行卡或社保卡"),
+}
+REEVALUATION_CAUSES = {"review": _l("年审"), "change": _l("情况变化")}
+REEVALUATION_STATES = {"open": _l("待处理"), "dismissed": _l("已核实，不需处理")}
 
 
 # ── changes of circumstances (portal.changes.kinds: what each asks and what approving does) ─
@@ -231,6 +253,42 @@ def status_reason_label(code: str | None) -> str:
     return str(SUSPEND_REASONS.get(code) or END_REASONS.get(code) or code or "")
 
 
+def review_fact_label(name: str) -> str:
+    """The label of a fact the yearly review asks: the fact table's, or the review's own."""
+    if name in REVIEW_FACT_LABELS:
+        return str(REVIEW_FACT_LABELS[name])
+    return fact_label(name)
+
+
+def review_value_text(name: str, value, card_last4: str | None = None) -> str:
+    """A value a review shows: a fact's label, a street's name, a date, the card's last four
+    (or that it is no longer used); "未登记" when not known."""
+    from portal import dates
+
+    if value is None or value == "":
+        return _("未登记")
+    if name == "street":
+        return street_name(value)
+    if name == "certificate_valid_until":
+        try:
+            return dates.date_text(date.fromisoformat(value))
+        except (TypeError, ValueError):
+            return str(value)
+    if name == "card":
+        if value == "changed":
+            return _("不再使用，需要登记新的账户")
+        return _("尾号%(last4)s", last4=value)
+    return fact_value(name, value)
+
+
+def review_label(kind: str, code: str | None) -> str:
+    """The label of a review's state ("state"), how it was done ("method"), a re-evaluation's
+    cause ("cause") or its state ("reevaluation")."""
+    table = {"state": REVIEW_STATES, "method": REVIEW_METHODS, "cause": REEVALUATION_CAUSES,
+             "reevaluation": REEVALUATION_STATES}[kind]
+    return str(table.get(code, code or ""))
+
+
 def benefit_state_label(kind: str, code: str) -> str:
     """The label of a recipient's (`kind` "recipient"), a roll's ("roll") or a payment line's
     ("line") state."""
@@ -266,7 +324,8 @@ def street_name(code: str | None) -> str:
 GLOBALS = (programme_name, relationship_label, section_title, status_label, status_explanation,
            fact_label, fact_value, role_label, street_name, benefit_state_label, band_label,
            yuan, status_reason_label, recipient_event_label, change_kind_label,
-           change_state_label, change_outcome_label, change_field_label)
+           change_state_label, change_outcome_label, change_field_label, review_fact_label,
+           review_label, review_value_text)
 
 
 def init_app(app: Flask) -> None:

@@ -31,7 +31,14 @@ from portal.applications.models import (
 )
 from portal.audit.models import AuditEvent
 from portal.benefits import rolls
-from portal.benefits.models import PaymentLine, PaymentRoll, Recipient, RecipientEvent
+from portal.benefits.models import (
+    PaymentLine,
+    PaymentRoll,
+    Recipient,
+    RecipientEvent,
+    Reevaluation,
+    Review,
+)
 from portal.changes import requests as change_requests
 from portal.changes.kinds import KINDS
 from portal.changes.models import ChangeRequest
@@ -66,7 +73,7 @@ SHARED_WITH_EVERY_STREET = {
     "payments.roll": "a month's payment roll is the district's: a street officer reads the "
                      "lines of their own street (portal/benefits/access.py)",
 }
-RESIDENT_BLUEPRINTS = ("apply", "status", "account")
+RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews")
 SECRETS = ("王秀兰", "受害人的答复")
 
 
@@ -112,6 +119,15 @@ def world(app, db):
                        person=mother)
     roll = rolls.build("living_allowance", date(2026, 3, 1), civil)
     rolls.confirm(roll.id, civil)
+    # Her yearly review, open, and a re-evaluation row on the staff worklist.
+    review = Review(recipient_id=recipient.id, year=2026, opens_on=date(2026, 3, 1),
+                    due_on=date(2026, 4, 30), grace_until=date(2026, 5, 30), status="open")
+    reevaluation = Reevaluation(recipient_id=recipient.id, as_of=date(2026, 3, 1),
+                                cause="change", result="ineligible", status="open",
+                                reasons=[{"text": {"zh": "条件", "en": "condition"},
+                                          "citation": {"zh": "依据", "en": "source"}}])
+    db.session.add_all([review, reevaluation])
+    db.session.commit()
     # A change of circumstances reported for her (portal.changes), and one still a draft.
     work = KINDS["work"]
     change_draft = change_requests.save_draft(victim, recipient, work,
@@ -127,6 +143,7 @@ def world(app, db):
         "application": application, "document": document, "draft": draft,
         "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
         "civil_affairs": civil, "roll": roll, "recipient": recipient, "lead": lead,
+        "review": review, "reevaluation": reevaluation,
         "change_draft": change_draft, "change": change,
         "same_street_reviewer": make_account("district_reviewer", phone="13800000002"),
     }
@@ -193,6 +210,10 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["recipient"].id
         elif argument == "lead_id":
             values[argument] = 999999 if missing else world["lead"].id
+        elif argument == "review_id":
+            values[argument] = 999999 if missing else world["review"].id
+        elif argument == "row_id":
+            values[argument] = 999999 if missing else world["reevaluation"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:
@@ -255,6 +276,8 @@ def _state(world) -> tuple:
         _db.session.scalar(select(func.count()).select_from(RecipientEvent)),
         _db.session.scalar(select(func.count()).select_from(PaymentLine)
                            .where(PaymentLine.state == "pending")),
+        _db.session.get(Review, world["review"].id).status,
+        _db.session.get(Reevaluation, world["reevaluation"].id).status,
         tuple(_db.session.execute(select(ChangeRequest.id, ChangeRequest.status,
                                          ChangeRequest.version)
                                   .order_by(ChangeRequest.id)).all()),

@@ -155,6 +155,8 @@ NOT_A_SECTION = {
     ("apply/forms.py", "household"): "the eligibility fact of that name",
     ("eligibility/bench.py", "household"): "the eligibility fact of that name",
     ("staff/case_view.py", "household"): "the field and the fact of that name",
+    ("benefits/reviews.py", "household"): "the eligibility fact a yearly review asks",
+    ("cli/demo_content.py", "household"): "the eligibility fact of the demo's re-evaluation",
     ("apply/routes.py", "relationship"): "the relationship form's field",
     ("apply/routes.py", "consent"): "the consent form's field",
     ("applications/conflicts.py", "relationship"): "a column label in a query",

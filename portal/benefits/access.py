@@ -53,3 +53,11 @@ def can_see(actor: Account, recipient: Recipient) -> bool:
     if role in CHANGING_ROLES:
         return True
     return role == "street_officer" and bool(actor.street) and recipient.street == actor.street
+
+
+def scoped_street(actor: Account, street: str | None) -> str | None:
+    """The street a worklist (the yearly reviews, the re-evaluations) shows `actor`: a street
+    officer's own whatever was asked, civil affairs' choice (None: every street)."""
+    if getattr(actor, "role", None) == "street_officer":
+        return actor.street or "\0"
+    return street

@@ -192,7 +192,9 @@ def suspend(recipient: Recipient, reason: str, since_month: date, actor: Account
     db.session.flush()
     audit.record(actor, "benefit.suspend", "recipient", str(recipient.id),
                  {"reason": reason, "since_month": since_month.isoformat()[:7]})
-    key = "suspended_certificate" if reason == "certificate_lapsed" else "suspended"
+    # What the person must act on is said: a lapsed certificate, a missed yearly review.
+    key = {"certificate_lapsed": "suspended_certificate",
+           "review_missed": "suspended_review"}.get(reason, "suspended")
     notifications.queue_benefit_text(recipient.application, key, month=since_month)
     _commit_and_rebuild(recipient, actor, rebuild)
 

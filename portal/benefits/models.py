@@ -195,3 +195,70 @@ class PaymentMonth(db.Model):
     month: Mapped[date] = mapped_column(Date)
     amount_fen: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(10), default="pending")
+
+
+REVIEW_STATES = ("open", "done")
+REEVALUATION_STATES = ("open", "dismissed")
+
+
+class Review(db.Model):
+    """A recipient's yearly review (年审 / 资格复核) of one year (portal.benefits.reviews):
+    opened with the window, done online or by a street officer's visit. The notices sent are
+    kept here (each once); `missed_on` is the day the grace period ended without it."""
+
+    __tablename__ = "benefit_review"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "year", name="uq_benefit_review_year"),
+        Index("ix_benefit_review_state", "status", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("benefit_recipient.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    opens_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)          # the window's last day
+    grace_until: Mapped[date] = mapped_column(Date)     # suspended the day after, if not done
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    first_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminder_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_notice_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    missed_on: Mapped[date | None] = mapped_column(Date)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    method: Mapped[str | None] = mapped_column(String(12))       # online | visit
+    completed_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    visited_on: Mapped[date | None] = mapped_column(Date)
+    # What was confirmed (the facts as known then) and what changed: {fact: value}.
+    confirmed: Mapped[dict | None] = mapped_column(JSON)
+    changes: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)               # the officer's, on a visit
+    created_at: Mapped[datetime] = created_at_column()
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    recipient = relationship("Recipient")
+
+
+class Reevaluation(db.Model):
+    """The rules say a recipient may no longer qualify (portal.benefits.reevaluation): a row
+    on the staff worklist with the engine's reasons, until staff dismiss it or act on the
+    recipient's page. Never changes the recipient by itself."""
+
+    __tablename__ = "benefit_reevaluation"
+    __table_args__ = (Index("ix_benefit_reevaluation_state", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("benefit_recipient.id"), index=True)
+    as_of: Mapped[date] = mapped_column(Date)              # the facts and the rules as of
+    cause: Mapped[str] = mapped_column(String(20))         # review | change (labels)
+    cause_id: Mapped[int | None] = mapped_column(Integer)  # the review's or change's id
+    result: Mapped[str] = mapped_column(String(12))        # the engine's: ineligible
+    # The conditions that failed: [{"text": {zh, en}, "citation": {zh, en}}].
+    reasons: Mapped[list | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    decided_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+
+    recipient = relationship("Recipient")

@@ -142,6 +142,7 @@ def seed() -> list[DemoAccount]:
     _demo_payments(accounts["civil_affairs"])
     _demo_changes(accounts["resident"])
     _demo_registries(accounts)
+    _demo_reviews()
     media_samples.attach_demo_sample(accounts["content_editor"])
     return list(ACCOUNTS)
 
@@ -201,6 +202,34 @@ def _demo_changes(resident: Account) -> None:
             reference=reference, kind=kind, recipient_id=recipient.id, account_id=resident.id,
             status="submitted", details=stored_details(KINDS[kind], answers[kind]),
             submitted_at=now, created_at=now))
+    db.session.commit()
+
+
+def _demo_reviews() -> None:
+    """The yearly review (portal.benefits.reviews) of the demo's recipient (孙立新, whose
+    application the demo resident made): this year's, still open and past its last day – the
+    resident finds it on the status page, the street officer and civil affairs on the
+    worklist, overdue – with its three texts sent; and a re-evaluation row on the staff
+    worklist, as if a change had reported that the household is no longer 低保/低收入."""
+    from portal.benefits import reevaluation
+    from portal.benefits.models import Recipient, Review
+
+    if db.session.scalar(select(Review.id).limit(1)) is not None:
+        return
+    recipient = db.session.scalar(select(Recipient).order_by(Recipient.id).limit(1))
+    if recipient is None:
+        return
+    today, now = date.today(), datetime.now(timezone.utc)
+    db.session.add(Review(
+        recipient_id=recipient.id, year=today.year, opens_on=today - timedelta(days=70),
+        due_on=today - timedelta(days=10), grace_until=today + timedelta(days=20),
+        status="open", first_notice_at=now - timedelta(days=70),
+        reminder_at=now - timedelta(days=40), last_notice_at=now - timedelta(days=17),
+        created_at=now - timedelta(days=70)))
+    facts = {**reevaluation.facts_as_of(recipient, today), "household": "none"}
+    outcome = reevaluation.outcome_for(recipient, today, facts)
+    if outcome is not None and outcome.result == "ineligible":
+        reevaluation.add_row(recipient, outcome, on=today, cause="change", cause_id=None)
     db.session.commit()
 
 

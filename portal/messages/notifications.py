@@ -101,7 +101,8 @@ ACCESS_TEXTS = {
 
 # A recipient's payment (portal.benefits.lifecycle): the programme and the reference, what
 # happened, what to do. Never why (a hospital stay or an investigation is nobody's business on
-# a lock screen) – except a lapsed certificate, which is what the person must act on.
+# a lock screen) – except a lapsed certificate and a missed yearly review, which are what the
+# person must act on.
 BENEFIT_TEXTS = {
     "suspended": _l("您的“%(programme)s”（受理编号%(ref)s）从%(month)s起暂停发放。"
                     "原因和需要做什么，请登录平台在“我的申请”中查看，或拨打12385。"),
@@ -114,6 +115,21 @@ BENEFIT_TEXTS = {
                            "暂停期间的月份将一并补发。您现在不需要做什么。咨询请拨打12385。"),
     "ended": _l("“%(programme)s”（受理编号%(ref)s）发放到%(month)s为止，之后停止发放。"
                 "如有疑问，请登录平台查看或拨打12385。"),
+    # The yearly review (portal.benefits.reviews): %(date)s is the window's last day.
+    "review_opened": _l("“%(programme)s”（受理编号%(ref)s）今年的年审（资格复核）开始了。"
+                        "请在%(date)s前登录平台，在“我的申请”中确认您的情况，只需填写有变化的内容；"
+                        "也可以请街道上门核实。咨询请拨打12385。"),
+    "review_reminder": _l("提醒：“%(programme)s”（受理编号%(ref)s）的年审还没有完成。"
+                          "请在%(date)s前登录平台，在“我的申请”中确认您的情况，或联系街道上门核实。"
+                          "咨询请拨打12385。"),
+    "review_last_notice": _l("最后提醒：“%(programme)s”（受理编号%(ref)s）的年审"
+                             "请在%(date)s前完成，逾期未完成的将暂停发放。请登录平台，在“我的申请”中确认您的情况，"
+                             "或联系街道上门核实。咨询请拨打12385。"),
+    "suspended_review": _l("“%(programme)s”（受理编号%(ref)s）因未按时完成年审，"
+                           "从%(month)s起暂停发放。请登录平台，在“我的申请”中完成年审，或联系街道上门核实；"
+                           "完成后恢复发放，并补发暂停的月份。咨询请拨打12385。"),
+    "review_done": _l("“%(programme)s”（受理编号%(ref)s）今年的年审已完成。您现在不需要做什么。"
+                      "咨询请拨打12385。"),
     "certificate_reminder": _l("您的残疾人证将于%(date)s到期（“%(programme)s”，受理编号%(ref)s）。"
                                "请在到期前到区残联换领，以免暂停发放。咨询请拨打12385。"),
     # A change of circumstances (portal.changes): never which change (a death, a hospital stay).

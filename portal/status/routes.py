@@ -31,7 +31,7 @@ from portal.accounts import access_grants, family_lookup, person_links
 from portal.applications import documents, information_requests, status_changes
 from portal.benefits import recipients
 from portal.people import identity, phone_numbers
-from portal.status import display, forms
+from portal.status import display, forms, reviews
 from portal.status.limits import (
     PENDING,
     grant_per_ip,
@@ -114,6 +114,7 @@ def application(reference: str):
     application = _visible(reference)
     me = _me()
     own = access_grants.can_act(me, application)
+    benefit = recipients.statement(application)
     return render_template(
         "status/application.html", application=application,
         timeline=display.timeline(application), step=display.next_step(application),
@@ -124,7 +125,7 @@ def application(reference: str):
         can_answer=own and _allowed(application, "resubmit"),
         asked=information_requests.open_request(application),
         granted=not own and access_grants.is_granted(me, application),
-        benefit=recipients.statement(application))
+        benefit=benefit, review=reviews.review_for(application) if benefit else None)
 
 
 @bp.get("/applications/<reference>/documents/<int:document_id>")

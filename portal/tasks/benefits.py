@@ -1,6 +1,9 @@
 """Payments as tasks: the month's payment rolls built as drafts, ready for civil affairs; the
 daily check of recipients' 残疾人证 (CERTIFICATE_CHECK_CRONTAB: portal.benefits.lifecycle.
-certificate_check – texts 60 and 30 days before expiry, suspension from next month once lapsed).
+certificate_check – texts 60 and 30 days before expiry, suspension from next month once lapsed);
+the daily yearly-review job (REVIEW_CHECK_CRONTAB: portal.benefits.reviews.review_check – opens
+the year's reviews in their window, texts the first notice, the reminder and the last notice,
+suspends those missed after the grace period).
 
 At the start of each month (ROLLS_BUILD_CRONTAB, portal/tasks/schedule.py) the draft roll of
 every programme that pays monthly (its file has `rates`) is built for that month
@@ -16,11 +19,12 @@ from zoneinfo import ZoneInfo
 from celery import shared_task
 from flask import current_app
 
-from portal.benefits import lifecycle, rates, rolls
+from portal.benefits import lifecycle, rates, reviews, rolls
 from portal.eligibility import programmes
 
 BUILD_MONTHLY_ROLLS = "benefits.build_monthly_rolls"
 CHECK_CERTIFICATES = "benefits.check_certificates"
+CHECK_REVIEWS = "benefits.check_reviews"
 
 
 def this_month() -> date:
@@ -52,3 +56,13 @@ def check_certificates() -> dict[str, int]:
     """The daily check of paying recipients' certificates (district's today)."""
     report = lifecycle.certificate_check()
     return {"reminded": report.reminded, "suspended": report.suspended}
+
+
+@shared_task(name=CHECK_REVIEWS)
+def check_reviews() -> dict[str, int]:
+    """The daily yearly-review job (district's today): idempotent, so a second run the same
+    day sends nothing twice."""
+    report = reviews.review_check()
+    return {"opened": report.opened, "first_notices": report.first_notices,
+            "reminders": report.reminders, "last_notices": report.last_notices,
+            "suspended": report.suspended}

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from celery.schedules import crontab
 
-from portal.tasks.benefits import BUILD_MONTHLY_ROLLS, CHECK_CERTIFICATES
+from portal.tasks.benefits import BUILD_MONTHLY_ROLLS, CHECK_CERTIFICATES, CHECK_REVIEWS
 from portal.tasks.messages import DELIVER_DUE, PURGE_CODES
 from portal.tasks.registries import DISCOVER
 
@@ -35,6 +35,8 @@ SCHEDULE: tuple[Job, ...] = (
     Job("certificate-check", CHECK_CERTIFICATES, "CERTIFICATE_CHECK_CRONTAB"),
     # The registries' discovery sweep: who may qualify and has not applied (nightly).
     Job("discovery-sweep", DISCOVER, "DISCOVERY_SWEEP_CRONTAB"),
+    # The yearly review (年审): reviews opened, their notices, those missed suspended (daily).
+    Job("review-check", CHECK_REVIEWS, "REVIEW_CHECK_CRONTAB"),
 )
 
 
