@@ -25,13 +25,18 @@ from werkzeug.exceptions import NotFound
 from portal.accounts.models import Account
 from portal.applications import references, working_days
 from portal.audit import log as audit
-from portal.benefits import lifecycle
+from portal.benefits import lifecycle, reevaluation
 from portal.benefits.models import Recipient
+from portal.changes import facts
 from portal.changes.kinds import CARD_FIELDS, DATE, FIELD_TYPES, KINDS, Kind
 from portal.changes.models import ChangeRequest
 from portal.extensions import db
 from portal.messages import notifications
 from portal.people import crypto
+
+# The facts an approved change records count when a recipient is re-evaluated.
+if facts.recorded not in reevaluation.FACT_SOURCES:
+    reevaluation.FACT_SOURCES.append(facts.recorded)
 
 PREFIX = "BG"           # 变更: its own prefix beside the applications' HY
 PAGE_SIZE = 50
@@ -239,5 +244,11 @@ def decide(request: ChangeRequest, actor: Account, outcome: str | None, reason: 
         db.session.rollback()
         raise ChangeError("lifecycle", error) from None
     request.effect = effect
+    db.session.commit()
+    # Does the person still qualify, with what the change recorded? A worklist row for staff
+    # if not – never a stop by itself (portal.benefits.reevaluation).
+    reevaluation.reevaluate(db.session.get(Recipient, recipient.id),
+                            on=reported_on(request) or working_days.local_date(_now()),
+                            cause="change", cause_id=request.id)
     db.session.commit()
     return Decided(request, effect)

@@ -428,3 +428,31 @@ def test_rotating_keys_re_encrypts_the_lines_and_reported_cards(app, client, wor
         assert change.details["card_hash"] == crypto.lookup_hash(NEW_CARD)
     finally:
         app.extensions["data_encryption_keys"] = saved
+
+
+def test_an_approved_change_re_evaluates_the_recipient_for_staff_and_stops_nothing(
+        client, world):
+    """A household that left 低保, recorded: the living allowance's rule on the household now
+    fails – a row on the re-evaluation worklist with the rule's citation; payment goes on."""
+    from portal.benefits.models import Reevaluation
+
+    living = paying(world["resident"], world["civil"], submitted=MARCH,
+                    programme="living_allowance", band="from_18", amount="100", name="张建国")
+    reference = living.application.reference
+    sign_in(client, world["resident"])
+    change = _report(client, reference, "low_income",
+                     {"household_change": "left_dibao", "changed_on": "2026-04-01"})
+    assert _db.session.scalar(select(func.count()).select_from(Reevaluation)) == 0
+    assert _decide(client, world["officer"], change, "record").status_code == 303
+    _db.session.expire_all()
+    row = _db.session.scalar(select(Reevaluation))
+    assert row is not None and row.recipient_id == living.id and row.cause == "change"
+    assert row.as_of == date(2026, 4, 1) and row.result == "ineligible"
+    assert row.reasons and all(reason["citation"]["zh"] for reason in row.reasons)
+    assert _db.session.get(Recipient, living.id).status == "paying"
+    # The same change recorded for the nursing allowance (no household rule): no row.
+    sign_in(client, world["resident"])
+    other = _report(client, world["ref"], "low_income",
+                    {"household_change": "left_dibao", "changed_on": "2026-04-01"})
+    assert _decide(client, world["officer"], other, "record").status_code == 303
+    assert _db.session.scalar(select(func.count()).select_from(Reevaluation)) == 1
