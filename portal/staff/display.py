@@ -119,7 +119,7 @@ STAFF_LINKS = (
     ("staff_changes.worklist", _l("变更申报"), ("street_officer", "civil_affairs")),
     ("registries.worklist", _l("主动发现"), ("street_officer", "district_reviewer")),
     ("registries.imports_page", _l("导入共享数据"), ("admin",)),
-    ("staff_reviews.worklist", _l("年审"), ("street_officer", "civil_affairs")),
+    ("staff_reviews.worklist", _l("年审名单"), ("street_officer", "civil_affairs")),
     ("staff_reviews.reevaluations", _l("资格复核"), ("street_officer", "civil_affairs")),
     ("staff.audit_log", _l("操作记录"), ("admin",)),
     ("staff.accounts", _l("工作人员账号"), ("admin",)),
