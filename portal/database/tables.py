@@ -7,3 +7,5 @@ from portal.benefits import models as benefits  # noqa: F401
 from portal.content import models as content  # noqa: F401
 from portal.messages import models as messages  # noqa: F401
 from portal.people import models as people  # noqa: F401
+from portal.questions import models as questions  # noqa: F401
+from portal.ratings import models as ratings  # noqa: F401
