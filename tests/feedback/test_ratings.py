@@ -252,4 +252,4 @@ def test_public_figures_carry_no_personal_data(client, db):
         assert personal not in html
     body = main_text(page)
     assert "服务评价（好差评）" in body and "鄠邑区民政局" in body
-    assert "按时办结的差评回访：1件，共1件（100%）" in body
+    assert "按时办结的差评回访：1件，共1件（100%）。" in body
