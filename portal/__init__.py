@@ -93,6 +93,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.account.routes import bp as account
     from portal.apply.routes import bp as apply
+    from portal.ask.routes import bp as ask
     from portal.checker.routes import bp as checker
     from portal.guides.routes import bp as guides
     from portal.indicators.routes import bp as indicators
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.public_notice.routes import bp as notice
     from portal.rate.routes import bp as rate
     from portal.staff.payments import bp as payments
+    from portal.staff.questions import bp as staff_questions
     from portal.staff.routes import bp as staff
     from portal.staff_auth.routes import bp as staff_auth
     from portal.staff.follow_ups import bp as follow_ups
@@ -109,5 +111,6 @@ def _register_blueprints(app: Flask) -> None:
     from portal.useful.routes import bp as useful
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
-                      status, staff, payments, notice, indicators, rate, useful, follow_ups):
+                      status, staff, payments, notice, indicators, rate, useful, follow_ups, ask,
+                      staff_questions):
         app.register_blueprint(blueprint)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -135,6 +136,15 @@ FEEDBACK_TEXTS = {
     "question_answered": _l("您在网上办事平台提出的咨询已经答复，请打开以下链接查看答复："
                             "%(link)s"),
 }
+
+
+def portal_link(path: str) -> str:
+    """The whole address of `path` for a text message: PORTAL_URL, or the address of the
+    request that queues the text."""
+    base = current_app.config.get("PORTAL_URL")
+    if not base and has_request_context():
+        base = request.host_url
+    return (base or "").rstrip("/") + path
 
 
 # ── what the texts say ────────────────────────────────────────────────────────────────────

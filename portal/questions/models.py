@@ -21,6 +21,7 @@ class Question(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The private link of whoever asked (signed in or not): a SHA-256 of its token.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_sealed: Mapped[str] = mapped_column(Text)   # encrypted: for the answer's text link
     asker_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
     about: Mapped[str] = mapped_column(String(20))           # QUESTION_TOPICS
     programme: Mapped[str | None] = mapped_column(String(40))

@@ -11,10 +11,10 @@ import hashlib
 import secrets
 from datetime import datetime, timezone
 
-from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.messages import notifications
 from portal.ratings.models import RatingInvitation
 from portal.ratings.service_events import ServiceEvent
 
@@ -41,10 +41,7 @@ def invite(event: ServiceEvent) -> str | None:
 
 def link(token: str) -> str:
     """The whole address of the token's page, for a text message."""
-    base = current_app.config.get("PORTAL_URL")
-    if not base and has_request_context():
-        base = request.host_url
-    return (base or "").rstrip("/") + PATH + token
+    return notifications.portal_link(PATH + token)
 
 
 def find(token: str) -> RatingInvitation | None:

@@ -86,6 +86,7 @@ def upgrade():
         "question",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("token_sealed", sa.Text, nullable=False),
         sa.Column("asker_account_id", sa.Integer, sa.ForeignKey("account.id")),
         sa.Column("about", sa.String(20), nullable=False),
         sa.Column("programme", sa.String(40)),
