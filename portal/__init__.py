@@ -102,11 +102,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.public.routes import bp as public
     from portal.public_notice.routes import bp as notice
     from portal.rate.routes import bp as rate
+    from portal.staff.follow_ups import bp as follow_ups
     from portal.staff.payments import bp as payments
     from portal.staff.questions import bp as staff_questions
     from portal.staff.routes import bp as staff
     from portal.staff_auth.routes import bp as staff_auth
-    from portal.staff.follow_ups import bp as follow_ups
     from portal.status.routes import bp as status
     from portal.useful.routes import bp as useful
 

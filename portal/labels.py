@@ -221,8 +221,11 @@ FOLLOW_UP_OUTCOMES = {
 }
 CONTACT_METHODS = {"phone": _l("电话回访"), "visit": _l("上门回访"), "text": _l("短信回复")}
 # The bodies behind the staff roles, as the public figures name an office.
-OFFICE_BODIES = {"district_reviewer": _l("鄠邑区残疾人联合会"), "civil_affairs": _l("鄠邑区民政局"),
-                 "content_editor": _l("鄠邑区残疾人联合会"), "admin": _l("鄠邑区残疾人联合会")}
+# (The bodies' names are the status machine's, DECIDING_BODIES; content editors and the admin
+# work for 区残联.)
+OFFICE_BODIES = {**status_machine.DECIDING_BODIES,
+                 "content_editor": status_machine.DECIDING_BODIES["district_reviewer"],
+                 "admin": status_machine.DECIDING_BODIES["district_reviewer"]}
 QUESTION_TOPICS = {"programme": _l("某项服务或补贴"), "application": _l("我的一份申请"),
                    "accessibility": _l("平台的无障碍使用"), "other": _l("其他问题")}
 

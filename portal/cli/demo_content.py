@@ -341,7 +341,8 @@ def _demo_feedback(accounts) -> None:
                      now=now - timedelta(days=3))
         done = follow_ups.of_event("decision", paying.id)
         follow_ups.record_call_back(done, accounts["civil_affairs"], "phone",
-                                    "已电话联系评价人，说明公示期的规定。", now=now - timedelta(days=2))
+                                    "已电话联系评价人，说明公示期的规定。",
+                                    now=now - timedelta(days=2))
         follow_ups.close(done, accounts["civil_affairs"], "explained",
                          "电话说明了公示期和首次发放的时间。",
                          "批准后要先公示7天，公示结束后才能开始发放。给您带来不便，请谅解。",

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from portal.applications import working_days
 from portal.benefits import figures
 from portal.content import indicators as plan
-from portal.ratings import figures as rating_figures
 from portal.indicators import charts
 from portal.labels import office_label, programme_name
+from portal.ratings import figures as rating_figures
 from portal.web.i18n import localized
 
 bp = Blueprint("indicators", __name__)

@@ -18,9 +18,8 @@ from sqlalchemy import func, select
 from portal.database.columns import aware
 from portal.extensions import db
 from portal.labels import POOR_LEVELS, RATING_LEVELS, RATING_REASONS
-from portal.ratings import follow_ups, invitations
+from portal.ratings import follow_ups, invitations, service_events
 from portal.ratings.models import FollowUp, Rating, RatingInvitation
-from portal.ratings import service_events
 from portal.ratings.service_events import ServiceEvent
 
 MAX_COMMENT = 500

@@ -16,7 +16,8 @@ class CallBackForm(PortalForm):
     method = RadioField(_l("怎样回访的"), choices=list(CONTACT_METHODS.items()),
                         validators=[InputRequired(message=_l("请选择回访的方式"))])
     finding = TextAreaField(_l("回访核实的情况"), validators=[
-        InputRequired(message=_l("请写下回访核实的情况")), Length(max=MAX_TEXT, message=_TOO_LONG)])
+        InputRequired(message=_l("请写下回访核实的情况")),
+        Length(max=MAX_TEXT, message=_TOO_LONG)])
 
 
 class CloseForm(PortalForm):

@@ -4,7 +4,7 @@ admin's list of overdue ones. Staff record the call-back and what was done; the 
 is shown, never editable."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from portal.ratings import follow_ups, service_events
 from portal.staff import display
 from portal.staff.access import staff_required
 from portal.staff.follow_up_forms import CallBackForm, CloseForm
+from portal.staff.outcomes import done_or_refused
 
 bp = Blueprint("follow_ups", __name__, url_prefix="/staff/follow-ups")
 
@@ -46,24 +47,20 @@ def follow_up(follow_up_id: int):
     call_back = CallBackForm()
     close = CloseForm()
     step = request.form.get("step")
+    back = url_for(".follow_up", follow_up_id=found.id)
     if step == "call_back" and call_back.validate_on_submit():
-        try:
-            follow_ups.record_call_back(found, current_user, call_back.method.data,
-                                        call_back.finding.data)
-        except follow_ups.FollowUpRefused:
-            flash(_("这条回访已经办结，不能再修改。"))
-        else:
-            flash(_("已记录回访核实的情况。"))
-        return redirect(url_for(".follow_up", follow_up_id=found.id), 303)
+        return done_or_refused(
+            lambda: follow_ups.record_call_back(found, current_user, call_back.method.data,
+                                                call_back.finding.data),
+            follow_ups.FollowUpRefused, done=_("已记录回访核实的情况。"),
+            refused_text=_("这条回访已经办结，不能再修改。"), back=back)
     if step == "close" and close.validate_on_submit():
-        try:
-            follow_ups.close(found, current_user, close.outcome.data, close.action_taken.data,
-                             close.message_to_rater.data)
-        except follow_ups.FollowUpRefused:
-            flash(_("请先记录回访核实的情况；已经办结的不能再修改。"))
-        else:
-            flash(_("已办结。我们已发短信告诉评价人处理结果，并请他评价这次处理。"))
-        return redirect(url_for(".follow_up", follow_up_id=found.id), 303)
+        return done_or_refused(
+            lambda: follow_ups.close(found, current_user, close.outcome.data,
+                                     close.action_taken.data, close.message_to_rater.data),
+            follow_ups.FollowUpRefused,
+            done=_("已办结。我们已发短信告诉评价人处理结果，并请他评价这次处理。"),
+            refused_text=_("请先记录回访核实的情况；已经办结的不能再修改。"), back=back)
     if request.method == "GET":
         follow_ups.viewed(current_user, found)
     event = service_events.load(found.event_kind, found.event_id)

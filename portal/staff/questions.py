@@ -3,7 +3,7 @@ question (its view audited) with the answer form, its sign-language video, and �
 editor – publishing an answered question about a programme on its guide."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from portal.content.media import storage
 from portal.questions import questions
 from portal.staff import display
 from portal.staff.access import staff_required
+from portal.staff.outcomes import done_or_refused
 from portal.staff.question_forms import AnswerForm, PublishForm
 
 bp = Blueprint("questions", __name__, url_prefix="/staff/questions")
@@ -45,24 +46,20 @@ def question(question_id: int):
     answer = AnswerForm()
     publish = PublishForm()
     step = request.form.get("step")
+    back = url_for(".question", question_id=found.id)
     if step == "answer" and answer.validate_on_submit():
-        try:
-            questions.answer(found, current_user, answer.answer.data)
-        except questions.QuestionRefused:
-            flash(_("这个问题已经答复过了。"))
-        else:
-            flash(_("已答复。留了手机号码的，我们已发短信告诉提问人。"))
-        return redirect(url_for(".question", question_id=found.id), 303)
+        return done_or_refused(
+            lambda: questions.answer(found, current_user, answer.answer.data),
+            questions.QuestionRefused, done=_("已答复。留了手机号码的，我们已发短信告诉提问人。"),
+            refused_text=_("这个问题已经答复过了。"), back=back)
     if step == "publish" and current_user.role == "content_editor" \
             and publish.validate_on_submit():
-        try:
-            questions.publish(found, current_user, publish.published_question.data,
-                              publish.published_answer.data)
-        except questions.QuestionRefused:
-            flash(_("只有已经答复的、关于某项服务的问题可以发布。"))
-        else:
-            flash(_("已发布到这项服务的办事指南的“常见问题”中，几分钟内显示。"))
-        return redirect(url_for(".question", question_id=found.id), 303)
+        return done_or_refused(
+            lambda: questions.publish(found, current_user, publish.published_question.data,
+                                      publish.published_answer.data),
+            questions.QuestionRefused,
+            done=_("已发布到这项服务的办事指南的“常见问题”中，几分钟内显示。"),
+            refused_text=_("只有已经答复的、关于某项服务的问题可以发布。"), back=back)
     if request.method == "GET":
         questions.viewed(current_user, found)
         if found.published:

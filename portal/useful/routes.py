@@ -1,4 +1,4 @@
-"""POST /useful: one anonymous answer to “这个页面有用吗？”, then back to the page with a thank-you.
+"""POST /useful: one anonymous answer to “这个页面有用吗？”, then back to the page with thanks.
 
 The form sits on kept pages (portal/web/page_cache.py: the guides), the same for every
 visitor, so it carries no CSRF token: portal/web/same_origin.py refuses another site's POSTs,
@@ -8,7 +8,7 @@ per address (RATE_LIMIT_PAGE_VOTE); a page that does not ask is a 400.
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit, urlunsplit, parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, abort, redirect, request
 
