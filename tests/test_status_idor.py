@@ -33,7 +33,11 @@ from portal.audit.models import AuditEvent
 from portal.benefits import rolls
 from portal.benefits.models import PaymentLine, PaymentRoll, Recipient, RecipientEvent
 from portal.extensions import db as _db
+from portal.content.media import samples as media_samples
 from portal.messages.models import OutboxMessage
+from portal.questions import questions
+from portal.ratings import ratings, service_events
+from portal.ratings.models import FollowUp
 from tests.benefits.helpers import paying
 from tests.support.accounts import make_account
 from tests.support.staff import make_application, make_link, make_person
@@ -47,7 +51,8 @@ PUBLIC_ARGUMENTS = {
     "asset_id",     # sign-language media of the public guides (editing is role-checked)
 }
 # Other arguments such a route may have, and the value to use for them.
-OTHER_ARGUMENTS = {"action_code": "request_info", "programme": "nursing_allowance"}
+OTHER_ARGUMENTS = {"action_code": "request_info", "programme": "nursing_allowance",
+                   "kind": "decision"}
 # Not swept, and why.
 NOT_SWEPT = {
     "static": "static files, no one's data",
@@ -55,8 +60,8 @@ NOT_SWEPT = {
     "testing.sign_out": "test-only helper (TEST_ROUTES), never in production",
     "testing.show_error": "test-only helper (TEST_ROUTES), never in production",
 }
-RESIDENT_BLUEPRINTS = ("apply", "status", "account")
-SECRETS = ("王秀兰", "受害人的答复")
+RESIDENT_BLUEPRINTS = ("apply", "status", "account", "rate", "ask")
+SECRETS = ("王秀兰", "受害人的答复", "受害人的问题")
 
 
 def _store(upload_name, **where):
@@ -101,12 +106,22 @@ def world(app, db):
                        person=mother)
     roll = rolls.build("living_allowance", date(2026, 3, 1), civil)
     rolls.confirm(roll.id, civil)
+    # 好差评 and 在线咨询: a refused application of the mother's, rated 差评 by the victim (its
+    # follow-up), and the victim's question about her application, with a sign-language video.
+    refused = make_application(victim, person=mother, programme="rehab_services",
+                               status="rejected")
+    decision = refused.events[-1]
+    ratings.rate(service_events.load("decision", decision.id), victim.id, 1, ["slow"])
+    follow_up = db.session.scalars(select(FollowUp)).one()
+    asked = questions.ask(about="application", text="受害人的问题", application=application,
+                          account=victim, video=io.BytesIO(media_samples.VIDEO.read_bytes()))
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
         "draft_document": draft_document, "grant": grant, "link": link, "flag": flag,
         "civil_affairs": civil, "roll": roll, "recipient": recipient,
+        "decision": decision, "follow_up": follow_up, "asked": asked.question,
     }
 
 
@@ -140,6 +155,12 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["roll"].id
         elif argument == "recipient_id":
             values[argument] = 999999 if missing else world["recipient"].id
+        elif argument == "event_id":
+            values[argument] = 999999 if missing else world["decision"].id
+        elif argument == "follow_up_id":
+            values[argument] = 999999 if missing else world["follow_up"].id
+        elif argument == "asked_id":
+            values[argument] = 999999 if missing else world["asked"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:

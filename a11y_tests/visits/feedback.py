@@ -83,20 +83,20 @@ VISITS = [
     visit("ask.mine_one", "/ask/mine", "my-question", [("click", "main table a")],
           expect=zh_en("还没有答复", "Not answered yet")),
     # The staff's queue
-    visit("questions.queue", "/staff/questions", "questions-street", account=STREET,
+    visit("staff_questions.queue", "/staff/questions", "questions-street", account=STREET,
           expect=zh_en("待答复的问题", "Questions waiting for an answer")),
-    visit("questions.queue", "/staff/questions?answered=1", "questions-answered",
+    visit("staff_questions.queue", "/staff/questions?answered=1", "questions-answered",
           account=EDITOR, expect=zh_en("已答复的问题", "Answered questions")),
-    visit("questions.question", "/staff/questions", "question-video", [QUESTION_LINK],
+    visit("staff_questions.question", "/staff/questions", "question-video", [QUESTION_LINK],
           account=EDITOR, expect=zh_en("手语视频", "sign-language video")),
-    visit("questions.question", "/staff/questions", "question-answer-empty",
+    visit("staff_questions.question", "/staff/questions", "question-answer-empty",
           [QUESTION_LINK, SUBMIT], account=STREET, expect=zh_en("请写下答复", "Write the answer")),
-    visit("questions.question", "/staff/questions?answered=1", "question-publish",
+    visit("staff_questions.question", "/staff/questions?answered=1", "question-publish",
           [QUESTION_LINK], account=EDITOR,
           expect=zh_en("发布为常见问题", "Publish as a frequent question")),
 ]
 
 EXCLUDED = {
-    "questions.video": "serves the sign-language video a resident attached (a file, not a "
+    "staff_questions.video": "serves the sign-language video a resident attached (a file, not a "
                        "page); tests/feedback/test_questions.py checks who may fetch it",
 }

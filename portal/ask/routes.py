@@ -93,10 +93,10 @@ def mine():
     return render_template("ask/mine.html", asked=questions.of_account(_resident()))
 
 
-@bp.get("/mine/<int:question_id>")
+@bp.get("/mine/<int:asked_id>")
 @resident_required
-def mine_one(question_id: int):
-    found = next((q for q in questions.of_account(_resident()) if q.id == question_id), None)
+def mine_one(asked_id: int):
+    found = next((q for q in questions.of_account(_resident()) if q.id == asked_id), None)
     if found is None:
         abort(404)
     return render_template("ask/question.html", question=found, new=False, link=None)

@@ -116,7 +116,7 @@ STAFF_LINKS = (
     ("staff_auth.home", _l("工作台首页"), None),
     ("staff.queue", _l("申请队列"), QUEUE_ROLES),
     ("payments.rolls_list", _l("发放名册"), ("civil_affairs", "street_officer")),
-    ("questions.queue", _l("在线咨询"),
+    ("staff_questions.queue", _l("在线咨询"),
      ("street_officer", "district_reviewer", "civil_affairs", "content_editor")),
     ("follow_ups.worklist", _l("差评回访"),
      ("street_officer", "district_reviewer", "civil_affairs", "admin")),

@@ -14,7 +14,7 @@ from portal.staff.access import staff_required
 from portal.staff.outcomes import done_or_refused
 from portal.staff.question_forms import AnswerForm, PublishForm
 
-bp = Blueprint("questions", __name__, url_prefix="/staff/questions")
+bp = Blueprint("staff_questions", __name__, url_prefix="/staff/questions")
 ROLES = ("street_officer", "district_reviewer", "civil_affairs", "content_editor")
 
 
@@ -24,8 +24,8 @@ def _context():
             "question_application": questions.application_of}
 
 
-def _found(question_id: int):
-    found = questions.find_for_staff(current_user, question_id)
+def _found(asked_id: int):
+    found = questions.find_for_staff(current_user, asked_id)
     if found is None:
         abort(404)
     return found
@@ -39,14 +39,14 @@ def queue():
                            rows=questions.queue(current_user, answered=answered))
 
 
-@bp.route("/<int:question_id>", methods=["GET", "POST"])
+@bp.route("/<int:asked_id>", methods=["GET", "POST"])
 @staff_required(*ROLES)
-def question(question_id: int):
-    found = _found(question_id)
+def question(asked_id: int):
+    found = _found(asked_id)
     answer = AnswerForm()
     publish = PublishForm()
     step = request.form.get("step")
-    back = url_for(".question", question_id=found.id)
+    back = url_for(".question", asked_id=found.id)
     if step == "answer" and answer.validate_on_submit():
         return done_or_refused(
             lambda: questions.answer(found, current_user, answer.answer.data),
@@ -72,10 +72,10 @@ def question(question_id: int):
         and found.about == "programme")
 
 
-@bp.get("/<int:question_id>/video")
+@bp.get("/<int:asked_id>/video")
 @staff_required(*ROLES)
-def video(question_id: int):
-    found = _found(question_id)
+def video(asked_id: int):
+    found = _found(asked_id)
     path = storage.path_for(found.video_name) if found.video_name else None
     if path is None:
         abort(404)
