@@ -110,6 +110,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.account.routes import bp as account
     from portal.apply.routes import bp as apply
+    from portal.ask.routes import bp as ask
     from portal.checker.routes import bp as checker
     from portal.guides.routes import bp as guides
     from portal.indicators.routes import bp as indicators
@@ -117,18 +118,23 @@ def _register_blueprints(app: Flask) -> None:
     from portal.preferences.routes import bp as preferences
     from portal.public.routes import bp as public
     from portal.public_notice.routes import bp as notice
+    from portal.rate.routes import bp as rate
     from portal.registries.routes import bp as registries
     from portal.registries.routes import resident_bp as registry_apply
     from portal.staff.changes import bp as staff_changes
+    from portal.staff.follow_ups import bp as follow_ups
     from portal.staff.payments import bp as payments
+    from portal.staff.questions import bp as staff_questions
     from portal.staff.reviews import bp as staff_reviews
     from portal.staff.routes import bp as staff
     from portal.staff_auth.routes import bp as staff_auth
     from portal.status.changes import bp as changes
     from portal.status.reviews import bp as reviews
     from portal.status.routes import bp as status
+    from portal.useful.routes import bp as useful
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
                       status, changes, reviews, staff, payments, staff_changes, staff_reviews,
-                      registries, registry_apply, notice, indicators):
+                      registries, registry_apply, notice, indicators, rate, useful, follow_ups,
+                      ask, staff_questions):
         app.register_blueprint(blueprint)

@@ -179,6 +179,31 @@ class Config:
     REVIEW_REMINDER_AFTER_DAYS = int(_env("REVIEW_REMINDER_AFTER_DAYS", "30"))
     REVIEW_LAST_NOTICE_DAYS = int(_env("REVIEW_LAST_NOTICE_DAYS", "7"))
     REVIEW_GRACE_DAYS = int(_env("REVIEW_GRACE_DAYS", "30"))
+    # 好差评 (portal/ratings). The national rules, 国办发〔2019〕51号《国务院办公厅关于建立政务服务
+    # "好差评"制度提高政务服务水平的意见》: every named (实名) 差评 is called back and verified by
+    # the office that handled the step ("谁办理、谁负责"), fixed at once where clear, put on a
+    # ledger with a time limit where not, explained where it has no legal basis, and the result
+    # told to the rater (实名差评回访整改率 100%). The national text sets no number of days; the
+    # provinces' and cities' schemes that carry it out do – e.g. 德州市政务服务"好差评"工作方案
+    # (2020): "第一时间安排专人回访核实", "应于5个工作日内整改反馈". We take those: a call-back
+    # within 1 working day, the result told within 5 working days (portal.applications.
+    # working_days). Sources: README "Ratings (好差评)".
+    RATING_FOLLOW_UP_CALL_BACK_WORKING_DAYS = int(_env("RATING_FOLLOW_UP_CALL_BACK_DAYS", "1"))
+    RATING_FOLLOW_UP_WORKING_DAYS = int(_env("RATING_FOLLOW_UP_DAYS", "5"))
+    # A service event may be rated this many days after it happened (the text's link too)…
+    RATING_OPEN_DAYS = int(_env("RATING_OPEN_DAYS", "30"))
+    # … and the rater may change the rating this many days after first giving it.
+    RATING_CHANGE_DAYS = int(_env("RATING_CHANGE_DAYS", "7"))
+    # The portal's own address for links in text messages (e.g. https://cjr.huyi.gov.cn); unset:
+    # the address of the request that queued the text.
+    PORTAL_URL = _env("PORTAL_URL")
+    RATE_LIMIT_PAGE_VOTE = "20 per hour"          # per IP: "这个页面有用吗？"
+    RATE_LIMIT_RATING_LINK = "20 per hour"        # per IP: ratings through a text's link
+    RATE_LIMIT_QUESTION = "10 per hour;30 per day"  # per IP: questions asked
+    # 在线咨询 (portal/questions): answered within this many working days; a sign-language
+    # video attached to a question is checked like every video (portal/content/media).
+    QUESTION_ANSWER_WORKING_DAYS = int(_env("QUESTION_ANSWER_DAYS", "3"))
+    QUESTION_VIDEO_MAX_BYTES = 20 * 1024 * 1024
     # Only test servers expose /_test/... (error pages, quick sign-in); see web/testing_routes.py.
     TEST_ROUTES = False
 

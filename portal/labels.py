@@ -312,6 +312,82 @@ def yuan(fen: int | None) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
+# ── 好差评 and 在线咨询 (portal.ratings, portal.questions) ────────────────────────────────
+
+# The five national levels (国办发〔2019〕51号: 非常满意、满意、基本满意、不满意、非常不满意),
+# best first. Levels 1 and 2 are 差评: they need a reason and, when named, a follow-up.
+RATING_LEVELS = {5: _l("非常满意"), 4: _l("满意"), 3: _l("基本满意"), 2: _l("不满意"),
+                 1: _l("非常不满意")}
+POOR_LEVELS = (2, 1)
+# Why a 差评 (GB/T 39734-2020 附录A lists what a 差评 is about: attitude, time, what was asked
+# for, how it was explained, the result; the last is ours: the portal itself).
+RATING_REASONS = {
+    "attitude": _l("服务态度不好"),
+    "slow": _l("办理太慢，或者超过了期限"),
+    "unclear": _l("要求或说明不清楚"),
+    "paperwork": _l("要交的材料太多，或者反复要求补充"),
+    "result": _l("对结果不理解，或者有不同意见"),
+    "portal": _l("网上办理不方便，或者有无障碍问题"),
+    "other": _l("其他原因"),
+}
+# What the office did about a 差评 (国办发〔2019〕51号: 立行立改, 限期整改, 解释说明).
+FOLLOW_UP_OUTCOMES = {
+    "fixed": _l("问题已整改"),
+    "explained": _l("已作解释说明"),
+    "not_upheld": _l("经核实不属于服务问题，已说明情况"),
+}
+CONTACT_METHODS = {"phone": _l("电话回访"), "visit": _l("上门回访"), "text": _l("短信回复")}
+# The bodies behind the staff roles, as the public figures name an office.
+# (The bodies' names are the status machine's, DECIDING_BODIES; content editors and the admin
+# work for 区残联.)
+OFFICE_BODIES = {**status_machine.DECIDING_BODIES,
+                 "content_editor": status_machine.DECIDING_BODIES["district_reviewer"],
+                 "admin": status_machine.DECIDING_BODIES["district_reviewer"]}
+QUESTION_TOPICS = {"programme": _l("某项服务或补贴"), "application": _l("我的一份申请"),
+                   "accessibility": _l("平台的无障碍使用"), "other": _l("其他问题")}
+
+
+def rating_level_label(level: int | None) -> str:
+    return str(RATING_LEVELS.get(level, level or ""))
+
+
+def rating_reason_label(code: str) -> str:
+    return str(RATING_REASONS.get(code, code))
+
+
+def follow_up_outcome_label(code: str | None) -> str:
+    return str(FOLLOW_UP_OUTCOMES.get(code, code or ""))
+
+
+def contact_method_label(code: str | None) -> str:
+    return str(CONTACT_METHODS.get(code, code or ""))
+
+
+def office_label(role: str | None, street: str | None = None) -> str:
+    """The office a step belongs to: a street's name for the street officers, else the body."""
+    if role == "street_officer":
+        return street_name(street)
+    return str(OFFICE_BODIES.get(role, role or ""))
+
+
+# The kinds of service event a person may rate (portal.ratings.service_events.KINDS: a kind
+# added there – a change of circumstances, a yearly review – gets its label here).
+SERVICE_EVENTS = {
+    "decision": _l("申请的审批结果"),
+    "information_request": _l("补充材料"),
+    "follow_up": _l("差评的回访和整改"),
+    "question": _l("在线咨询的答复"),
+}
+
+
+def service_event_label(kind: str) -> str:
+    return str(SERVICE_EVENTS.get(kind, kind))
+
+
+def question_topic_label(code: str | None) -> str:
+    return str(QUESTION_TOPICS.get(code, code or ""))
+
+
 # ── places ─────────────────────────────────────────────────────────────────────────────────
 
 def street_name(code: str | None) -> str:
@@ -325,7 +401,9 @@ GLOBALS = (programme_name, relationship_label, section_title, status_label, stat
            fact_label, fact_value, role_label, street_name, benefit_state_label, band_label,
            yuan, status_reason_label, recipient_event_label, change_kind_label,
            change_state_label, change_outcome_label, change_field_label, review_fact_label,
-           review_label, review_value_text)
+           review_label, review_value_text, rating_level_label, rating_reason_label,
+           follow_up_outcome_label, contact_method_label, office_label, service_event_label,
+           question_topic_label)
 
 
 def init_app(app: Flask) -> None:

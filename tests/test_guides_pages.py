@@ -59,7 +59,8 @@ def test_every_guide_renders_from_its_file_in_chinese(client, code):
     html = page(client, f"/programmes/{code}")
     assert f"<h1>{shown.name}</h1>" in html
     assert headings(html) == ["手语视频", "谁可以申请", "能得到什么", "需要准备的材料",
-                              "办理流程和时限", "线下办理地点", "咨询电话", "政策依据"]
+                              "办理流程和时限", "线下办理地点", "咨询电话", "在线咨询", "政策依据",
+                              "这个页面有用吗？"]
     for condition in shown.conditions_on(datetime.date.today()):
         assert str(condition.text) in html
     for document in shown.documents:

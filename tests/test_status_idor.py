@@ -42,8 +42,12 @@ from portal.benefits.models import (
 from portal.changes import requests as change_requests
 from portal.changes.kinds import KINDS
 from portal.changes.models import ChangeRequest
+from portal.content.media import samples as media_samples
 from portal.extensions import db as _db
 from portal.messages.models import OutboxMessage
+from portal.questions import questions
+from portal.ratings import ratings, service_events
+from portal.ratings.models import FollowUp
 from portal.registries.models import DiscoveryContact
 from tests.benefits.helpers import paying
 from tests.support.accounts import make_account
@@ -58,7 +62,8 @@ PUBLIC_ARGUMENTS = {
     "asset_id",     # sign-language media of the public guides (editing is role-checked)
 }
 # Other arguments such a route may have, and the value to use for them.
-OTHER_ARGUMENTS = {"action_code": "request_info", "programme": "nursing_allowance"}
+OTHER_ARGUMENTS = {"action_code": "request_info", "programme": "nursing_allowance",
+                   "kind": "decision"}
 # Not swept, and why.
 NOT_SWEPT = {
     "static": "static files, no one's data",
@@ -73,8 +78,8 @@ SHARED_WITH_EVERY_STREET = {
     "payments.roll": "a month's payment roll is the district's: a street officer reads the "
                      "lines of their own street (portal/benefits/access.py)",
 }
-RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews")
-SECRETS = ("王秀兰", "受害人的答复")
+RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews", "rate", "ask")
+SECRETS = ("王秀兰", "受害人的答复", "受害人的问题")
 
 
 def _store(upload_name, **where):
@@ -137,6 +142,15 @@ def world(app, db):
         victim)
     # The mother found by the registries' discovery sweep: a lead of her street (甘亭).
     lead = _registry_lead(mother)
+    # 好差评 and 在线咨询: a refused application of the mother's, rated 差评 by the victim (its
+    # follow-up), and the victim's question about her application, with a sign-language video.
+    refused = make_application(victim, person=mother, programme="rehab_services",
+                               status="rejected")
+    decision = refused.events[-1]
+    ratings.rate(service_events.load("decision", decision.id), victim.id, 1, ["slow"])
+    follow_up = db.session.scalars(select(FollowUp)).one()
+    asked = questions.ask(about="application", text="受害人的问题", application=application,
+                          account=victim, video=io.BytesIO(media_samples.VIDEO.read_bytes()))
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
@@ -146,6 +160,7 @@ def world(app, db):
         "review": review, "reevaluation": reevaluation,
         "change_draft": change_draft, "change": change,
         "same_street_reviewer": make_account("district_reviewer", phone="13800000002"),
+        "decision": decision, "follow_up": follow_up, "asked": asked.question,
     }
 
 
@@ -190,7 +205,7 @@ def _values(rule, world, missing: bool) -> dict:
         elif argument == "change_reference":
             values[argument] = "BG-2026-ZZZZZZ" if missing else world["change"].reference
         elif argument == "kind":
-            values[argument] = "work"
+            values[argument] = "work" if changes else OTHER_ARGUMENTS["kind"]
         elif argument == "reference":
             values[argument] = "HY-2026-ZZZZZZ" if missing else world["application"].reference
         elif argument == "draft_id":
@@ -214,6 +229,12 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["review"].id
         elif argument == "row_id":
             values[argument] = 999999 if missing else world["reevaluation"].id
+        elif argument == "event_id":
+            values[argument] = 999999 if missing else world["decision"].id
+        elif argument == "follow_up_id":
+            values[argument] = 999999 if missing else world["follow_up"].id
+        elif argument == "asked_id":
+            values[argument] = 999999 if missing else world["asked"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:

@@ -185,7 +185,8 @@ def apply_action(application: Application, action_code: str, actor: Account,
                       "message": bool(message), "note": bool(note),
                       **_audited_details(details)})
         if recipient:
-            notifications.queue_status_change(application, from_status, target)
+            notifications.queue_status_change(application, from_status, target,
+                                              rating_link=_rating_link(event))
         if action_code == "start_payment":   # a monthly cash benefit: the recipient (在册)
             recipients.enrol(application, actor, now)
         db.session.commit()
@@ -196,6 +197,19 @@ def apply_action(application: Application, action_code: str, actor: Account,
         db.session.rollback()
         raise DetailsRequired("amount") from None
     return event
+
+
+def _rating_link(event: StatusEvent) -> str | None:
+    """A decision's text invites its rating (好差评) by a link that rates that decision only
+    (portal.ratings.invitations)."""
+    from portal.ratings import invitations, service_events
+
+    if event.to_status not in service_events.DECISION_STATES:
+        return None
+    db.session.flush()
+    found = service_events.load("decision", event.id)
+    token = invitations.invite(found) if found is not None else None
+    return invitations.link(token) if token else None
 
 
 def _audited_details(details: dict | None) -> dict:

@@ -104,6 +104,13 @@ ACTIONS = {
     "registry.lead": _l("查看主动发现的人员"),
     "registry.contact": _l("登记主动联系的结果"),
     "registry.invite": _l("发送邀请申请的短信"),
+    # Written by portal.ratings.follow_ups and portal.questions.
+    "follow_up.view": _l("查看差评回访"),
+    "follow_up.call_back": _l("记录差评回访核实"),
+    "follow_up.close": _l("完成差评整改并告知评价人"),
+    "question.view": _l("查看咨询"),
+    "question.answer": _l("答复咨询"),
+    "question.publish": _l("发布常见问题"),
     # Written by portal.content.media.publishing (the codes older rows carry).
     "media_published": _l("发布手语视频、字幕和文字稿"),
     "media_withdrawn": _l("停用手语视频"),

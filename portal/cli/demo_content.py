@@ -144,6 +144,7 @@ def seed() -> list[DemoAccount]:
     _demo_registries(accounts)
     _demo_reviews()
     media_samples.attach_demo_sample(accounts["content_editor"])
+    _demo_feedback(accounts)
     return list(ACCOUNTS)
 
 
@@ -413,3 +414,96 @@ def _demo_registries(accounts) -> None:
     if second is not None:
         discovery.record_contact(accounts["street_officer"], second, "unreachable",
                                  "上午打电话无人接听")
+# 好差评 and 在线咨询 (portal.ratings, portal.questions): fixed links, so the browser suite can
+# open the pages a text message leads to (demo only: these tokens are public).
+DEMO_RATING_TOKEN = "demo-rating-link-DEMADC"
+DEMO_QUESTION_TOKENS = {"answered": "demo-question-answered", "waiting": "demo-question-waiting",
+                        "application": "demo-question-application"}
+
+
+def _demo_feedback(accounts) -> None:
+    """Ratings of the demo's decisions: 杜小龙's approval rated 非常满意; 周海燕's refusal
+    rated 不满意 – its follow-up (甘亭街道) open and overdue; 孙立新's approval rated
+    非常不满意 – its follow-up (区民政) closed with an explanation, itself rated. A text's link
+    for 赵淑珍's approval. Written questions: one answered and published on the guide, one
+    waiting with a sign-language video, one about 马玉芳's application. A few page votes."""
+    from portal.content.media import samples, storage
+    from portal.people import crypto
+    from portal.questions import questions
+    from portal.questions.models import Question
+    from portal.ratings import follow_ups, invitations, ratings, service_events
+    from portal.ratings.models import PageVote, Rating, RatingInvitation
+
+    if db.session.scalar(select(Rating.id).limit(1)) is not None:
+        return
+    now = datetime.now(timezone.utc)
+    resident = accounts["resident"]
+
+    def decision(reference: str):
+        event = db.session.scalar(select(StatusEvent).join(Application).where(
+            Application.reference == reference,
+            StatusEvent.to_status.in_(service_events.DECISION_STATES)))
+        return service_events.load("decision", event.id) if event is not None else None
+
+    approved, refused, paying = (decision(r) for r in ("HY-2026-DEMA7C", "HY-2026-DEMAFC",
+                                                       "HY-2026-DEMAEC"))
+    if approved is not None:
+        ratings.rate(approved, resident.id, 5, comment="工作人员很耐心，办得很快。", now=now)
+    if refused is not None:
+        ratings.rate(refused, resident.id, 2, ["unclear", "result"],
+                     "不明白为什么说已享受同类服务。", now=now - timedelta(days=1))
+        late = follow_ups.of_event("decision", refused.id)
+        late.opened_at = now - timedelta(days=12)
+        late.call_back_due_at = now - timedelta(days=11)
+        late.due_at = now - timedelta(days=5)
+    if paying is not None:
+        ratings.rate(paying, resident.id, 1, ["slow"], "等了很久才开始发放。",
+                     now=now - timedelta(days=3))
+        done = follow_ups.of_event("decision", paying.id)
+        follow_ups.record_call_back(done, accounts["civil_affairs"], "phone",
+                                    "已电话联系评价人，说明公示期的规定。",
+                                    now=now - timedelta(days=2))
+        follow_ups.close(done, accounts["civil_affairs"], "explained",
+                         "电话说明了公示期和首次发放的时间。",
+                         "批准后要先公示7天，公示结束后才能开始发放。给您带来不便，请谅解。",
+                         now=now - timedelta(days=2))
+        ratings.rate(service_events.load("follow_up", done.id), resident.id, 4, now=now)
+    noticed = decision("HY-2026-DEMADC")
+    if noticed is not None:
+        db.session.add(RatingInvitation(event_kind="decision", event_id=noticed.id,
+                                        token_hash=invitations.digest(DEMO_RATING_TOKEN),
+                                        account_id=resident.id))
+
+    def question(key: str, **fields) -> Question:
+        token = DEMO_QUESTION_TOKENS[key]
+        found = Question(token_hash=questions.digest(token), token_sealed=crypto.encrypt(token),
+                         locale="zh_Hans_CN", published=False, created_at=now - timedelta(days=2),
+                         due_at=working_days.deadline(now, 3), **fields)
+        db.session.add(found)
+        return found
+
+    answered = question("answered", about="programme", programme="nursing_allowance",
+                        text="护理补贴和生活补贴可以一起领吗？",
+                        phone_encrypted=crypto.encrypt("13900000001"))
+    with samples.VIDEO.open("rb") as video:
+        name = storage.save(video, ".webm")
+    question("waiting", about="accessibility", text="我用手语视频提问，请看视频。",
+             video_name=name, video_type="video/webm")
+    mother = db.session.scalar(select(Application).where(
+        Application.reference == "HY-2026-DEMA6C"))
+    if mother is not None:
+        question("application", about="application", programme=mother.programme,
+                 application_id=mother.id, street=mother.street, asker_account_id=resident.id,
+                 text="要补充的残疾人证照片，拍手机截图可以吗？")
+    db.session.flush()
+    answered.answer = "可以。符合条件的，两项补贴可以同时领取。"
+    answered.answered_at = now - timedelta(days=1)
+    answered.answered_by_account_id = accounts["district_reviewer"].id
+    answered.answered_by_role = "district_reviewer"
+    answered.published = True
+    answered.published_question = "护理补贴和生活补贴可以一起领吗？"
+    answered.published_answer = "可以。符合条件的，两项补贴可以同时领取。"
+    db.session.add_all([PageVote(page="guide:nursing_allowance", useful=True),
+                        PageVote(page="guide:nursing_allowance", useful=False),
+                        PageVote(page="checker", useful=True)])
+    db.session.commit()

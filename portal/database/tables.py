@@ -8,4 +8,6 @@ from portal.changes import models as changes  # noqa: F401
 from portal.content import models as content  # noqa: F401
 from portal.messages import models as messages  # noqa: F401
 from portal.people import models as people  # noqa: F401
+from portal.questions import models as questions  # noqa: F401
+from portal.ratings import models as ratings  # noqa: F401
 from portal.registries import models as registries  # noqa: F401

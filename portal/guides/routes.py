@@ -11,6 +11,7 @@ import datetime
 from flask import Blueprint, abort
 
 from portal.eligibility import GROUPS, Programme, programme, programmes
+from portal.questions import questions
 from portal.web.page_cache import cached_page
 
 bp = Blueprint("guides", __name__, url_prefix="/programmes")
@@ -33,7 +34,8 @@ def programme_guide(code: str):
     # from that date within minutes.
     today = datetime.date.today()
     return {"programme": shown, "group": GROUPS[shown.group],
-            "conditions": shown.conditions_on(today), "amounts": shown.amounts_on(today)}
+            "conditions": shown.conditions_on(today), "amounts": shown.amounts_on(today),
+            "frequent": questions.published_for(shown.code)}
 
 
 @bp.get("/<code>/easy-read")

@@ -11,6 +11,8 @@ from portal.applications import working_days
 from portal.benefits import figures
 from portal.content import indicators as plan
 from portal.indicators import charts
+from portal.labels import office_label, programme_name
+from portal.ratings import figures as rating_figures
 from portal.web.i18n import localized
 
 bp = Blueprint("indicators", __name__)
@@ -94,11 +96,39 @@ def index():
                      ("approved", counts[i.number].approved,
                       _("批准：%(value)s", value=_count(i, counts[i.number].approved)))])
          for i in measured])
+    rated = _ratings_chart()
     return render_template(
-        "indicators/index.html", indicators=indicators, counts=counts, year=year,
+        "indicators/index.html", rated=rated, rated_by_programme=rating_figures.per_programme(),
+        rated_by_office=rating_figures.per_office(),
+        timeliness=rating_figures.follow_up_timeliness(), percent_text=_percent,
+        rated_name=rated_name, indicators=indicators, counts=counts, year=year,
         source=localized(plan.source()), amount=lambda i, f: _amount(i, f, locale),
         count=_count, percent=percent, counted=counted, measured=measured,
         percent_chart=percent_chart, count_chart=count_chart, portal_chart=portal_chart,
         locale=locale, paid=figures.paid_per_month(day), recipients=figures.recipient_counts(),
         period=period, plan_ended=period.ended(day),
         final_source=localized(final_source) if final_source else None)
+
+
+def _percent(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}%"
+
+
+def rated_name(row: rating_figures.RatingCounts) -> str:
+    """A row of the ratings' figures by name: the programme, or the office."""
+    if row.office_role is not None:
+        return office_label(row.office_role, row.street)
+    return programme_name(row.programme) if row.programme else _("不涉及具体事项（如在线咨询）")
+
+
+def _ratings_chart() -> charts.Chart:
+    """好差评: the share of rated services people were satisfied with (非常满意, 满意, 基本满意),
+    per programme; the same numbers in the table beneath it."""
+    satisfied = charts.Series("satisfied", _("满意的比例"), "approved")
+    rows = [(rated_name(row), [("satisfied", row.satisfied_percent, _(
+        "%(percent)s（共%(count)s件评价）", percent=_percent(row.satisfied_percent),
+        count=row.total))]) for row in rating_figures.per_programme()]
+    return charts.bar_chart(
+        "chart-ratings", _("各项服务的满意比例"),
+        _("横条图。每项服务一条：评价为“非常满意”“满意”或“基本满意”的比例。具体数字见图下的表格。"),
+        [satisfied], rows, max_value=100)

@@ -16,6 +16,12 @@ registered sender signature.
     queue_status_change(application, from_status, to_status)   -> added to the session
     queue_access_granted(grant, granter) / queue_access_revoked(grant, granter)
     queue_person_linked(person) / queue_filed_in_name(application)   – to the phone on record
+    queue_follow_up_done(account, outcome, link)   – a 差评's follow-up is done (portal.ratings)
+    queue_question_answered(phone, locale, link)   – a written question is answered
+
+A decision's text carries a link to rate it (portal.ratings.invitations: a token that rates
+that one decision and shows nothing of the person); so does the text that a 差评's follow-up
+is done. Neither text carries the staff's words – only the outcome's label.
 
 Queued messages are added to the caller's transaction: a status change and its message are
 saved together or not at all, and nothing is sent before the change is committed: the commit
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -38,7 +45,7 @@ from portal.applications import status_machine
 from portal.applications.models import Application
 from portal.database.columns import aware
 from portal.extensions import db
-from portal.labels import programme_name
+from portal.labels import follow_up_outcome_label, programme_name
 from portal.languages import DEFAULT_LOCALE
 from portal.messages.models import OutboxMessage
 from portal.people import phone_numbers
@@ -143,6 +150,27 @@ BENEFIT_TEXTS = {
 }
 
 
+# 好差评 and 在线咨询 (portal.ratings, portal.questions). The link is the whole address.
+RATING_TEXT = _l("欢迎您评价这次服务（好差评，可不评）：%(link)s")
+FEEDBACK_TEXTS = {
+    "follow_up_done": _l("您对平台服务的差评，工作人员已回访处理，结果是：%(outcome)s。"
+                         "详情请登录平台查看。欢迎您评价这次处理：%(link)s"),
+    "follow_up_done_no_link": _l("您对平台服务的差评，工作人员已回访处理，结果是：%(outcome)s。"
+                                 "详情请登录平台查看。"),
+    "question_answered": _l("您在网上办事平台提出的咨询已经答复，请打开以下链接查看答复："
+                            "%(link)s"),
+}
+
+
+def portal_link(path: str) -> str:
+    """The whole address of `path` for a text message: PORTAL_URL, or the address of the
+    request that queues the text."""
+    base = current_app.config.get("PORTAL_URL")
+    if not base and has_request_context():
+        base = request.host_url
+    return (base or "").rstrip("/") + path
+
+
 # ── what the texts say ────────────────────────────────────────────────────────────────────
 
 def _date(moment: datetime | None) -> str | None:
@@ -205,10 +233,15 @@ def recipients(application: Application) -> list[str]:
 
 
 def status_change_messages(application: Application, from_status: str | None,
-                           to_status: str) -> list[OutboxMessage]:
-    """The outbox messages for a status change (not yet added), one per recipient."""
+                           to_status: str, rating_link: str | None = None
+                           ) -> list[OutboxMessage]:
+    """The outbox messages for a status change (not yet added), one per recipient; with
+    `rating_link`, the invitation to rate it at the end."""
     locale = application.locale or DEFAULT_LOCALE
     body = status_text(application, from_status, to_status, locale)
+    if rating_link:
+        with force_locale(locale):
+            body += str(RATING_TEXT) % {"link": rating_link}
     return [OutboxMessage(channel="sms", recipient=number, locale=locale, body=body,
                           application_id=application.id)
             for number in recipients(application)]
@@ -222,10 +255,10 @@ def status_change_message(application: Application, from_status: str | None,
 
 
 def queue_status_change(application: Application, from_status: str | None,
-                        to_status: str) -> OutboxMessage | None:
+                        to_status: str, rating_link: str | None = None) -> OutboxMessage | None:
     """Add the messages for a status change to the caller's transaction; returns the first
     (the applicant's)."""
-    messages = status_change_messages(application, from_status, to_status)
+    messages = status_change_messages(application, from_status, to_status, rating_link)
     db.session.add_all(messages)
     return messages[0] if messages else None
 
@@ -347,3 +380,27 @@ def _never_accepted(application: Application) -> bool:
     return db.session.scalar(select(StatusEvent.id).where(
         StatusEvent.application_id == application.id,
         StatusEvent.to_status == "accepted").limit(1)) is None
+
+
+def queue_follow_up_done(account: Account, outcome: str, link: str | None) -> OutboxMessage:
+    """Tell the rater that their 差评 was followed up: the outcome's label and the link to rate
+    the follow-up (portal.ratings.follow_ups)."""
+    locale = _locale_of(account)
+    with force_locale(locale):
+        key = "follow_up_done" if link else "follow_up_done_no_link"
+        body = str(FEEDBACK_TEXTS[key]) % {"outcome": follow_up_outcome_label(outcome),
+                                           "link": link}
+    message = OutboxMessage(channel="sms", recipient=account.phone, locale=locale, body=body)
+    db.session.add(message)
+    return message
+
+
+def queue_question_answered(phone: str, locale: str | None, link: str) -> OutboxMessage:
+    """Tell whoever asked (the number they gave) that the answer is on the portal, by its
+    private link – never the question or the answer themselves."""
+    locale = locale or DEFAULT_LOCALE
+    with force_locale(locale):
+        body = str(FEEDBACK_TEXTS["question_answered"]) % {"link": link}
+    message = OutboxMessage(channel="sms", recipient=phone, locale=locale, body=body)
+    db.session.add(message)
+    return message

@@ -121,6 +121,10 @@ STAFF_LINKS = (
     ("registries.imports_page", _l("导入共享数据"), ("admin",)),
     ("staff_reviews.worklist", _l("年审名单"), ("street_officer", "civil_affairs")),
     ("staff_reviews.reevaluations", _l("资格复核"), ("street_officer", "civil_affairs")),
+    ("staff_questions.queue", _l("在线咨询"),
+     ("street_officer", "district_reviewer", "civil_affairs", "content_editor")),
+    ("follow_ups.worklist", _l("差评回访"),
+     ("street_officer", "district_reviewer", "civil_affairs", "admin")),
     ("staff.audit_log", _l("操作记录"), ("admin",)),
     ("staff.accounts", _l("工作人员账号"), ("admin",)),
 )

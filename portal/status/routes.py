@@ -31,6 +31,7 @@ from portal.accounts import access_grants, family_lookup, person_links
 from portal.applications import documents, information_requests, status_changes
 from portal.benefits import recipients
 from portal.people import identity, phone_numbers
+from portal.ratings import ratings
 from portal.status import display, forms, reviews
 from portal.status.limits import (
     PENDING,
@@ -125,7 +126,8 @@ def application(reference: str):
         can_answer=own and _allowed(application, "resubmit"),
         asked=information_requests.open_request(application),
         granted=not own and access_grants.is_granted(me, application),
-        benefit=benefit, review=reviews.review_for(application) if benefit else None)
+        benefit=benefit, review=reviews.review_for(application) if benefit else None,
+        rated=ratings.for_application(application, me) if own else [])
 
 
 @bp.get("/applications/<reference>/documents/<int:document_id>")

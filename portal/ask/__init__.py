@@ -1,0 +1,1 @@
+"""在线咨询 pages: asking in writing, the asker's answer page, a resident's questions."""
