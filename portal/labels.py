@@ -377,6 +377,8 @@ SERVICE_EVENTS = {
     "information_request": _l("补充材料"),
     "follow_up": _l("差评的回访和整改"),
     "question": _l("在线咨询的答复"),
+    "change": _l("变更申报的办理"),
+    "review": _l("年审（资格复核）"),
 }
 
 

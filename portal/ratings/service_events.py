@@ -3,21 +3,17 @@
 A rating refers to its service event by (kind, id). Each kind is one line of KINDS: its code
 and two functions – `load(id)` gives the ServiceEvent (or None: no such event, or not
 finished), `of_application(application)` the application's events of that kind for its status
-page (None when the kind belongs to no application). Changes of circumstances and yearly
-reviews add their kind here, one line each, e.g.
-
-    Kind("change", changes.service_event, changes.service_events_of),
-
-with functions that build a ServiceEvent from their own finished request (the office that
-decided it, the application it acts on, when it finished), a label in
-portal.labels.SERVICE_EVENTS – and call
-portal.ratings.invitations.invite() where their text message is queued, for the link.
+page (None when the kind belongs to no application): decisions, answered 补正, follow-ups,
+questions, changes of circumstances decided (portal.changes) and yearly reviews done
+(portal.benefits.reviews). A new kind is one line here, a label in
+portal.labels.SERVICE_EVENTS – and, for a link in its text, a call to
+portal.ratings.invitations.invite() where the text is queued.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timezone
 
 from sqlalchemy import select
 
@@ -25,6 +21,8 @@ from portal.accounts import access_grants
 from portal.accounts.models import Account
 from portal.applications import status_machine
 from portal.applications.models import Application, StatusEvent
+from portal.benefits.models import Recipient, Review
+from portal.changes.models import ChangeRequest
 from portal.database.columns import aware
 from portal.extensions import db
 from portal.questions.models import Question
@@ -137,11 +135,59 @@ def _question(question_id: int) -> ServiceEvent | None:
                         rater_account_id=question.asker_account_id)
 
 
+def _change_event(request: ChangeRequest) -> ServiceEvent:
+    recipient = db.session.get(Recipient, request.recipient_id)
+    role = _actor_role(request.decided_by_account_id)
+    return ServiceEvent("change", request.id, recipient.programme, role,
+                        recipient.street if role == "street_officer" else None,
+                        aware(request.decided_at), recipient.application)
+
+
+def _change(request_id: int) -> ServiceEvent | None:
+    """A change of circumstances decided (approved or refused; portal.changes)."""
+    request = db.session.get(ChangeRequest, request_id)
+    if request is None or request.decided_at is None:
+        return None
+    return _change_event(request)
+
+
+def _changes_of(application: Application) -> list[ServiceEvent]:
+    return [_change_event(request) for request in db.session.scalars(
+        select(ChangeRequest).join(Recipient, Recipient.id == ChangeRequest.recipient_id)
+        .where(Recipient.application_id == application.id,
+               ChangeRequest.decided_at.is_not(None)).order_by(ChangeRequest.id))]
+
+
+def _review_event(review: Review) -> ServiceEvent:
+    """A yearly review done – online or on a visit; the office is the recipient's street (its
+    officer runs the reviews: portal.benefits.reviews)."""
+    recipient = db.session.get(Recipient, review.recipient_id)
+    done = datetime.combine(review.completed_on, time(12), tzinfo=timezone.utc)
+    return ServiceEvent("review", review.id, recipient.programme, "street_officer",
+                        recipient.street, done, recipient.application)
+
+
+def _review(review_id: int) -> ServiceEvent | None:
+    review = db.session.get(Review, review_id)
+    if review is None or review.status != "done" or review.completed_on is None:
+        return None
+    return _review_event(review)
+
+
+def _reviews_of(application: Application) -> list[ServiceEvent]:
+    return [_review_event(review) for review in db.session.scalars(
+        select(Review).join(Recipient, Recipient.id == Review.recipient_id)
+        .where(Recipient.application_id == application.id, Review.status == "done",
+               Review.completed_on.is_not(None)).order_by(Review.id))]
+
+
 KINDS = {k.code: k for k in (
     Kind("decision", _decision, _decisions_of),
     Kind("information_request", _answered_request, _answered_requests_of),
     Kind("follow_up", _follow_up),
     Kind("question", _question),
+    Kind("change", _change, _changes_of),
+    Kind("review", _review, _reviews_of),
 )}
 
 

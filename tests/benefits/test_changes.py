@@ -456,3 +456,25 @@ def test_an_approved_change_re_evaluates_the_recipient_for_staff_and_stops_nothi
                     {"household_change": "left_dibao", "changed_on": "2026-04-01"})
     assert _decide(client, world["officer"], other, "record").status_code == 303
     assert _db.session.scalar(select(func.count()).select_from(Reevaluation)) == 1
+
+
+def test_a_decided_change_is_rated_like_any_service_once_and_only_by_its_people(client, world):
+    from portal.ratings.models import Rating
+
+    sign_in(client, world["resident"])
+    change = _report(client, world["ref"], "work", {"work_from": "2026-04-01"})
+    request = _db.session.scalar(select(ChangeRequest).where(ChangeRequest.reference == change))
+    path = f"/rate/change/{request.id}"
+    sign_in(client, world["resident"])
+    assert client.get(path).status_code == 404                # not decided yet
+    assert _decide(client, world["officer"], change, "record").status_code == 303
+    sign_in(client, world["resident"])
+    page = client.get(f"/status/applications/{world['ref']}/").get_data(as_text=True)
+    assert path in page
+    response = client.post(path, data={"csrf_token": csrf_token(client, path), "level": "5"})
+    assert response.status_code == 303
+    rating = _db.session.scalar(select(Rating).where(Rating.event_kind == "change"))
+    assert rating.event_id == request.id and rating.office_role == "street_officer"
+    assert rating.street == "ganting"
+    sign_in(client, make_account("resident"))
+    assert client.get(path).status_code == 404

@@ -240,3 +240,18 @@ def test_the_demo_has_an_overdue_review_and_a_reevaluation_row(app, db):
     assert len(found) == 1 and reviews.state(found[0], date.today()) == "overdue"
     rows = _db.session.scalars(select(Reevaluation)).all()
     assert len(rows) == 1 and rows[0].reasons
+
+
+def test_a_review_done_is_a_service_the_person_may_rate(app, people, recipient, day):
+    from portal.ratings import service_events
+
+    _send_as_beat(app)
+    review = _review(recipient)
+    assert service_events.load("review", review.id) is None          # not done yet
+    reviews.complete(review, method="online", changes={}, actor=people["resident"])
+    event = service_events.load("review", review.id)
+    assert event is not None and event.office_role == "street_officer"
+    assert event.street == "ganting" and event.programme == recipient.programme
+    assert event.may_rate(people["resident"])
+    assert [e.kind for e in service_events.of_application(recipient.application)
+            if e.kind == "review"] == ["review"]
