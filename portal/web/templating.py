@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, g, request
+from flask import Flask, g, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -20,6 +20,20 @@ def stack_label(text) -> Markup:
     """A table cell's own column name, shown only when a narrow screen stacks the table's cells
     (static/css: .stack-table); hidden from screen readers, which announce the column header."""
     return Markup('<span class="stack-table__label" aria-hidden="true">{}</span>').format(text)
+
+
+def written_channel() -> Markup:
+    """The written channel (在线咨询, portal/ask) offered beside the phone line, for those who
+    cannot phone: one place for the link and its words."""
+    return Markup(' <a href="{}">{}</a>').format(url_for("ask.new"),
+                                                 _("也可以在线咨询，用文字提问"))
+
+
+def beside_the_phone(text) -> Markup:
+    """A sentence the code wrote (an error page, a next step): when it says to call 12385, the
+    written channel beside it."""
+    sentence = escape(str(text))
+    return Markup(sentence + written_channel()) if "12385" in sentence else Markup(sentence)
 
 
 def init_app(app: Flask) -> None:
@@ -79,6 +93,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["zh_text"] = i18n.zh_text
     app.jinja_env.filters["spoken_mask"] = spoken_mask
     app.jinja_env.filters["stack_label"] = stack_label
+    app.jinja_env.filters["beside_the_phone"] = beside_the_phone
+    app.add_template_global(written_channel, "written_channel_link")
     app.add_template_global(i18n.own_language, "own_language")   # free text, in its language
 
     # An ID number as pages show it: the last four only (portal.people.identity).

@@ -148,3 +148,26 @@ def test_a_frequent_question_is_published_on_the_guide(client, db):
         "step": "publish", "published_question": "改掉", "published_answer": "改掉"})
     db.session.expire_all()
     assert db.session.get(Question, asked.question.id).published_question != "改掉"
+
+
+def test_every_sentence_the_code_writes_with_12385_offers_the_written_channel_beside_it(
+        client, db):
+    """Error pages and the next steps of an application (Python's sentences, not templates')."""
+    from tests.support.staff import make_application
+
+    resident = make_account("resident")
+    sign_in(client, resident)
+    forbidden = client.get("/staff/queue")
+    assert forbidden.status_code == 403
+    html = forbidden.get_data(as_text=True)
+    assert "拨打12385" in html and 'href="/ask/"' in html
+    refused = make_application(resident, status="rejected")
+    html = client.get(f"/status/applications/{refused.reference}/").get_data(as_text=True)
+    sentence = html[html.find("如果对结果有疑问，请拨打12385咨询。"):][:200]
+    assert 'href="/ask/"' in sentence
+    listing = client.get("/status/").get_data(as_text=True)
+    assert 'href="/ask/"' in listing[listing.find("如果对结果有疑问"):][:200]
+    # …and a sentence without the number gets no link.
+    missing = client.get("/no-such-page").get_data(as_text=True)
+    assert "找不到此页面" in missing and 'href="/ask/"' not in missing.split("<main")[1].split(
+        "</main>")[0]
