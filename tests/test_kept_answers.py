@@ -236,3 +236,27 @@ def test_answers_sealed_with_a_retired_key_are_dropped_not_a_500(app, client, db
     response = client.get(path)
     assert response.status_code == 200 and "18号" not in response.get_data(as_text=True)
     assert db.session.scalar(select(KeptAnswers)) is None
+
+
+def test_a_change_of_circumstances_sent_after_the_time_out_comes_back_too(app, client, db):
+    """Not only an application's pages: every resident form page (here a change's page)."""
+    from datetime import datetime, timezone
+
+    from tests.benefits.helpers import paying
+
+    resident = make_account("resident")
+    recipient = paying(resident, make_account("civil_affairs"),
+                       submitted=datetime(2026, 3, 10, tzinfo=timezone.utc))
+    path = f"/status/applications/{recipient.application.reference}/changes/new/work"
+    sign_in(client, resident)
+    csrf = token(client, path)
+    _expire(app, client)
+    response = client.post(path, data={"csrf_token": csrf, "work_from": "2026-04-15"})
+    assert response.location.startswith("/account/timed-out?next=")
+    assert "2026-04-15" not in response.location
+    row = db.session.scalar(select(KeptAnswers))
+    assert row.path == path and row.draft_id is None and "2026-04-15" not in row.answers_encrypted
+    sign_in(client, make_account("resident"))          # someone else on that browser: nothing
+    assert client.get(path).status_code == 404
+    sign_in(client, resident)
+    assert 'value="2026-04-15"' in client.get(path).get_data(as_text=True)

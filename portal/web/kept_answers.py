@@ -1,9 +1,10 @@
 """What a person typed on a form page is not lost when the page cannot take it.
 
-- **Session ended.** A resident sends a page of their application (a draft's page) after their
-  session has timed out: the session code (portal/account/session.py) calls `keep_timed_out`
-  before signing them out. The answers are stored encrypted, tied to the account and the draft,
-  never in a URL or cookie, for KEPT_ANSWERS_HOURS. After the same account signs in again and
+- **Session ended.** A resident sends a form page (of their application, a change of
+  circumstances, a yearly review, a question…) after their session has timed out: the session
+  code (portal/account/session.py) calls `keep_timed_out` before signing them out. The answers
+  are stored encrypted, tied to the account and the page (and, on an application's page, to
+  its draft – which must be theirs), never in a URL or cookie, for KEPT_ANSWERS_HOURS. After the same account signs in again and
   opens that page, they are put back into the form (`restore`); another account signing in on
   the same browser gets nothing. The page then says so, and that they still need to save it.
   Files chosen on that page cannot be kept (the browser sends them, but an upload is only
@@ -90,20 +91,25 @@ def _holder() -> str:
 
 
 def keep_timed_out(account, path: str) -> dict | None:
-    """A resident's POST to one of their draft's pages arrived after the session ended: keep
-    its answers for that account and draft. What the time-out page may say, or None."""
+    """A resident's POST of a form page arrived after the session ended: keep its answers for
+    that account and page (on an application's page, only for a draft of theirs). What the
+    time-out page may say, or None. They come back only to the same account, on the same
+    page – never to anyone else, whatever the page."""
     from portal.applications import filing as applications
 
     if account is None or account.is_staff or request.method != "POST":
         return None
     draft_id = (request.view_args or {}).get("draft_id")
-    if not isinstance(draft_id, int) or applications.draft_of(account.id, draft_id) is None:
-        return None
+    application_draft = None
+    if request.blueprint == "apply" and isinstance(draft_id, int):
+        if applications.draft_of(account.id, draft_id) is None:
+            return None
+        application_draft = draft_id
     answers = _answers()
     if not answers and not _files_sent():
         return None
     row = _store(answers, reason="timed_out", path=path, account_id=account.id,
-                 draft_id=draft_id)
+                 draft_id=application_draft)
     return {"hours": f"{_hours():g}", "files": row.files_left_out}
 
 
