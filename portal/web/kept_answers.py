@@ -4,9 +4,10 @@
   circumstances, a yearly review, a question…) after their session has timed out: the session
   code (portal/account/session.py) calls `keep_timed_out` before signing them out. The answers
   are stored encrypted, tied to the account and the page (and, on an application's page, to
-  its draft – which must be theirs), never in a URL or cookie, for KEPT_ANSWERS_HOURS. After the same account signs in again and
-  opens that page, they are put back into the form (`restore`); another account signing in on
-  the same browser gets nothing. The page then says so, and that they still need to save it.
+  its draft – which must be theirs), never in a URL or cookie, for KEPT_ANSWERS_HOURS. After
+  the same account signs in again and opens that page, they are put back into the form
+  (`restore`); another account signing in on the same browser gets nothing. The page then
+  says so, and that they still need to save it.
   Files chosen on that page cannot be kept (the browser sends them, but an upload is only
   stored through its checks, by a signed-in person): the page says to choose them again.
 - **Display setting changed.** On a form page the settings bar's buttons send the page's form
