@@ -171,3 +171,17 @@ def test_every_sentence_the_code_writes_with_12385_offers_the_written_channel_be
     missing = client.get("/no-such-page").get_data(as_text=True)
     assert "找不到此页面" in missing and 'href="/ask/"' not in missing.split("<main")[1].split(
         "</main>")[0]
+
+
+def test_every_text_message_that_says_to_call_12385_offers_the_written_channel_too():
+    """A Deaf resident reads the text: "call 12385" alone is a wall (issue 20)."""
+    import ast
+    from pathlib import Path
+
+    source = Path(__file__).parents[2] / "portal" / "messages" / "notifications.py"
+    texts = [node.args[0].value for node in ast.walk(ast.parse(source.read_text("utf-8")))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_l"
+             and node.args and isinstance(node.args[0], ast.Constant)]
+    calling = [text for text in texts if "12385" in text]
+    assert calling and all("在线咨询" in text for text in calling), \
+        [text for text in calling if "在线咨询" not in text]
