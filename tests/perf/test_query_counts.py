@@ -21,7 +21,9 @@ PAGES = {
     "service guide": (pages.GUIDE, None, 1),                      # its sign-language video
     "self-check results": ("results", None, 0),
     "my applications": ("/status/", "resident", 3),
-    "one application's status": ("status", "resident", 7),
+    # +2: the services the person may rate that are no status event – changes of
+    # circumstances decided and yearly reviews done (portal.ratings.service_events), one each.
+    "one application's status": ("status", "resident", 9),
     # +1 for the staff queue and the application view: the people the officer may not decide
     # about (conflicts of interest, one statement). The view besides: +2, its audit row is
     # chained (the chain's lock and its head); +1, the person's other active applications for
