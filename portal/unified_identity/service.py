@@ -74,7 +74,7 @@ def client():
             CLIENT, client_id=app.config["UNIFIED_ID_CLIENT_ID"],
             client_secret=app.config["UNIFIED_ID_CLIENT_SECRET"],
             server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-            client_kwargs={"scope": SCOPE, "timeout": 10})
+            client_kwargs={"scope": SCOPE, "default_timeout": 10})
         app.extensions[EXTENSION] = oauth
     return app.extensions[EXTENSION].create_client(CLIENT)
 
