@@ -21,7 +21,7 @@ TEST_WORKERS ?= 3
 run: setup translations
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	UNIFIED_ID_ISSUER="$${UNIFIED_ID_ISSUER:-http://127.0.0.1:5000/dev-identity}" $(FLASK) run --host 127.0.0.1 --port 5000
 
 # The tests in parallel, then those that compare response times (marker `timing`) alone, so
 # that no other test shares the cores while they measure.

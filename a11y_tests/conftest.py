@@ -107,6 +107,8 @@ def live_server(tmp_path_factory):
         demo.seed()
         _second_factor_accounts()
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # 统一身份认证: the stand-in provider on this same server (visits/identity.py)
+    app.config["UNIFIED_ID_ISSUER"] = f"http://127.0.0.1:{server.server_port}/dev-identity"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.app = app

@@ -131,10 +131,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.status.changes import bp as changes
     from portal.status.reviews import bp as reviews
     from portal.status.routes import bp as status
+    from portal.unified_identity.routes import bp as unified_identity
     from portal.useful.routes import bp as useful
 
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
                       status, changes, reviews, staff, payments, staff_changes, staff_reviews,
                       registries, registry_apply, notice, indicators, rate, useful, follow_ups,
-                      ask, staff_questions):
+                      ask, staff_questions, unified_identity):
         app.register_blueprint(blueprint)
+    from portal.dev_identity import routes as dev_identity
+
+    dev_identity.init_app(app)   # only with DEV_IDENTITY_PROVIDER; production refuses it

@@ -204,6 +204,15 @@ class Config:
     # video attached to a question is checked like every video (portal/content/media).
     QUESTION_ANSWER_WORKING_DAYS = int(_env("QUESTION_ANSWER_DAYS", "3"))
     QUESTION_VIDEO_MAX_BYTES = 20 * 1024 * 1024
+    # 统一身份认证 (portal/unified_identity): the OpenID Connect provider's issuer URL (its
+    # discovery document is <issuer>/.well-known/openid-configuration) and this portal's client
+    # id and secret there. The sign-in page offers it only when all three are set.
+    UNIFIED_ID_ISSUER = _env("UNIFIED_ID_ISSUER")
+    UNIFIED_ID_CLIENT_ID = _env("UNIFIED_ID_CLIENT_ID")
+    UNIFIED_ID_CLIENT_SECRET = _env("UNIFIED_ID_CLIENT_SECRET")
+    # A stand-in provider at /dev-identity (portal/dev_identity) for development, tests and the
+    # demo. Production refuses to start with it on.
+    DEV_IDENTITY_PROVIDER = False
     # Only test servers expose /_test/... (error pages, quick sign-in); see web/testing_routes.py.
     TEST_ROUTES = False
 
@@ -217,6 +226,10 @@ class DevelopmentConfig(Config):
                         f"{keys.DEVELOPMENT_ID_HASH_KEY},{keys.DEVELOPMENT_SECRET_KEY}")
     SESSION_COOKIE_SECURE = False
     PREFERENCE_COOKIE_SECURE = False
+    DEV_IDENTITY_PROVIDER = True
+    # `make run` sets UNIFIED_ID_ISSUER to the stand-in (http://127.0.0.1:5000/dev-identity).
+    UNIFIED_ID_CLIENT_ID = _env("UNIFIED_ID_CLIENT_ID", "huyi-portal-dev")
+    UNIFIED_ID_CLIENT_SECRET = _env("UNIFIED_ID_CLIENT_SECRET", "dev-only-client-secret")
 
 
 class TestingConfig(Config):
@@ -235,6 +248,10 @@ class TestingConfig(Config):
     REGISTER_MIN_RESPONSE_SECONDS = 0.0
     TEST_ROUTES = True
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # cheap, for test speed only
+    DEV_IDENTITY_PROVIDER = True
+    UNIFIED_ID_ISSUER = None   # off unless a test turns it on (tests/test_unified_identity.py)
+    UNIFIED_ID_CLIENT_ID = "huyi-portal-test"
+    UNIFIED_ID_CLIENT_SECRET = "test-client-secret"
 
 
 class ProductionConfig(Config):

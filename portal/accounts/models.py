@@ -85,7 +85,8 @@ def _unique_while(condition: str, name: str, *columns: str) -> Index:
 
 
 LINK_ROLES = ("self", "guardian")       # the account IS the person / is their legal guardian
-LINK_PROOFS = ("sms", "counter")         # a code to the phone on record / staff, in person
+LINK_PROOFS = ("sms", "counter", "unified")  # a code to the phone on record / staff, in person /
+#                                            a verified 统一身份认证 login (portal/unified_identity)
 
 
 class PersonLink(db.Model):

@@ -156,6 +156,15 @@ def prove(account: Account, person_id: int, typed: str, *,
     return _make(account, person, "self", "sms", actor=account, locale=locale)
 
 
+# ── proving by a verified unified-identity login ─────────────────────────────────────────
+
+def prove_by_unified_identity(account: Account, person: Person) -> PersonLink:
+    """The provider verified the person's real name and ID number (a signed ID token,
+    portal/unified_identity): the account is that person. Audited; the person is told."""
+    return link_of(account, person.id) or _make(account, person, "self", "unified",
+                                                actor=account)
+
+
 # ── confirming at the counter ─────────────────────────────────────────────────────────────
 
 def may_manage(staff: Account | None, application: Application) -> bool:
