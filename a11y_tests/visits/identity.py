@@ -21,6 +21,5 @@ EXCLUDED = {
     "unified_identity.callback": "the provider's redirect back: signs in and redirects, no page",
     "dev_identity.discovery": "JSON for the OpenID Connect client, not a page",
     "dev_identity.jwks": "JSON (the provider's public key), not a page",
-    "dev_identity.token": "POST, server to server (JSON), not a page",
     "dev_identity.index": "a redirect to the sign-in page",
 }
