@@ -159,4 +159,5 @@ def test_the_figures_are_kept_between_views_and_dropped_when_a_payment_or_recipi
                                              effective=date(2026, 7, 1)))
     _db.session.flush()
     _db.session.rollback()
-    assert not _db.session.info.get(figures._STALE)
+    from portal.tasks import after_commit
+    assert not _db.session.info.get(after_commit._CALLS)

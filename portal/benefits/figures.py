@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import has_app_context
-from flask_sqlalchemy.session import Session
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal.benefits.models import (
     PaymentLine,
@@ -32,12 +31,12 @@ from portal.benefits.models import (
 from portal.benefits.rates import next_month
 from portal.eligibility import programmes
 from portal.extensions import cache, db
+from portal.tasks import after_commit
 
 log = logging.getLogger(__name__)
 
 MONTHS_SHOWN = 12
 FIGURES_SECONDS = 600            # the longest another process's cache may keep old figures
-_STALE = "portal.benefits.figures.stale"
 PAID = "paid"                    # a month the bank reported paid (LINE_STATES)
 COUNTED_STATES = ("paying", "suspended")   # RECIPIENT_STATES counted on the page
 
@@ -118,21 +117,11 @@ def recipient_counts() -> list[RecipientCount]:
 
 # ── dropped from the cache when they change ───────────────────────────────────────────────
 
-def _note_changes(session, flush_context) -> None:
-    if any(isinstance(o, RecipientEvent) for o in session.new) or \
-            any(isinstance(o, PaymentLine) for o in session.dirty):
-        session.info[_STALE] = True
-
-
-def _drop_when_committed(session) -> None:
-    if session.in_nested_transaction() or not session.info.pop(_STALE, False):
-        return
-    forget()
-
-
-def _forget_on_rollback(session, transaction) -> None:
-    if transaction.parent is None:
-        session.info.pop(_STALE, None)
+def _changed(session) -> bool:
+    """Does this flush change what the figures count? A recipient's event (every change of a
+    recipient's state adds one) or a payment line changed (the bank's result)."""
+    return any(isinstance(o, RecipientEvent) for o in session.new) or \
+        any(isinstance(o, PaymentLine) for o in session.dirty)
 
 
 def forget() -> None:
@@ -147,15 +136,8 @@ def forget() -> None:
         log.exception("Could not drop the payments' figures from the cache")
 
 
-_installed = False
-
-
 def install() -> None:
-    """Listen to every Flask-SQLAlchemy session (once per process)."""
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _note_changes)
-    event.listen(Session, "after_commit", _drop_when_committed)
-    event.listen(Session, "after_transaction_end", _forget_on_rollback)
-    _installed = True
+    """Drop the figures after every commit that changed them (portal.tasks.after_commit: the one
+    place that acts after a commit)."""
+    after_commit.install()
+    after_commit.on_commit_if(_changed, forget)

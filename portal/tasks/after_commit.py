@@ -7,13 +7,18 @@ adds the rows; instead
 - `on_insert(Model, task_name)` declares that adding a row of `Model` needs `task_name` run
   (portal/tasks/messages.py: a text message added to the outbox → deliver the due messages);
 - `queue(session, task_name)` asks for a task explicitly, for work that inserts nothing;
+- `on_commit_if(changed, callback)` calls `callback` in-process after the commit of a
+  transaction in which `changed(session)` was true at a flush (portal/benefits/figures.py: the
+  cached figures dropped when a payment or recipient changed);
 
-and SQLAlchemy's session events queue each named task once when the outermost transaction
-commits (`after_commit`, not for a savepoint), or forget them when it is rolled back.
+and SQLAlchemy's session events queue each named task (and call each callback) once when the
+outermost transaction commits (`after_commit`, not for a savepoint), or forget them when it is
+rolled back.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, current_app, has_app_context
 from flask_sqlalchemy.session import Session
@@ -27,7 +32,9 @@ PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 
                         "interval_max": 0.5}
 
 _KEY = "portal.tasks.after_commit"
+_CALLS = "portal.tasks.after_commit.calls"
 _TRIGGERS: dict[type, str] = {}
+_CALLBACKS: list[tuple[Callable, Callable[[], None]]] = []
 
 
 def on_insert(model: type, task_name: str) -> None:
@@ -40,16 +47,28 @@ def queue(session, task_name: str) -> None:
     session.info.setdefault(_KEY, set()).add(task_name)
 
 
+def on_commit_if(changed: Callable, callback: Callable[[], None]) -> None:
+    """After the commit of a transaction in which `changed(session)` was true at a flush, call
+    `callback` (once per commit; never for a rolled-back one). Registering twice is once."""
+    if (changed, callback) not in _CALLBACKS:
+        _CALLBACKS.append((changed, callback))
+
+
 def _note_inserts(session, flush_context) -> None:
     for instance in session.new:
         task_name = _TRIGGERS.get(type(instance))
         if task_name is not None:
             queue(session, task_name)
+    for index, (changed, _callback) in enumerate(_CALLBACKS):
+        if changed(session):
+            session.info.setdefault(_CALLS, set()).add(index)
 
 
 def _queue_committed(session) -> None:
     if session.in_nested_transaction():
         return   # a savepoint: the work is not committed until the outermost transaction is
+    for index in sorted(session.info.pop(_CALLS, ())):
+        _CALLBACKS[index][1]()
     names = session.info.pop(_KEY, None)
     if not names or not has_app_context():
         return
@@ -72,6 +91,7 @@ def enqueue(app: Flask, task_name: str) -> None:
 def _forget(session, transaction) -> None:
     if transaction.parent is None:      # the outermost transaction ended without a commit
         session.info.pop(_KEY, None)
+        session.info.pop(_CALLS, None)
 
 
 _installed = False
