@@ -168,7 +168,7 @@ NOT_A_SECTION = {
     ("applications/models.py", "documents"): "the application's uploaded documents",
     ("applications/decisions.py", "documents"): "a way of checking (核对材料)",
     ("registries/checks.py", "household"): "the eligibility fact of that name",
-    ("changes/facts.py", "household"): "the eligibility fact a recorded change states",
+    ("benefits/event_facts.py", "household"): "the eligibility fact a recorded change states",
     ("registries/discovery.py", "household"): "the eligibility fact of that name",
     ("registries/sources.py", "household"): "a registry's column of that name",
     ("registries/validation.py", "household"): "a registry's column of that name",

@@ -9,9 +9,9 @@ recipient's page); the engine never stops a payment by itself (issue 18).
 
 The facts as of `on`: what the application's answers say (portal.applications.casefile.
 facts_for – the journey's own reading, with the age on `on`), updated with what was recorded
-since, oldest first: every yearly review done by `on` (portal.benefits.reviews) and whatever
-each source in FACT_SOURCES returns (a change of circumstances adds one: a function
-(recipient, on) -> {fact: value}). The 残疾人证 counts as held while its last valid day (a
+since, oldest first: every yearly review done by `on` (portal.benefits.reviews), then what the
+recipient's recorded events state (portal.benefits.event_facts: an approved change of
+circumstances records one). The 残疾人证 counts as held while its last valid day (a
 renewal recorded on the recipient, a date a review recorded, else the answers') is not before
 `on`.
 
@@ -25,14 +25,13 @@ Facts that contradict each other (FactError) make no row and are logged.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
 from portal.accounts.models import Account
 from portal.audit import log as audit
-from portal.benefits import lifecycle
+from portal.benefits import event_facts, lifecycle
 from portal.benefits.access import can_see, scoped_street
 from portal.benefits.models import Recipient, Reevaluation, Review
 from portal.extensions import db
@@ -41,9 +40,6 @@ log = logging.getLogger(__name__)
 
 ROLES = ("civil_affairs", "street_officer")
 CAUSES = ("review", "change")
-
-# More recorded facts, besides the yearly reviews: (recipient, on) -> {fact: value}.
-FACT_SOURCES: list[Callable[[Recipient, date], dict]] = []
 
 
 class ReevaluationError(Exception):
@@ -60,8 +56,7 @@ def facts_as_of(recipient: Recipient, on: date) -> dict:
 
     facts = facts_for(recipient.application, today=on)
     recorded = recorded_facts(recipient, on)
-    for source in FACT_SOURCES:
-        recorded.update(source(recipient, on) or {})
+    recorded.update(event_facts.recorded(recipient, on))
     for name, value in recorded.items():
         if name in FACTS and value is not None:
             facts[name] = value

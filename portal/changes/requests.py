@@ -27,16 +27,11 @@ from portal.applications import references, working_days
 from portal.audit import log as audit
 from portal.benefits import lifecycle, reevaluation
 from portal.benefits.models import Recipient
-from portal.changes import facts
 from portal.changes.kinds import CARD_FIELDS, DATE, FIELD_TYPES, KINDS, Kind
 from portal.changes.models import ChangeRequest
 from portal.extensions import db
 from portal.messages import notifications
 from portal.people import crypto
-
-# The facts an approved change records count when a recipient is re-evaluated.
-if facts.recorded not in reevaluation.FACT_SOURCES:
-    reevaluation.FACT_SOURCES.append(facts.recorded)
 
 PREFIX = "BG"           # 变更: its own prefix beside the applications' HY
 PAGE_SIZE = 50

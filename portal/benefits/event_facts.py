@@ -1,6 +1,7 @@
-"""What approved changes of circumstances tell the eligibility engine when a recipient is
-re-evaluated (portal.benefits.reevaluation.FACT_SOURCES): the facts the recorded events state,
-as of a day, the latest event last.
+"""What a recipient's recorded events (an approved change of circumstances records one,
+portal.changes) tell the eligibility engine when the recipient is re-evaluated
+(portal.benefits.reevaluation.facts_as_of): the facts the events state, as of a day, the latest
+event last.
 
 Rules as data: (the event's kind, its recorded change) → the facts it states. A household that
 left 低保 or 低收入 is recorded as "none of these" – if it is still 低收入, the re-evaluation may
