@@ -364,21 +364,29 @@ def _prepare(url: str, count: int) -> str:
     return reference
 
 
-def _discovery_check(url: str, count: int, database: str) -> Check:
-    """The discovery sweep's budget (bench/discovery.py): `count` registry persons seeded once,
-    then one sweep over every programme, timed."""
+def _on_own_app(url: str, measure):
+    """`measure(app)` on an app of its own for the database at `url`, its connections closed
+    after (before the servers start)."""
     from portal import create_app
     from portal.config import _sqlalchemy_url
 
     app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url),
                       "DATA_ENCRYPTION_KEYS": _run_key()})
-    found = discovery.check(app, count, database)
-    say(found.line())
-    with app.app_context():
-        from portal.extensions import db
+    try:
+        return measure(app)
+    finally:
+        with app.app_context():
+            from portal.extensions import db
 
-        db.session.remove()
-        db.engine.dispose()
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _discovery_check(url: str, count: int, database: str) -> Check:
+    """The discovery sweep's budget (bench/discovery.py): `count` registry persons seeded once,
+    then one sweep over every programme, timed."""
+    found = _on_own_app(url, lambda app: discovery.check(app, count, database))
+    say(found.line())
     return found
 
 
@@ -386,19 +394,9 @@ def _roll_checks(url: str, count: int, database: str) -> list[Check]:
     """The payment roll's budgets (bench/rolls.py), before the servers start: its own seed of
     `count` recipients over the bench's applications, then one build, timed, and the roll
     written in the bank's two forms, the memory measured."""
-    from portal import create_app
-    from portal.config import _sqlalchemy_url
-
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(url),
-                      "DATA_ENCRYPTION_KEYS": _run_key()})
-    found = rolls.check(app, count, database)
+    found = _on_own_app(url, lambda app: rolls.check(app, count, database))
     for each in found:
         say(each.line())
-    with app.app_context():
-        from portal.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
     return found
 
 

@@ -34,3 +34,18 @@ class Check:
 
 def kb(size: int) -> str:
     return f"{size / 1024:.1f} KB"
+
+
+def migrated_app(database_url: str):
+    """An app for `database_url` with the schema brought up to date – for a benchmark run on
+    its own (`python -m bench.rolls`, `python -m bench.discovery`)."""
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.config import _sqlalchemy_url
+
+    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI":
+                      _sqlalchemy_url(database_url)})
+    with app.app_context():
+        upgrade()
+    return app

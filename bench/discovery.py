@@ -105,15 +105,9 @@ def check(app, count: int, label: str) -> Check:
 @click.option("--database-url", required=True, help="The database to seed and measure.")
 @click.option("--count", default=100_000, show_default=True, help="Registry persons.")
 def main(database_url: str, count: int):
-    from flask_migrate import upgrade
+    from .budgets import migrated_app
 
-    from portal import create_app
-    from portal.config import _sqlalchemy_url
-
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI":
-                      _sqlalchemy_url(database_url)})
-    with app.app_context():
-        upgrade()
+    app = migrated_app(database_url)
     click.echo(check(app, count, database_url.split(":")[0]).line())
 
 

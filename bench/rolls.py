@@ -151,17 +151,11 @@ def check(app, count: int, label: str) -> list[Check]:
 @click.option("--database-url", required=True, help="The database to seed and measure.")
 @click.option("--count", default=100_000, show_default=True, help="Recipients.")
 def main(database_url: str, count: int):
-    from flask_migrate import upgrade
-
-    from portal import create_app
-    from portal.config import _sqlalchemy_url
-
     from . import queue
+    from .budgets import migrated_app
 
-    app = create_app({"ENV_NAME": "testing", "SQLALCHEMY_DATABASE_URI":
-                      _sqlalchemy_url(database_url)})
+    app = migrated_app(database_url)
     with app.app_context():
-        upgrade()
         added = queue.seed(count)
         if added:
             click.echo(f"seeded {added:,} applications")
