@@ -27,7 +27,7 @@ from portal.people import identity
 from portal.people.models import Person
 from portal.unified_identity import service
 from portal.unified_identity.models import UnifiedIdentityLink
-from tests.support.accounts import make_account
+from tests.support.accounts import make_account, sign_in
 
 ISSUER = "http://localhost/dev-identity"
 WANG = provider.DEMO_IDENTITIES[0]
@@ -288,3 +288,69 @@ def test_production_refuses_the_stand_in_provider():
         create_app({**settings, "DEV_IDENTITY_PROVIDER": True})
     app = create_app(settings)
     assert "dev_identity" not in app.blueprints
+
+
+# ── linking the identity to an account signed in with a password ──────────────────────────
+
+def _link(client, who=WANG):
+    """The prove page's form → the provider → back; returns the portal's answer."""
+    page = client.get("/status/prove/")
+    assert page.status_code == 200 and "用统一身份认证确认" in page.get_data(as_text=True)
+    start = client.post("/account/unified-id/link",
+                        data={"csrf_token": _csrf(page.get_data(as_text=True))})
+    assert start.status_code == 302
+    location = urlsplit(start.headers["Location"])
+    back = urlsplit(_pick(client, client.get(location.path, query_string=location.query), who))
+    return client.get(back.path, query_string=back.query)
+
+
+def test_a_signed_in_resident_links_the_identity_and_is_proven(client, db, transport):
+    person = Person(full_name=WANG.name, **identity.stored_fields(WANG.id_number))
+    db.session.add(person)
+    resident = make_account("resident", phone="13911112222")
+    sign_in(client, resident)
+    done = _link(client)
+    assert done.status_code == 303 and done.headers["Location"] == "/status/"
+    link = db.session.scalar(select(UnifiedIdentityLink))
+    assert (link.account_id, link.subject) == (resident.id, WANG.sub)
+    [proof] = db.session.scalars(select(PersonLink)).all()
+    assert (proof.account_id, proof.person_id, proof.role, proof.proven_by) == \
+        (resident.id, person.id, "self", "unified")
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "unified_identity_linked",
+        AuditEvent.object_id == str(resident.id))) == 1
+    assert _count(db, Account) == 1            # no second account made
+
+    # Later, the identity signs in to that same account.
+    home = client.get("/account/")
+    client.post("/account/sign-out", data={"csrf_token": _csrf(home.get_data(as_text=True))})
+    again = _log_in(client)
+    assert again.status_code == 303
+    assert client.get("/account/").status_code == 200
+    assert _count(db, Account) == 1 and _count(db, UnifiedIdentityLink) == 1
+
+
+def test_an_identity_of_another_account_is_not_linked(client, db, transport):
+    _log_in(client)                                # WANG's own account, made at first login
+    owner = db.session.scalar(select(Account).where(Account.phone == WANG.phone))
+    client.post("/account/sign-out",
+                data={"csrf_token": _csrf(client.get("/account/").get_data(as_text=True))})
+    intruder = make_account("resident", phone="13911113333")
+    sign_in(client, intruder)
+    refused = _link(client)
+    assert refused.headers["Location"] == "/status/prove/"
+    shown = client.get("/status/prove/").get_data(as_text=True)
+    assert "不能关联" in shown, re.findall(r"统一身份认证[^<]*", shown)
+    assert [link.account_id for link in db.session.scalars(select(UnifiedIdentityLink))] == \
+        [owner.id]
+    assert db.session.scalars(select(PersonLink).where(
+        PersonLink.account_id == intruder.id)).all() == []
+
+
+def test_linking_needs_the_form_and_a_resident(client, db, transport):
+    assert client.post("/account/unified-id/link").status_code in (400, 303)
+    resident = make_account("resident", phone="13911114444")
+    sign_in(client, resident)
+    assert client.post("/account/unified-id/link").status_code == 400    # no CSRF token
+    # A plain sign-in trip started in this session signs in; it never links.
+    assert _count(db, UnifiedIdentityLink) == 0

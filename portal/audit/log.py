@@ -44,6 +44,7 @@ ACTIONS = {
     "audit.search": _l("查询操作记录"),
     # Written by portal.accounts.sign_in (staff sign-in and sign-out).
     "sign_in": _l("登录"),
+    "unified_identity_linked": _l("关联统一身份认证"),
     "sign_in_failed": _l("登录失败"),
     "sign_in_refused": _l("登录被暂停"),
     "sign_out": _l("退出登录"),

@@ -12,6 +12,11 @@ issuer, the audience (our client id), the expiry and the nonce. Only then does
   nobody takes over an account by a claim;
 - the login proves the person: a "self" PersonLink to the person with that ID number (found,
   or recorded, by the number's keyed hash), made as every proven link is (person_links).
+
+A resident already signed in with a password may link the unified identity to that account
+(`link_verified`, from the page "查看以您名义办理的所有申请"): the same verified login, then the
+identity belongs to this account and proves the person – unless the identity already belongs
+to another account, or this account already has another identity at the provider.
 """
 from __future__ import annotations
 
@@ -37,8 +42,9 @@ SCOPE = "openid profile phone id_number"
 
 
 class LoginRefused(Exception):
-    """The verified login cannot sign anyone in. `reason`: claims, phone_taken, staff,
-    disabled."""
+    """The verified login cannot sign anyone in (or be linked). `reason`: claims, phone_taken,
+    staff, disabled; when linking: linked_elsewhere (the identity belongs to another account),
+    other_identity (this account has another identity at the provider)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -118,6 +124,27 @@ def sign_in_verified(claims: Claims) -> Account:
     db.session.commit()
     person_links.prove_by_unified_identity(account, _person(claims))
     return account
+
+
+def link_verified(account: Account, claims: Claims) -> None:
+    """Link the verified identity to `account` (a signed-in resident) and prove the person.
+    Audited; commits. LoginRefused when the identity or the account is taken."""
+    if account.is_staff:
+        raise LoginRefused("staff")
+    links = db.session.scalars(select(UnifiedIdentityLink).where(
+        UnifiedIdentityLink.issuer == claims.issuer,
+        (UnifiedIdentityLink.subject == claims.subject)
+        | (UnifiedIdentityLink.account_id == account.id))).all()
+    if any(link.subject == claims.subject and link.account_id != account.id for link in links):
+        raise LoginRefused("linked_elsewhere")
+    if any(link.account_id == account.id and link.subject != claims.subject for link in links):
+        raise LoginRefused("other_identity")
+    if not links:
+        db.session.add(UnifiedIdentityLink(account_id=account.id, issuer=claims.issuer,
+                                           subject=claims.subject))
+        audit.record(account, "unified_identity_linked", "account", str(account.id), {})
+        db.session.commit()
+    person_links.prove_by_unified_identity(account, _person(claims))
 
 
 def _new_account(claims: Claims) -> Account:
