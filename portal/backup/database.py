@@ -32,7 +32,7 @@ from portal.config import _sqlalchemy_url
 class Snapshot:
     """What the dumped database holds, read in the dump's own snapshot."""
     server_version: str
-    revision: str
+    revision: str       # alembic_version's rows (one, unless the schema has branches)
     tables: dict[str, int]
     audit_rows: int
     audit_last_hash: str | None
@@ -44,7 +44,8 @@ def read_snapshot(connection: Connection) -> Snapshot:
               for name in sorted(inspect(connection).get_table_names())}
     if "alembic_version" not in tables or "audit_event" not in tables:
         raise BackupProblem("The database has no portal schema (run `flask db upgrade`).")
-    revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+    revision = ",".join(sorted(connection.execute(
+        text("SELECT version_num FROM alembic_version")).scalars()))
     last = connection.execute(text(
         "SELECT row_hash FROM audit_event ORDER BY id DESC LIMIT 1")).scalar()
     version = ""
