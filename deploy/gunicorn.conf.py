@@ -38,6 +38,10 @@ keepalive = 5
 forwarded_allow_ips = ""
 secure_scheme_headers = {}
 
+# No control socket (gunicorn ≥ 25.1 opens one in $HOME by default, which the image's user
+# cannot write and nobody uses: restarts go through the container or systemd).
+control_socket_disable = True
+
 # The heartbeat file on memory, not on a container's overlay disk (gunicorn's advice).
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"

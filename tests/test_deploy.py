@@ -54,6 +54,7 @@ def test_gunicorn_settings(monkeypatch):
     assert settings.timeout >= 60 and settings.graceful_timeout >= 60   # streamed exports
     # Forwarded headers are the app's (ProxyFix, TRUSTED_PROXY_COUNT), never gunicorn's.
     assert settings.forwarded_allow_ips == [] and settings.secure_scheme_headers == {}
+    assert settings.control_socket_disable is True
     # The access log: the path without its query string, no Referer, no address.
     log_format = settings.access_log_format
     assert "%(U)s" in log_format
@@ -87,6 +88,7 @@ def test_gunicorn_serves_the_demo_with_the_settings_file(tmp_path, monkeypatch):
     assert "鄠邑区" in pages[0][1]
     assert f"Listening at: http://{HOST}:{port}" in errors.decode()
     assert errors.decode().count("Booting worker") == 2
+    assert "Control socket" not in errors.decode()
     logged = access_log.read_text()
     assert logged.count('"GET / HTTP/1.1" 200') == 3
     assert "110101199003074573" not in logged and "?" not in logged
