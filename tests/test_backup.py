@@ -81,7 +81,7 @@ def _round_trip(tmp_path, source_url: str, restored_url: str) -> None:
                       "--from", str(backup))
     assert checked.exit_code == 0, checked.output
     for line in ("ok  rows:", "ok  audit log:", "ok  uploaded files:",
-                 "ok  documents: 1 documents read back", "ok  DATA_ENCRYPTION_KEYS:",
+                 "ok  document files: 1 documents read back", "ok  DATA_ENCRYPTION_KEYS:",
                  "ok  ID_HASH_KEYS:"):
         assert line in checked.output
 
@@ -110,7 +110,7 @@ def _round_trip(tmp_path, source_url: str, restored_url: str) -> None:
         db.session.commit()
     broken = _invoke(reader, "backup", "check", "--from", str(backup))
     assert broken.exit_code == 1
-    assert "FAILED  documents: 1 of 1 documents do not read back" in broken.output
+    assert "FAILED  document files: 1 of 1 documents do not read back" in broken.output
     assert "FAILED  uploaded files: d0c5.pdf differs" in broken.output
     assert "alembic_version: 2 (backup: 1)" in broken.output
 

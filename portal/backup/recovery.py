@@ -148,11 +148,11 @@ def _documents() -> Finding:
         if not path.is_file() or sha256_of(path) != sha256:
             wrong.append(str(document_id))
     if wrong:
-        return Finding("documents", False, f"{len(wrong)} of {count} documents do not read "
+        return Finding("document files", False, f"{len(wrong)} of {count} documents do not read "
                                            f"back (document ids {', '.join(wrong[:10])})")
     if not count:
-        return Finding("documents", None, "no documents to read back")
-    return Finding("documents", True, f"{count} documents read back, each with the SHA-256 "
+        return Finding("document files", None, "no documents to read back")
+    return Finding("document files", True, f"{count} documents read back, each with the SHA-256 "
                                       "recorded at upload")
 
 
