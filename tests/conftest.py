@@ -22,7 +22,6 @@ from portal.extensions import db as _db
 from tests.support import log_sweep
 from tests.support.pages import PageCheckingClient
 
-
 # --- the log-privacy sweep over the whole run (tests/support/log_sweep.py) -------------------
 
 def pytest_configure(config):

@@ -102,7 +102,10 @@ def test_the_main_journeys_log_no_personal_data(app, client, db, captured, monke
     client.delete_cookie("session")
     assert sign_in_through_form(client, phone=STAFF["phone"], password=STAFF["password"],
                                 page="/staff/sign-in").status_code == 303
-    client.get(f"/staff/queue?view=all&q={MOTHER_ID}")
+    found = client.post("/staff/queue", data={"csrf_token": csrf_token(client, "/staff/queue"),
+                                              "view": "all", "q": MOTHER_ID})
+    assert found.status_code == 303 and MOTHER_ID not in found.location  # sealed in the URL
+    assert client.get(found.location).status_code == 200
     from portal.applications.models import Application
 
     application = db.session.query(Application).one()
@@ -149,3 +152,16 @@ def test_the_sweep_records_an_offending_line_with_its_test(tmp_path):
     [line] = log_sweep.read_offences(tmp_path)
     assert "test_the_sweep_records_an_offending_line_with_its_test" in line
     assert "mobile '13900000001'" in line
+
+
+def test_the_per_phone_rate_limit_counts_by_a_keyed_hash_not_the_number(app):
+    """Flask-Limiter logs the key of a limit reached (and stores its counters under it)."""
+    from portal.account.limits import per_phone
+
+    keys = []
+    for typed in ("13700001111", "137 0000 1111", "13700001112"):
+        with app.test_request_context("/account/register", method="POST",
+                                      data={"phone": typed}):
+            keys.append(per_phone())
+    assert keys[0] == keys[1] != keys[2]          # one number, one count
+    assert all(re.fullmatch(r"phone:[0-9a-f]{32}", key) for key in keys)

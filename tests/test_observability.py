@@ -14,7 +14,7 @@ import redis
 
 from portal import create_app
 from portal.messages.models import OutboxMessage
-from portal.observability import logs, metrics, request_ids
+from portal.observability import logs, request_ids
 from portal.tasks import after_commit
 from portal.tasks import messages as message_tasks
 from tests.support.accounts import make_account, submit

@@ -11,7 +11,7 @@ Every line carries the id of the request (or the task) that wrote it
 Personal data is not logged: the portal logs row ids and error kinds, never a name, a phone,
 an ID or card number or a code. As a safety net in one place, `mask()` runs over every
 formatted line (message, traceback and extra fields alike) and replaces what looks like an
-ID number (18 characters), a mobile number (11 digits, +86 or not) or a card number (12–19
+ID number (18 characters), a mobile number (11 digits, +86 or not) or a card number (15–19
 digits, grouped or not). tests/test_log_privacy.py drives the main journeys and looks for
 every such value in every line; tests/conftest.py does the same over the whole test run.
 """
@@ -32,17 +32,22 @@ _EDGE_BEFORE, _EDGE_AFTER = r"(?<![0-9A-Za-z])(?<!\d\.)", r"(?![0-9A-Za-z]|\.\d)
 MASKS = (
     (re.compile(_EDGE_BEFORE + r"\d{17}[\dXx]" + _EDGE_AFTER), "[ID number]"),
     (re.compile(_EDGE_BEFORE + r"(?<!\+)(?:\+?86[- ]?)?1[3-9]\d{9}" + _EDGE_AFTER), "[mobile]"),
-    (re.compile(_EDGE_BEFORE + r"\d{12,19}" + _EDGE_AFTER), "[number]"),
-    (re.compile(_EDGE_BEFORE + r"\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?" + _EDGE_AFTER),
+    (re.compile(_EDGE_BEFORE + r"\d{15,19}" + _EDGE_AFTER), "[number]"),
+    (re.compile(_EDGE_BEFORE + r"\d{4}(?:[ -]\d{4}){3}(?:[ -]?\d{1,3})?" + _EDGE_AFTER),
      "[number]"),
 )
+# A UUID (a task's id) is left whole: its groups of digits are no one's number.
+UUID = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                  r"[0-9a-fA-F]{12})")
 
 
 def mask(text: str) -> str:
     """`text` with anything that looks like an ID, mobile or card number replaced."""
-    for pattern, replacement in MASKS:
-        text = pattern.sub(replacement, text)
-    return text
+    parts = UUID.split(text)
+    for index in range(0, len(parts), 2):     # between the UUIDs
+        for pattern, replacement in MASKS:
+            parts[index] = pattern.sub(replacement, parts[index])
+    return "".join(parts)
 
 
 class Context(logging.Filter):

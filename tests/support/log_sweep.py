@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 
 from portal.cli import demo_content
-from portal.observability.logs import MASKS
+from portal.observability.logs import MASKS, UUID
 from tests.support import accounts
 
 SWEEP_DIR = "PORTAL_LOG_SWEEP_DIR"
@@ -78,8 +78,9 @@ def record_text(record: logging.LogRecord) -> str:
 
 def offences(text: str) -> list[tuple[str, str]]:
     """(what, value) for each piece of personal data in `text`."""
+    numbers = UUID.sub("(uuid)", text)     # a task's id: its digits are no one's number
     found = [(replacement.strip("[]"), match.group(0))
-             for pattern, replacement in MASKS for match in pattern.finditer(text)]
+             for pattern, replacement in MASKS for match in pattern.finditer(numbers)]
     found += [("name", name) for name in NAMES if name in text]
     found += [("one-time code", match.group(0)) for match in _SIX_DIGITS.finditer(text)
               if match.group(0) in ISSUED_CODES]
