@@ -314,9 +314,37 @@ def test_the_log_format_is_json_or_text():
     assert isinstance(logs.formatter("json"), logs.MaskedJson)
 
 
-def test_production_logs_json_by_default(monkeypatch):
+def test_production_logs_json_by_default():
     from portal import config
 
-    monkeypatch.delenv("LOG_FORMAT", raising=False)
     assert config.ProductionConfig.LOG_FORMAT == "json"
     assert config.DevelopmentConfig.LOG_FORMAT == "text"
+
+
+def test_several_worker_processes_are_added_up_in_multiprocess_mode(app, tmp_path):
+    """gunicorn's workers each count in their own process: with PROMETHEUS_MULTIPROC_DIR,
+    /metrics answers with every process's counts (two processes here, one request each)."""
+    import os
+    import subprocess
+    import sys
+
+    program = """
+import sys
+from portal import create_app
+app = create_app({"ENV_NAME": "testing", "METRICS_TOKEN": "t-123456",
+                  "SQLALCHEMY_DATABASE_URI": sys.argv[1]})
+client = app.test_client()
+client.get("/healthz")
+if sys.argv[2] == "scrape":
+    body = client.get("/metrics", headers={"Authorization": "Bearer t-123456"}).get_data(True)
+    print(body)
+"""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    subprocess.run([sys.executable, "-c", program, url, "count"], env=env, check=True,
+                   capture_output=True)
+    scraped = subprocess.run([sys.executable, "-c", program, url, "scrape"], env=env,
+                             check=True, capture_output=True, text=True).stdout
+    assert _value(scraped, "portal_http_requests_total", method="GET",
+                  endpoint="observability.healthz", status="200") == 2
+    assert _value(scraped, "portal_queue_metrics_up") == 1
