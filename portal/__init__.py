@@ -34,6 +34,9 @@ def create_app(config=None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
 
+    from portal import observability
+
+    observability.init_app(app)   # logging first; its hooks run before every other
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -92,7 +95,9 @@ def _init_extensions(app: Flask) -> None:
     from portal.web import forms as forms_base
 
     app.session_interface = sessions.CookieSessions()
-    app.before_request(page_cache.serve_kept)   # first: a kept page needs no other hook
+    # First but for the request id and the timer (portal/observability): a kept page needs no
+    # other hook.
+    app.before_request(page_cache.serve_kept)
     request_context.init_app(app)   # next: every later hook's audit rows see the client
     app.before_request(forms_base.refuse_nameless_fields)  # before the CSRF check
     db.init_app(app)

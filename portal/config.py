@@ -35,7 +35,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _sqlalchemy_url(
         _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.sqlite3'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's message never quotes the values of its statement
+    # (names, phones, …), so neither does its log line.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     UPLOAD_FOLDER = _env("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
     MAX_CONTENT_LENGTH = int(_env("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
     # Uploaded documents (portal/applications/documents.py). A photo's size is read from its header
@@ -86,6 +88,14 @@ class Config:
     TRUSTED_PROXY_COUNT = int(_env("TRUSTED_PROXY_COUNT", "0"))
 
     SMS_BACKEND = _env("SMS_BACKEND", "outbox")
+
+    # Running it (portal/observability): log lines as JSON or text, from LOG_LEVEL up; the
+    # bearer token Prometheus sends for /metrics (unset: /metrics is off); how long /readyz
+    # waits for each dependency.
+    LOG_FORMAT = _env("LOG_FORMAT", "text")
+    LOG_LEVEL = _env("LOG_LEVEL", "INFO")
+    METRICS_TOKEN = _env("METRICS_TOKEN")
+    READINESS_TIMEOUT_SECONDS = float(_env("READINESS_TIMEOUT_SECONDS", "2"))
 
     # Card numbers are encrypted at rest (portal/people/crypto.py): comma-separated Fernet
     # keys, newest first. Required in production; a public key is used elsewhere.
@@ -256,6 +266,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    LOG_FORMAT = _env("LOG_FORMAT", "json")
 
 
 CONFIGS = {

@@ -19,7 +19,45 @@ from portal import create_app
 from portal.audit.chain import install_guard, remove_guard
 from portal.config import _sqlalchemy_url
 from portal.extensions import db as _db
+from tests.support import log_sweep
 from tests.support.pages import PageCheckingClient
+
+# --- the log-privacy sweep over the whole run (tests/support/log_sweep.py) -------------------
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):      # the controlling process (or the only one)
+        import tempfile
+
+        os.environ[log_sweep.SWEEP_DIR] = tempfile.mkdtemp(prefix="portal-log-sweep-")
+    log_sweep.record_codes()
+
+
+def pytest_runtest_setup(item):
+    from pathlib import Path
+
+    log_sweep.install(Path(os.environ[log_sweep.SWEEP_DIR]))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    import shutil
+    from pathlib import Path
+
+    if hasattr(session.config, "workerinput"):
+        return
+    if log_sweep.SWEEP_DIR not in os.environ:
+        return
+    folder = Path(os.environ.pop(log_sweep.SWEEP_DIR))
+    offences = log_sweep.read_offences(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    if not offences:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("=", "personal data in log lines (tests/support/log_sweep.py)",
+                           red=True)
+        for line in offences:
+            reporter.write_line(line)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _database_url(tmp_path_factory) -> str:

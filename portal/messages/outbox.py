@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from portal.database.columns import aware
 from portal.extensions import db
@@ -147,7 +147,8 @@ def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
     try:
         backend.deliver(message)
     except Exception as problem:  # noqa: BLE001 – any failure of the gateway is a failed try
-        error = f"{type(problem).__name__}: {problem}"
+        kind = type(problem).__name__
+        error = f"{kind}: {problem}"
         if message.sealed_code:  # a gateway's error may quote the text: never keep the code
             error = error.replace(crypto.decrypt(message.sealed_code), CODE_MASK)
         error = error[:1000]
@@ -169,12 +170,27 @@ def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
             message.status = "pending"
             message.next_attempt_at = moment + retry_delay(message.attempts)
             outcome = "retrying"
+        # The kind of error only: a gateway's message may quote the number or the text (the
+        # whole reason is kept in the outbox's last_error, which `flask outbox` shows).
         current_app.logger.warning("Text message %s not sent (attempt %s): %s",
-                                   message.id, message.attempts, error)
+                                   message.id, message.attempts, kind)
     if message.status != "pending":
         message.sealed_code = None   # delivered or failed for good: the code is not needed
     db.session.commit()
     return outcome
+
+
+def backlog() -> dict[str, int]:
+    """How many messages wait to be sent ("pending", retries included) and how many failed
+    for good ("failed", left for a person to look at) – for the metrics (one grouped count)."""
+    counts = dict(db.session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.status.in_(BACKLOG_STATES))
+        .group_by(OutboxMessage.status)).all())
+    return {status: counts.get(status, 0) for status in BACKLOG_STATES}
+
+
+BACKLOG_STATES = ("pending", "failed")
 
 
 def recent(limit: int = 20, recipient: str | None = None) -> list[OutboxMessage]:

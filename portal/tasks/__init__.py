@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from celery import Celery, Task
 
+from portal.observability import request_ids
 from portal.tasks import after_commit, schedule
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.set_default()
     app.extensions["celery"] = celery_app
     after_commit.install()
+    request_ids.follow_tasks()   # a task's log lines carry the id of the request that queued it
     if in_process(app.config):
         _say_in_process(app)
     return celery_app

@@ -24,6 +24,8 @@ from flask import Flask, current_app, has_app_context
 from flask_sqlalchemy.session import Session
 from sqlalchemy import event
 
+from portal.observability import request_ids
+
 log = logging.getLogger(__name__)
 
 # Publishing a task must not hold a request up for long when the broker is down: the work is
@@ -82,7 +84,9 @@ def enqueue(app: Flask, task_name: str) -> None:
     cannot be reached is logged, not raised: the commit stands, and the work waits in the
     database for the scheduled sweep."""
     try:
-        app.extensions["celery"].tasks[task_name].apply_async(retry_policy=PUBLISH_RETRY_POLICY)
+        # The request's id goes with the task: its log lines carry it (portal/observability).
+        app.extensions["celery"].tasks[task_name].apply_async(
+            retry_policy=PUBLISH_RETRY_POLICY, headers=request_ids.task_headers())
     except Exception:  # noqa: BLE001 – the commit stands; the sweep does the work later
         log.exception("Could not queue task %s; the scheduled sweep will do its work",
                       task_name)
