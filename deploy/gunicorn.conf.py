@@ -6,6 +6,7 @@ Each setting can be changed by the environment named beside it; nothing secret i
 """
 import multiprocessing
 import os
+import shutil
 
 wsgi_app = "portal:create_app()"
 
@@ -54,6 +55,23 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+# Metrics of every worker (README "Running it: health, metrics, logs"): prometheus_client's
+# multiprocess mode keeps them in PROMETHEUS_MULTIPROC_DIR, which must start empty. This file
+# is read by the master before the app is loaded, so it is emptied here, once per start.
+_metrics_folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if _metrics_folder:
+    shutil.rmtree(_metrics_folder, ignore_errors=True)
+    os.makedirs(_metrics_folder, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A worker that ended stops counting in the live gauges (prometheus_client's step)."""
+    if _metrics_folder:
+        from portal.observability.metrics import child_exit as mark_dead
+
+        mark_dead(server, worker)
 
 
 def post_fork(server, worker):

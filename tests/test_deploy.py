@@ -63,6 +63,18 @@ def test_gunicorn_settings(monkeypatch):
     assert _gunicorn_settings(monkeypatch, WEB_CONCURRENCY="3").workers == 3
 
 
+def test_gunicorn_starts_the_metrics_folder_empty_and_marks_ended_workers(tmp_path,
+                                                                           monkeypatch):
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    (folder / "counter_123.db").write_bytes(b"an old run's")
+    settings = _gunicorn_settings(monkeypatch, PROMETHEUS_MULTIPROC_DIR=str(folder))
+    assert folder.is_dir() and list(folder.iterdir()) == []
+    (folder / "gauge_livesum_4242.db").write_bytes(b"")
+    settings.child_exit(None, type("Worker", (), {"pid": 4242})())
+    assert not (folder / "gauge_livesum_4242.db").exists()     # prometheus_client's step
+
+
 def test_gunicorn_serves_the_demo_with_the_settings_file(tmp_path, monkeypatch):
     """Really served: gunicorn -c deploy/gunicorn.conf.py on a free port, two workers forked
     from the preloaded app, on an SQLite file with the demo's data."""
@@ -203,7 +215,19 @@ def test_nginx_passes_the_visitor_on_as_the_portal_reads_it(monkeypatch):
     assert headers["Host"] == "$host"
     port = _gunicorn_settings(monkeypatch).bind[0].rsplit(":", 1)[1]
     assert [f"127.0.0.1:{port}"] in _find(config, "server")        # the upstream
-    assert _find(config, "proxy_pass") == [["http://portal"]]
+    assert {tuple(args) for args in _find(config, "proxy_pass")} == {("http://portal",)}
+    # One id per request, which the portal takes from a trusted proxy (request_ids).
+    assert headers["X-Request-ID"] == "$request_id"
+
+
+def test_nginx_shows_the_metrics_to_the_monitoring_network_only():
+    [metrics] = [block for block in _find(_nginx(), "location")
+                 if block == ["=", "/metrics"]] or [None]
+    assert metrics is not None
+    text = (DEPLOY / "nginx.conf").read_text()
+    block = text[text.index("location = /metrics"):]
+    block = block[:block.index("}")]
+    assert "deny all;" in block and "allow " in block
 
 
 def test_nginx_keeps_no_page_of_a_visitor_with_a_session():
