@@ -40,6 +40,9 @@ def create_app(config=None) -> Flask:
     from portal.people import crypto
 
     crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
+    from portal.messages import gateways
+
+    gateways.check_config(app)   # a cloud SMS gateway refuses to start without its settings
     from portal.tasks import celery_init_app
 
     celery_init_app(app)  # background work: Celery with Redis, or in-process without a broker
@@ -127,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.questions import bp as staff_questions
     from portal.staff.reviews import bp as staff_reviews
     from portal.staff.routes import bp as staff
+    from portal.sms_receipts.routes import bp as sms_receipts
     from portal.staff_auth.routes import bp as staff_auth
     from portal.status.changes import bp as changes
     from portal.status.reviews import bp as reviews
@@ -137,7 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
                       status, changes, reviews, staff, payments, staff_changes, staff_reviews,
                       registries, registry_apply, notice, indicators, rate, useful, follow_ups,
-                      ask, staff_questions, unified_identity):
+                      ask, staff_questions, unified_identity, sms_receipts):
         app.register_blueprint(blueprint)
     from portal.dev_identity import routes as dev_identity
 
