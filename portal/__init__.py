@@ -124,13 +124,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.rate.routes import bp as rate
     from portal.registries.routes import bp as registries
     from portal.registries.routes import resident_bp as registry_apply
+    from portal.sms_receipts.routes import bp as sms_receipts
     from portal.staff.changes import bp as staff_changes
     from portal.staff.follow_ups import bp as follow_ups
     from portal.staff.payments import bp as payments
     from portal.staff.questions import bp as staff_questions
     from portal.staff.reviews import bp as staff_reviews
     from portal.staff.routes import bp as staff
-    from portal.sms_receipts.routes import bp as sms_receipts
     from portal.staff_auth.routes import bp as staff_auth
     from portal.status.changes import bp as changes
     from portal.status.reviews import bp as reviews
