@@ -265,7 +265,7 @@ STAFF_PASSWORD_PATH = "/staff/password/"    # the staff blueprint's route for th
 ACCOUNT_TEXTS = {
     # Someone tried to register a number that has an account (portal.accounts.sign_in).
     "already_registered": (_l("【鄠邑区残疾人服务】有人想用这个手机号码注册账户，但它已经注册过了。"
-                              "如果是您本人，请直接登录；忘记密码可以在登录页重设。如果不是您，请不要理会。"),
+                              "如果是您本人，请直接登录；忘记密码可以在登录页重设。如果不是您，请不用理会。"),
                            {}, {}),
     # An admin reset a colleague's password: a one-time link (portal.accounts.staff); the
     # token is sealed like a code.
@@ -341,10 +341,10 @@ def check(kind: str, params: dict) -> None:
 def _words(param_type: str, value: str) -> str:
     from portal import dates
     from portal.applications import status_machine
-    from portal.labels import follow_up_outcome_label, programme_name, street_name
+    from portal.labels import follow_up_outcome_label, programme_text_name, street_name
 
     if param_type == "programme":
-        return programme_name(value)
+        return programme_text_name(value)
     if param_type == "status":
         status = status_machine.STATUSES.get(value)
         return str(status.label) if status is not None else value
