@@ -116,13 +116,15 @@ STATUS_TEXTS = {
     "accepted": (_l("您的“%(programme)s”申请（受理编号%(ref)s）已受理，街道正在初审，"
                     "预计%(due)s前完成。您现在不需要做什么。咨询请拨打12385，也可以在平台上在线咨询。"),
                  _DUE),
-    "street_checked": (_l("您的“%(programme)s”申请（受理编号%(ref)s）已通过街道初审，已报区里审核，"
+    "street_checked": (_l("您的“%(programme)s”申请（受理编号%(ref)s）"
+                          "已通过街道初审，已报区里审核，"
                           "预计%(due)s前完成。您现在不需要做什么。咨询请拨打12385，也可以在平台上在线咨询。"),
                        _DUE),
     "district_reviewed": (_l("您的“%(programme)s”申请（受理编号%(ref)s）已通过审核，正在等待审批，"
                              "预计%(due)s前作出决定。您现在不需要做什么。咨询请拨打12385，也可以在平台上在线咨询。"),
                           _DUE),
-    "needs_info": (_l("您的“%(programme)s”申请（受理编号%(ref)s）需补充材料。请在%(due)s前登录平台，"
+    "needs_info": (_l("您的“%(programme)s”申请（受理编号%(ref)s）"
+                      "需补充材料。请在%(due)s前登录平台，"
                       "在“我的申请”中查看要补充什么，补充后重新提交。咨询请拨打12385，也可以在平台上在线咨询。"),
                    _DUE),
     "approved": (_l("您的“%(programme)s”申请（受理编号%(ref)s）已获批准，"
@@ -138,10 +140,13 @@ STATUS_TEXTS = {
     "paying": (_l("您的“%(programme)s”申请（受理编号%(ref)s）已开始发放。请留意到账或服务安排。"
                   "咨询请拨打12385，也可以在平台上在线咨询。"), _STANDARD),
     "rejected": (_l("您的“%(programme)s”申请（受理编号%(ref)s）未获批准。原因请登录平台，"
-                    "在“我的申请”中查看。如有疑问，请拨打12385，也可以在平台上在线咨询。"), _STANDARD),
+                    "在“我的申请”中查看。如有疑问，"
+                    "请拨打12385，也可以在平台上在线咨询。"), _STANDARD),
     "withdrawn": (_l("您的“%(programme)s”申请（受理编号%(ref)s）已撤回。如需再次申请，"
-                     "可以登录平台重新提交。咨询请拨打12385，也可以在平台上在线咨询。"), _STANDARD),
-    "merged": (_l("您的“%(programme)s”申请（受理编号%(ref)s）与申请对象的另一份同一事项的申请重复，"
+                     "可以登录平台重新提交。咨询请拨打12385，"
+                     "也可以在平台上在线咨询。"), _STANDARD),
+    "merged": (_l("您的“%(programme)s”申请（受理编号%(ref)s）"
+                  "与申请对象的另一份同一事项的申请重复，"
                   "已并入那一份一起办理，您不需要再做什么。详情请登录平台查看，咨询请拨打12385，也可以在平台上在线咨询。"),
                _STANDARD),
     "resubmitted": (_l("我们已收到您补充的材料（“%(programme)s”，受理编号%(ref)s），"
@@ -163,20 +168,27 @@ RATED_STATUSES = ("approved", "approved_with_notice", "rejected", "other")
 ACCESS_TEXTS = {
     "granted_to_grantee": (_l("手机尾号%(tail)s的用户已授权您查看一位家人的申请办理进度。"
                               "请用本手机号码登录平台（还没有账户的请先注册），在“我的申请”中查看。"
-                              "如有疑问，请拨打12385，也可以在平台上在线咨询。"), {"tail": "number"}),
+                              "如有疑问，请拨打12385，"
+                              "也可以在平台上在线咨询。"), {"tail": "number"}),
     "granted_to_granter": (_l("您已授权手机尾号%(tail)s的用户查看家人的申请办理进度。"
-                              "如需取消，请登录平台，在“授权家人查看”中操作。"), {"tail": "number"}),
-    "revoked_to_grantee": (_l("您查看一位家人申请办理进度的授权已取消。如有疑问，请拨打12385，也可以在平台上在线咨询。"),
+                              "如需取消，请登录平台，"
+                              "在“授权家人查看”中操作。"), {"tail": "number"}),
+    "revoked_to_grantee": (_l("您查看一位家人申请办理进度的授权已取消。如有疑问，"
+                              "请拨打12385，也可以在平台上在线咨询。"),
                            {}),
     "revoked_to_granter": (_l("手机尾号%(tail)s的用户查看家人申请办理进度的授权已取消。"
-                              "如有疑问，请拨打12385，也可以在平台上在线咨询。"), {"tail": "number"}),
+                              "如有疑问，请拨打12385，"
+                              "也可以在平台上在线咨询。"), {"tail": "number"}),
     # To the phone on record of a person: never their name, the programme or the account.
     "person_linked": (_l("有一个账户已经通过验证，可以在网上办事平台查看以您名义办理的所有申请。"
-                         "如果不是您本人或您的监护人办理的，请拨打12385，也可以在平台上在线咨询。"), {}),
-    "unlinked": (_l("工作人员已解除您的账户与一位申请对象的关联，您的账户不能再查看这个人的所有申请了。"
+                         "如果不是您本人或您的监护人办理的，"
+                         "请拨打12385，也可以在平台上在线咨询。"), {}),
+    "unlinked": (_l("工作人员已解除您的账户与一位申请对象的关联，"
+                    "您的账户不能再查看这个人的所有申请了。"
                     "如有疑问，请拨打12385，也可以在平台上在线咨询。"), {}),
     "filed_in_name": (_l("有人在网上办事平台以您的名义提交了一份申请（受理编号%(ref)s）。"
-                         "如果您不知道这件事，请拨打12385，也可以在平台上在线咨询。"), {"ref": "number"}),
+                         "如果您不知道这件事，请拨打12385，"
+                         "也可以在平台上在线咨询。"), {"ref": "number"}),
 }
 
 # A recipient's payment (portal.benefits): the programme and the reference, what happened, what
@@ -202,20 +214,23 @@ BENEFIT_TEXTS = {
                  "如有疑问，请登录平台查看或拨打12385，也可以在平台上在线咨询。"), _MONTH),
     "review_opened": (_l("“%(programme)s”（受理编号%(ref)s）今年的年审（资格复核）开始了。"
                          "请在%(date)s前登录平台，在“我的申请”中确认您的情况，只需填写有变化的内容；"
-                         "也可以请街道上门核实。咨询请拨打12385，也可以在平台上在线咨询。"), _DATE),
+                         "也可以请街道上门核实。咨询请拨打12385，"
+                         "也可以在平台上在线咨询。"), _DATE),
     "review_reminder": (_l("提醒：“%(programme)s”（受理编号%(ref)s）的年审还没有完成。"
                            "请在%(date)s前登录平台，在“我的申请”中确认您的情况，或联系街道上门核实。"
                            "咨询请拨打12385，也可以在平台上在线咨询。"), _DATE),
     "review_last_notice": (_l("最后提醒：“%(programme)s”（受理编号%(ref)s）的年审"
                               "请在%(date)s前完成，逾期未完成的将暂停发放。请登录平台，在“我的申请”中确认您的情况，"
-                              "或联系街道上门核实。咨询请拨打12385，也可以在平台上在线咨询。"), _DATE),
+                              "或联系街道上门核实。咨询请拨打12385，"
+                              "也可以在平台上在线咨询。"), _DATE),
     "suspended_review": (_l("“%(programme)s”（受理编号%(ref)s）因未按时完成年审，"
                             "从%(month)s起暂停发放。请登录平台，在“我的申请”中完成年审，或联系街道上门核实；"
                             "完成后恢复发放，并补发暂停的月份。咨询请拨打12385，也可以在平台上在线咨询。"),
                          _MONTH),
     "review_done": (_l("“%(programme)s”（受理编号%(ref)s）今年的年审已完成。您现在不需要做什么。"
                        "咨询请拨打12385，也可以在平台上在线咨询。"), _STANDARD),
-    "certificate_reminder": (_l("您的残疾人证将于%(date)s到期（“%(programme)s”，受理编号%(ref)s）。"
+    "certificate_reminder": (_l("您的残疾人证将于%(date)s到期（“%(programme)s”，"
+                                "受理编号%(ref)s）。"
                                 "请在到期前到区残联换领，以免暂停发放。咨询请拨打12385，也可以在平台上在线咨询。"),
                              _DATE),
     # A change of circumstances (portal.changes): never which change (a death, a hospital stay).
@@ -248,7 +263,8 @@ CODE_TEXTS = {
                    "请不要告诉任何人，工作人员不会向您要验证码。"),
     "reset": _l("【鄠邑区残疾人服务】您正在重设登录密码，验证码是%(code)s，%(minutes)s分钟内有效。"
                 "请不要告诉任何人，工作人员不会向您要验证码。"),
-    "staff_sign_in": _l("【鄠邑区残疾人服务】您正在登录工作人员账号，验证码是%(code)s，%(minutes)s分钟内有效。"
+    "staff_sign_in": _l("【鄠邑区残疾人服务】您正在登录工作人员账号，"
+                        "验证码是%(code)s，%(minutes)s分钟内有效。"
                         "请不要告诉任何人。如果不是您本人在登录，请马上告诉系统管理员。"),
     # To the applicant's account: a family member may be the one looking, and needs the code
     # passed on to them (portal.accounts.family_lookup).
@@ -261,19 +277,23 @@ CODE_TEXTS = {
                "如果不是您本人，请不要理会，并拨打12385，也可以在平台上在线咨询。"),
 }
 
-STAFF_PASSWORD_PATH = "/staff/password/"    # the staff blueprint's route for the token (set_password)
+STAFF_PASSWORD_PATH = "/staff/password/"    # the staff blueprint's set_password route
 ACCOUNT_TEXTS = {
     # Someone tried to register a number that has an account (portal.accounts.sign_in).
-    "already_registered": (_l("【鄠邑区残疾人服务】有人想用这个手机号码注册账户，但它已经注册过了。"
+    "already_registered": (_l("【鄠邑区残疾人服务】有人想用这个手机号码注册账户，"
+                              "但它已经注册过了。"
                               "如果是您本人，请直接登录；忘记密码可以在登录页重设。如果不是您，请不用理会。"),
                            {}, {}),
     # An admin reset a colleague's password: a one-time link (portal.accounts.staff); the
     # token is sealed like a code.
-    "staff_password_link": (_l("【鄠邑区残疾人服务】系统管理员已重置您的工作人员登录密码。请在%(hours)s小时内打开链接设置新密码，"
-                               "链接只能用一次：%(link)s 如不是您本人要求的，请立即联系系统管理员。"),
+    "staff_password_link": (_l("【鄠邑区残疾人服务】系统管理员已重置您的工作人员登录密码。"
+                               "请在%(hours)s小时内打开链接设置新密码，"
+                               "链接只能用一次：%(link)s 如不是您本人要求的，"
+                               "请立即联系系统管理员。"),
                             {"hours": "number", "link": "link"}, {"link": STAFF_PASSWORD_PATH}),
     # 主动发现 (portal.registries.discovery): to the phone the registries give.
-    "registry_invitation": (_l("您好！您或您的家人可能可以申请区里的一些帮扶服务。请登录鄠邑区网上办事平台，"
+    "registry_invitation": (_l("您好！您或您的家人可能可以申请区里的一些帮扶服务。"
+                               "请登录鄠邑区网上办事平台，"
                                "在首页查看“您可能可以申请”，或到%(street)s便民服务中心咨询，电话12385，"
                                "也可以在平台上在线咨询。"), {"street": "street"}, {}),
 }

@@ -3,7 +3,8 @@
 One POST per message to TENCENT_SMS_ENDPOINT (https://sms.tencentcloudapi.com/), a JSON body,
 signed with TC3-HMAC-SHA256 (签名方法 v3):
 
-    CanonicalRequest = "POST\\n/\\n\\n" + "content-type:…\\nhost:…\\nx-tc-action:sendsms\\n" + "\\n"
+    CanonicalRequest = "POST\\n/\\n\\n"
+                       + "content-type:…\\nhost:…\\nx-tc-action:sendsms\\n" + "\\n"
                        + "content-type;host;x-tc-action" + "\\n" + hex(SHA256(body))
     StringToSign     = "TC3-HMAC-SHA256\\n" + timestamp + "\\n" + date + "/sms/tc3_request\\n"
                        + hex(SHA256(CanonicalRequest))
