@@ -4,8 +4,9 @@ The gateway's own address for its pushes (configured in its console) is this one
 secret SMS_RECEIPT_TOKEN as the last part: neither 阿里云 nor 腾讯云 signs its pushes, so the
 secret in the address is what shows the push comes from the gateway. A wrong or missing token,
 an unknown provider, or no SMS_RECEIPT_TOKEN configured: 404, like any address that does not
-exist. Not a form: no CSRF token (the gateway cannot have one), no session, no resident rate
-limit (a gateway pushes many at once). The answer is the gateway's "received" in its own
+exist. Not a form: no CSRF token (the gateway cannot have one; a POST a browser says another
+site made is still refused, as for every token-less route – portal/web/same_origin.py), no
+session, no resident rate limit (a gateway pushes many at once). The answer is the gateway's "received" in its own
 format, whatever the reports named – it tells nothing about any message.
 """
 from __future__ import annotations
@@ -14,11 +15,12 @@ import hmac
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from portal.extensions import csrf, limiter
+from portal.extensions import limiter
 from portal.messages import receipts
+from portal.web.same_origin import tokenless
 
 bp = Blueprint("sms_receipts", __name__, url_prefix="/sms/receipts")
-csrf.exempt(bp)
+tokenless(bp)
 limiter.exempt(bp)
 
 # What each gateway expects back (HTTP 200 and this body; anything else it pushes again).

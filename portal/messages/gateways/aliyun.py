@@ -27,7 +27,7 @@ from urllib.parse import quote
 import requests
 
 from portal.messages import sms
-from portal.messages.gateways import DAY, Gateway, GatewayError, mainland_number
+from portal.messages.gateways.common import DAY, Gateway, GatewayError, mainland_number
 from portal.messages.models import OutboxMessage
 
 VERSION = "2017-05-25"

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import requests
 
 from portal.messages import sms, templates
-from portal.messages.gateways import DAY, Gateway, GatewayError, mainland_number
+from portal.messages.gateways.common import DAY, Gateway, GatewayError, mainland_number
 from portal.messages.models import OutboxMessage
 
 SERVICE = "sms"
