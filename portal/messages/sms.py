@@ -5,7 +5,8 @@ The backend then delivers it. The development and default backend, "outbox", del
 the message stays in the outbox, where `flask outbox` lists it. Never show the outbox on a page.
 
 The cloud SMS gateways are "aliyun" (阿里云短信服务) and "tencent" (腾讯云短信) –
-portal/messages/gateways/, registered when the app is made (create_app checks their settings). A gateway is added by registering a backend class:
+portal/messages/gateways/, registered when the app is made (create_app checks their
+settings). A gateway is added by registering a backend class:
 
     @sms.backend("gateway-name")
     class Gateway:

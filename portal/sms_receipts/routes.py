@@ -6,8 +6,8 @@ secret in the address is what shows the push comes from the gateway. A wrong or 
 an unknown provider, or no SMS_RECEIPT_TOKEN configured: 404, like any address that does not
 exist. Not a form: no CSRF token (the gateway cannot have one; a POST a browser says another
 site made is still refused, as for every token-less route – portal/web/same_origin.py), no
-session, no resident rate limit (a gateway pushes many at once). The answer is the gateway's "received" in its own
-format, whatever the reports named – it tells nothing about any message.
+session, no resident rate limit (a gateway pushes many at once). The answer is the gateway's
+"received" in its own format, whatever the reports named – it tells nothing about any message.
 """
 from __future__ import annotations
 
