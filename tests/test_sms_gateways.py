@@ -32,7 +32,7 @@ KEY_ID, SECRET = "LTAI-test-key-id", "test-secret-never-used-anywhere"
 RECEIPT_TOKEN = "receipt-secret-4a9f2c7e1b"
 IDS = {"access.filed_in_name": "SMS_100001", "access.filed_in_name@en": "SMS_100002",
        "status.accepted": "SMS_100003", "code.register": "SMS_100004",
-       "account.already_registered": "SMS_100005"}
+       "account.already_registered": "SMS_100005", "account.staff_password_link": "SMS_100006"}
 
 
 # ── the fakes check signatures exactly as the providers document them ───────────────────────
@@ -147,6 +147,29 @@ def test_a_code_reaches_the_gateway_and_is_never_stored(app, gateway):
     assert row.status == "sent" and row.sealed_code is None
     assert row.params["code"] == CODE_MASK and sent["code"] not in row.body
     assert one_time_codes.verify(PHONE, "register", sent["code"]).ok
+
+
+def test_a_link_goes_as_its_token_only_and_stays_sealed(app, gateway):
+    """The staff password link: the template holds the fixed address, the gateway gets the
+    token alone, the outbox never keeps it readable."""
+    from portal.accounts import staff
+    from tests.support.accounts import make_account
+
+    admin = make_account("admin", phone="13800000005")
+    colleague = make_account("street_officer", street="ganting", phone=PHONE)
+    with app.test_request_context():
+        staff.reset_password(admin, colleague)
+    request = gateway.received[-1]
+    names = templates.order("account.staff_password_link", "zh_Hans_CN")
+    sent = json.loads(request["TemplateParam"]) if gateway.provider == "aliyun" else \
+        dict(zip(names, request["TemplateParamSet"]))
+    assert "/" not in sent["link"] and sent["hours"] == str(staff.link_hours())
+    with app.test_request_context():
+        assert staff.account_for_link(sent["link"]).id == colleague.id
+    row = _db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == PHONE))
+    assert row.status == "sent" and row.sealed_code is None
+    assert row.params["link"].endswith("/staff/password/" + CODE_MASK)
+    assert sent["link"] not in row.body
 
 
 def test_throttling_is_tried_again_later(app, gateway):

@@ -160,7 +160,8 @@ def queue_benefit_text(application: Application, key: str, **values) -> list[Out
     the first of a month), date (a day) or change_ref (a change request's reference)."""
     params = {"programme": application.programme, "ref": application.reference}
     if "month" in values:
-        params["month"] = values["month"].strftime("%Y-%m")
+        month = values["month"]
+        params["month"] = month if isinstance(month, str) else month.strftime("%Y-%m")
     if "date" in values:
         params["date"] = values["date"].isoformat()
     if "change_ref" in values:
