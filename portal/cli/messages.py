@@ -69,7 +69,7 @@ def list_outbox(limit: int, phone: str | None, show_codes: bool):
         return
     for message in messages:
         click.echo(f"#{message.id}  {message.created_at:%Y-%m-%d %H:%M:%S}  to {message.recipient}"
-                   f"  [{message.status}]")
+                   f"  [{message.status}]  {message.kind or ''}")
         click.echo(f"    {sms.readable_text(message) if show_codes else message.body}")
 
 
