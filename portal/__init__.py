@@ -43,6 +43,9 @@ def create_app(config=None) -> Flask:
     from portal.people import crypto
 
     crypto.init_app(app)  # production refuses to start without DATA_ENCRYPTION_KEYS
+    from portal.messages import gateways
+
+    gateways.check_config(app)   # a cloud SMS gateway refuses to start without its settings
     from portal.tasks import celery_init_app
 
     celery_init_app(app)  # background work: Celery with Redis, or in-process without a broker
@@ -126,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.rate.routes import bp as rate
     from portal.registries.routes import bp as registries
     from portal.registries.routes import resident_bp as registry_apply
+    from portal.sms_receipts.routes import bp as sms_receipts
     from portal.staff.changes import bp as staff_changes
     from portal.staff.follow_ups import bp as follow_ups
     from portal.staff.payments import bp as payments
@@ -142,7 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
                       status, changes, reviews, staff, payments, staff_changes, staff_reviews,
                       registries, registry_apply, notice, indicators, rate, useful, follow_ups,
-                      ask, staff_questions, unified_identity):
+                      ask, staff_questions, unified_identity, sms_receipts):
         app.register_blueprint(blueprint)
     from portal.dev_identity import routes as dev_identity
 

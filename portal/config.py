@@ -88,6 +88,22 @@ class Config:
     TRUSTED_PROXY_COUNT = int(_env("TRUSTED_PROXY_COUNT", "0"))
 
     SMS_BACKEND = _env("SMS_BACKEND", "outbox")
+    # The cloud SMS gateways (portal/messages/gateways; README "Text messages through a cloud
+    # SMS gateway"). Both: the registered signature (签名), the template id of every kind
+    # ("kind=ID,kind@en=ID,…"), a time-out, and the secret in the receipt push's address.
+    SMS_SIGN_NAME = _env("SMS_SIGN_NAME")
+    SMS_TEMPLATE_IDS = _env("SMS_TEMPLATE_IDS")
+    SMS_TIMEOUT_SECONDS = float(_env("SMS_TIMEOUT_SECONDS", "10"))
+    SMS_RECEIPT_TOKEN = _env("SMS_RECEIPT_TOKEN")
+    ALIYUN_SMS_ACCESS_KEY_ID = _env("ALIYUN_SMS_ACCESS_KEY_ID")
+    ALIYUN_SMS_ACCESS_KEY_SECRET = _env("ALIYUN_SMS_ACCESS_KEY_SECRET")
+    ALIYUN_SMS_ENDPOINT = _env("ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/")
+    ALIYUN_SMS_REGION = _env("ALIYUN_SMS_REGION", "cn-hangzhou")
+    TENCENT_SMS_SECRET_ID = _env("TENCENT_SMS_SECRET_ID")
+    TENCENT_SMS_SECRET_KEY = _env("TENCENT_SMS_SECRET_KEY")
+    TENCENT_SMS_SDK_APP_ID = _env("TENCENT_SMS_SDK_APP_ID")
+    TENCENT_SMS_ENDPOINT = _env("TENCENT_SMS_ENDPOINT", "https://sms.tencentcloudapi.com/")
+    TENCENT_SMS_REGION = _env("TENCENT_SMS_REGION", "ap-guangzhou")
 
     # Running it (portal/observability): log lines as JSON or text, from LOG_LEVEL up; the
     # bearer token Prometheus sends for /metrics (unset: /metrics is off); how long /readyz

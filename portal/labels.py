@@ -29,6 +29,15 @@ from portal.web.i18n import current_language, localized
 # ── programmes ─────────────────────────────────────────────────────────────────────────────
 
 
+def programme_text_name(code: str) -> str:
+    """The programme's name in a text message: its short `text_name` where it has one."""
+    try:
+        programme = eligibility.programme(code)
+    except KeyError:
+        return code
+    return localized(programme.text_name or programme.name)
+
+
 def programme_name(code: str) -> str:
     """The programme's name (from its programme file) in the page's language; the code itself
     for a code no programme file has."""

@@ -108,7 +108,7 @@ def test_an_unknown_sms_backend_is_refused(app, db):
     app.config["SMS_BACKEND"] = "carrier-pigeon"
     try:
         with app.test_request_context(), pytest.raises(RuntimeError):
-            outbox.send(PHONE, "hello")
+            outbox.send(PHONE, "access.unlinked")
     finally:
         app.config["SMS_BACKEND"] = "outbox"
 
@@ -128,8 +128,9 @@ def test_a_registered_backend_delivers(app, db):
     app.config["SMS_BACKEND"] = "test-gateway"
     try:
         with app.test_request_context():
-            message = outbox.send(PHONE, "您好")
-        assert delivered == ["您好"] and message.status == "sent"
+            message = outbox.send(PHONE, "access.unlinked", locale="zh_Hans_CN")
+        assert delivered == [message.body] and "解除" in message.body
+        assert message.status == "sent"
     finally:
         app.config["SMS_BACKEND"] = "outbox"
         sms.BACKENDS.pop("test-gateway")
@@ -137,15 +138,16 @@ def test_a_registered_backend_delivers(app, db):
 
 def test_outbox_command_lists_recent_messages(app, runner):
     with app.test_request_context():
-        outbox.send(PHONE, "第一条")
-        outbox.send("13800001111", "第二条")
+        outbox.send(PHONE, "access.filed_in_name", {"ref": "HY-2026-AAAAAA"})
+        outbox.send("13800001111", "access.filed_in_name", {"ref": "HY-2026-BBBBBB"})
+    first, second = "HY-2026-AAAAAA", "HY-2026-BBBBBB"
     result = runner.invoke(args=["outbox"])
     assert result.exit_code == 0
-    assert result.output.index("第二条") < result.output.index("第一条")
+    assert result.output.index(second) < result.output.index(first)
     result = runner.invoke(args=["outbox", "--phone", "139 1234 5678"])
-    assert "第一条" in result.output and "第二条" not in result.output
+    assert first in result.output and second not in result.output
     result = runner.invoke(args=["outbox", "--limit", "1"])
-    assert "第二条" in result.output and "第一条" not in result.output
+    assert second in result.output and first not in result.output
 
 
 def test_outbox_command_on_an_empty_outbox(runner):
@@ -155,7 +157,7 @@ def test_outbox_command_on_an_empty_outbox(runner):
 
 def test_the_outbox_is_not_readable_through_any_page(app, client):
     with app.test_request_context():
-        outbox.send(PHONE, "验证码是 987654")
+        outbox.send(PHONE, "code.register", {"code": "987654", "minutes": 10})
     for rule in app.url_map.iter_rules():
         if "GET" in rule.methods and not rule.arguments:
             assert "987654" not in client.get(rule.rule).get_data(as_text=True), rule.rule

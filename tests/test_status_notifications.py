@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.applications import status_changes, status_machine
 from portal.applications.models import Application, StatusEvent
-from portal.labels import programme_name
+from portal.labels import programme_text_name
 from portal.messages import notifications, sms
 from portal.messages import outbox
 from portal.messages.models import OutboxMessage
@@ -43,7 +43,7 @@ def test_every_status_has_a_text_in_the_applicants_language(app, db, status, loc
     body = notifications.status_text(application, "accepted", status)
     assert application.reference in body and "12385" in body
     with force_locale(locale):
-        assert programme_name(application.programme) in body       # the programme, named
+        assert programme_text_name(application.programme) in body   # named (its SMS name)
     assert _is_chinese(body) == (locale == "zh_Hans_CN"), body
     for word in SENSITIVE:
         assert word.lower() not in body.lower(), (word, body)

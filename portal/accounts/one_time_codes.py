@@ -18,37 +18,20 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from portal.accounts.models import OneTimeCode
 from portal.database.columns import aware, utcnow
 from portal.extensions import db
 from portal.languages import DEFAULT_LOCALE
-from portal.messages import outbox
+from portal.messages import outbox, templates
 from portal.messages.models import CODE_MASK
 
 LENGTH = 6
 
-# purpose → the text message that carries the code (whole sentences, one per purpose).
-PURPOSES = {
-    "register": _l("【鄠邑区残疾人服务】您正在注册账户，验证码是%(code)s，%(minutes)s分钟内有效。"
-                   "请不要告诉任何人，工作人员不会向您要验证码。"),
-    "reset": _l("【鄠邑区残疾人服务】您正在重设登录密码，验证码是%(code)s，%(minutes)s分钟内有效。"
-                "请不要告诉任何人，工作人员不会向您要验证码。"),
-    "staff_sign_in": _l("【鄠邑区残疾人服务】您正在登录工作人员账号，验证码是%(code)s，%(minutes)s分钟内有效。"
-                        "请不要告诉任何人。如果不是您本人在登录，请马上告诉系统管理员。"),
-    # To the applicant's account: a family member may be the one looking, and needs the code
-    # passed on to them (portal.accounts.family_lookup).
-    "lookup": _l("【鄠邑区残疾人服务】有人正在查询您提交的申请的办理进度，验证码是%(code)s，"
-                 "%(minutes)s分钟内有效。如果是家人在帮您查询，请只告诉正在帮您查询的家人；"
-                 "如果没有人在帮您查询，请不要理会。工作人员不会向您要验证码。"),
-    # To a person's phone on record (portal.accounts.person_links).
-    "link": _l("【鄠邑区残疾人服务】有人正在验证能否查看以您名义办理的所有申请，验证码是%(code)s，"
-               "%(minutes)s分钟内有效。只有您本人在办理时才能使用，请不要告诉任何人。"
-               "如果不是您本人，请不要理会，并拨打12385。"),
-}
+# purpose → the text message that carries the code: the template "code.<purpose>"
+# (portal/messages/templates.py, where their words are).
+PURPOSES = templates.CODE_TEXTS
 
 
 class Check(enum.Enum):
@@ -103,9 +86,9 @@ def send(phone: str, purpose: str, *, locale: str | None = None,
     """Issue a code and text it to `phone`. Commits. The outbox stores the text with ******
     for the code and the code sealed until it is sent (portal/messages/sms.py)."""
     code, expires_at = _issue(phone, purpose, now or utcnow())
-    with force_locale(locale or DEFAULT_LOCALE):
-        body = message_text(purpose, CODE_MASK)
-    outbox.send(phone, body, locale=locale, code=code, code_expires_at=expires_at)
+    outbox.send(phone, f"code.{purpose}",
+                {"code": CODE_MASK, "minutes": current_app.config["ONE_TIME_CODE_MINUTES"]},
+                locale=locale or DEFAULT_LOCALE, code=code, code_expires_at=expires_at)
 
 
 def verify(phone: str, purpose: str, typed: str, *, now: datetime | None = None) -> Check:

@@ -16,8 +16,6 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.accounts import one_time_codes, password_policy
@@ -127,10 +125,7 @@ def start_registration(phone: str, *, locale: str | None = None) -> None:
     if find_by_phone(phone) is None:
         one_time_codes.send(phone, "register", locale=locale)
         return
-    with force_locale(locale or DEFAULT_LOCALE):
-        body = _("【鄠邑区残疾人服务】有人想用这个手机号码注册账户，但它已经注册过了。"
-                 "如果是您本人，请直接登录；忘记密码可以在登录页重设。如果不是您，请不用理会。")
-    outbox.send(phone, body, locale=locale)
+    outbox.send(phone, "account.already_registered", locale=locale or DEFAULT_LOCALE)
 
 
 def register(phone: str, display_name: str, password: str) -> Account:

@@ -20,7 +20,6 @@ import secrets
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -129,11 +128,9 @@ def reset_password(actor: Account, account: Account) -> None:
     link = url_for("staff.set_password", token="TOKEN", _external=True) \
         .replace("TOKEN", sms.CODE_MASK)    # the link is sealed in the outbox like a code
     hours = link_hours()
-    body = _("【鄠邑区残疾人服务】系统管理员已重置您的工作人员登录密码。请在%(hours)s小时内打开链接设置新密码，"
-             "链接只能用一次：%(link)s 如不是您本人要求的，请立即联系系统管理员。",
-             hours=hours, link=link)
-    outbox.send(account.phone, body, code=password_link_token(account),
-             code_expires_at=datetime.now(timezone.utc) + timedelta(hours=hours))
+    outbox.send(account.phone, "account.staff_password_link", {"hours": hours, "link": link},
+                code=password_link_token(account),
+                code_expires_at=datetime.now(timezone.utc) + timedelta(hours=hours))
 
 
 def set_password_by_link(account: Account, password: str) -> None:

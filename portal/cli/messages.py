@@ -7,6 +7,10 @@ the same retries and bookkeeping as the task), print what happened, stop. `flask
 purge-outbox-codes`: remove the one-time codes the outbox no longer needs (the schedule does
 this too). Both are for operators: after an outage, or where no broker runs.
 
+`flask sms-templates`: every text's template in a gateway's syntax (阿里云 ${name}, 腾讯云
+{1}), in both languages, with each variable's type – what to register with the gateway; then
+put the ids it gives into SMS_TEMPLATE_IDS.
+
 `flask outbox`: the newest text messages in the outbox (development and support only). The
 outbox is never shown on a page. One-time codes are never stored readable (the body has
 ****** where the code goes; the code is sealed until sent): this command shows ******.
@@ -19,7 +23,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from portal.messages import outbox, sms
+from portal.messages import outbox, sms, templates
 from portal.people import phone_numbers
 
 group = AppGroup("messages")
@@ -65,5 +69,25 @@ def list_outbox(limit: int, phone: str | None, show_codes: bool):
         return
     for message in messages:
         click.echo(f"#{message.id}  {message.created_at:%Y-%m-%d %H:%M:%S}  to {message.recipient}"
-                   f"  [{message.status}]")
+                   f"  [{message.status}]  {message.kind or ''}")
         click.echo(f"    {sms.readable_text(message) if show_codes else message.body}")
+
+
+@group.command("sms-templates")
+@click.option("--provider", type=click.Choice(["aliyun", "tencent"]), default="aliyun",
+              show_default=True, help="Whose template syntax and variable types.")
+@click.option("--language", type=click.Choice(["zh", "en", "both"]), default="both",
+              show_default=True)
+def sms_templates(provider: str, language: str):
+    """Print every text message template to register with the SMS gateway."""
+    locales = {"zh": ["zh_Hans_CN"], "en": ["en"], "both": ["zh_Hans_CN", "en"]}[language]
+    for kind, template in templates.TEMPLATES.items():
+        for locale in locales:
+            key = kind if locale == "zh_Hans_CN" else f"{kind}@en"
+            click.echo(f"{key}:")
+            click.echo("    " + templates.provider_text(kind, locale, provider,
+                                                        templates.portal_address()))
+            for name in templates.order(kind, locale):
+                variable = template.variable(name)
+                kind_name = variable.aliyun if provider == "aliyun" else variable.tencent
+                click.echo(f"    {name}: {kind_name}, ≤ {variable.max_length}")

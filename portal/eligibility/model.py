@@ -240,6 +240,9 @@ class Programme:
     path: Path
     pays_into_account: bool = False  # pays money into the applicant's bank or 社保卡 account
     rates: Rates | None = None       # monthly cash: the rates the payment roll pays
+    # The name in a text message where `name` is longer than an SMS gateway's template
+    # variable allows (35 characters: portal/messages/templates.py).
+    text_name: Text | None = None
 
     def document(self, kind: str) -> Document | None:
         """The document of this kind, or None when the programme asks for none."""

@@ -90,7 +90,7 @@ _TOP = {
     "code": True, "group": True, "name": True, "summary": True, "online": True,
     "plan_clauses": True, "references": False, "parameters": False, "conditions": True,
     "amounts": True, "documents": True, "office": True, "steps": True, "time_limit": True,
-    "easy_read": True, "pays_into_account": False, "rates": False,
+    "easy_read": True, "pays_into_account": False, "rates": False, "text_name": False,
 }
 
 
@@ -188,6 +188,7 @@ def validate_programme_file(path: Path | str, groups: Collection[str] | None = N
         code=code,
         group=file.choice(data["group"], "group", groups),
         name=file.text(data["name"], "name"),
+        text_name=file.optional_text(data.get("text_name"), "text_name"),
         summary=file.text(data["summary"], "summary"),
         online=data["online"],
         plan_clauses=file.texts(data["plan_clauses"], "plan_clauses"),

@@ -10,9 +10,14 @@ the schedule (portal/tasks/schedule.py) as the sweep that sends what is due for 
 `flask send-outbox` runs one pass by hand. A pass is `deliver_due()`: each pending message whose
 time has come is handed to the configured backend (SMS_BACKEND), one message per transaction:
 
-- the backend returns: the message is sent (unless the backend marked it otherwise);
-- the backend raises: the attempt failed; the message is tried again after
-  SMS_RETRY_BASE_SECONDS × 2^(attempts − 1) (at most SMS_RETRY_MAX_SECONDS), and after
+- the backend returns: the message is sent (unless the backend marked it otherwise); a
+  delivery receipt may later mark it delivered or failed (portal.messages.receipts);
+- the backend raises `sms.Rejected` (the gateway will never send it: a number or template it
+  refuses): the message is marked "failed" at once, `last_error` says why;
+- the backend raises `sms.Throttled` (a rate or daily limit) or anything else: the attempt
+  failed; the message is tried again after
+  SMS_RETRY_BASE_SECONDS × 2^(attempts − 1) (at most SMS_RETRY_MAX_SECONDS; a throttled
+  try waits at least as long as the gateway asked), and after
   SMS_MAX_ATTEMPTS failed attempts it is marked "failed" and left for a person to look at
   (`flask outbox`). `last_error` keeps the latest reason.
 
@@ -32,27 +37,38 @@ from sqlalchemy import func, or_, select, update
 from portal.database.columns import aware
 from portal.extensions import db
 from portal.languages import DEFAULT_LOCALE
-from portal.messages import sms
+from portal.messages import sms, templates
 from portal.messages.models import CODE_MASK, OutboxMessage
 from portal.people import crypto
 
 
-def send(recipient: str, body: str, *, locale: str | None = None,
+def compose(recipient: str, kind: str, params: dict | None = None, *,
+            locale: str | None = None, application_id: int | None = None) -> OutboxMessage:
+    """A text message from the template `kind` (portal.messages.templates) with `params`
+    (language-neutral values), in `locale` (default: the current language) – not yet added."""
+    params = {name: str(value) for name, value in (params or {}).items()}
+    templates.check(kind, params)
+    locale = locale or str(get_locale() or DEFAULT_LOCALE)
+    return OutboxMessage(channel="sms", recipient=recipient, locale=locale, kind=kind,
+                         params=params, body=templates.render(kind, params, locale),
+                         application_id=application_id)
+
+
+def send(recipient: str, kind: str, params: dict | None = None, *, locale: str | None = None,
          application_id: int | None = None, code: str | None = None,
          code_expires_at=None) -> OutboxMessage:
-    """Record a text message to `recipient`. Commits: the commit queues its delivery.
+    """Record a text message to `recipient` from the template `kind`. Commits: the commit
+    queues its delivery.
 
-    With `code`: `body` has CODE_MASK where the code goes; the code is stored only sealed,
-    until `code_expires_at` at the latest."""
-    if code is not None and CODE_MASK not in body:
-        raise ValueError("a message carrying a code needs CODE_MASK in its body")
+    With `code`: the template's code parameter is CODE_MASK (so is the body where the code
+    goes); the code is stored only sealed, until `code_expires_at` at the latest."""
     sms.current_backend()   # an unknown SMS_BACKEND is refused here, not later by the task
-    message = OutboxMessage(
-        channel="sms", recipient=recipient, body=body,
-        locale=locale or str(get_locale() or DEFAULT_LOCALE), application_id=application_id,
-        sealed_code=crypto.encrypt(code) if code is not None else None,
-        code_expires_at=code_expires_at if code is not None else None,
-    )
+    message = compose(recipient, kind, params, locale=locale, application_id=application_id)
+    if code is not None and CODE_MASK not in message.body:
+        raise ValueError("a message carrying a code needs CODE_MASK in its body")
+    if code is not None:
+        message.sealed_code = crypto.encrypt(code)
+        message.code_expires_at = code_expires_at
     db.session.add(message)
     db.session.commit()
     return message
@@ -142,13 +158,16 @@ def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
         db.session.commit()
         return "failed"
     message.attempts += 1
-    error = None
+    error, rejected, wait = None, False, None
     message.__dict__["_readable_text"] = sms.readable_text(message)   # never stored
     try:
         backend.deliver(message)
     except Exception as problem:  # noqa: BLE001 – any failure of the gateway is a failed try
-        kind = type(problem).__name__
-        error = f"{kind}: {problem}"
+        rejected = isinstance(problem, sms.Rejected)
+        wait = getattr(problem, "retry_after", None) if isinstance(problem, sms.Throttled) \
+            else None
+        problem_kind = type(problem).__name__
+        error = f"{problem_kind}: {problem}"
         if message.sealed_code:  # a gateway's error may quote the text: never keep the code
             error = error.replace(crypto.decrypt(message.sealed_code), CODE_MASK)
         error = error[:1000]
@@ -163,17 +182,20 @@ def _deliver_one(backend, message_id: int, now: datetime | None) -> str | None:
         outcome = "failed"
     else:
         message.last_error = error
-        if message.attempts >= int(current_app.config["SMS_MAX_ATTEMPTS"]):
+        if rejected or message.attempts >= int(current_app.config["SMS_MAX_ATTEMPTS"]):
             message.status = "failed"
             outcome = "failed"
         else:
             message.status = "pending"
-            message.next_attempt_at = moment + retry_delay(message.attempts)
+            delay = retry_delay(message.attempts)
+            if wait:
+                delay = max(delay, timedelta(seconds=float(wait)))
+            message.next_attempt_at = moment + delay
             outcome = "retrying"
         # The kind of error only: a gateway's message may quote the number or the text (the
         # whole reason is kept in the outbox's last_error, which `flask outbox` shows).
         current_app.logger.warning("Text message %s not sent (attempt %s): %s",
-                                   message.id, message.attempts, kind)
+                                   message.id, message.attempts, problem_kind)
     if message.status != "pending":
         message.sealed_code = None   # delivered or failed for good: the code is not needed
     db.session.commit()

@@ -4,15 +4,23 @@ Every message is first recorded as an OutboxMessage (the queue and the record of
 The backend then delivers it. The development and default backend, "outbox", delivers nothing:
 the message stays in the outbox, where `flask outbox` lists it. Never show the outbox on a page.
 
-A real gateway is added by registering a backend class:
+The cloud SMS gateways are "aliyun" (阿里云短信服务) and "tencent" (腾讯云短信) –
+portal/messages/gateways/, registered when the app is made (create_app checks their
+settings). A gateway is added by registering a backend class:
 
     @sms.backend("gateway-name")
     class Gateway:
         def __init__(self, app): ...
-        def deliver(self, message: OutboxMessage) -> None: ...   # raise when it was not sent
+        def deliver(self, message: OutboxMessage) -> None: ...
 
-A backend sends `message.text`: the readable text, which – for a message carrying a one-time
-code – exists only while it is being delivered. `message.body` (what is stored) has ******
+`deliver` returns when the gateway took the message (setting `message.provider` and
+`message.provider_message_id` for its delivery receipt), raises `Throttled` when the gateway
+asks to slow down (tried again later), `Rejected` when this message can never be sent (marked
+failed at once), and anything else for a failure worth another try.
+
+A template backend sends `message.kind` with `readable_params(message)`; a plain one
+`message.text`: the readable text. Both – for a message carrying a one-time code – exist only
+while it is being delivered. `message.body` (what is stored) has ******
 where the code goes; the code itself is kept sealed (encrypted) until it is delivered, fails
 for good or expires, then removed (outbox.purge_codes).
 
@@ -26,6 +34,20 @@ from portal.messages.models import CODE_MASK, OutboxMessage
 from portal.people import crypto
 
 BACKENDS: dict[str, type] = {}
+
+
+class Throttled(Exception):
+    """The gateway refused for now (a rate or daily limit): try again, not before
+    `retry_after` seconds when it says how long."""
+
+    def __init__(self, message: str, retry_after: float | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Rejected(Exception):
+    """The gateway will never send this message (a number it refuses, a template it does not
+    know): it is marked failed at once."""
 
 
 def backend(name: str):
@@ -54,9 +76,18 @@ def current_backend():
     return BACKENDS[name](current_app)
 
 
-
 def readable_text(message: OutboxMessage) -> str:
     """The text to send: the body with its code unsealed (only the sender calls this)."""
     if not message.sealed_code:
         return message.body
     return message.body.replace(CODE_MASK, crypto.decrypt(message.sealed_code), 1)
+
+
+def readable_params(message: OutboxMessage) -> dict:
+    """The template parameters to send: with the code unsealed (only the sender calls this)."""
+    params = dict(message.params or {})
+    if message.sealed_code:
+        code = crypto.decrypt(message.sealed_code)
+        params = {name: value.replace(CODE_MASK, code, 1) if isinstance(value, str) else value
+                  for name, value in params.items()}
+    return params

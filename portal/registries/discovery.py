@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 
@@ -32,6 +31,7 @@ from portal.audit import log as audit
 from portal.eligibility import ELIGIBLE, INELIGIBLE, Text, evaluate
 from portal.extensions import db
 from portal.languages import DEFAULT_LOCALE
+from portal.messages import outbox, templates
 from portal.messages.models import OutboxMessage
 from portal.people import crypto, identity
 from portal.people.models import Person
@@ -55,10 +55,6 @@ OUTCOME_LABELS = {
 }
 # The invitation, to the phone on record: read on a lock screen by whoever holds the phone, so
 # it names no disability, no programme, no benefit and nothing from the registries.
-INVITATION = _l("您好！您或您的家人可能可以申请区里的一些帮扶服务。请登录鄠邑区网上办事平台，"
-                "在首页查看“您可能可以申请”，或到%(street)s便民服务中心咨询，电话12385。")
-
-
 # ── the facts the registries give ─────────────────────────────────────────────────────────
 
 def registry_facts(person: RegistryPerson, on: date) -> dict:
@@ -272,14 +268,8 @@ def record_contact(actor: Account, lead: DiscoveryLead, outcome: str,
 
 
 def invitation_text(street: str | None, locale: str = DEFAULT_LOCALE) -> str:
-    from portal.labels import street_name
-
-    with force_locale(locale):
-        return str(INVITATION) % {"street": street_name(street) or _street_fallback()}
-
-
-def _street_fallback() -> str:
-    return str(_l("所在街道（镇）"))
+    """The invitation's text (the template "account.registry_invitation")."""
+    return templates.render("account.registry_invitation", {"street": street or ""}, locale)
 
 
 class NoPhone(Exception):
@@ -292,8 +282,8 @@ def invite(actor: Account, lead: DiscoveryLead) -> OutboxMessage:
     phone = crypto.decrypt(lead.person.phone_encrypted)
     if not phone:
         raise NoPhone()
-    message = OutboxMessage(channel="sms", recipient=phone, locale=DEFAULT_LOCALE,
-                            body=invitation_text(lead.street))
+    message = outbox.compose(phone, "account.registry_invitation", {"street": lead.street or ""},
+                             locale=DEFAULT_LOCALE)
     db.session.add(message)
     db.session.add(DiscoveryContact(registry_person_id=lead.registry_person_id,
                                     actor_account_id=actor.id, outcome="invited",

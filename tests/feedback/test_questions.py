@@ -178,7 +178,7 @@ def test_every_text_message_that_says_to_call_12385_offers_the_written_channel_t
     import ast
     from pathlib import Path
 
-    source = Path(__file__).parents[2] / "portal" / "messages" / "notifications.py"
+    source = Path(__file__).parents[2] / "portal" / "messages" / "templates.py"
     texts = [node.args[0].value for node in ast.walk(ast.parse(source.read_text("utf-8")))
              if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_l"
              and node.args and isinstance(node.args[0], ast.Constant)]

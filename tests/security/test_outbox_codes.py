@@ -180,4 +180,4 @@ def test_flask_outbox_shows_stars_and_show_codes_is_for_development(app, db, run
 
 def test_a_body_with_a_code_but_no_mask_is_refused(app, db):
     with app.test_request_context(), pytest.raises(ValueError):
-        outbox.send(PHONE, "验证码是123456", code="123456")
+        outbox.send(PHONE, "access.unlinked", code="123456")

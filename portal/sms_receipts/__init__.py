@@ -1,0 +1,1 @@
+"""Delivery receipts pushed by the cloud SMS gateways (portal.messages.receipts)."""
