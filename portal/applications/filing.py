@@ -298,15 +298,6 @@ def delete_draft(draft: Draft) -> None:
         path.unlink(missing_ok=True)
 
 
-def purge_stale_drafts(now: datetime | None = None, days: int = 365) -> int:
-    """Delete drafts not changed for `days` (the privacy notice promises one year)."""
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    stale = list(db.session.scalars(select(Draft).where(Draft.updated_at < cutoff)))
-    for draft in stale:
-        delete_draft(draft)
-    return len(stale)
-
-
 # ── Submitting ────────────────────────────────────────────────────────────────────────────
 
 def submit(draft_id: int, account: Account, *, locale: str) -> Application:
