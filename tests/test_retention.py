@@ -304,3 +304,20 @@ def test_another_accounts_request_is_a_404(client, db):
     sign_in(client, make_account("resident"))
     assert client.get(f"/account/data-requests/{made.id}").status_code == 404
     assert client.get("/account/data-requests/999999").status_code == 404
+
+
+def test_ratings_may_be_anonymised_but_not_otherwise_changed_or_deleted(db, aged):
+    """The one UPDATE the rating trigger lets through (PostgreSQL; SQLite relies on the ORM)."""
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import DBAPIError
+
+    sweep.run()
+    table = Rating.__table__
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's")
+    for statement in (update(table).values(level=1), delete(table),
+                      update(table).values(comment=None, rater_account_id=None, level=2)):
+        with pytest.raises(DBAPIError):
+            db.session.execute(statement)
+            db.session.flush()
+        db.session.rollback()

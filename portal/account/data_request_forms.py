@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.retention.requests import MAX_TEXT
@@ -19,9 +19,9 @@ class _PersonChoice(PortalForm):
 
     def __init__(self, people=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.person.choices = [(person.id, label) for person, label in people]
-        if len(self.person.choices) == 1 and not self.is_submitted():
-            self.person.data = self.person.choices[0][0]
+        self.person.choices = [SelectChoice(person.id, label) for person, label in people]
+        if len(people) == 1 and not self.is_submitted():
+            self.person.data = people[0][0].id
 
 
 class CorrectionForm(_PersonChoice):
@@ -47,4 +47,4 @@ class DecisionForm(PortalForm):
 
     def __init__(self, choices=(), *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.decision.choices = list(choices)
+        self.decision.choices = [SelectChoice(value, label) for value, label in choices]
