@@ -279,6 +279,10 @@ def test_a_deletion_deletes_what_it_may_and_explains_what_the_law_keeps(client, 
     assert "会计档案，依法保存30年" in shown
     assert "社会救助的审批档案" in shown
     assert "没有提交的申请草稿：1条" in shown
+    client.set_cookie("lang", "en")
+    english = main_text(client.get(f"/account/data-requests/{made.id}"))
+    assert "Kept by law, not deleted" in english
+    assert "accounting records, which the law requires to be kept for 30 years" in english
 
 
 def test_a_decision_is_made_once_and_only_by_its_roles(client, db):
