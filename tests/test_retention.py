@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import OneTimeCode
 from portal.applications import documents
-from portal.applications.models import Application, Document, Draft, KeptAnswers, StatusEvent
+from portal.applications.models import Application, Document, Draft, KeptAnswers
 from portal.audit import chain
 from portal.audit.models import AuditEvent
 from portal.messages.models import OutboxMessage

@@ -26,7 +26,8 @@ class _PersonChoice(PortalForm):
 
 class CorrectionForm(_PersonChoice):
     what_is_wrong = TextAreaField(_l("哪里不对"), validators=[
-        InputRequired(message=_l("请写下哪一项信息不对")), Length(max=MAX_TEXT, message=_TOO_LONG)])
+        InputRequired(message=_l("请写下哪一项信息不对")),
+        Length(max=MAX_TEXT, message=_TOO_LONG)])
     should_be = TextAreaField(_l("应当是什么"), validators=[
         InputRequired(message=_l("请写下正确的信息应当是什么")),
         Length(max=MAX_TEXT, message=_TOO_LONG)])

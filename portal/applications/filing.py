@@ -10,7 +10,7 @@ What the draft holds (Draft.answers) is typed: portal.applications.answers.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError

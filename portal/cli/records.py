@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.applications import filing as application_service
 from portal.audit import chain as audit_chain
 from portal.extensions import db
 from portal.keys import blind_index_keys

@@ -1,4 +1,5 @@
-"""Retention (个人信息保护法 第十九条、第四十七条) and the person's requests (第四十六条、第四十七条).
+"""Retention (个人信息保护法 第十九条、第四十七条) and the person's requests
+(第四十六条、第四十七条).
 
 policy.py   the periods per kind of record, with their legal basis (portal/data/retention.yaml)
 erasure.py  the one place that deletes or anonymises a person's records, for the scheduled
