@@ -207,8 +207,9 @@ class Config:
     # Retention (portal/retention; the periods themselves: portal/data/retention.yaml): when the
     # daily retention task runs (crontab, district time), and the working days staff have to
     # handle a person's request to correct or delete their data. 个人信息保护法 sets no number
-    # of days (第五十条: 及时); GB/T 35273-2020 §8.7 (a recommended standard) is read as 15
-    # working days – see README "Retention".
+    # of days (第四十六条: 及时更正; 第五十条: a convenient way to ask, reasons for a refusal);
+    # 15 working days is the reading of GB/T 35273-2020 §8.7 (a recommended standard) we were
+    # given and could not check against its text – see README "Retention".
     RETENTION_CRONTAB = _env("RETENTION_CRONTAB", "15 3 * * *")
     DATA_REQUEST_WORKING_DAYS = int(_env("DATA_REQUEST_WORKING_DAYS", "15"))
     # 统一身份认证 (portal/unified_identity): the OpenID Connect provider's issuer URL (its
