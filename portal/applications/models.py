@@ -52,9 +52,6 @@ class Application(db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(default=1)
-    # Set when the retention period ran out (portal.retention.erasure): the answers, notes and
-    # documents are gone; the row stays for the counts.
-    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -43,6 +43,3 @@ class Question(db.Model):
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     published_question: Mapped[str | None] = mapped_column(Text)
     published_answer: Mapped[str | None] = mapped_column(Text)
-    # Set when the retention period ran out (portal.retention.erasure): the words, the number,
-    # the asker and the video are gone; the row stays (its rating and the counts refer to it).
-    anonymised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,11 +9,11 @@ rolled-back run removes none. What is deleted or anonymised:
 - draft: the row and its documents (rows and files).
 - refused_application (refused, withdrawn, merged): anonymised – the answers emptied, the status
   events' messages, notes and details cleared, its documents deleted (rows and files); the row
-  stays for the counts (programme, street, status, dates), marked `anonymised_at`.
+  stays for the counts (programme, street, status, dates), recorded in `anonymised_record`.
 - document: the row and the file.
 - outbox_message, one_time_code, kept_answers: the rows.
 - question: anonymised – the words, the answer, the number, the asker and the video (file) go;
-  a published 常见问题 (staff's own words) stays; marked `anonymised_at`.
+  a published 常见问题 (staff's own words) stays; recorded in `anonymised_record`.
 - rating: anonymised – the comment and who gave it go, the level stays for the public figures.
   Ratings are otherwise append-only: this is the one UPDATE the PostgreSQL trigger lets through
   (migration 0028_retention), done with a Core statement (the ORM still refuses any change).
@@ -39,7 +39,7 @@ from portal.extensions import db
 from portal.messages.models import OutboxMessage
 from portal.questions.models import Question
 from portal.ratings.models import Rating
-from portal.retention.models import DataRequest
+from portal.retention.models import AnonymisedRecord, DataRequest
 
 # Statuses of an application that is over without approval.
 CLOSED_STATUSES = ("rejected", "withdrawn", "merged")
@@ -57,6 +57,22 @@ class Files:
 
 def _ids(ids: Iterable[int]) -> list[int]:
     return sorted(set(ids))
+
+
+def anonymised(kind: str):
+    """A SELECT of the ids of `kind` already anonymised."""
+    return select(AnonymisedRecord.record_id).where(AnonymisedRecord.kind == kind)
+
+
+def is_anonymised(kind: str, record_id: int) -> bool:
+    return db.session.scalar(anonymised(kind).where(
+        AnonymisedRecord.record_id == record_id)) is not None
+
+
+def _mark(kind: str, ids: list[int], now: datetime) -> None:
+    done = set(db.session.scalars(anonymised(kind).where(AnonymisedRecord.record_id.in_(ids))))
+    db.session.add_all([AnonymisedRecord(kind=kind, record_id=i, anonymised_at=now)
+                        for i in ids if i not in done])
 
 
 def _document_paths(where) -> list[Path]:
@@ -94,7 +110,7 @@ def anonymise_applications(ids: Iterable[int], files: Files, now: datetime) -> i
     empty = stored.Answers.from_json({}).to_json()
     for application in db.session.scalars(select(Application).where(Application.id.in_(ids))):
         application.answers = dict(empty)
-        application.anonymised_at = now
+    _mark("refused_application", ids, now)
     db.session.flush()
     return len(ids)
 
@@ -126,10 +142,11 @@ def anonymise_questions(ids: Iterable[int], files: Files, now: datetime) -> int:
         path = storage.path_for(name)
         if path is not None:
             files.paths.append(path)
+    _mark("question", ids, now)
     return db.session.execute(
         update(Question).where(Question.id.in_(ids))
         .values(text="", answer=None, phone_encrypted=None, asker_account_id=None,
-                video_name=None, video_type=None, anonymised_at=now)).rowcount
+                video_name=None, video_type=None)).rowcount
 
 
 def anonymise_ratings(ids: Iterable[int]) -> int:
@@ -180,15 +197,15 @@ def for_person(account, person_id: int, role: str, files: Files, now: datetime) 
     the account's own (drafts, kept answers, codes, questions, ratings) goes when the account
     is the person; a guardian's request reaches the drafts and questions about that person."""
     own = role == "self"
+    done = set(db.session.scalars(anonymised("refused_application")))
     applications = list(db.session.execute(
-        select(Application.id, Application.status, Application.anonymised_at)
-        .where(Application.person_id == person_id)))
+        select(Application.id, Application.status).where(Application.person_id == person_id)))
     application_ids = [row.id for row in applications]
     drafts = select(Draft.id).where(Draft.account_id == account.id)
     if not own:
         drafts = drafts.where(Draft.person_id == person_id)
     questions = select(Question.id).where(Question.asker_account_id == account.id,
-                                          Question.anonymised_at.is_(None))
+                                          Question.id.not_in(anonymised("question")))
     if not own:
         questions = questions.where(Question.application_id.in_(application_ids))
     selections = {
@@ -210,7 +227,7 @@ def for_person(account, person_id: int, role: str, files: Files, now: datetime) 
 
     kept = []
     closed = [row.id for row in applications if row.status in CLOSED_STATUSES
-              and row.anonymised_at is None]
+              and row.id not in done]
     if closed:
         kept.append("refused_application")
         if db.session.scalar(select(Document.id).where(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.database.columns import created_at_column
@@ -41,3 +41,18 @@ class DataRequest(db.Model):
     kept: Mapped[list | None] = mapped_column(JSON)          # kinds the law keeps
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+
+
+class AnonymisedRecord(db.Model):
+    """A row anonymised by portal.retention.erasure (an application refused, withdrawn or
+    merged; a question): the row itself stays for the counts, and this says it is done, so a
+    second run passes it by. A table of its own rather than a column, so the domains' tables
+    keep their shape (and older migrations' tests their ORM)."""
+
+    __tablename__ = "anonymised_record"
+    __table_args__ = (UniqueConstraint("kind", "record_id", name="uq_anonymised_record"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))      # a kind of portal/data/retention.yaml
+    record_id: Mapped[int]
+    anonymised_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

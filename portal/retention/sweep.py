@@ -44,10 +44,11 @@ def _due(kind: str, cutoff: datetime):
     if kind == "refused_application":
         return select(Application.id).where(Application.status.in_(CLOSED_STATUSES),
                                             Application.status_changed_at < cutoff,
-                                            Application.anonymised_at.is_(None))
+                                            Application.id.not_in(
+                                                erasure.anonymised("refused_application")))
     if kind == "question":
         return select(Question.id).where(
-            Question.anonymised_at.is_(None),
+            Question.id.not_in(erasure.anonymised("question")),
             func.coalesce(Question.answered_at, Question.created_at) < cutoff)
     if kind == "rating":
         return select(Rating.id).where(Rating.created_at < cutoff, or_(

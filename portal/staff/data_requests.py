@@ -5,6 +5,7 @@ decision, which is told to the person by text and on their page."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -57,8 +58,8 @@ def data_request(data_request_id: int):
     return render_template("staff/data_request.html", request_row=found, form=form,
                            person=requests.person_of(found),
                            requester=requests.requester_of(found),
-                           kept=requests.kept_explained(found, None),
-                           erased=requests.erased_explained(found, None))
+                           kept=requests.kept_explained(found, str(get_locale())),
+                           erased=requests.erased_explained(found, str(get_locale())))
 
 
 @bp.get("/<int:data_request_id>/document")

@@ -1,5 +1,5 @@
-"""retention: a person's requests (data_request), the anonymised marks on application and
-question, and ratings that may be anonymised (comment and rater cleared) but still never changed
+"""retention: a person's requests (data_request), the marks of rows anonymised
+(anonymised_record), and ratings that may be anonymised (comment and rater cleared) but still never changed
 otherwise nor deleted
 
 Revision ID: 0028_retention
@@ -69,10 +69,14 @@ def upgrade():
     op.create_index("ix_data_request_account_id", "data_request", ["account_id"])
     op.create_index("ix_data_request_person_id", "data_request", ["person_id"])
     op.create_index("ix_data_request_open", "data_request", ["decided_at", "due_at"])
-    with op.batch_alter_table("application") as batch:
-        batch.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True)))
-    with op.batch_alter_table("question") as batch:
-        batch.add_column(sa.Column("anonymised_at", sa.DateTime(timezone=True)))
+    op.create_table(
+        "anonymised_record",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.String(30), nullable=False),
+        sa.Column("record_id", sa.Integer, nullable=False),
+        sa.Column("anonymised_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("kind", "record_id", name="uq_anonymised_record"),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_ANONYMISE_ONLY)
 
@@ -80,8 +84,5 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_APPEND_ONLY)
-    with op.batch_alter_table("question") as batch:
-        batch.drop_column("anonymised_at")
-    with op.batch_alter_table("application") as batch:
-        batch.drop_column("anonymised_at")
+    op.drop_table("anonymised_record")
     op.drop_table("data_request")
