@@ -147,9 +147,11 @@ def test_a_real_run_removes_exactly_what_is_past_its_period(db, aged):
     assert all(e.message_to_applicant is None for e in old.events)
     assert not aged["old_refused_file"].exists() and not aged["mid_refused_file"].exists()
     mid = db.session.get(Application, aged["mid_refused"])
-    assert not erasure.is_anonymised("refused_application", mid.id) and mid.answers == {"needs_long_term_care": True}
+    assert not erasure.is_anonymised("refused_application", mid.id)
+    assert mid.answers == {"needs_long_term_care": True}
     young = db.session.get(Application, aged["young_refused"])
-    assert not erasure.is_anonymised("refused_application", young.id) and aged["young_refused_file"].exists()
+    assert not erasure.is_anonymised("refused_application", young.id)
+    assert aged["young_refused_file"].exists()
     assert young.events[-1].message_to_applicant == "不符合条件的原因"
     # Approved applications are kept whatever their age.
     assert db.session.get(Application, aged["approved"]).answers == {"needs_long_term_care": True}
@@ -325,3 +327,13 @@ def test_ratings_may_be_anonymised_but_not_otherwise_changed_or_deleted(db, aged
             db.session.execute(statement)
             db.session.flush()
         db.session.rollback()
+
+
+def test_the_persons_name_is_marked_chinese_on_english_pages(client, db):
+    resident = make_account("resident")
+    person, _ = make_person(name="王秀兰")
+    make_link(resident, person, "guardian")
+    sign_in(client, resident)
+    client.set_cookie("lang", "en")
+    html = client.get("/account/data-requests/correct").get_data(as_text=True)
+    assert 'Person in my guardianship: <span lang="zh-Hans">王秀兰</span>' in html

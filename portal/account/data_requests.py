@@ -7,19 +7,24 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from portal.account.access import resident_required
 from portal.account.data_request_forms import CorrectionForm, DeletionForm
 from portal.applications import documents
 from portal.retention import requests
+from portal.web.i18n import zh_text
 
 bp = Blueprint("data_requests", __name__, url_prefix="/account/data-requests")
 
 
 def _people():
     """(person, label) for each person the account is proven to be or the guardian of."""
-    return [(person, _("本人（%(name)s）", name=person.full_name) if link.role == "self"
-             else _("我监护的人：%(name)s", name=person.full_name))
+    def label(text: str, name: str) -> Markup:   # the name marked Chinese on English pages
+        return Markup(escape(text)) % {"name": zh_text(name)}
+
+    return [(person, label(_("本人（%(name)s）") if link.role == "self"
+                           else _("我监护的人：%(name)s"), person.full_name))
             for link, person in requests.people_for(current_user)]
 
 

@@ -1,6 +1,6 @@
 """retention: a person's requests (data_request), the marks of rows anonymised
-(anonymised_record), and ratings that may be anonymised (comment and rater cleared) but still never changed
-otherwise nor deleted
+(anonymised_record), and ratings that may be anonymised (comment and rater cleared) but still
+never changed otherwise nor deleted
 
 Revision ID: 0028_retention
 Revises: 0024_oidc
