@@ -337,3 +337,17 @@ def test_the_persons_name_is_marked_chinese_on_english_pages(client, db):
     client.set_cookie("lang", "en")
     html = client.get("/account/data-requests/correct").get_data(as_text=True)
     assert 'Person in my guardianship: <span lang="zh-Hans">王秀兰</span>' in html
+
+
+def test_a_proven_account_cannot_ask_about_someone_else(client, db):
+    """The person comes from the account's own links: another person's id posted is refused."""
+    attacker = make_account("resident")
+    own, _ = make_person(name="张小三")
+    make_link(attacker, own, "self")
+    victim, _ = make_person(name="王秀兰")
+    sign_in(client, attacker)
+    response = submit(client, "/account/data-requests/delete", {"person": str(victim.id)})
+    assert response.status_code == 200 and "王秀兰" not in main_text(response)
+    assert _count(db, DataRequest) == 0
+    with pytest.raises(requests.RequestRefused):
+        requests.ask(attacker, victim.id, "deletion", "", locale="zh_Hans_CN")
