@@ -32,6 +32,7 @@ from portal.accounts.models import Account, PersonLink
 from portal.applications import documents, working_days
 from portal.applications.models import Document
 from portal.audit import log as audit
+from portal.database.columns import aware
 from portal.extensions import db
 from portal.messages import notifications
 from portal.people.models import Person
@@ -182,8 +183,6 @@ def requester_of(request: DataRequest) -> Account:
 
 
 def is_overdue(request: DataRequest, now: datetime | None = None) -> bool:
-    from portal.database.columns import aware
-
     end = aware(request.decided_at) or now or datetime.now(timezone.utc)
     return end > aware(request.due_at)
 
