@@ -116,6 +116,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.account.data_requests import bp as data_requests
     from portal.account.routes import bp as account
     from portal.apply.routes import bp as apply
     from portal.ask.routes import bp as ask
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.registries.routes import resident_bp as registry_apply
     from portal.sms_receipts.routes import bp as sms_receipts
     from portal.staff.changes import bp as staff_changes
+    from portal.staff.data_requests import bp as staff_data_requests
     from portal.staff.follow_ups import bp as follow_ups
     from portal.staff.payments import bp as payments
     from portal.staff.questions import bp as staff_questions
@@ -146,7 +148,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
                       status, changes, reviews, staff, payments, staff_changes, staff_reviews,
                       registries, registry_apply, notice, indicators, rate, useful, follow_ups,
-                      ask, staff_questions, unified_identity, sms_receipts):
+                      ask, staff_questions, unified_identity, sms_receipts, data_requests,
+                      staff_data_requests):
         app.register_blueprint(blueprint)
     from portal.dev_identity import routes as dev_identity
 

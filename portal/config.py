@@ -230,6 +230,14 @@ class Config:
     # video attached to a question is checked like every video (portal/content/media).
     QUESTION_ANSWER_WORKING_DAYS = int(_env("QUESTION_ANSWER_DAYS", "3"))
     QUESTION_VIDEO_MAX_BYTES = 20 * 1024 * 1024
+    # Retention (portal/retention; the periods themselves: portal/data/retention.yaml): when the
+    # daily retention task runs (crontab, district time), and the working days staff have to
+    # handle a person's request to correct or delete their data. 个人信息保护法 sets no number
+    # of days (第四十六条: 及时更正; 第五十条: a convenient way to ask, reasons for a refusal);
+    # 15 working days is the reading of GB/T 35273-2020 §8.7 (a recommended standard) we were
+    # given and could not check against its text – see README "Retention".
+    RETENTION_CRONTAB = _env("RETENTION_CRONTAB", "15 3 * * *")
+    DATA_REQUEST_WORKING_DAYS = int(_env("DATA_REQUEST_WORKING_DAYS", "15"))
     # 统一身份认证 (portal/unified_identity): the OpenID Connect provider's issuer URL (its
     # discovery document is <issuer>/.well-known/openid-configuration) and this portal's client
     # id and secret there. The sign-in page offers it only when all three are set.

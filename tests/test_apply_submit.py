@@ -348,11 +348,13 @@ def test_stale_drafts_are_purged_after_a_year(client, db):
     sign_in(client, make_account(**APPLICANT))
     draft_id = start_for_other(client)
     draft = db.session.get(Draft, draft_id)
-    assert applications.purge_stale_drafts() == 0
+    from portal.retention import sweep
+
+    assert sweep.run(kinds=("draft",)).counts["draft"] == 0
     later = draft.updated_at.replace(tzinfo=timezone.utc) if draft.updated_at.tzinfo is None \
         else draft.updated_at
     from datetime import timedelta
-    assert applications.purge_stale_drafts(now=later + timedelta(days=366)) == 1
+    assert sweep.run(now=later + timedelta(days=366), kinds=("draft",)).counts["draft"] == 1
     assert count(db, Draft) == 0
 
 

@@ -49,6 +49,7 @@ from portal.questions import questions
 from portal.ratings import ratings, service_events
 from portal.ratings.models import FollowUp
 from portal.registries.models import DiscoveryContact
+from portal.retention.models import DataRequest
 from tests.benefits.helpers import paying
 from tests.support.accounts import make_account
 from tests.support.staff import make_application, make_link, make_person
@@ -78,8 +79,9 @@ SHARED_WITH_EVERY_STREET = {
     "payments.roll": "a month's payment roll is the district's: a street officer reads the "
                      "lines of their own street (portal/benefits/access.py)",
 }
-RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews", "rate", "ask")
-SECRETS = ("王秀兰", "受害人的答复", "受害人的问题")
+RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews", "rate", "ask",
+                       "data_requests")
+SECRETS = ("王秀兰", "受害人的答复", "受害人的问题", "受害人要更正的地址")
 
 
 def _store(upload_name, **where):
@@ -151,6 +153,14 @@ def world(app, db):
     follow_up = db.session.scalars(select(FollowUp)).one()
     asked = questions.ask(about="application", text="受害人的问题", application=application,
                           account=victim, video=io.BytesIO(media_samples.VIDEO.read_bytes()))
+    # The victim (the mother's guardian) asked to correct the mother's data, with a document.
+    from werkzeug.datastructures import FileStorage
+
+    from portal.retention import requests as data_requests
+
+    data_request = data_requests.ask(
+        victim, mother.id, "correction", "受害人要更正的地址", "新地址",
+        FileStorage(io.BytesIO(PNG), filename="证明.png"), locale="zh_Hans_CN")
     return {
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
@@ -161,6 +171,7 @@ def world(app, db):
         "change_draft": change_draft, "change": change,
         "same_street_reviewer": make_account("district_reviewer", phone="13800000002"),
         "decision": decision, "follow_up": follow_up, "asked": asked.question,
+        "data_request": data_request,
     }
 
 
@@ -235,6 +246,8 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["follow_up"].id
         elif argument == "asked_id":
             values[argument] = 999999 if missing else world["asked"].id
+        elif argument == "data_request_id":
+            values[argument] = 999999 if missing else world["data_request"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument in OTHER_ARGUMENTS:
@@ -303,6 +316,8 @@ def _state(world) -> tuple:
                                          ChangeRequest.version)
                                   .order_by(ChangeRequest.id)).all()),
         _db.session.scalar(select(func.count()).select_from(DiscoveryContact)),
+        tuple(_db.session.execute(select(DataRequest.id, DataRequest.outcome,
+                                         DataRequest.document_id)).all()),
     )
 
 
@@ -318,7 +333,9 @@ def test_the_sweep_covers_the_routes_we_know(app):
                      "status.answer", "status.revoke", "apply.task_list",
                      "apply.download_document", "apply.confirmation", "staff.application",
                      "staff.act", "staff.document", "changes.index", "changes.report",
-                     "changes.check", "changes.change", "staff_changes.change"):
+                     "changes.check", "changes.change", "staff_changes.change",
+                     "data_requests.request_page", "staff_data_requests.data_request",
+                     "staff_data_requests.document"):
         assert expected in endpoints, expected
 
 

@@ -10,7 +10,7 @@ What the draft holds (Draft.answers) is typed: portal.applications.answers.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -296,15 +296,6 @@ def delete_draft(draft: Draft) -> None:
     db.session.commit()
     for path in files:
         path.unlink(missing_ok=True)
-
-
-def purge_stale_drafts(now: datetime | None = None, days: int = 365) -> int:
-    """Delete drafts not changed for `days` (the privacy notice promises one year)."""
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    stale = list(db.session.scalars(select(Draft).where(Draft.updated_at < cutoff)))
-    for draft in stale:
-        delete_draft(draft)
-    return len(stale)
 
 
 # ── Submitting ────────────────────────────────────────────────────────────────────────────

@@ -112,6 +112,13 @@ ACTIONS = {
     "question.view": _l("查看咨询"),
     "question.answer": _l("答复咨询"),
     "question.publish": _l("发布常见问题"),
+    # Written by portal.retention (the retention task; the person's requests).
+    "retention.run": _l("按保存期限删除或匿名化到期的记录"),
+    "data_request.submit": _l("提交更正或删除个人信息的申请"),
+    "data_request.list": _l("查看个人信息申请清单"),
+    "data_request.view": _l("查看个人信息申请"),
+    "data_request.document": _l("查看个人信息申请所附的证明材料"),
+    "data_request.decide": _l("办结个人信息申请"),
     # Written by portal.content.media.publishing (the codes older rows carry).
     "media_published": _l("发布手语视频、字幕和文字稿"),
     "media_withdrawn": _l("停用手语视频"),

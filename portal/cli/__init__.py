@@ -1,7 +1,8 @@
 """The `flask …` commands, one module per group:
 
 demo.py      seed-demo
-records.py   keeping stored records: verify-audit, rotate-keys, apply purge-drafts
+records.py   keeping stored records: verify-audit, rotate-keys, retention [--dry-run],
+             apply purge-drafts
 staff.py     staff accounts: create-staff, set-staff-password, reset-second-factor,
              declare-conflict, list-conflicts
 messages.py  the text-message outbox: outbox, send-outbox (one pass), purge-outbox-codes

@@ -5,6 +5,7 @@ in the portal itself. Running it twice changes nothing.
 """
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
@@ -145,6 +146,7 @@ def seed() -> list[DemoAccount]:
     _demo_reviews()
     media_samples.attach_demo_sample(accounts["content_editor"])
     _demo_feedback(accounts)
+    _demo_data_requests(accounts)
     return list(ACCOUNTS)
 
 
@@ -506,4 +508,40 @@ def _demo_feedback(accounts) -> None:
     db.session.add_all([PageVote(page="guide:nursing_allowance", useful=True),
                         PageVote(page="guide:nursing_allowance", useful=False),
                         PageVote(page="checker", useful=True)])
+    db.session.commit()
+
+
+def _demo_data_requests(accounts) -> None:
+    """The demo resident, 杜小龙's guardian (a proven link), asked to correct his address (open,
+    with a supporting document waiting for staff) and to delete his data (decided: partly kept
+    – his approved application and its payments are kept by law, as his page explains). The
+    decided one is written as staff's decision would leave it, without deleting anything of the
+    other demo pages."""
+    from werkzeug.datastructures import FileStorage
+
+    from portal.retention import requests
+    from portal.retention.models import DataRequest
+
+    if db.session.scalar(select(DataRequest.id).limit(1)) is not None:
+        return
+    resident = accounts["resident"]
+    person = db.session.scalar(select(Person).where(Person.full_name == CONFIRMED_GUARDIAN_OF[0]))
+    if person is None:
+        return
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(picture, "PNG")
+    picture.seek(0)
+    upload = FileStorage(picture, filename="户口簿.png")
+    requests.ask(resident, person.id, "correction", "地址写错了：门牌号应为3号，不是1号",
+                 "鄠邑区甘亭街道示例社区3号", upload, locale="zh_Hans_CN")
+    asked = datetime.now(timezone.utc) - timedelta(days=20)
+    db.session.add(DataRequest(
+        account_id=resident.id, person_id=person.id, link_role="guardian", kind="deletion",
+        what_is_wrong="不想再保存他的信息", locale="zh_Hans_CN", created_at=asked,
+        due_at=working_days.deadline(asked, 15), outcome="partly_kept",
+        reason="没有提交的草稿已经删除；已批准的补贴申请和发放记录依法必须保存。",
+        erased={"draft": 1}, kept=["approved_application", "payment_record", "audit_event"],
+        decided_at=asked + timedelta(days=6), decided_by_account_id=accounts["civil_affairs"].id))
     db.session.commit()

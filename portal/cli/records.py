@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.applications import filing as application_service
 from portal.audit import chain as audit_chain
 from portal.extensions import db
 from portal.keys import blind_index_keys
@@ -47,5 +46,23 @@ def rotate_keys():
 
 @applications.command("purge-drafts")
 def purge_drafts():
-    """Delete drafts not changed for a year (as the privacy notice says)."""
-    click.echo(application_service.purge_stale_drafts())
+    """Delete drafts not changed for a year (as the privacy notice says): the retention task's
+    draft kind alone (portal/data/retention.yaml)."""
+    from portal.retention import sweep
+
+    click.echo(sweep.run(kinds=("draft",)).counts["draft"])
+
+
+@group.command("retention")
+@click.option("--dry-run", is_flag=True, help="Count what is past its period; change nothing.")
+def retention(dry_run: bool):
+    """Delete or anonymise what is past its retention period (portal/data/retention.yaml),
+    audited; with --dry-run, only count."""
+    from portal.retention import sweep
+
+    report = sweep.run(dry_run=dry_run)
+    click.echo("Dry run: nothing changed." if dry_run else "Done (recorded in the audit log).")
+    for kind, count in report.counts.items():
+        click.echo(f"  {kind}: {count}")
+    for kind, count in report.kept_past_period.items():
+        click.echo(f"  {kind}: {count} past its minimum period, kept (never removed here)")

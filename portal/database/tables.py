@@ -11,4 +11,5 @@ from portal.people import models as people  # noqa: F401
 from portal.questions import models as questions  # noqa: F401
 from portal.ratings import models as ratings  # noqa: F401
 from portal.registries import models as registries  # noqa: F401
+from portal.retention import models as retention  # noqa: F401
 from portal.unified_identity import models as unified_identity  # noqa: F401

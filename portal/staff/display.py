@@ -125,6 +125,8 @@ STAFF_LINKS = (
      ("street_officer", "district_reviewer", "civil_affairs", "content_editor")),
     ("follow_ups.worklist", _l("差评回访"),
      ("street_officer", "district_reviewer", "civil_affairs", "admin")),
+    ("staff_data_requests.queue", _l("个人信息申请"),
+     ("civil_affairs", "district_reviewer", "admin")),
     ("staff.audit_log", _l("操作记录"), ("admin",)),
     ("staff.accounts", _l("工作人员账号"), ("admin",)),
 )

@@ -43,7 +43,12 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    from portal.tasks import benefits, messages, registries  # noqa: F401  (registers the tasks)
+    from portal.tasks import (  # noqa: F401  (registers the tasks)
+        benefits,
+        messages,
+        registries,
+        retention,
+    )
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(celery_config(app.config, app.instance_path))

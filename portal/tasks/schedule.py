@@ -14,6 +14,7 @@ from celery.schedules import crontab
 from portal.tasks.benefits import BUILD_MONTHLY_ROLLS, CHECK_CERTIFICATES, CHECK_REVIEWS
 from portal.tasks.messages import DELIVER_DUE, PURGE_CODES
 from portal.tasks.registries import DISCOVER
+from portal.tasks.retention import RUN_RETENTION
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ SCHEDULE: tuple[Job, ...] = (
     Job("discovery-sweep", DISCOVER, "DISCOVERY_SWEEP_CRONTAB"),
     # The yearly review (年审): reviews opened, their notices, those missed suspended (daily).
     Job("review-check", CHECK_REVIEWS, "REVIEW_CHECK_CRONTAB"),
+    # Records past their retention period deleted or anonymised, audited (daily).
+    Job("retention", RUN_RETENTION, "RETENTION_CRONTAB"),
 )
 
 
