@@ -111,6 +111,11 @@ ACTIONS = {
     "question.view": _l("查看咨询"),
     "question.answer": _l("答复咨询"),
     "question.publish": _l("发布常见问题"),
+    # Written by portal.people.files (一人一档 and the person's own data).
+    "person.view": _l("查看一人一档"),
+    "person.search": _l("查找服务对象"),
+    "person.data_view": _l("本人查看自己的信息"),
+    "person.data_download": _l("本人下载自己的信息"),
     # Written by portal.content.media.publishing (the codes older rows carry).
     "media_published": _l("发布手语视频、字幕和文字稿"),
     "media_withdrawn": _l("停用手语视频"),
