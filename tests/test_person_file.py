@@ -361,3 +361,34 @@ def test_staff_and_signed_out_visitors_do_not_reach_the_residents_pages(client, 
     assert client.get("/my-data/").location.startswith("/account/sign-in")
     sign_in(client, world["officer"])
     assert client.get(f"/my-data/{world['person'].id}/data.json").status_code == 403
+
+
+# ── the demo's pages, as the browser suite visits them (a11y_tests/visits/person_file.py) ──
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_browser_suites_visits_reach_their_state_on_the_demo(client, db, language):
+    from a11y_tests.visits.person_file import VISITS
+    from portal.accounts.models import Account
+    from portal.cli import demo_content as demo
+
+    from portal.people.models import Person
+
+    demo.seed()
+    # The visits' ids are a fresh demo database's; this one's may differ (PostgreSQL's
+    # sequences are not reset between tests).
+    ids = {number: _db.session.scalar(select(Person.id).where(Person.full_name == name))
+           for number, name in ((8, "孙立新"), (4, "杜小龙"))}
+    client.set_cookie("lang", language)
+    for visit in VISITS:
+        sign_in(client, _db.session.scalar(select(Account).where(Account.phone == visit.account)))
+        path = re.sub(r"/(\d+)", lambda m: f"/{ids[int(m.group(1))]}", visit.path)
+        response = client.get(path)
+        assert response.status_code == 200, visit.name
+        typed = [a[2] for a in visit.actions if a[0] == "fill"]
+        if visit.actions:   # the search sent: what was typed, or nothing
+            token = token_from(response.get_data(as_text=True))
+            response = client.post(path, data={"csrf_token": token,
+                                                     "q": typed[0] if typed else ""})
+            if response.status_code == 303:
+                response = client.get(response.location)
+        assert visit.expect_text[language] in main_text(response), visit.name

@@ -78,7 +78,7 @@ SHARED_WITH_EVERY_STREET = {
     "payments.roll": "a month's payment roll is the district's: a street officer reads the "
                      "lines of their own street (portal/benefits/access.py)",
 }
-RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews", "rate", "ask")
+RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews", "rate", "ask", "my_data")
 SECRETS = ("王秀兰", "受害人的答复", "受害人的问题")
 
 
@@ -237,6 +237,8 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["asked"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
+        elif argument == "person_id":   # the mother: her file (staff), her data (her guardian)
+            values[argument] = 999999 if missing else world["application"].person_id
         elif argument in OTHER_ARGUMENTS:
             values[argument] = OTHER_ARGUMENTS[argument]
         else:
@@ -318,7 +320,9 @@ def test_the_sweep_covers_the_routes_we_know(app):
                      "status.answer", "status.revoke", "apply.task_list",
                      "apply.download_document", "apply.confirmation", "staff.application",
                      "staff.act", "staff.document", "changes.index", "changes.report",
-                     "changes.check", "changes.change", "staff_changes.change"):
+                     "changes.check", "changes.change", "staff_changes.change",
+                     "staff_people.person", "staff_people.id_number", "my_data.person",
+                     "my_data.download"):
         assert expected in endpoints, expected
 
 

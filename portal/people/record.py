@@ -50,8 +50,8 @@ KIND_LABELS = {
     "payment": _l("发放记录"),
     "change": _l("变更申报"),
     "review": _l("年审"),
-    "rating": _l("评价"),
-    "question": _l("在线咨询"),
+    "rating": _l("服务评价"),
+    "question": _l("在线咨询记录"),
     "access": _l("账户关联和家人授权"),
     "contact": _l("联系记录"),
 }
@@ -244,7 +244,7 @@ def payments(person_id: int) -> list[Entry]:
                   programme=labels.programme_name(programme),
                   month=_month(month), amount=labels.yuan(line.amount_fen),
                   state=labels.benefit_state_label("line", line.state))
-        lines = [Line(_("包含的月份："), _("%(first)s至%(last)s，共%(count)s个月", count=line.months,
+        lines = [Line(_("包含的月份："), _("%(first)s至%(last)s（共%(count)s个月）", count=line.months,
                    first=_month(line.first_month), last=_month(line.last_month)))]
         if line.state == "failed" and line.reason:
             lines.append(Line(_("银行说明："), line.reason, True))
@@ -477,7 +477,9 @@ SOURCES: tuple[Source, ...] = (
 def timeline(person_id: int, sources: Iterable[Source] = SOURCES) -> list[Entry]:
     """Every source's entries, newest first."""
     entries = [entry for source in sources for entry in source(person_id)]
-    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+    # Each source gives its entries oldest first: at the same moment, the later one first too.
+    order = sorted(range(len(entries)), key=lambda i: (entries[i].at, i), reverse=True)
+    return [entries[i] for i in order]
 
 
 # ── the whole file ───────────────────────────────────────────────────────────────────────
