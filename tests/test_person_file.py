@@ -56,8 +56,8 @@ def _registry(person, officer):
     _db.session.add(found)
     _db.session.flush()
     _db.session.add(DiscoveryLead(registry_person_id=found.id, street="ganting",
-                                  eligible_count=1, programmes=[["assessment_subsidy", "eligible"]],
-                                  found_on=date(2026, 3, 1)))
+                                  eligible_count=1, found_on=date(2026, 3, 1),
+                                  programmes=[["assessment_subsidy", "eligible"]]))
     _db.session.add(DiscoveryContact(registry_person_id=found.id, actor_account_id=officer.id,
                                      outcome="invited", note="电话联系，已说明怎样申请"))
     _db.session.commit()
@@ -370,7 +370,6 @@ def test_the_browser_suites_visits_reach_their_state_on_the_demo(client, db, lan
     from a11y_tests.visits.person_file import VISITS
     from portal.accounts.models import Account
     from portal.cli import demo_content as demo
-
     from portal.people.models import Person
 
     demo.seed()

@@ -244,8 +244,9 @@ def payments(person_id: int) -> list[Entry]:
                   programme=labels.programme_name(programme),
                   month=_month(month), amount=labels.yuan(line.amount_fen),
                   state=labels.benefit_state_label("line", line.state))
-        lines = [Line(_("包含的月份："), _("%(first)s至%(last)s（共%(count)s个月）", count=line.months,
-                   first=_month(line.first_month), last=_month(line.last_month)))]
+        months = _("%(first)s至%(last)s（共%(count)s个月）", count=line.months,
+                   first=_month(line.first_month), last=_month(line.last_month))
+        lines = [Line(_("包含的月份："), months)]
         if line.state == "failed" and line.reason:
             lines.append(Line(_("银行说明："), line.reason, True))
         entries.append(Entry("payment", _on(month), title, tuple(lines), day_only=True,
