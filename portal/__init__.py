@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.guides.routes import bp as guides
     from portal.indicators.routes import bp as indicators
     from portal.media.routes import bp as media
+    from portal.my_data.routes import bp as my_data
     from portal.preferences.routes import bp as preferences
     from portal.public.routes import bp as public
     from portal.public_notice.routes import bp as notice
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.data_requests import bp as staff_data_requests
     from portal.staff.follow_ups import bp as follow_ups
     from portal.staff.payments import bp as payments
+    from portal.staff.people import bp as staff_people
     from portal.staff.questions import bp as staff_questions
     from portal.staff.reviews import bp as staff_reviews
     from portal.staff.routes import bp as staff
@@ -149,7 +151,7 @@ def _register_blueprints(app: Flask) -> None:
                       status, changes, reviews, staff, payments, staff_changes, staff_reviews,
                       registries, registry_apply, notice, indicators, rate, useful, follow_ups,
                       ask, staff_questions, unified_identity, sms_receipts, data_requests,
-                      staff_data_requests):
+                      staff_data_requests, staff_people, my_data):
         app.register_blueprint(blueprint)
     from portal.dev_identity import routes as dev_identity
 

@@ -80,7 +80,7 @@ SHARED_WITH_EVERY_STREET = {
                      "lines of their own street (portal/benefits/access.py)",
 }
 RESIDENT_BLUEPRINTS = ("apply", "status", "account", "reviews", "rate", "ask",
-                       "data_requests")
+                       "data_requests", "my_data")
 SECRETS = ("王秀兰", "受害人的答复", "受害人的问题", "受害人要更正的地址")
 
 
@@ -250,6 +250,8 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["data_request"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
+        elif argument == "person_id":   # the mother: her file (staff), her data (her guardian)
+            values[argument] = 999999 if missing else world["application"].person_id
         elif argument in OTHER_ARGUMENTS:
             values[argument] = OTHER_ARGUMENTS[argument]
         else:
@@ -335,7 +337,8 @@ def test_the_sweep_covers_the_routes_we_know(app):
                      "staff.act", "staff.document", "changes.index", "changes.report",
                      "changes.check", "changes.change", "staff_changes.change",
                      "data_requests.request_page", "staff_data_requests.data_request",
-                     "staff_data_requests.document"):
+                     "staff_data_requests.document", "staff_people.person",
+                     "staff_people.id_number", "my_data.person", "my_data.download"):
         assert expected in endpoints, expected
 
 

@@ -173,6 +173,9 @@ NOT_A_SECTION = {
     ("registries/sources.py", "household"): "a registry's column of that name",
     ("registries/validation.py", "household"): "a registry's column of that name",
     ("cli/demo_content.py", "household"): "a registry's column of that name",
+    ("people/record.py", "household"): "a key of the person's own data file (JSON)",
+    ("people/record.py", "certificate"): "a key of the person's own data file (JSON)",
+    ("people/record.py", "payment"): "a kind of timeline entry: a payment roll's line",
 }
 
 

@@ -119,6 +119,11 @@ ACTIONS = {
     "data_request.view": _l("查看个人信息申请"),
     "data_request.document": _l("查看个人信息申请所附的证明材料"),
     "data_request.decide": _l("办结个人信息申请"),
+    # Written by portal.people.files (一人一档 and the person's own data).
+    "person.view": _l("查看一人一档"),
+    "person.search": _l("查找服务对象"),
+    "person.data_view": _l("本人查看自己的信息"),
+    "person.data_download": _l("本人下载自己的信息"),
     # Written by portal.content.media.publishing (the codes older rows carry).
     "media_published": _l("发布手语视频、字幕和文字稿"),
     "media_withdrawn": _l("停用手语视频"),

@@ -162,11 +162,14 @@ class CheckRow:
 
 def view_of(application) -> list[CheckRow] | None:
     """The comparison kept at submission, worded for the case page (None: none was made)."""
-    from portal.labels import fact_value, street_name
-
     results = recorded(application)
-    if results is None:
-        return None
+    return None if results is None else rows_of(results)
+
+
+def rows_of(results: list[dict]) -> list[CheckRow]:
+    """Comparison results (FactCheck.to_json()), worded: the case page's, and the person's
+    file's comparison made now (portal.people.record)."""
+    from portal.labels import fact_value, street_name
 
     def worded(fact: str, value) -> str:
         if value is None:

@@ -80,6 +80,7 @@ class QueueLine:
     many rows, and each call from a template costs more than the same call here)."""
     reference: str
     href: str
+    person_href: str              # the person's file (一人一档)
     name: Markup
     masked_id: str
     programme: str
@@ -103,6 +104,7 @@ def queue_lines(rows, conflicted: set[int], flagged: set[int]) -> list[QueueLine
         lines.append(QueueLine(
             reference=application.reference,
             href=url_for("staff.application", reference=application.reference),
+            person_href=url_for("staff_people.person", person_id=row.person.id),
             name=zh_text(row.person.full_name), masked_id=identity.masked_id(row.person),
             programme=programme_name(application.programme),
             street=street_name(application.street), status=status_label(application.status),
@@ -115,6 +117,7 @@ def queue_lines(rows, conflicted: set[int], flagged: set[int]) -> list[QueueLine
 STAFF_LINKS = (
     ("staff_auth.home", _l("工作台首页"), None),
     ("staff.queue", _l("申请队列"), QUEUE_ROLES),
+    ("staff_people.search", _l("一人一档"), QUEUE_ROLES),
     ("payments.rolls_list", _l("发放名册"), ("civil_affairs", "street_officer")),
     ("staff_changes.worklist", _l("变更申报"), ("street_officer", "civil_affairs")),
     ("registries.worklist", _l("主动发现"), ("street_officer", "district_reviewer")),
