@@ -50,27 +50,12 @@ from portal.people import phone_numbers
 from portal.people.models import Person
 
 
-# A person's request to correct or delete their data (portal.retention.requests): the outcome
-# only – the staff's reason and what was kept are on the person's page, never in a text.
-DATA_REQUEST_TEXTS = {
-    "corrected": _l("您提出的更正个人信息的申请已办结：已更正。详情请登录平台查看。"
-                    "如有疑问，请拨打12385，也可以在平台上在线咨询。"),
-    "deleted": _l("您提出的删除个人信息的申请已办结：已删除。详情请登录平台查看。"
-                  "如有疑问，请拨打12385，也可以在平台上在线咨询。"),
-    "partly_kept": _l("您提出的删除个人信息的申请已办结：能删除的已删除，法律要求保存的部分"
-                      "（例如办理档案和发放记录）依法保留，原因请登录平台查看。"
-                      "如有疑问，请拨打12385，也可以在平台上在线咨询。"),
-    "refused": _l("您提出的更正或删除个人信息的申请已办结，没有按您的要求办理，"
-                  "原因请登录平台查看。如有疑问，请拨打12385，也可以在平台上在线咨询。"),
-}
-
-
 def queue_data_request_decided(account: Account, outcome: str) -> OutboxMessage:
-    """Tell the person who asked (their account's number) that their request is decided."""
-    locale = _locale_of(account)
-    with force_locale(locale):
-        body = str(DATA_REQUEST_TEXTS[outcome])
-    message = OutboxMessage(channel="sms", recipient=account.phone, locale=locale, body=body)
+    """Tell the person who asked (their account's number) that their request to correct or
+    delete their data is decided (portal.retention.requests): the outcome only – the staff's
+    reason and what was kept are on the person's page, never in a text."""
+    message = outbox.compose(account.phone, f"account.data_request_{outcome}", {},
+                             locale=_locale_of(account))
     db.session.add(message)
     return message
 

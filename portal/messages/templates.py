@@ -296,6 +296,19 @@ ACCOUNT_TEXTS = {
                                "请登录鄠邑区网上办事平台，"
                                "在首页查看“您可能可以申请”，或到%(street)s便民服务中心咨询，电话12385，"
                                "也可以在平台上在线咨询。"), {"street": "street"}, {}),
+    # A person's request to correct or delete their data is decided (portal.retention): the
+    # outcome only – the reason and what the law keeps are on the person's page.
+    "data_request_corrected": (_l("您提出的更正个人信息的申请已办结：已更正。详情请登录平台查看。"
+                                  "如有疑问，请拨打12385，也可以在平台上在线咨询。"), {}, {}),
+    "data_request_deleted": (_l("您提出的删除个人信息的申请已办结：已删除。详情请登录平台查看。"
+                                "如有疑问，请拨打12385，也可以在平台上在线咨询。"), {}, {}),
+    "data_request_partly_kept": (_l("您提出的删除个人信息的申请已办结：能删除的已删除，"
+                                    "法律要求保存的部分（例如办理档案和发放记录）依法保留，"
+                                    "原因请登录平台查看。如有疑问，请拨打12385，也可以在平台上在线咨询。"),
+                                 {}, {}),
+    "data_request_refused": (_l("您提出的更正或删除个人信息的申请已办结，没有按您的要求办理，"
+                                "原因请登录平台查看。如有疑问，请拨打12385，也可以在平台上在线咨询。"),
+                             {}, {}),
 }
 
 
