@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.checker.routes import bp as checker
     from portal.guides.routes import bp as guides
     from portal.indicators.routes import bp as indicators
+    from portal.intermediary.routes import bp as intermediary
     from portal.media.routes import bp as media
     from portal.preferences.routes import bp as preferences
     from portal.public.routes import bp as public
@@ -137,7 +138,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public, preferences, media, account, staff_auth, checker, guides, apply,
                       status, changes, reviews, staff, payments, staff_changes, staff_reviews,
                       registries, registry_apply, notice, indicators, rate, useful, follow_ups,
-                      ask, staff_questions, unified_identity):
+                      ask, staff_questions, unified_identity, intermediary):
         app.register_blueprint(blueprint)
     from portal.dev_identity import routes as dev_identity
 

@@ -44,6 +44,10 @@ PURPOSES = {
     "lookup": _l("【鄠邑区残疾人服务】有人正在查询您提交的申请的办理进度，验证码是%(code)s，"
                  "%(minutes)s分钟内有效。如果是家人在帮您查询，请只告诉正在帮您查询的家人；"
                  "如果没有人在帮您查询，请不要理会。工作人员不会向您要验证码。"),
+    # To a person's phone on record: a village worker asks to act for them
+    # (portal.accounts.consents).
+    "consent": _l("【鄠邑区残疾人服务】村（社区）代办员想帮您办理残疾人服务的事情，需要您同意。"
+                  "同意的话，请把验证码%(code)s告诉代办员，%(minutes)s分钟内有效。不同意就不要告诉别人。"),
     # To a person's phone on record (portal.accounts.person_links).
     "link": _l("【鄠邑区残疾人服务】有人正在验证能否查看以您名义办理的所有申请，验证码是%(code)s，"
                "%(minutes)s分钟内有效。只有您本人在办理时才能使用，请不要告诉任何人。"

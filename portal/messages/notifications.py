@@ -102,6 +102,15 @@ ACCESS_TEXTS = {
                         "如果不是您本人或您的监护人办理的，请拨打12385，也可以在平台上在线咨询。"),
     "unlinked": _l("工作人员已解除您的账户与一位申请对象的关联，您的账户不能再查看这个人的所有申请了。"
                    "如有疑问，请拨打12385，也可以在平台上在线咨询。"),
+    # To the person's phone on record (portal.accounts.consents): the worker's name and
+    # village, what the consent covers and until when; never the person's own details.
+    "consent_started": _l("【鄠邑区残疾人服务】您已同意代办员%(worker)s（%(village)s）帮您办理：%(scopes)s，"
+                          "到%(until)s为止。您可以随时结束：登录平台，或到街道办事处说一声。"
+                          "如果您没有同意过，请拨打12385，也可以在平台上在线咨询。"),
+    "consent_ended": _l("【鄠邑区残疾人服务】代办员%(worker)s（%(village)s）帮您办事的同意已经结束，"
+                        "他不能再查看或办理您的事情了。如有疑问，请拨打12385，也可以在平台上在线咨询。"),
+    "consent_ended_worker": _l("【鄠邑区残疾人服务】您代一位居民办事的同意已经结束（%(name)s）。"
+                               "您不能再查看或办理这个人的事情了。"),
     "filed_in_name": _l("有人在网上办事平台以您的名义提交了一份申请（受理编号%(ref)s）。"
                         "如果您不知道这件事，请拨打12385，也可以在平台上在线咨询。"),
 }
@@ -217,10 +226,26 @@ def _recipient(application: Application) -> str | None:
 
 def recipients(application: Application) -> list[str]:
     """Who gets the status texts: the applicant's account, and the number given in the
-    application's 个人信息 for them – each number once."""
+    application's 个人信息 for them – each number once. A village worker who applied
+    (an intermediary) is texted only besides the person (their phone on record or the number
+    given), and only while the person's consent lets them follow it (portal.accounts.consents)."""
     numbers = []
     given = stored.read(application).personal.phone
-    for number in (_recipient(application), given):
+    applicant = application.applicant or db.session.get(Account, application.applicant_account_id)
+    first = _recipient(application)
+    if applicant is not None and applicant.is_intermediary:
+        from portal.accounts import consents
+
+        person = application.person or db.session.get(Person, application.person_id)
+        person_numbers = [n for n in (person.phone if person else None, given)
+                          if n and n != applicant.phone]
+        first = applicant.phone if person_numbers and consents.may_see_application(
+            applicant, application) else None
+        given = None
+        for number in person_numbers:
+            if number not in numbers:
+                numbers.append(number)
+    for number in (first, given):
         if not number:
             continue
         try:
@@ -403,4 +428,34 @@ def queue_question_answered(phone: str, locale: str | None, link: str) -> Outbox
         body = str(FEEDBACK_TEXTS["question_answered"]) % {"link": link}
     message = OutboxMessage(channel="sms", recipient=phone, locale=locale, body=body)
     db.session.add(message)
+    return message
+
+
+def queue_consent_started(consent, person: Person | None) -> OutboxMessage | None:
+    """Tell the person, on their phone on record, that a consent to a village worker began."""
+    if person is None or not person.phone:
+        return None
+    from portal.accounts import consents
+
+    locale = _locale_of_phone(person.phone)
+    with force_locale(locale):
+        values = consents.text_values(consent)
+    return _queue(person.phone, "consent_started", locale, **values)
+
+
+def queue_consent_ended(consent, person: Person | None) -> OutboxMessage | None:
+    """Tell the person (phone on record) that a consent ended; the worker too, but only when the
+    person is told (never only the worker)."""
+    if person is None or not person.phone:
+        return None
+    from portal.accounts import consents
+
+    locale = _locale_of_phone(person.phone)
+    with force_locale(locale):
+        values = consents.text_values(consent)
+    message = _queue(person.phone, "consent_ended", locale, **values)
+    worker = consent.worker or db.session.get(Account, consent.worker_account_id)
+    if worker is not None and worker.phone != person.phone:
+        _queue(worker.phone, "consent_ended_worker", _locale_of(worker),
+               name=consent.full_name)
     return message

@@ -222,10 +222,16 @@ def _show_codes(codes: list[str], **context):
 # ------------------------------------------------------------------ signed in
 
 @bp.get("/")
-@staff_required
 def home():
     from portal.staff.display import staff_links
 
+    if current_user.is_authenticated and current_user.is_intermediary:
+        return redirect(url_for("intermediary.home"), 303)   # a village worker's own home
+    return _staff_home(staff_links)
+
+
+@staff_required
+def _staff_home(staff_links):
     return render_template("staff_auth/home.html", staff_links=staff_links())
 
 
