@@ -18,7 +18,8 @@ from portal.extensions import db
 from portal.messages import notifications, sms
 from portal.people import identity
 from portal.people.models import Person
-from tests.support.accounts import last_code, make_account, sign_in as quick_sign_in
+from tests.support.accounts import last_code, make_account
+from tests.support.accounts import sign_in as quick_sign_in
 from tests.support.apply import MOTHER_ID, PNG, fill_all
 from tests.support.pages import main_text
 from tests.support.staff import make_application, make_link
@@ -345,3 +346,37 @@ def test_a_worker_cannot_submit_for_someone_without_consent(client, db):
     assert db.session.scalars(select(Application)).all() == []
     assert db.session.scalars(select(Person)).all() != [] and db.session.scalar(
         select(Person).where(Person.id_number_hash == identity.lookup_hash(OTHER_ID))) is None
+
+
+def test_changes_and_reviews_only_when_the_consent_covers_them(client, db):
+    from datetime import datetime, timezone
+
+    from portal.benefits.models import Review
+    from tests.benefits.helpers import paying
+
+    worker = _worker()
+    resident = make_account("resident", phone="13900000001")
+    civil = make_account("civil_affairs", phone="13800000003")
+    recipient = paying(resident, civil, submitted=datetime(2026, 3, 10, tzinfo=timezone.utc),
+                       programme="living_allowance", band="from_18", amount="60")
+    person = recipient.application.person
+    review = Review(recipient_id=recipient.id, year=2026, opens_on=date(2026, 3, 1),
+                    due_on=date(2026, 4, 30), grace_until=date(2026, 5, 30), status="open")
+    consent = Consent(worker_account_id=worker.id, person_id=person.id, full_name="王秀兰",
+                      id_number_hash=person.id_number_hash,
+                      id_number_encrypted=person.id_number_encrypted, street="ganting",
+                      scopes="reviews", until=date.today() + timedelta(days=30),
+                      method="code", given_by="person", status="active")
+    db.session.add_all([review, consent])
+    db.session.commit()
+    reference = recipient.application.reference
+    quick_sign_in(client, worker)
+    page = main_text(client.get(f"/intermediary/residents/{person.id}/"))
+    assert "年审" in page and "报告过的情况变化" not in page and "帮他申请" not in page
+    assert client.get(f"/status/reviews/{review.id}/").status_code == 200
+    assert client.get(f"/status/applications/{reference}/changes/").status_code == 404
+    assert client.get(f"/status/applications/{reference}/withdraw").status_code == 404
+    consent.scopes = "changes"
+    db.session.commit()
+    assert client.get(f"/status/applications/{reference}/changes/").status_code == 200
+    assert client.get(f"/status/reviews/{review.id}/").status_code == 404

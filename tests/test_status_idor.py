@@ -20,8 +20,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import AccessGrant, Consent, PersonLink
-from portal.accounts.models import Account
+from portal.accounts.models import AccessGrant, Account, Consent, PersonLink
 from portal.applications import documents, duplicates
 from portal.applications.models import (
     Application,

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
-from portal.accounts import consents, person_links
+from portal.accounts import consent_rules, person_links
 from portal.accounts.models import AccessGrant, Account, PersonLink
 from portal.applications import references
 from portal.applications.models import Application
@@ -79,7 +79,7 @@ def visible_to(account: Account | None, need: str = "see") -> ColumnElement[bool
     worker (intermediary) sees only the applications of people whose consent, standing now,
     covers `need` (portal.accounts.consents.NEEDS) – those they submitted themselves too."""
     if _worker(account):
-        return consents.covered(account, need)
+        return consent_rules.covered(account, need)
     if not _resident(account):
         return false()
     return or_(Application.applicant_account_id == account.id,
@@ -99,7 +99,7 @@ def own_submission(account: Account) -> ColumnElement[bool]:
     """A WHERE clause: applications the account submitted itself and may still see – a
     village worker's only while the person's consent stands."""
     mine = Application.applicant_account_id == account.id
-    return and_(mine, consents.covered(account, "see")) if _worker(account) else mine
+    return and_(mine, consent_rules.covered(account, "see")) if _worker(account) else mine
 
 
 def can_view(account: Account | None, application: Application) -> bool:
@@ -111,7 +111,7 @@ def can_act(account: Account | None, application: Application) -> bool:
     """Withdrawing and answering requests: the account that submitted the application, and
     the person or guardian with a proven link."""
     if _worker(account):
-        return consents.covers(account, application.person_id, "act")
+        return consent_rules.covers(account, application.person_id, "act")
     if not _resident(account):
         return False
     return application.applicant_account_id == account.id or \

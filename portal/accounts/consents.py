@@ -9,7 +9,8 @@ Before a worker can see or do anything for a person, the person (or their guardi
   street officer of the person's street confirms it (or refuses it).
 
 A consent names the worker, what it covers (SCOPES) and until when (at most CONSENT_MAX_DAYS).
-Access is decided on every request from the consents that stand now (`covering`): when the
+Access is decided on every request from the consents that stand now (the rule:
+portal.accounts.consent_rules): when the
 person ends one – online or at the street office – the worker's access ends with the next
 request, even to applications the worker submitted itself (they are the person's). Asking for a
 code and uploading a form answer the same whether or not the person has a record or a phone.
@@ -21,50 +22,32 @@ import hmac
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import select
 
 from portal import dates
+from portal.accounts import consent_rules as rules
 from portal.accounts import one_time_codes
 from portal.accounts.models import CONSENT_SCOPES, Account, Consent
-from portal.applications.decisions import local_today
-from portal.applications.models import Application, Draft
+from portal.applications import documents
+from portal.applications.models import Application, Document, Draft
 from portal.audit import log as audit
-from portal.database.columns import utcnow
+from portal.database.columns import aware, utcnow
 from portal.extensions import db
+from portal.messages import notifications
 from portal.people import crypto, identity
 from portal.people.models import Person
 
 PURPOSE = "consent"     # the one-time code's purpose (portal.accounts.one_time_codes)
+FORM_KIND = "consent_form"   # the photographed paper form, a Document of no draft or application
 
-SCOPES = {
-    "apply": _l("申请补贴和服务"),
-    "changes": _l("报告情况变化"),
-    "reviews": _l("年审"),
-    "status": _l("查看办理进度"),
-}
-assert set(SCOPES) == set(CONSENT_SCOPES)
-
-STATES = {
-    "pending": _l("等待街道确认"),
-    "active": _l("有效"),
-    "refused": _l("街道没有通过"),
-    "ended": _l("已结束"),
-    "expired": _l("已到期"),
-}
+SCOPES, STATES, NEEDS = rules.SCOPES, rules.STATES, rules.NEEDS
+state, scope_text, covers, covered = rules.state, rules.scope_text, rules.covers, rules.covered
+max_days, latest_until, local_today = rules.max_days, rules.latest_until, rules.local_today
 METHODS = {"code": _l("短信验证码"), "paper": _l("书面同意书")}
 GIVERS = {"person": _l("本人"), "guardian": _l("监护人")}
-ENDERS = {"person": _l("本人在网上结束"), "office": _l("街道办事处结束"), "worker": _l("代办员结束")}
-
-# What each use of a person's records needs the consent to cover (rules as data).
-NEEDS = {
-    "see": ("apply", "status"),     # the person's applications and their progress
-    "act": ("apply",),              # start, submit, withdraw, answer a request for more
-    "changes": ("changes",),        # report a change of circumstances
-    "reviews": ("reviews",),        # the yearly review
-}
+ENDERS = {"person": _l("本人在网上结束"), "office": _l("街道办事处结束"),
+          "worker": _l("代办员结束")}
 
 
 class ConsentError(Exception):
@@ -75,63 +58,11 @@ class ConsentError(Exception):
         self.reason = reason
 
 
-def max_days() -> int:
-    return int(current_app.config.get("CONSENT_MAX_DAYS", 366))
-
-
-def latest_until(today: date | None = None) -> date:
-    return (today or local_today()) + timedelta(days=max_days())
-
-
-def state(consent: Consent, today: date | None = None) -> str:
-    """pending, active, refused, ended or expired (an active one past its last day)."""
-    if consent.status == "active" and consent.until < (today or local_today()):
-        return "expired"
-    return consent.status
-
-
-def scope_text(consent: Consent) -> str:
-    return "、".join(str(SCOPES[code]) for code in consent.scope_list if code in SCOPES)
-
-
 def text_values(consent: Consent) -> dict:
     """The words of the texts about a consent (in the current language)."""
     worker = consent.worker or db.session.get(Account, consent.worker_account_id)
     return {"worker": worker.display_name, "village": worker.village or "",
             "scopes": scope_text(consent), "until": dates.date_text(consent.until)}
-
-
-# ── who may reach what ─────────────────────────────────────────────────────────────────────
-
-def _standing(worker_id: int, need: str, today: date | None = None):
-    scopes = NEEDS[need]
-    return (select(Consent.person_id).where(
-        Consent.worker_account_id == worker_id, Consent.status == "active",
-        Consent.until >= (today or local_today()), Consent.person_id.is_not(None),
-        or_(*[Consent.scopes.contains(code) for code in scopes])))
-
-
-def person_ids_for(worker: Account, need: str = "see"):
-    """A SELECT of the people `worker` may reach for `need` now (NEEDS)."""
-    return _standing(worker.id, need)
-
-
-def covered(worker: Account | None, need: str) -> ColumnElement[bool]:
-    """A WHERE clause on Application: the applications `worker` may reach for `need` now."""
-    if worker is None or not worker.is_intermediary or not worker.active:
-        return false()
-    return Application.person_id.in_(person_ids_for(worker, need))
-
-
-def covers(worker: Account | None, person_id: int | None, need: str) -> bool:
-    if worker is None or person_id is None or not worker.is_intermediary or not worker.active:
-        return False
-    return db.session.scalar(_standing(worker.id, need).where(
-        Consent.person_id == person_id).limit(1)) is not None
-
-
-def may_see_application(worker: Account, application: Application) -> bool:
-    return covers(worker, application.person_id, "see")
 
 
 # ── the worker's residents ────────────────────────────────────────────────────────────────
@@ -224,8 +155,7 @@ def give_by_code(worker: Account, asked: Asked, typed: str, *,
     audit.record(worker, "consent.give", "consent", str(consent.id),
                  {"person": person.id, "scopes": asked.scopes,
                   "until": asked.until.isoformat()})
-    from portal.messages import notifications
-    notifications.queue_consent_started(consent, person)
+    notifications.queue_consent_started(person, text_values(consent))
     db.session.commit()
     return consent
 
@@ -234,14 +164,12 @@ def give_by_code(worker: Account, asked: Asked, typed: str, *,
 
 def give_on_paper(worker: Account, *, full_name: str, id_number: str, scopes, until: date,
                   given_by: str, upload) -> Consent:
-    """Keep the photographed form (the documents' checks: portal.applications.documents) and
-    a pending consent for the street officer to confirm. Raises ConsentError, or
-    documents.UploadRefused. Audited; commits."""
-    from portal.applications import documents
-
+    """Keep the photographed form (the documents' checks and storage:
+    portal.applications.documents) and a pending consent for the street officer to confirm.
+    Raises ConsentError (nothing kept), or documents.UploadRefused. Audited; commits."""
     scopes = _check_terms(scopes, until, given_by)
     person = _person_by_hashes(id_number)
-    document = documents.store(upload, kind="consent_form", account_id=worker.id)
+    document = documents.store(upload, kind=FORM_KIND, account_id=worker.id)
     consent = Consent(worker_account_id=worker.id, person_id=None, full_name=full_name.strip(),
                       id_number_hash=identity.lookup_hash(id_number),
                       id_number_encrypted=crypto.encrypt(id_number),
@@ -279,8 +207,6 @@ def masked_id(consent: Consent) -> str:
 
 def reveal_form(officer: Account, consent: Consent):
     """The photographed form, for the officer (audited)."""
-    from portal.applications.models import Document
-
     audit.record(officer, "consent.view_form", "consent", str(consent.id), {})
     db.session.commit()
     return db.session.get(Document, consent.document_id) if consent.document_id else None
@@ -315,8 +241,7 @@ def confirm(officer: Account, consent: Consent) -> None:
     consent.decided_by_account_id = officer.id
     audit.record(officer, "consent.confirm", "consent", str(consent.id),
                  {"person": person.id, "worker": consent.worker_account_id})
-    from portal.messages import notifications
-    notifications.queue_consent_started(consent, person)
+    notifications.queue_consent_started(person, text_values(consent))
     db.session.commit()
 
 
@@ -337,8 +262,6 @@ def end(actor: Account, consent: Consent, by: str) -> None:
     """End a consent now (`by`: person, office, worker). The worker's access stops with the
     next request; their unsent drafts for the person are deleted (they hold the person's
     details). Audited; the person is told, and the worker with them; commits."""
-    from portal.applications import filing
-
     if consent.status not in ("active", "pending"):
         return
     consent.status = "ended"
@@ -348,31 +271,34 @@ def end(actor: Account, consent: Consent, by: str) -> None:
     audit.record(actor, "consent.end", "consent", str(consent.id),
                  {"person": consent.person_id, "worker": consent.worker_account_id, "by": by})
     person = db.session.get(Person, consent.person_id) if consent.person_id else None
-    from portal.messages import notifications
-    notifications.queue_consent_ended(consent, person)
+    notifications.queue_consent_ended(person, text_values(consent), consent.worker,
+                                      consent.full_name)
     db.session.commit()
-    if consent.person_id is not None:
-        for draft in db.session.scalars(select(Draft).where(
-                Draft.account_id == consent.worker_account_id,
-                Draft.person_id == consent.person_id)).all():
-            if not covers(consent.worker, consent.person_id, "act"):
-                filing.delete_draft(draft)
+    if consent.person_id is not None and not covers(consent.worker, consent.person_id, "act"):
+        _delete_drafts(consent.worker_account_id, consent.person_id)
 
 
-def of_account(account: Account) -> list[Consent]:
-    """Consents given for the people `account` is proven to be or to be the guardian of
-    (portal.accounts.person_links), newest first."""
-    from portal.accounts import person_links
+def _delete_drafts(worker_id: int, person_id: int) -> None:
+    """The worker's unsent drafts for the person, and their files (as
+    portal.applications.filing.delete_draft does)."""
+    for draft in db.session.scalars(select(Draft).where(
+            Draft.account_id == worker_id, Draft.person_id == person_id)).all():
+        files = documents.delete_for_draft(draft.id)
+        db.session.delete(draft)
+        db.session.commit()
+        for path in files:
+            path.unlink(missing_ok=True)
 
-    if account is None or not account.is_resident:
-        return []
-    return list(db.session.scalars(select(Consent).where(
-        Consent.person_id.in_(person_links.linked_person_ids(account.id)))
-        .order_by(Consent.id.desc())))
+
+def of_people(person_ids) -> list[Consent]:
+    """Consents given by these people (a SELECT of ids: those an account is proven to be or to
+    be the guardian of, portal.accounts.person_links.linked_person_ids), newest first."""
+    return list(db.session.scalars(select(Consent).where(Consent.person_id.in_(person_ids))
+                                   .order_by(Consent.id.desc())))
 
 
-def find_for_account(account: Account, consent_id: int) -> Consent | None:
-    return next((c for c in of_account(account) if c.id == consent_id), None)
+def find_among(person_ids, consent_id: int) -> Consent | None:
+    return next((c for c in of_people(person_ids) if c.id == consent_id), None)
 
 
 def standing_in_street(officer: Account) -> list[Consent]:
@@ -452,8 +378,6 @@ def consent_events(person_id: int) -> list[ConsentEvent]:
 
 
 def _moment(value) -> datetime:
-    from portal.database.columns import aware
-
     if isinstance(value, datetime):
         return aware(value)
     return aware(datetime(value.year, value.month, value.day))

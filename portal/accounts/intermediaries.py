@@ -22,11 +22,11 @@ from portal.accounts import consents
 from portal.accounts import sign_in as accounts
 from portal.accounts import staff as staff_accounts
 from portal.accounts.models import INTERMEDIARY, Account, Consent
+from portal.accounts.passwords import hash_password
 from portal.applications.models import Application, Draft
+from portal.audit import log as audit
 from portal.benefits.models import Review
 from portal.changes.models import ChangeRequest
-from portal.accounts.passwords import hash_password
-from portal.audit import log as audit
 from portal.database.columns import utcnow
 from portal.extensions import db
 from portal.languages import DEFAULT_LOCALE
@@ -142,7 +142,7 @@ def resident(worker: Account, person_id: int) -> Resident | None:
     found_reviews, found_changes = [], []
     if may_report or may_review:
         for application in db.session.scalars(select(Application).where(
-                Application.person_id == person_id, Application.status == "approved")):
+                Application.person_id == person_id).order_by(Application.id)):
             recipient = recipients.of_account_application(application.id)
             if recipient is None:
                 continue

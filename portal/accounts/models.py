@@ -30,7 +30,8 @@ STAFF_ROLES = (
     "content_editor",      # 内容编辑
     "admin",               # 系统管理员
 )
-# 代办员: a village or community worker (村(居)委会工作人员, 残协专职委员) made by a street officer.
+# 代办员: a village or community worker (村(居)委会工作人员, 残协专职委员), made by a street
+# officer.
 # Not staff: signs in like staff (password and second factor) but reaches a person's records only
 # through an active Consent (portal.accounts.consents).
 INTERMEDIARY = "intermediary"
@@ -208,7 +209,8 @@ class StaffConflict(db.Model):
     recorded_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[datetime] = created_at_column()
 
-# -------------------- Consent: a person lets a village worker act for them (portal.accounts.consents).
+# -------------------- Consent: a person lets a village worker act for them
+# (portal.accounts.consents).
 
 CONSENT_SCOPES = ("apply", "changes", "reviews", "status")   # labels: portal.accounts.consents
 CONSENT_METHODS = ("code", "paper")     # a code to the phone on record / a signed form

@@ -306,7 +306,7 @@ def owned_by(document_id: int, account_id: int) -> Document | None:
     document = db.session.get(Document, document_id)
     if document is None or document.removed_at is not None:
         return None
-    from portal.accounts import access_grants
+    from portal.accounts import consent_rules
     from portal.accounts.models import Account
 
     account = db.session.get(Account, account_id)
@@ -319,8 +319,8 @@ def owned_by(document_id: int, account_id: int) -> Document | None:
         owners.add(draft.account_id if draft else None)
     if document.application_id:
         application = db.session.get(Application, document.application_id)
-        if application is not None and (not worker or access_grants.can_view(account,
-                                                                             application)):
+        if application is not None and (not worker or consent_rules.may_see_application(
+                account, application)):
             owners.add(application.applicant_account_id)
     return document if account_id in owners else None
 

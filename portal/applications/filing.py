@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts import access_grants, consents, person_links
+from portal.accounts import access_grants, consent_rules, person_links
 from portal.accounts.models import Account
 from portal.applications import answers as stored
 from portal.applications import documents, duplicates, working_days
@@ -334,7 +334,7 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
         draft = db.session.get(Draft, draft_id, populate_existing=True)
         answers = stored.read(draft)
         person = _person_for(answers.personal, answers.certificate)
-        if account.is_intermediary and not consents.covers(account, person.id, "act"):
+        if account.is_intermediary and not consent_rules.covers(account, person.id, "act"):
             raise NotConsented()
         _check_not_duplicate(person.id, draft.programme, account)
 

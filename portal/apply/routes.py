@@ -451,8 +451,9 @@ def check(draft_id: int):
             except DuplicateApplication as problem:
                 problems = [(K.PERSONAL, _duplicate_message(problem, draft.programme))]
             except NotConsented:
-                problems = [(K.PERSONAL, _("这个身份证号码的居民没有同意您代办申请，或者同意已经结束。"
-                                           "请先请居民同意，再提交。"))]
+                problems = [(K.PERSONAL, _(
+                    "这个身份证号码的居民没有同意您代办申请，或者同意已经结束。"
+                    "请先请居民同意，再提交。"))]
             else:
                 return redirect(url_for("apply.confirmation",
                                         reference=application.reference), 303)

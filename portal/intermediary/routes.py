@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from portal.account.access import resident_required, sign_in_redirect
 from portal.account.pages import page_locale
-from portal.accounts import consents, intermediaries
+from portal.accounts import consents, intermediaries, person_links
 from portal.accounts import sign_in as accounts
 from portal.applications import documents
 from portal.applications.filing import DuplicateApplication
@@ -317,10 +317,15 @@ def decide_consent(consent_id: int):
 
 # ── the person (or guardian) ──────────────────────────────────────────────────────────────
 
+def _my_people():
+    """The people the signed-in resident is proven to be or to be the guardian of."""
+    return person_links.linked_person_ids(_me().id)
+
+
 @bp.get("/account/consents/")
 @resident_required
 def my_consents():
-    mine = consents.of_account(_me())
+    mine = consents.of_people(_my_people()) if _me().is_resident else []
     people = sorted({c.person_id for c in mine if c.person_id})
     return render_template("intermediary/my_consents.html", consents=mine,
                            history={pid: consents.consent_events(pid) for pid in people})
@@ -329,7 +334,7 @@ def my_consents():
 @bp.route("/account/consents/<int:consent_id>/end", methods=["GET", "POST"])
 @resident_required
 def end_my_consent(consent_id: int):
-    consent = consents.find_for_account(_me(), consent_id)
+    consent = consents.find_among(_my_people(), consent_id) if _me().is_resident else None
     if consent is None or consents.state(consent) not in ("active", "pending"):
         abort(404)
     form = forms.ConfirmForm()

@@ -104,11 +104,11 @@ ACCESS_TEXTS = {
                    "如有疑问，请拨打12385，也可以在平台上在线咨询。"),
     # To the person's phone on record (portal.accounts.consents): the worker's name and
     # village, what the consent covers and until when; never the person's own details.
-    "consent_started": _l("【鄠邑区残疾人服务】您已同意代办员%(worker)s（%(village)s）帮您办理：%(scopes)s，"
-                          "到%(until)s为止。您可以随时结束：登录平台，或到街道办事处说一声。"
+    "consent_started": _l("【鄠邑区残疾人服务】您已同意代办员%(worker)s（%(village)s）"
+                          "帮您办理：%(scopes)s，到%(until)s为止。您可以随时结束：登录平台，或到街道办事处说一声。"
                           "如果您没有同意过，请拨打12385，也可以在平台上在线咨询。"),
-    "consent_ended": _l("【鄠邑区残疾人服务】代办员%(worker)s（%(village)s）帮您办事的同意已经结束，"
-                        "他不能再查看或办理您的事情了。如有疑问，请拨打12385，也可以在平台上在线咨询。"),
+    "consent_ended": _l("【鄠邑区残疾人服务】代办员%(worker)s（%(village)s）"
+                        "帮您办事的同意已经结束，他不能再查看或办理您的事情了。如有疑问，请拨打12385，也可以在平台上在线咨询。"),
     "consent_ended_worker": _l("【鄠邑区残疾人服务】您代一位居民办事的同意已经结束（%(name)s）。"
                                "您不能再查看或办理这个人的事情了。"),
     "filed_in_name": _l("有人在网上办事平台以您的名义提交了一份申请（受理编号%(ref)s）。"
@@ -234,12 +234,12 @@ def recipients(application: Application) -> list[str]:
     applicant = application.applicant or db.session.get(Account, application.applicant_account_id)
     first = _recipient(application)
     if applicant is not None and applicant.is_intermediary:
-        from portal.accounts import consents
+        from portal.accounts import consent_rules
 
         person = application.person or db.session.get(Person, application.person_id)
         person_numbers = [n for n in (person.phone if person else None, given)
                           if n and n != applicant.phone]
-        first = applicant.phone if person_numbers and consents.may_see_application(
+        first = applicant.phone if person_numbers and consent_rules.may_see_application(
             applicant, application) else None
         given = None
         for number in person_numbers:
@@ -431,31 +431,21 @@ def queue_question_answered(phone: str, locale: str | None, link: str) -> Outbox
     return message
 
 
-def queue_consent_started(consent, person: Person | None) -> OutboxMessage | None:
-    """Tell the person, on their phone on record, that a consent to a village worker began."""
+def queue_consent_started(person: Person | None, values: dict) -> OutboxMessage | None:
+    """Tell the person, on their phone on record, that a consent to a village worker began
+    (portal.accounts.consents: `values` – worker, village, scopes, until)."""
     if person is None or not person.phone:
         return None
-    from portal.accounts import consents
-
-    locale = _locale_of_phone(person.phone)
-    with force_locale(locale):
-        values = consents.text_values(consent)
-    return _queue(person.phone, "consent_started", locale, **values)
+    return _queue(person.phone, "consent_started", _locale_of_phone(person.phone), **values)
 
 
-def queue_consent_ended(consent, person: Person | None) -> OutboxMessage | None:
+def queue_consent_ended(person: Person | None, values: dict, worker: Account,
+                        name: str) -> OutboxMessage | None:
     """Tell the person (phone on record) that a consent ended; the worker too, but only when the
-    person is told (never only the worker)."""
+    person is told (never only the worker). `name`: the person's name as the worker typed it."""
     if person is None or not person.phone:
         return None
-    from portal.accounts import consents
-
-    locale = _locale_of_phone(person.phone)
-    with force_locale(locale):
-        values = consents.text_values(consent)
-    message = _queue(person.phone, "consent_ended", locale, **values)
-    worker = consent.worker or db.session.get(Account, consent.worker_account_id)
+    message = _queue(person.phone, "consent_ended", _locale_of_phone(person.phone), **values)
     if worker is not None and worker.phone != person.phone:
-        _queue(worker.phone, "consent_ended_worker", _locale_of(worker),
-               name=consent.full_name)
+        _queue(worker.phone, "consent_ended_worker", _locale_of(worker), name=name)
     return message
