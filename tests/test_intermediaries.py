@@ -380,3 +380,27 @@ def test_changes_and_reviews_only_when_the_consent_covers_them(client, db):
     db.session.commit()
     assert client.get(f"/status/applications/{reference}/changes/").status_code == 200
     assert client.get(f"/status/reviews/{review.id}/").status_code == 404
+
+
+def test_the_demo_worker_helps_one_person_and_the_officer_has_a_form_to_check(client, db):
+    from portal.cli import demo_content
+
+    demo_content.seed()
+    worker = db.session.scalar(select(Account).where(Account.phone == "13800000006"))
+    assert (worker.id, worker.role, worker.display_name, worker.second_factor) == (
+        7, "intermediary", "张建华", "totp")
+    quick_sign_in(client, worker)
+    home = main_text(client.get("/intermediary/"))
+    assert "张建国" in home and "杜小龙" in home and "刘桂芝" in home   # the last one pending
+    zhang = db.session.scalar(select(Person).where(Person.full_name == "张建国"))
+    # The browser suite opens these by id (a11y_tests/visits/intermediaries.py).
+    assert zhang.id == 2 and [(c.id, c.full_name, c.status) for c in db.session.scalars(
+        select(Consent).order_by(Consent.id))] == [
+        (1, "张建国", "active"), (2, "杜小龙", "active"), (3, "刘桂芝", "pending")]
+    assert "HY-2026-DEMA4C" in main_text(client.get(f"/intermediary/residents/{zhang.id}/"))
+    quick_sign_in(client, db.session.scalar(select(Account).where(
+        Account.phone == "13800000001")), fresh=True)
+    assert "刘桂芝" in main_text(client.get("/staff/consents/"))
+    quick_sign_in(client, db.session.scalar(select(Account).where(
+        Account.phone == "13900000001")), fresh=True)
+    assert "张建华" in main_text(client.get("/account/consents/"))
