@@ -20,9 +20,9 @@ from portal.extensions import db
 
 SCOPES = {
     "apply": _l("申请补贴和服务"),
-    "changes": _l("报告情况变化"),
-    "reviews": _l("年审"),
-    "status": _l("查看办理进度"),
+    "changes": _l("报告情况的变化"),
+    "reviews": _l("做年审"),
+    "status": _l("查看申请的办理进度"),
 }
 assert set(SCOPES) == set(CONSENT_SCOPES)
 

@@ -45,7 +45,7 @@ SCOPES, STATES, NEEDS = rules.SCOPES, rules.STATES, rules.NEEDS
 state, scope_text, covers, covered = rules.state, rules.scope_text, rules.covers, rules.covered
 max_days, latest_until, local_today = rules.max_days, rules.latest_until, rules.local_today
 METHODS = {"code": _l("短信验证码"), "paper": _l("书面同意书")}
-GIVERS = {"person": _l("本人"), "guardian": _l("监护人")}
+GIVERS = {"person": _l("居民本人"), "guardian": _l("监护人")}
 ENDERS = {"person": _l("本人在网上结束"), "office": _l("街道办事处结束"),
           "worker": _l("代办员结束")}
 

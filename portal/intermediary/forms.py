@@ -38,11 +38,12 @@ class ConsentTermsForm(PortalForm):
     given_by = RadioField(_l("谁同意"), default="person",
                           choices=[SelectChoice(code, label)
                                    for code, label in consents.GIVERS.items()],
-                          validators=[InputRequired(message=_l("请选择是本人还是监护人同意"))])
+                          validators=[InputRequired(message=_l("请选择是居民本人还是监护人同意"))])
     scopes = MultiCheckboxField(_l("同意您代办哪些事"),
                                 choices=[SelectChoice(code, label)
                                          for code, label in consents.SCOPES.items()],
-                                validate_choice=False)
+                                validate_choice=False,
+                                validators=[InputRequired(message=_l("请至少选一项"))])
     until = StringField(_l("同意到哪一天为止"), validators=[DateValid(
         earliest=local_today, latest=consents.latest_until)])
 

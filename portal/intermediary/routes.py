@@ -45,7 +45,7 @@ ACCOUNT_PROBLEMS = {
 TERMS_PROBLEMS = {
     "scopes": lambda: _("请至少选一项"),
     "until": lambda: _("日期不对，请重新填写。"),
-    "not_allowed": lambda: _("请选择是本人还是监护人同意"),
+    "not_allowed": lambda: _("请选择是居民本人还是监护人同意"),
 }
 
 
