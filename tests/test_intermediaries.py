@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.messages import notifications, sms
 from portal.people import identity
 from portal.people.models import Person
-from tests.support.accounts import last_code, make_account
+from tests.support.accounts import last_code, make_account, submit
 from tests.support.accounts import sign_in as quick_sign_in
 from tests.support.apply import MOTHER_ID, PNG, fill_all
 from tests.support.pages import main_text
@@ -124,6 +124,24 @@ def test_a_street_officer_makes_and_stops_a_worker_of_their_own_street(client, d
     quick_sign_in(client, other, fresh=True)
     assert "张建华" not in main_text(client.get("/staff/intermediaries/"))
     assert client.get(f"/staff/intermediaries/{worker.id}/deactivate").status_code == 404
+
+
+def test_a_worker_signs_in_with_the_second_factor_and_lands_on_their_desk(client, db):
+    from tests.support.accounts import STAFF_TOTP_SECRET, sign_in_through_form
+
+    worker = make_account("intermediary", phone="13700000006", name="张建华", street="ganting",
+                          village="东街社区", totp_secret=STAFF_TOTP_SECRET)
+    # The password alone signs nobody in: the second step comes first.
+    half = submit(client, "/staff/sign-in", {"phone": worker.phone,
+                                             "password": "Staff-Test-2026!"})
+    assert half.location.startswith("/staff/sign-in/verify")
+    assert client.get("/intermediary/").location.startswith("/staff/sign-in")
+    response = sign_in_through_form(client, worker.phone, "Staff-Test-2026!",
+                                    page="/staff/sign-in")
+    assert response.status_code == 303
+    desk = client.get(response.location, follow_redirects=True)
+    assert desk.request.path == "/intermediary/" and "代办工作台" in main_text(desk)
+    assert "登录验证" in main_text(client.get("/staff/second-factor"))
 
 
 def test_a_worker_signs_in_like_staff_but_is_not_staff(client, db):
