@@ -173,6 +173,11 @@ NOT_A_SECTION = {
     ("registries/sources.py", "household"): "a registry's column of that name",
     ("registries/validation.py", "household"): "a registry's column of that name",
     ("cli/demo_content.py", "household"): "a registry's column of that name",
+    ("accounts/models.py", "consent"): "the table of consents given to village workers",
+    ("accounts/consents.py", "consent"): "a consent given to a village worker (the code's "
+                                         "purpose, the audit rows' object)",
+    ("accounts/one_time_codes.py", "consent"): "the purpose of the code a person gives a "
+                                               "village worker",
 }
 
 

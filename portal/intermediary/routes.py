@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from portal.account.access import resident_required, sign_in_redirect
 from portal.account.pages import page_locale
-from portal.accounts import consents, intermediaries, person_links
+from portal.accounts import consents, family_lookup, intermediaries, person_links
 from portal.accounts import sign_in as accounts
 from portal.applications import documents
 from portal.applications.filing import DuplicateApplication
@@ -107,10 +107,11 @@ def consent_by_code():
     form = forms.ConsentTermsForm()
     if form.validate_on_submit():
         try:
-            asked = consents.ask_code(_me(), full_name=form.full_name.data,
-                                      id_number=form.id_number.data, scopes=form.scopes.data,
-                                      until=form.until.data, given_by=form.given_by.data,
-                                      locale=page_locale())
+            with family_lookup.paced():     # the same time whether or not a code was sent
+                asked = consents.ask_code(_me(), full_name=form.full_name.data,
+                                          id_number=form.id_number.data,
+                                          scopes=form.scopes.data, until=form.until.data,
+                                          given_by=form.given_by.data, locale=page_locale())
         except consents.ConsentError as problem:
             _terms_problem(form, problem)
         else:
@@ -129,7 +130,8 @@ def consent_code():
         return redirect(url_for("intermediary.consent_by_code"), 303)
     form = forms.CodeForm()
     if form.validate_on_submit():
-        consent = consents.give_by_code(_me(), asked, form.code.data)
+        with family_lookup.paced():
+            consent = consents.give_by_code(_me(), asked, form.code.data)
         if consent is not None:
             session.pop(ASKED, None)
             flash(_("居民已经同意，您现在可以帮他办理了。我们已发短信告诉他。"), "success")
@@ -328,7 +330,8 @@ def my_consents():
     mine = consents.of_people(_my_people()) if _me().is_resident else []
     people = sorted({c.person_id for c in mine if c.person_id})
     return render_template("intermediary/my_consents.html", consents=mine,
-                           history={pid: consents.consent_events(pid) for pid in people})
+                           history={pid: consents.consent_events(pid) for pid in people},
+                           names={c.person_id: c.full_name for c in reversed(mine)})
 
 
 @bp.route("/account/consents/<int:consent_id>/end", methods=["GET", "POST"])
