@@ -32,6 +32,8 @@ from portal.accounts.models import CONSENT_SCOPES, Account, Consent
 from portal.applications import documents
 from portal.applications.models import Application, Document, Draft
 from portal.audit import log as audit
+from portal.benefits.models import Recipient, Review
+from portal.changes.models import ChangeRequest
 from portal.database.columns import aware, utcnow
 from portal.extensions import db
 from portal.messages import notifications
@@ -332,6 +334,8 @@ EVENT_LABELS = {
     "ended": _l("代办同意结束（%(by)s）"),
     "expired": _l("代办同意到期"),
     "applied": _l("代办员代您提交了申请（受理编号%(reference)s）"),
+    "changed": _l("代办员代您报告了情况变化（编号%(reference)s）"),
+    "reviewed": _l("代办员代您做了%(year)s年的年审"),
 }
 
 
@@ -368,13 +372,31 @@ def consent_events(person_id: int) -> list[ConsentEvent]:
             add(consent.until + timedelta(days=1), "expired", consent)
     by_worker = {c.worker_account_id: c for c in consents}
     if by_worker:
-        for application in db.session.scalars(select(Application).where(
-                Application.person_id == person_id,
-                Application.applicant_account_id.in_(set(by_worker)))
-                .order_by(Application.id)):
-            add(application.submitted_at, "applied", by_worker[application.applicant_account_id],
-                reference=application.reference)
+        _done_by_workers(person_id, by_worker, add)
     return sorted(events, key=lambda e: _moment(e.at))
+
+
+def _done_by_workers(person_id: int, by_worker: dict, add) -> None:
+    """What the person's workers did in their name: applications submitted, changes of
+    circumstances reported, yearly reviews done."""
+    workers = set(by_worker)
+    for application in db.session.scalars(select(Application).where(
+            Application.person_id == person_id,
+            Application.applicant_account_id.in_(workers)).order_by(Application.id)):
+        add(application.submitted_at, "applied", by_worker[application.applicant_account_id],
+            reference=application.reference)
+    of_person = (select(Recipient.id).join(Application, Application.id == Recipient.application_id)
+                 .where(Application.person_id == person_id))
+    for change in db.session.scalars(select(ChangeRequest).where(
+            ChangeRequest.recipient_id.in_(of_person), ChangeRequest.account_id.in_(workers),
+            ChangeRequest.submitted_at.is_not(None)).order_by(ChangeRequest.id)):
+        add(change.submitted_at, "changed", by_worker[change.account_id],
+            reference=change.reference)
+    for review in db.session.scalars(select(Review).where(
+            Review.recipient_id.in_(of_person), Review.completed_by_account_id.in_(workers),
+            Review.completed_on.is_not(None)).order_by(Review.id)):
+        add(review.completed_on, "reviewed", by_worker[review.completed_by_account_id],
+            year=review.year)
 
 
 def _moment(value) -> datetime:

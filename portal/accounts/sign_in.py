@@ -236,8 +236,9 @@ def create_staff(phone: str, display_name: str, role: str, street: str | None,
 
 
 def set_staff_password(phone: str, password: str) -> Account:
+    """Staff's and village workers' (`flask set-staff-password`): the staff password rules."""
     account = find_by_phone(phone)
-    if account is None or not account.is_staff:
+    if account is None or not account.signs_in_as_staff:
         raise AccountError("no_account")
     _set_password(account, password)
     return account
