@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.checker.routes import bp as checker
     from portal.guides.routes import bp as guides
     from portal.indicators.routes import bp as indicators
+    from portal.intermediary.routes import bp as intermediary
     from portal.media.routes import bp as media
     from portal.my_data.routes import bp as my_data
     from portal.preferences.routes import bp as preferences
@@ -151,7 +152,7 @@ def _register_blueprints(app: Flask) -> None:
                       status, changes, reviews, staff, payments, staff_changes, staff_reviews,
                       registries, registry_apply, notice, indicators, rate, useful, follow_ups,
                       ask, staff_questions, unified_identity, sms_receipts, data_requests,
-                      staff_data_requests, staff_people, my_data):
+                      staff_data_requests, staff_people, my_data, intermediary):
         app.register_blueprint(blueprint)
     from portal.dev_identity import routes as dev_identity
 

@@ -129,6 +129,7 @@ class Config:
     # account to sign in again and find it back in the form (portal/web/kept_answers.py).
     KEPT_ANSWERS_HOURS = 24
     ONE_TIME_CODE_MINUTES = 10             # a code sent by SMS expires after this
+    CONSENT_MAX_DAYS = 366                 # a consent to a village worker lasts at most a year
     ONE_TIME_CODE_MAX_ATTEMPTS = 5         # wrong entries before a code stops working
     SIGN_IN_FREE_FAILURES = 5              # failures in a row before sign-in has to wait
     SIGN_IN_LOCK_SECONDS = 60              # the first wait; doubles with each further failure

@@ -129,7 +129,7 @@ STAFF_ROLES = {
     "content_editor": _l("内容编辑"),
     "admin": _l("系统管理员"),
 }
-ROLES = {**STAFF_ROLES, "resident": _l("居民")}
+ROLES = {**STAFF_ROLES, "resident": _l("居民"), "intermediary": _l("村（社区）代办员")}
 
 
 def role_label(role: str | None) -> str:

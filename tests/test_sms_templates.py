@@ -50,10 +50,14 @@ def _samples(app, template: templates.Template, name: str) -> list[str]:
         return ["2026-09", "2026-12", "2027-02"]
     if kind == "code":
         return ["123456"]
+    if kind == "worker":        # names as the portal sends them (cut to WORKER_NAME_MAX)
+        from portal.messages.notifications import WORKER_NAME_MAX
+        return ["张建华", "欧阳建华", "阿卜杜热依木·买买提" * 3][:2] + \
+            [("阿卜杜热依木·买买提" * 3)[:WORKER_NAME_MAX]]
     if kind == "link":
         return _links(app)[template.links[name]]
     return {"ref": ["HY-2026-7K3QX9"], "change": ["BG-2026-7K3QX9"], "tail": ["1234"],
-            "minutes": ["10"], "hours": ["24"]}[name]
+            "minutes": ["10"], "hours": ["24"], "consent": ["1234567"]}[name]
 
 
 def _param_sets(app, template):
@@ -122,9 +126,11 @@ def test_what_is_registered_with_the_gateways(app, kind):
 
 def test_no_template_carries_personal_details():
     """Parameters are codes, dates, references, a phone's last four, a one-time code or a
-    link's token – never a name, an ID number, an address or anyone's own words."""
+    link's token – never a resident's name, an ID number, an address or anyone's own words. The
+    one name is a village worker's, told to the person who agreed to their help."""
     allowed = {"programme", "ref", "due", "until", "status", "month", "date", "change",
-               "tail", "outcome", "link", "code", "minutes", "hours", "street"}
+               "tail", "outcome", "link", "code", "minutes", "hours", "street", "worker",
+               "consent"}
     for template in templates.TEMPLATES.values():
         assert set(template.params) <= allowed, template.kind
 

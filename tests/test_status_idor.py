@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import AccessGrant, PersonLink
+from portal.accounts.models import AccessGrant, Account, Consent, PersonLink
 from portal.applications import documents, duplicates
 from portal.applications.models import (
     Application,
@@ -161,7 +161,24 @@ def world(app, db):
     data_request = data_requests.ask(
         victim, mother.id, "correction", "受害人要更正的地址", "新地址",
         FileStorage(io.BytesIO(PNG), filename="证明.png"), locale="zh_Hans_CN")
+
+    # 代办: the mother's village worker, with her active paper consent (its form photographed),
+    # and a worker of another village of the same street, with no consent for her.
+    worker = make_account("intermediary", name="张建华", phone="13700000006", street="ganting",
+                          village="东街社区")
+    other_worker = make_account("intermediary", name="刘军", phone="13700000007",
+                                street="ganting", village="西街村")
+    form = _store("同意书.png", kind="consent_form", account_id=worker.id)
+    consent = Consent(worker_account_id=worker.id, person_id=mother.id, full_name="王秀兰",
+                      id_number_hash=mother.id_number_hash,
+                      id_number_encrypted=mother.id_number_encrypted, street="ganting",
+                      scopes="apply,status", until=date.today() + timedelta(days=100),
+                      method="paper", given_by="person", status="active",
+                      document_id=form.id)
+    db.session.add(consent)
+    db.session.commit()
     return {
+        "worker": worker, "other_worker": other_worker, "consent": consent,
         "victim": victim, "family": family_member, "attacker": attacker,
         "same_street": same_street, "other_street": other_street, "admin": admin,
         "application": application, "document": document, "draft": draft,
@@ -248,10 +265,14 @@ def _values(rule, world, missing: bool) -> dict:
             values[argument] = 999999 if missing else world["asked"].id
         elif argument == "data_request_id":
             values[argument] = 999999 if missing else world["data_request"].id
+        elif argument == "account_id" and rule.endpoint.startswith("intermediary."):
+            values[argument] = 999999 if missing else world["worker"].id
         elif argument == "account_id":
             values[argument] = 999999 if missing else world["same_street"].id
         elif argument == "person_id":   # the mother: her file (staff), her data (her guardian)
             values[argument] = 999999 if missing else world["application"].person_id
+        elif argument == "consent_id":
+            values[argument] = 999999 if missing else world["consent"].id
         elif argument in OTHER_ARGUMENTS:
             values[argument] = OTHER_ARGUMENTS[argument]
         else:
@@ -320,6 +341,9 @@ def _state(world) -> tuple:
         _db.session.scalar(select(func.count()).select_from(DiscoveryContact)),
         tuple(_db.session.execute(select(DataRequest.id, DataRequest.outcome,
                                          DataRequest.document_id)).all()),
+        tuple(_db.session.execute(select(Consent.id, Consent.status, Consent.ended_at)
+                                  .order_by(Consent.id)).all()),
+        _db.session.get(Account, world["worker"].id).active,
     )
 
 
@@ -338,11 +362,15 @@ def test_the_sweep_covers_the_routes_we_know(app):
                      "changes.check", "changes.change", "staff_changes.change",
                      "data_requests.request_page", "staff_data_requests.data_request",
                      "staff_data_requests.document", "staff_people.person",
-                     "staff_people.id_number", "my_data.person", "my_data.download"):
+                     "staff_people.id_number", "my_data.person", "my_data.download",
+                     "intermediary.resident", "intermediary.start_application",
+                     "intermediary.deactivate_worker", "intermediary.consent_case",
+                     "intermediary.consent_form_file", "intermediary.decide_consent",
+                     "intermediary.end_my_consent"):
         assert expected in endpoints, expected
 
 
-@pytest.mark.parametrize("who", ["attacker", "other_street"])
+@pytest.mark.parametrize("who", ["attacker", "other_street", "other_worker"])
 def test_no_one_sees_or_acts_on_what_is_not_theirs(app, client, world, who):
     before = _state(world)
     audited_before = _db.session.scalar(select(func.max(AuditEvent.id)))
@@ -364,7 +392,7 @@ def test_no_one_sees_or_acts_on_what_is_not_theirs(app, client, world, who):
             if who == "other_street" and method == "GET" and \
                     rule.endpoint in SHARED_WITH_EVERY_STREET:
                 continue
-            expected = {404} if (who == "attacker" and
+            expected = {404} if (who in ("attacker", "other_worker") and
                                  rule.endpoint.split(".")[0] in RESIDENT_BLUEPRINTS) \
                 else {403, 404}
             if answers[False] not in expected:
@@ -396,7 +424,7 @@ def test_the_values_are_right_someone_entitled_opens_every_get_route(app, client
             continue
         path = _path(app, rule, _values(rule, world, missing=False))
         codes = []
-        for owner in ("victim", "same_street", "admin", "civil_affairs"):
+        for owner in ("victim", "same_street", "admin", "civil_affairs", "worker"):
             _sign_in(client, world[owner])
             response = client.get(path)
             codes.append(response.status_code)

@@ -176,6 +176,13 @@ NOT_A_SECTION = {
     ("people/record.py", "household"): "a key of the person's own data file (JSON)",
     ("people/record.py", "certificate"): "a key of the person's own data file (JSON)",
     ("people/record.py", "payment"): "a kind of timeline entry: a payment roll's line",
+    ("accounts/models.py", "consent"): "the table of consents given to village workers",
+    ("accounts/consents.py", "consent"): "a consent given to a village worker (the code's "
+                                         "purpose, the audit rows' object)",
+    ("messages/templates.py", "consent"): "the code's purpose and the number of a consent "
+                                          "given to a village worker",
+    ("accounts/one_time_codes.py", "consent"): "the purpose of the code a person gives a "
+                                               "village worker",
 }
 
 

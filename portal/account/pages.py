@@ -20,7 +20,7 @@ def sign_in_page(form_class, *, staff: bool, home: str, template: str, then):
     a right phone number and password go on with `then(account)`; anything else shows the
     page again with its errors – a wrong pair as GENERIC_SIGN_IN_ERROR, never which was wrong."""
     if request.method == "GET" and current_user.is_authenticated \
-            and current_user.is_staff == staff:
+            and current_user.signs_in_as_staff == staff:
         return go_on(home)
     form = form_class()
     if form.validate_on_submit():

@@ -92,7 +92,7 @@ def sign_out():
     form = SignOutForm()
     if not form.validate_on_submit():
         abort(400)
-    staff = current_user.is_authenticated and current_user.is_staff
+    staff = current_user.is_authenticated and current_user.signs_in_as_staff
     if staff:
         accounts.record_sign_out(current_user._get_current_object())
     if current_user.is_authenticated:

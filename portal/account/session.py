@@ -58,7 +58,7 @@ def start(account, *, second_factor: str | None = None) -> None:
     now = clock()
     session[SEEN] = now
     session[SIGNED_IN] = now
-    if account.is_staff:
+    if account.signs_in_as_staff:
         session[STAFF] = True
         if second_factor:
             session[SECOND_FACTOR] = second_factor
@@ -87,7 +87,7 @@ def pending_account():
         session.pop(PENDING, None)
         return None
     account = db.session.get(Account, int(state.get("id", 0)))
-    if (account is None or not account.active or not account.is_staff
+    if (account is None or not account.active or not account.signs_in_as_staff
             or account.session_version != state.get("v")):
         session.pop(PENDING, None)
         return None
@@ -158,7 +158,7 @@ def init_app(app: Flask) -> None:
         seen = session.get(SEEN)
         if seen is not None and clock() - float(seen) > idle_limit():
             account = load_account(user_id)
-            staff = bool(account is not None and account.is_staff)
+            staff = bool(account is not None and account.signs_in_as_staff)
             kept = kept_answers.keep_timed_out(account, request.path)
             end()
             _note_kept(kept)

@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import ColumnElement
 
-from portal.accounts import person_links
+from portal.accounts import consent_rules, person_links
 from portal.accounts.models import AccessGrant, Account, PersonLink
 from portal.applications import references
 from portal.applications.models import Application
@@ -50,7 +50,12 @@ class GrantError(Exception):
 
 def _resident(account: Account | None) -> bool:
     return account is not None and getattr(account, "is_authenticated", False) \
-        and not account.is_staff
+        and account.is_resident
+
+
+def _worker(account: Account | None) -> bool:
+    return account is not None and getattr(account, "is_authenticated", False) \
+        and account.is_intermediary
 
 
 # ── seeing ────────────────────────────────────────────────────────────────────────────────
@@ -69,8 +74,12 @@ def _granted_people(account: Account):
             .with_only_columns(AccessGrant.person_id))
 
 
-def visible_to(account: Account | None) -> ColumnElement[bool]:
-    """A WHERE clause: the applications `account` may see on the residents' pages."""
+def visible_to(account: Account | None, need: str = "see") -> ColumnElement[bool]:
+    """A WHERE clause: the applications `account` may see on the residents' pages. A village
+    worker (intermediary) sees only the applications of people whose consent, standing now,
+    covers `need` (portal.accounts.consents.NEEDS) – those they submitted themselves too."""
+    if _worker(account):
+        return consent_rules.covered(account, need)
     if not _resident(account):
         return false()
     return or_(Application.applicant_account_id == account.id,
@@ -78,10 +87,19 @@ def visible_to(account: Account | None) -> ColumnElement[bool]:
                Application.person_id.in_(_granted_people(account)))
 
 
-def find_visible(account: Account | None, reference: str) -> Application | None:
-    """The application with this reference if `account` may see it; else None."""
+def find_visible(account: Account | None, reference: str,
+                 need: str = "see") -> Application | None:
+    """The application with this reference if `account` may see it (a village worker: for
+    `need`); else None."""
     return db.session.scalar(select(Application).where(
-        Application.reference == references.normalise(reference), visible_to(account)))
+        Application.reference == references.normalise(reference), visible_to(account, need)))
+
+
+def own_submission(account: Account) -> ColumnElement[bool]:
+    """A WHERE clause: applications the account submitted itself and may still see – a
+    village worker's only while the person's consent stands."""
+    mine = Application.applicant_account_id == account.id
+    return and_(mine, consent_rules.covered(account, "see")) if _worker(account) else mine
 
 
 def can_view(account: Account | None, application: Application) -> bool:
@@ -92,6 +110,8 @@ def can_view(account: Account | None, application: Application) -> bool:
 def can_act(account: Account | None, application: Application) -> bool:
     """Withdrawing and answering requests: the account that submitted the application, and
     the person or guardian with a proven link."""
+    if _worker(account):
+        return consent_rules.covers(account, application.person_id, "act")
     if not _resident(account):
         return False
     return application.applicant_account_id == account.id or \

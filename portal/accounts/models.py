@@ -5,7 +5,7 @@ Also: A member of staff's declared relatives: they may not act on those people's
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -30,7 +30,12 @@ STAFF_ROLES = (
     "content_editor",      # 内容编辑
     "admin",               # 系统管理员
 )
-ROLES = (RESIDENT, *STAFF_ROLES)
+# 代办员: a village or community worker (村(居)委会工作人员, 残协专职委员), made by a street
+# officer.
+# Not staff: signs in like staff (password and second factor) but reaches a person's records only
+# through an active Consent (portal.accounts.consents).
+INTERMEDIARY = "intermediary"
+ROLES = (RESIDENT, INTERMEDIARY, *STAFF_ROLES)
 
 
 class Account(UserMixin, db.Model):
@@ -42,6 +47,8 @@ class Account(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(60))
     role: Mapped[str] = mapped_column(String(20), default=RESIDENT)
     street: Mapped[str | None] = mapped_column(String(40))
+    # An intermediary's village or community (村/社区), as the street officer typed it.
+    village: Mapped[str | None] = mapped_column(String(60))
     preferred_locale: Mapped[str | None] = mapped_column(String(12))
     active: Mapped[bool] = mapped_column(default=True)
     # Changing it ends every other session (sign-out everywhere, password change).
@@ -68,6 +75,20 @@ class Account(UserMixin, db.Model):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def is_intermediary(self) -> bool:
+        return self.role == INTERMEDIARY
+
+    @property
+    def is_resident(self) -> bool:
+        return self.role == RESIDENT
+
+    @property
+    def signs_in_as_staff(self) -> bool:
+        """Signs in on the staff page, with the password and a second factor (staff and
+        intermediaries); a resident signs in on the residents' page."""
+        return self.is_staff or self.is_intermediary
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -187,3 +208,49 @@ class StaffConflict(db.Model):
     relation: Mapped[str] = mapped_column(String(20))
     recorded_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     created_at: Mapped[datetime] = created_at_column()
+
+# -------------------- Consent: a person lets a village worker act for them
+# (portal.accounts.consents).
+
+CONSENT_SCOPES = ("apply", "changes", "reviews", "status")   # labels: portal.accounts.consents
+CONSENT_METHODS = ("code", "paper")     # a code to the phone on record / a signed form
+CONSENT_STATES = ("pending", "active", "refused", "ended")   # "expired" is read from `until`
+
+
+class Consent(db.Model):
+    """A person (or their guardian) lets one intermediary act for them, for what `scopes` says,
+    until `until` (inclusive). Given by a code texted to the person's phone on record (active at
+    once) or by a signed paper form the worker photographed (pending until the street officer
+    confirms it). A paper consent may name someone with no record yet: the typed name and ID
+    number (hashed and encrypted) stand until the officer confirms, which makes the record.
+    Nothing is ever deleted: ended, refused and expired consents stay for the person's history."""
+
+    __tablename__ = "consent"
+    __table_args__ = (Index("ix_consent_worker_person", "worker_account_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_account_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    full_name: Mapped[str] = mapped_column(String(60))
+    id_number_hash: Mapped[str] = mapped_column(String(64))
+    id_number_encrypted: Mapped[str] = mapped_column(String(255))
+    street: Mapped[str] = mapped_column(String(40), index=True)   # whose officer confirms
+    scopes: Mapped[str] = mapped_column(String(80))      # CONSENT_SCOPES, comma-separated
+    until: Mapped[date]
+    method: Mapped[str] = mapped_column(String(10))      # CONSENT_METHODS
+    given_by: Mapped[str] = mapped_column(String(10), default="person")  # or "guardian"
+    status: Mapped[str] = mapped_column(String(10))      # CONSENT_STATES
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    created_at: Mapped[datetime] = created_at_column()
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    ended_by: Mapped[str | None] = mapped_column(String(10))   # person, office, worker
+
+    worker = relationship("Account", foreign_keys=[worker_account_id])
+    person = relationship("Person")
+
+    @property
+    def scope_list(self) -> tuple[str, ...]:
+        return tuple(code for code in self.scopes.split(",") if code)

@@ -69,7 +69,8 @@ def link_of(account: Account | None, person_id: int | None) -> PersonLink | None
 
 def links_of(account: Account | None) -> list[PersonLink]:
     """The account's active links, oldest first (one query)."""
-    if account is None or not getattr(account, "is_authenticated", True) or account.is_staff:
+    if account is None or not getattr(account, "is_authenticated", True) \
+            or not account.is_resident:
         return []
     return list(db.session.scalars(select(PersonLink).where(
         PersonLink.account_id == account.id, PersonLink.ended_at.is_(None))
@@ -104,7 +105,7 @@ class Provable:
 
 def provable(account: Account) -> list[Provable]:
     """People this account applied for as themselves and holds no link to (newest first)."""
-    if account is None or account.is_staff:
+    if account is None or not account.is_resident:     # staff and village workers: no links
         return []
     return provable_among(account, db.session.scalars(
         select(Application).where(Application.applicant_account_id == account.id,
@@ -184,7 +185,7 @@ def counter_role(staff: Account, application: Application,
     if role is None or not may_manage(staff, application):
         return None
     applicant = application.applicant      # already loaded for the case page
-    if applicant is None or applicant.is_staff:
+    if applicant is None or not applicant.is_resident:
         return None
     links = linked_accounts(application.person_id) if links is None else links
     if any(account.id == applicant.id for _link, account in links):

@@ -57,7 +57,7 @@ def authenticate(phone: str, password: str, *, staff: bool,
     address, as every audit row)."""
     now = now or utcnow()
     account = find_by_phone(phone)
-    if account is None or not account.active or account.is_staff != staff:
+    if account is None or not account.active or account.signs_in_as_staff != staff:
         verify_password(account.password_hash if account else _decoy_hash(), password)
         return _failed()
     locked_until = aware(account.sign_in_locked_until)
@@ -85,7 +85,7 @@ def record_sign_out(account: Account) -> None:
 
 
 def _audit(account: Account, action: str, detail: dict) -> None:
-    if account.is_staff:
+    if account.signs_in_as_staff:
         audit.record(account, action, "account", str(account.id), detail)
 
 
@@ -147,7 +147,7 @@ def start_reset(phone: str, *, locale: str | None = None) -> None:
     """Text a reset code if `phone` belongs to a resident's account; otherwise do nothing.
     (Staff passwords are set by an administrator: `flask set-staff-password`.)"""
     account = find_by_phone(phone)
-    if account is not None and account.active and not account.is_staff:
+    if account is not None and account.active and account.is_resident:
         one_time_codes.send(phone, "reset", locale=locale)
 
 
@@ -156,7 +156,7 @@ def reset_password(phone: str, password: str, *, verified_at: datetime) -> Accou
     any wait. A verified code allows one change: once the password has changed after it, the
     same verification (e.g. a saved and replayed session cookie) is refused ("used")."""
     account = find_by_phone(phone)
-    if account is None or account.is_staff or not account.active:
+    if account is None or not account.is_resident or not account.active:
         raise AccountError("no_account")
     changed_at = aware(account.password_changed_at)
     if changed_at is not None and changed_at >= verified_at:
@@ -182,7 +182,7 @@ def end_all_sessions(account: Account) -> None:
 
 
 def _set_password(account: Account, password: str) -> None:
-    if password_policy.problem(password, phone=account.phone, staff=account.is_staff):
+    if password_policy.problem(password, phone=account.phone, staff=account.signs_in_as_staff):
         raise AccountError("password")
     account.password_hash = hash_password(password)
     account.password_changed_at = utcnow()
@@ -231,8 +231,9 @@ def create_staff(phone: str, display_name: str, role: str, street: str | None,
 
 
 def set_staff_password(phone: str, password: str) -> Account:
+    """Staff's and village workers' (`flask set-staff-password`): the staff password rules."""
     account = find_by_phone(phone)
-    if account is None or not account.is_staff:
+    if account is None or not account.signs_in_as_staff:
         raise AccountError("no_account")
     _set_password(account, password)
     return account

@@ -108,7 +108,9 @@ def account_for_link(token: str) -> Account | None:
         return None
     if not isinstance(data, dict):
         return None
-    account = find_staff(data.get("a")) if isinstance(data.get("a"), int) else None
+    account = db.session.get(Account, data["a"]) if isinstance(data.get("a"), int) else None
+    if account is not None and not account.signs_in_as_staff:   # staff and village workers
+        account = None
     if account is None or not account.active or data.get("f") != _fingerprint(account):
         return None
     return account

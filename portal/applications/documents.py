@@ -306,13 +306,22 @@ def owned_by(document_id: int, account_id: int) -> Document | None:
     document = db.session.get(Document, document_id)
     if document is None or document.removed_at is not None:
         return None
-    owners = {document.uploaded_by_account_id}
+    from portal.accounts import consent_rules
+    from portal.accounts.models import Account
+
+    account = db.session.get(Account, account_id)
+    worker = account is not None and account.is_intermediary
+    # A village worker's own upload counts only within a draft of theirs or an application
+    # the person's consent still lets them see (the consent form: the officer's alone).
+    owners = set() if worker else {document.uploaded_by_account_id}
     if document.draft_id:
         draft = db.session.get(Draft, document.draft_id)
         owners.add(draft.account_id if draft else None)
     if document.application_id:
         application = db.session.get(Application, document.application_id)
-        owners.add(application.applicant_account_id if application else None)
+        if application is not None and (not worker or consent_rules.may_see_application(
+                account, application)):
+            owners.add(application.applicant_account_id)
     return document if account_id in owners else None
 
 

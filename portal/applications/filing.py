@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts import access_grants, person_links
+from portal.accounts import access_grants, consent_rules, person_links
 from portal.accounts.models import Account
 from portal.applications import answers as stored
 from portal.applications import documents, duplicates, working_days
@@ -58,6 +58,11 @@ class DraftExists(Exception):
         self.draft = draft
 
 
+class NotConsented(Exception):
+    """A village worker submitted for someone whose consent does not (or no longer) let them
+    apply (portal.accounts.consents). Said the same whether or not the person has a record."""
+
+
 class DraftGone(Exception):
     """The draft is no longer there – already submitted or deleted."""
 
@@ -74,9 +79,10 @@ def draft_of(account_id: int, draft_id: int) -> Draft | None:
     return draft if draft is not None and draft.account_id == account_id else None
 
 
-def application_of(account_id: int, reference: str) -> Application | None:
+def application_of(account: Account, reference: str) -> Application | None:
+    """An application the account submitted and may still see (access_grants.own_submission)."""
     return db.session.scalar(select(Application).where(
-        Application.reference == reference, Application.applicant_account_id == account_id))
+        Application.reference == reference, access_grants.own_submission(account)))
 
 
 def submitted_from_draft(account_id: int, draft_id: int) -> Application | None:
@@ -319,6 +325,8 @@ def submit(draft_id: int, account: Account, *, locale: str) -> Application:
         draft = db.session.get(Draft, draft_id, populate_existing=True)
         answers = stored.read(draft)
         person = _person_for(answers.personal, answers.certificate)
+        if account.is_intermediary and not consent_rules.covers(account, person.id, "act"):
+            raise NotConsented()
         _check_not_duplicate(person.id, draft.programme, account)
 
         now = utcnow()

@@ -25,7 +25,12 @@ from portal.applications import documents, status_machine
 from portal.applications import filing as applications
 from portal.applications.answers import Household, Payment, Questions
 from portal.applications.answers import SectionKey as K
-from portal.applications.filing import DraftExists, DraftGone, DuplicateApplication
+from portal.applications.filing import (
+    DraftExists,
+    DraftGone,
+    DuplicateApplication,
+    NotConsented,
+)
 from portal.apply import forms as forms
 from portal.apply import programmes
 from portal.apply.journey import BY_KEY, STATUS_LABELS, Journey
@@ -183,6 +188,9 @@ def choose_person(programme: str):
     found = programmes.get(programme)
     if found is None:
         abort(404)
+    if current_user.is_intermediary and request.method == "POST":
+        # A village worker starts from the resident's page (portal.intermediary), never here.
+        return redirect(url_for("intermediary.home"), 303)
     form = forms.WhoForm(applications.known_people(current_user))
     duplicate = None
     if form.validate_on_submit():
@@ -442,6 +450,10 @@ def check(draft_id: int):
                 return _after_draft_gone(draft_id)
             except DuplicateApplication as problem:
                 problems = [(K.PERSONAL, _duplicate_message(problem, draft.programme))]
+            except NotConsented:
+                problems = [(K.PERSONAL, _(
+                    "这个身份证号码的居民没有同意您代办申请，或者同意已经结束。"
+                    "请先请居民同意，再提交。"))]
             else:
                 return redirect(url_for("apply.confirmation",
                                         reference=application.reference), 303)
@@ -469,7 +481,7 @@ def delete_draft(draft_id: int):
 # ── after submitting ──────────────────────────────────────────────────────────────────────
 
 def _own_application(reference: str):
-    application = applications.application_of(current_user.id, reference)
+    application = applications.application_of(current_user, reference)
     if application is None:
         abort(404)
     return application

@@ -19,6 +19,14 @@ from portal.extensions import db
 
 # What can be recorded, and how the audit page names it. Keep codes short and stable.
 ACTIONS = {
+    "intermediary.create": _l("开通代办员账号"),
+    "intermediary.deactivate": _l("停用代办员账号"),
+    "consent.give": _l("代办同意生效（短信验证码）"),
+    "consent.paper": _l("上传书面代办同意书"),
+    "consent.confirm": _l("确认书面代办同意书"),
+    "consent.refuse": _l("退回书面代办同意书"),
+    "consent.end": _l("结束代办同意"),
+    "consent.view_form": _l("查看书面代办同意书"),
     "application.view": _l("查看申请"),
     "application.accept": _l("受理"),
     "application.street_check": _l("街道初审通过"),

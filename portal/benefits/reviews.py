@@ -179,7 +179,8 @@ def find_for_resident(account: Account, review_id: int) -> Review | None:
     review = db.session.get(Review, review_id)
     if review is None:
         return None
-    application = access_grants.find_visible(account, review.recipient.application.reference)
+    application = access_grants.find_visible(account, review.recipient.application.reference,
+                                             need="reviews")
     return review if application is not None else None
 
 

@@ -44,11 +44,14 @@ ACCOUNTS = (
     DemoAccount("civil_affairs", "13800000003", DEMO_PASSWORD, "区民政审批人员"),
     DemoAccount("content_editor", "13800000004", DEMO_PASSWORD, "内容编辑"),
     DemoAccount("admin", "13800000005", DEMO_PASSWORD, "系统管理员"),
+    DemoAccount("intermediary", "13800000006", DEMO_PASSWORD, "代办员 甘亭街道东街社区"),
 )
 NAMES = {
     "13900000001": "李梅", "13800000001": "赵刚", "13800000002": "陈静",
     "13800000003": "刘洋", "13800000004": "周敏", "13800000005": "孙伟",
+    "13800000006": "张建华",
 }
+DEMO_VILLAGE = "甘亭街道东街社区"
 
 
 def make_id_number(area: str, born: date, sequence: int) -> str:
@@ -110,10 +113,12 @@ def seed() -> list[DemoAccount]:
             account = Account(
                 phone=demo.phone, password_hash=hash_password(demo.password),
                 display_name=NAMES[demo.phone], role=demo.role,
-                street="ganting" if demo.role in ("street_officer", "resident") else None,
+                street="ganting" if demo.role in ("street_officer", "resident", "intermediary")
+                else None,
+                village=DEMO_VILLAGE if demo.role == "intermediary" else None,
             )
             db.session.add(account)
-        if account.is_staff and account.second_factor is None:
+        if account.signs_in_as_staff and account.second_factor is None:
             second_factor.set_demo_totp(account, DEMO_TOTP_SECRET)
         accounts[demo.role] = account
     db.session.flush()
@@ -147,7 +152,56 @@ def seed() -> list[DemoAccount]:
     media_samples.attach_demo_sample(accounts["content_editor"])
     _demo_feedback(accounts)
     _demo_data_requests(accounts)
+    _demo_consents(accounts)
     return list(ACCOUNTS)
+
+
+def _demo_consents(accounts: dict) -> None:
+    """代办 (portal.accounts.consents): the demo village worker 张建华 helps 张建国 (a consent
+    given by a code, active) and 杜小龙 (on paper, signed by his guardian 李梅 and confirmed by
+    the street officer – so 李梅 sees it on "代办同意" and may end it); a paper consent for
+    刘桂芝 waits for the street officer. Consents 1, 2, 3 in that order (the browser suite)."""
+    import io
+
+    from PIL import Image
+    from werkzeug.datastructures import FileStorage
+
+    from portal.accounts.consents import FORM_KIND
+    from portal.accounts.models import Consent
+    from portal.applications import documents
+
+    if db.session.scalar(select(Consent.id).limit(1)) is not None:
+        return
+    worker, officer = accounts["intermediary"], accounts["street_officer"]
+    until = date.today() + timedelta(days=300)
+    people = {p.full_name: p for p in db.session.scalars(select(Person).where(
+        Person.full_name.in_(("张建国", "杜小龙", "刘桂芝"))))}
+
+    def form() -> int:
+        out = io.BytesIO()
+        Image.new("RGB", (120, 160), (250, 250, 245)).save(out, "PNG")
+        out.seek(0)
+        return documents.store(FileStorage(out, filename="同意书.png"), kind=FORM_KIND,
+                               account_id=worker.id).id
+
+    now = datetime.now(timezone.utc)
+    for name, method, given_by, scopes, status in (
+            ("张建国", "code", "person", "apply,changes,reviews,status", "active"),
+            ("杜小龙", "paper", "guardian", "apply,status", "active"),
+            ("刘桂芝", "paper", "person", "apply,status", "pending")):
+        person = people.get(name)
+        if person is None:
+            continue
+        db.session.add(Consent(
+            worker_account_id=worker.id, person_id=person.id if status == "active" else None,
+            full_name=name, id_number_hash=person.id_number_hash,
+            id_number_encrypted=person.id_number_encrypted or "", street=person.street or "",
+            scopes=scopes, until=until, method=method, given_by=given_by, status=status,
+            document_id=form() if method == "paper" else None,
+            decided_at=now if status == "active" else None,
+            decided_by_account_id=officer.id if method == "paper" and status == "active"
+            else None))
+        db.session.commit()
 
 
 DEMO_BANK_REASON = "账户已销户，请核对收款账户"

@@ -104,11 +104,11 @@ def set_staff_password(phone: str, generate_password: bool):
 @group.command("reset-second-factor")
 @click.option("--phone", required=True)
 def reset_second_factor(phone: str):
-    """Remove a staff member's second factor (e.g. the only admin lost their phone): their
-    sessions end and they set up a new one at the next sign-in. Audited."""
+    """Remove a staff member's (or village worker's) second factor (e.g. the only admin lost
+    their phone): their sessions end and they set up a new one at the next sign-in. Audited."""
     phone = _phone(phone)
     account = accounts.find_by_phone(phone)
-    if account is None or not account.is_staff:
+    if account is None or not account.signs_in_as_staff:
         raise click.UsageError(PROBLEMS["no_account"])
     second_factor.reset(None, account)
     click.echo(f"Second factor removed for {phone}; every session of this account has ended. "

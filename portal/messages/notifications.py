@@ -122,10 +122,26 @@ def _recipient(application: Application) -> str | None:
 
 def recipients(application: Application) -> list[str]:
     """Who gets the status texts: the applicant's account, and the number given in the
-    application's 个人信息 for them – each number once."""
+    application's 个人信息 for them – each number once. A village worker who applied
+    (an intermediary) is texted only besides the person (their phone on record or the number
+    given), and only while the person's consent lets them follow it (portal.accounts.consents)."""
     numbers = []
     given = stored.read(application).personal.phone
-    for number in (_recipient(application), given):
+    applicant = application.applicant or db.session.get(Account, application.applicant_account_id)
+    first = _recipient(application)
+    if applicant is not None and applicant.is_intermediary:
+        from portal.accounts import consent_rules
+
+        person = application.person or db.session.get(Person, application.person_id)
+        person_numbers = [n for n in (person.phone if person else None, given)
+                          if n and n != applicant.phone]
+        first = applicant.phone if person_numbers and consent_rules.may_see_application(
+            applicant, application) else None
+        given = None
+        for number in person_numbers:
+            if number not in numbers:
+                numbers.append(number)
+    for number in (first, given):
         if not number:
             continue
         try:
@@ -298,3 +314,34 @@ def queue_question_answered(phone: str, locale: str | None, link: str) -> Outbox
                              locale=locale or DEFAULT_LOCALE)
     db.session.add(message)
     return message
+
+
+WORKER_NAME_MAX = 20      # a name in a text (the template variable allows 35)
+
+
+def queue_consent_started(person: Person | None, consent) -> OutboxMessage | None:
+    """Tell the person, on their phone on record, that a consent to a village worker began
+    (portal.accounts.consents): the worker's name and the consent's last day."""
+    if person is None or not person.phone:
+        return None
+    return _queue(person.phone, "consent_started", _locale_of_phone(person.phone),
+                  worker=_worker_name(consent), until=consent.until.isoformat())
+
+
+def queue_consent_ended(person: Person | None, consent, worker: Account | None
+                        ) -> OutboxMessage | None:
+    """Tell the person (phone on record) that a consent ended; the worker too, but only when the
+    person is told (never only the worker), by the consent's number – never the person's name."""
+    if person is None or not person.phone:
+        return None
+    message = _queue(person.phone, "consent_ended", _locale_of_phone(person.phone),
+                     worker=_worker_name(consent))
+    if worker is not None and worker.phone != person.phone:
+        _queue(worker.phone, "consent_ended_worker", _locale_of(worker),
+               consent=str(consent.id))
+    return message
+
+
+def _worker_name(consent) -> str:
+    worker = consent.worker or db.session.get(Account, consent.worker_account_id)
+    return (worker.display_name or "")[:WORKER_NAME_MAX]

@@ -95,6 +95,7 @@ PARAM_TYPES = {
     "day": "date",         # "2026-12-04" (or an ISO datetime: its day in the district)
     "month": "date",       # "2026-12"
     "number": "number",    # verbatim
+    "worker": "text",      # a village worker's name (an official's, never a resident's)
     "code": "code",        # verbatim (sealed until sent)
     "link": "link",        # the whole link; providers get the token after the fixed path
 }
@@ -189,6 +190,18 @@ ACCESS_TEXTS = {
     "filed_in_name": (_l("有人在网上办事平台以您的名义提交了一份申请（受理编号%(ref)s）。"
                          "如果您不知道这件事，请拨打12385，"
                          "也可以在平台上在线咨询。"), {"ref": "number"}),
+    # A consent to a village worker (portal.accounts.consents), to the person's phone on
+    # record: the worker's name and the last day; what it covers is on the portal.
+    "consent_started": (_l("您已同意代办员%(worker)s帮您办理残疾人服务的事情，到%(until)s为止。"
+                           "办哪些事，请登录平台查看。您可以随时结束：登录平台，或到街道办事处说一声。"
+                           "如果您没有同意过，请拨打12385，也可以在平台上在线咨询。"),
+                        {"worker": "worker", "until": "day"}),
+    "consent_ended": (_l("代办员%(worker)s帮您办事的同意已经结束，"
+                         "代办员不能再查看或办理您的事情了。"
+                         "如有疑问，请拨打12385，也可以在平台上在线咨询。"), {"worker": "worker"}),
+    # To the worker, only beside the person: the consent's number, never the person's name.
+    "consent_ended_worker": (_l("您代一位居民办事的同意（编号%(consent)s）已经结束，"
+                                "您不能再查看或办理这个人的事情了。"), {"consent": "number"}),
 }
 
 # A recipient's payment (portal.benefits): the programme and the reference, what happened, what
@@ -263,6 +276,11 @@ CODE_TEXTS = {
                    "请不要告诉任何人，工作人员不会向您要验证码。"),
     "reset": _l("【鄠邑区残疾人服务】您正在重设登录密码，验证码是%(code)s，%(minutes)s分钟内有效。"
                 "请不要告诉任何人，工作人员不会向您要验证码。"),
+    # To a person's phone on record: a village worker asks to act for them
+    # (portal.accounts.consents).
+    "consent": _l("【鄠邑区残疾人服务】村（社区）代办员想帮您办理残疾人服务的事情，需要您同意。"
+                  "同意的话，请把验证码%(code)s告诉代办员，%(minutes)s分钟内有效。"
+                  "不同意就不要告诉任何人。"),
     "staff_sign_in": _l("【鄠邑区残疾人服务】您正在登录工作人员账号，"
                         "验证码是%(code)s，%(minutes)s分钟内有效。"
                         "请不要告诉任何人。如果不是您本人在登录，请马上告诉系统管理员。"),
@@ -291,6 +309,12 @@ ACCOUNT_TEXTS = {
                                "链接只能用一次：%(link)s 如不是您本人要求的，"
                                "请立即联系系统管理员。"),
                             {"hours": "number", "link": "link"}, {"link": STAFF_PASSWORD_PATH}),
+    # A street officer opened a village worker's account (portal.accounts.intermediaries): the
+    # same one-time link to set a password, sealed like a code.
+    "worker_password_link": (_l("【鄠邑区残疾人服务】街道为您开通了代办员账号。请在%(hours)s小时内"
+                                "打开链接，设置登录密码，链接只能用一次：%(link)s"),
+                             {"hours": "number", "link": "link"},
+                             {"link": STAFF_PASSWORD_PATH}),
     # 主动发现 (portal.registries.discovery): to the phone the registries give.
     "registry_invitation": (_l("您好！您或您的家人可能可以申请区里的一些帮扶服务。"
                                "请登录鄠邑区网上办事平台，"
@@ -310,6 +334,9 @@ ACCOUNT_TEXTS = {
                                 "原因请登录平台查看。如有疑问，请拨打12385，也可以在平台上在线咨询。"),
                              {}, {}),
 }
+
+
+PASSWORD_LINKS = ("staff_password_link", "worker_password_link")   # a token sealed like a code
 
 
 def _build() -> dict[str, Template]:
@@ -333,7 +360,7 @@ def _build() -> dict[str, Template]:
         add(Template(f"code.{key}", text, {"code": "code", "minutes": "number"}, code="code"))
     for key, (text, params, links) in ACCOUNT_TEXTS.items():
         add(Template(f"account.{key}", text, dict(params), dict(links),
-                     code="link" if key == "staff_password_link" else None))
+                     code="link" if key in PASSWORD_LINKS else None))
     return found
 
 

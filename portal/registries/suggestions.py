@@ -41,7 +41,7 @@ NONE = Suggestions([], 0)
 
 
 def _registry_person(account: Account) -> tuple[Person, RegistryPerson] | None:
-    if not getattr(account, "is_authenticated", False) or account.is_staff:
+    if not getattr(account, "is_authenticated", False) or not account.is_resident:
         return None
     person_id = person_links.self_person_id(account)
     person = db.session.get(Person, person_id) if person_id is not None else None

@@ -124,6 +124,8 @@ STAFF_LINKS = (
     ("registries.imports_page", _l("导入共享数据"), ("admin",)),
     ("staff_reviews.worklist", _l("年审名单"), ("street_officer", "civil_affairs")),
     ("staff_reviews.reevaluations", _l("资格复核"), ("street_officer", "civil_affairs")),
+    ("intermediary.workers", _l("代办员"), ("street_officer",)),
+    ("intermediary.consent_worklist", _l("代办同意书"), ("street_officer",)),
     ("staff_questions.queue", _l("在线咨询"),
      ("street_officer", "district_reviewer", "civil_affairs", "content_editor")),
     ("follow_ups.worklist", _l("差评回访"),

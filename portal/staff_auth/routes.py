@@ -222,15 +222,35 @@ def _show_codes(codes: list[str], **context):
 # ------------------------------------------------------------------ signed in
 
 @bp.get("/")
-@staff_required
 def home():
     from portal.staff.display import staff_links
 
+    if current_user.is_authenticated and current_user.is_intermediary:
+        return redirect(url_for("intermediary.home"), 303)   # a village worker's own home
+    return _staff_home(staff_links)
+
+
+@staff_required
+def _staff_home(staff_links):
     return render_template("staff_auth/home.html", staff_links=staff_links())
 
 
+def _two_step_account(view):
+    """Pages of one's own second factor: staff and village workers (who sign in the same way);
+    not signed in → the staff sign-in page, a resident → 403."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            from portal.account.access import sign_in_redirect
+            return sign_in_redirect("staff_auth.sign_in")
+        if not current_user.signs_in_as_staff:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapped
+
+
 @bp.get("/second-factor")
-@staff_required
+@_two_step_account
 def second_factor_settings():
     from portal.staff.display import staff_links
 
@@ -243,7 +263,7 @@ def second_factor_settings():
 
 
 @bp.post("/second-factor/recovery-codes")
-@staff_required
+@_two_step_account
 def new_recovery_codes():
     form = SignOutForm()  # only the CSRF token
     if not form.validate_on_submit():

@@ -30,7 +30,8 @@ def _context():
 
 def _benefit(reference: str):
     """The application (if the account may see it) and its recipient; else 404."""
-    application = access_grants.find_visible(current_user._get_current_object(), reference)
+    application = access_grants.find_visible(current_user._get_current_object(), reference,
+                                             need="changes")
     recipient = recipients.of_account_application(application.id) if application else None
     if recipient is None:
         abort(404)

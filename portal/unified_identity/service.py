@@ -112,7 +112,7 @@ def sign_in_verified(claims: Claims) -> Account:
     first = account is None
     if first:
         account = _new_account(claims)
-    if account.is_staff:
+    if account.signs_in_as_staff:          # staff and village workers sign in on the staff page
         raise LoginRefused("staff")
     if not account.active:
         raise LoginRefused("disabled")

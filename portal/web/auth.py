@@ -20,6 +20,6 @@ def load_account(session_id: str) -> Account | None:
     account = db.session.get(Account, int(account_id))
     if account is None or not account.active or account.session_version != int(version):
         return None
-    if account.is_staff and not (has_request_context() and session.get(SECOND_FACTOR)):
+    if account.signs_in_as_staff and not (has_request_context() and session.get(SECOND_FACTOR)):
         return None
     return account

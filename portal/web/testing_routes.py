@@ -40,7 +40,7 @@ def sign_in(phone: str):
     account = db.session.scalar(select(Account).where(Account.phone == phone))
     if account is None:
         abort(404)
-    sessions.start(account, second_factor="test" if account.is_staff else None)
+    sessions.start(account, second_factor="test" if account.signs_in_as_staff else None)
     return redirect(same_site_path(request.args.get("next")))
 
 
