@@ -12,7 +12,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import event, select
 
-from portal.accounts.models import AccessGrant
+from portal.accounts.models import AccessGrant, Consent
 from portal.audit.models import AuditEvent
 from portal.benefits import rolls
 from portal.benefits.models import Review
@@ -21,6 +21,7 @@ from portal.changes.kinds import KINDS
 from portal.extensions import db as _db
 from portal.people import crypto, files, record
 from portal.questions import questions
+from portal.retention import requests as data_requests
 from portal.ratings import ratings, service_events
 from portal.registries.models import (
     DiscoveryContact,
@@ -95,6 +96,18 @@ def world(app, db):
                                 granted_by_account_id=resident.id))
     _db.session.commit()
     _registry(person, officer)
+    # Her village worker holds her consent (given by a code), and she asked to correct her
+    # address (portal.retention): both are her history too.
+    worker = make_account("intermediary", name="张建华", phone="13700000006", street="ganting",
+                          village="东街社区")
+    _db.session.add(Consent(worker_account_id=worker.id, person_id=person.id,
+                            full_name=person.full_name, id_number_hash=person.id_number_hash,
+                            id_number_encrypted=person.id_number_encrypted, street="ganting",
+                            scopes="apply,status", until=date(2027, 3, 31), method="code",
+                            given_by="person", status="active"))
+    _db.session.commit()
+    data_requests.ask(resident, person.id, "correction", "地址写错了", "东街5号",
+                      locale="zh_Hans_CN")
     return {"resident": resident, "officer": officer, "civil": civil, "person": person,
             "id_number": id_number, "change": change, "refused": refused,
             "recipient": recipient,
@@ -126,7 +139,7 @@ def test_the_file_holds_the_persons_whole_history(app, world):
     titles = " ".join(entry.title for entry in person_file.entries)
     for expected in ("不予批准", "登记为发放对象", "60.00元", "变更申报", "2026年年审",
                      "非常不满意", "在线咨询", "本人", "授权手机139****0002",
-                     "主动发现", "街道主动联系"):
+                     "主动发现", "街道主动联系", "同意代办员代办", "申请更正个人信息"):
         assert expected in titles, expected
     assert [e.at for e in person_file.entries] == sorted(
         (e.at for e in person_file.entries), reverse=True)

@@ -10,8 +10,9 @@ The staff person page (portal.staff.people) and the person's own data page and J
 The timeline is made by SOURCES: small functions, one per kind of entry, each taking the
 person's id and giving its entries in one or two queries (joins on person_id – never a query
 per application, so a person with fifty applications costs what a person with one does). A new
-source is one line in SOURCES (and its kind's label in KIND_LABELS) – e.g. the village
-workers' consents: `consent_events(person_id) -> Iterable[Entry]` with kind "consent".
+source is one line in SOURCES (and its kind's label in KIND_LABELS) – as the village workers'
+consents (portal.accounts.consents.consent_events, with what the workers did under them) and
+the person's requests about their data (portal.retention) were added.
 
 Entries carry their kind as data (KIND_LABELS names them, in one place), the words a page shows
 (title, detail lines – worded in the language of the request) and `data`: the codes and values
@@ -54,6 +55,8 @@ KIND_LABELS = {
     "question": _l("在线咨询记录"),
     "access": _l("账户关联和家人授权"),
     "contact": _l("联系记录"),
+    "consent": _l("代办同意和代办员办理的事"),
+    "data_request": _l("更正或删除个人信息的申请"),
 }
 LINK_PROOFS = {"sms": _l("短信验证码"), "unified": _l("统一身份认证"),
                "counter": _l("窗口当面核验")}
@@ -459,6 +462,46 @@ def follow_up_calls(person_id: int) -> list[Entry]:
     return entries
 
 
+def consents(person_id: int) -> list[Entry]:
+    """Consents to village workers – given, confirmed, refused, ended, expired – and what the
+    workers did in the person's name (portal.accounts.consents: the one reading of them)."""
+    from portal.accounts import consents as consent_history
+
+    entries = []
+    for event in consent_history.consent_events(person_id):
+        day_only = not isinstance(event.at, datetime)
+        at = aware(event.at) if not day_only else _on(event.at)
+        entries.append(Entry("consent", at, event.label,
+                             (Line(_("代办员："), event.worker_name, True),),
+                             reference=event.reference, day_only=day_only,
+                             data={"event": event.kind, "consent": event.consent_id}))
+    return entries
+
+
+def data_requests(person_id: int) -> list[Entry]:
+    """Requests to correct or delete the person's data, and their outcome (one query)."""
+    from portal.retention.models import DataRequest
+    from portal.retention.requests import KIND_LABELS as REQUEST_KINDS
+    from portal.retention.requests import OUTCOME_LABELS
+
+    entries = []
+    for request in db.session.scalars(select(DataRequest).where(
+            DataRequest.person_id == person_id).order_by(DataRequest.id)):
+        kind = str(REQUEST_KINDS.get(request.kind, request.kind))
+        entries.append(Entry("data_request", aware(request.created_at),
+                             _("申请%(kind)s", kind=kind), data={"event": "asked",
+                                                                  "kind": request.kind}))
+        if request.decided_at is not None:
+            entries.append(Entry(
+                "data_request", aware(request.decided_at),
+                _("%(kind)s的申请已办结：%(outcome)s", kind=kind,
+                  outcome=OUTCOME_LABELS.get(request.outcome, request.outcome)),
+                (Line(_("原因："), request.reason, True),) if request.reason else (),
+                data={"event": "decided", "kind": request.kind,
+                      "outcome": request.outcome}))
+    return entries
+
+
 # The timeline's sources: a new kind of entry is one line here (and its label above).
 Source = Callable[[int], Iterable[Entry]]
 SOURCES: tuple[Source, ...] = (
@@ -472,6 +515,8 @@ SOURCES: tuple[Source, ...] = (
     access,
     discovery_contacts,
     follow_up_calls,
+    consents,
+    data_requests,
 )
 
 
