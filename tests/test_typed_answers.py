@@ -179,6 +179,7 @@ NOT_A_SECTION = {
     ("accounts/models.py", "consent"): "the table of consents given to village workers",
     ("accounts/consents.py", "consent"): "a consent given to a village worker (the code's "
                                          "purpose, the audit rows' object)",
+    ("people/record.py", "consent"): "a kind of timeline entry: a consent to a village worker",
     ("messages/templates.py", "consent"): "the code's purpose and the number of a consent "
                                           "given to a village worker",
     ("accounts/one_time_codes.py", "consent"): "the purpose of the code a person gives a "
