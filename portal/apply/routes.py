@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -40,6 +39,7 @@ from portal.content.streets import by_code as street_by_code
 from portal.labels import programme_name, street_name
 from portal.people import crypto, phone_numbers
 from portal.web import i18n
+from portal.web.delivery import private_file
 from portal.web.i18n import localized
 
 bp = Blueprint("apply", __name__, url_prefix="/apply")
@@ -411,12 +411,8 @@ def download_document(document_id: int):
     document = documents.owned_by(document_id, current_user.id)
     if document is None:
         abort(404)
-    response = send_file(documents.path_of(document), mimetype=document.content_type,
-                         as_attachment=True, download_name=document.original_name,
-                         max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(documents.path_of(document), document.content_type,
+                        document.original_name)
 
 
 # ── consent, check answers, submit ────────────────────────────────────────────────────────

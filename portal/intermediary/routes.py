@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,6 +28,7 @@ from portal.apply import programmes
 from portal.intermediary import forms
 from portal.labels import programme_name
 from portal.staff_auth.access import staff_required
+from portal.web.delivery import private_file
 from portal.web.i18n import localized
 from portal.web.rate_limits import limit
 
@@ -283,11 +284,8 @@ def consent_form_file(consent_id: int):
     document = consents.reveal_form(_me(), consent)
     if document is None:
         abort(404)
-    response = send_file(documents.path_of(document), mimetype=document.content_type,
-                         as_attachment=False, download_name=document.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(documents.path_of(document), document.content_type,
+                        document.original_name, inline=True)
 
 
 @bp.post("/staff/consents/<int:consent_id>/decide")

@@ -4,7 +4,7 @@ shows the person's name and what they wrote), its supporting document (audited) 
 decision, which is told to the person by text and on their page."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,6 +15,7 @@ from portal.retention import requests
 from portal.staff import display
 from portal.staff.access import staff_required
 from portal.staff.outcomes import done_or_refused
+from portal.web.delivery import private_file
 
 bp = Blueprint("staff_data_requests", __name__, url_prefix="/staff/data-requests")
 
@@ -69,7 +70,5 @@ def document(data_request_id: int):
     stored = requests.supporting_document(current_user, found)
     if stored is None:
         abort(404)
-    response = send_file(documents.path_of(stored), mimetype="application/octet-stream",
-                         as_attachment=True, download_name=stored.original_name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(documents.path_of(stored), "application/octet-stream",
+                        stored.original_name)

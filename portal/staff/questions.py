@@ -3,7 +3,7 @@ question (its view audited) with the answer form, its sign-language video, and â
 editor â€“ publishing an answered question about a programme on its guide."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,6 +13,7 @@ from portal.staff import display
 from portal.staff.access import staff_required
 from portal.staff.outcomes import done_or_refused
 from portal.staff.question_forms import AnswerForm, PublishForm
+from portal.web.delivery import private_file
 
 bp = Blueprint("staff_questions", __name__, url_prefix="/staff/questions")
 ROLES = ("street_officer", "district_reviewer", "civil_affairs", "content_editor")
@@ -79,7 +80,4 @@ def video(asked_id: int):
     path = storage.path_for(found.video_name) if found.video_name else None
     if path is None:
         abort(404)
-    response = send_file(path, mimetype=found.video_type, conditional=True, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(path, found.video_type, inline=True, conditional=True)

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -36,6 +35,7 @@ from portal.people import phone_numbers
 from portal.staff import case_view, display, export, forms, search_token
 from portal.staff.access import QUEUE_ROLES, staff_required
 from portal.status import display as status_display
+from portal.web.delivery import private_file
 from portal.web.templating import spoken_mask
 
 ACCOUNT_ERRORS = {
@@ -346,11 +346,8 @@ def document(reference: str, document_id: int):
                                     inline=request.args.get("view") == "1")
     # Only images and PDFs are shown in the browser; anything else is a plain download.
     mimetype = opened.document.content_type if opened.inline else "application/octet-stream"
-    response = send_file(opened.path, mimetype=mimetype, as_attachment=not opened.inline,
-                         download_name=opened.document.original_name, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
+    return private_file(opened.path, mimetype, opened.document.original_name,
+                        inline=opened.inline)
 
 
 @bp.get("/audit")

@@ -18,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     session,
     url_for,
 )
@@ -44,6 +43,7 @@ from portal.status.limits import (
     verify_per_pair,
 )
 from portal.web import i18n
+from portal.web.delivery import private_file
 
 bp = Blueprint("status", __name__, url_prefix="/status")
 
@@ -138,11 +138,7 @@ def document(reference: str, document_id: int):
                   if d.id == document_id and d.removed_at is None), None)
     if found is None:
         abort(404)
-    response = send_file(documents.path_of(found), mimetype=found.content_type,
-                         as_attachment=True, download_name=found.original_name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return private_file(documents.path_of(found), found.content_type, found.original_name)
 
 
 @bp.route("/applications/<reference>/withdraw", methods=["GET", "POST"])

@@ -1,6 +1,7 @@
 """Delivering pages and assets quickly: fingerprinted static URLs cached for a year,
 gzip/brotli compression (a kept page compressed once: portal/web/page_cache.py), and conditional
-requests (ETag) on static files.
+requests (ETag) on static files. And `private_file`: the one way a person's file (a document,
+a consent form, a video) is sent.
 
 Templates keep writing url_for('static', filename=...); the fingerprint (a hash of the file's
 content) is added as ?v=… so a changed file gets a new URL and an unchanged one stays cached.
@@ -11,7 +12,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, request, send_file
 from flask_compress import Compress
 
 ONE_YEAR = 365 * 24 * 3600
@@ -24,6 +25,24 @@ def encoded_by_view(response):
     Content-Encoding itself, or chose none. Flask-Compress's streaming compressor would hold
     back the start of a stream (and pick encodings by its own list)."""
     setattr(response, ENCODED_BY_VIEW, True)
+    return response
+
+
+# A file opened in the browser (an image, a PDF – or a download someone opens there anyway)
+# runs nothing and loads nothing but itself.
+FILE_POLICY = "default-src 'none'; img-src 'self'; media-src 'self'; sandbox"
+
+
+def private_file(path, mimetype: str, name: str | None = None, *, inline: bool = False,
+                 conditional: bool = False):
+    """A person's file: downloaded (or, `inline`, shown), never kept by a browser or a proxy
+    (private, no-store), its type never guessed (nosniff), nothing in it run (FILE_POLICY).
+    `conditional`: answers range requests (a video's seeking)."""
+    response = send_file(path, mimetype=mimetype, as_attachment=not inline,
+                         download_name=name, max_age=0, conditional=conditional)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = FILE_POLICY
     return response
 
 
