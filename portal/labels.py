@@ -29,6 +29,12 @@ from portal.web.i18n import current_language, localized
 # ── programmes ─────────────────────────────────────────────────────────────────────────────
 
 
+def word_list(words) -> str:
+    """Words in a list, joined as the language joins them ("、" in Chinese, "; " in English:
+    the items may hold commas themselves)."""
+    return str(_("、")).join(str(word) for word in words)
+
+
 def programme_text_name(code: str) -> str:
     """The programme's name in a text message: its short `text_name` where it has one."""
     try:

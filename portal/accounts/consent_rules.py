@@ -64,7 +64,9 @@ def state(consent: Consent, today: date | None = None) -> str:
 
 
 def scope_text(consent: Consent) -> str:
-    return "、".join(str(SCOPES[code]) for code in consent.scope_list if code in SCOPES)
+    from portal.labels import word_list
+
+    return word_list(SCOPES[code] for code in consent.scope_list if code in SCOPES)
 
 
 # ── who may reach what ─────────────────────────────────────────────────────────────────────

@@ -343,7 +343,7 @@ def ratings(person_id: int) -> list[Entry]:
                   level=labels.rating_level_label(rating.level))
         lines = []
         if rating.reasons:
-            lines.append(Line(_("原因："), _("、").join(
+            lines.append(Line(_("原因："), labels.word_list(
                 labels.rating_reason_label(code) for code in rating.reasons)))
         if rating.comment:
             lines.append(Line(_("意见："), rating.comment, True))
@@ -423,7 +423,7 @@ def discovery_contacts(person_id: int) -> list[Entry]:
     lead = db.session.scalar(select(DiscoveryLead).where(
         DiscoveryLead.registry_person_id == found.id))
     if lead is not None:
-        names = _("、").join(labels.programme_name(code) for code, _result in lead.programmes)
+        names = labels.word_list(labels.programme_name(code) for code, _result in lead.programmes)
         entries.append(Entry("contact", _on(lead.found_on), _("主动发现：可能符合条件"),
                              (Line(_("可能可以申请："), names),), day_only=True,
                              data={"event": "discovery",

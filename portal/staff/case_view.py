@@ -28,6 +28,7 @@ from portal.labels import (
     relationship_label,
     section_title,
     street_name,
+    word_list,
 )
 from portal.people import crypto, identity, phone_numbers
 from portal.status.display import decision_rows as resident_decision_rows
@@ -135,7 +136,7 @@ def answer_text(value, fact_name: str | None) -> str:
     if fact_name:
         return fact_value(fact_name, value)
     if isinstance(value, list):
-        return "、".join(answer_text(v, None) for v in value)
+        return word_list(answer_text(v, None) for v in value)
     if isinstance(value, dict):
         return "；".join(f"{field_label('', k)}：{field_text(k, v)}" for k, v in value.items()
                         if k not in HIDDEN)

@@ -9,9 +9,9 @@ never reaches a URL.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal import labels
 from portal.people import files, record
 from portal.staff import display, search_token
 from portal.staff.access import staff_required
@@ -64,7 +64,7 @@ def person(person_id: int):
         openable={row.reference for row in person_file.applications
                   if files.case_openable(current_user, row)},
         kind_label=record.kind_label,
-        kind_names=_("、").join(record.kind_label(code) for code in kinds))
+        kind_names=labels.word_list(record.kind_label(code) for code in kinds))
 
 
 @bp.post("/<int:person_id>/id-number")
