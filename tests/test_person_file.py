@@ -138,7 +138,7 @@ def test_the_file_holds_the_persons_whole_history(app, world):
     assert household and household[0].registry == "低保家庭"
     titles = " ".join(entry.title for entry in person_file.entries)
     for expected in ("不予批准", "登记为发放对象", "60.00元", "变更申报", "2026年年审",
-                     "非常不满意", "在线咨询", "本人", "授权手机139****0002",
+                     "非常不满意", "在线咨询", "本人", "授权手机尾号0002",
                      "主动发现", "街道主动联系", "同意代办员代办", "申请更正个人信息"):
         assert expected in titles, expected
     assert [e.at for e in person_file.entries] == sorted(

@@ -382,25 +382,25 @@ def access(person_id: int) -> list[Entry]:
             .where(PersonLink.person_id == person_id).order_by(PersonLink.id)).all():
         role, proof = labels.relationship_label(link.role), str(LINK_PROOFS.get(
             link.proven_by, link.proven_by))
-        masked = phone_numbers.mask(account.phone)
+        masked, tail = phone_numbers.mask(account.phone), account.phone[-4:]
         entries.append(Entry("access", aware(link.created_at),
-                             _("账户（手机%(phone)s）确认为%(role)s（%(how)s）", phone=masked,
+                             _("账户（手机尾号%(tail)s）确认为%(role)s（%(how)s）", tail=tail,
                                role=role, how=proof),
                              data={"event": "link", "role": link.role, "proof": link.proven_by,
                                    "account_phone": masked}))
         if link.ended_at:
             entries.append(Entry("access", aware(link.ended_at),
-                                 _("解除账户（手机%(phone)s）的关联", phone=masked),
+                                 _("解除账户（手机尾号%(tail)s）的关联", tail=tail),
                                  data={"event": "unlink", "account_phone": masked}))
     for grant in db.session.scalars(select(AccessGrant).where(
             AccessGrant.person_id == person_id).order_by(AccessGrant.id)):
-        masked = phone_numbers.mask(grant.grantee_phone)
+        masked, tail = phone_numbers.mask(grant.grantee_phone), grant.grantee_phone[-4:]
         entries.append(Entry("access", aware(grant.created_at),
-                             _("授权手机%(phone)s的家人查看申请", phone=masked),
+                             _("授权手机尾号%(tail)s的家人查看申请", tail=tail),
                              data={"event": "grant", "grantee_phone": masked}))
         if grant.revoked_at:
             entries.append(Entry("access", aware(grant.revoked_at),
-                                 _("取消手机%(phone)s的家人查看授权", phone=masked),
+                                 _("取消手机尾号%(tail)s的家人查看授权", tail=tail),
                                  data={"event": "revoke", "grantee_phone": masked}))
     return entries
 
