@@ -119,17 +119,30 @@ def test_a_street_officer_makes_and_stops_a_worker_of_their_own_street(client, d
     assert sign_in.authenticate(worker.phone, "Dong-Jie-Worker-2026", staff=True) == worker
     quick_sign_in(client, officer)
     assert "张建华" in main_text(client.get("/staff/intermediaries/"))
+    # Forgotten: the officer sends a new link; the old password stops at once.
+    assert "重设登录密码" in main_text(client.get("/staff/intermediaries/"))
+    assert post(client, f"/staff/intermediaries/{worker.id}/password").status_code == 303
+    assert sign_in.authenticate(worker.phone, "Dong-Jie-Worker-2026", staff=True) is None
+    [_first, again] = messages_to("13800000006")
+    assert "设置登录密码" in again.body and sms.CODE_MASK in again.body
+    client.get("/_test/sign-out")
+    assert post(client, _link_path(again), {"password": "Dong-Jie-Worker-2027", "confirm":
+                                            "Dong-Jie-Worker-2027"}).status_code == 200
+    assert sign_in.authenticate(worker.phone, "Dong-Jie-Worker-2027", staff=True) == worker
+    quick_sign_in(client, officer)
     assert post(client, f"/staff/intermediaries/{worker.id}/deactivate").status_code == 303
     db.session.refresh(worker)
     assert worker.active is False
+    assert client.get(f"/staff/intermediaries/{worker.id}/password").status_code == 404
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert [a for a in actions if a.startswith("intermediary.")] == [
-        "intermediary.create", "intermediary.deactivate"]
+        "intermediary.create", "intermediary.password_reset", "intermediary.deactivate"]
     # Another street's officer: not their worker.
     other = make_account("street_officer", street="yuxia", phone="13800000009")
     quick_sign_in(client, other, fresh=True)
     assert "张建华" not in main_text(client.get("/staff/intermediaries/"))
     assert client.get(f"/staff/intermediaries/{worker.id}/deactivate").status_code == 404
+    assert client.get(f"/staff/intermediaries/{worker.id}/password").status_code == 404
 
 
 def test_a_worker_signs_in_with_the_second_factor_and_lands_on_their_desk(client, db):

@@ -364,7 +364,8 @@ def test_the_sweep_covers_the_routes_we_know(app):
                      "staff_data_requests.document", "staff_people.person",
                      "staff_people.id_number", "my_data.person", "my_data.download",
                      "intermediary.resident", "intermediary.start_application",
-                     "intermediary.deactivate_worker", "intermediary.consent_case",
+                     "intermediary.deactivate_worker", "intermediary.reset_worker_password",
+                     "intermediary.consent_case",
                      "intermediary.consent_form_file", "intermediary.decide_consent",
                      "intermediary.end_my_consent"):
         assert expected in endpoints, expected

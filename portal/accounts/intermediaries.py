@@ -103,6 +103,23 @@ def deactivate(officer: Account, account: Account) -> None:
     db.session.commit()
 
 
+def reset_password(officer: Account, account: Account) -> None:
+    """A worker who forgot their password: the old one stops working and every session ends
+    now; the worker is texted a new one-time link to set one (the officer never knows it).
+    Audited; commits."""
+    if find(officer, account.id) is None or not account.active:
+        return
+    account.password_hash = hash_password(secrets.token_urlsafe(32))  # known to nobody
+    account.password_changed_at = utcnow()
+    account.session_version += 1
+    account.failed_sign_ins = 0
+    account.sign_in_locked_until = None
+    audit.record(officer, "intermediary.password_reset", "account", str(account.id),
+                 {"street": account.street})
+    db.session.commit()
+    _send_password_link(account)
+
+
 # ── the worker's residents ────────────────────────────────────────────────────────────────
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from portal.extensions import db
 ACTIONS = {
     "intermediary.create": _l("开通代办员账号"),
     "intermediary.deactivate": _l("停用代办员账号"),
+    "intermediary.password_reset": _l("为代办员重设密码（发送设置新密码的链接）"),
     "consent.give": _l("代办同意生效（短信验证码）"),
     "consent.paper": _l("上传书面代办同意书"),
     "consent.confirm": _l("确认书面代办同意书"),

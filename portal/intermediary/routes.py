@@ -22,6 +22,7 @@ from portal.account.access import resident_required, sign_in_redirect
 from portal.account.pages import page_locale
 from portal.accounts import consents, family_lookup, intermediaries, person_links
 from portal.accounts import sign_in as accounts
+from portal.accounts import staff as staff_accounts
 from portal.applications import documents
 from portal.applications.filing import DuplicateApplication
 from portal.apply import programmes
@@ -251,6 +252,22 @@ def deactivate_worker(account_id: int):
         return redirect(url_for("intermediary.workers"), 303)
     return render_template("intermediary/worker_deactivate.html", form=form, worker=worker,
                            staff_links=_staff_links())
+
+
+@bp.route("/staff/intermediaries/<int:account_id>/password", methods=["GET", "POST"])
+@staff_required("street_officer")
+def reset_worker_password(account_id: int):
+    worker = intermediaries.find(_me(), account_id)
+    if worker is None or not worker.active:
+        abort(404)
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        intermediaries.reset_password(_me(), worker)
+        flash(_("已给%(name)s发短信：请在链接里设置新密码。原来的密码已经不能用了。",
+                name=worker.display_name), "success")
+        return redirect(url_for("intermediary.workers"), 303)
+    return render_template("intermediary/worker_password.html", form=form, worker=worker,
+                           hours=staff_accounts.link_hours(), staff_links=_staff_links())
 
 
 @bp.get("/staff/consents/")
