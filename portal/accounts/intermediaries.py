@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import select
 
 from portal.accounts import consents
@@ -28,7 +26,6 @@ from portal.changes.models import ChangeRequest
 from portal.database.columns import utcnow
 from portal.extensions import db
 from portal.languages import DEFAULT_LOCALE
-from portal.messages import outbox, sms
 from portal.people import phone_numbers
 from portal.people.models import Person
 
@@ -82,13 +79,8 @@ def create(officer: Account, *, display_name: str, phone: str, village: str) -> 
 
 
 def _send_password_link(account: Account) -> None:
-    link = url_for("staff.set_password", token="TOKEN", _external=True) \
-        .replace("TOKEN", sms.CODE_MASK)    # sealed in the outbox like a code
-    hours = staff_accounts.link_hours()
-    outbox.send(account.phone, "account.worker_password_link", {"hours": hours, "link": link},
-                locale=account.preferred_locale or DEFAULT_LOCALE,
-                code=staff_accounts.password_link_token(account),
-                code_expires_at=utcnow() + timedelta(hours=hours))
+    staff_accounts.send_password_link(account, "account.worker_password_link",
+                                      locale=account.preferred_locale or DEFAULT_LOCALE)
 
 
 def deactivate(officer: Account, account: Account) -> None:
@@ -109,11 +101,7 @@ def reset_password(officer: Account, account: Account) -> None:
     Audited; commits."""
     if find(officer, account.id) is None or not account.active:
         return
-    account.password_hash = hash_password(secrets.token_urlsafe(32))  # known to nobody
-    account.password_changed_at = utcnow()
-    account.session_version += 1
-    account.failed_sign_ins = 0
-    account.sign_in_locked_until = None
+    staff_accounts.clear_password(account)
     audit.record(officer, "intermediary.password_reset", "account", str(account.id),
                  {"street": account.street})
     db.session.commit()

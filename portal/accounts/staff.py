@@ -119,18 +119,29 @@ def account_for_link(token: str) -> Account | None:
 def reset_password(actor: Account, account: Account) -> None:
     """The old password stops working and every session ends now; the colleague gets a text
     with a one-time link to set a new one. Audited (and committed) first."""
+    clear_password(account)
+    audit.record(actor, "account.password_reset", "account", account.phone,
+                 {"account_id": account.id, "role": account.role})
+    db.session.commit()
+    send_password_link(account, "account.staff_password_link")
+
+
+def clear_password(account: Account) -> None:
+    """A password nobody knows, every session ended, sign-in failures forgotten (not saved)."""
     account.password_hash = hash_password(secrets.token_urlsafe(32))  # known to nobody
     account.password_changed_at = datetime.now(timezone.utc)
     account.session_version += 1
     account.failed_sign_ins = 0
     account.sign_in_locked_until = None
-    audit.record(actor, "account.password_reset", "account", account.phone,
-                 {"account_id": account.id, "role": account.role})
-    db.session.commit()
+
+
+def send_password_link(account: Account, kind: str, *, locale: str | None = None) -> None:
+    """Text `account` the one-time link to set a password (the template `kind`), sealed in
+    the outbox like a code (commits)."""
     link = url_for("staff.set_password", token="TOKEN", _external=True) \
-        .replace("TOKEN", sms.CODE_MASK)    # the link is sealed in the outbox like a code
+        .replace("TOKEN", sms.CODE_MASK)
     hours = link_hours()
-    outbox.send(account.phone, "account.staff_password_link", {"hours": hours, "link": link},
+    outbox.send(account.phone, kind, {"hours": hours, "link": link}, locale=locale,
                 code=password_link_token(account),
                 code_expires_at=datetime.now(timezone.utc) + timedelta(hours=hours))
 
